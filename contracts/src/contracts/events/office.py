@@ -1,0 +1,29 @@
+"""Service office events: appointments assigned through the one window."""
+
+from typing import Self
+from uuid import UUID
+
+from pydantic import Field, model_validator
+
+from contracts.base import Event
+from contracts.fields import GovernorateCode, ServiceCode, UtcDatetime
+
+
+class AppointmentBooked(Event, subject="office.appointment.booked.v1", aggregate="appointment_id"):
+    """An office appointment was assigned to a citizen for verification or collection."""
+
+    appointment_id: UUID = Field(description="Id of the appointment.")
+    citizen_id: UUID = Field(description="The citizen expected at the office.")
+    office_id: UUID = Field(description="The assigned office.")
+    governorate: GovernorateCode = Field(description="Governorate of the office.")
+    service_code: ServiceCode
+    order_ref: str = Field(min_length=1, max_length=200, description="What the visit is for, set by the requester.")
+    starts_at: UtcDatetime = Field(description="Start of the slot.")
+    ends_at: UtcDatetime = Field(description="End of the slot.")
+    booked_at: UtcDatetime = Field(description="When the appointment was booked.")
+
+    @model_validator(mode="after")
+    def _slot_is_ordered(self) -> Self:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self

@@ -1,0 +1,38 @@
+"""Ration card events: household eligibility (التموين)."""
+
+from datetime import date
+from uuid import UUID
+
+from pydantic import Field
+
+from contracts.base import Event, ValueObject
+from contracts.fields import ArabicText, NationalId, UtcDatetime
+
+
+class ExclusionReason(ValueObject):
+    """One explainable reason a household is not (or no longer) eligible."""
+
+    code: str = Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        max_length=64,
+        description="Machine code of the rule, e.g. car_model_year, private_school_fees.",
+    )
+    explanation_ar: ArabicText = Field(description="The explanation shown to the citizen.")
+
+
+class EligibilityChanged(Event, subject="ration.eligibility.changed.v1", aggregate="card_id"):
+    """A ration card's eligibility decision changed (eligible today, maybe not tomorrow)."""
+
+    card_id: UUID = Field(description="The ration card (household).")
+    holder_national_id: NationalId = Field(description="National ID of the card holder.")
+    eligible: bool = Field(description="Whether the household is eligible from effective_from.")
+    reasons: tuple[ExclusionReason, ...] = Field(
+        default=(), description="Why it is not eligible (empty when eligible)."
+    )
+    appealable: bool = Field(description="Whether the citizen may appeal (تظلم) the decision.")
+    appeal_deadline: date | None = Field(default=None, description="Last day to appeal.")
+    rules_version: str = Field(
+        min_length=1, max_length=50, description="Version of the Ministry of Supply rules applied."
+    )
+    effective_from: date = Field(description="First day the decision applies.")
+    decided_at: UtcDatetime = Field(description="When the decision was made.")
