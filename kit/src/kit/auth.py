@@ -1,0 +1,193 @@
+"""Who is calling: the platform's JWTs, verified against identity-svc's JWKS.
+
+Keys are cached; a token signed with an unknown `kid` triggers one refresh (at most one
+every `min_refresh_seconds`), so identity can rotate keys without downtime.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+from jwt import PyJWK
+from pydantic import BaseModel, ConfigDict
+
+from kit.errors import ProblemError
+
+
+class Role(StrEnum):
+    NOTARY_CLERK = "notary_clerk"
+    OFFICE_CLERK = "office_clerk"
+    RATION_OFFICER = "ration_officer"
+    CALL_CENTRE_AGENT = "call_centre_agent"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class Caller(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["citizen", "staff", "integrator"]
+    subject: str
+    roles: frozenset[str] = frozenset()
+    scopes: frozenset[str] = frozenset()
+    office_id: str | None = None
+    governorate: str | None = None
+    token_id: str | None = None
+
+    def has_role(self, role: str) -> bool:
+        return self.kind == "staff" and (role in self.roles or Role.ADMIN in self.roles)
+
+
+class JWKSCache:
+    def __init__(
+        self,
+        url: str,
+        http: httpx.AsyncClient,
+        *,
+        ttl_seconds: float = 300.0,
+        min_refresh_seconds: float = 10.0,
+    ) -> None:
+        self.url = url
+        self.http = http
+        self.ttl_seconds = ttl_seconds
+        self.min_refresh_seconds = min_refresh_seconds
+        self._keys: dict[str, PyJWK] = {}
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def key(self, kid: str) -> PyJWK | None:
+        now = time.monotonic()
+        if kid in self._keys and now - self._fetched_at < self.ttl_seconds:
+            return self._keys[kid]
+        async with self._lock:
+            now = time.monotonic()
+            stale = now - self._fetched_at >= self.ttl_seconds
+            may_refresh = now - self._fetched_at >= self.min_refresh_seconds
+            if (kid not in self._keys or stale) and may_refresh:
+                await self._refresh()
+        return self._keys.get(kid)
+
+    async def _refresh(self) -> None:
+        response = await self.http.get(self.url, timeout=5.0)
+        response.raise_for_status()
+        keys: dict[str, PyJWK] = {}
+        for entry in response.json().get("keys", []):
+            if "kid" in entry:
+                try:
+                    keys[entry["kid"]] = PyJWK(entry)
+                except jwt.PyJWTError:
+                    continue
+        self._keys = keys
+        self._fetched_at = time.monotonic()
+
+
+class TokenVerifier:
+    ALGORITHMS = ("EdDSA", "ES256", "RS256")
+
+    def __init__(self, jwks: JWKSCache, *, issuer: str, audience: str, leeway_seconds: int = 30) -> None:
+        self.jwks = jwks
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway = leeway_seconds
+
+    async def verify(self, token: str) -> Caller:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise _invalid() from exc
+        kid = header.get("kid")
+        if not isinstance(kid, str) or header.get("alg") not in self.ALGORITHMS:
+            raise _invalid()
+        try:
+            key = await self.jwks.key(kid)
+        except httpx.HTTPError as exc:
+            raise ProblemError("service_unavailable", status=503) from exc
+        if key is None:
+            raise _invalid()
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key=key.key,
+                algorithms=[header["alg"]],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.PyJWTError as exc:
+            raise _invalid() from exc
+        return caller_from_claims(claims)
+
+
+def caller_from_claims(claims: dict[str, Any]) -> Caller:
+    kind = claims.get("typ", "citizen")
+    if kind not in ("citizen", "staff", "integrator"):
+        raise _invalid()
+    scope = claims.get("scope", "")
+    return Caller(
+        kind=kind,
+        subject=str(claims["sub"]),
+        roles=frozenset(claims.get("roles", []) or []),
+        scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
+        office_id=claims.get("office"),
+        governorate=claims.get("gov"),
+        token_id=claims.get("jti"),
+    )
+
+
+def _invalid() -> ProblemError:
+    return ProblemError("invalid_token", status=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+async def get_caller(request: Request) -> Caller:
+    authorization = request.headers.get("authorization", "")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ProblemError("unauthenticated", status=401, headers={"WWW-Authenticate": "Bearer"})
+    verifier: TokenVerifier | None = getattr(request.app.state, "verifier", None)
+    if verifier is None:
+        raise ProblemError("service_unavailable", status=503)
+    return await verifier.verify(token.strip())
+
+
+CurrentCaller = Annotated[Caller, Depends(get_caller)]
+
+
+async def get_citizen(caller: CurrentCaller) -> Caller:
+    if caller.kind != "citizen":
+        raise ProblemError("forbidden", status=403)
+    return caller
+
+
+CurrentCitizen = Annotated[Caller, Depends(get_citizen)]
+
+
+def staff_of(*roles: Role) -> Callable[[Caller], Awaitable[Caller]]:
+    """A dependency admitting staff with any of `roles` (admins always)."""
+
+    async def check(caller: CurrentCaller) -> Caller:
+        if not any(caller.has_role(role) for role in roles):
+            raise ProblemError("forbidden", status=403)
+        return caller
+
+    return check
+
+
+def StaffOf(*roles: Role) -> Any:  # noqa: N802 - reads as a type in signatures
+    return Annotated[Caller, Depends(staff_of(*roles))]
+
+
+def integrator_with(scope: str) -> Callable[[Caller], Awaitable[Caller]]:
+    async def check(caller: CurrentCaller) -> Caller:
+        if caller.kind != "integrator" or scope not in caller.scopes:
+            raise ProblemError("forbidden", status=403)
+        return caller
+
+    return check

@@ -1,0 +1,74 @@
+"""What every service must do, as a test class each service's suite inherits:
+migrations apply from nothing (and again, as a no-op), the app becomes ready against
+real PostgreSQL and NATS, errors are problem+json, and the public API is documented."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from kit.migrations import upgrade_async
+from kit.testing import running
+
+
+class ServiceConformance:
+    """Subclass with `create_app`, `settings_class` and `service_dir` set; needs devstack's fixtures."""
+
+    create_app: ClassVar[Callable[..., FastAPI]]
+    settings_class: ClassVar[type[Any]]
+    service_dir: ClassVar[Path]
+
+    @pytest.fixture
+    async def migrated_url(self, pg_database: Callable[[], str]) -> str:
+        url = pg_database()
+        await upgrade_async(self.service_dir, url)
+        return url
+
+    @pytest.fixture
+    def app(self, migrated_url: str, nats_server: Any) -> FastAPI:
+        settings = self.settings_class(
+            database_url=migrated_url, nats_url=nats_server.url, environment="test", log_json=False
+        )
+        return type(self).create_app(settings)
+
+    async def test_migrations_are_repeatable(self, migrated_url: str) -> None:
+        await upgrade_async(self.service_dir, migrated_url)  # second run: nothing to do
+        settings = self.settings_class(database_url=migrated_url)
+        engine = create_async_engine(migrated_url)
+        async with engine.connect() as conn:
+            tables = set(
+                (
+                    await conn.execute(
+                        text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s"),
+                        {"s": settings.db_schema},
+                    )
+                ).scalars()
+            )
+        await engine.dispose()
+        assert {"outbox", "inbox", "alembic_version"} <= tables
+
+    async def test_ready_against_real_servers(self, app: FastAPI) -> None:
+        async with running(app) as client:
+            assert (await client.get("/healthz")).status_code == 200
+            assert (await client.get("/readyz")).status_code == 200
+
+    async def test_unknown_route_is_a_problem(self, app: FastAPI) -> None:
+        async with running(app) as client:
+            response = await client.get("/v1/no-such-thing", headers={"Accept-Language": "en"})
+            assert response.status_code == 404
+            assert response.headers["content-type"].startswith("application/problem+json")
+            assert response.json()["title"] == "Not found"
+
+    async def test_public_routes_are_versioned_and_declare_errors(self, app: FastAPI) -> None:
+        schema = app.openapi()
+        for path, operations in schema.get("paths", {}).items():
+            assert path.startswith("/v1/"), f"{path} is not under /v1"
+            for method, operation in operations.items():
+                statuses = set(operation.get("responses", {}))
+                assert statuses - {"200", "201", "202", "204"}, f"{method} {path} declares no error responses"

@@ -1,0 +1,53 @@
+"""Async SQLAlchemy on asyncpg: engine, sessions, and the table conventions.
+
+A service's tables live in its own schema, with named constraints. The request (or
+the event handler) owns the transaction: `transaction(sessionmaker)` commits on
+success and rolls back on error; service functions never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, MetaData
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TYPE_ANNOTATION_MAP: dict[Any, Any] = {datetime: DateTime(timezone=True)}
+
+
+def metadata(schema: str) -> MetaData:
+    """MetaData for a service: its own schema and the naming convention."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def create_engine(url: str, *, pool_size: int = 10, application_name: str = "shubbak") -> AsyncEngine:
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args={"server_settings": {"application_name": application_name}, "timeout": 10},
+    )
+
+
+def sessionmaker(engine: AsyncEngine, **info: Any) -> async_sessionmaker[AsyncSession]:
+    """Sessions that don't expire on commit; `info` (outbox table, source) rides on each session."""
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)
+
+
+@asynccontextmanager
+async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commit if the block succeeds, roll back if it raises."""
+    async with factory() as session, session.begin():
+        yield session

@@ -1,0 +1,343 @@
+"""RFC 9457 problem details: one error class for domain code, one renderer for every error.
+
+Domain code raises `ProblemError("code", status=...)`; texts for the code are registered
+with `kit.i18n.register({"problem.<code>.title": ..., "problem.<code>.detail": ...})`.
+Every other error (validation, unknown route, method, an unexpected exception) is
+rendered in the same shape, in the caller's language, with no internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse
+
+from kit import i18n
+from kit.context import current_request_id, current_trace_id
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("kit.errors")
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where the bad value is, e.g. `body.mobile`.")
+    reason: str = Field(description="What is wrong with it, in the caller's language.")
+    code: str = Field(description="A stable machine-readable reason code.")
+
+
+class Problem(BaseModel):
+    """The error body every endpoint returns (RFC 9457)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    code: str
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class ProblemError(Exception):
+    """An error the caller can act on. `code` names it; texts come from the i18n catalogue."""
+
+    def __init__(
+        self,
+        code: str,
+        *,
+        status: int = 400,
+        params: Mapping[str, object] | None = None,
+        errors: Sequence[FieldError] | None = None,
+        headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(code)
+        self.code = code
+        self.status = status
+        self.params = dict(params or {})
+        self.errors = list(errors) if errors else None
+        self.headers = dict(headers or {})
+        self.extra = dict(extra or {})
+
+
+class NotFound(ProblemError):
+    def __init__(self, code: str = "not_found", **kwargs: Any) -> None:
+        super().__init__(code, status=404, **kwargs)
+
+
+class Conflict(ProblemError):
+    def __init__(self, code: str, **kwargs: Any) -> None:
+        super().__init__(code, status=409, **kwargs)
+
+
+i18n.register(
+    {
+        "problem.bad_request.title": {"en": "Bad request", "ar": "طلب غير صحيح"},
+        "problem.not_found.title": {"en": "Not found", "ar": "غير موجود"},
+        "problem.not_found.detail": {
+            "en": "There is nothing at this address.",
+            "ar": "لا يوجد شيء على هذا العنوان.",
+        },
+        "problem.method_not_allowed.title": {"en": "Method not allowed", "ar": "الطريقة غير مسموح بها"},
+        "problem.validation_failed.title": {"en": "The request is not valid", "ar": "الطلب غير صالح"},
+        "problem.validation_failed.detail": {
+            "en": "Some fields are missing or wrong; see `errors`.",
+            "ar": "بعض الحقول ناقصة أو غير صحيحة؛ راجع قائمة الأخطاء.",
+        },
+        "problem.internal_error.title": {"en": "Something went wrong", "ar": "حدث خطأ ما"},
+        "problem.internal_error.detail": {
+            "en": "The error was recorded. Please try again later; quote the request id if you contact us.",
+            "ar": "تم تسجيل الخطأ. يُرجى المحاولة لاحقًا، واذكر رقم الطلب عند التواصل معنا.",
+        },
+        "problem.not_ready.title": {"en": "Service not ready", "ar": "الخدمة غير جاهزة"},
+        "problem.not_ready.detail": {
+            "en": "A dependency is unreachable: {failing}.",
+            "ar": "تعذر الوصول إلى أحد المكونات: {failing}.",
+        },
+        "problem.unauthenticated.title": {"en": "Sign-in required", "ar": "يلزم تسجيل الدخول"},
+        "problem.unauthenticated.detail": {
+            "en": "Send a valid access token in the Authorization header.",
+            "ar": "أرسل رمز دخول صالحًا في ترويسة Authorization.",
+        },
+        "problem.invalid_token.title": {"en": "Invalid access token", "ar": "رمز الدخول غير صالح"},
+        "problem.invalid_token.detail": {
+            "en": "The access token is expired, malformed or not issued by this platform.",
+            "ar": "رمز الدخول منتهي الصلاحية أو تالف أو لم يصدر عن هذه المنصة.",
+        },
+        "problem.forbidden.title": {"en": "Not allowed", "ar": "غير مسموح"},
+        "problem.forbidden.detail": {
+            "en": "Your account may not do this.",
+            "ar": "لا يملك حسابك صلاحية هذا الإجراء.",
+        },
+        "problem.payload_too_large.title": {"en": "Request too large", "ar": "الطلب كبير جدًا"},
+        "problem.bad_gateway.title": {"en": "Upstream service failed", "ar": "تعذر على الخدمة الداخلية الرد"},
+        "problem.service_unavailable.title": {"en": "Service unavailable", "ar": "الخدمة غير متاحة"},
+        "problem.service_unavailable.detail": {
+            "en": "The service is unavailable right now. Please try again shortly.",
+            "ar": "الخدمة غير متاحة الآن. يُرجى المحاولة بعد قليل.",
+        },
+        "problem.gateway_timeout.title": {"en": "Upstream service timed out", "ar": "انتهت مهلة الخدمة الداخلية"},
+    }
+)
+
+# Pydantic error types → bilingual reasons. Parameters come from the error's ctx.
+i18n.register(
+    {
+        "validation.missing": {"en": "This field is required.", "ar": "هذا الحقل مطلوب."},
+        "validation.extra_forbidden": {"en": "This field is not allowed.", "ar": "هذا الحقل غير مسموح به."},
+        "validation.string_type": {"en": "Must be text.", "ar": "يجب أن تكون القيمة نصًا."},
+        "validation.string_too_short": {
+            "en": "Must be at least {min_length} characters.",
+            "ar": "يجب ألا يقل الطول عن {min_length} حرفًا.",
+        },
+        "validation.string_too_long": {
+            "en": "Must be at most {max_length} characters.",
+            "ar": "يجب ألا يزيد الطول عن {max_length} حرفًا.",
+        },
+        "validation.string_pattern_mismatch": {
+            "en": "Has the wrong format.",
+            "ar": "الصيغة غير صحيحة.",
+        },
+        "validation.int_type": {"en": "Must be a whole number.", "ar": "يجب أن تكون القيمة عددًا صحيحًا."},
+        "validation.int_parsing": {"en": "Must be a whole number.", "ar": "يجب أن تكون القيمة عددًا صحيحًا."},
+        "validation.int_from_float": {"en": "Must be a whole number.", "ar": "يجب أن تكون القيمة عددًا صحيحًا."},
+        "validation.float_parsing": {"en": "Must be a number.", "ar": "يجب أن تكون القيمة رقمًا."},
+        "validation.bool_parsing": {"en": "Must be true or false.", "ar": "يجب أن تكون القيمة صح أو خطأ."},
+        "validation.greater_than": {"en": "Must be greater than {gt}.", "ar": "يجب أن تكون أكبر من {gt}."},
+        "validation.greater_than_equal": {
+            "en": "Must be at least {ge}.",
+            "ar": "يجب ألا تقل عن {ge}.",
+        },
+        "validation.less_than": {"en": "Must be less than {lt}.", "ar": "يجب أن تكون أقل من {lt}."},
+        "validation.less_than_equal": {"en": "Must be at most {le}.", "ar": "يجب ألا تزيد عن {le}."},
+        "validation.too_short": {
+            "en": "Must have at least {min_length} items.",
+            "ar": "يجب ألا يقل عدد العناصر عن {min_length}.",
+        },
+        "validation.too_long": {
+            "en": "Must have at most {max_length} items.",
+            "ar": "يجب ألا يزيد عدد العناصر عن {max_length}.",
+        },
+        "validation.json_invalid": {"en": "The body is not valid JSON.", "ar": "نص الطلب ليس JSON صالحًا."},
+        "validation.model_attributes_type": {
+            "en": "Must be an object.",
+            "ar": "يجب أن تكون القيمة كائنًا.",
+        },
+        "validation.dict_type": {"en": "Must be an object.", "ar": "يجب أن تكون القيمة كائنًا."},
+        "validation.list_type": {"en": "Must be a list.", "ar": "يجب أن تكون القيمة قائمة."},
+        "validation.uuid_parsing": {"en": "Must be a UUID.", "ar": "يجب أن يكون معرفًا بصيغة UUID."},
+        "validation.uuid_type": {"en": "Must be a UUID.", "ar": "يجب أن يكون معرفًا بصيغة UUID."},
+        "validation.date_parsing": {
+            "en": "Must be a date (YYYY-MM-DD).",
+            "ar": "يجب أن يكون تاريخًا بصيغة YYYY-MM-DD.",
+        },
+        "validation.date_from_datetime_parsing": {
+            "en": "Must be a date (YYYY-MM-DD).",
+            "ar": "يجب أن يكون تاريخًا بصيغة YYYY-MM-DD.",
+        },
+        "validation.datetime_parsing": {
+            "en": "Must be a date and time (ISO 8601).",
+            "ar": "يجب أن يكون تاريخًا ووقتًا بصيغة ISO 8601.",
+        },
+        "validation.datetime_from_date_parsing": {
+            "en": "Must be a date and time (ISO 8601).",
+            "ar": "يجب أن يكون تاريخًا ووقتًا بصيغة ISO 8601.",
+        },
+        "validation.enum": {"en": "Must be one of: {expected}.", "ar": "يجب أن تكون إحدى القيم: {expected}."},
+        "validation.literal_error": {
+            "en": "Must be one of: {expected}.",
+            "ar": "يجب أن تكون إحدى القيم: {expected}.",
+        },
+        "validation.value_error": {"en": "{error}", "ar": "قيمة غير صالحة: {error}"},
+        "validation.invalid": {"en": "Invalid value.", "ar": "قيمة غير صالحة."},
+    }
+)
+
+
+def problem_type(code: str) -> str:
+    """The problem's type URI, relative to the API (RFC 9457 §3.1.1)."""
+    return f"/problems/{code.replace('_', '-')}"
+
+
+def field_errors(raw: Sequence[Mapping[str, Any]]) -> list[FieldError]:
+    """Pydantic's error list as bilingual field errors."""
+    out: list[FieldError] = []
+    for err in raw[:50]:
+        location = ".".join(str(part) for part in err.get("loc", ()))
+        kind = str(err.get("type", "invalid"))
+        params = {k: v for k, v in (err.get("ctx") or {}).items()}
+        key = f"validation.{kind}"
+        if not i18n.has(key):
+            key = "validation.invalid"
+        reason = i18n.text(key, **{k: _plain(v) for k, v in params.items()})
+        out.append(FieldError(field=location or "body", reason=reason, code=kind))
+    return out
+
+
+def _plain(value: object) -> object:
+    return str(value) if isinstance(value, Exception) else value
+
+
+def render(
+    request_path: str | None,
+    *,
+    code: str,
+    status: int,
+    params: Mapping[str, object] | None = None,
+    errors: Sequence[FieldError] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The problem body as a dict (also used by the gateway, which has no FastAPI request)."""
+    params = params or {}
+    title_key, detail_key = f"problem.{code}.title", f"problem.{code}.detail"
+    body: dict[str, Any] = {
+        "type": problem_type(code),
+        "title": i18n.text(title_key, **params) if i18n.has(title_key) else code.replace("_", " "),
+        "status": status,
+        "code": code,
+    }
+    if i18n.has(detail_key):
+        body["detail"] = i18n.text(detail_key, **params)
+    if request_path:
+        body["instance"] = request_path
+    if request_id := current_request_id():
+        body["request_id"] = request_id
+    if trace_id := current_trace_id():
+        body["trace_id"] = trace_id
+    if errors:
+        body["errors"] = [e.model_dump() for e in errors]
+    if extra:
+        body.update(extra)
+    return body
+
+
+def problem_response(
+    request_path: str | None,
+    *,
+    code: str,
+    status: int,
+    params: Mapping[str, object] | None = None,
+    errors: Sequence[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> JSONResponse:
+    body = render(request_path, code=code, status=status, params=params, errors=errors, extra=extra)
+    all_headers = {"Content-Language": i18n.current_language(), **(headers or {})}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=all_headers)
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    503: "service_unavailable",
+}
+
+
+def install(app: FastAPI) -> None:
+    """Make every error of `app` a problem+json response."""
+
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ProblemError)
+        return problem_response(
+            request.url.path,
+            code=exc.code,
+            status=exc.status,
+            params=exc.params,
+            errors=exc.errors,
+            headers=exc.headers,
+            extra=exc.extra,
+        )
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return problem_response(
+            request.url.path, code="validation_failed", status=422, errors=field_errors(exc.errors())
+        )
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        code = _STATUS_CODES.get(exc.status_code, "bad_request" if exc.status_code < 500 else "internal_error")
+        return problem_response(request.url.path, code=code, status=exc.status_code, headers=dict(exc.headers or {}))
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # Starlette answers this one outside the middleware stack, so add the request id here.
+        request_id = current_request_id()
+        headers = {"X-Request-ID": request_id} if request_id else None
+        return problem_response(request.url.path, code="internal_error", status=500, headers=headers)
+
+    app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries declaring problem+json errors for a route."""
+    return {
+        status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": _describe(status)}
+        for status in statuses
+    }
+
+
+def _describe(status: int) -> str:
+    return {
+        400: "Bad request",
+        401: "Not signed in",
+        403: "Not allowed",
+        404: "Not found",
+        409: "Conflict with the current state",
+        422: "Validation failed",
+        429: "Too many requests",
+        503: "Unavailable",
+    }.get(status, "Error")

@@ -1,0 +1,92 @@
+"""The NATS connection and JetStream streams."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import BadRequestError, NotFoundError
+
+from contracts.streams import DEAD_LETTER, STREAMS, Stream
+
+log = logging.getLogger("kit.bus")
+
+DUPLICATE_WINDOW_SECONDS = 20 * 60
+"""JetStream drops a second message with the same Nats-Msg-Id within this window."""
+
+RETENTION_SECONDS = 90 * 24 * 3600
+
+
+@dataclass
+class Bus:
+    nc: Client
+    js: JetStreamContext
+
+    async def close(self) -> None:
+        if not self.nc.is_closed:
+            try:
+                await self.nc.drain()
+            except Exception:  # noqa: BLE001 - closing anyway
+                await self.nc.close()
+
+
+async def connect(url: str, *, name: str, max_pending_publishes: int = 4000) -> Bus:
+    """Connect with endless reconnects: a NATS restart must not need a service restart."""
+
+    async def on_disconnect() -> None:
+        log.warning("nats disconnected")
+
+    async def on_reconnect() -> None:
+        log.info("nats reconnected")
+
+    async def on_error(exc: Exception) -> None:
+        log.warning("nats error: %s", exc)
+
+    nc = await nats.connect(
+        url,
+        name=name,
+        allow_reconnect=True,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        connect_timeout=5,
+        disconnected_cb=on_disconnect,
+        reconnected_cb=on_reconnect,
+        error_cb=on_error,
+    )
+    return Bus(nc=nc, js=nc.jetstream(publish_async_max_pending=max_pending_publishes))
+
+
+def stream_config(stream: Stream, *, replicas: int = 1) -> StreamConfig:
+    return StreamConfig(
+        name=stream.name,
+        description=stream.description,
+        subjects=list(stream.subjects),
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        discard=DiscardPolicy.OLD,
+        max_age=RETENTION_SECONDS,
+        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        num_replicas=replicas,
+    )
+
+
+async def ensure_streams(
+    js: JetStreamContext, streams: Iterable[Stream] = (*STREAMS, DEAD_LETTER), *, replicas: int = 1
+) -> None:
+    """Create each stream, or bring an existing one to this configuration. Safe to run at every start."""
+    for stream in streams:
+        config = stream_config(stream, replicas=replicas)
+        try:
+            await js.stream_info(stream.name)
+        except NotFoundError:
+            try:
+                await js.add_stream(config)
+                continue
+            except BadRequestError:  # created concurrently by another service
+                pass
+        await js.update_stream(config)

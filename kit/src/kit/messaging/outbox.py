@@ -1,0 +1,64 @@
+"""Recording events in the same transaction as the state change they describe."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from contracts import Envelope, Event
+from kit import telemetry
+from kit.messaging.tables import MessagingTables
+
+SESSION_KEY = "kit.messaging"
+
+
+class OutboxBinding:
+    """What a session needs to record events: the tables, the source name, the relay's wake-up."""
+
+    def __init__(self, tables: MessagingTables, source: str) -> None:
+        self.tables = tables
+        self.source = source
+        self.wakeup = asyncio.Event()
+
+
+async def record(session: AsyncSession, event: Event) -> Envelope:
+    """Write `event` to the outbox of the session's service, in the session's transaction.
+
+    The event is published by the relay after the transaction commits, and never if it
+    rolls back. The current trace context travels with it.
+    """
+    binding: OutboxBinding | None = session.info.get(SESSION_KEY)
+    if binding is None:
+        raise RuntimeError("this session is not bound to an outbox (use the service's sessionmaker)")
+    headers = telemetry.inject_headers()
+    envelope = Envelope.wrap(
+        event,
+        source=binding.source,
+        traceparent=headers.get("traceparent"),
+        tracestate=headers.get("tracestate"),
+    )
+    values: dict[str, Any] = {
+        "id": envelope.id,
+        "subject": event.subject,
+        "aggregate_id": envelope.subject,
+        "payload": envelope.to_bytes(),
+        "headers": headers,
+    }
+    await session.execute(insert(binding.tables.outbox).values(**values))
+    sync_session = session.sync_session
+    if not sync_session.info.get("kit.outbox.listening"):
+        sync_session.info["kit.outbox.listening"] = True
+        sa_event.listen(sync_session, "after_commit", _wake_relay, once=True)
+    return envelope
+
+
+def _wake_relay(sync_session: Session) -> None:
+    sync_session.info.pop("kit.outbox.listening", None)
+    binding: OutboxBinding | None = sync_session.info.get(SESSION_KEY)
+    if binding is not None:
+        binding.wakeup.set()

@@ -1,0 +1,171 @@
+"""The outbox relay: publishes committed events to JetStream, in order, at least once.
+
+One relay per service is active at a time (a PostgreSQL advisory lock elects it), so
+events leave in the order they were recorded. Each batch is published with
+asynchronous acknowledgements (a window of in-flight publishes, not one round trip per
+event); only the acknowledged prefix is marked published. An event published but not
+marked (the relay died in between) is published again with the same `Nats-Msg-Id`,
+which JetStream drops within its duplicate window and consumers' inboxes drop after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from nats.js import JetStreamContext
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from kit import metrics
+from kit.messaging.outbox import OutboxBinding
+
+log = logging.getLogger("kit.relay")
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        engine: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        js: JetStreamContext,
+        binding: OutboxBinding,
+        batch_size: int = 1000,
+        idle_seconds: float = 0.5,
+        ack_timeout: float = 10.0,
+        keep_published: timedelta = timedelta(days=7),
+    ) -> None:
+        self.engine = engine
+        self.sessions = sessions
+        self.js = js
+        self.binding = binding
+        self.outbox = binding.tables.outbox
+        self.batch_size = batch_size
+        self.idle_seconds = idle_seconds
+        self.ack_timeout = ack_timeout
+        self.keep_published = keep_published
+        schema = self.outbox.schema or "public"
+        self.lock_key = zlib.crc32(f"shubbak.outbox.{schema}".encode())
+        self.after_publish: Callable[[list[str]], Awaitable[None]] | None = None
+        """Test hook: runs after a batch is acknowledged and before it is marked published."""
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Relay until `stop` is set; wait as standby while another relay holds the lock."""
+        failures = 0
+        while not stop.is_set():
+            try:
+                async with self.engine.connect() as lock_conn:
+                    got = (
+                        await lock_conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.lock_key})
+                    ).scalar()
+                    await lock_conn.commit()
+                    if not got:
+                        await _sleep_or_stop(stop, 2.0)
+                        continue
+                    log.info("outbox relay active for %s", self.outbox.schema)
+                    try:
+                        await self._relay_while_leader(stop, lock_conn)
+                    finally:
+                        await _unlock(lock_conn, self.lock_key)
+                    failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the relay must outlive any outage
+                failures += 1
+                delay = min(0.2 * 2**failures, 5.0)
+                log.warning("outbox relay error (%s); retrying in %.1fs", exc, delay)
+                await _sleep_or_stop(stop, delay)
+
+    async def _relay_while_leader(self, stop: asyncio.Event, lock_conn: AsyncConnection) -> None:
+        last_cleanup = last_ping = datetime.now(UTC)
+        while not stop.is_set():
+            if datetime.now(UTC) - last_ping > timedelta(seconds=5):
+                await lock_conn.execute(text("SELECT 1"))  # lost connection = lost lock: re-elect
+                await lock_conn.commit()
+                last_ping = datetime.now(UTC)
+            self.binding.wakeup.clear()
+            sent = await self.relay_once()
+            if sent >= self.batch_size:
+                continue
+            if datetime.now(UTC) - last_cleanup > timedelta(minutes=10):
+                await self.cleanup()
+                last_cleanup = datetime.now(UTC)
+            waiter = asyncio.ensure_future(self.binding.wakeup.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({waiter, stopper}, timeout=self.idle_seconds, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            stopper.cancel()
+
+    async def relay_once(self) -> int:
+        """Publish one batch of pending events; return how many were published."""
+        o = self.outbox
+        async with self.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(o.c.id, o.c.subject, o.c.payload, o.c.headers)
+                    .where(o.c.published_at.is_(None))
+                    .order_by(o.c.seq)
+                    .limit(self.batch_size)
+                )
+            ).all()
+        if not rows:
+            return 0
+        futures = []
+        for row in rows:
+            headers = {**row.headers, "Nats-Msg-Id": str(row.id)}
+            futures.append(await self.js.publish_async(row.subject, row.payload, headers=headers))
+        results = await asyncio.gather(
+            *(asyncio.wait_for(f, self.ack_timeout) for f in futures), return_exceptions=True
+        )
+        acked: list[str] = []
+        error: BaseException | None = None
+        for row, result in zip(rows, results, strict=True):
+            if isinstance(result, BaseException):
+                error = result
+                break
+            acked.append(str(row.id))
+        if acked:
+            if self.after_publish is not None:
+                await self.after_publish(acked)
+            async with self.sessions() as session, session.begin():
+                await session.execute(update(o).where(o.c.id.in_(acked)).values(published_at=datetime.now(UTC)))
+            metrics.EVENTS_PUBLISHED.labels(service=self.binding.source).inc(len(acked))
+        if error is not None:
+            raise RuntimeError(f"publish failed after {len(acked)} of {len(rows)}: {error!r}") from error
+        return len(acked)
+
+    async def pending(self) -> int:
+        from sqlalchemy import func
+
+        async with self.sessions() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(self.outbox).where(self.outbox.c.published_at.is_(None))
+            )
+        return int(count or 0)
+
+    async def cleanup(self) -> None:
+        """Forget published events older than `keep_published` (JetStream keeps the stream)."""
+        cutoff = datetime.now(UTC) - self.keep_published
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                delete(self.outbox).where(self.outbox.c.published_at.is_not(None), self.outbox.c.published_at < cutoff)
+            )
+
+
+async def _unlock(conn: AsyncConnection, key: int) -> None:
+    try:
+        await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+        await conn.commit()
+    except Exception:  # noqa: BLE001 - a dead connection has released the lock already
+        await conn.invalidate()
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass

@@ -1,0 +1,59 @@
+"""The outbox and inbox tables every service has in its own schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+
+@dataclass(frozen=True)
+class MessagingTables:
+    outbox: Table
+    inbox: Table
+
+
+def messaging_tables(metadata: MetaData) -> MessagingTables:
+    """Declare `outbox` and `inbox` on a service's metadata (idempotent per metadata)."""
+    schema = metadata.schema
+    key = f"{schema}.outbox" if schema else "outbox"
+    if key in metadata.tables:
+        return MessagingTables(metadata.tables[key], metadata.tables[key.replace("outbox", "inbox")])
+    outbox = Table(
+        "outbox",
+        metadata,
+        Column("seq", BigInteger, Identity(always=True), primary_key=True),
+        Column("id", Uuid, nullable=False, unique=True, comment="event id; Nats-Msg-Id on publish"),
+        Column("subject", Text, nullable=False),
+        Column("aggregate_id", Text, nullable=False),
+        Column("payload", LargeBinary, nullable=False, comment="the envelope as JSON bytes"),
+        Column("headers", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("published_at", DateTime(timezone=True)),
+        Index("ix_outbox_pending", "seq", postgresql_where=text("published_at IS NULL")),
+    )
+    inbox = Table(
+        "inbox",
+        metadata,
+        Column("consumer", Text, nullable=False),
+        Column("event_id", Uuid, nullable=False),
+        Column("subject", Text, nullable=False),
+        Column("handled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        PrimaryKeyConstraint("consumer", "event_id"),
+    )
+    return MessagingTables(outbox, inbox)

@@ -1,0 +1,62 @@
+"""Settings from the environment: one prefix per service (IDENTITY_, CATALOG_, ...).
+
+`NATS_URL` and `ENVIRONMENT` without a prefix are honoured as platform-wide defaults,
+so one variable points every service at the same NATS.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_PREFIX = "dev-only-"
+
+
+def config(prefix: str) -> SettingsConfigDict:
+    """The model_config for a service's settings class."""
+    return SettingsConfigDict(env_prefix=prefix, extra="ignore", frozen=True)
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs. Subclass it and set `model_config = config("NAME_")`."""
+
+    model_config = config("SERVICE_")
+
+    service_name: str = "service"
+    environment: Literal["development", "test", "production"] = Field(
+        default_factory=lambda: os.environ.get("ENVIRONMENT", "development")  # type: ignore[arg-type,return-value]
+    )
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/postgres"
+    db_schema: str = "public"
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    nats_url: str = Field(default_factory=lambda: os.environ.get("NATS_URL", "nats://127.0.0.1:54222"))
+    nats_stream_replicas: int = Field(default=1, ge=1, le=5)
+    log_level: str = "INFO"
+    log_json: bool = True
+    otel_exporter: Literal["none", "console", "otlp"] = Field(
+        default_factory=lambda: os.environ.get("OTEL_TRACES_EXPORTER", "none")  # type: ignore[arg-type,return-value]
+    )
+    jwks_url: str | None = None
+    jwt_issuer: str = "shubbak-identity"
+    jwt_audience: str = "shubbak"
+    run_relay: bool = True
+    run_consumers: bool = True
+    bus_max_deliver: int = Field(default=5, ge=1, le=100)
+    bus_backoff_seconds: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
+    internal_token: SecretStr = SecretStr(DEV_SECRET_PREFIX + "internal-token")
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets(self) -> ServiceSettings:
+        if self.environment != "production":
+            return self
+        for name, value in self:
+            if isinstance(value, SecretStr) and value.get_secret_value().startswith(DEV_SECRET_PREFIX):
+                raise ValueError(f"{name} still has its development default; set it for production")
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"

@@ -1,0 +1,35 @@
+"""Helpers for services' tests (real servers, in-process apps)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+
+@asynccontextmanager
+async def running(app: FastAPI, base_url: str = "http://svc") -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan (bus, relay, consumers) and give an in-process HTTP client."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+            yield client
+
+
+async def stream_messages(js: JetStreamContext, stream: str, subject_prefix: str = "") -> list[Msg]:
+    """Every message now stored in `stream` whose subject starts with `subject_prefix`."""
+    info = await js.stream_info(stream)
+    out: list[Msg] = []
+    for seq in range(info.state.first_seq, info.state.last_seq + 1):
+        try:
+            raw = await js.get_msg(stream, seq)
+        except NotFoundError:
+            continue
+        if raw.subject.startswith(subject_prefix):
+            out.append(raw)  # type: ignore[arg-type]
+    return out

@@ -1,0 +1,137 @@
+"""A small but real service built on the kit, for the kit's own tests: an address book
+that records `civil.address.changed.v1` and a household store fed by events."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import UUID, uuid4
+
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel, Field
+from sqlalchemy import Column, Integer, MetaData, Table, Text, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+from contracts.events.civil import AddressChanged
+from contracts.events.ration import EligibilityChanged
+from kit import db, errors
+from kit.app import Session, create_service_app
+from kit.messaging import record
+from kit.messaging.consumer import Handlers
+from kit.messaging.tables import messaging_tables
+from kit.settings import ServiceSettings
+
+
+def service_metadata(schema: str) -> tuple[MetaData, Table]:
+    metadata = db.metadata(schema)
+    effects = Table(
+        "effects",
+        metadata,
+        Column("key", Text, primary_key=True),
+        Column("count", Integer, nullable=False),
+        Column("last", Text),
+    )
+    messaging_tables(metadata)
+    return metadata, effects
+
+
+async def create_schema(url: str, metadata: MetaData) -> None:
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{metadata.schema}"'))
+        await conn.run_sync(metadata.create_all)
+    await engine.dispose()
+
+
+async def bump(session: AsyncSession, effects: Table, key: str, last: str) -> None:
+    """The effect a handler has: count how often it happened, remember the last value."""
+    stmt = pg_insert(effects).values(key=key, count=1, last=last)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[effects.c.key], set_={"count": effects.c.count + 1, "last": last}
+    )
+    await session.execute(stmt)
+
+
+async def effects_of(url: str, effects: Table) -> dict[str, tuple[int, str | None]]:
+    engine = create_async_engine(url)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(effects))).all()
+    await engine.dispose()
+    return {row.key: (row.count, row.last) for row in rows}
+
+
+def address_event(national_id: str, line: str) -> AddressChanged:
+    return AddressChanged(
+        national_id=national_id,
+        governorate="03",
+        district_ar="حي الشرق",
+        address_ar=line,
+        changed_at=datetime.now(UTC),
+    )
+
+
+def eligibility_event(national_id: str, eligible: bool) -> EligibilityChanged:
+    return EligibilityChanged(
+        card_id=uuid4(),
+        holder_national_id=national_id,
+        eligible=eligible,
+        appealable=not eligible,
+        rules_version="2026.1",
+        effective_from=date.today(),
+        decided_at=datetime.now(UTC),
+    )
+
+
+class AddressIn(BaseModel):
+    national_id: str = Field(pattern=r"^[0-9]{14}$")
+    address: str = Field(min_length=1, max_length=200)
+
+
+def registry_router() -> APIRouter:
+    """Service A: records an address change and its event in one transaction."""
+    router = APIRouter()
+
+    @router.post("/v1/addresses", status_code=202, responses=errors.responses(422))
+    async def change_address(body: AddressIn, session: Session) -> dict[str, str]:
+        envelope = await record(session, address_event(body.national_id, body.address))
+        if body.address == "fail-after-record":
+            raise errors.ProblemError("bad_request", status=400)
+        return {"event_id": str(envelope.id)}
+
+    return router
+
+
+def settings_for(name: str, url: str, nats_url: str, **overrides: object) -> ServiceSettings:
+    return ServiceSettings(
+        service_name=name,
+        environment="test",
+        database_url=url,
+        nats_url=nats_url,
+        log_json=False,
+        bus_backoff_seconds=(0.2,),
+        **overrides,  # type: ignore[arg-type]
+    )
+
+
+def make_app(
+    name: str,
+    url: str,
+    nats_url: str,
+    metadata: MetaData,
+    *,
+    handlers: Handlers | None = None,
+    routers: tuple[APIRouter, ...] = (),
+    **overrides: object,
+) -> FastAPI:
+    return create_service_app(
+        settings=settings_for(name, url, nats_url, **overrides),
+        metadata=metadata,
+        routers=routers,
+        handlers=handlers,
+        title=name,
+    )
+
+
+def new_id() -> UUID:
+    return uuid4()
+

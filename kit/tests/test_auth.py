@@ -1,0 +1,132 @@
+"""JWT verification against a JWKS endpoint, with caching and key rotation."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import Depends, FastAPI
+from jwt.algorithms import OKPAlgorithm
+
+from kit import errors
+from kit.auth import CurrentCitizen, JWKSCache, Role, TokenVerifier, staff_of
+
+ISSUER, AUDIENCE = "shubbak-identity", "shubbak"
+
+
+class KeyRing:
+    """What identity-svc will publish: a JWKS with the current and previous keys."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, Ed25519PrivateKey] = {}
+        self.fetches = 0
+
+    def rotate(self, kid: str) -> None:
+        self.keys[kid] = Ed25519PrivateKey.generate()
+
+    def jwks(self) -> dict:
+        self.fetches += 1
+        out = []
+        for kid, key in self.keys.items():
+            jwk = json.loads(OKPAlgorithm.to_jwk(key.public_key()))
+            out.append({**jwk, "kid": kid, "alg": "EdDSA", "use": "sig"})
+        return {"keys": out}
+
+    def token(self, kid: str, **claims) -> str:
+        now = int(time.time())
+        body = {"iss": ISSUER, "aud": AUDIENCE, "sub": "citizen-1", "iat": now, "exp": now + 300, **claims}
+        return jwt.encode(body, self.keys[kid], algorithm="EdDSA", headers={"kid": kid})
+
+
+@pytest.fixture
+def ring() -> KeyRing:
+    ring = KeyRing()
+    ring.rotate("k1")
+    return ring
+
+
+@pytest.fixture
+def verifier(ring: KeyRing) -> TokenVerifier:
+    jwks_app = FastAPI()
+    jwks_app.get("/.well-known/jwks.json")(ring.jwks)
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://identity")
+    cache = JWKSCache("http://identity/.well-known/jwks.json", http, min_refresh_seconds=0)
+    return TokenVerifier(cache, issuer=ISSUER, audience=AUDIENCE)
+
+
+class TestVerify:
+    async def test_valid_citizen_token(self, ring, verifier):
+        caller = await verifier.verify(ring.token("k1", typ="citizen"))
+        assert caller.kind == "citizen"
+        assert caller.subject == "citizen-1"
+
+    async def test_keys_are_cached(self, ring, verifier):
+        for _ in range(5):
+            await verifier.verify(ring.token("k1"))
+        assert ring.fetches == 1
+
+    async def test_rotation_to_a_new_key_without_restart(self, ring, verifier):
+        await verifier.verify(ring.token("k1"))
+        ring.rotate("k2")
+        caller = await verifier.verify(ring.token("k2", typ="staff", roles=["notary_clerk"], office="NO-03-001"))
+        assert caller.has_role(Role.NOTARY_CLERK)
+        assert caller.office_id == "NO-03-001"
+        assert ring.fetches == 2
+
+    @pytest.mark.parametrize(
+        "claims",
+        [
+            {"exp": int(time.time()) - 3600},
+            {"aud": "someone-else"},
+            {"iss": "evil"},
+            {"typ": "superuser"},
+        ],
+    )
+    async def test_bad_claims_are_refused(self, ring, verifier, claims):
+        with pytest.raises(errors.ProblemError) as caught:
+            await verifier.verify(ring.token("k1", **claims))
+        assert caught.value.status == 401
+
+    async def test_unknown_kid_and_garbage_are_refused(self, ring, verifier):
+        stranger = Ed25519PrivateKey.generate()
+        forged = jwt.encode({"sub": "x"}, stranger, algorithm="EdDSA", headers={"kid": "k9"})
+        for token in (forged, "not-a-jwt", ring.token("k1")[:-4] + "AAAA"):
+            with pytest.raises(errors.ProblemError):
+                await verifier.verify(token)
+
+    async def test_hs256_confusion_is_refused(self, ring, verifier):
+        forged = jwt.encode({"sub": "x", "iss": ISSUER, "aud": AUDIENCE}, "secret", algorithm="HS256",
+                            headers={"kid": "k1"})
+        with pytest.raises(errors.ProblemError):
+            await verifier.verify(forged)
+
+
+class TestDependencies:
+    async def test_routes_admit_only_the_right_callers(self, ring, verifier):
+        app = FastAPI()
+        errors.install(app)
+        app.state.verifier = verifier
+
+        @app.get("/me")
+        async def me(caller: CurrentCitizen) -> dict[str, str]:
+            return {"sub": caller.subject}
+
+        @app.get("/clerk")
+        async def clerk(caller=Depends(staff_of(Role.NOTARY_CLERK))) -> dict[str, str]:
+            return {"sub": caller.subject}
+
+        citizen = ring.token("k1", typ="citizen")
+        staff = ring.token("k1", typ="staff", roles=["ration_officer"])
+        admin = ring.token("k1", typ="staff", roles=["admin"])
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            assert (await c.get("/me")).status_code == 401
+            assert (await c.get("/me", headers={"Authorization": f"Bearer {citizen}"})).status_code == 200
+            assert (await c.get("/me", headers={"Authorization": f"Bearer {staff}"})).status_code == 403
+            assert (await c.get("/clerk", headers={"Authorization": f"Bearer {staff}"})).status_code == 403
+            assert (await c.get("/clerk", headers={"Authorization": f"Bearer {admin}"})).status_code == 200
+            refused = await c.get("/me", headers={"Authorization": "Bearer nope"})
+            assert refused.headers["content-type"].startswith("application/problem+json")

@@ -1,0 +1,137 @@
+"""Every error is RFC 9457 problem+json, in the caller's language, with no internals."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
+
+from kit import errors, i18n
+from kit.middleware import RequestContextMiddleware
+
+i18n.register(
+    {
+        "problem.order_closed.title": {"en": "The order is closed", "ar": "الطلب مغلق"},
+        "problem.order_closed.detail": {"en": "Order {number} was closed.", "ar": "تم إغلاق الطلب {number}."},
+    }
+)
+
+
+class Enrol(BaseModel):
+    national_id: str = Field(pattern=r"^[0-9]{14}$")
+    first_name: str = Field(min_length=2, max_length=40)
+    age: int = Field(ge=21)
+
+
+def _app() -> FastAPI:
+    app = FastAPI()
+    errors.install(app)
+    app.add_middleware(RequestContextMiddleware, service="test", max_body_bytes=1000)
+
+    @app.post("/enrol")
+    async def enrol(body: Enrol) -> dict[str, str]:
+        return {"ok": body.first_name}
+
+    @app.get("/orders/{number}")
+    async def order(number: int) -> dict[str, int]:
+        raise errors.ProblemError("order_closed", status=409, params={"number": number})
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret connection string postgresql://admin:pw@db")
+
+    return app
+
+
+@pytest.fixture
+async def client():
+    transport = httpx.ASGITransport(app=_app(), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        yield c
+
+
+def _is_problem(response: httpx.Response, status: int) -> dict:
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"].startswith("/problems/")
+    assert body["request_id"] == response.headers["x-request-id"]
+    return body
+
+
+class TestLanguage:
+    @pytest.mark.parametrize(
+        ("header", "expected"),
+        [
+            (None, "ar"),
+            ("en", "en"),
+            ("en-GB,en;q=0.9", "en"),
+            ("fr, en;q=0.5", "en"),
+            ("ar-EG", "ar"),
+            ("en;q=0.3, ar;q=0.8", "ar"),
+            ("de", "ar"),
+            ("en;q=0", "ar"),
+            ("en;q=bogus, ar", "ar"),
+        ],
+    )
+    def test_negotiate(self, header, expected):
+        assert i18n.negotiate(header) == expected
+
+
+class TestProblems:
+    async def test_domain_error_in_arabic_by_default(self, client):
+        body = _is_problem(await client.get("/orders/7"), 409)
+        assert body["code"] == "order_closed"
+        assert body["title"] == "الطلب مغلق"
+        assert body["detail"] == "تم إغلاق الطلب 7."
+
+    async def test_domain_error_in_english(self, client):
+        response = await client.get("/orders/7", headers={"Accept-Language": "en"})
+        body = _is_problem(response, 409)
+        assert body["detail"] == "Order 7 was closed."
+        assert response.headers["content-language"] == "en"
+
+    async def test_validation_lists_each_field_with_reason(self, client):
+        response = await client.post(
+            "/enrol", json={"national_id": "12", "age": 5}, headers={"Accept-Language": "en"}
+        )
+        body = _is_problem(response, 422)
+        by_field = {e["field"]: e for e in body["errors"]}
+        assert by_field["body.national_id"]["code"] == "string_pattern_mismatch"
+        assert by_field["body.first_name"]["reason"] == "This field is required."
+        assert by_field["body.age"]["reason"] == "Must be at least 21."
+
+    async def test_validation_reasons_in_arabic(self, client):
+        body = _is_problem(await client.post("/enrol", json={"national_id": "12345678901234", "age": 30}), 422)
+        assert body["errors"][0]["reason"] == "هذا الحقل مطلوب."
+
+    async def test_malformed_json_is_a_problem(self, client):
+        response = await client.post("/enrol", content=b"{oops", headers={"content-type": "application/json"})
+        body = _is_problem(response, 422)
+        assert body["errors"][0]["code"] == "json_invalid"
+
+    async def test_unknown_route_is_404_problem(self, client):
+        body = _is_problem(await client.get("/nowhere"), 404)
+        assert body["code"] == "not_found"
+
+    async def test_wrong_method_is_405_problem(self, client):
+        _is_problem(await client.delete("/enrol"), 405)
+
+    async def test_unexpected_error_hides_internals(self, client):
+        response = await client.get("/boom")
+        body = _is_problem(response, 500)
+        assert "postgresql" not in response.text
+        assert "Traceback" not in response.text
+        assert body["code"] == "internal_error"
+
+    async def test_oversized_body_is_413_problem(self, client):
+        body = _is_problem(await client.post("/enrol", content=b"x" * 5000), 413)
+        assert body["code"] == "payload_too_large"
+
+    async def test_request_id_is_kept_when_sane_and_replaced_when_not(self, client):
+        kept = await client.get("/nowhere", headers={"X-Request-ID": "abc-123"})
+        assert kept.headers["x-request-id"] == "abc-123"
+        replaced = await client.get("/nowhere", headers={"X-Request-ID": "bad id\twith spaces"})
+        assert replaced.headers["x-request-id"] != "bad id\twith spaces"

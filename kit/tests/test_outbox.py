@@ -1,0 +1,157 @@
+"""The transactional outbox and its relay, against real PostgreSQL and NATS."""
+
+from __future__ import annotations
+
+import asyncio
+
+from kit_support import address_event, create_schema, service_metadata
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contracts import Envelope
+from kit import db
+from kit.messaging import record
+from kit.messaging.bus import connect, ensure_streams
+from kit.messaging.outbox import SESSION_KEY, OutboxBinding
+from kit.messaging.relay import OutboxRelay
+from kit.messaging.tables import messaging_tables
+from kit.testing import stream_messages
+
+
+async def _setup(url: str, schema: str) -> tuple[AsyncEngine, OutboxBinding, object]:
+    metadata, _ = service_metadata(schema)
+    await create_schema(url, metadata)
+    engine = db.create_engine(url)
+    binding = OutboxBinding(messaging_tables(metadata), source=f"test-{schema}")
+    sessions = db.sessionmaker(engine, **{SESSION_KEY: binding})
+    return engine, binding, sessions
+
+
+def _nid(n: int) -> str:
+    return f"2900101{n:07d}"
+
+
+class TestRecord:
+    async def test_committed_event_is_published_with_its_id_as_msg_id(self, pg_database, nats_server, schema, js):
+        url = pg_database()
+        engine, binding, sessions = await _setup(url, schema)
+        async with db.transaction(sessions) as session:
+            envelope = await record(session, address_event(_nid(1), f"committed {schema}"))
+        bus = await connect(nats_server.url, name="relay")
+        relay = OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding)
+        assert await relay.relay_once() == 1
+        assert await relay.pending() == 0
+        published = [m for m in await stream_messages(js, "CIVIL") if m.headers.get("Nats-Msg-Id") == str(envelope.id)]
+        assert len(published) == 1
+        assert Envelope.from_bytes(published[0].data).event().address_ar == f"committed {schema}"
+        await bus.close()
+        await engine.dispose()
+
+    async def test_rolled_back_transaction_publishes_nothing(self, pg_database, schema):
+        url = pg_database()
+        engine, binding, sessions = await _setup(url, schema)
+        try:
+            async with db.transaction(sessions) as session:
+                await record(session, address_event(_nid(2), "never"))
+                raise RuntimeError("the state change failed")
+        except RuntimeError:
+            pass
+        relay = OutboxRelay(engine=engine, sessions=sessions, js=None, binding=binding)  # type: ignore[arg-type]
+        assert await relay.pending() == 0
+        await engine.dispose()
+
+    async def test_commit_wakes_the_relay(self, pg_database, schema):
+        url = pg_database()
+        engine, binding, sessions = await _setup(url, schema)
+        assert not binding.wakeup.is_set()
+        async with db.transaction(sessions) as session:
+            await record(session, address_event(_nid(3), "wake"))
+        assert binding.wakeup.is_set()
+        await engine.dispose()
+
+
+class TestRelayFailures:
+    async def test_events_written_while_nats_is_down_arrive_after_it_returns(self, pg_database, fresh_nats, schema):
+        url = pg_database()
+        engine, binding, sessions = await _setup(url, schema)
+        bus = await connect(fresh_nats.url, name="relay")
+        await ensure_streams(bus.js)
+        fresh_nats.stop()
+        ids = []
+        for n in range(20):
+            async with db.transaction(sessions) as session:
+                ids.append(str((await record(session, address_event(_nid(n), f"line {n}"))).id))
+        relay = OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding, ack_timeout=1.0)
+        stop = asyncio.Event()
+        task = asyncio.create_task(relay.run(stop))
+        await asyncio.sleep(2.0)
+        assert await relay.pending() == 20  # nothing is marked while NATS is away
+        fresh_nats.start()
+        for _ in range(100):
+            if await relay.pending() == 0:
+                break
+            await asyncio.sleep(0.2)
+        stop.set()
+        await task
+        assert await relay.pending() == 0
+        published = await stream_messages(bus.js, "CIVIL")
+        got = [m.headers["Nats-Msg-Id"] for m in published]
+        assert [i for i in got if i in ids] == ids  # every event, once, in order
+        await bus.close()
+        await engine.dispose()
+
+    async def test_relay_killed_between_publish_and_mark_causes_no_duplicate(self, pg_database, nats_server, schema, js):
+        url = pg_database()
+        engine, binding, sessions = await _setup(url, schema)
+        ids = []
+        for n in range(5):
+            async with db.transaction(sessions) as session:
+                ids.append(str((await record(session, address_event(_nid(n), f"crash {n}"))).id))
+        bus = await connect(nats_server.url, name="relay")
+
+        class Killed(Exception):
+            pass
+
+        async def die(_acked: list[str]) -> None:
+            raise Killed
+
+        first = OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding)
+        first.after_publish = die
+        try:
+            await first.relay_once()
+        except Killed:
+            pass
+        assert await first.pending() == 5  # published, but not marked
+        second = OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding)
+        assert await second.relay_once() == 5
+        published = [m.headers["Nats-Msg-Id"] for m in await stream_messages(js, "CIVIL")]
+        assert sorted(i for i in published if i in ids) == sorted(ids)  # JetStream dropped the repeats
+        await bus.close()
+        await engine.dispose()
+
+    async def test_only_one_relay_is_active(self, pg_database, nats_server, schema):
+        url = pg_database()
+        engine, binding, sessions = await _setup(url, schema)
+        bus = await connect(nats_server.url, name="relay")
+        relays = [OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding) for _ in range(2)]
+        published: list[int] = []
+        for relay in relays:
+
+            async def count(acked: list[str], _r: OutboxRelay = relay) -> None:
+                published.append(id(_r))
+
+            relay.after_publish = count
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(r.run(stop)) for r in relays]
+        for n in range(10):
+            async with db.transaction(sessions) as session:
+                await record(session, address_event(_nid(n), f"leader {n}"))
+            await asyncio.sleep(0.05)
+        for _ in range(50):
+            if await relays[0].pending() == 0:
+                break
+            await asyncio.sleep(0.1)
+        stop.set()
+        await asyncio.gather(*tasks)
+        assert len(set(published)) == 1
+        await bus.close()
+        await engine.dispose()

@@ -1,0 +1,107 @@
+"""Settings from the environment; the messaging tables' migration matches their model;
+keyset pagination."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+from pydantic import ValidationError
+from sqlalchemy import DateTime, Integer, Table, Text, func, insert, text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from kit import db
+from kit.errors import ProblemError
+from kit.messaging.tables import messaging_tables
+from kit.migrations import create_messaging_tables_v1
+from kit.repository import Repository
+from kit.settings import ServiceSettings, config
+
+
+class IdentitySettings(ServiceSettings):
+    model_config = config("IDENTITY_")
+
+
+class TestSettings:
+    def test_prefix_and_platform_wide_nats_url(self, monkeypatch):
+        monkeypatch.setenv("IDENTITY_DATABASE_URL", "postgresql+asyncpg://u@db:5432/identity")
+        monkeypatch.setenv("NATS_URL", "nats://nats:4222")
+        monkeypatch.setenv("CATALOG_DATABASE_URL", "postgresql+asyncpg://u@db:5432/catalog")
+        s = IdentitySettings()
+        assert s.database_url.endswith("/identity")
+        assert s.nats_url == "nats://nats:4222"
+
+    def test_production_refuses_development_secrets(self, monkeypatch):
+        monkeypatch.setenv("IDENTITY_ENVIRONMENT", "production")
+        with pytest.raises(ValidationError, match="internal_token"):
+            IdentitySettings()
+        monkeypatch.setenv("IDENTITY_INTERNAL_TOKEN", "a-real-secret-from-the-vault")
+        assert IdentitySettings().environment == "production"
+
+
+class TestMessagingMigration:
+    async def test_migration_step_matches_the_table_model(self, pg_database):
+        url = pg_database()
+        engine = create_async_engine(url)
+        metadata = db.metadata("svc_m")
+        messaging_tables(metadata)
+
+        def migrate_and_compare(conn):
+            conn.execute(text('CREATE SCHEMA "svc_m"'))
+            ctx = MigrationContext.configure(conn)
+            with Operations.context(ctx):
+                create_messaging_tables_v1("svc_m")
+            ctx = MigrationContext.configure(
+                conn, opts={"include_schemas": True, "include_name": lambda n, t, p: t != "schema" or n == "svc_m"}
+            )
+            return compare_metadata(ctx, metadata)
+
+        async with engine.begin() as conn:
+            diff = await conn.run_sync(migrate_and_compare)
+        await engine.dispose()
+        assert diff == []
+
+
+class Base(DeclarativeBase):
+    metadata = db.metadata("svc_p")
+    type_annotation_map = db.TYPE_ANNOTATION_MAP
+
+
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    created_at = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Items(Repository[Item]):
+    model = Item
+    order = (Item.created_at, Item.id)
+
+
+class TestPagination:
+    async def test_cursor_walks_every_row_once(self, pg_database):
+        url = pg_database()
+        engine = create_async_engine(url)
+        async with engine.begin() as conn:
+            await conn.execute(text('CREATE SCHEMA "svc_p"'))
+            await conn.run_sync(Base.metadata.create_all)
+            await conn.execute(insert(Table("items", Base.metadata)), [{"id": i, "name": f"n{i}"} for i in range(1, 26)])
+        sessions = db.sessionmaker(engine)
+        seen: list[int] = []
+        cursor = None
+        async with sessions() as session:
+            while True:
+                page = await Items(session).paginate(limit=10, cursor=cursor)
+                seen += [item.id for item in page.items]
+                cursor = page.next_cursor
+                if cursor is None:
+                    break
+            with pytest.raises(ProblemError):
+                await Items(session).paginate(cursor="garbage!!")
+        await engine.dispose()
+        assert seen == list(range(1, 26))
+
+
