@@ -42,5 +42,3 @@ async def nc(nats_server) -> AsyncIterator[Client]:  # type: ignore[no-untyped-d
 @pytest.fixture
 def js(nc: Client) -> JetStreamContext:
     return nc.jetstream()
-
-

@@ -46,9 +46,7 @@ async def create_schema(url: str, metadata: MetaData) -> None:
 async def bump(session: AsyncSession, effects: Table, key: str, last: str) -> None:
     """The effect a handler has: count how often it happened, remember the last value."""
     stmt = pg_insert(effects).values(key=key, count=1, last=last)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[effects.c.key], set_={"count": effects.c.count + 1, "last": last}
-    )
+    stmt = stmt.on_conflict_do_update(index_elements=[effects.c.key], set_={"count": effects.c.count + 1, "last": last})
     await session.execute(stmt)
 
 
@@ -134,4 +132,3 @@ def make_app(
 
 def new_id() -> UUID:
     return uuid4()
-

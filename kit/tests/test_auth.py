@@ -99,8 +99,9 @@ class TestVerify:
                 await verifier.verify(token)
 
     async def test_hs256_confusion_is_refused(self, ring, verifier):
-        forged = jwt.encode({"sub": "x", "iss": ISSUER, "aud": AUDIENCE}, "secret", algorithm="HS256",
-                            headers={"kid": "k1"})
+        forged = jwt.encode(
+            {"sub": "x", "iss": ISSUER, "aud": AUDIENCE}, "secret", algorithm="HS256", headers={"kid": "k1"}
+        )
         with pytest.raises(errors.ProblemError):
             await verifier.verify(forged)
 

@@ -6,16 +6,16 @@ import asyncio
 import uuid
 
 import pytest
+from kit_support import address_event, bump, create_schema, effects_of, service_metadata
+
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
-
 from kit import db
 from kit.messaging.bus import connect
 from kit.messaging.consumer import DEAD_CONSUMER, DEAD_DELIVERIES, DEAD_REASON, Consumer
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.tables import messaging_tables
 from kit.testing import stream_messages
-from kit_support import address_event, bump, create_schema, effects_of, service_metadata
 
 SUBJECT = AddressChanged.subject
 

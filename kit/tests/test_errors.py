@@ -94,9 +94,7 @@ class TestProblems:
         assert response.headers["content-language"] == "en"
 
     async def test_validation_lists_each_field_with_reason(self, client):
-        response = await client.post(
-            "/enrol", json={"national_id": "12", "age": 5}, headers={"Accept-Language": "en"}
-        )
+        response = await client.post("/enrol", json={"national_id": "12", "age": 5}, headers={"Accept-Language": "en"})
         body = _is_problem(response, 422)
         by_field = {e["field"]: e for e in body["errors"]}
         assert by_field["body.national_id"]["code"] == "string_pattern_mismatch"

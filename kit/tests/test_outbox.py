@@ -99,7 +99,9 @@ class TestRelayFailures:
         await bus.close()
         await engine.dispose()
 
-    async def test_relay_killed_between_publish_and_mark_causes_no_duplicate(self, pg_database, nats_server, schema, js):
+    async def test_relay_killed_between_publish_and_mark_causes_no_duplicate(
+        self, pg_database, nats_server, schema, js
+    ):
         url = pg_database()
         engine, binding, sessions = await _setup(url, schema)
         ids = []

@@ -7,13 +7,13 @@ import asyncio
 import uuid
 
 import pytest
+from kit_support import bump, create_schema, effects_of, eligibility_event, make_app, registry_router, service_metadata
+
 from contracts.events.civil import AddressChanged
 from contracts.events.ration import EligibilityChanged
-
 from kit.messaging import record
 from kit.messaging.consumer import Handlers
 from kit.testing import running
-from kit_support import bump, create_schema, effects_of, eligibility_event, make_app, registry_router, service_metadata
 
 
 async def _wait_for(condition, timeout: float = 15.0) -> None:
@@ -45,12 +45,15 @@ class TestOneTraceAcrossServices:
         async def on_eligibility(session, event, envelope):
             await bump(session, metas["notify"][1], event.holder_national_id, envelope.traceparent or "")
 
-        registry = make_app(names["registry"], urls["registry"], nats_server.url, metas["registry"][0],
-                            routers=(registry_router(),))
-        ration = make_app(names["ration"], urls["ration"], nats_server.url, metas["ration"][0],
-                          handlers=ration_handlers)
-        notify = make_app(names["notify"], urls["notify"], nats_server.url, metas["notify"][0],
-                          handlers=notify_handlers)
+        registry = make_app(
+            names["registry"], urls["registry"], nats_server.url, metas["registry"][0], routers=(registry_router(),)
+        )
+        ration = make_app(
+            names["ration"], urls["ration"], nats_server.url, metas["ration"][0], handlers=ration_handlers
+        )
+        notify = make_app(
+            names["notify"], urls["notify"], nats_server.url, metas["notify"][0], handlers=notify_handlers
+        )
 
         trace_id = uuid.uuid4().hex
         nid = f"2{uuid.uuid4().int % 10**13:013d}"

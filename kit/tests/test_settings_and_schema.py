@@ -88,7 +88,9 @@ class TestPagination:
         async with engine.begin() as conn:
             await conn.execute(text('CREATE SCHEMA "svc_p"'))
             await conn.run_sync(Base.metadata.create_all)
-            await conn.execute(insert(Table("items", Base.metadata)), [{"id": i, "name": f"n{i}"} for i in range(1, 26)])
+            await conn.execute(
+                insert(Table("items", Base.metadata)), [{"id": i, "name": f"n{i}"} for i in range(1, 26)]
+            )
         sessions = db.sessionmaker(engine)
         seen: list[int] = []
         cursor = None
@@ -103,5 +105,3 @@ class TestPagination:
                 await Items(session).paginate(cursor="garbage!!")
         await engine.dispose()
         assert seen == list(range(1, 26))
-
-

@@ -30,6 +30,6 @@ async def stream_messages(js: JetStreamContext, stream: str, subject_prefix: str
             raw = await js.get_msg(stream, seq)
         except NotFoundError:
             continue
-        if raw.subject.startswith(subject_prefix):
+        if (raw.subject or "").startswith(subject_prefix):
             out.append(raw)  # type: ignore[arg-type]
     return out

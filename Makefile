@@ -1,0 +1,49 @@
+# Shubbak: `make run` starts the platform, `make test` runs every test. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PACKAGES := contracts kit devstack gateway identity-svc catalog-svc notary-svc ration-svc payment-svc office-routing-svc
+TEST_DIRS := $(foreach p,$(PACKAGES),$(p)/tests) tests
+STAMP := $(VENV)/.installed
+PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint bench clean contracts-export
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): $(PYPROJECTS) requirements-dev.txt constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -r requirements-dev.txt $(foreach p,$(PACKAGES),-e ./$(p))
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install every package (editable) and the dev tools
+
+run: $(STAMP) ## start PostgreSQL, NATS, every service and the gateway with demo data (Ctrl-C stops all)
+	$(PY) -m devstack.run
+
+test: $(STAMP) ## run every package's tests against real PostgreSQL and NATS
+	@failed=(); for d in $(TEST_DIRS); do \
+	  [ -d $$d ] || continue; \
+	  echo "== $$d"; \
+	  $(PY) -m pytest -c pyproject.toml --rootdir $$(dirname $$d) $$d -q -p no:randomly || failed+=($$d); \
+	done; \
+	if [ $${#failed[@]} -gt 0 ]; then echo "FAILED: $${failed[*]}"; exit 1; fi; echo "all test suites passed"
+
+lint: $(STAMP) ## ruff on everything, mypy on the shared library and contracts
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	MYPYPATH=contracts/src:kit/src:devstack/src $(VENV)/bin/mypy -p contracts -p kit -p devstack
+
+bench: $(STAMP) ## benchmarks: ratios against baselines measured in the same run
+	$(PY) bench/run.py
+
+contracts-export: $(STAMP) ## JSON Schema for every event and the AsyncAPI document, into contracts/export
+	$(PY) -m contracts export --out contracts/export
+
+clean: ## remove .venv and all local data (.data)
+	rm -rf $(VENV) .data

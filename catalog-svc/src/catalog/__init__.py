@@ -1,0 +1,1 @@
+"""Shubbak catalog: services, fixed fees, roll-out"""

@@ -1,0 +1,5 @@
+"""Events catalog-svc consumes (each handler idempotent through the inbox)."""
+
+from kit.messaging.consumer import Handlers
+
+handlers = Handlers()

@@ -1,0 +1,1 @@
+"""Shubbak identity: enrolment, OTP, registry prefill, tokens, staff"""

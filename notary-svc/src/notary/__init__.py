@@ -1,0 +1,1 @@
+"""Shubbak notary: powers of attorney and certificates"""

@@ -1,0 +1,5 @@
+"""Events notary-svc consumes (each handler idempotent through the inbox)."""
+
+from kit.messaging.consumer import Handlers
+
+handlers = Handlers()

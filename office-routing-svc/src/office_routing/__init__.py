@@ -1,0 +1,1 @@
+"""Shubbak office routing: offices, capacity, appointments"""

@@ -1,0 +1,14 @@
+"""The tables of office-routing-svc, in its own schema `office_routing`."""
+
+from sqlalchemy.orm import DeclarativeBase
+
+from kit import db
+from kit.messaging import messaging_tables
+
+
+class Base(DeclarativeBase):
+    metadata = db.metadata("office_routing")
+    type_annotation_map = db.TYPE_ANNOTATION_MAP
+
+
+messaging = messaging_tables(Base.metadata)

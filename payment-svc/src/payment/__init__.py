@@ -1,0 +1,1 @@
+"""Shubbak payments: card, wallet, post office, e-payment networks"""

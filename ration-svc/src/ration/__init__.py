@@ -1,0 +1,1 @@
+"""Shubbak ration cards: households, eligibility, appeals"""
