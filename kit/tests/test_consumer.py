@@ -12,7 +12,7 @@ from contracts import Envelope
 from contracts.events.civil import AddressChanged
 from kit import db
 from kit.messaging.bus import connect
-from kit.messaging.consumer import DEAD_CONSUMER, DEAD_DELIVERIES, DEAD_REASON, Consumer
+from kit.messaging.consumer import DEAD_CONSUMER, DEAD_DELIVERIES, DEAD_REASON, Consumer, Handlers
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.tables import messaging_tables
 from kit.testing import stream_messages
@@ -77,7 +77,8 @@ class TestInbox:
         # Two different Nats-Msg-Ids so JetStream stores both: only the inbox can stop the second.
         await _publish(js, envelope)
         await _publish(js, envelope)
-        marker = Envelope.wrap(address_event(nid[:-1] + "9", "marker"), source="test")
+        other = nid[:-1] + ("1" if nid[-1] != "1" else "2")
+        marker = Envelope.wrap(address_event(other, "marker"), source="test")
         await _publish(js, marker)
 
         async def done():
@@ -173,5 +174,52 @@ class TestDeadLetter:
         # three deliveries; the first may also have run once inside a failed multi-message batch
         assert 3 <= seen.count("29001011234562") <= 4
         assert (await effects_of(url, effects))["29001011234563"][1] == "good"
+        await bus.close()
+        await engine.dispose()
+
+
+class TestBatchHandlers:
+    async def test_batch_handler_applies_each_new_event_once(self, pg_database, nats_server, schema, js):
+        url = pg_database()
+        metadata, effects = service_metadata(schema)
+        await create_schema(url, metadata)
+        engine = db.create_engine(url)
+        tables = messaging_tables(metadata)
+        sessions = db.sessionmaker(engine, **{SESSION_KEY: OutboxBinding(tables, source=schema)})
+        bus = await connect(nats_server.url, name=schema)
+        calls: list[int] = []
+        tag = f"batch {schema}"
+
+        async def apply(session, items):
+            mine = [(event, envelope) for event, envelope in items if event.address_ar == tag]
+            calls.append(len(mine))
+            for event, _ in mine:
+                await bump(session, effects, event.national_id, event.address_ar)
+
+        handlers = Handlers()
+        handlers.on_batch(AddressChanged)(apply)
+        consumer = Consumer(
+            js=bus.js,
+            sessions=sessions,
+            tables=tables,
+            durable=schema,
+            stream="CIVIL",
+            handlers={SUBJECT: handlers.by_subject[SUBJECT]},
+            fetch_timeout=0.2,
+        )
+        await consumer.ensure()
+        envelopes = [Envelope.wrap(address_event(f"290010100{n:05d}", tag), source="test") for n in range(40)]
+        for envelope in envelopes:
+            await _publish(js, envelope)
+        for envelope in envelopes[:10]:  # redelivered by a confused publisher
+            await _publish(js, envelope)
+
+        async def done():
+            return sum(calls) >= 40
+
+        await _run_until(consumer, done)
+        got = await effects_of(url, effects)
+        assert {k: v[0] for k, v in got.items()} == {f"290010100{n:05d}": 1 for n in range(40)}
+        assert len([c for c in calls if c]) < 40  # applied in batches, not one by one
         await bus.close()
         await engine.dispose()

@@ -113,7 +113,7 @@ class TestRelayFailures:
         class Killed(Exception):
             pass
 
-        async def die(_acked: list[str]) -> None:
+        async def die(_acked: list[int]) -> None:
             raise Killed
 
         first = OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding)
@@ -138,7 +138,7 @@ class TestRelayFailures:
         published: list[int] = []
         for relay in relays:
 
-            async def count(acked: list[str], _r: OutboxRelay = relay) -> None:
+            async def count(acked: list[int], _r: OutboxRelay = relay) -> None:
                 published.append(id(_r))
 
             relay.after_publish = count

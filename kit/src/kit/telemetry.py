@@ -36,6 +36,11 @@ def configure(service: str, exporter: str) -> None:
     _configured = True
 
 
+def enabled() -> bool:
+    """Whether spans are recorded at all (a tracer provider was installed)."""
+    return not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider | trace.NoOpTracerProvider)
+
+
 def tracer(name: str = "shubbak") -> trace.Tracer:
     return trace.get_tracer(name)
 

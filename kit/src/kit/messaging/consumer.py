@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +23,8 @@ from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from opentelemetry.trace import SpanKind
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from opentelemetry.trace import Link, Span, SpanKind, get_current_span
+from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import Envelope, Event, InvalidEnvelope, UnknownEvent
@@ -35,26 +36,49 @@ from kit.messaging.tables import MessagingTables
 log = logging.getLogger("kit.consumer")
 
 HandlerFn = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
+BatchHandlerFn = Callable[[AsyncSession, list[tuple[Any, Envelope]]], Awaitable[None]]
 
 DEAD_REASON = "Shubbak-Dead-Reason"
 DEAD_CONSUMER = "Shubbak-Dead-Consumer"
 DEAD_DELIVERIES = "Shubbak-Dead-Deliveries"
 
 
+@dataclass(frozen=True)
+class Handler:
+    fn: HandlerFn | BatchHandlerFn
+    batch: bool = False
+
+
 @dataclass
 class Handlers:
-    """A service's event handlers: `@handlers.on(SomeEvent)` on `async def f(session, event, envelope)`."""
+    """A service's event handlers.
 
-    by_subject: dict[str, HandlerFn] = field(default_factory=dict)
+    `@handlers.on(SomeEvent)` on `async def f(session, event, envelope)` handles one event at a
+    time. `@handlers.on_batch(SomeEvent)` on `async def f(session, items)` gets the new events of
+    a fetched batch together (consecutive runs of that subject, in stream order), so a
+    high-volume fact can be applied with one multi-row statement.
+    """
+
+    by_subject: dict[str, Handler] = field(default_factory=dict)
 
     def on(self, event_class: type[Event]) -> Callable[[HandlerFn], HandlerFn]:
         def register(fn: HandlerFn) -> HandlerFn:
-            if event_class.subject in self.by_subject:
-                raise ValueError(f"two handlers for {event_class.subject}")
-            self.by_subject[event_class.subject] = fn
+            self._add(event_class, Handler(fn))
             return fn
 
         return register
+
+    def on_batch(self, event_class: type[Event]) -> Callable[[BatchHandlerFn], BatchHandlerFn]:
+        def register(fn: BatchHandlerFn) -> BatchHandlerFn:
+            self._add(event_class, Handler(fn, batch=True))
+            return fn
+
+        return register
+
+    def _add(self, event_class: type[Event], handler: Handler) -> None:
+        if event_class.subject in self.by_subject:
+            raise ValueError(f"two handlers for {event_class.subject}")
+        self.by_subject[event_class.subject] = handler
 
     def by_stream(self) -> dict[str, list[str]]:
         grouped: dict[str, list[str]] = {}
@@ -70,6 +94,30 @@ class _Item:
     event: Event
 
 
+_INBOX_INSERT = """
+INSERT INTO {table} (consumer, event_id, subject)
+SELECT :consumer, ids.event_id, ids.subject
+FROM unnest(CAST(:ids AS uuid[]), CAST(:subjects AS text[])) AS ids(event_id, subject)
+ON CONFLICT DO NOTHING
+RETURNING event_id
+"""
+
+
+def _qualified(table: Table) -> str:
+    return f'"{table.schema}"."{table.name}"' if table.schema else f'"{table.name}"'
+
+
+def _runs(items: Sequence[_Item]) -> list[tuple[str, list[_Item]]]:
+    """Consecutive items of the same subject, in order."""
+    runs: list[tuple[str, list[_Item]]] = []
+    for item in items:
+        if runs and runs[-1][0] == item.envelope.type:
+            runs[-1][1].append(item)
+        else:
+            runs.append((item.envelope.type, [item]))
+    return runs
+
+
 class Consumer:
     """One durable pull consumer on one stream, for the subjects that have handlers."""
 
@@ -81,7 +129,7 @@ class Consumer:
         tables: MessagingTables,
         durable: str,
         stream: str,
-        handlers: dict[str, HandlerFn],
+        handlers: dict[str, Handler | HandlerFn],
         batch_size: int = 256,
         max_deliver: int = 5,
         backoff: Sequence[float] = (1.0, 5.0, 30.0, 120.0),
@@ -92,7 +140,7 @@ class Consumer:
         self.inbox = tables.inbox
         self.durable = durable
         self.stream = stream
-        self.handlers = handlers
+        self.handlers = {k: h if isinstance(h, Handler) else Handler(h) for k, h in handlers.items()}
         self.batch_size = batch_size
         self.max_deliver = max_deliver
         self.backoff = tuple(backoff) or (1.0,)
@@ -120,7 +168,7 @@ class Consumer:
         try:
             while not stop.is_set():
                 try:
-                    msgs = await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
+                    msgs = await self._fetch_batch(sub)
                 except (NatsTimeoutError, TimeoutError):
                     continue
                 except Exception as exc:  # noqa: BLE001 - NATS away: wait and fetch again
@@ -133,6 +181,17 @@ class Consumer:
                 await sub.unsubscribe()
             except Exception:  # noqa: BLE001 - connection may be gone already
                 pass
+
+    async def _fetch_batch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
+        """Up to `batch_size` messages: wait for the first, then keep filling the batch while the
+        server says more are pending (a backlog is handled in full batches; a lone event at once)."""
+        msgs = list(await sub.fetch(self.batch_size, timeout=self.fetch_timeout))
+        while len(msgs) < self.batch_size and msgs[-1].metadata.num_pending > 0:
+            try:
+                msgs += await sub.fetch(self.batch_size - len(msgs), timeout=0.05)
+            except (NatsTimeoutError, TimeoutError):
+                break
+        return msgs
 
     async def process(self, msgs: Sequence[Msg]) -> None:
         items: list[_Item] = []
@@ -168,31 +227,56 @@ class Consumer:
 
     async def _handle(self, items: Sequence[_Item]) -> None:
         async with transaction(self.sessions) as session:
-            rows = [{"consumer": self.durable, "event_id": i.envelope.id, "subject": i.envelope.type} for i in items]
-            inserted = await session.scalars(
-                pg_insert(self.inbox).values(rows).on_conflict_do_nothing().returning(self.inbox.c.event_id)
+            inserted = await session.execute(
+                text(_INBOX_INSERT.format(table=_qualified(self.inbox))),
+                {
+                    "consumer": self.durable,
+                    "ids": [i.envelope.id for i in items],
+                    "subjects": [i.envelope.type for i in items],
+                },
             )
-            new = set(inserted)
+            new = set(inserted.scalars())
+            fresh: list[_Item] = []
             for item in items:
-                if item.envelope.id not in new:
+                if item.envelope.id in new:
+                    new.discard(item.envelope.id)  # a duplicate inside the same batch is not fresh
+                    fresh.append(item)
+                else:
                     metrics.EVENTS_DUPLICATE.labels(consumer=self.durable).inc()
-                    continue
-                new.discard(item.envelope.id)  # a duplicate inside the same batch
-                handler = self.handlers[item.envelope.type]
-                parent = telemetry.extract_context(item.msg.headers)
-                with self.tracer.start_as_current_span(
-                    f"consume {item.envelope.type}",
-                    context=parent,
-                    kind=SpanKind.CONSUMER,
-                    attributes={
-                        "messaging.system": "nats",
-                        "messaging.destination.name": item.msg.subject,
-                        "messaging.message.id": str(item.envelope.id),
-                        "messaging.consumer.group.name": self.durable,
-                    },
-                ):
-                    await handler(session, item.event, item.envelope)
+            for subject, run in _runs(fresh):
+                handler = self.handlers[subject]
+                if handler.batch:
+                    with self._span(subject, run):
+                        await handler.fn(session, [(i.event, i.envelope) for i in run])  # type: ignore[call-arg,arg-type]
+                else:
+                    for item in run:
+                        with self._span(subject, [item]):
+                            await handler.fn(session, item.event, item.envelope)  # type: ignore[call-arg,arg-type]
         metrics.EVENTS_CONSUMED.labels(consumer=self.durable).inc(len(items))
+
+    def _span(self, subject: str, run: Sequence[_Item]) -> AbstractContextManager[Span]:
+        """A consumer span: the child of the producer's span for one event; for a batch,
+        linked to each event's producer span (OpenTelemetry's pattern for batch receive)."""
+        attributes: dict[str, str | int] = {
+            "messaging.system": "nats",
+            "messaging.destination.name": subject,
+            "messaging.consumer.group.name": self.durable,
+            "messaging.batch.message_count": len(run),
+        }
+        if len(run) == 1:
+            attributes["messaging.message.id"] = str(run[0].envelope.id)
+            parent = telemetry.extract_context(run[0].msg.headers)
+            return self.tracer.start_as_current_span(
+                f"consume {subject}", context=parent, kind=SpanKind.CONSUMER, attributes=attributes
+            )
+        links = []
+        for item in run if telemetry.enabled() else ():
+            span_context = get_current_span(telemetry.extract_context(item.msg.headers)).get_span_context()
+            if span_context.is_valid:
+                links.append(Link(span_context))
+        return self.tracer.start_as_current_span(
+            f"consume {subject}", kind=SpanKind.CONSUMER, attributes=attributes, links=links
+        )
 
     async def _failed(self, item: _Item, exc: BaseException) -> None:
         delivered = item.msg.metadata.num_delivered

@@ -50,7 +50,7 @@ class OutboxRelay:
         self.keep_published = keep_published
         schema = self.outbox.schema or "public"
         self.lock_key = zlib.crc32(f"shubbak.outbox.{schema}".encode())
-        self.after_publish: Callable[[list[str]], Awaitable[None]] | None = None
+        self.after_publish: Callable[[list[int]], Awaitable[None]] | None = None
         """Test hook: runs after a batch is acknowledged and before it is marked published."""
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -106,7 +106,7 @@ class OutboxRelay:
         async with self.sessions() as session:
             rows = (
                 await session.execute(
-                    select(o.c.id, o.c.subject, o.c.payload, o.c.headers)
+                    select(o.c.seq, o.c.id, o.c.subject, o.c.payload, o.c.headers)
                     .where(o.c.published_at.is_(None))
                     .order_by(o.c.seq)
                     .limit(self.batch_size)
@@ -118,21 +118,24 @@ class OutboxRelay:
         for row in rows:
             headers = {**row.headers, "Nats-Msg-Id": str(row.id)}
             futures.append(await self.js.publish_async(row.subject, row.payload, headers=headers))
-        results = await asyncio.gather(
-            *(asyncio.wait_for(f, self.ack_timeout) for f in futures), return_exceptions=True
-        )
-        acked: list[str] = []
+        _, late = await asyncio.wait(futures, timeout=self.ack_timeout)
+        for future in late:
+            future.cancel()
+        acked: list[int] = []
         error: BaseException | None = None
-        for row, result in zip(rows, results, strict=True):
-            if isinstance(result, BaseException):
-                error = result
+        for row, future in zip(rows, futures, strict=True):
+            if future.cancelled():
+                error = TimeoutError(f"no acknowledgement within {self.ack_timeout}s")
                 break
-            acked.append(str(row.id))
+            if future.exception() is not None:
+                error = future.exception()
+                break
+            acked.append(row.seq)
         if acked:
             if self.after_publish is not None:
                 await self.after_publish(acked)
             async with self.sessions() as session, session.begin():
-                await session.execute(update(o).where(o.c.id.in_(acked)).values(published_at=datetime.now(UTC)))
+                await session.execute(update(o).where(o.c.seq.in_(acked)).values(published_at=datetime.now(UTC)))
             metrics.EVENTS_PUBLISHED.labels(service=self.binding.source).inc(len(acked))
         if error is not None:
             raise RuntimeError(f"publish failed after {len(acked)} of {len(rows)}: {error!r}") from error

@@ -1,0 +1,1 @@
+"""Shubbak's benchmark harness: `python bench/run.py` (see bench/README.md)."""

@@ -1,0 +1,103 @@
+"""The interface every benchmark case implements, and what a run reports about it."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bench.stack import Stack
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One measurement: the figure, its baseline taken right next to it, and extra figures."""
+
+    measured: float
+    baseline: float
+    info: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Env:
+    """What a case gets: the running servers and the size it should use."""
+
+    stack: Stack
+    events: int
+    quick: bool
+
+
+@dataclass(frozen=True)
+class Case:
+    """A benchmark. `run` performs one trial (measurement + baseline) on fresh state.
+
+    `ratio = measured / baseline`; the case passes if the ratio is at least `target`
+    (at most, when `higher_is_better` is False, e.g. for latencies).
+    """
+
+    name: str
+    summary: str
+    unit: str
+    target: float
+    run: Callable[[Env], Awaitable[Trial]]
+    higher_is_better: bool = True
+
+
+@dataclass(frozen=True)
+class Spread:
+    min: float
+    median: float
+    max: float
+
+    @classmethod
+    def of(cls, values: list[float]) -> Spread:
+        return cls(min(values), statistics.median(values), max(values))
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: Case
+    trials: list[Trial]
+
+    @property
+    def measured(self) -> Spread:
+        return Spread.of([t.measured for t in self.trials])
+
+    @property
+    def baseline(self) -> Spread:
+        return Spread.of([t.baseline for t in self.trials])
+
+    @property
+    def ratio(self) -> float:
+        """Median measured over median baseline."""
+        return self.measured.median / self.baseline.median if self.baseline.median else float("nan")
+
+    @property
+    def passed(self) -> bool:
+        if self.case.higher_is_better:
+            return self.ratio >= self.case.target
+        return self.ratio <= self.case.target
+
+    def info(self) -> dict[str, Spread]:
+        keys = [k for t in self.trials for k in t.info]
+        return {k: Spread.of([t.info[k] for t in self.trials if k in t.info]) for k in dict.fromkeys(keys)}
+
+    def as_json(self) -> dict[str, Any]:
+        def spread(s: Spread) -> dict[str, float]:
+            return {"min": s.min, "median": s.median, "max": s.max}
+
+        return {
+            "name": self.case.name,
+            "summary": self.case.summary,
+            "unit": self.case.unit,
+            "measured": spread(self.measured),
+            "baseline": spread(self.baseline),
+            "ratio": self.ratio,
+            "target": self.case.target,
+            "higher_is_better": self.case.higher_is_better,
+            "passed": self.passed,
+            "info": {k: spread(v) for k, v in self.info().items()},
+            "trials": [{"measured": t.measured, "baseline": t.baseline, "info": t.info} for t in self.trials],
+        }
