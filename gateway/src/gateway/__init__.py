@@ -1,0 +1,1 @@
+"""Shubbak's public gateway: one address for every service's API."""

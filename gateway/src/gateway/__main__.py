@@ -1,0 +1,23 @@
+"""`python -m gateway`: serve the gateway on its configured port."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from gateway.settings import load_settings
+
+
+def main() -> None:
+    settings = load_settings()
+    uvicorn.run(
+        "gateway.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        server_header=False,
+        log_config=None,
+    )
+
+
+if __name__ == "__main__":
+    main()

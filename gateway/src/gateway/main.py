@@ -1,0 +1,51 @@
+"""`create_app`: the gateway's ASGI app (run: uvicorn --factory gateway.main:create_app)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gateway.ops import OWN_PATHS, create_ops_app
+from gateway.proxy import Proxy
+from gateway.routing import RouteTable
+from gateway.settings import Settings, load_settings
+from gateway.state import Gateway
+from kit.middleware import RequestContextMiddleware
+
+
+def create_app(settings: Settings | None = None) -> ASGIApp:
+    settings = settings or load_settings()
+    gateway = Gateway.build(settings)
+    ops = create_ops_app(gateway)
+    proxy = Proxy(gateway)
+
+    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await (ops if scope["path"] in OWN_PATHS else proxy)(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await ops(scope, receive, send)
+        else:  # websockets are not proxied (yet)
+            await receive()
+            await send({"type": "websocket.close", "code": 1003})
+
+    app = RequestContextMiddleware(dispatch, service=settings.service_name, max_body_bytes=settings.max_body_bytes)
+    return OpenTelemetryMiddleware(
+        app,
+        excluded_urls="healthz,readyz,metrics",
+        default_span_details=_span_details(gateway.routes),
+        exclude_spans=["receive", "send"],
+    )
+
+
+def _span_details(routes: RouteTable) -> Any:
+    """Span names by route prefix, not by full path (ids in paths would make every name unique)."""
+
+    def details(scope: Scope) -> tuple[str, dict[str, str]]:
+        path: str = scope.get("path", "")
+        match = None if path in OWN_PATHS else routes.match(path)
+        route = match.path if match is not None else path if path in OWN_PATHS else "unmatched"
+        return f"{scope.get('method', 'HTTP')} {route}", {"http.route": route}
+
+    return details

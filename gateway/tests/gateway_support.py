@@ -1,0 +1,171 @@
+"""Real upstream services for the gateway's tests, and serving any ASGI app with uvicorn."""
+
+# No `from __future__ import annotations`: FastAPI must resolve the local models of the apps.
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+
+import uvicorn
+from fastapi import FastAPI, Request
+from pydantic import BaseModel
+from starlette.responses import JSONResponse, StreamingResponse
+from starlette.types import ASGIApp
+
+from devstack.ports import free_port
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+BIG_BYTES = 3 * 1024 * 1024 + 17
+
+
+class _Server(uvicorn.Server):
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:  # leave pytest's signal handlers alone
+        yield
+
+
+@asynccontextmanager
+async def serving(app: ASGIApp) -> AsyncIterator[str]:
+    """Serve `app` with uvicorn on a free loopback port; yields its base URL."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, log_level="warning", lifespan="on")
+    server = _Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise RuntimeError("server stopped while starting")
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+class Shared(BaseModel):
+    id: int
+    label: str
+
+
+def catalog_app() -> FastAPI:
+    """Routed at /v1/services (but not /v1/services/special, which goes to notary)."""
+
+    class Item(BaseModel):
+        name: str
+
+    class Hidden(BaseModel):
+        secret: str
+
+    app = FastAPI(title="catalog")
+    _operations(app)
+
+    @app.get("/v1/services")
+    async def list_services() -> list[Item]:
+        return [Item(name="passport")]
+
+    @app.get("/v1/services/{service_id}")
+    async def get_service(service_id: int) -> Shared:
+        return Shared(id=service_id, label="passport")
+
+    @app.get("/v1/services/special/shadowed")
+    async def shadowed() -> Hidden:
+        return Hidden(secret="x")
+
+    @app.get("/v1/services-archive")
+    async def archive() -> Hidden:
+        return Hidden(secret="x")
+
+    @app.get("/internal/stats")
+    async def stats() -> Hidden:
+        return Hidden(secret="x")
+
+    _echo(app, "catalog")
+    return app
+
+
+def notary_app() -> FastAPI:
+    """Routed at /v1/documents and /v1/services/special."""
+
+    class Item(BaseModel):  # same name as catalog's Item, different schema
+        title: str
+        pages: int
+
+    class Stamp(BaseModel):
+        item: Item
+
+    app = FastAPI(title="notary")
+    _operations(app)
+
+    @app.get("/v1/documents")
+    async def list_documents() -> list[Stamp]:
+        return []
+
+    @app.get("/v1/documents/{document_id}")
+    async def get_document(document_id: int) -> Shared:
+        return Shared(id=document_id, label="deed")
+
+    @app.get("/v1/services/special/{code}")
+    async def special(code: str) -> Shared:
+        return Shared(id=1, label=code)
+
+    @app.post("/admin/purge")
+    async def purge() -> dict[str, str]:
+        return {}
+
+    _echo(app, "notary")
+    return app
+
+
+def _operations(app: FastAPI) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/v1/slow/{seconds}", include_in_schema=False)
+    async def slow(seconds: float) -> dict[str, str]:
+        await asyncio.sleep(seconds)
+        return {"status": "late"}
+
+
+def _echo(app: FastAPI, service: str) -> None:
+    """Every other path: describe the request as received; `x-want-status` picks the status."""
+
+    @app.api_route("/{path:path}", methods=METHODS, include_in_schema=False, response_model=None)
+    async def echo(request: Request, path: str) -> JSONResponse | StreamingResponse:
+        if path.endswith("/big"):
+            return StreamingResponse(_big(), media_type="application/octet-stream")
+        body = await request.body()
+        described = {
+            "service": service,
+            "method": request.method,
+            "path": request.url.path,
+            "query": request.url.query,
+            "headers": [[k, v] for k, v in request.headers.items()],
+            "body": body.decode(errors="replace") if len(body) < 10_000 else "",
+            "body_length": len(body),
+            "body_sha256": hashlib.sha256(body).hexdigest(),
+        }
+        headers = {
+            "x-upstream": service,
+            "keep-alive": "timeout=99",
+            "proxy-authenticate": "Basic",
+            "connection": "x-hop-response",
+            "x-hop-response": "1",
+            "set-cookie": "upstream=1; Path=/",
+        }
+        status = int(request.headers.get("x-want-status", "200"))
+        return JSONResponse(described, status_code=status, headers=headers)
+
+
+async def _big() -> AsyncIterator[bytes]:
+    sent = 0
+    while sent < BIG_BYTES:
+        chunk = bytes((sent + i) % 251 for i in range(min(100_000, BIG_BYTES - sent)))
+        sent += len(chunk)
+        yield chunk
+
+
+def big_body() -> bytes:
+    return bytes(i % 251 for i in range(BIG_BYTES))

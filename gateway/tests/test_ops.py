@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from conftest import GatewayFactory
+
+from gateway.openapi import TITLE, merge
+from gateway.routing import RouteTable
+
+
+class TestMergedOpenAPI:
+    async def test_routed_paths_of_each_service_only(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/openapi.json")
+        assert response.status_code == 200
+        doc = response.json()
+        assert doc["openapi"].startswith("3.1")
+        assert doc["info"]["title"] == TITLE
+        assert set(doc["paths"]) == {
+            "/v1/services",
+            "/v1/services/{service_id}",
+            "/v1/services/special/{code}",
+            "/v1/documents",
+            "/v1/documents/{document_id}",
+        }
+        assert doc["x-unavailable-services"] == ["ghost"]
+
+    async def test_clashing_schemas_are_renamed_and_refs_rewritten(self, client: httpx.AsyncClient) -> None:
+        doc = (await client.get("/openapi.json")).json()
+        schemas = doc["components"]["schemas"]
+        assert set(schemas["Item"]["properties"]) == {"name"}  # catalog's, first
+        assert set(schemas["notary_Item"]["properties"]) == {"title", "pages"}
+        assert "Shared" in schemas  # identical in both services: kept once
+        assert "notary_Shared" not in schemas
+        assert schemas["Stamp"]["properties"]["item"]["$ref"] == "#/components/schemas/notary_Item"
+        assert "Hidden" not in schemas  # used only by paths the gateway does not route to catalog
+        listing = doc["paths"]["/v1/services"]["get"]["responses"]["200"]["content"]["application/json"]
+        assert listing["schema"]["items"]["$ref"] == "#/components/schemas/Item"
+
+    def test_transitive_clash(self) -> None:
+        """A schema equal by text but pointing at a renamed schema is renamed too."""
+        a = _doc({"/a": "Box"}, {"Box": _ref_to("Inner"), "Inner": {"type": "string"}})
+        b = _doc({"/b": "Box"}, {"Box": _ref_to("Inner"), "Inner": {"type": "integer"}})
+        merged = merge({"a": a, "b": b, "c": None}, RouteTable({"/a": "a", "/b": "b", "/c": "c"}))
+        schemas = merged["components"]["schemas"]
+        assert set(schemas) == {"Box", "Inner", "b_Box", "b_Inner"}
+        assert schemas["b_Box"] == _ref_to("b_Inner")
+        assert merged["x-unavailable-services"] == ["c"]
+
+    async def test_docs_page(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/docs")
+        assert response.status_code == 200
+        assert "/openapi.json" in response.text
+
+
+class TestOperations:
+    async def test_healthz(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/healthz")
+        assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+    async def test_readyz_lists_the_upstream_that_is_down(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/readyz", headers={"Accept-Language": "en"})
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["failing"] == ["ghost"]
+
+    async def test_readyz_when_all_answer(self, gateway_at: GatewayFactory, catalog_url: str) -> None:
+        async with gateway_at(upstreams={"catalog": catalog_url}, routes={"/v1/services": "catalog"}) as url:
+            async with httpx.AsyncClient(base_url=url) as c:
+                response = await c.get("/readyz")
+        assert (response.status_code, response.json()) == (200, {"status": "ready"})
+
+    async def test_metrics_label_proxied_requests_by_prefix(self, client: httpx.AsyncClient) -> None:
+        await client.get("/v1/services/9/echo")
+        text = (await client.get("/metrics")).text
+        assert 'route="/v1/services",service="gateway"' in text
+
+
+def _ref_to(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _doc(paths: dict[str, str], schemas: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "paths": {
+            path: {"get": {"responses": {"200": {"content": {"application/json": {"schema": _ref_to(schema)}}}}}}
+            for path, schema in paths.items()
+        },
+        "components": {"schemas": schemas},
+    }
