@@ -235,8 +235,10 @@ Ctrl-C stops everything.
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-wait", action="store_true", help="start, print, and stop (a smoke check)")
+    parser.add_argument("--data", type=Path, default=None, help="data folder (default .data; keep it under .data)")
+    parser.add_argument("--free-ports", action="store_true", help="pick free ports instead of platform.toml's")
     args = parser.parse_args(argv)
-    platform = Platform(repo_root())
+    platform = Platform(repo_root(), data=args.data, free_ports=args.free_ports)
 
     def on_signal(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
