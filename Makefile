@@ -27,12 +27,19 @@ run: $(STAMP) ## start PostgreSQL, NATS, every service and the gateway with demo
 	$(PY) -m devstack.run
 
 test: $(STAMP) ## run every package's tests against real PostgreSQL and NATS
-	@failed=(); for d in $(TEST_DIRS); do \
+	@failed=(); passed=0; failures=0; for d in $(TEST_DIRS); do \
 	  [ -d $$d ] || continue; \
 	  echo "== $$d"; \
-	  $(PY) -m pytest -c pyproject.toml --rootdir $$(dirname $$d) $$d -q -p no:randomly || failed+=($$d); \
-	done; \
-	if [ $${#failed[@]} -gt 0 ]; then echo "FAILED: $${failed[*]}"; exit 1; fi; echo "all test suites passed"
+	  $(PY) -m pytest -c pyproject.toml --rootdir $$(dirname $$d) $$d -q 2>&1 | tee .pytest-last.log; \
+	  status=$${PIPESTATUS[0]}; \
+	  p=$$(tail -n 1 .pytest-last.log | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true); \
+	  f=$$(tail -n 1 .pytest-last.log | grep -oE "[0-9]+ (failed|errors?)" | grep -oE '^[0-9]+' | awk '{s+=$$1} END {print s+0}'); \
+	  passed=$$((passed + $${p:-0})); failures=$$((failures + $${f:-0})); \
+	  [ $$status -eq 0 ] || failed+=($$d); \
+	done; rm -f .pytest-last.log; \
+	if [ $${#failed[@]} -gt 0 ]; then echo "FAILED: $${failed[*]}"; fi; \
+	echo "$$passed passed, $$failures failed"; \
+	[ $${#failed[@]} -eq 0 ]
 
 lint: $(STAMP) ## ruff on everything, mypy on the shared library and contracts
 	$(VENV)/bin/ruff check .
