@@ -11,9 +11,11 @@ from kit_support import address_event, bump, create_schema, effects_of, service_
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
 from kit import db
+from kit.messaging import record
 from kit.messaging.bus import connect
 from kit.messaging.consumer import DEAD_CONSUMER, DEAD_DELIVERIES, DEAD_REASON, Consumer, Handlers
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
+from kit.messaging.relay import OutboxRelay
 from kit.messaging.tables import messaging_tables
 from kit.testing import stream_messages
 
@@ -223,3 +225,42 @@ class TestBatchHandlers:
         assert len([c for c in calls if c]) < 40  # applied in batches, not one by one
         await bus.close()
         await engine.dispose()
+
+
+class TestOrder:
+    async def test_events_of_one_aggregate_arrive_in_the_order_recorded(self, pg_database, nats_server, schema):
+        """Outbox → relay → stream → consumer keeps each citizen's events in order."""
+        url = pg_database()
+        metadata, _effects = service_metadata(schema)
+        await create_schema(url, metadata)
+        engine = db.create_engine(url)
+        tables = messaging_tables(metadata)
+        binding = OutboxBinding(tables, source=schema)
+        sessions = db.sessionmaker(engine, **{SESSION_KEY: binding})
+        bus = await connect(nats_server.url, name=schema)
+        citizens = [f"2900101{n:07d}" for n in range(3)]
+        for step in range(20):  # interleaved: c0#0, c1#0, c2#0, c0#1, ...
+            for nid in citizens:
+                async with db.transaction(sessions) as session:
+                    await record(session, address_event(nid, f"{schema} step {step:02d}"))
+        seen: dict[str, list[str]] = {nid: [] for nid in citizens}
+
+        async def handler(session, effects_table, event, envelope):
+            if event.address_ar.startswith(schema):
+                seen[event.national_id].append(event.address_ar)
+
+        consumer, consumer_bus, consumer_engine, _ = await _consumer(url, schema, nats_server.url, handler)
+        relay = OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding, batch_size=7)
+        while await relay.relay_once():
+            pass
+
+        async def done():
+            return all(len(v) == 20 for v in seen.values())
+
+        await _run_until(consumer, done)
+        for nid in citizens:
+            assert seen[nid] == [f"{schema} step {step:02d}" for step in range(20)]
+        for b in (bus, consumer_bus):
+            await b.close()
+        for e in (engine, consumer_engine):
+            await e.dispose()
