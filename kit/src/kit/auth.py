@@ -35,6 +35,8 @@ class Caller(BaseModel):
 
     kind: Literal["citizen", "staff", "integrator"]
     subject: str
+    national_id: str | None = None
+    """A citizen's national ID (claim `nid`): the key other ministries' facts are filed under."""
     roles: frozenset[str] = frozenset()
     scopes: frozenset[str] = frozenset()
     office_id: str | None = None
@@ -134,6 +136,7 @@ def caller_from_claims(claims: dict[str, Any]) -> Caller:
     return Caller(
         kind=kind,
         subject=str(claims["sub"]),
+        national_id=claims.get("nid"),
         roles=frozenset(claims.get("roles", []) or []),
         scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
         office_id=claims.get("office"),
