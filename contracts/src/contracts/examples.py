@@ -69,8 +69,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "service_code": "notary.poa.general",
         "tariff_version": 2,
         "fees": [
-            {"channel": "web", "fee_piastres": 15000},
-            {"channel": "office", "fee_piastres": 17500},
+            {"channel": "web", "method": "card", "fee_piastres": 14750},
+            {"channel": "web", "method": "cash_network", "fee_piastres": 15000},
+            {"channel": "office", "method": "cash_network", "fee_piastres": 17500},
         ],
         "effective_from": "2025-04-01T00:00:00+02:00",
         "changed_at": T,
@@ -80,6 +81,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "governorate": "03",
         "status": "live",
         "changed_at": T,
+        "live_from": "2025-10-01T00:00:00+03:00",
     },
     "payment.intent.created.v1": {
         "payment_id": U2,
@@ -153,13 +155,20 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "holder_national_id": NID_A,
         "eligible": False,
         "reasons": [
-            {"code": "car_model_year", "explanation_ar": "تملك الأسرة سيارة موديل ٢٠٢٢"},
+            {
+                "code": "car_model_year",
+                "explanation_ar": "تملك الأسرة سيارة موديل ٢٠٢٢",
+                "explanation_en": "The household owns a car, model 2022",
+            },
         ],
         "appealable": True,
         "appeal_deadline": "2025-03-31",
         "rules_version": "2025.1",
         "effective_from": "2025-04-01",
         "decided_at": T,
+        "decision_id": U3,
+        "governorate": "03",
+        "override_until": None,
     },
     "traffic.vehicle.registered.v1": {
         "vehicle_id": U2,

@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import Field
 
 from contracts.base import Event, ValueObject
-from contracts.fields import Channel, GovernorateCode, Piastres, ServiceCode, UtcDatetime
+from contracts.fields import Channel, GovernorateCode, PaymentMethod, Piastres, ServiceCode, UtcDatetime
 
 RolloutStatus = Literal["planned", "pilot", "live", "suspended"]
 
@@ -15,6 +15,11 @@ class ChannelFee(ValueObject):
 
     channel: Channel = Field(description="How the service is obtained.")
     fee_piastres: Piastres = Field(description="Fee for this channel, in piastres.")
+    method: PaymentMethod | None = Field(
+        default=None,
+        description="The payment method this total is for (incentives for electronic payment make it vary); "
+        "null: the same for every method.",
+    )
 
 
 class TariffChanged(Event, subject="catalog.tariff.changed.v1", aggregate="service_code"):
@@ -36,3 +41,6 @@ class RolloutChanged(Event, subject="catalog.rollout.changed.v1", aggregate="ser
     governorate: GovernorateCode
     status: RolloutStatus = Field(description="Roll-out status of the service there.")
     changed_at: UtcDatetime = Field(description="When the status changed.")
+    live_from: UtcDatetime | None = Field(
+        default=None, description="When the service goes (or went) live there; null: no date yet."
+    )

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from catalog.catalogue.models import Service
+from kit.repository import Page, Repository
+
+
+class ServiceRepository(Repository[Service]):
+    model = Service
+    order = (Service.code,)
+
+    async def page(self, *, family: str | None, limit: int, cursor: str | None) -> Page[Service]:
+        query = select(Service)
+        if family is not None:
+            query = query.where(Service.family == family)
+        return await self.paginate(query, limit=limit, cursor=cursor)
+
+    async def lock(self, code: str) -> Service | None:
+        """The service row, locked until the transaction ends (serialises tariff versions)."""
+        return (await self.session.scalars(select(Service).where(Service.code == code).with_for_update())).first()

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from catalog.tariffs.schemas import TariffOut
+
+Family = Literal[
+    "civil", "notary", "ration", "takaful", "traffic", "family_court",
+    "investment", "registry", "tax", "education", "agriculture",
+]  # fmt: skip
+
+FAMILY_NAMES: dict[str, tuple[str, str]] = {
+    "civil": ("الأحوال المدنية", "Civil status"),
+    "notary": ("التوثيق والشهر العقاري", "Notarization and real-estate registry"),
+    "ration": ("التموين", "Ration cards"),
+    "takaful": ("تكافل وكرامة", "Takaful & Karama"),
+    "traffic": ("المرور", "Traffic"),
+    "family_court": ("محكمة الأسرة", "Family court"),
+    "investment": ("الاستثمار", "Investment"),
+    "registry": ("السجل التجاري والأراضي", "Land and commercial registry"),
+    "tax": ("الضرائب والجمارك", "Taxes and customs"),
+    "education": ("التعليم", "Education"),
+    "agriculture": ("كارت الفلاح الذكي", "Smart farmer card"),
+}
+
+
+class Requirement(BaseModel):
+    ar: str
+    en: str
+
+
+class ServiceSummary(BaseModel):
+    code: str = Field(examples=["notary.poa.general"])
+    family: Family
+    family_name_ar: str
+    family_name_en: str
+    name_ar: str
+    name_en: str
+    entitlement: bool = Field(description="Whether the service depends on a ration entitlement decision.")
+    delivery: Literal["online_instant", "online", "office", "post"] = Field(
+        description="online_instant: issued at once online; online: delivered online after processing; "
+        "office: collected at an assigned office; post: sent by post."
+    )
+    processing_hours: int = Field(description="Expected processing time in hours (0 = instant).")
+    status: Literal["live", "coming"]
+
+
+class ServiceDetail(ServiceSummary):
+    description_ar: str
+    description_en: str
+    requirements: list[Requirement] = Field(description="What the citizen must provide.")
+    tariff: TariffOut | None = Field(description="The tariff in force now (null for a coming service).")
+    next_tariff: TariffOut | None = Field(description="A published tariff that takes effect later, if any.")
+    updated_at: datetime
+
+
+class ServicePage(BaseModel):
+    items: list[ServiceSummary]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import JSONResponse, Response
+
+from catalog.deps import Admin, CatalogSettings, Keys, Now, ServiceCodePath
+from catalog.http_cache import NO_STORE, cacheable, cached_json
+from catalog.quotes import service
+from catalog.quotes.schemas import QuoteOut, SigningKeyOut
+from contracts.fields import Channel, PaymentMethod
+from kit.app import Session
+from kit.errors import responses
+
+router = APIRouter(tags=["quotes"])
+
+
+@router.get("/v1/services/{code}/quote", response_model=QuoteOut, responses=responses(404, 409, 422))
+async def quote(
+    code: ServiceCodePath,
+    channel: Channel,
+    method: PaymentMethod,
+    session: Session,
+    settings: CatalogSettings,
+    keys: Keys,
+    now: Now,
+    governorate: Annotated[str | None, Query(pattern=r"^[0-9]{2}$", examples=["03"])] = None,
+) -> Response:
+    """The fee breakdown for a channel and payment method, locked for 30 minutes by a signed
+    quote (the token payment-svc accepts). Refused (409) where the service is not live yet."""
+    issued = await service.issue(
+        session,
+        keys=keys,
+        service_code=code,
+        channel=channel,
+        method=method,
+        governorate=governorate,
+        now=now,
+        ttl=timedelta(seconds=settings.quote_ttl_seconds),
+    )
+    return JSONResponse(issued.model_dump(mode="json"), headers=NO_STORE)
+
+
+@router.get("/v1/quotes/{quote_id}", response_model=QuoteOut, responses=cacheable(404, 422))
+async def get_quote(request: Request, quote_id: uuid.UUID, session: Session) -> Response:
+    """An issued quote, exactly as issued (it never changes)."""
+    found = await service.get(session, quote_id=quote_id)
+    return cached_json(request, found, max_age=3600, public=False)
+
+
+@router.post("/v1/quotes/signing-keys", status_code=201, responses=responses(401, 403))
+async def rotate_signing_key(session: Session, keys: Keys, _admin: Admin, now: Now) -> SigningKeyOut:
+    """Start signing quotes with a new key; the previous one stays published for verification."""
+    return SigningKeyOut(kid=await keys.rotate(session, now=now))
+
+
+@router.get("/.well-known/quote-keys.json", include_in_schema=False)
+async def quote_keys(request: Request, session: Session, keys: Keys, now: Now) -> Response:
+    return cached_json(request, await keys.jwks(session, now=now), max_age=300)

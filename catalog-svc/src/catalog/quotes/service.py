@@ -1,0 +1,123 @@
+"""Quotes: the price of a service for a channel and payment method, locked and signed.
+
+The signed token carries every amount, so a later tariff never changes an issued quote; the
+quote is also stored so it can be read back by id."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+import jwt
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog.catalogue import service as catalogue
+from catalog.quotes.keys import QuoteKeys
+from catalog.quotes.models import Quote
+from catalog.quotes.repository import QuoteRepository
+from catalog.quotes.schemas import AUDIENCE, ISSUER, QuoteOut
+from catalog.rollout import service as rollout
+from catalog.tariffs import pricing
+from catalog.tariffs import service as tariffs
+from catalog.tariffs.schemas import Line
+from kit import i18n
+from kit.errors import FieldError, NotFound, ProblemError
+
+CURRENCY = "EGP"
+
+
+async def issue(
+    session: AsyncSession,
+    *,
+    keys: QuoteKeys,
+    service_code: str,
+    channel: str,
+    method: str,
+    governorate: str | None,
+    now: datetime,
+    ttl: timedelta,
+) -> QuoteOut:
+    service = await catalogue.get(session, code=service_code)
+    if governorate is not None:
+        rollout.check_governorate(governorate, "query.governorate")
+    if service.status != "live":
+        raise ProblemError(
+            "service_coming_soon", status=409, params={"name_ar": service.name_ar, "name_en": service.name_en}
+        )
+    await rollout.ensure_available(session, service=service, governorate=governorate, now=now)
+    tariff = await tariffs.in_force(session, service_code=service_code, now=now)
+    if tariff is None:
+        raise ProblemError("no_tariff", status=409)
+    _ensure_offered(channel in tariff.channels, "query.channel", "catalog.channel_not_offered", "channel_not_offered")
+    _ensure_offered(method in tariff.methods, "query.method", "catalog.method_not_offered", "method_not_offered")
+
+    lines = pricing.lines_for(tariff.components, channel=channel, method=method)
+    total = sum(line.amount_piastres for line in lines)
+    issued_at = now.replace(microsecond=0)
+    expires_at = issued_at + ttl
+    quote_id = uuid.uuid4()
+    kid, private_key = await keys.active(session, now=now)
+    claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "jti": str(quote_id),
+        "iat": int(issued_at.timestamp()),
+        "exp": int(expires_at.timestamp()),
+        "service_code": service_code,
+        "channel": channel,
+        "method": method,
+        "governorate": governorate,
+        "tariff_version": tariff.version,
+        "currency": CURRENCY,
+        "total_piastres": total,
+        "lines": [line.model_dump() for line in lines],
+    }
+    token = jwt.encode(claims, private_key, algorithm="EdDSA", headers={"kid": kid})
+    quote = Quote(
+        id=quote_id,
+        service_code=service_code,
+        channel=channel,
+        method=method,
+        governorate=governorate,
+        tariff_version=tariff.version,
+        lines=claims["lines"],
+        total_piastres=total,
+        currency=CURRENCY,
+        issued_at=issued_at,
+        expires_at=expires_at,
+        kid=kid,
+        token=token,
+    )
+    await QuoteRepository(session).add(quote)
+    return out(quote)
+
+
+async def get(session: AsyncSession, *, quote_id: uuid.UUID) -> QuoteOut:
+    quote = await QuoteRepository(session).get(quote_id)
+    if quote is None:
+        raise NotFound("quote_not_found")
+    return out(quote)
+
+
+def out(quote: Quote) -> QuoteOut:
+    return QuoteOut(
+        quote_id=quote.id,
+        service_code=quote.service_code,
+        channel=quote.channel,  # type: ignore[arg-type]
+        method=quote.method,  # type: ignore[arg-type]
+        governorate=quote.governorate,
+        lines=[Line.model_validate(line) for line in quote.lines],
+        total_piastres=quote.total_piastres,
+        currency=CURRENCY,
+        issued_at=quote.issued_at,
+        expires_at=quote.expires_at,
+        tariff_version=quote.tariff_version,
+        token=quote.token,
+    )
+
+
+def _ensure_offered(offered: bool, field: str, text_key: str, code: str) -> None:
+    if not offered:
+        raise ProblemError(
+            "validation_failed", status=422, errors=[FieldError(field=field, reason=i18n.text(text_key), code=code)]
+        )

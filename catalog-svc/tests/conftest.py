@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from catalog_support import Identity
+
+from catalog.main import create_app
+from catalog.settings import Settings
+from kit.migrations import upgrade_async
+from kit.testing import running
+
+SERVICE_DIR = Path(__file__).parents[1]
+
+
+@pytest.fixture(scope="module")
+async def catalog_url(pg_server: Any) -> AsyncIterator[str]:
+    """One migrated (and seeded) database per test module."""
+    name = f"catalog_{secrets.token_hex(6)}"
+    pg_server.create_database(name)
+    url = pg_server.dsn(name, driver="postgresql+asyncpg")
+    await upgrade_async(SERVICE_DIR, url)
+    yield url
+    if pg_server.running:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def identity() -> Identity:
+    return Identity()
+
+
+@pytest.fixture(scope="module")
+def settings(catalog_url: str, nats_server: Any) -> Settings:
+    return Settings(database_url=catalog_url, nats_url=nats_server.url, environment="test", log_json=False)
+
+
+@pytest.fixture(scope="module")
+async def client(settings: Settings, identity: Identity) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    app.state.verifier = identity.verifier()
+    async with running(app) as client:
+        yield client
