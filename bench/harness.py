@@ -34,13 +34,15 @@ class Case:
     """A benchmark. `run` performs one trial (measurement + baseline) on fresh state.
 
     `ratio = measured / baseline`; the case passes if the ratio is at least `target`
-    (at most, when `higher_is_better` is False, e.g. for latencies).
+    (at most, when `higher_is_better` is False, e.g. for latencies). A case with no target
+    (`None`) reports its figures and ratio only: no issue set one, and a target chosen after
+    measuring would judge nothing.
     """
 
     name: str
     summary: str
     unit: str
-    target: float
+    target: float | None
     run: Callable[[Env], Awaitable[Trial]]
     higher_is_better: bool = True
 
@@ -76,6 +78,8 @@ class CaseResult:
 
     @property
     def passed(self) -> bool:
+        if self.case.target is None:
+            return True
         if self.case.higher_is_better:
             return self.ratio >= self.case.target
         return self.ratio <= self.case.target

@@ -93,10 +93,11 @@ def print_table(results: list[CaseResult], events: int) -> None:
     print("-" * len(header))
     for r in results:
         cmp = ">=" if r.case.higher_is_better else "<="
-        verdict = "PASS" if r.passed else "MISS"
+        target = "-" if r.case.target is None else cmp + format(r.case.target, ".2f")
+        verdict = "info" if r.case.target is None else ("PASS" if r.passed else "MISS")
         print(
             f"{r.case.name:<22} {_fig(r.measured.median):>22} {_fig(r.baseline.median):>22}"
-            f" {r.ratio:>6.3f} {cmp + format(r.case.target, '.2f'):>7}  {verdict}"
+            f" {r.ratio:>6.3f} {target:>7}  {verdict}"
         )
         print(f"{'':<22} {_range(r.measured):>22} {_range(r.baseline):>22}   ({r.case.unit})")
         for key, spread in r.info().items():

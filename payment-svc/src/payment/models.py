@@ -12,3 +12,12 @@ class Base(DeclarativeBase):
 
 
 messaging = messaging_tables(Base.metadata)
+
+
+def load_all() -> None:
+    """Import every domain's tables so `Base.metadata` is complete (migrations, tests)."""
+    from payment.intents import models as _intents  # noqa: F401
+    from payment.ledger import models as _ledger  # noqa: F401
+    from payment.notifications import models as _notifications  # noqa: F401
+    from payment.reconciliation import models as _reconciliation  # noqa: F401
+    from payment.refunds import models as _refunds  # noqa: F401

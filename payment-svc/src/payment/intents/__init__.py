@@ -1,0 +1,1 @@
+"""Payment intents: one order, one locked quote, one method; the state machine."""

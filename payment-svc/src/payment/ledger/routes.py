@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from kit.app import Session
+from kit.auth import Role, staff_of
+from kit.errors import responses
+from payment.ledger import service
+from payment.ledger.schemas import AccountBalance, Balances
+
+router = APIRouter(prefix="/v1/payments/ledger", tags=["ledger"])
+
+
+@router.get(
+    "/balances",
+    response_model=Balances,
+    responses=responses(401, 403),
+    dependencies=[Depends(staff_of(Role.AUDITOR))],
+)
+async def balances(session: Session) -> Balances:
+    """Every account's balance, and the totals per provider and per service (auditors, admins)."""
+    rows = await service.balances(session)
+    return Balances(
+        accounts=[AccountBalance(account=a, balance_piastres=b) for a, b in rows],
+        by_provider={a.removeprefix("provider:"): b for a, b in rows if a.startswith("provider:")},
+        by_service={a.removeprefix("service:"): -b for a, b in rows if a.startswith("service:")},
+        total_piastres=sum(b for _, b in rows),
+        unbalanced_entries=await service.unbalanced_entries(session),
+    )

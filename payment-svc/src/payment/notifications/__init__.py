@@ -1,0 +1,1 @@
+"""Signed notifications from providers: verified, logged, deduplicated, applied once."""

@@ -1,0 +1,1 @@
+"""Payment providers: the adapter interface, notification signing, and the development sandbox."""

@@ -1,0 +1,1 @@
+"""Bilingual receipts, one per successful payment, with a receipt number."""

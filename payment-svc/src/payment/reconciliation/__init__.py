@@ -1,0 +1,1 @@
+"""Reconciliation of a provider's settlement file (CSV) against the captures and the ledger."""

@@ -1,0 +1,1 @@
+"""Refunds: full or partial by staff or an integrator, automatic for late and extra captures."""

@@ -1,0 +1,150 @@
+"""Returning money: through the provider, as a balanced ledger entry, with an event."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.events.payment import PaymentRefunded
+from kit import i18n
+from kit.auth import Caller
+from kit.errors import NotFound, ProblemError
+from kit.messaging import record
+from payment.intents.models import Capture, PaymentIntent, Status
+from payment.intents.repository import CaptureRepository, IntentRepository
+from payment.intents.service import state_conflict
+from payment.intents.transitions import move, note
+from payment.ledger import service as ledger
+from payment.providers.base import Provider, Providers
+from payment.refunds.models import Refund
+from payment.refunds.repository import RefundRepository
+from payment.refunds.schemas import CreateRefund
+
+i18n.register(
+    {
+        "problem.refund_exceeds_payment.title": {
+            "en": "The refund is larger than what remains of the payment",
+            "ar": "مبلغ الاسترداد أكبر من المتبقي من المبلغ المسدد",
+        },
+        "problem.refund_exceeds_payment.detail": {
+            "en": "At most {remaining} piastres can still be refunded.",
+            "ar": "أقصى ما يمكن استرداده الآن {remaining} قرشًا.",
+        },
+    }
+)
+
+
+async def return_money(
+    session: AsyncSession,
+    *,
+    intent: PaymentIntent,
+    capture: Capture,
+    provider: Provider,
+    amount_piastres: int,
+    reason: str,
+    automatic: bool,
+    requested_by: str,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> Refund:
+    """Refund part or all of one capture (the intent row is locked by the caller)."""
+    provider_refund_id = await provider.refund(
+        transaction_id=capture.transaction_id, amount_piastres=amount_piastres, reason=reason
+    )
+    refund = Refund(
+        id=uuid.uuid4(),
+        payment_id=intent.id,
+        capture_id=capture.id,
+        amount_piastres=amount_piastres,
+        reason=reason,
+        automatic=automatic,
+        provider_refund_id=provider_refund_id,
+        requested_by=requested_by,
+        idempotency_key=idempotency_key,
+        created_at=now,
+    )
+    await RefundRepository(session).add(refund)
+    # Money kept for a service comes back out of the service's account; unallocated money
+    # (a late or extra capture) out of suspense.
+    source = ledger.SUSPENSE if capture.late else ledger.service_account(intent.service_code)
+    await ledger.post(
+        session,
+        kind="refund",
+        reference=str(refund.id),
+        provider=capture.provider,
+        debit=source,
+        credit=ledger.provider_account(capture.provider),
+        amount_piastres=amount_piastres,
+        now=now,
+        memo=f"refund of {capture.transaction_id}: {reason}",
+        payment_id=intent.id,
+        service_code=intent.service_code,
+    )
+    return refund
+
+
+async def announce(session: AsyncSession, intent: PaymentIntent, refund: Refund) -> None:
+    await record(
+        session,
+        PaymentRefunded(
+            payment_id=intent.id,
+            refund_id=refund.id,
+            citizen_id=intent.citizen_id,
+            order_ref=intent.order_ref,
+            amount_piastres=refund.amount_piastres,
+            reason=refund.reason,
+            refunded_at=refund.created_at,
+        ),
+    )
+
+
+async def refund(
+    session: AsyncSession,
+    *,
+    payment_id: uuid.UUID,
+    body: CreateRefund,
+    idempotency_key: str,
+    caller: Caller,
+    providers: Providers,
+    now: datetime,
+) -> tuple[Refund, bool]:
+    """A requested refund of a succeeded payment, full or partial; replays by Idempotency-Key."""
+    intent = await IntentRepository(session).lock(payment_id)
+    if intent is None:
+        raise NotFound("payment_not_found")
+    existing = await RefundRepository(session).by_key(payment_id, idempotency_key)
+    if existing is not None:
+        if (existing.amount_piastres, existing.reason) != (body.amount_piastres, body.reason):
+            raise ProblemError("idempotency_key_reused", status=422, extra={"refund_id": str(existing.id)})
+        return existing, False
+    capture = await CaptureRepository(session).primary(payment_id)
+    if intent.status != Status.SUCCEEDED or capture is None:
+        raise state_conflict(intent)
+    remaining = intent.amount_piastres - intent.refunded_piastres
+    if body.amount_piastres > remaining:
+        raise ProblemError("refund_exceeds_payment", status=422, params={"remaining": remaining})
+    actor = f"{caller.kind}:{caller.subject}"
+    made = await return_money(
+        session,
+        intent=intent,
+        capture=capture,
+        provider=providers.for_method(intent.method),
+        amount_piastres=body.amount_piastres,
+        reason=body.reason,
+        automatic=False,
+        requested_by=actor,
+        now=now,
+        idempotency_key=idempotency_key,
+    )
+    intent.refunded_piastres += body.amount_piastres
+    intent.updated_at = now
+    if intent.refunded_piastres == intent.amount_piastres:
+        await move(session, intent, Status.REFUNDED, now=now, actor=actor, reason=body.reason)
+    else:
+        await note(
+            session, intent, intent.status, now=now, actor=actor, reason=f"partial refund {body.amount_piastres}"
+        )
+    await announce(session, intent, made)
+    return made, True

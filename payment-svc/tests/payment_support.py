@@ -1,0 +1,202 @@
+"""Test helpers for payment-svc: identity's and catalog's keys served in-process, tokens and
+signed quotes minted here, and an app running against real PostgreSQL and NATS."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import FastAPI
+from jwt.algorithms import OKPAlgorithm
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kit.auth import JWKSCache, TokenVerifier
+from kit.db import transaction
+from kit.migrations import upgrade_async
+from kit.testing import running
+from payment.main import create_app
+from payment.providers import signing
+from payment.quotes.service import QuoteVerifier
+from payment.settings import Settings
+
+SERVICE_DIR = Path(__file__).parents[1]
+CALLBACK = "http://payment"
+
+
+class KeyRing:
+    """An Ed25519 key ring published as a JWKS (identity's access tokens, catalog's quotes)."""
+
+    def __init__(self, issuer: str, audience: str) -> None:
+        self.issuer, self.audience = issuer, audience
+        self.keys: dict[str, Ed25519PrivateKey] = {"k1": Ed25519PrivateKey.generate()}
+
+    def jwks(self) -> dict[str, Any]:
+        out = []
+        for kid, key in self.keys.items():
+            out.append({**json.loads(OKPAlgorithm.to_jwk(key.public_key())), "kid": kid, "alg": "EdDSA", "use": "sig"})
+        return {"keys": out}
+
+    def sign(self, claims: dict[str, Any], *, kid: str = "k1", key: Ed25519PrivateKey | None = None) -> str:
+        now = int(time.time())
+        body = {"iss": self.issuer, "aud": self.audience, "iat": now, "exp": now + 600, **claims}
+        return jwt.encode(body, key or self.keys[kid], algorithm="EdDSA", headers={"kid": kid})
+
+    def cache(self, path: str) -> JWKSCache:
+        jwks_app = FastAPI()
+        jwks_app.get(path)(self.jwks)
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://keys")
+        return JWKSCache(f"http://keys{path}", http, min_refresh_seconds=0)
+
+
+def quote_claims(**overrides: Any) -> dict[str, Any]:
+    lines = [
+        {"code": "base_fee", "amount_piastres": 10000, "label_ar": "الرسم الأساسي", "label_en": "Base fee"},
+        {"code": "stamp_duty", "amount_piastres": 2500, "label_ar": "رسم الدمغة", "label_en": "Stamp duty"},
+        {"code": "service_charge", "amount_piastres": 500, "label_ar": "مقابل الخدمة", "label_en": "Service charge"},
+    ]
+    claims = {
+        "jti": str(uuid.uuid4()),
+        "service_code": "notary.poa.general",
+        "channel": "web",
+        "method": "card",
+        "governorate": "03",
+        "tariff_version": 3,
+        "currency": "EGP",
+        "total_piastres": 13000,
+        "lines": lines,
+    }
+    return {**claims, **overrides}
+
+
+class Harness:
+    """A running payment-svc and everything a test needs to drive it."""
+
+    def __init__(self, app: FastAPI, client: httpx.AsyncClient, settings: Settings) -> None:
+        self.app, self.client, self.settings = app, client, settings
+        self.identity = KeyRing("shubbak-identity", "shubbak")
+        self.catalog = KeyRing("shubbak-catalog", "shubbak-payment")
+
+    def citizen(self) -> tuple[str, dict[str, str]]:
+        sub = str(uuid.uuid4())
+        return sub, {"Authorization": f"Bearer {self.identity.sign({'sub': sub, 'typ': 'citizen'})}"}
+
+    def staff(self, *roles: str) -> dict[str, str]:
+        token = self.identity.sign({"sub": f"staff-{uuid.uuid4().hex[:6]}", "typ": "staff", "roles": list(roles)})
+        return {"Authorization": f"Bearer {token}"}
+
+    def quote(self, **overrides: Any) -> str:
+        return self.catalog.sign(quote_claims(**overrides))
+
+    async def create(
+        self,
+        headers: dict[str, str],
+        *,
+        method: str = "card",
+        order_id: str | None = None,
+        key: str | None = None,
+        quote: str | None = None,
+        **body: Any,
+    ) -> httpx.Response:
+        payload = {
+            "owner_service": "notary",
+            "order_id": order_id or f"poa-{uuid.uuid4().hex[:12]}",
+            "quote": quote or self.quote(method=method),
+            **body,
+        }
+        key = key or f"key-{uuid.uuid4().hex}"
+        return await self.client.post("/v1/payments", json=payload, headers={**headers, "Idempotency-Key": key})
+
+    async def started(self, headers: dict[str, str], *, method: str = "card", **kwargs: Any) -> dict[str, Any]:
+        """An intent created and confirmed with its provider (processing)."""
+        created = await self.create(headers, method=method, **kwargs)
+        assert created.status_code == 201, created.text
+        confirm = {"wallet_mobile": "01012345678"} if method == "wallet" else {}
+        response = await self.client.post(f"/v1/payments/{created.json()['id']}/confirm", json=confirm, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def sandbox(self, intent: dict[str, Any], action: str, **params: Any) -> dict[str, Any]:
+        url = f"/v1/payment-sandbox/{intent['method']}/{intent['provider_reference']}/{action}"
+        response = await self.client.post(url, params=params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def get(self, intent_id: str, headers: dict[str, str]) -> dict[str, Any]:
+        response = await self.client.get(f"/v1/payments/{intent_id}", headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def notify(self, provider: str, notice: dict[str, Any], *, secret: bytes | None = None,
+                     timestamp: int | None = None, signature: str | None = "sign") -> httpx.Response:  # fmt: skip
+        body = json.dumps(notice).encode()
+        headers = {"Content-Type": "application/json"}
+        if signature == "sign":
+            secret = secret or self.settings.notification_secret(provider)
+            headers[signing.HEADER] = signing.sign(secret, body, timestamp or int(time.time()))
+        elif signature is not None:
+            headers[signing.HEADER] = signature
+        return await self.client.post(f"/v1/provider-notifications/{provider}", content=body, headers=headers)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with transaction(self.app.state.runtime.sessions) as session:
+            yield session
+
+    async def balances(self) -> dict[str, Any]:
+        response = await self.client.get("/v1/payments/ledger/balances", headers=self.staff("auditor"))
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@asynccontextmanager
+async def harness(pg_server: Any, nats_url: str, **settings: Any) -> AsyncIterator[Harness]:
+    """A migrated database of its own and the app running on it (one per test module)."""
+    name = f"payment_{uuid.uuid4().hex[:10]}"
+    pg_server.create_database(name)
+    url = pg_server.dsn(name, driver="postgresql+asyncpg")
+    await upgrade_async(SERVICE_DIR, url)
+    config = Settings(
+        database_url=url,
+        nats_url=nats_url,
+        environment="test",
+        log_json=False,
+        db_pool_size=12,
+        sandbox_callback_url=CALLBACK,
+        sandbox_delay_seconds=0,
+        expiry_sweep_seconds=3600,
+        **settings,
+    )
+    app = create_app(config)
+    async with running(app) as client:
+        h = Harness(app, client, config)
+        app.state.verifier = TokenVerifier(
+            h.identity.cache("/.well-known/jwks.json"), issuer="shubbak-identity", audience="shubbak"
+        )
+        app.state.quote_verifier = QuoteVerifier(
+            h.catalog.cache("/.well-known/quote-keys.json"), issuer="shubbak-catalog", audience="shubbak-payment"
+        )
+        app.state.sandbox.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=CALLBACK)
+        try:
+            yield h
+        finally:
+            await app.state.sandbox.close()
+            await app.state.sandbox.http.aclose()
+    pg_server.drop_database(name)
+
+
+async def wait_for(condition: Any, timeout: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await condition():
+        if asyncio.get_running_loop().time() > deadline:
+            pytest.fail("condition not reached in time")
+        await asyncio.sleep(0.05)
