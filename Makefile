@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-PACKAGES := contracts kit devstack gateway identity-svc catalog-svc notary-svc ration-svc payment-svc office-routing-svc
+PACKAGES := contracts kit devstack deploy gateway identity-svc catalog-svc notary-svc ration-svc payment-svc office-routing-svc
 TEST_DIRS := $(foreach p,$(PACKAGES),$(p)/tests) tests
 STAMP := $(VENV)/.installed
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
@@ -48,6 +48,9 @@ lint: $(STAMP) ## ruff on everything, mypy on the shared library and contracts
 
 bench: $(STAMP) ## benchmarks: ratios against baselines measured in the same run
 	$(PY) bench/run.py
+
+deploy-check: $(STAMP) ## render every Kubernetes overlay in deploy/ and validate each object offline
+	$(PY) -m shubbak_deploy check
 
 contracts-export: $(STAMP) ## JSON Schema for every event and the AsyncAPI document, into contracts/export
 	$(PY) -m contracts export --out contracts/export

@@ -1,0 +1,1 @@
+"""Shubbak on Kubernetes: generate the kustomize base, render the overlays, validate offline."""

@@ -1,0 +1,115 @@
+"""The services to deploy: platform.toml (names, packages, ports, prefixes, routes) joined
+with deploy/services.toml (sizes, autoscaling, which services each one calls)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEPLOY_DIR = Path(__file__).resolve().parents[2]
+REPO_ROOT = DEPLOY_DIR.parent
+GATEWAY = "gateway"
+
+
+@dataclass(frozen=True)
+class Sizing:
+    cpu_request: str
+    cpu_limit: str
+    memory_request: str
+    memory_limit: str
+    min_replicas: int
+    max_replicas: int
+    target_cpu: int
+
+
+@dataclass(frozen=True)
+class Database:
+    storage: str
+    wal_storage: str
+    cpu: str
+    memory: str
+    pool_size: int
+
+
+@dataclass(frozen=True)
+class Service:
+    key: str  # as in platform.toml: "office_routing"
+    folder: str
+    package: str
+    env_prefix: str
+    port: int
+    routes: tuple[str, ...]
+    sizing: Sizing
+    calls: tuple[str, ...]  # keys of the services whose API it calls
+    database: Database | None  # None for the gateway
+
+    @property
+    def name(self) -> str:
+        """The Kubernetes name (DNS label): "office-routing"."""
+        return self.key.replace("_", "-")
+
+    @property
+    def db_cluster(self) -> str:
+        return f"{self.name}-db"
+
+    @property
+    def is_gateway(self) -> bool:
+        return self.key == GATEWAY
+
+
+def load(root: Path = REPO_ROOT, deploy_dir: Path = DEPLOY_DIR) -> list[Service]:
+    """Every service of platform.toml and then the gateway, in platform.toml's order."""
+    platform = tomllib.loads((root / "platform.toml").read_text(encoding="utf-8"))
+    spec = tomllib.loads((deploy_dir / "services.toml").read_text(encoding="utf-8"))
+    defaults = spec["defaults"]
+    unknown = sorted(set(spec.get("services", {})) - set(platform["services"]))
+    if unknown:
+        raise ValueError(f"deploy/services.toml names services platform.toml does not have: {unknown}")
+    services = [
+        _service(key, entry, {**defaults, **spec.get("services", {}).get(key, {})}, gateway=False)
+        for key, entry in platform["services"].items()
+    ]
+    gateway_spec = {**defaults, "calls": [s.key for s in services], **spec.get(GATEWAY, {})}
+    services.append(_service(GATEWAY, platform[GATEWAY], gateway_spec, gateway=True))
+    keys = {s.key for s in services}
+    for service in services:
+        missing = sorted(set(service.calls) - keys)
+        if missing:
+            raise ValueError(f"{service.key} calls unknown services {missing}")
+    return services
+
+
+def _service(key: str, entry: dict[str, Any], spec: dict[str, Any], *, gateway: bool) -> Service:
+    sizing = Sizing(
+        cpu_request=str(spec["cpu_request"]),
+        cpu_limit=str(spec["cpu_limit"]),
+        memory_request=str(spec["memory_request"]),
+        memory_limit=str(spec["memory_limit"]),
+        min_replicas=int(spec["min_replicas"]),
+        max_replicas=int(spec["max_replicas"]),
+        target_cpu=int(spec["target_cpu"]),
+    )
+    if not 1 <= sizing.min_replicas <= sizing.max_replicas:
+        raise ValueError(f"{key}: need 1 <= min_replicas <= max_replicas")
+    database = None
+    if not gateway:
+        database = Database(
+            storage=str(spec["db_storage"]),
+            wal_storage=str(spec["db_wal_storage"]),
+            cpu=str(spec["db_cpu"]),
+            memory=str(spec["db_memory"]),
+            pool_size=int(spec["db_pool_size"]),
+        )
+    return Service(
+        key=key,
+        folder=entry["folder"],
+        package=entry["package"],
+        env_prefix=entry["env_prefix"],
+        port=int(entry["port"]),
+        routes=tuple(entry.get("routes", ())),
+        sizing=sizing,
+        calls=tuple(spec["calls"]),
+        database=database,
+    )

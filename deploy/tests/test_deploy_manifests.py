@@ -1,0 +1,218 @@
+"""Every overlay renders, every object validates against the Kubernetes (and CRD) schemas, and
+the deployment rules hold: probes, limits, non-root, read-only root filesystem, an autoscaler,
+a disruption budget and a NetworkPolicy per service, only the gateway behind the ingress."""
+
+import copy
+import tomllib
+
+import pytest
+from shubbak_deploy import generate, kustomize, policy, validate
+from shubbak_deploy.__main__ import main, overlays
+from shubbak_deploy.platform import REPO_ROOT, load
+
+OVERLAYS = {p.name: p for p in overlays()}
+SERVICES = load()
+
+
+@pytest.fixture(scope="module", params=sorted(OVERLAYS))
+def rendered(request: pytest.FixtureRequest) -> tuple[str, list[dict]]:
+    return request.param, kustomize.build(OVERLAYS[request.param])
+
+
+def find(objects: list[dict], kind: str, name: str) -> dict:
+    matches = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name]
+    assert len(matches) == 1, f"{kind}/{name}: {len(matches)} found"
+    return matches[0]
+
+
+def config(objects: list[dict], prefix: str) -> dict[str, str]:
+    (found,) = [o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"].startswith(prefix + "-")]
+    return found["data"]
+
+
+def test_dev_and_prod_exist() -> None:
+    assert {"dev", "prod"} <= set(OVERLAYS)
+
+
+def test_generated_base_is_up_to_date() -> None:
+    assert generate.stale() == [], "run: python -m shubbak_deploy generate"
+
+
+def test_every_object_is_valid(rendered: tuple[str, list[dict]]) -> None:
+    _, objects = rendered
+    assert [p for o in objects for p in validate.validate(o)] == []
+
+
+def test_deployment_rules_hold(rendered: tuple[str, list[dict]]) -> None:
+    name, objects = rendered
+    assert policy.check(objects, release=name == "prod") == []
+
+
+def test_every_service_has_its_objects(rendered: tuple[str, list[dict]]) -> None:
+    _, objects = rendered
+    for service in SERVICES:
+        for kind in ("Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy"):
+            find(objects, kind, service.name)
+        if service.database is not None:
+            find(objects, "Job", f"{service.name}-migrate")
+            find(objects, "Cluster", service.db_cluster)
+            find(objects, "ScheduledBackup", f"{service.db_cluster}-daily")
+
+
+def test_check_command_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "overlays/prod: ok" in out
+    assert "overlays/dev: ok" in out
+
+
+class TestSettings:
+    def test_gateway_takes_routes_from_platform_toml_and_upstreams_from_the_cluster(
+        self, rendered: tuple[str, list[dict]], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Through the gateway's own settings loader, as the pod will run it."""
+        from gateway.settings import load_settings
+
+        _, objects = rendered
+        data = config(objects, "gateway-config")
+        platform = tomllib.loads((REPO_ROOT / "platform.toml").read_text())
+        # The image holds platform.toml at GATEWAY_PLATFORM_FILE; here the repository's copy stands in.
+        assert data["GATEWAY_PLATFORM_FILE"] == "/app/service/platform.toml"
+        for key, value in data.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("GATEWAY_PLATFORM_FILE", str(REPO_ROOT / "platform.toml"))
+        settings = load_settings()
+        expected = {prefix: key for key, s in platform["services"].items() for prefix in s.get("routes", [])}
+        assert settings.routes == expected
+        assert set(settings.upstreams) == set(platform["services"])
+        assert settings.upstreams["office_routing"] == "http://office-routing:8006"
+
+    def test_prod_is_production_with_replicated_streams(self) -> None:
+        objects = kustomize.build(OVERLAYS["prod"])
+        assert config(objects, "shubbak-platform")["ENVIRONMENT"] == "production"
+        assert config(objects, "shubbak-platform")["NATS_STREAM_REPLICAS"] == "3"
+        assert all(o["spec"]["instances"] == 3 for o in objects if o["kind"] == "Cluster")
+
+    def test_dev_is_small(self) -> None:
+        objects = kustomize.build(OVERLAYS["dev"])
+        assert config(objects, "shubbak-platform")["NATS_STREAM_REPLICAS"] == "1"
+        assert all(o["spec"]["minReplicas"] == 1 for o in objects if o["kind"] == "HorizontalPodAutoscaler")
+
+    def test_services_listen_on_all_interfaces_on_their_port(self, rendered: tuple[str, list[dict]]) -> None:
+        _, objects = rendered
+        for service in SERVICES:
+            container = find(objects, "Deployment", service.name)["spec"]["template"]["spec"]["containers"][0]
+            env = {e["name"]: e.get("value") for e in container["env"]}
+            assert env[f"{service.env_prefix}HOST"] == "0.0.0.0"
+            assert env[f"{service.env_prefix}PORT"] == str(service.port)
+            assert container["ports"][0]["containerPort"] == service.port
+
+    def test_database_connections_fit_max_connections(self) -> None:
+        for service in SERVICES:
+            if service.database is not None:
+                worst = service.sizing.max_replicas * 2 * service.database.pool_size + 1
+                assert generate.max_connections(service) > worst
+
+
+class TestNetwork:
+    def egress_names(self, objects: list[dict], name: str) -> set[str]:
+        policy_ = find(objects, "NetworkPolicy", name)
+        names = set()
+        for rule in policy_["spec"]["egress"]:
+            for peer in rule["to"]:
+                labels = peer.get("podSelector", {}).get("matchLabels", {})
+                names.add(
+                    labels.get("app.kubernetes.io/name") or labels.get("cnpg.io/cluster") or labels.get("k8s-app")
+                )
+        return names
+
+    def test_a_service_reaches_nats_its_database_and_its_callees_only(self, rendered: tuple[str, list[dict]]) -> None:
+        _, objects = rendered
+        assert self.egress_names(objects, "notary") == {"kube-dns", "otel-collector", "nats", "notary-db", "identity"}
+        assert self.egress_names(objects, "notary-migrate") == {"kube-dns", "notary-db"}
+
+    def test_gateway_reaches_every_service_but_no_database(self, rendered: tuple[str, list[dict]]) -> None:
+        _, objects = rendered
+        names = self.egress_names(objects, "gateway")
+        assert {s.name for s in SERVICES if s.database is not None} <= names
+        assert not any(n.endswith("-db") for n in names)
+
+    def test_a_database_admits_only_its_service(self, rendered: tuple[str, list[dict]]) -> None:
+        _, objects = rendered
+        rules = find(objects, "NetworkPolicy", "ration-db")["spec"]["ingress"]
+        clients = {
+            p["podSelector"]["matchLabels"].get("shubbak.io/database-client")
+            for r in rules
+            for p in r["from"]
+            if "podSelector" in p
+        }
+        assert clients - {None} == {"ration"}
+
+
+@pytest.fixture(scope="module")
+def prod() -> list[dict]:
+    return kustomize.build(OVERLAYS["prod"])
+
+
+class TestRulesCatchMistakes:
+    """The rules and the schemas must fail on the mistakes they exist for."""
+
+    def broken(self, prod: list[dict], kind: str, name: str) -> tuple[list[dict], dict]:
+        objects = copy.deepcopy(prod)
+        return objects, find(objects, kind, name)
+
+    def test_missing_probe_writable_root_and_root_user(self, prod: list[dict]) -> None:
+        objects, deployment = self.broken(prod, "Deployment", "payment")
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        del container["readinessProbe"]
+        container["securityContext"]["readOnlyRootFilesystem"] = False
+        container["securityContext"]["runAsNonRoot"] = False
+        del container["resources"]["limits"]["memory"]
+        problems = "\n".join(policy.check(objects))
+        for expected in ("no readinessProbe", "not read-only", "may run as root", "no memory in resources.limits"):
+            assert expected in problems
+
+    def test_missing_disruption_budget_and_network_policy(self, prod: list[dict]) -> None:
+        objects = [
+            o
+            for o in prod
+            if not (o["metadata"]["name"] == "catalog" and o["kind"] in ("PodDisruptionBudget", "NetworkPolicy"))
+        ]
+        problems = "\n".join(policy.check(objects))
+        assert "Deployment/catalog: no PodDisruptionBudget" in problems
+        assert "Deployment/catalog: no NetworkPolicy" in problems
+
+    def test_reaching_another_database_or_taking_ingress_traffic(self, prod: list[dict]) -> None:
+        objects, net = self.broken(prod, "NetworkPolicy", "notary")
+        net["spec"]["egress"].append({"to": [{"podSelector": {"matchLabels": {"cnpg.io/cluster": "identity-db"}}}]})
+        net["spec"]["ingress"].append(
+            {"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}]}
+        )
+        problems = "\n".join(policy.check(objects))
+        assert "another service's database identity-db" in problems
+        assert "only the gateway may take traffic from the ingress" in problems
+
+    def test_literal_secret_and_unpinned_image(self, prod: list[dict]) -> None:
+        objects, deployment = self.broken(prod, "Deployment", "identity")
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        container["env"].append({"name": "IDENTITY_INTERNAL_TOKEN", "value": "hunter2"})
+        container["image"] = "registry.shubbak.example/shubbak/identity:latest"
+        problems = "\n".join(policy.check(objects, release=True))
+        assert "literal value" in problems
+        assert "is not pinned" in problems
+
+    def test_schema_rejects_unknown_and_missing_fields(self, prod: list[dict]) -> None:
+        _, hpa = self.broken(prod, "HorizontalPodAutoscaler", "ration")
+        hpa["spec"]["maxReplica"] = hpa["spec"].pop("maxReplicas")
+        problems = "\n".join(validate.validate(hpa))
+        assert "'maxReplicas' is a required property" in problems
+        assert "'maxReplica' was unexpected" in problems
+        _, cluster = self.broken(prod, "Cluster", "ration-db")
+        cluster["spec"]["storage"] = {"size": "lots"}
+        assert validate.validate(cluster) != []
+        assert validate.validate({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}) != []
+
+
+def test_render_prints_yaml(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "dev"]) == 0
+    assert "kind: Deployment" in capsys.readouterr().out
