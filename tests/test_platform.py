@@ -103,11 +103,16 @@ class TestPlatform:
         assert json.loads(body)["title"] == "غير موجود"
 
     def test_gateway_routes_to_the_owning_service(self, platform):
-        # catalog owns /v1/services; with no route there yet, the 404 must come from catalog itself
-        status, headers, body = _get(f"{platform['gateway']}/v1/services", {"X-Request-ID": "trace-me-1"})
-        assert status == 404
+        gateway = platform["gateway"]
+        status, headers, body = _get(f"{gateway}/v1/services", {"X-Request-ID": "trace-me-1", "Accept-Language": "en"})
+        assert status == 200, body
         assert headers.get("x-request-id") == "trace-me-1"
-        assert json.loads(body)["instance"] == "/v1/services"
+        codes = {item["code"] for item in json.loads(body)["items"]}
+        assert "notary.poa.general" in codes  # catalog-svc answered, through the gateway
+        status, headers, body = _get(f"{gateway}/v1/services/no.such.service", {"Accept-Language": "en"})
+        assert status == 404
+        assert headers["content-type"].startswith("application/problem+json")
+        assert json.loads(body)["instance"] == "/v1/services/no.such.service"
 
     def test_ctrl_c_stops_every_process_it_started(self, platform):
         proc = platform["proc"]

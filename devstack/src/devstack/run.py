@@ -38,6 +38,7 @@ class Service:
     env_prefix: str
     port: int
     routes: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()
 
     @property
     def url(self) -> str:
@@ -55,6 +56,7 @@ def load_platform(root: Path) -> tuple[list[Service], Service, dict[str, Any]]:
             env_prefix=entry["env_prefix"],
             port=int(entry["port"]),
             routes=tuple(entry.get("routes", ())),
+            env=tuple(entry.get("env", {}).items()),
         )
 
     services = [make(name, entry) for name, entry in spec["services"].items()]
@@ -99,6 +101,9 @@ class Platform:
                 f"{service.env_prefix}JWKS_URL": f"{self.by_name('identity').url}/.well-known/jwks.json",
             }
         )
+        urls = {s.name: s.url for s in [*self.services, self.gateway]}
+        for key, template in service.env:
+            env[f"{service.env_prefix}{key}"] = template.format(**urls)
         return env
 
     def by_name(self, name: str) -> Service:
