@@ -186,11 +186,14 @@ class Consumer:
         """Up to `batch_size` messages: wait for the first, then keep filling the batch while the
         server says more are pending (a backlog is handled in full batches; a lone event at once)."""
         msgs = list(await sub.fetch(self.batch_size, timeout=self.fetch_timeout))
-        while len(msgs) < self.batch_size and msgs[-1].metadata.num_pending > 0:
+        while msgs and len(msgs) < self.batch_size and msgs[-1].metadata.num_pending > 0:
             try:
-                msgs += await sub.fetch(self.batch_size - len(msgs), timeout=0.05)
+                more = await sub.fetch(self.batch_size - len(msgs), timeout=0.05)
             except (NatsTimeoutError, TimeoutError):
                 break
+            if not more:
+                break
+            msgs += more
         return msgs
 
     async def process(self, msgs: Sequence[Msg]) -> None:
