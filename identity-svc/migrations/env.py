@@ -1,5 +1,6 @@
-from identity.models import Base
+from identity.models import Base, load_all
 from identity.settings import Settings
 from kit.migrations import run_env
 
+load_all()
 run_env(metadata=Base.metadata, default_url=Settings().database_url)

@@ -1,16 +1,72 @@
+from datetime import timedelta
+
 from fastapi import FastAPI
 
+from identity import sms as _sms_texts  # noqa: F401 - registers the SMS texts
+from identity.accesslog.routes import router as access_log_router
+from identity.callcentre.routes import router as call_centre_router
+from identity.citizens.routes import router as me_router
+from identity.dev.routes import router as dev_router
+from identity.enrolment.routes import router as enrolment_router
 from identity.handlers import handlers
-from identity.models import Base
+from identity.models import Base, load_all
+from identity.notifications.dispatcher import Dispatcher
+from identity.sessions.keys import KeyRing
+from identity.sessions.routes import jwks_router
+from identity.sessions.routes import router as sessions_router
 from identity.settings import Settings
+from identity.sms.provider import DevOutbox, FailoverSender, development_providers
+from identity.staff.routes import router as staff_router
 from kit.app import create_service_app
+from kit.auth import TokenVerifier
+from kit.runtime import Runtime
+
+load_all()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(
-        settings=settings or Settings(),
+    settings = settings or Settings()
+    outbox = DevOutbox()
+    sender = FailoverSender(
+        development_providers(outbox),
+        timeout_seconds=settings.sms_timeout_seconds,
+        pause_seconds=settings.sms_provider_pause_seconds,
+    )
+
+    async def on_startup(runtime: Runtime) -> None:
+        keyring = KeyRing(
+            runtime.sessions,
+            secret=settings.key_encryption_secret.get_secret_value(),
+            publish_after_retire=timedelta(
+                seconds=max(settings.access_token_seconds, settings.staff_token_seconds) + 60
+            ),
+        )
+        await keyring.ensure()
+        app.state.keyring = keyring
+        # identity verifies its own tokens against its keys directly, not over HTTP.
+        app.state.verifier = TokenVerifier(keyring, issuer=settings.jwt_issuer, audience=settings.jwt_audience)  # type: ignore[arg-type]
+        dispatcher = Dispatcher(runtime.sessions, sender)
+        app.state.dispatcher = dispatcher
+        runtime.tasks.append(dispatcher.start(runtime.stop))
+
+    app = create_service_app(
+        settings=settings,
         metadata=Base.metadata,
-        routers=[],
+        routers=[
+            enrolment_router,
+            sessions_router,
+            jwks_router,
+            me_router,
+            access_log_router,
+            staff_router,
+            call_centre_router,
+            dev_router,
+        ],
         handlers=handlers,
         title="Shubbak identity: enrolment, OTP, registry prefill, tokens, staff",
+        on_startup=on_startup,
     )
+    app.state.identity_settings = settings
+    app.state.sms_outbox = outbox
+    app.state.sms = sender
+    return app

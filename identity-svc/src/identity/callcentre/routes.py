@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import JSONResponse
+
+from identity import validation
+from identity.callcentre import service
+from identity.citizens.schemas import MeOut
+from identity.deps import Config, Sms
+from identity.enrolment.routes import challenge_out
+from identity.enrolment.schemas import ChallengeOut
+from identity.problems import kept
+from kit.app import Session
+from kit.auth import Caller, Role, staff_of
+from kit.errors import responses
+
+router = APIRouter(prefix="/v1/call-centre", tags=["call centre"])
+Agent = Depends(staff_of(Role.CALL_CENTRE_AGENT))
+
+
+class LookupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    national_id: str = Field(min_length=1, max_length=40)
+    reason: str = Field(min_length=3, max_length=300, description="Why the agent looks the citizen up.")
+
+
+class MaskedOut(BaseModel):
+    citizen_id: uuid.UUID
+    initials: str
+    governorate: str | None
+    mobile_last_digits: str
+
+
+class ConsentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    citizen_id: uuid.UUID
+
+
+class GrantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=20)
+    reason: str = Field(min_length=3, max_length=300)
+
+
+class GrantOut(BaseModel):
+    citizen_id: uuid.UUID
+    expires_at: datetime
+
+
+@router.post("/lookups", responses=responses(401, 403, 404, 422))
+async def lookup(body: LookupIn, session: Session, caller: Caller = Agent) -> MaskedOut:
+    """A masked view of an enrolled citizen (initials, governorate, last digits of the mobile)."""
+    nid, _ = validation.national_id_and_mobile(body.national_id, None, today=datetime.now(UTC).date())
+    view = await service.lookup(session, agent_id=uuid.UUID(caller.subject), national_id=nid.value, reason=body.reason)
+    return MaskedOut(**view.__dict__)
+
+
+@router.post("/consents", status_code=202, responses=responses(401, 403, 404, 429, 503), response_model=ChallengeOut)
+async def request_consent(
+    body: ConsentIn, request: Request, session: Session, settings: Config, sms: Sms, caller: Caller = Agent
+) -> ChallengeOut | JSONResponse:
+    """Send the citizen a one-time consent code by SMS; they read it to the agent."""
+
+    async def work() -> ChallengeOut:
+        challenge = await service.request_consent(
+            session, settings=settings, sender=sms, agent_id=uuid.UUID(caller.subject), citizen_id=body.citizen_id
+        )
+        return challenge_out(challenge, settings)
+
+    return await kept(request, work())
+
+
+@router.post(
+    "/consents/{consent_id}/grant",
+    status_code=201,
+    responses=responses(401, 403, 404, 409, 410, 422, 429),
+    response_model=GrantOut,
+)
+async def grant_access(
+    consent_id: uuid.UUID, body: GrantIn, request: Request, session: Session, settings: Config, caller: Caller = Agent
+) -> GrantOut | JSONResponse:
+    """With the citizen's code and a reason: access to that citizen for a few minutes."""
+    code = validation.otp_code(body.code)
+
+    async def work() -> GrantOut:
+        access = await service.grant(
+            session, settings=settings, agent_id=uuid.UUID(caller.subject), consent_id=consent_id, code=code,
+            reason=body.reason,
+        )  # fmt: skip
+        return GrantOut(citizen_id=access.citizen_id, expires_at=access.expires_at)
+
+    return await kept(request, work())
+
+
+@router.get("/citizens/{citizen_id}", responses=responses(401, 403, 404))
+async def citizen_record(citizen_id: uuid.UUID, session: Session, caller: Caller = Agent) -> MeOut:
+    """The citizen's full record, only under a valid consent grant (logged)."""
+    return MeOut.of(await service.view(session, agent_id=uuid.UUID(caller.subject), citizen_id=citizen_id))

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from starlette.responses import JSONResponse
+
+from identity.citizens import service as citizens
+from identity.citizens.schemas import MeOut
+from identity.deps import ClientAddress, Config, Keys, Sms
+from identity.enrolment import service
+from identity.enrolment.schemas import ChallengeOut, CodeIn, EnrolledOut, EnrolmentStart
+from identity.mobile import mask
+from identity.otp import service as otp
+from identity.otp.models import OtpChallenge
+from identity.problems import kept
+from identity.sessions import service as tokens
+from identity.sessions.schemas import TokensOut
+from identity.settings import Settings
+from identity.validation import otp_code
+from kit import i18n
+from kit.app import Session
+from kit.errors import responses
+
+router = APIRouter(prefix="/v1/enrolments", tags=["enrolment"])
+
+
+def challenge_out(challenge: OtpChallenge, settings: Settings, *, show_mobile: bool = True) -> ChallengeOut:
+    return ChallengeOut(
+        id=challenge.id,
+        expires_at=challenge.expires_at,
+        resend_after=challenge.last_sent_at + timedelta(seconds=settings.otp_resend_cooldown_seconds),
+        mobile_masked=mask(challenge.mobile) if show_mobile and challenge.mobile else None,
+    )
+
+
+@router.post("", status_code=202, responses=responses(409, 422, 429, 503), response_model=ChallengeOut)
+async def start_enrolment(
+    body: EnrolmentStart, request: Request, session: Session, settings: Config, sms: Sms, client: ClientAddress
+) -> ChallengeOut | JSONResponse:
+    """Check the details against the civil registry and send a 6-digit code to the mobile."""
+
+    async def work() -> ChallengeOut:
+        challenge = await service.start(
+            session, settings=settings, sender=sms, national_id=body.national_id, mobile=body.mobile,
+            first_name=body.first_name, mother_first_name=body.mother_first_name, client=client,
+            language=i18n.current_language(),
+        )  # fmt: skip
+        return challenge_out(challenge, settings)
+
+    return await kept(request, work())
+
+
+@router.post("/{enrolment_id}/code", status_code=202, responses=responses(404, 409, 429, 503))
+async def resend_enrolment_code(enrolment_id: uuid.UUID, session: Session, settings: Config, sms: Sms) -> ChallengeOut:
+    """Send a new code (after the cool-down; a few times at most)."""
+    challenge = await otp.resend(session, settings=settings, sender=sms, challenge_id=enrolment_id, purpose="enrol")
+    return challenge_out(challenge, settings)
+
+
+@router.post(
+    "/{enrolment_id}/verification",
+    status_code=201,
+    responses=responses(404, 409, 410, 422, 429),
+    response_model=EnrolledOut,
+)
+async def verify_enrolment(
+    enrolment_id: uuid.UUID, body: CodeIn, request: Request, session: Session, settings: Config, keys: Keys
+) -> EnrolledOut | JSONResponse:
+    """Confirm the code: the account is active, the record filled in from the registry, and you are signed in."""
+    code = otp_code(body.code)
+
+    async def work() -> EnrolledOut:
+        citizen = await service.verify(session, settings=settings, challenge_id=enrolment_id, code=code, channel="web")
+        pair = await tokens.issue_pair(session, keyring=keys, settings=settings, citizen_id=citizen.id)
+        profile = await citizens.profile(session, citizen_id=citizen.id)
+        return EnrolledOut(citizen=MeOut.of(profile), tokens=TokensOut(**pair.__dict__))
+
+    return await kept(request, work())

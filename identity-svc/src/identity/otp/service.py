@@ -1,0 +1,206 @@
+"""One-time codes: 6 digits, stored as a keyed hash, short-lived, few attempts, slow resends,
+and limits per national ID, mobile and client address over a sliding window."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from identity.otp.models import OtpChallenge
+from identity.otp.repository import ChallengeRepository, ThrottleRepository
+from identity.problems import Refusal, texts
+from identity.settings import Settings
+from identity.sms.provider import FailoverSender, SmsUnavailable
+from kit import i18n
+from kit.errors import ProblemError
+
+texts(
+    {
+        "otp_challenge_not_found": (
+            "الطلب غير موجود",
+            "No such request",
+            "لا يوجد طلب رمز بهذا المعرف.",
+            "There is no code request with this id.",
+        ),
+        "otp_wrong": (
+            "الرمز غير صحيح",
+            "Wrong code",
+            "الرمز غير صحيح. المحاولات المتبقية: {remaining}.",
+            "The code is wrong. Attempts left: {remaining}.",
+        ),
+        "otp_locked": (
+            "تم إيقاف الرمز",
+            "Code locked",
+            "أُدخل رمز خاطئ عدة مرات. اطلب رمزًا جديدًا لاحقًا.",
+            "A wrong code was entered too many times. Request a new one later.",
+        ),
+        "otp_expired": (
+            "انتهت صلاحية الرمز",
+            "Code expired",
+            "انتهت صلاحية الرمز. اطلب رمزًا جديدًا.",
+            "The code has expired. Request a new one.",
+        ),
+        "otp_already_used": (
+            "تم استخدام الرمز",
+            "Code already used",
+            "تم استخدام هذا الرمز من قبل.",
+            "This code has already been used.",
+        ),
+        "otp_resend_too_soon": (
+            "انتظر قبل إعادة الإرسال",
+            "Wait before resending",
+            "يمكنك طلب رمز جديد بعد {retry_after} ثانية.",
+            "You can ask for a new code in {retry_after} seconds.",
+        ),
+        "otp_resend_limit": (
+            "تجاوزت حد إعادة الإرسال",
+            "Resend limit reached",
+            "لا يمكن إعادة إرسال الرمز أكثر من ذلك. ابدأ من جديد لاحقًا.",
+            "The code cannot be resent again. Start over later.",
+        ),
+    }
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _digest(settings: Settings, challenge_id: uuid.UUID, code: str) -> bytes:
+    key = settings.otp_secret.get_secret_value().encode()
+    return hmac.new(key, f"{challenge_id}:{code}".encode(), hashlib.sha256).digest()
+
+
+def keyed(settings: Settings, value: str) -> str:
+    """A keyed hash for keys we count by (no raw ID, number or address is stored)."""
+    key = settings.otp_secret.get_secret_value().encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:64]
+
+
+async def throttle(session: AsyncSession, *, settings: Settings, bucket: str, value: str, limit: int) -> None:
+    """Count one request under (bucket, value); refuse once `limit` were counted in the window."""
+    repo = ThrottleRepository(session)
+    key = keyed(settings, value)
+    await repo.lock(bucket, key)
+    at = now()
+    window = timedelta(seconds=settings.limit_window_seconds)
+    count, oldest = await repo.hits_since(bucket, key, at - window)
+    if count >= limit:
+        retry = int(((oldest or at) + window - at).total_seconds()) + 1
+        raise Refusal(
+            "too_many_requests", status=429, params={"retry_after": retry}, headers={"Retry-After": str(retry)}
+        )
+    await repo.add(bucket, key, at)
+
+
+async def issue(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    sender: FailoverSender,
+    purpose: str,
+    national_id: str,
+    mobile: str | None,
+    citizen_id: uuid.UUID | None = None,
+    requested_by: uuid.UUID | None = None,
+    language: str = "ar",
+) -> OtpChallenge:
+    """A new challenge; the code goes by SMS to `mobile` (none: a decoy nothing can satisfy)."""
+    at = now()
+    challenge = OtpChallenge(
+        id=uuid.uuid4(),
+        purpose=purpose,
+        national_id=national_id,
+        mobile=mobile,
+        citizen_id=citizen_id,
+        requested_by=requested_by,
+        language=language,
+        created_at=at,
+        expires_at=at + timedelta(seconds=settings.otp_ttl_seconds),
+        last_sent_at=at,
+        sends=1,
+        attempts=0,
+        status="pending",
+    )
+    if mobile is not None:
+        await _send_code(challenge, settings=settings, sender=sender)
+    await ChallengeRepository(session).add(challenge)
+    return challenge
+
+
+async def _send_code(challenge: OtpChallenge, *, settings: Settings, sender: FailoverSender) -> None:
+    assert challenge.mobile is not None
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    challenge.code_hash = _digest(settings, challenge.id, code)
+    language = "en" if challenge.language == "en" else "ar"
+    body = i18n.text(f"sms.otp.{challenge.purpose}", language, code=code, minutes=settings.otp_ttl_seconds // 60)
+    try:
+        await sender.send(challenge.mobile, body)
+    except SmsUnavailable as exc:
+        raise ProblemError("sms_unavailable", status=503) from exc
+
+
+async def resend(
+    session: AsyncSession, *, settings: Settings, sender: FailoverSender, challenge_id: uuid.UUID, purpose: str
+) -> OtpChallenge:
+    challenge = await _pending(session, challenge_id, purpose)
+    at = now()
+    wait = int((challenge.last_sent_at + timedelta(seconds=settings.otp_resend_cooldown_seconds) - at).total_seconds())
+    if wait > 0:
+        raise ProblemError(
+            "otp_resend_too_soon", status=429, params={"retry_after": wait}, headers={"Retry-After": str(wait)}
+        )
+    if challenge.sends >= settings.otp_max_sends:
+        raise ProblemError("otp_resend_limit", status=429)
+    challenge.sends += 1
+    challenge.last_sent_at = at
+    challenge.expires_at = at + timedelta(seconds=settings.otp_ttl_seconds)
+    challenge.attempts = 0
+    if challenge.mobile is not None:
+        await _send_code(challenge, settings=settings, sender=sender)
+    return challenge
+
+
+async def _pending(session: AsyncSession, challenge_id: uuid.UUID, purpose: str) -> OtpChallenge:
+    challenge = await ChallengeRepository(session).get_for_update(challenge_id)
+    if challenge is None or challenge.purpose != purpose:
+        raise ProblemError("otp_challenge_not_found", status=404)
+    if challenge.status == "verified":
+        raise ProblemError("otp_already_used", status=409)
+    if challenge.status == "locked":
+        raise ProblemError("otp_locked", status=429)
+    return challenge
+
+
+async def verify(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    challenge_id: uuid.UUID,
+    purpose: str,
+    code: str,
+    requested_by: uuid.UUID | None = None,
+) -> OtpChallenge:
+    """The challenge, now verified; a wrong code counts (and is kept) even though it is refused."""
+    challenge = await _pending(session, challenge_id, purpose)
+    if requested_by is not None and challenge.requested_by != requested_by:
+        raise ProblemError("otp_challenge_not_found", status=404)
+    if now() >= challenge.expires_at:
+        raise ProblemError("otp_expired", status=410)
+    expected = challenge.code_hash or b"\0" * 32
+    matches = hmac.compare_digest(expected, _digest(settings, challenge.id, code))
+    if not matches or challenge.code_hash is None:
+        challenge.attempts += 1
+        remaining = settings.otp_max_attempts - challenge.attempts
+        if remaining <= 0:
+            challenge.status = "locked"
+            raise Refusal("otp_locked", status=429)
+        raise Refusal("otp_wrong", status=422, params={"remaining": remaining}, extra={"attempts_left": remaining})
+    challenge.status = "verified"
+    challenge.verified_at = now()
+    return challenge

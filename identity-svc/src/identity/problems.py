@@ -1,0 +1,96 @@
+"""Refusals whose state change must survive the refusal, and the bilingual texts of every code.
+
+The request's transaction rolls back when a route raises. A wrong OTP must still count as
+an attempt and a reused refresh token must still revoke its family, so the service raises
+`Refusal` and the route turns it into a problem response that is *returned* (`kept`): the
+transaction then commits. (Candidate for kit: a `ProblemError(commit=True)`.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+from fastapi import Request
+from starlette.responses import JSONResponse
+
+from kit import i18n
+from kit.errors import ProblemError, problem_response
+
+T = TypeVar("T")
+
+
+class Refusal(ProblemError):
+    """A refusal after which the transaction still commits."""
+
+
+async def kept(request: Request, work: Awaitable[T]) -> T | JSONResponse:
+    try:
+        return await work
+    except Refusal as exc:
+        return problem_response(
+            request.url.path,
+            code=exc.code,
+            status=exc.status,
+            params=exc.params,
+            errors=exc.errors,
+            headers=exc.headers,
+            extra=exc.extra,
+        )
+
+
+def texts(entries: dict[str, tuple[str, str, str, str]]) -> None:
+    """Register code → (title ar, title en, detail ar, detail en)."""
+    catalogue: dict[str, Any] = {}
+    for code, (title_ar, title_en, detail_ar, detail_en) in entries.items():
+        catalogue[f"problem.{code}.title"] = {"ar": title_ar, "en": title_en}
+        catalogue[f"problem.{code}.detail"] = {"ar": detail_ar, "en": detail_en}
+    i18n.register(catalogue)
+
+
+texts(
+    {
+        "too_many_requests": (
+            "طلبات كثيرة جدًا",
+            "Too many requests",
+            "تجاوزت عدد المحاولات المسموح به. حاول مرة أخرى بعد {retry_after} ثانية.",
+            "You have made too many attempts. Try again in {retry_after} seconds.",
+        ),
+        "sms_unavailable": (
+            "تعذر إرسال الرسالة",
+            "The SMS could not be sent",
+            "تعذر إرسال رسالة نصية الآن. يُرجى المحاولة بعد قليل.",
+            "No SMS could be sent right now. Please try again shortly.",
+        ),
+    }
+)
+i18n.register(
+    {
+        "field.nid_format": {"ar": "الرقم القومي 14 رقمًا.", "en": "A national ID has 14 digits."},
+        "field.nid_century": {
+            "ar": "الرقم القومي يبدأ بالرقم 2 أو 3.",
+            "en": "A national ID starts with 2 or 3.",
+        },
+        "field.nid_birth_date": {
+            "ar": "تاريخ الميلاد في الرقم القومي غير صحيح.",
+            "en": "The birth date in the national ID is not a real date.",
+        },
+        "field.nid_future_date": {
+            "ar": "تاريخ الميلاد في الرقم القومي في المستقبل.",
+            "en": "The birth date in the national ID is in the future.",
+        },
+        "field.nid_governorate": {
+            "ar": "كود المحافظة في الرقم القومي غير موجود.",
+            "en": "The governorate code in the national ID does not exist.",
+        },
+        "field.mobile_format": {
+            "ar": "رقم الهاتف المحمول 11 رقمًا يبدأ بـ 01.",
+            "en": "A mobile number has 11 digits starting with 01.",
+        },
+        "field.mobile_not_egyptian_mobile": {
+            "ar": "الرقم ليس رقم هاتف محمول مصري (010 أو 011 أو 012 أو 015).",
+            "en": "Not an Egyptian mobile number (010, 011, 012 or 015).",
+        },
+        "field.otp_format": {"ar": "الرمز 6 أرقام.", "en": "The code has 6 digits."},
+    }
+)

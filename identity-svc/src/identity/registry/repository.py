@@ -1,0 +1,87 @@
+"""All SQL of the registry mirror, including the bulk load (COPY through asyncpg)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+
+from identity.registry.extract import COLUMNS
+from identity.registry.models import Marriage, Person
+from kit.repository import Repository
+
+_STAGE = "registry_load"
+
+_UPSERT = f"""
+INSERT INTO identity.persons ({", ".join(COLUMNS)}, updated_at)
+SELECT {", ".join(COLUMNS)}, now() FROM {_STAGE}
+ON CONFLICT (national_id) DO UPDATE SET
+{", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c != "national_id")}, updated_at = now()
+WHERE ({", ".join(f"persons.{c}" for c in COLUMNS)}) IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in COLUMNS)})
+"""
+
+
+class PersonRepository(Repository[Person]):
+    model = Person
+    order = (Person.national_id,)
+
+    async def get_for_update(self, national_id: str) -> Person | None:
+        return await self.session.get(Person, national_id, with_for_update=True)
+
+    async def insert_if_absent(self, values: dict[str, Any]) -> bool:
+        result = await self.session.execute(
+            insert(Person).values(**values).on_conflict_do_nothing(index_elements=[Person.national_id])
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def children_of(self, national_id: str) -> list[Person]:
+        query = select(Person).where(
+            (Person.father_national_id == national_id) | (Person.mother_national_id == national_id)
+        )
+        return list((await self.session.scalars(query.order_by(Person.birth_date))).all())
+
+    async def set_spouse(
+        self, national_id: str, *, spouse: str | None, status: str, only_if_spouse: str | None = None
+    ) -> None:
+        query = update(Person).where(Person.national_id == national_id)
+        if only_if_spouse is not None:
+            query = query.where(Person.spouse_national_id == only_if_spouse)
+        await self.session.execute(
+            query.values(spouse_national_id=spouse, marital_status=status, updated_at=func.now())
+        )
+
+    async def bulk_load(self, source: Path) -> int:
+        """COPY the CSV into a staging table, then upsert only rows that changed. One transaction."""
+        await self.session.execute(
+            text(f"CREATE TEMP TABLE {_STAGE} (LIKE identity.persons INCLUDING DEFAULTS) ON COMMIT DROP")
+        )
+        conn = await self.session.connection()
+        raw = await conn.get_raw_connection()
+        driver: Any = raw.driver_connection
+        await driver.copy_to_table(
+            _STAGE, source=str(source), columns=list(COLUMNS), format="csv", header=True, null="", encoding="utf-8"
+        )
+        result = await self.session.execute(text(_UPSERT))
+        await self.session.execute(text(f"DROP TABLE {_STAGE}"))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def count(self) -> int:
+        return int((await self.session.execute(text("SELECT count(*) FROM identity.persons"))).scalar_one())
+
+
+class MarriageRepository(Repository[Marriage]):
+    model = Marriage
+    order = (Marriage.marriage_id,)
+
+    async def insert_if_absent(self, values: dict[str, Any]) -> bool:
+        result = await self.session.execute(
+            insert(Marriage).values(**values).on_conflict_do_nothing(index_elements=[Marriage.marriage_id])
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def end(self, marriage_id: uuid.UUID, on: date) -> None:
+        await self.session.execute(update(Marriage).where(Marriage.marriage_id == marriage_id).values(divorce_date=on))

@@ -1,0 +1,120 @@
+"""The JWT signing keys: Ed25519, kept in the database encrypted (AES-GCM), rotated without downtime.
+
+The newest unretired key signs. The JWKS publishes every unretired key and every key
+retired less than `publish_after_retire` ago, so tokens signed just before a rotation stay
+verifiable until they expire; verifiers fetch the JWKS again when they meet an unknown kid.
+Private keys are never logged nor returned by any route.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from jwt import PyJWK
+from jwt.algorithms import OKPAlgorithm
+from sqlalchemy import or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from identity.sessions.models import SigningKey
+from kit.db import transaction
+
+REFRESH_SECONDS = 30.0
+
+
+class KeyRing:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, secret: str, publish_after_retire: timedelta
+    ) -> None:
+        self.sessions = sessions
+        self._aead = AESGCM(hashlib.sha256(secret.encode()).digest())
+        self.publish_after_retire = publish_after_retire
+        self._current: tuple[str, Ed25519PrivateKey] | None = None
+        self._published: dict[str, dict[str, Any]] = {}
+        self._loaded_at = 0.0
+
+    def _seal(self, kid: str, key: Ed25519PrivateKey) -> bytes:
+        nonce = os.urandom(12)
+        raw = key.private_bytes_raw()
+        return nonce + self._aead.encrypt(nonce, raw, kid.encode())
+
+    def _open(self, kid: str, sealed: bytes) -> Ed25519PrivateKey:
+        raw = self._aead.decrypt(sealed[:12], sealed[12:], kid.encode())
+        return Ed25519PrivateKey.from_private_bytes(raw)
+
+    async def _create(self, session: AsyncSession) -> str:
+        key = Ed25519PrivateKey.generate()
+        at = datetime.now(UTC)
+        kid = f"{at:%Y%m%d%H%M%S}-{os.urandom(3).hex()}"
+        jwk = {**json.loads(OKPAlgorithm.to_jwk(key.public_key())), "kid": kid, "alg": "EdDSA", "use": "sig"}
+        session.add(SigningKey(kid=kid, private_key_enc=self._seal(kid, key), public_jwk=jwk, created_at=at))
+        await session.flush()
+        return kid
+
+    async def ensure(self) -> None:
+        """Make sure one key can sign (at start-up; safe with several instances)."""
+        async with transaction(self.sessions) as session:
+            await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('identity.signing_keys'))"))
+            current = await session.scalar(select(SigningKey.kid).where(SigningKey.retired_at.is_(None)).limit(1))
+            if current is None:
+                await self._create(session)
+        await self._load()
+
+    async def rotate(self) -> str:
+        """A new key signs from now on; the old one stays published for a while."""
+        async with transaction(self.sessions) as session:
+            await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('identity.signing_keys'))"))
+            kid = await self._create(session)
+            for old in await session.scalars(
+                select(SigningKey).where(SigningKey.retired_at.is_(None), SigningKey.kid != kid)
+            ):
+                old.retired_at = datetime.now(UTC)
+        await self._load()
+        return kid
+
+    async def _load(self) -> None:
+        cutoff = datetime.now(UTC) - self.publish_after_retire
+        async with transaction(self.sessions) as session:
+            rows = list(
+                await session.scalars(
+                    select(SigningKey)
+                    .where(or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > cutoff))
+                    .order_by(SigningKey.created_at.desc())
+                )
+            )
+        current = next((row for row in rows if row.retired_at is None), None)
+        if current is not None and (self._current is None or self._current[0] != current.kid):
+            self._current = (current.kid, self._open(current.kid, current.private_key_enc))
+        self._published = {row.kid: row.public_jwk for row in rows}
+        self._loaded_at = time.monotonic()
+
+    async def _fresh(self) -> None:
+        if time.monotonic() - self._loaded_at > REFRESH_SECONDS:
+            await self._load()
+
+    async def sign(self, claims: dict[str, Any]) -> str:
+        await self._fresh()
+        if self._current is None:
+            await self.ensure()
+        assert self._current is not None
+        kid, key = self._current
+        return jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": kid})
+
+    async def jwks(self) -> dict[str, Any]:
+        await self._fresh()
+        return {"keys": list(self._published.values())}
+
+    async def key(self, kid: str) -> PyJWK | None:
+        """What `kit.auth.TokenVerifier` asks a JWKS cache for: identity verifies its own tokens locally."""
+        await self._fresh()
+        if kid not in self._published:
+            await self._load()
+        jwk = self._published.get(kid)
+        return PyJWK(jwk) if jwk else None

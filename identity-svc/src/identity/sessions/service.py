@@ -1,0 +1,192 @@
+"""Access tokens (EdDSA JWTs) and rotating refresh tokens with reuse detection; citizen login."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from identity.citizens.models import Citizen
+from identity.otp import service as otp
+from identity.otp.models import OtpChallenge
+from identity.problems import Refusal, texts
+from identity.sessions.keys import KeyRing
+from identity.sessions.models import RefreshToken
+from identity.settings import Settings
+from identity.sms.provider import FailoverSender
+from kit.errors import ProblemError
+
+ISSUER, AUDIENCE = "shubbak-identity", "shubbak"
+
+texts(
+    {
+        "invalid_refresh_token": (
+            "رمز التجديد غير صالح",
+            "Invalid refresh token",
+            "رمز التجديد منتهي أو ملغى أو غير معروف. سجّل الدخول من جديد.",
+            "The refresh token is expired, revoked or unknown. Sign in again.",
+        ),
+        "refresh_token_reused": (
+            "أُعيد استخدام رمز التجديد",
+            "Refresh token reused",
+            "استُخدم رمز التجديد هذا من قبل، فأُلغيت الجلسة كلها حمايةً لحسابك. سجّل الدخول من جديد.",
+            "This refresh token was used before, so the whole session was revoked to protect you. Sign in again.",
+        ),
+        "login_failed": (
+            "تعذر تسجيل الدخول",
+            "Sign-in failed",
+            "الرمز غير صحيح أو الحساب غير مسجل.",
+            "The code is wrong or there is no enrolled account.",
+        ),
+    }
+)
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    expires_in: int
+    refresh_token: str | None
+    refresh_expires_at: datetime | None
+
+
+def _hash(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
+
+
+async def access_token(keyring: KeyRing, *, subject: str, kind: str, ttl: int, **extra: Any) -> str:
+    at = int(datetime.now(UTC).timestamp())
+    claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": subject,
+        "typ": kind,
+        "iat": at,
+        "nbf": at,
+        "exp": at + ttl,
+        "jti": uuid.uuid4().hex,
+        **{k: v for k, v in extra.items() if v is not None},
+    }
+    return await keyring.sign(claims)
+
+
+async def issue_pair(
+    session: AsyncSession,
+    *,
+    keyring: KeyRing,
+    settings: Settings,
+    citizen_id: uuid.UUID,
+    family_id: uuid.UUID | None = None,
+) -> TokenPair:
+    at = datetime.now(UTC)
+    secret = secrets.token_urlsafe(32)
+    row = RefreshToken(
+        id=uuid.uuid4(),
+        family_id=family_id or uuid.uuid4(),
+        citizen_id=citizen_id,
+        secret_hash=_hash(secret),
+        created_at=at,
+        expires_at=at + timedelta(days=settings.refresh_token_days),
+    )
+    session.add(row)
+    await session.flush()
+    citizen = await session.get(Citizen, citizen_id)
+    token = await access_token(
+        keyring,
+        subject=str(citizen_id),
+        kind="citizen",
+        ttl=settings.access_token_seconds,
+        nid=citizen.national_id if citizen is not None else None,  # other services key facts by it
+    )
+    return TokenPair(token, settings.access_token_seconds, f"{row.id}.{secret}", row.expires_at)
+
+
+async def refresh(session: AsyncSession, *, keyring: KeyRing, settings: Settings, token: str) -> TokenPair:
+    row = await _find(session, token)
+    at = datetime.now(UTC)
+    if row is None or row.revoked_at is not None or row.expires_at <= at:
+        raise ProblemError("invalid_refresh_token", status=401)
+    if row.used_at is not None:
+        await revoke_family(session, family_id=row.family_id, reason="reuse")
+        raise Refusal("refresh_token_reused", status=401)
+    citizen = await session.get(Citizen, row.citizen_id)
+    if citizen is None or citizen.status != "active":
+        raise ProblemError("invalid_refresh_token", status=401)
+    row.used_at = at
+    return await issue_pair(
+        session, keyring=keyring, settings=settings, citizen_id=row.citizen_id, family_id=row.family_id
+    )
+
+
+async def _find(session: AsyncSession, token: str) -> RefreshToken | None:
+    ident, _, secret = token.partition(".")
+    try:
+        token_id = uuid.UUID(ident)
+    except ValueError:
+        return None
+    row = await session.get(RefreshToken, token_id, with_for_update=True)
+    if row is None or not hmac.compare_digest(row.secret_hash, _hash(secret)):
+        return None
+    return row
+
+
+async def revoke_family(session: AsyncSession, *, family_id: uuid.UUID, reason: str) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC), revoked_reason=reason)
+    )
+
+
+async def revoke_citizen(session: AsyncSession, *, citizen_id: uuid.UUID, reason: str) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.citizen_id == citizen_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC), revoked_reason=reason)
+    )
+
+
+async def logout(session: AsyncSession, *, token: str) -> None:
+    """Ends the session the refresh token belongs to (idempotent; unknown tokens are ignored)."""
+    row = await _find(session, token)
+    if row is not None:
+        await revoke_family(session, family_id=row.family_id, reason="logout")
+
+
+async def start_login(
+    session: AsyncSession, *, settings: Settings, sender: FailoverSender, national_id: str, client: str, language: str
+) -> OtpChallenge:
+    """The same answer whether or not the ID is enrolled: an unknown ID gets a challenge nothing satisfies."""
+    await otp.throttle(
+        session, settings=settings, bucket="login_nid", value=national_id, limit=settings.limit_per_national_id
+    )
+    await otp.throttle(session, settings=settings, bucket="client", value=client, limit=settings.limit_per_client)
+    citizen = await session.scalar(select(Citizen).where(Citizen.national_id == national_id))
+    active = citizen is not None and citizen.status == "active"
+    return await otp.issue(
+        session,
+        settings=settings,
+        sender=sender,
+        purpose="login",
+        national_id=national_id,
+        mobile=citizen.mobile if active and citizen else None,
+        citizen_id=citizen.id if active and citizen else None,
+        language=citizen.language if citizen else language,
+    )
+
+
+async def finish_login(
+    session: AsyncSession, *, settings: Settings, keyring: KeyRing, challenge_id: uuid.UUID, code: str
+) -> TokenPair:
+    challenge = await otp.verify(session, settings=settings, challenge_id=challenge_id, purpose="login", code=code)
+    citizen = await session.get(Citizen, challenge.citizen_id) if challenge.citizen_id else None
+    if citizen is None or citizen.status != "active":
+        raise ProblemError("login_failed", status=401)
+    return await issue_pair(session, keyring=keyring, settings=settings, citizen_id=citizen.id)

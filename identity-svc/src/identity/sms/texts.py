@@ -1,0 +1,46 @@
+"""SMS texts in Arabic and English (the citizen's language)."""
+
+from kit import i18n
+
+i18n.register(
+    {
+        "sms.otp.enrol": {
+            "ar": "رمز تأكيد التسجيل في شباك: {code}. صالح لمدة {minutes} دقائق. لا تشاركه مع أحد.",
+            "en": "Your Shubbak enrolment code: {code}. Valid for {minutes} minutes. Do not share it.",
+        },
+        "sms.otp.login": {
+            "ar": "رمز الدخول إلى شباك: {code}. صالح لمدة {minutes} دقائق. لا تشاركه مع أحد.",
+            "en": "Your Shubbak sign-in code: {code}. Valid for {minutes} minutes. Do not share it.",
+        },
+        "sms.otp.mobile_change": {
+            "ar": "رمز تغيير رقم الهاتف في شباك: {code}. صالح لمدة {minutes} دقائق.",
+            "en": "Your Shubbak code to change your mobile number: {code}. Valid for {minutes} minutes.",
+        },
+        "sms.otp.consent": {
+            "ar": "موظف مركز الاتصال بشباك يطلب الاطلاع على بياناتك. إن وافقت فأخبره بالرمز: "
+            "{code} (صالح {minutes} دقائق).",
+            "en": "A Shubbak call-centre agent asks to see your data. If you agree, read them this code: "
+            "{code} (valid {minutes} minutes).",
+        },
+        "sms.notify.appointment_booked": {
+            "ar": "تم حجز موعدك في مكتب الخدمة يوم {day} الساعة {time}. المرجع: {ref}.",
+            "en": "Your office appointment is booked for {day} at {time}. Reference: {ref}.",
+        },
+        "sms.notify.payment_succeeded": {
+            "ar": "تم استلام مبلغ {amount} جنيه لخدمة {service}. شكرًا لك.",
+            "en": "We received EGP {amount} for {service}. Thank you.",
+        },
+        "sms.notify.document_ready": {
+            "ar": "التوكيل رقم {number} جاهز للاستلام من المكتب المحدد.",
+            "en": "Power of attorney {number} is ready to collect at your assigned office.",
+        },
+        "sms.notify.eligibility_changed.eligible": {
+            "ar": "بطاقة التموين: أسرتك مستحقة للدعم اعتبارًا من {day}.",
+            "en": "Ration card: your household is eligible from {day}.",
+        },
+        "sms.notify.eligibility_changed.excluded": {
+            "ar": "بطاقة التموين: تغيّر استحقاق أسرتك اعتبارًا من {day}. الأسباب والتظلم في شباك.",
+            "en": "Ration card: your household's eligibility changed from {day}. Reasons and appeal on Shubbak.",
+        },
+    }
+)

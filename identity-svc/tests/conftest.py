@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from identity.main import create_app
+from identity.settings import Settings
+from kit.migrations import upgrade_async
+from kit.testing import running
+
+SERVICE_DIR = Path(__file__).parents[1]
+
+
+@pytest.fixture(scope="module")
+async def migrated_url(pg_server: Any) -> AsyncIterator[str]:
+    """One migrated database per test module."""
+    name = f"identity_{secrets.token_hex(6)}"
+    pg_server.create_database(name)
+    url = pg_server.dsn(name, driver="postgresql+asyncpg")
+    await upgrade_async(SERVICE_DIR, url)
+    yield url
+    if pg_server.running:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+async def engine(migrated_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(migrated_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def settings(migrated_url: str, nats_server: Any) -> Settings:
+    return Settings(
+        database_url=migrated_url,
+        nats_url=nats_server.url,
+        environment="development",
+        log_json=False,
+        service_name=f"identity-svc-{secrets.token_hex(3)}",  # a durable consumer of its own per module
+    )
+
+
+@pytest.fixture(scope="module")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    app = create_app(settings)
+    async with running(app) as client:
+        app.state.test_client = client
+        yield app
+
+
+@pytest.fixture(scope="module")
+def client(app: FastAPI) -> httpx.AsyncClient:
+    return app.state.test_client  # type: ignore[no-any-return]

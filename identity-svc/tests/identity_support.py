@@ -1,0 +1,142 @@
+"""Test helpers: registry people, enrolment through the API, reading the dev SMS outbox."""
+
+from __future__ import annotations
+
+import random
+import re
+import secrets
+from datetime import date
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from identity.national_id import compose
+from identity.registry.models import Person
+
+_rng = random.Random()
+
+
+_used: set[str] = set()
+
+
+def new_national_id(born: date = date(1990, 5, 17), sex: str = "male", governorate: str = "03") -> str:
+    return _unique(born, sex, governorate)
+
+
+def _unique(born: date, sex: str, governorate: str) -> str:
+    while True:
+        nid = compose(born=born, governorate=governorate, sequence=_rng.randint(0, 999), sex=sex)
+        if nid not in _used:
+            _used.add(nid)
+            return nid
+
+
+def new_mobile() -> str:
+    return "010" + "".join(str(_rng.randint(0, 9)) for _ in range(8))
+
+
+def e164(mobile: str) -> str:
+    return "+20" + mobile[1:]
+
+
+def client_ip() -> dict[str, str]:
+    return {"X-Forwarded-For": f"10.{_rng.randint(0, 255)}.{_rng.randint(0, 255)}.{_rng.randint(1, 254)}"}
+
+
+async def add_person(engine: AsyncEngine, **overrides: Any) -> dict[str, Any]:
+    born = overrides.pop("birth_date", date(1990, 5, 17))
+    sex = overrides.pop("sex", "male")
+    values: dict[str, Any] = {
+        "national_id": _unique(born, sex, "03"),
+        "first_name_ar": "أحمد",
+        "full_name_ar": "أحمد محمود علي النجار",
+        "full_name_latin": "Ahmed Mahmoud Ali El-Naggar",
+        "mother_first_name_ar": "فاطمة",
+        "birth_date": born,
+        "sex": sex,
+        "governorate": "03",
+        "district_ar": "حي الشرق",
+        "address_ar": "١٢ شارع فلسطين",
+        "marital_status": "single",
+        "alive": True,
+        **overrides,
+    }
+    async with engine.begin() as conn:
+        await conn.execute(insert(Person).values(**values))
+    return values
+
+
+def last_code(app: FastAPI, mobile: str) -> str:
+    sms = app.state.sms_outbox.latest(mobile if mobile.startswith("+") else e164(mobile))
+    assert sms is not None, "no SMS was sent"
+    match = re.search(r"\b(\d{6})\b", sms.body)
+    assert match
+    return match.group(1)
+
+
+def wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+async def start(client: httpx.AsyncClient, person: dict[str, Any], mobile: str, **changes: Any) -> httpx.Response:
+    body = {
+        "national_id": person["national_id"],
+        "first_name": person["first_name_ar"],
+        "mother_first_name": person["mother_first_name_ar"],
+        "mobile": mobile,
+        **changes,
+    }
+    return await client.post("/v1/enrolments", json=body, headers={**client_ip(), "Accept-Language": "en"})
+
+
+async def enrol(app: FastAPI, client: httpx.AsyncClient, person: dict[str, Any], mobile: str | None = None) -> dict:
+    mobile = mobile or new_mobile()
+    started = await start(client, person, mobile)
+    assert started.status_code == 202, started.text
+    enrolment_id = started.json()["id"]
+    verified = await client.post(f"/v1/enrolments/{enrolment_id}/verification", json={"code": last_code(app, mobile)})
+    assert verified.status_code == 201, verified.text
+    return {**verified.json(), "mobile": mobile}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def token_of(enrolled: dict) -> str:
+    return enrolled["tokens"]["access_token"]
+
+
+def random_name() -> str:
+    return secrets.token_hex(4)
+
+
+async def publish(nats_url: str, event: Any, envelope_id: Any = None) -> Any:
+    """Publish an event as its producer's relay would (envelope, Nats-Msg-Id)."""
+    import nats
+
+    from contracts import Envelope
+
+    envelope = Envelope.wrap(event, source="registry-authority", id=envelope_id)
+    nc = await nats.connect(nats_url)
+    try:
+        await nc.jetstream().publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+    finally:
+        await nc.close()
+    return envelope
+
+
+async def eventually(check: Any, *, within: float = 20.0) -> Any:
+    """Wait until `check()` returns something truthy (consumers are asynchronous); not a timing assertion."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        result = await check()
+        if result or loop.time() > deadline:
+            return result
+        await asyncio.sleep(0.05)

@@ -1,0 +1,188 @@
+"""The registry mirror: the synthetic generator, the CSV bulk load, and the civil-status events."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import UTC, date, datetime
+
+from identity_support import add_person, enrol, eventually, new_national_id, publish, start
+from sqlalchemy import text
+
+from contracts.events.civil import (
+    AddressChanged,
+    BirthRegistered,
+    DeathRegistered,
+    DivorceRegistered,
+    MarriageRegistered,
+)
+from identity.governorates import BIRTH_CODES, GOVERNORATES
+from identity.models import load_all
+from identity.national_id import age_on, parse_national_id
+from identity.registry import service as registry
+from identity.registry.generate import write_csv
+from kit import db
+
+TODAY = date(2025, 6, 1)
+NOW = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
+
+
+def generated(people: int, seed: int = 3) -> list[dict[str, str]]:
+    out = io.StringIO()
+    write_csv(out, people, seed=seed, today=TODAY)
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+class TestGenerator:
+    def test_ids_are_valid_unique_and_consistent(self):
+        rows = generated(20_000)
+        assert len({r["national_id"] for r in rows}) == 20_000
+        for row in rows:
+            nid = parse_national_id(row["national_id"], today=TODAY)
+            assert nid.birth_date.isoformat() == row["birth_date"]
+            assert nid.sex == row["sex"]
+            assert nid.governorate in BIRTH_CODES
+        assert {r["governorate"] for r in rows} == {g.code for g in GOVERNORATES}
+
+    def test_families_link_parents_children_and_spouses(self):
+        rows = generated(3000)
+        by_id = {r["national_id"]: r for r in rows}
+        children = [r for r in rows if r["mother_national_id"]]
+        assert len(children) > 500
+        for child in children:
+            mother, father = by_id[child["mother_national_id"]], by_id[child["father_national_id"]]
+            assert child["mother_first_name_ar"] == mother["first_name_ar"]
+            assert child["full_name_ar"].split()[-1] == father["full_name_ar"].split()[-1]
+            assert age_on(date.fromisoformat(mother["birth_date"]), date.fromisoformat(child["birth_date"])) >= 18
+        married = [r for r in rows if r["marital_status"] == "married"]
+        assert married
+        assert all(by_id[r["spouse_national_id"]]["spouse_national_id"] == r["national_id"] for r in married)
+        assert any(r["alive"] == "false" for r in rows)
+        assert all(any("\u0600" <= ch <= "\u06ff" for ch in r["full_name_ar"]) for r in rows)
+
+    def test_same_seed_same_registry(self):
+        assert generated(500, seed=9) == generated(500, seed=9)
+
+
+class TestBulkLoad:
+    async def test_copy_load_then_reload_changes_nothing(self, engine, tmp_path):
+        load_all()
+        path = tmp_path / "extract.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            write_csv(out, 2000, seed=11, today=TODAY)
+        sessions = db.sessionmaker(engine)
+        async with db.transaction(sessions) as session:
+            assert await registry.load_extract(session, path=path) == 2000
+        async with db.transaction(sessions) as session:
+            assert await registry.load_extract(session, path=path) == 0
+        first = next(csv.DictReader(path.open(encoding="utf-8")))
+        async with db.transaction(sessions) as session:
+            person = await registry.get_person(session, national_id=first["national_id"])
+        assert person is not None
+        assert person.full_name_ar == first["full_name_ar"]
+        assert person.birth_date.isoformat() == first["birth_date"]
+
+
+class TestCivilEvents:
+    async def test_a_birth_creates_the_child_in_the_mirror(self, app, engine, settings):
+        mother = await add_person(engine, sex="female", first_name_ar="هدى", district_ar="حي الزهور")
+        child_id = new_national_id(born=date(2025, 5, 30), sex="female")
+        await publish(
+            settings.nats_url,
+            BirthRegistered(
+                child_national_id=child_id, first_name_ar="ليلى", full_name_ar="ليلى أحمد محمود",
+                birth_date=date(2025, 5, 30), sex="female", governorate="03",
+                mother_national_id=mother["national_id"], registered_at=NOW,
+            ),
+        )  # fmt: skip
+
+        async def child():
+            async with engine.connect() as conn:
+                return (
+                    await conn.execute(text("SELECT * FROM identity.persons WHERE national_id = :n"), {"n": child_id})
+                ).first()
+
+        row = await eventually(child)
+        assert row is not None
+        assert (row.mother_first_name_ar, row.district_ar, row.alive) == ("هدى", "حي الزهور", True)
+
+    async def test_a_death_stops_enrolment_and_ends_sessions(self, app, client, engine, settings):
+        person = await add_person(engine)
+        enrolled = await enrol(app, client, person)
+        other = await add_person(engine)
+        for nid in (person["national_id"], other["national_id"]):
+            await publish(
+                settings.nats_url,
+                DeathRegistered(national_id=nid, date_of_death=date(2025, 5, 1), governorate="03", registered_at=NOW),
+            )
+
+        async def both_dead():
+            async with engine.connect() as conn:
+                return (
+                    await conn.execute(
+                        text("SELECT count(*) FROM identity.persons WHERE national_id IN (:a, :b) AND NOT alive"),
+                        {"a": person["national_id"], "b": other["national_id"]},
+                    )
+                ).scalar() == 2
+
+        assert await eventually(both_dead)
+        assert (await start(client, other, "01099999999")).json()["code"] == "enrolment_deceased"
+        refresh = await client.post("/v1/sessions/refresh", json={"refresh_token": enrolled["tokens"]["refresh_token"]})
+        assert refresh.status_code == 401
+
+    async def test_marriage_divorce_and_address(self, app, engine, settings):
+        husband, wife = await add_person(engine), await add_person(engine, sex="female")
+        marriage = uuid.uuid4()
+        events = [
+            MarriageRegistered(marriage_id=marriage, husband_national_id=husband["national_id"],
+                               wife_national_id=wife["national_id"], marriage_date=date(2020, 1, 1),
+                               governorate="03", registered_at=NOW),
+            AddressChanged(national_id=wife["national_id"], governorate="21", district_ar="الدقي",
+                           address_ar="٥ شارع التحرير", changed_at=NOW),
+            DivorceRegistered(marriage_id=marriage, husband_national_id=husband["national_id"],
+                              wife_national_id=wife["national_id"], divorce_date=date(2024, 1, 1),
+                              governorate="03", registered_at=NOW),
+        ]  # fmt: skip
+        for event in events:
+            await publish(settings.nats_url, event)
+
+        async def settled():
+            async with engine.connect() as conn:
+                rows = (
+                    await conn.execute(
+                        text("SELECT national_id, marital_status, governorate, spouse_national_id FROM identity.persons"
+                             " WHERE national_id IN (:a, :b) ORDER BY sex DESC"),
+                        {"a": husband["national_id"], "b": wife["national_id"]},
+                    )
+                ).all()  # fmt: skip
+                divorced = (
+                    await conn.execute(text("SELECT divorce_date FROM identity.marriages WHERE marriage_id = :m"),
+                                       {"m": marriage})
+                ).scalar()  # fmt: skip
+            return rows if divorced and all(r.marital_status == "divorced" for r in rows) else None
+
+        rows = await eventually(settled)
+        assert rows, "the events were not applied"
+        assert [r.spouse_national_id for r in rows] == [None, None]
+        assert [r.governorate for r in rows] == ["03", "21"]
+
+    async def test_the_same_event_twice_has_one_effect(self, app, engine, settings):
+        mother = await add_person(engine, sex="female")
+        child_id = new_national_id(born=date(2025, 4, 4))
+        event = BirthRegistered(
+            child_national_id=child_id, first_name_ar="آدم", full_name_ar="آدم علي حسن", birth_date=date(2025, 4, 4),
+            sex="male", governorate="03", mother_national_id=mother["national_id"], registered_at=NOW,
+        )  # fmt: skip
+        envelope = await publish(settings.nats_url, event)
+        await publish(settings.nats_url, event, envelope_id=envelope.id)
+
+        async def count():
+            async with engine.connect() as conn:
+                return (
+                    await conn.execute(
+                        text("SELECT count(*) FROM identity.persons WHERE national_id = :n"), {"n": child_id}
+                    )
+                ).scalar()
+
+        assert await eventually(count) == 1
