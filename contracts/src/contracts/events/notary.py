@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import Field
 
 from contracts.base import Event
-from contracts.fields import ArabicText, NationalId, UtcDatetime
+from contracts.fields import ArabicText, GovernorateCode, NationalId, ServiceCode, UtcDatetime
 
 PoaKind = Literal["general", "special"]
 
@@ -36,3 +36,28 @@ class PoaRevoked(Event, subject="notary.poa.revoked.v1", aggregate="poa_id"):
     principal_national_id: NationalId = Field(description="The principal who revoked it.")
     reason: ArabicText | None = Field(default=None, description="Stated reason, if any.")
     revoked_at: UtcDatetime = Field(description="When the revocation took effect.")
+
+
+class PoaPaid(Event, subject="notary.poa.paid.v1", aggregate="poa_id"):
+    """A power of attorney's fee was paid; it now needs the principal in person at an office."""
+
+    poa_id: UUID = Field(description="Id of the power of attorney.")
+    citizen_id: UUID = Field(description="The principal's citizen account.")
+    principal_national_id: NationalId = Field(description="The principal (الموكل).")
+    kind: PoaKind = Field(description="General or special.")
+    service_code: ServiceCode = Field(description="Catalog code of the service, e.g. notary.poa.general.")
+    governorate: GovernorateCode = Field(description="The principal's governorate: where an office is assigned.")
+    order_ref: str = Field(
+        min_length=1, max_length=200, description="What an office visit is for: `notary:<poa_id>` (as payment-svc)."
+    )
+    paid_at: UtcDatetime = Field(description="When the payment succeeded.")
+
+
+class PoaCancelled(Event, subject="notary.poa.cancelled.v1", aggregate="poa_id"):
+    """A power of attorney was cancelled before verification; its fee is to be refunded."""
+
+    poa_id: UUID = Field(description="Id of the power of attorney.")
+    citizen_id: UUID = Field(description="The principal's citizen account.")
+    order_ref: str = Field(min_length=1, max_length=200, description="`notary:<poa_id>`, as in the payment.")
+    refund_due: bool = Field(description="True when a fee was paid and must be refunded in full.")
+    cancelled_at: UtcDatetime = Field(description="When it was cancelled.")

@@ -1,6 +1,6 @@
 """Service office events: appointments assigned through the one window."""
 
-from typing import Self
+from typing import Literal, Self
 from uuid import UUID
 
 from pydantic import Field, model_validator
@@ -27,3 +27,30 @@ class AppointmentBooked(Event, subject="office.appointment.booked.v1", aggregate
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
         return self
+
+
+class AppointmentVerified(Event, subject="office.appointment.verified.v1", aggregate="appointment_id"):
+    """A clerk at the office confirmed the citizen in person (the legal verification)."""
+
+    appointment_id: UUID = Field(description="Id of the appointment.")
+    citizen_id: UUID = Field(description="The citizen who came.")
+    office_id: UUID = Field(description="The office where it happened.")
+    service_code: ServiceCode
+    order_ref: str = Field(min_length=1, max_length=200, description="What the visit was for, set by the requester.")
+    clerk_id: UUID = Field(description="The staff member who verified.")
+    verified_at: UtcDatetime = Field(description="When the verification was recorded.")
+
+
+AppointmentEnd = Literal["no_show", "cancelled_by_citizen", "cancelled_by_requester", "office_closed"]
+
+
+class AppointmentCancelled(Event, subject="office.appointment.cancelled.v1", aggregate="appointment_id"):
+    """An appointment ended without a visit (its slot is free again)."""
+
+    appointment_id: UUID = Field(description="Id of the appointment.")
+    citizen_id: UUID = Field(description="The citizen it was for.")
+    office_id: UUID = Field(description="The office.")
+    service_code: ServiceCode
+    order_ref: str = Field(min_length=1, max_length=200, description="What the visit was for, set by the requester.")
+    reason: AppointmentEnd = Field(description="Why it ended without a visit.")
+    cancelled_at: UtcDatetime = Field(description="When it was recorded.")
