@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.verifier = TokenVerifier(keyring, issuer=settings.jwt_issuer, audience=settings.jwt_audience)  # type: ignore[arg-type]
         dispatcher = Dispatcher(runtime.sessions, sender)
         app.state.dispatcher = dispatcher
-        runtime.tasks.append(dispatcher.start(runtime.stop))
+        runtime.spawn(dispatcher.run(runtime.stop), name="sms-dispatcher")
 
     app = create_service_app(
         settings=settings,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
@@ -54,7 +56,7 @@ class Runtime:
         await ensure_streams(self.bus.js, replicas=s.nats_stream_replicas)
         if s.run_relay:
             self.relay = OutboxRelay(engine=self.engine, sessions=self.sessions, js=self.bus.js, binding=self.binding)
-            self._spawn(self.relay.run(self.stop), "outbox-relay")
+            self.spawn(self.relay.run(self.stop), "outbox-relay")
         if s.run_consumers and handlers is not None:
             for stream, subjects in handlers.by_stream().items():
                 consumer = Consumer(
@@ -69,12 +71,15 @@ class Runtime:
                 )
                 await consumer.ensure()
                 self.consumers.append(consumer)
-                self._spawn(consumer.run(self.stop), f"consumer-{stream}")
+                self.spawn(consumer.run(self.stop), f"consumer-{stream}")
 
-    def _spawn(self, coro: object, name: str) -> None:
-        task: asyncio.Task[None] = asyncio.create_task(coro, name=name)  # type: ignore[arg-type]
+    def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        """Run a background loop for the service's lifetime: it should return once `self.stop`
+        is set; on shutdown it gets the grace period, then is cancelled; a crash is logged."""
+        task: asyncio.Task[None] = asyncio.create_task(coro, name=name)
         task.add_done_callback(_report_crash)
         self.tasks.append(task)
+        return task
 
     async def close(self, grace_seconds: float = 10.0) -> None:
         """Finish in-flight work, drain NATS, close pools (SIGTERM path)."""

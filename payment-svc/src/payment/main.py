@@ -62,8 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         else:
             # Real acquirer, wallet and cash-network adapters plug in here (none yet).
             app.state.providers = Providers()
-        task = asyncio.create_task(_expire_loop(runtime, settings.expiry_sweep_seconds), name="payment-expiry")
-        runtime.tasks.append(task)
+        runtime.spawn(_expire_loop(runtime, settings.expiry_sweep_seconds), name="payment-expiry")
 
     app = create_service_app(
         settings=settings,

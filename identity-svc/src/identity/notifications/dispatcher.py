@@ -26,9 +26,6 @@ class Dispatcher:
         self.sender = sender
         self.poll = poll
 
-    def start(self, stop: asyncio.Event) -> asyncio.Task[None]:
-        return asyncio.create_task(self.run(stop), name="sms-dispatcher")
-
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
