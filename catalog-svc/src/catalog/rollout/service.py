@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.audit import service as audit
 from catalog.catalogue.models import Service
-from catalog.rollout.governorates import BY_CODE, GOVERNORATES
+from catalog.rollout.governorates import BY_CODE, GOVERNORATES, PHASES
 from catalog.rollout.models import Rollout
 from catalog.rollout.repository import RolloutRepository
 from catalog.rollout.schemas import RolloutEntry, RolloutIn, RolloutList, Status
@@ -47,7 +47,7 @@ def entry(code: str, row: Rollout | None, now: datetime) -> RolloutEntry:
         governorate=code,
         governorate_name_ar=gov.name_ar,
         governorate_name_en=gov.name_en,
-        phase=gov.phase,
+        phase=PHASES[gov.code],
         status=status(row, now),
         live_from=row.live_from if row else None,
         pilot=row.pilot if row else False,

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from identity.governorates import ABROAD, GOVERNORATES
+from identity.governorates import ABROAD, GOVERNORATES, POPULATION_THOUSANDS
 from identity.national_id import compose
 from identity.registry.extract import COLUMNS
 from identity.registry.names_data import DISTRICTS, FAMILY, FEMALE, MALE, STREETS
@@ -50,7 +50,7 @@ class Generator:
         self.today = today or date.today()
         self.ids = _Ids()
         self.govs = [g.code for g in GOVERNORATES]
-        self.weights = [g.weight for g in GOVERNORATES]
+        self.weights = [POPULATION_THOUSANDS[g.code] for g in GOVERNORATES]
 
     def people(self, count: int) -> Iterator[dict[str, str]]:
         made = 0
