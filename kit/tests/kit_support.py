@@ -94,6 +94,8 @@ def registry_router() -> APIRouter:
         envelope = await record(session, address_event(body.national_id, body.address))
         if body.address == "fail-after-record":
             raise errors.ProblemError("bad_request", status=400)
+        if body.address == "refuse-but-keep":
+            raise errors.ProblemError("bad_request", status=400, commit=True)
         return {"event_id": str(envelope.id)}
 
     return router

@@ -8,6 +8,8 @@ import uuid
 
 import pytest
 from kit_support import bump, create_schema, effects_of, eligibility_event, make_app, registry_router, service_metadata
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from contracts.events.civil import AddressChanged
 from contracts.events.ration import EligibilityChanged
@@ -92,6 +94,26 @@ class TestOneTraceAcrossServices:
             )
             assert response.status_code == 400
             assert await app.state.runtime.relay.pending() == 0
+
+    async def test_a_refusal_marked_commit_keeps_its_bookkeeping(self, pg_database, nats_server):
+        url = pg_database()
+        metadata, _ = service_metadata("svc_k")
+        await create_schema(url, metadata)
+        app = make_app(
+            f"registry-{uuid.uuid4().hex[:8]}", url, nats_server.url, metadata, routers=(registry_router(),),
+            run_relay=False,
+        )  # fmt: skip
+        async with running(app) as client:
+            response = await client.post(
+                "/v1/addresses", json={"national_id": "29001011234567", "address": "refuse-but-keep"}
+            )
+            assert response.status_code == 400
+            assert response.headers["content-type"].startswith("application/problem+json")
+        engine = create_async_engine(url)
+        async with engine.connect() as conn:
+            pending = await conn.scalar(text('SELECT count(*) FROM "svc_k".outbox WHERE published_at IS NULL'))
+        await engine.dispose()
+        assert pending == 1  # the refused request's write was committed
 
 
 class TestHealth:

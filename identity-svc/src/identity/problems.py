@@ -1,42 +1,23 @@
 """Refusals whose state change must survive the refusal, and the bilingual texts of every code.
 
 The request's transaction rolls back when a route raises. A wrong OTP must still count as
-an attempt and a reused refresh token must still revoke its family, so the service raises
-`Refusal` and the route turns it into a problem response that is *returned* (`kept`): the
-transaction then commits. (Candidate for kit: a `ProblemError(commit=True)`.)
+an attempt and a reused refresh token must still revoke its family: `Refusal` is a
+`ProblemError(commit=True)`, which kit's request session commits before answering.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import Any, TypeVar
-
-from fastapi import Request
-from starlette.responses import JSONResponse
+from typing import Any
 
 from kit import i18n
-from kit.errors import ProblemError, problem_response
-
-T = TypeVar("T")
+from kit.errors import ProblemError
 
 
 class Refusal(ProblemError):
     """A refusal after which the transaction still commits."""
 
-
-async def kept(request: Request, work: Awaitable[T]) -> T | JSONResponse:
-    try:
-        return await work
-    except Refusal as exc:
-        return problem_response(
-            request.url.path,
-            code=exc.code,
-            status=exc.status,
-            params=exc.params,
-            errors=exc.errors,
-            headers=exc.headers,
-            extra=exc.extra,
-        )
+    def __init__(self, code: str, **kwargs: Any) -> None:
+        super().__init__(code, commit=True, **kwargs)
 
 
 def texts(entries: dict[str, tuple[str, str, str, str]]) -> None:

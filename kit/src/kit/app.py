@@ -15,7 +15,6 @@ from starlette.responses import JSONResponse, Response
 
 from kit import errors, logs, metrics, telemetry
 from kit.auth import JWKSCache, TokenVerifier
-from kit.db import transaction
 from kit.messaging.consumer import Handlers
 from kit.middleware import RequestContextMiddleware
 from kit.runtime import Runtime
@@ -102,10 +101,20 @@ async def _checks(runtime: Runtime) -> dict[str, bool]:
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's unit of work: committed after the route returns, rolled back if it raises."""
+    """The request's unit of work: committed after the route returns, rolled back if it raises
+    (unless it raises a `ProblemError(commit=True)`: a refusal whose bookkeeping must stay)."""
     runtime: Runtime = request.app.state.runtime
-    async with transaction(runtime.sessions) as session:
-        yield session
+    async with runtime.sessions() as session:
+        await session.begin()
+        try:
+            yield session
+        except errors.ProblemError as exc:
+            await (session.commit() if exc.commit else session.rollback())
+            raise
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
 
 
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -56,9 +56,13 @@ class ProblemError(Exception):
         errors: Sequence[FieldError] | None = None,
         headers: Mapping[str, str] | None = None,
         extra: Mapping[str, Any] | None = None,
+        commit: bool = False,
     ) -> None:
+        """`commit=True`: the request's transaction still commits (a wrong one-time code must
+        count as an attempt even though the request is refused)."""
         super().__init__(code)
         self.code = code
+        self.commit = commit
         self.status = status
         self.params = dict(params or {})
         self.errors = list(errors) if errors else None

@@ -3,9 +3,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.responses import JSONResponse
 
 from identity import validation
 from identity.callcentre import service
@@ -13,7 +12,6 @@ from identity.citizens.schemas import MeOut
 from identity.deps import Config, Sms
 from identity.enrolment.routes import challenge_out
 from identity.enrolment.schemas import ChallengeOut
-from identity.problems import kept
 from kit.app import Session
 from kit.auth import Caller, Role, staff_of
 from kit.errors import responses
@@ -64,17 +62,14 @@ async def lookup(body: LookupIn, session: Session, caller: Caller = Agent) -> Ma
 
 @router.post("/consents", status_code=202, responses=responses(401, 403, 404, 429, 503), response_model=ChallengeOut)
 async def request_consent(
-    body: ConsentIn, request: Request, session: Session, settings: Config, sms: Sms, caller: Caller = Agent
-) -> ChallengeOut | JSONResponse:
+    body: ConsentIn, session: Session, settings: Config, sms: Sms, caller: Caller = Agent
+) -> ChallengeOut:
     """Send the citizen a one-time consent code by SMS; they read it to the agent."""
 
-    async def work() -> ChallengeOut:
-        challenge = await service.request_consent(
-            session, settings=settings, sender=sms, agent_id=uuid.UUID(caller.subject), citizen_id=body.citizen_id
-        )
-        return challenge_out(challenge, settings)
-
-    return await kept(request, work())
+    challenge = await service.request_consent(
+        session, settings=settings, sender=sms, agent_id=uuid.UUID(caller.subject), citizen_id=body.citizen_id
+    )
+    return challenge_out(challenge, settings)
 
 
 @router.post(
@@ -84,19 +79,16 @@ async def request_consent(
     response_model=GrantOut,
 )
 async def grant_access(
-    consent_id: uuid.UUID, body: GrantIn, request: Request, session: Session, settings: Config, caller: Caller = Agent
-) -> GrantOut | JSONResponse:
+    consent_id: uuid.UUID, body: GrantIn, session: Session, settings: Config, caller: Caller = Agent
+) -> GrantOut:
     """With the citizen's code and a reason: access to that citizen for a few minutes."""
     code = validation.otp_code(body.code)
 
-    async def work() -> GrantOut:
-        access = await service.grant(
-            session, settings=settings, agent_id=uuid.UUID(caller.subject), consent_id=consent_id, code=code,
-            reason=body.reason,
-        )  # fmt: skip
-        return GrantOut(citizen_id=access.citizen_id, expires_at=access.expires_at)
-
-    return await kept(request, work())
+    access = await service.grant(
+        session, settings=settings, agent_id=uuid.UUID(caller.subject), consent_id=consent_id, code=code,
+        reason=body.reason,
+    )  # fmt: skip
+    return GrantOut(citizen_id=access.citizen_id, expires_at=access.expires_at)
 
 
 @router.get("/citizens/{citizen_id}", responses=responses(401, 403, 404))

@@ -3,8 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
-from starlette.responses import JSONResponse
+from fastapi import APIRouter
 
 from identity.citizens import service as citizens
 from identity.citizens.schemas import MeOut
@@ -14,7 +13,6 @@ from identity.enrolment.schemas import ChallengeOut, CodeIn, EnrolledOut, Enrolm
 from identity.mobile import mask
 from identity.otp import service as otp
 from identity.otp.models import OtpChallenge
-from identity.problems import kept
 from identity.sessions import service as tokens
 from identity.sessions.schemas import TokensOut
 from identity.settings import Settings
@@ -37,19 +35,16 @@ def challenge_out(challenge: OtpChallenge, settings: Settings, *, show_mobile: b
 
 @router.post("", status_code=202, responses=responses(409, 422, 429, 503), response_model=ChallengeOut)
 async def start_enrolment(
-    body: EnrolmentStart, request: Request, session: Session, settings: Config, sms: Sms, client: ClientAddress
-) -> ChallengeOut | JSONResponse:
+    body: EnrolmentStart, session: Session, settings: Config, sms: Sms, client: ClientAddress
+) -> ChallengeOut:
     """Check the details against the civil registry and send a 6-digit code to the mobile."""
 
-    async def work() -> ChallengeOut:
-        challenge = await service.start(
-            session, settings=settings, sender=sms, national_id=body.national_id, mobile=body.mobile,
-            first_name=body.first_name, mother_first_name=body.mother_first_name, client=client,
-            language=i18n.current_language(),
-        )  # fmt: skip
-        return challenge_out(challenge, settings)
-
-    return await kept(request, work())
+    challenge = await service.start(
+        session, settings=settings, sender=sms, national_id=body.national_id, mobile=body.mobile,
+        first_name=body.first_name, mother_first_name=body.mother_first_name, client=client,
+        language=i18n.current_language(),
+    )  # fmt: skip
+    return challenge_out(challenge, settings)
 
 
 @router.post("/{enrolment_id}/code", status_code=202, responses=responses(404, 409, 429, 503))
@@ -66,15 +61,12 @@ async def resend_enrolment_code(enrolment_id: uuid.UUID, session: Session, setti
     response_model=EnrolledOut,
 )
 async def verify_enrolment(
-    enrolment_id: uuid.UUID, body: CodeIn, request: Request, session: Session, settings: Config, keys: Keys
-) -> EnrolledOut | JSONResponse:
+    enrolment_id: uuid.UUID, body: CodeIn, session: Session, settings: Config, keys: Keys
+) -> EnrolledOut:
     """Confirm the code: the account is active, the record filled in from the registry, and you are signed in."""
     code = otp_code(body.code)
 
-    async def work() -> EnrolledOut:
-        citizen = await service.verify(session, settings=settings, challenge_id=enrolment_id, code=code, channel="web")
-        pair = await tokens.issue_pair(session, keyring=keys, settings=settings, citizen_id=citizen.id)
-        profile = await citizens.profile(session, citizen_id=citizen.id)
-        return EnrolledOut(citizen=MeOut.of(profile), tokens=TokensOut(**pair.__dict__))
-
-    return await kept(request, work())
+    citizen = await service.verify(session, settings=settings, challenge_id=enrolment_id, code=code, channel="web")
+    pair = await tokens.issue_pair(session, keyring=keys, settings=settings, citizen_id=citizen.id)
+    profile = await citizens.profile(session, citizen_id=citizen.id)
+    return EnrolledOut(citizen=MeOut.of(profile), tokens=TokensOut(**pair.__dict__))
