@@ -194,15 +194,28 @@ class Platform:
             self.say(f"  demo data  {service.name}")
 
     def watch(self) -> None:
-        """Block until a signal arrives or a child dies."""
+        """Block until a signal arrives or a child dies; echo what services log to `console`
+        (development messages such as the SMS the development providers "send")."""
+        offsets = {name: (self.logs / f"{name}.log").stat().st_size for name, _, _ in self.children}
         while True:
             for name, proc, _ in self.children:
                 if proc.poll() is not None:
-                    self.say(
-                        f"\n{name} exited with {proc.returncode}; stopping the platform (log: .data/logs/{name}.log)"
-                    )
+                    self.say(f"\n{name} exited ({proc.returncode}); stopping the platform (log: .data/logs/{name}.log)")
                     return
+                offsets[name] = self._echo_console(name, offsets[name])
             time.sleep(0.5)
+
+    def _echo_console(self, name: str, offset: int) -> int:
+        with (self.logs / f"{name}.log").open("rb") as log:
+            log.seek(offset)
+            chunk = log.read()
+        complete = chunk[: chunk.rfind(b"\n") + 1]
+        for line in complete.splitlines():
+            with contextlib.suppress(ValueError):
+                entry = json.loads(line)
+                if isinstance(entry, dict) and entry.get("logger") == "console":
+                    self.say(f"  [{name}] {entry.get('message', '')}")
+        return offset + len(complete)
 
     def stop(self) -> None:
         for _, proc, _ in reversed(self.children):

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 log = logging.getLogger("identity.sms")
+console = logging.getLogger("console")
+"""Development messages for the developer's terminal: `make run` prints what is logged here."""
 
 
 class SmsError(Exception):
@@ -77,7 +79,7 @@ class DevSmsProvider:
         message_id = f"{self.name}-{secrets.token_hex(8)}"
         self.outbox.messages.append(SentSms(self.name, to, body, message_id, datetime.now(UTC)))
         self.sent += 1
-        log.info("dev sms via %s to ...%s: %s", self.name, to[-4:], body)
+        console.info("SMS via %s to %s: %s", self.name, to, body)
         return message_id
 
 
