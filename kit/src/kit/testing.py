@@ -25,6 +25,8 @@ async def stream_messages(js: JetStreamContext, stream: str, subject_prefix: str
     """Every message now stored in `stream` whose subject starts with `subject_prefix`."""
     info = await js.stream_info(stream)
     out: list[Msg] = []
+    if info.state.messages == 0:
+        return out
     for seq in range(info.state.first_seq, info.state.last_seq + 1):
         try:
             raw = await js.get_msg(stream, seq)

@@ -26,15 +26,21 @@ class OutboxBinding:
         self.wakeup = asyncio.Event()
 
 
+def binding_of(session: AsyncSession) -> OutboxBinding:
+    """The outbox the session writes to (its service's); refuses a session without one."""
+    binding: OutboxBinding | None = session.info.get(SESSION_KEY)
+    if binding is None:
+        raise RuntimeError("this session is not bound to an outbox (use the service's sessionmaker)")
+    return binding
+
+
 async def record(session: AsyncSession, event: Event) -> Envelope:
     """Write `event` to the outbox of the session's service, in the session's transaction.
 
     The event is published by the relay after the transaction commits, and never if it
     rolls back. The current trace context travels with it.
     """
-    binding: OutboxBinding | None = session.info.get(SESSION_KEY)
-    if binding is None:
-        raise RuntimeError("this session is not bound to an outbox (use the service's sessionmaker)")
+    binding = binding_of(session)
     headers = telemetry.inject_headers()
     envelope = Envelope.wrap(
         event,
@@ -50,11 +56,17 @@ async def record(session: AsyncSession, event: Event) -> Envelope:
         "headers": headers,
     }
     await session.execute(insert(binding.tables.outbox).values(**values))
+    wake_relay_after_commit(session)
+    return envelope
+
+
+def wake_relay_after_commit(session: AsyncSession) -> None:
+    """Wake the relay when this transaction commits. `record` does it; call it yourself after
+    writing outbox rows with set-based SQL (many events in one statement)."""
     sync_session = session.sync_session
     if not sync_session.info.get("kit.outbox.listening"):
         sync_session.info["kit.outbox.listening"] = True
         sa_event.listen(sync_session, "after_commit", _wake_relay, once=True)
-    return envelope
 
 
 def _wake_relay(sync_session: Session) -> None:
