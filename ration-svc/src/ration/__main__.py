@@ -1,9 +1,9 @@
-"""`python -m ration`: serve the API (with the outbox relay and consumers in-process)."""
+"""`python -m ration`: serve the API (with the outbox relay and consumers in-process);
+`python -m ration import <kind> --governorate <code> FILE`: load a governorate file."""
 
-import uvicorn
+import sys
 
-from ration.settings import Settings
+from ration.cli import main
 
 if __name__ == "__main__":
-    settings = Settings()
-    uvicorn.run("ration.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None)
+    sys.exit(main())

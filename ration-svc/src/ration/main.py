@@ -1,16 +1,31 @@
+import asyncio
+
 from fastapi import FastAPI
 
 from kit.app import create_service_app
+from kit.runtime import Runtime
+from ration import scheduler
+from ration.appeals.routes import router as appeals_router
+from ration.cards.routes import router as cards_router
 from ration.handlers import handlers
+from ration.imports.routes import router as imports_router
 from ration.models import Base
+from ration.rules.routes import router as rules_router
 from ration.settings import Settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    async def start_scheduler(runtime: Runtime) -> None:
+        task = asyncio.create_task(scheduler.run(runtime, settings.tick_seconds), name="ration-scheduler")
+        runtime.tasks.append(task)
+
     return create_service_app(
-        settings=settings or Settings(),
+        settings=settings,
         metadata=Base.metadata,
-        routers=[],
+        routers=[cards_router, appeals_router, rules_router, imports_router],
         handlers=handlers,
         title="Shubbak ration cards: households, eligibility, appeals",
+        on_startup=start_scheduler,
     )

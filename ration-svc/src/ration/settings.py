@@ -1,3 +1,5 @@
+from pydantic import Field
+
 from kit.settings import ServiceSettings, config
 
 
@@ -9,3 +11,7 @@ class Settings(ServiceSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/ration"
     host: str = "127.0.0.1"
     port: int = 8004
+    tick_seconds: float = Field(
+        default=30.0, gt=0, description="How often due rule sets and expired overrides are handled."
+    )
+    import_max_bytes: int = Field(default=2 * 1024**3, gt=0, description="Largest bulk file accepted over the API.")

@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import Field
 
 from contracts.base import Event, ValueObject
-from contracts.fields import ArabicText, NationalId, UtcDatetime
+from contracts.fields import ArabicText, GovernorateCode, NationalId, UtcDatetime
 
 
 class ExclusionReason(ValueObject):
@@ -18,6 +18,9 @@ class ExclusionReason(ValueObject):
         description="Machine code of the rule, e.g. car_model_year, private_school_fees.",
     )
     explanation_ar: ArabicText = Field(description="The explanation shown to the citizen.")
+    explanation_en: str | None = Field(
+        default=None, max_length=500, description="The same explanation in English (names the same fact)."
+    )
 
 
 class EligibilityChanged(Event, subject="ration.eligibility.changed.v1", aggregate="card_id"):
@@ -36,3 +39,8 @@ class EligibilityChanged(Event, subject="ration.eligibility.changed.v1", aggrega
     )
     effective_from: date = Field(description="First day the decision applies.")
     decided_at: UtcDatetime = Field(description="When the decision was made.")
+    decision_id: UUID | None = Field(default=None, description="Id of the decision (its history entry).")
+    governorate: GovernorateCode | None = Field(default=None, description="Governorate of the card.")
+    override_until: date | None = Field(
+        default=None, description="Eligible by an accepted appeal until this day (inclusive), despite the reasons."
+    )

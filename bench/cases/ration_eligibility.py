@@ -1,0 +1,194 @@
+"""ration-svc: bulk import of a governorate file and full re-evaluation after a rule change.
+
+`ration_import`: `ration import households` (COPY into staging, set-based checks, merge, first
+decision for every household) on a generated file of N households, rows/s; baseline: a raw
+`COPY` of the same file into an unindexed table in the same database. Info: peak RSS growth
+of the process during the import (MB), sampled from /proc.
+
+`ration_reevaluation`: after households, cars and meters are loaded, a new rule set goes live
+and every household is re-evaluated in one set-based statement (seconds); baseline: one plain
+scan-join of the same facts (households × members × vehicles × meters). Lower is better.
+
+N = 2,000 households with --quick, else RATION_BENCH_HOUSEHOLDS (default 1,000,000).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy import text
+
+import kit.db as db
+from bench.harness import Case, Env, Trial
+from kit.messaging.outbox import SESSION_KEY, OutboxBinding
+from kit.messaging.tables import messaging_tables
+from kit.migrations import upgrade_async
+from ration.imports.cli import run_import
+from ration.imports.generator import Files, write
+from ration.models import Base
+from ration.rules import service as rules
+from ration.rules.schemas import RuleSetIn
+
+SERVICE_DIR = Path(__file__).resolve().parents[2] / "ration-svc"
+_FILES: dict[int, Files] = {}
+
+
+def _rules(version: str, min_year: int, max_kwh: int) -> RuleSetIn:
+    return RuleSetIn.model_validate(
+        {
+            "version": version,
+            "subsidy_per_member_piastres": 5000,
+            "card_cap_piastres": 20000,
+            "appeal_window_days": 30,
+            "rules": [
+                {
+                    "code": "car_model_year",
+                    "kind": "vehicle_model_year",
+                    "min_model_year": min_year,
+                    "explanation_ar": "سيارة موديل {model_year} مسجلة بتاريخ {registered_on}",
+                    "explanation_en": "A car, model {model_year}, registered {registered_on}",
+                },
+                {
+                    "code": "electricity_consumption",
+                    "kind": "electricity_monthly_kwh",
+                    "max_monthly_kwh": max_kwh,
+                    "explanation_ar": "استهلاك {monthly_kwh} ك.و.س شهريًا",
+                    "explanation_en": "{monthly_kwh} kWh a month",
+                },
+            ],
+        }
+    )
+
+
+def _households(env: Env) -> int:
+    return 2_000 if env.quick else int(os.environ.get("RATION_BENCH_HOUSEHOLDS", "1000000"))
+
+
+def _files(n: int) -> Files:
+    if n not in _FILES:
+        _FILES[n] = write(Path(tempfile.mkdtemp(prefix="ration-bench-")), households=n, governorate="03")
+    return _FILES[n]
+
+
+async def _database(env: Env) -> tuple[str, object]:
+    url = await asyncio.to_thread(env.stack.new_database, "ration")
+    await upgrade_async(SERVICE_DIR, url)
+    engine = db.create_engine(url, pool_size=2)
+    sessions = db.sessionmaker(engine, **{SESSION_KEY: OutboxBinding(messaging_tables(Base.metadata), "bench")})
+    async with sessions() as session, session.begin():
+        draft = await rules.create_draft(session, data=_rules("2019.1", 2015, 650), actor="bench")
+        await rules.schedule(session, rule_set_id=draft.id, effective_from=draft.created_at, actor="bench")
+    return url, (engine, sessions)
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 1e6
+
+
+async def _import(url: str, path: Path, kind: str) -> tuple[float, float]:
+    """Seconds and peak RSS growth (MB) of one import."""
+    base, peak, done = _rss_mb(), 0.0, asyncio.Event()
+
+    async def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _rss_mb() - base)
+            await asyncio.sleep(0.05)
+
+    sampler = asyncio.create_task(sample())
+    start = time.perf_counter()
+    await run_import(url, kind=kind, governorate="03", path=path, rejects_path=path.with_suffix(".rej"), source="bench")
+    seconds = time.perf_counter() - start
+    done.set()
+    await sampler
+    return seconds, peak
+
+
+async def _raw_copy(url: str, path: Path) -> float:
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await conn.execute(
+            "CREATE TABLE raw_households (card_number text, supply_office text, national_id text, relation text)"
+        )
+        start = time.perf_counter()
+        await conn.copy_to_table("raw_households", source=path, format="csv", header=True)
+        return time.perf_counter() - start
+    finally:
+        await conn.close()
+
+
+async def run_import_case(env: Env) -> Trial:
+    files = _files(_households(env))
+    url, (engine, _) = await _database(env)
+    try:
+        raw = await _raw_copy(url, files.households)
+        seconds, peak = await _import(url, files.households, "households")
+    finally:
+        await engine.dispose()  # type: ignore[attr-defined]
+    return Trial(measured=files.members / seconds, baseline=files.members / raw, info={"peak_rss_growth_mb": peak})
+
+
+async def run_reevaluation_case(env: Env) -> Trial:
+    files = _files(_households(env))
+    url, (engine, sessions) = await _database(env)
+    try:
+        for path, kind in (
+            (files.households, "households"),
+            (files.vehicles, "vehicles"),
+            (files.electricity, "electricity"),
+        ):
+            await _import(url, path, kind)
+        conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+        try:
+            await conn.execute("VACUUM ANALYZE")
+            start = time.perf_counter()
+            await conn.fetchval(
+                """SELECT count(*) FROM ration.households h JOIN ration.members m ON m.household_id = h.id
+                   LEFT JOIN ration.vehicles v ON v.owner_national_id = m.national_id
+                   LEFT JOIN ration.meters e ON e.subscriber_national_id = m.national_id
+                   WHERE m.removed_at IS NULL AND (v.model_year >= 2017 OR e.monthly_kwh > 500 OR true)"""
+            )
+            floor = time.perf_counter() - start
+        finally:
+            await conn.close()
+        async with sessions() as session, session.begin():  # type: ignore[operator]
+            draft = await rules.create_draft(session, data=_rules("2025.1", 2017, 500), actor="bench")
+        async with sessions() as session, session.begin():  # type: ignore[operator]
+            start = time.perf_counter()  # the rule set goes live: every household re-evaluated, changes written
+            await rules.schedule(session, rule_set_id=draft.id, effective_from=draft.created_at, actor="bench")
+            seconds = time.perf_counter() - start
+        async with sessions() as session:  # type: ignore[operator]
+            changed = await session.scalar(text("SELECT count(*) FROM ration.decisions WHERE trigger = 'rules:2025.1'"))
+    finally:
+        await engine.dispose()  # type: ignore[attr-defined]
+    return Trial(
+        measured=seconds,
+        baseline=floor,
+        info={"households_per_s": _households(env) / seconds, "decisions_changed": float(changed or 0)},
+    )
+
+
+CASES = [
+    Case(
+        name="ration_import",
+        summary="ration import households (COPY + checks + merge + first decisions) vs raw COPY of the file",
+        unit="rows/s",
+        target=0.8,
+        run=run_import_case,
+    ),
+    Case(
+        name="ration_reevaluation",
+        summary="full set-based re-evaluation after a rule change vs one plain scan-join of the same facts",
+        unit="s",
+        target=3.0,
+        run=run_reevaluation_case,
+        higher_is_better=False,
+    ),
+]

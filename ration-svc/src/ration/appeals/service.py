@@ -1,0 +1,161 @@
+"""Appeals (تظلم): filed by a member within the window against an exclusion, one open appeal per
+decision, decided by a ration officer of the card's governorate. An accepted appeal makes the
+household eligible until the override's expiry; the re-evaluation records it and tells the citizen."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kit import i18n
+from kit.auth import Caller, Role
+from kit.errors import ProblemError
+from kit.repository import Page
+from ration.appeals.models import Appeal
+from ration.appeals.repository import AppealRepository
+from ration.audit import repository as audit
+from ration.cards import service as cards
+from ration.cards.models import Household
+from ration.eligibility import service as eligibility
+from ration.eligibility.models import Decision
+
+ANSWER_WITHIN = timedelta(days=15)
+MAX_OVERRIDE = timedelta(days=366)
+
+i18n.register(
+    {
+        "problem.appeal_not_found.title": {"en": "Appeal not found", "ar": "التظلم غير موجود"},
+        "problem.not_excluded.title": {"en": "Nothing to appeal", "ar": "لا يوجد ما يُتظلم منه"},
+        "problem.not_excluded.detail": {
+            "en": "Your household is eligible; an appeal is for an exclusion.",
+            "ar": "أسرتك مستحقة للدعم؛ التظلم يكون من قرار الاستبعاد.",
+        },
+        "problem.appeal_window_closed.title": {"en": "The appeal window has closed", "ar": "انتهت مهلة التظلم"},
+        "problem.appeal_window_closed.detail": {
+            "en": "Appeals against this decision were accepted until {deadline}.",
+            "ar": "كان التظلم من هذا القرار متاحًا حتى {deadline}.",
+        },
+        "problem.appeal_already_open.title": {"en": "An appeal is already open", "ar": "يوجد تظلم قيد النظر"},
+        "problem.appeal_already_open.detail": {
+            "en": "This decision already has an open appeal; you will be told its outcome.",
+            "ar": "يوجد تظلم قيد النظر على هذا القرار، وستُبلَّغ بنتيجته.",
+        },
+        "problem.appeal_already_decided.title": {"en": "Appeal already decided", "ar": "تم البت في التظلم"},
+        "problem.override_out_of_range.title": {"en": "Invalid override expiry", "ar": "تاريخ انتهاء غير صالح"},
+        "problem.override_out_of_range.detail": {
+            "en": "The override must end in the future and within a year.",
+            "ar": "يجب أن ينتهي الاستثناء في المستقبل وخلال عام.",
+        },
+    }
+)
+
+
+async def file(
+    session: AsyncSession, *, caller: Caller, card_id: uuid.UUID, grounds: str, now: datetime | None = None
+) -> Appeal:
+    now = now or datetime.now(UTC)
+    household = await cards.card_for(session, caller=caller, card_id=card_id)
+    decision = await session.get(Decision, household.current_decision_id) if household.current_decision_id else None
+    if decision is None or decision.eligible:
+        raise ProblemError("not_excluded", status=409)
+    if decision.appeal_deadline is None or now.date() > decision.appeal_deadline:
+        raise ProblemError("appeal_window_closed", status=409, params={"deadline": str(decision.appeal_deadline)})
+    repo = AppealRepository(session)
+    if await repo.open_for(decision.id) is not None:
+        raise ProblemError("appeal_already_open", status=409)
+    try:
+        async with session.begin_nested():
+            appeal = await repo.add(
+                Appeal(
+                    household_id=household.id,
+                    decision_id=decision.id,
+                    governorate=household.governorate,
+                    filed_by=caller.national_id or caller.subject,
+                    grounds=grounds,
+                    status="open",
+                    filed_at=now,
+                    deadline=now + ANSWER_WITHIN,
+                )
+            )
+    except IntegrityError as exc:  # a concurrent appeal on the same decision won
+        raise ProblemError("appeal_already_open", status=409) from exc
+    await audit.append(
+        session,
+        actor=caller.subject,
+        action="appeal.filed",
+        target_type="appeal",
+        target_id=str(appeal.id),
+        details={"card_id": str(household.id), "decision_id": str(decision.id)},
+    )
+    return appeal
+
+
+def _visible_to(officer: Caller, appeal: Appeal) -> bool:
+    return Role.ADMIN in officer.roles or officer.governorate == appeal.governorate
+
+
+async def get_for_officer(session: AsyncSession, *, officer: Caller, appeal_id: uuid.UUID) -> Appeal:
+    appeal = await AppealRepository(session).get(appeal_id)
+    if appeal is None or not _visible_to(officer, appeal):
+        raise ProblemError("appeal_not_found", status=404)
+    return appeal
+
+
+async def get_for_citizen(session: AsyncSession, *, caller: Caller, appeal_id: uuid.UUID) -> Appeal:
+    household: Household = await cards.card_of(session, caller=caller)
+    appeal = await AppealRepository(session).get(appeal_id)
+    if appeal is None or appeal.household_id != household.id:
+        raise ProblemError("appeal_not_found", status=404)
+    return appeal
+
+
+async def queue(session: AsyncSession, *, officer: Caller, status: str, limit: int, cursor: str | None) -> Page[Appeal]:
+    governorate = None if Role.ADMIN in officer.roles else officer.governorate or "--"
+    return await AppealRepository(session).queue(governorate=governorate, status=status, limit=limit, cursor=cursor)
+
+
+async def mine(session: AsyncSession, *, caller: Caller, limit: int, cursor: str | None) -> Page[Appeal]:
+    household = await cards.card_of(session, caller=caller)
+    return await AppealRepository(session).of_household(household.id, limit=limit, cursor=cursor)
+
+
+async def decide(
+    session: AsyncSession,
+    *,
+    officer: Caller,
+    appeal_id: uuid.UUID,
+    outcome: str,
+    reason: str,
+    override_until: datetime | None,
+    now: datetime | None = None,
+) -> Appeal:
+    now = now or datetime.now(UTC)
+    appeal = await get_for_officer(session, officer=officer, appeal_id=appeal_id)
+    await session.refresh(appeal, with_for_update=True)
+    if appeal.status != "open":
+        raise ProblemError("appeal_already_decided", status=409)
+    if outcome == "accepted":
+        if override_until is None or not (now < override_until <= now + MAX_OVERRIDE):
+            raise ProblemError("override_out_of_range", status=422)
+        appeal.override_until = override_until
+    appeal.status = outcome
+    appeal.outcome_reason = reason
+    appeal.decided_by = officer.subject
+    appeal.decided_at = now
+    await session.flush()
+    await audit.append(
+        session,
+        actor=officer.subject,
+        action=f"appeal.{outcome}",
+        target_type="appeal",
+        target_id=str(appeal.id),
+        details={"reason": reason, "override_until": override_until.isoformat() if override_until else None},
+    )
+    if outcome == "accepted":
+        await eligibility.reevaluate_households(
+            session, household_ids=[appeal.household_id], trigger=f"appeal:{appeal.id}", now=now
+        )
+    return appeal

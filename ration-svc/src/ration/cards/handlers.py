@@ -1,0 +1,40 @@
+"""Civil registry events: newborns join a parent's card, the deceased leave it, a bride moves."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts import Envelope
+from contracts.events.civil import BirthRegistered, DeathRegistered, MarriageRegistered
+from kit.messaging.consumer import Handlers
+from ration.cards import service
+
+
+async def on_birth(session: AsyncSession, event: BirthRegistered, envelope: Envelope) -> None:
+    await service.add_newborn(
+        session,
+        child_national_id=event.child_national_id,
+        parent_national_ids=[event.father_national_id, event.mother_national_id],
+        at=datetime.now(UTC),
+    )
+
+
+async def on_death(session: AsyncSession, event: DeathRegistered, envelope: Envelope) -> None:
+    await service.remove_deceased(session, national_id=event.national_id, at=datetime.now(UTC))
+
+
+async def on_marriage(session: AsyncSession, event: MarriageRegistered, envelope: Envelope) -> None:
+    await service.move_on_marriage(
+        session,
+        husband_national_id=event.husband_national_id,
+        wife_national_id=event.wife_national_id,
+        at=datetime.now(UTC),
+    )
+
+
+def register(handlers: Handlers) -> None:
+    handlers.on(BirthRegistered)(on_birth)  # type: ignore[arg-type]
+    handlers.on(DeathRegistered)(on_death)  # type: ignore[arg-type]
+    handlers.on(MarriageRegistered)(on_marriage)  # type: ignore[arg-type]

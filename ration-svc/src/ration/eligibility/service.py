@@ -1,0 +1,116 @@
+"""Eligibility decisions: re-evaluate one household on a new fact, or many when rules change.
+
+Every path runs the same set-based query (`eligibility.sql`). Targeted evaluations lock the
+households first (so two facts about one household arriving on different streams serialise,
+and the second sees the first), and hold a shared advisory lock; a batch holds it exclusively.
+"""
+
+from __future__ import annotations
+
+import uuid
+import zlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.events.ration import EligibilityChanged
+from kit import telemetry
+from ration.cards.models import Household
+from ration.eligibility import repository, sql
+from ration.eligibility.models import Decision
+from ration.rules.models import RuleSet
+
+BATCH_LOCK = zlib.crc32(b"ration.eligibility.batch")
+
+
+async def _active_rules(session: AsyncSession) -> dict[str, Any] | None:
+    rule_set = await session.scalar(select(RuleSet).where(RuleSet.status == "active"))
+    if rule_set is None:
+        return None
+    return {
+        "id": rule_set.id,
+        "version": rule_set.version,
+        "subsidy_per_member_piastres": rule_set.subsidy_per_member_piastres,
+        "card_cap_piastres": rule_set.card_cap_piastres,
+        "appeal_window_days": rule_set.appeal_window_days,
+        "rules": rule_set.rules,
+    }
+
+
+async def _run(session: AsyncSession, target: sql.Target, *, trigger: str, now: datetime | None) -> dict[str, int]:
+    rules = await _active_rules(session)
+    if rules is None:
+        return {"evaluated": 0, "changed": 0, "notified": 0}
+    query = sql.evaluate(
+        rules,
+        target,
+        now=now or datetime.now(UTC),
+        trigger=trigger[:100],
+        source=repository.outbox_source(session),
+        headers=telemetry.inject_headers(),
+        subject=EligibilityChanged.subject,
+    )
+    return await repository.run_evaluation(session, query)
+
+
+async def _lock_targeted(session: AsyncSession, target: sql.Target) -> None:
+    await session.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": BATCH_LOCK})
+    await session.execute(
+        text(f"SELECT h.id FROM ration.households h WHERE ({target.where}) ORDER BY h.id FOR UPDATE"),
+        dict(target.params),
+    )
+
+
+async def reevaluate_households(
+    session: AsyncSession, *, household_ids: Sequence[uuid.UUID], trigger: str, now: datetime | None = None
+) -> dict[str, int]:
+    if not household_ids:
+        return {"evaluated": 0, "changed": 0, "notified": 0}
+    target = sql.cards(sorted(set(household_ids)))
+    await _lock_targeted(session, target)
+    return await _run(session, target, trigger=trigger, now=now)
+
+
+async def reevaluate_persons(
+    session: AsyncSession, *, national_ids: Sequence[str], trigger: str, now: datetime | None = None
+) -> dict[str, int]:
+    """Re-evaluate the households these people belong to (after a fact about them)."""
+    if not national_ids:
+        return {"evaluated": 0, "changed": 0, "notified": 0}
+    target = sql.persons(sorted(set(national_ids)))
+    await _lock_targeted(session, target)
+    return await _run(session, target, trigger=trigger, now=now)
+
+
+async def reevaluate_batch(
+    session: AsyncSession, *, target: sql.Target, trigger: str, now: datetime | None = None
+) -> dict[str, int]:
+    await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": BATCH_LOCK})
+    return await _run(session, target, trigger=trigger, now=now)
+
+
+async def reevaluate_all(session: AsyncSession, *, trigger: str, now: datetime | None = None) -> dict[str, int]:
+    return await reevaluate_batch(session, target=sql.everyone(), trigger=trigger, now=now)
+
+
+async def reevaluate_expired_overrides(session: AsyncSession, *, now: datetime | None = None) -> dict[str, int]:
+    """Households whose appeal override has run out go back to what the rules say."""
+    now = now or datetime.now(UTC)
+    ids = list(
+        await session.scalars(
+            select(Household.id)
+            .join(Decision, Decision.id == Household.current_decision_id)
+            .where(Decision.override_until.is_not(None), Decision.override_until <= now)
+        )
+    )
+    return await reevaluate_households(session, household_ids=ids, trigger="override_expired", now=now)
+
+
+async def simulate(
+    session: AsyncSession, *, rule_set: dict[str, Any], governorate: str | None, now: datetime | None = None
+) -> list[Any]:
+    target = sql.governorate(governorate) if governorate else sql.everyone()
+    return await repository.run_simulation(session, sql.simulate(rule_set, target, now=now or datetime.now(UTC)))

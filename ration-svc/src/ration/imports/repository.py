@@ -1,0 +1,118 @@
+"""All SQL of imports: COPY into a staging table, set-based checks and merge, all on the
+request's connection and inside its transaction (a failure anywhere leaves nothing behind)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterable
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ration.imports.kinds import Kind
+from ration.imports.models import Import, ImportReject
+
+
+async def _asyncpg(session: AsyncSession) -> Any:
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
+
+
+async def stage_lines(session: AsyncSession, chunks: AsyncIterable[bytes]) -> int:
+    """COPY the file, line by line and untouched, into `stage_raw(line, raw)`; returns the line count.
+    Each line is one field (a delimiter and quote that never occur in text), so a malformed row
+    cannot stop the COPY: it is checked, and rejected, in SQL."""
+    await session.execute(
+        text("CREATE TEMP TABLE stage_raw (line bigint GENERATED ALWAYS AS IDENTITY, raw text) ON COMMIT DROP")
+    )
+    conn = await _asyncpg(session)
+    await conn.copy_to_table("stage_raw", source=chunks, columns=["raw"], format="csv", delimiter="\x01", quote="\x02")
+    return int((await session.execute(text("SELECT count(*) FROM stage_raw"))).scalar_one())
+
+
+async def header(session: AsyncSession) -> str | None:
+    return (await session.execute(text("SELECT raw FROM stage_raw WHERE line = 1"))).scalar()
+
+
+async def existing(session: AsyncSession, *, kind: str, governorate: str, checksum: str) -> Import | None:
+    return await session.scalar(
+        select(Import).where(Import.kind == kind, Import.governorate == governorate, Import.checksum == checksum)
+    )
+
+
+async def split(session: AsyncSession, kind: Kind) -> None:
+    columns = ", ".join(f"coalesce(f[{i + 1}], '') AS {name}" for i, name in enumerate(kind.header))
+    await session.execute(
+        text(
+            f"CREATE TEMP TABLE stage ON COMMIT DROP AS SELECT line, cardinality(f) AS n, {columns}"
+            " FROM (SELECT line, string_to_array(rtrim(coalesce(raw, ''), E'\\r'), ',') AS f"
+            " FROM stage_raw WHERE line > 1) s"
+        )
+    )
+
+
+async def reject(session: AsyncSession, kind: Kind, *, import_id: uuid.UUID, governorate: str) -> int:
+    width = len(kind.fields)
+    checks = ",\n".join(
+        f"('{f.name}', CASE WHEN s.n = {width} AND NOT coalesce({f.check}, false) THEN '{f.reason}' END, s.{f.name})"
+        for f in kind.fields
+    )
+    key = ", ".join(kind.key)
+    sql = f"""
+INSERT INTO ration.import_rejects (import_id, line, field, reason, value)
+SELECT CAST(:id AS uuid), line, field, reason, left(value, 200) FROM (
+  SELECT s.line, v.field, v.reason, v.value FROM stage s, LATERAL (VALUES
+    ('row', CASE WHEN s.n <> {width} THEN 'wrong_column_count' END, s.n::text),
+    {checks}) AS v(field, reason, value)
+  WHERE v.reason IS NOT NULL
+  UNION ALL
+  SELECT line, '{kind.key[0]}', 'duplicate_in_file', {kind.key[0]} FROM (
+    SELECT line, {kind.key[0]}, row_number() OVER (PARTITION BY {key} ORDER BY line) AS nth FROM stage WHERE n = {width}
+  ) d WHERE nth > 1
+  {"UNION ALL " + kind.cross_checks if kind.cross_checks else ""}
+) r
+ON CONFLICT DO NOTHING"""
+    result = await session.execute(text(sql), {"id": import_id, "gov": governorate})
+    return int(result.rowcount or 0)
+
+
+async def keep_good(session: AsyncSession, kind: Kind, *, import_id: uuid.UUID) -> int:
+    columns = ", ".join(f"{f.cast} AS {f.name}" for f in kind.fields)
+    await session.execute(
+        text(
+            f"CREATE TEMP TABLE good ON COMMIT DROP AS SELECT s.line, {columns} FROM stage s"
+            " WHERE NOT EXISTS (SELECT 1 FROM ration.import_rejects r"
+            " WHERE r.import_id = CAST(:id AS uuid) AND r.line = s.line)"
+        ),
+        {"id": import_id},
+    )
+    await session.execute(text("ANALYZE good"))
+    return int((await session.execute(text("SELECT count(*) FROM good"))).scalar_one())
+
+
+async def merge(session: AsyncSession, kind: Kind, *, governorate: str) -> None:
+    for statement in kind.merge.split(";"):
+        if statement.strip():
+            await session.execute(text(statement), {"gov": governorate})
+
+
+async def rejected_lines(session: AsyncSession, import_id: uuid.UUID) -> int:
+    return int(
+        (
+            await session.execute(
+                text("SELECT count(DISTINCT line) FROM ration.import_rejects WHERE import_id = :id"), {"id": import_id}
+            )
+        ).scalar_one()
+    )
+
+
+async def rejects(session: AsyncSession, import_id: uuid.UUID, *, limit: int = 100_000) -> list[ImportReject]:
+    query = (
+        select(ImportReject)
+        .where(ImportReject.import_id == import_id)
+        .order_by(ImportReject.line, ImportReject.field)
+        .limit(limit)
+    )
+    return list(await session.scalars(query))

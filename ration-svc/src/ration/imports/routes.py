@@ -1,0 +1,109 @@
+"""`/v1/ration-imports`: governorate files over the API, for integrators with the `ration.import`
+scope and ration officers of that governorate. The body is the CSV itself, streamed into COPY."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from kit import i18n
+from kit.app import Session
+from kit.auth import Caller, CurrentCaller, Role
+from kit.errors import ProblemError, responses
+from ration.imports import repository, service
+from ration.imports.models import Import
+from ration.imports.schemas import ImportOut
+
+router = APIRouter(prefix="/v1/ration-imports", tags=["bulk imports"])
+SCOPE = "ration.import"
+Governorate = Annotated[str, Query(pattern=r"^[0-9]{2}$", description="Two-digit governorate code.")]
+
+
+async def importer(caller: CurrentCaller, governorate: Governorate) -> Caller:
+    if caller.kind == "integrator" and SCOPE in caller.scopes:
+        return caller
+    if caller.has_role(Role.RATION_OFFICER) and (Role.ADMIN in caller.roles or caller.governorate == governorate):
+        return caller
+    raise ProblemError("forbidden", status=403)
+
+
+async def _body(request: Request, limit: int) -> AsyncIterator[bytes]:
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProblemError("payload_too_large", status=413)
+        yield chunk
+
+
+@router.post(
+    "/{kind}",
+    status_code=201,
+    response_model=ImportOut,
+    responses={**responses(401, 403, 413, 422), 200: {"model": ImportOut, "description": "Already imported"}},
+    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
+)
+async def import_file(
+    kind: str,
+    governorate: Governorate,
+    request: Request,
+    session: Session,
+    caller: Annotated[Caller, Depends(importer)],
+    filename: Annotated[str | None, Query(max_length=255)] = None,
+) -> Response:
+    limit = request.app.state.runtime.settings.import_max_bytes
+    outcome = await service.run(
+        session,
+        kind=kind,
+        governorate=governorate,
+        chunks=_body(request, limit),
+        filename=filename,
+        actor=caller.subject,
+    )
+    body = ImportOut.model_validate(outcome.record)
+    body.repeated = outcome.repeated
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if outcome.repeated else 201)
+
+
+async def _visible(session: Session, caller: Caller, import_id: UUID) -> Import:
+    record = await session.get(Import, import_id)
+    allowed = record is not None and (
+        (caller.kind == "integrator" and SCOPE in caller.scopes)
+        or (
+            caller.has_role(Role.RATION_OFFICER)
+            and (Role.ADMIN in caller.roles or caller.governorate == record.governorate)
+        )
+    )
+    if not allowed or record is None:
+        raise ProblemError("not_found", status=404)
+    return record
+
+
+@router.get("/{import_id}", response_model=ImportOut, responses=responses(401, 404, 422))
+async def get_import(import_id: UUID, caller: CurrentCaller, session: Session) -> ImportOut:
+    return ImportOut.model_validate(await _visible(session, caller, import_id))
+
+
+@router.get(
+    "/{import_id}/rejects",
+    responses={
+        **responses(401, 404, 422),
+        200: {"content": {"text/csv": {}}, "description": "line,field,code,reason,value"},
+    },
+)
+async def get_rejects(import_id: UUID, caller: CurrentCaller, session: Session) -> Response:
+    """The rejected rows as CSV: line, field, reason code, reason (caller's language), value."""
+    record = await _visible(session, caller, import_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["line", "field", "code", "reason", "value"])
+    language = i18n.current_language()
+    for row in await repository.rejects(session, record.id):
+        writer.writerow([row.line, row.field, row.reason, service.reject_reason(row.reason, language), row.value or ""])
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8")

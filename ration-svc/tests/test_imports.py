@@ -1,0 +1,211 @@
+"""Bulk governorate files: COPY, per-row checks with a rejects file, no-op re-import, no half-applied
+import, and the same import over the API (real PostgreSQL; NATS for the API app)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from pathlib import Path
+
+import pytest
+from ration_support import RULES_2025, KeyRing, nid, now
+from sqlalchemy import func, select, text
+
+from kit.testing import running
+from ration.cards.models import Household, Member
+from ration.eligibility.models import Decision
+from ration.imports import service
+from ration.imports.cli import main as cli_main
+from ration.imports.cli import run_import
+from ration.imports.generator import write
+from ration.main import create_app
+from ration.rules import service as rules
+from ration.rules.schemas import RuleSetIn
+from ration.settings import Settings
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def active_rules(sessions):
+    async with sessions() as session, session.begin():
+        draft = await rules.create_draft(session, data=RuleSetIn.model_validate(RULES_2025), actor="test")
+        await rules.schedule(session, rule_set_id=draft.id, effective_from=now(), actor="test")
+
+
+async def counts(sessions) -> dict[str, int]:
+    async with sessions() as session:
+        out = {}
+        for name, model in (("households", Household), ("members", Member), ("decisions", Decision)):
+            out[name] = await session.scalar(select(func.count()).select_from(model))
+        out["outbox"] = (await session.execute(text("SELECT count(*) FROM ration.outbox"))).scalar_one()
+        out["imports"] = (await session.execute(text("SELECT count(*) FROM ration.imports"))).scalar_one()
+        return out
+
+
+async def load(ration_url, path: Path, kind: str, governorate: str = "03"):
+    return await run_import(
+        ration_url,
+        kind=kind,
+        governorate=governorate,
+        path=path,
+        rejects_path=path.with_name(path.name + ".rejects.csv"),
+        source="ration-svc",
+    )
+
+
+class TestGeneratedFiles:
+    async def test_households_then_facts_then_the_same_files_again(self, ration_url, sessions, tmp_path):
+        files = write(tmp_path, households=60, governorate="21", seed=3)
+        outcome = await load(ration_url, files.households, "households", "21")
+        assert not outcome.repeated
+        assert outcome.record.rows_total == files.members
+        assert outcome.record.rows_rejected == 0
+        assert outcome.record.households_reevaluated == 60
+        for path, kind in (
+            (files.vehicles, "vehicles"),
+            (files.electricity, "electricity"),
+            (files.school_fees, "school_fees"),
+        ):
+            assert (await load(ration_url, path, kind, "21")).record.rows_rejected == 0
+        async with sessions() as session:
+            excluded = await session.scalar(
+                select(func.count())
+                .select_from(Household)
+                .where(Household.governorate == "21", Household.current_eligible.is_(False))
+            )
+        assert excluded > 0  # cars after 2017, heavy meters, private schools in the generated data
+
+        before = await counts(sessions)
+        for path, kind in ((files.households, "households"), (files.vehicles, "vehicles")):
+            again = await load(ration_url, path, kind, "21")
+            assert again.repeated
+        assert await counts(sessions) == before
+
+    async def test_a_vehicle_file_excludes_and_names_the_car(self, ration_url, sessions, tmp_path):
+        holder = nid()
+        households = tmp_path / "h.csv"
+        households.write_text(f"card_number,supply_office,national_id,relation\nC-77001,SO-1,{holder},holder\n")
+        await load(ration_url, households, "households")
+        vehicles = tmp_path / "v.csv"
+        vehicles.write_text(
+            "vehicle_id,plate_number,owner_national_id,vehicle_type,make,model,model_year,engine_cc,registered_on\n"
+            f"1b4e28ba-2fa1-11d2-883f-0016d3cca427,ر س 12,{holder},private_car,Toyota,Corolla,2019,1600,2024-03-02\n"
+        )
+        await load(ration_url, vehicles, "vehicles")
+        async with sessions() as session:
+            card = await session.scalar(select(Household).where(Household.card_number == "C-77001"))
+            decision = await session.get(Decision, card.current_decision_id)
+        assert not decision.eligible
+        assert decision.reasons[0]["explanation_en"] == (
+            "The household owns a car, Toyota model 2019, registered 2024-03-02"
+        )
+
+
+class TestBadRows:
+    async def test_good_rows_are_imported_and_each_bad_one_reported(self, ration_url, sessions, tmp_path):
+        a, b, c = nid(), nid(), nid()
+        path = tmp_path / "mixed.csv"
+        path.write_text(
+            "card_number,supply_office,national_id,relation\n"
+            f"C-88001,SO-1,{a},holder\n"  # 2 good
+            f"C-88001,SO-1,12345,child\n"  # 3 bad national id
+            f"C-88002,SO-1,{b},holder,extra\n"  # 4 wrong column count
+            f"C-88003,SO-1,{c},cousin\n"  # 5 bad relation (and C-88003 then has no holder)
+            f"C-88001,SO-1,{a},spouse\n"  # 6 duplicate person in the file
+        )
+        outcome = await load(ration_url, path, "households")
+        assert outcome.record.rows_total == 5
+        assert outcome.record.rows_accepted == 1
+        assert outcome.record.rows_rejected == 4
+        with path.with_name("mixed.csv.rejects.csv").open(encoding="utf-8") as f:
+            rows = [(int(r["line"]), r["field"], r["code"]) for r in csv.DictReader(f)]
+        assert (3, "national_id", "invalid_national_id") in rows
+        assert (4, "row", "wrong_column_count") in rows
+        assert (5, "relation", "not_allowed_value") in rows
+        assert (6, "national_id", "duplicate_in_file") in rows
+        assert {line for line, _, _ in rows} == {3, 4, 5, 6}
+        async with sessions() as session:
+            card = await session.scalar(select(Household).where(Household.card_number == "C-88001"))
+            assert card is not None
+            assert card.holder_national_id == a
+            assert await session.scalar(select(Household).where(Household.card_number == "C-88002")) is None
+
+    async def test_a_wrong_header_refuses_the_whole_file(self, ration_url, tmp_path, monkeypatch):
+        path = tmp_path / "wrong.csv"
+        path.write_text("national_id,card\n1,2\n")
+        monkeypatch.setenv("RATION_DATABASE_URL", ration_url)
+        assert await asyncio.to_thread(cli_main, ["households", str(path), "--governorate", "03", "--quiet"]) == 2
+
+
+class TestInterrupted:
+    async def test_a_failure_midway_leaves_nothing_behind(self, sessions):
+        before = await counts(sessions)
+
+        async def broken():
+            yield b"card_number,supply_office,national_id,relation\n"
+            yield f"C-99001,SO-1,{nid()},holder\n".encode()
+            raise ConnectionError("upload cut off")
+
+        with pytest.raises(ConnectionError):
+            async with sessions() as session, session.begin():
+                await service.run(
+                    session, kind="households", governorate="03", chunks=broken(), filename=None, actor="test"
+                )
+        assert await counts(sessions) == before
+
+
+@pytest.fixture(scope="module")
+async def api(ration_url, nats_server):
+    ring = KeyRing()
+    settings = Settings(
+        service_name="ration-imports",
+        database_url=ration_url,
+        nats_url=nats_server.url,
+        environment="test",
+        log_json=False,
+        tick_seconds=3600,
+    )
+    app = create_app(settings)
+    app.state.verifier = ring.verifier()
+    async with running(app) as client:
+        yield client, ring
+
+
+class TestApi:
+    async def test_an_integrator_imports_and_reads_the_rejects(self, api):
+        client, ring = api
+        body = f"national_id,monthly_salary_piastres,employer\n{nid()},1500000,Bank\nbad,1,x\n".encode()
+        response = await client.post(
+            "/v1/ration-imports/incomes?governorate=03&filename=salaries.csv",
+            content=body,
+            headers={**ring.integrator("ration.import"), "Content-Type": "text/csv"},
+        )
+        assert response.status_code == 201, response.text
+        record = response.json()
+        assert (record["rows_accepted"], record["rows_rejected"]) == (1, 1)
+        again = await client.post(
+            "/v1/ration-imports/incomes?governorate=03", content=body, headers=ring.integrator("ration.import")
+        )
+        assert again.status_code == 200
+        assert again.json()["repeated"]
+        assert again.json()["id"] == record["id"]
+        rejects = await client.get(
+            f"/v1/ration-imports/{record['id']}/rejects",
+            headers={**ring.integrator("ration.import"), "Accept-Language": "en"},
+        )
+        lines = list(csv.reader(rejects.text.splitlines()))
+        assert lines[1][:3] == ["3", "national_id", "invalid_national_id"]
+        assert lines[1][3] == "Not a 14-digit national ID"
+
+    async def test_only_importers_may_import(self, api):
+        client, ring = api
+        body = b"national_id,feddans\n"
+        for headers in (ring.integrator("something.else"), ring.citizen(nid()), ring.officer("01")):
+            response = await client.post("/v1/ration-imports/land?governorate=03", content=body, headers=headers)
+            assert response.status_code == 403
+        response = await client.post(
+            "/v1/ration-imports/pets?governorate=03",
+            content=body,
+            headers={**ring.integrator("ration.import"), "Accept-Language": "en"},
+        )
+        assert response.status_code == 422
+        assert response.json()["code"] == "unknown_import_kind"
