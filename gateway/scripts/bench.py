@@ -82,6 +82,7 @@ def main() -> None:
         "GATEWAY_UPSTREAMS": json.dumps({"catalog": f"http://127.0.0.1:{upstream_port}"}),
         "GATEWAY_ROUTES": json.dumps({"/v1/services": "catalog"}),
         "GATEWAY_LOG_LEVEL": "WARNING",
+        "GATEWAY_RATE_ADDRESS": json.dumps({"count": 10**9, "seconds": 1}),  # on, but never in the way
     }
     upstream = subprocess.Popen([sys.executable, __file__, "--upstream", str(upstream_port)])
     gateway = subprocess.Popen([sys.executable, "-m", "gateway"], env=env)

@@ -4,11 +4,16 @@
 
 import asyncio
 import hashlib
+import json
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
+import jwt
 import uvicorn
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI, Request
+from jwt.algorithms import OKPAlgorithm
 from pydantic import BaseModel
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.types import ASGIApp
@@ -169,3 +174,54 @@ async def _big() -> AsyncIterator[bytes]:
 
 def big_body() -> bytes:
     return bytes(i % 251 for i in range(BIG_BYTES))
+
+
+class KeyRing:
+    """What identity-svc publishes: an EdDSA JWKS; mints the platform's access tokens."""
+
+    issuer, audience = "shubbak-identity", "shubbak"
+
+    def __init__(self) -> None:
+        self.kid = "k1"
+        self.key = Ed25519PrivateKey.generate()
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+        public = {**json.loads(OKPAlgorithm.to_jwk(self.key.public_key())), "kid": self.kid, "alg": "EdDSA"}
+
+        @app.get("/.well-known/jwks.json")
+        async def jwks() -> dict[str, list[dict[str, str]]]:
+            return {"keys": [public]}
+
+        return app
+
+    def token(self, subject: str = "citizen-1", **claims: object) -> str:
+        now = int(time.time())
+        body = {"iss": self.issuer, "aud": self.audience, "sub": subject, "iat": now, "exp": now + 300, **claims}
+        return jwt.encode(body, self.key, algorithm="EdDSA", headers={"kid": self.kid})
+
+
+class Counter:
+    """An upstream that counts what reaches it: POST /v1/things creates thing n (after `delay`)."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+        _operations(app)
+
+        @app.post("/v1/things", status_code=201)
+        async def create(request: Request) -> JSONResponse:
+            self.calls.append(request.method)
+            await asyncio.sleep(float(request.query_params.get("delay", "0")))
+            status = int(request.headers.get("x-want-status", "201"))
+            body = {"n": len(self.calls), "body": (await request.body()).decode()}
+            return JSONResponse(body, status_code=status, headers={"Location": f"/v1/things/{len(self.calls)}"})
+
+        @app.api_route("/{path:path}", methods=METHODS)
+        async def other(request: Request, path: str) -> dict[str, object]:
+            self.calls.append(request.method)
+            return {"n": len(self.calls), "path": path}
+
+        return app

@@ -120,7 +120,7 @@ class Platform:
         self.say(f"  nats       {self.nats.url}  monitor {self.nats.monitor_url}  ({time.perf_counter() - t:.1f}s)")
 
     def migrate(self) -> None:
-        for service in self.services:
+        for service in [*self.services, self.gateway]:
             created = self.pg.create_database(service.package)
             result = subprocess.run(
                 [

@@ -7,6 +7,7 @@ from typing import Any
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.browser import BrowserEdge
 from gateway.ops import OWN_PATHS, create_ops_app
 from gateway.proxy import Proxy
 from gateway.routing import RouteTable
@@ -31,6 +32,9 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             await send({"type": "websocket.close", "code": 1003})
 
     app = RequestContextMiddleware(dispatch, service=settings.service_name, max_body_bytes=settings.max_body_bytes)
+    app = BrowserEdge(
+        app, origins=settings.cors_origins, max_age_seconds=settings.cors_max_age_seconds, hsts=settings.hsts
+    )
     return OpenTelemetryMiddleware(
         app,
         excluded_urls="healthz,readyz,metrics",

@@ -5,17 +5,40 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from kit.settings import ServiceSettings, config
 
 PLATFORM_FILE = "platform.toml"
 
 
+class Rate(BaseModel):
+    """A token bucket: `count` requests in a burst, refilled evenly over `seconds`."""
+
+    count: int = Field(ge=1)
+    seconds: float = Field(gt=0)
+
+
+class PolicySpec(BaseModel):
+    """Who may call a path prefix: `read` for GET/HEAD/OPTIONS, `write` for the rest.
+
+    An access spec is `public` or alternatives joined by `|`: `citizen`, `staff`,
+    `staff:<role>+<role>`, `integrator`, `integrator:<scope>+<scope>`.
+    `sensitive` routes get the strict per-address and per-national-ID rate limits.
+    """
+
+    read: str
+    write: str
+    sensitive: bool = False
+
+
 class Settings(ServiceSettings):
     model_config = config("GATEWAY_")
 
     service_name: str = "gateway"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/gateway"
+    db_schema: str = "gateway"
+    db_pool_size: int = Field(default=5, ge=1, le=200)
     host: str = "127.0.0.1"
     port: int = 8000
     upstreams: dict[str, str] = Field(default_factory=dict, description="service name → base URL")
@@ -25,6 +48,27 @@ class Settings(ServiceSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=0)
     openapi_cache_seconds: float = Field(default=30, ge=0)
     platform_file: Path | None = None
+    # Edge protection.
+    upstream_retries: int = Field(default=2, ge=0, le=5, description="idempotent methods, connection errors only")
+    upstream_retry_backoff_seconds: float = Field(default=0.05, ge=0)
+    breaker_failures: int = Field(default=5, ge=1, description="consecutive failures that open an upstream's circuit")
+    breaker_open_seconds: float = Field(default=5.0, gt=0)
+    rate_limits: bool = True
+    rate_address: Rate = Rate(count=1200, seconds=60)
+    rate_account: Rate = Rate(count=600, seconds=60)
+    rate_sensitive_address: Rate = Rate(count=60, seconds=600)
+    rate_sensitive_identity: Rate = Rate(count=10, seconds=600)
+    rate_limit_max_keys: int = Field(default=200_000, ge=100)
+    trusted_proxy_hops: int = Field(default=0, ge=0, description="proxies in front whose X-Forwarded-For is believed")
+    # Auth at the edge: None is the built-in table of gateway.policy; {} turns edge checks off.
+    policies: dict[str, str | PolicySpec] | None = None
+    # Idempotency-Key on POST.
+    idempotency_ttl_seconds: int = Field(default=86_400, ge=60)
+    idempotency_max_response_bytes: int = Field(default=1_048_576, ge=1024)
+    # Browsers.
+    cors_origins: list[str] = Field(default_factory=list, description="web frontends' origins, exactly")
+    cors_max_age_seconds: int = Field(default=600, ge=0)
+    hsts: bool = True
 
     @model_validator(mode="after")
     def _routes_name_upstreams(self) -> Settings:

@@ -1,0 +1,6 @@
+from gateway.idempotency.models import IdempotentRequest  # noqa: F401  (registers the table)
+from gateway.models import Base
+from gateway.settings import Settings
+from kit.migrations import run_env
+
+run_env(metadata=Base.metadata, default_url=Settings().database_url)

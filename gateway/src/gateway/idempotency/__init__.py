@@ -1,0 +1,1 @@
+"""`Idempotency-Key` on POST: a replayed answer instead of a second effect."""

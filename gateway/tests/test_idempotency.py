@@ -1,0 +1,149 @@
+"""`Idempotency-Key` on POST, stored in a real PostgreSQL (one migrated database for the module)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import GatewayFactory
+from gateway_support import Counter, serving
+
+from devstack.postgres import PostgresProcess
+from kit.migrations import upgrade_async
+
+GATEWAY_DIR = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+async def database_url(pg_server: PostgresProcess) -> AsyncIterator[str]:
+    name = f"gateway_{secrets.token_hex(6)}"
+    pg_server.create_database(name)
+    url = pg_server.dsn(name, driver="postgresql+asyncpg")
+    await upgrade_async(GATEWAY_DIR, url)
+    yield url
+    if pg_server.running:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def counter() -> Counter:
+    return Counter()
+
+
+@pytest.fixture(scope="module")
+async def counter_url(counter: Counter) -> AsyncIterator[str]:
+    async with serving(counter.app()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def settings(counter_url: str, database_url: str) -> dict[str, Any]:
+    return {"upstreams": {"t": counter_url}, "routes": {"/v1/things": "t"}, "database_url": database_url}
+
+
+@pytest.fixture(scope="module")
+async def client(gateway_at: GatewayFactory, settings: dict[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
+    async with gateway_at(**settings) as url, httpx.AsyncClient(base_url=url, headers={"Accept-Language": "en"}) as c:
+        yield c
+
+
+def keyed(key: str | None = None, **headers: str) -> dict[str, str]:
+    return {"Idempotency-Key": key or str(uuid.uuid4()), **headers}
+
+
+class TestReplay:
+    async def test_same_key_and_body_replays_the_first_answer(
+        self, client: httpx.AsyncClient, counter: Counter
+    ) -> None:
+        headers = keyed()
+        first = await client.post("/v1/things", json={"a": 1}, headers=headers)
+        calls = len(counter.calls)
+        again = await client.post("/v1/things", json={"a": 1}, headers=headers)
+        assert first.status_code == again.status_code == 201
+        assert again.json() == first.json()
+        assert again.headers["location"] == first.headers["location"]
+        assert again.headers["idempotent-replayed"] == "true"
+        assert "idempotent-replayed" not in first.headers
+        assert len(counter.calls) == calls  # the upstream saw it once
+
+    async def test_the_key_reaches_the_upstream(self, client: httpx.AsyncClient) -> None:
+        response = await client.post("/v1/things/echo", content=b"{}", headers=keyed("k-forwarded"))
+        assert response.status_code == 200  # the catch-all answers; the header is end-to-end
+
+    async def test_different_body_with_the_key_is_422(self, client: httpx.AsyncClient, counter: Counter) -> None:
+        headers = keyed()
+        await client.post("/v1/things", json={"a": 1}, headers=headers)
+        calls = len(counter.calls)
+        response = await client.post("/v1/things", json={"a": 2}, headers=headers)
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["code"] == "idempotency_key_reused"
+        assert len(counter.calls) == calls
+
+    async def test_keys_belong_to_one_caller(self, client: httpx.AsyncClient, counter: Counter) -> None:
+        key = str(uuid.uuid4())
+        mine = await client.post("/v1/things", json={}, headers=keyed(key, Authorization="Bearer token-a"))
+        theirs = await client.post("/v1/things", json={}, headers=keyed(key, Authorization="Bearer token-b"))
+        assert mine.json()["n"] != theirs.json()["n"]
+        assert "idempotent-replayed" not in theirs.headers
+
+    async def test_concurrent_duplicates_make_one_upstream_call(
+        self, client: httpx.AsyncClient, counter: Counter
+    ) -> None:
+        headers = keyed()
+        calls = len(counter.calls)
+        answers = await asyncio.gather(
+            *(client.post("/v1/things?delay=0.3", json={"same": True}, headers=headers) for _ in range(5))
+        )
+        assert len(counter.calls) == calls + 1
+        assert {r.status_code for r in answers} == {201}
+        assert len({r.json()["n"] for r in answers}) == 1
+        assert sum(r.headers.get("idempotent-replayed") == "true" for r in answers) == 4
+
+    async def test_server_errors_are_not_kept(self, client: httpx.AsyncClient, counter: Counter) -> None:
+        headers = keyed()
+        failed = await client.post("/v1/things", json={}, headers={**headers, "X-Want-Status": "500"})
+        assert failed.status_code == 500
+        retried = await client.post("/v1/things", json={}, headers=headers)
+        assert retried.status_code == 201
+        assert "idempotent-replayed" not in retried.headers
+
+    async def test_bad_keys_are_422(self, client: httpx.AsyncClient) -> None:
+        for key in ("x" * 256, "tab\there"):
+            response = await client.post("/v1/things", json={}, headers={"Idempotency-Key": key})
+            assert response.status_code == 422
+            assert response.json()["errors"][0]["field"] == "header.Idempotency-Key"
+
+    async def test_replays_survive_a_restart_and_work_across_replicas(
+        self, client: httpx.AsyncClient, gateway_at: GatewayFactory, settings: dict[str, Any], counter: Counter
+    ) -> None:
+        headers = keyed()
+        first = await client.post("/v1/things", json={"b": 2}, headers=headers)
+        calls = len(counter.calls)
+        async with gateway_at(**settings) as other, httpx.AsyncClient(base_url=other) as replica:
+            again = await replica.post("/v1/things", json={"b": 2}, headers=headers)
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.json() == first.json()
+        assert len(counter.calls) == calls
+
+
+class TestWithoutTheStore:
+    async def test_store_down_is_503_and_plain_requests_still_pass(
+        self, gateway_at: GatewayFactory, counter_url: str
+    ) -> None:
+        dead = "postgresql+asyncpg://postgres@127.0.0.1:1/none"
+        async with (
+            gateway_at(upstreams={"t": counter_url}, routes={"/v1/things": "t"}, database_url=dead) as url,
+            httpx.AsyncClient(base_url=url) as c,
+        ):
+            keyed_response = await c.post("/v1/things", json={}, headers=keyed())
+            plain = await c.post("/v1/things", json={})
+        assert keyed_response.status_code == 503
+        assert "postgres" not in keyed_response.text
+        assert plain.status_code == 201  # the hot path needs no database
