@@ -131,11 +131,11 @@ class TestNetwork:
         assert self.egress_names(objects, "notary") == {"kube-dns", "otel-collector", "nats", "notary-db", "identity"}
         assert self.egress_names(objects, "notary-migrate") == {"kube-dns", "notary-db"}
 
-    def test_gateway_reaches_every_service_but_no_database(self, rendered: tuple[str, list[dict]]) -> None:
+    def test_gateway_reaches_every_service_and_only_its_own_database(self, rendered: tuple[str, list[dict]]) -> None:
         _, objects = rendered
         names = self.egress_names(objects, "gateway")
-        assert {s.name for s in SERVICES if s.database is not None} <= names
-        assert not any(n.endswith("-db") for n in names)
+        assert {s.name for s in SERVICES if not s.is_gateway} <= names
+        assert {n for n in names if n.endswith("-db")} == {"gateway-db"}  # idempotency keys live there
 
     def test_a_database_admits_only_its_service(self, rendered: tuple[str, list[dict]]) -> None:
         _, objects = rendered

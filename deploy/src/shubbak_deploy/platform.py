@@ -43,7 +43,7 @@ class Service:
     routes: tuple[str, ...]
     sizing: Sizing
     calls: tuple[str, ...]  # keys of the services whose API it calls
-    database: Database | None  # None for the gateway
+    database: Database | None  # every service has one; the gateway's holds idempotency keys
 
     @property
     def name(self) -> str:
@@ -93,15 +93,13 @@ def _service(key: str, entry: dict[str, Any], spec: dict[str, Any], *, gateway: 
     )
     if not 1 <= sizing.min_replicas <= sizing.max_replicas:
         raise ValueError(f"{key}: need 1 <= min_replicas <= max_replicas")
-    database = None
-    if not gateway:
-        database = Database(
-            storage=str(spec["db_storage"]),
-            wal_storage=str(spec["db_wal_storage"]),
-            cpu=str(spec["db_cpu"]),
-            memory=str(spec["db_memory"]),
-            pool_size=int(spec["db_pool_size"]),
-        )
+    database = Database(
+        storage=str(spec["db_storage"]),
+        wal_storage=str(spec["db_wal_storage"]),
+        cpu=str(spec["db_cpu"]),
+        memory=str(spec["db_memory"]),
+        pool_size=int(spec["db_pool_size"]),
+    )
     return Service(
         key=key,
         folder=entry["folder"],
