@@ -11,6 +11,7 @@ from identity.enrolment.routes import router as enrolment_router
 from identity.handlers import handlers
 from identity.models import Base, load_all
 from identity.notifications.dispatcher import Dispatcher
+from identity.registry.routes import router as internal_registry_router
 from identity.sessions.keys import KeyRing
 from identity.sessions.routes import jwks_router
 from identity.sessions.routes import router as sessions_router
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             staff_router,
             call_centre_router,
             dev_router,
+            internal_registry_router,
         ],
         handlers=handlers,
         title="Shubbak identity: enrolment, OTP, registry prefill, tokens, staff",

@@ -1,5 +1,11 @@
 """Events notary-svc consumes (each handler idempotent through the inbox)."""
 
 from kit.messaging.consumer import Handlers
+from notary.documents.signing import DocumentSigner
+from notary.poa import handlers as poa
 
-handlers = Handlers()
+
+def build(signer: DocumentSigner) -> Handlers:
+    handlers = Handlers()
+    poa.register(handlers, lambda: signer)
+    return handlers

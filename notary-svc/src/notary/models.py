@@ -12,3 +12,10 @@ class Base(DeclarativeBase):
 
 
 messaging = messaging_tables(Base.metadata)
+
+
+def load_all() -> None:
+    """Import every domain's tables so `Base.metadata` holds them all (Alembic, tests)."""
+    from notary.certificates import models as _certificates  # noqa: F401
+    from notary.documents import models as _documents  # noqa: F401
+    from notary.poa import models as _poa  # noqa: F401

@@ -83,5 +83,11 @@ class MarriageRepository(Repository[Marriage]):
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def of_person(self, national_id: str) -> list[Marriage]:
+        query = select(Marriage).where(
+            (Marriage.husband_national_id == national_id) | (Marriage.wife_national_id == national_id)
+        )
+        return list((await self.session.scalars(query.order_by(Marriage.marriage_date))).all())
+
     async def end(self, marriage_id: uuid.UUID, on: date) -> None:
         await self.session.execute(update(Marriage).where(Marriage.marriage_id == marriage_id).values(divorce_date=on))

@@ -1,0 +1,80 @@
+"""Service-to-service only: the registry's facts about one person, for other services' rules
+(notary-svc: agents exist, alive, adult; certificates from registry data). Not routed by the
+gateway and not in the public API; the caller presents IDENTITY_INTERNAL_TOKEN as a bearer."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path
+from pydantic import BaseModel
+
+from identity.deps import Config
+from identity.registry.repository import MarriageRepository, PersonRepository
+from kit.app import Session
+from kit.errors import NotFound, ProblemError
+
+router = APIRouter(prefix="/internal/registry", tags=["internal"], include_in_schema=False)
+
+
+async def _service_caller(settings: Config, authorization: Annotated[str, Header()] = "") -> None:
+    scheme, _, token = authorization.partition(" ")
+    expected = settings.internal_token.get_secret_value().encode()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+        raise ProblemError("unauthenticated", status=401, headers={"WWW-Authenticate": "Bearer"})
+
+
+class MarriageFacts(BaseModel):
+    marriage_id: str
+    husband_national_id: str
+    wife_national_id: str
+    marriage_date: date
+    divorce_date: date | None
+    governorate: str
+
+
+class PersonFacts(BaseModel):
+    national_id: str
+    first_name_ar: str
+    full_name_ar: str
+    full_name_latin: str | None
+    mother_first_name_ar: str | None
+    birth_date: date
+    sex: str
+    governorate: str
+    district_ar: str | None
+    alive: bool
+    date_of_death: date | None
+    father_national_id: str | None
+    mother_national_id: str | None
+    spouse_national_id: str | None
+    marital_status: str
+    children: list[str]
+    marriages: list[MarriageFacts]
+
+
+@router.get("/persons/{national_id}", dependencies=[Depends(_service_caller)])
+async def person(national_id: Annotated[str, Path(pattern=r"^[0-9]{14}$")], session: Session) -> PersonFacts:
+    persons = PersonRepository(session)
+    found = await persons.get(national_id)
+    if found is None:
+        raise NotFound()
+    children = await persons.children_of(national_id)
+    marriages = await MarriageRepository(session).of_person(national_id)
+    return PersonFacts(
+        **{k: getattr(found, k) for k in PersonFacts.model_fields if k not in {"children", "marriages"}},
+        children=[c.national_id for c in children],
+        marriages=[
+            MarriageFacts(
+                marriage_id=str(m.marriage_id),
+                husband_national_id=m.husband_national_id,
+                wife_national_id=m.wife_national_id,
+                marriage_date=m.marriage_date,
+                divorce_date=m.divorce_date,
+                governorate=m.governorate,
+            )
+            for m in marriages
+        ],
+    )

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from contracts.fields import Channel, PaymentMethod
+from notary.documents.service import today
+from notary.poa.models import PoaTransition, PowerOfAttorney
+from notary.poa.scopes import BY_CODE
+
+NationalIdIn = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{14}$")]
+Condition = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
+ScopeCode = Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,40}$")]
+
+
+class CreatePoa(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["general", "special"]
+    scopes: list[ScopeCode] = Field(
+        min_length=1, max_length=7, description="Codes from `/v1/powers-of-attorney/scopes`."
+    )
+    agents: list[NationalIdIn] = Field(min_length=1, max_length=20, description="Agents' national IDs.")
+    special_conditions: list[Condition] = Field(default_factory=list, max_length=50)
+    valid_until: date | None = Field(default=None, description="None: until revoked.")
+
+
+class QuoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    method: PaymentMethod
+    channel: Channel = "web"
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] | None = None
+
+
+class ScopeOut(BaseModel):
+    code: str
+    ar: str
+    en: str
+    general: bool
+
+
+class PaymentInstructions(BaseModel):
+    """What to send to `POST /v1/payments` (with an `Idempotency-Key`)."""
+
+    owner_service: Literal["notary"] = "notary"
+    order_id: str
+    quote: str
+    method: str
+
+
+class QuoteOut(BaseModel):
+    service_code: str
+    amount_piastres: int
+    lines: list[dict[str, Any]]
+    expires_at: datetime
+    payment: PaymentInstructions
+
+
+class PersonOut(BaseModel):
+    national_id: str
+    full_name_ar: str
+    full_name_latin: str | None = None
+
+
+class PoaOut(BaseModel):
+    id: uuid.UUID
+    status: str
+    display_status: str = Field(description="`expired` for an issued one past its validity; else `status`.")
+    kind: str
+    service_code: str
+    principal: PersonOut
+    agents: list[PersonOut]
+    scopes: list[ScopeOut]
+    special_conditions: list[str]
+    valid_until: date | None
+    governorate: str
+    order_ref: str
+    amount_piastres: int | None
+    quote_expires_at: datetime | None
+    payment_id: uuid.UUID | None
+    paid_at: datetime | None
+    appointment_id: uuid.UUID | None
+    office_id: uuid.UUID | None
+    appointment_starts_at: datetime | None
+    appointment_ends_at: datetime | None
+    verified_at: datetime | None
+    document_number: str | None
+    issued_at: datetime | None
+    revoked_at: datetime | None
+    cancelled_at: datetime | None
+    reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, poa: PowerOfAttorney) -> PoaOut:
+        expired = poa.status == "issued" and poa.valid_until is not None and poa.valid_until < today()
+        scopes = [BY_CODE[c] for c in poa.scopes if c in BY_CODE]
+        return cls(
+            **{
+                k: getattr(poa, k)
+                for k in cls.model_fields
+                if k not in {"display_status", "principal", "agents", "scopes", "order_ref"}
+            },
+            display_status="expired" if expired else poa.status,
+            principal=PersonOut.model_validate(poa.principal),
+            agents=[PersonOut.model_validate(a) for a in poa.agents],
+            scopes=[ScopeOut(code=s.code, ar=s.ar, en=s.en, general=s.general) for s in scopes],
+            order_ref=poa.order_ref,
+        )
+
+
+class PoaPage(BaseModel):
+    items: list[PoaOut]
+    next_cursor: str | None
+
+
+class TransitionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    from_status: str | None
+    to_status: str
+    actor: str
+    reason: str | None
+    at: datetime
+
+    @classmethod
+    def of(cls, t: PoaTransition) -> TransitionOut:
+        return cls.model_validate(t)

@@ -1,0 +1,52 @@
+"""notary-svc's bilingual problem texts, registered with `problems({...})`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kit import i18n
+
+
+def problems(entries: dict[str, tuple[str, str, str, str]]) -> None:
+    """Register code → (title ar, title en, detail ar, detail en). (Identity has the same
+    helper in identity/problems.py: a candidate for kit.i18n.)"""
+    catalogue: dict[str, Any] = {}
+    for code, (title_ar, title_en, detail_ar, detail_en) in entries.items():
+        catalogue[f"problem.{code}.title"] = {"ar": title_ar, "en": title_en}
+        catalogue[f"problem.{code}.detail"] = {"ar": detail_ar, "en": detail_en}
+    i18n.register(catalogue)
+
+
+def fields(entries: dict[str, tuple[str, str]]) -> None:
+    """Register field-error reasons: code → (ar, en), under `field.<code>`."""
+    i18n.register({f"field.{code}": {"ar": ar, "en": en} for code, (ar, en) in entries.items()})
+
+
+problems(
+    {
+        "registry_unavailable": (
+            "السجل المدني غير متاح",
+            "The civil registry is unavailable",
+            "تعذر الاستعلام من السجل المدني الآن. يُرجى المحاولة بعد قليل.",
+            "The civil registry could not be asked right now. Please try again shortly.",
+        ),
+        "catalog_unavailable": (
+            "دليل الخدمات غير متاح",
+            "The service catalogue is unavailable",
+            "تعذر الحصول على عرض سعر الآن. يُرجى المحاولة بعد قليل.",
+            "No price quote could be obtained right now. Please try again shortly.",
+        ),
+        "quote_refused": (
+            "تعذر تسعير الخدمة",
+            "The service cannot be priced",
+            "رفض دليل الخدمات إصدار عرض سعر: {reason}",
+            "The catalogue refused to quote: {reason}",
+        ),
+        "too_many_open_requests": (
+            "طلبات مفتوحة كثيرة",
+            "Too many open requests",
+            "لديك {limit} طلبًا لم يكتمل بعد. أكمل بعضها أو ألغِه أولًا.",
+            "You have {limit} unfinished requests. Finish or cancel some first.",
+        ),
+    }
+)
