@@ -55,8 +55,9 @@ def spawn(
     cwd: Path,
     user: str | None = None,
     group: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
-    """Start a long-running server child.
+    """Start a long-running server child (with `env`, default: ours minus PG* variables).
 
     The child gets its own session (a Ctrl-C in the terminal reaches only the runner), its
     output goes to ``log``, and on Linux it is SIGKILLed by the kernel if the spawning thread
@@ -69,7 +70,7 @@ def spawn(
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=cwd,
-        env=child_env(),
+        env=child_env() if env is None else env,
         start_new_session=True,
         preexec_fn=_die_with_parent(),
         user=user,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from devstack._process import _die_with_parent
+from devstack._process import spawn
 from devstack.nats import NatsProcess
 from devstack.paths import repo_root
 from devstack.ports import free_port
@@ -155,17 +155,9 @@ class Platform:
             self.say(f"  ready      {service.name:<15} {service.url}")
 
     def _spawn(self, service: Service, env: dict[str, str]) -> None:
+        """Start a service; it dies with this runner even if the runner is SIGKILLed."""
         log = (self.logs / f"{service.name}.log").open("ab")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", service.package],
-            cwd=service.folder,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-        )
+        proc = spawn([sys.executable, "-m", service.package], log=log, cwd=service.folder, env=env)
         self.children.append((service.name, proc, log))
 
     def _wait_ready(self, service: Service, timeout: float = 60.0) -> None:
