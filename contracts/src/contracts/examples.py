@@ -204,7 +204,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "office_id": U3,
         "governorate": "03",
         "service_code": "notary.poa.general",
-        "order_ref": f"notary:poa:{U3}",
+        "order_ref": f"notary:{U3}",
         "starts_at": "2025-03-03T08:00:00Z",
         "ends_at": "2025-03-03T08:15:00Z",
         "booked_at": T,

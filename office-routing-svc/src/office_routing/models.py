@@ -12,3 +12,9 @@ class Base(DeclarativeBase):
 
 
 messaging = messaging_tables(Base.metadata)
+
+
+def load_all() -> None:
+    """Import every domain's tables so `Base.metadata` is complete (migrations, tests)."""
+    from office_routing.appointments import models as _appointments  # noqa: F401
+    from office_routing.offices import models as _offices  # noqa: F401
