@@ -7,19 +7,14 @@ and the gateway through HTTP, then sends Ctrl-C (SIGINT) and checks nothing it s
 from __future__ import annotations
 
 import json
-import re
 import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
-import pytest
+from conftest import start_platform, stop_platform
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,42 +26,6 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
-
-
-@pytest.fixture(scope="module")
-def platform() -> Iterator[dict]:
-    data = ROOT / ".data" / "test" / f"platform-{uuid.uuid4().hex[:8]}"
-    data.parent.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "devstack.run", "--data", str(data), "--free-ports"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    deadline = time.monotonic() + 180
-    assert proc.stdout is not None
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if "Ctrl-C stops everything" in line:
-            break
-    output = "".join(lines)
-    if "Shubbak is running" not in output:
-        proc.kill()
-        pytest.fail(f"the platform did not start:\n{output}")
-    gateway = re.search(r"gateway \(the one citizen API\)\s+(\S+)", output).group(1)
-    services = dict(re.findall(r"ready\s+(\S+)\s+(http://\S+)", output))
-    children = psutil.Process(proc.pid).children(recursive=True)
-    yield {"proc": proc, "gateway": gateway, "services": services, "children": children, "output": output}
-    if proc.poll() is None:
-        proc.kill()
-    import shutil
-
-    shutil.rmtree(data, ignore_errors=True)
 
 
 class TestPlatform:
@@ -123,3 +82,26 @@ class TestPlatform:
         time.sleep(0.5)
         alive = [c for c in platform["children"] if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
         assert alive == [], [c.cmdline() for c in alive]
+
+
+def test_a_killed_runner_takes_every_process_with_it():
+    """Even SIGKILL (no chance to clean up): the kernel ends the services, NATS and PostgreSQL."""
+    found = start_platform()
+    try:
+        children = found["children"]
+        assert len(children) >= 9  # postgres, nats, six services, the gateway
+        found["proc"].send_signal(signal.SIGKILL)
+        found["proc"].wait()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(_alive(c) for c in children):
+            time.sleep(0.2)
+        assert [c.cmdline() for c in children if _alive(c)] == []
+    finally:
+        stop_platform(found)
+
+
+def _alive(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False

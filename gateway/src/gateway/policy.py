@@ -112,7 +112,7 @@ BUILT_IN: dict[str, PolicySpec] = {
         "/v1/payment-sandbox": (PUBLIC, PUBLIC, False),  # payment serves it in development only
         # office routing
         "/v1/offices": (PUBLIC, "staff:office_clerk", False),
-        "/v1/appointments": (CITIZEN_OR + "office_clerk", CITIZEN_OR + "office_clerk", False),
+        "/v1/appointments": (CITIZEN_OR + "office_clerk+notary_clerk", CITIZEN_OR + "office_clerk+notary_clerk", False),
     }.items()
 }
 
