@@ -65,6 +65,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "channel": "web",
         "enrolled_at": T,
     },
+    "identity.citizen.mobile_changed.v1": {
+        "citizen_id": U1,
+        "national_id": NID_A,
+        "method": "office_visit",
+        "office_id": "PS-01",
+        "mobile_last_digits": "78",
+        "changed_at": T,
+    },
     "catalog.tariff.changed.v1": {
         "service_code": "notary.poa.general",
         "tariff_version": 2,

@@ -88,6 +88,8 @@ BUILT_IN: dict[str, PolicySpec] = {
         "/v1/staff/sessions": (PUBLIC, PUBLIC, True),
         "/v1/staff": ("staff", "staff", False),
         "/v1/me": ("citizen", "citizen", False),
+        "/v1/me/mobile-changes": ("citizen", "citizen", True),  # sends OTPs
+        "/v1/staff/mobile-changes": ("staff:office_clerk", "staff:office_clerk", False),
         "/v1/call-centre": ("staff:call_centre_agent", "staff:call_centre_agent", False),
         "/v1/call-centre/consents": ("staff:call_centre_agent", "staff:call_centre_agent", True),
         "/v1/dev": (PUBLIC, PUBLIC, False),  # identity serves it in development only

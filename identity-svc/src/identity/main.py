@@ -9,6 +9,7 @@ from identity.citizens.routes import router as me_router
 from identity.dev.routes import router as dev_router
 from identity.enrolment.routes import router as enrolment_router
 from identity.handlers import handlers
+from identity.mobilechange.routes import router as mobile_change_router
 from identity.models import Base, load_all
 from identity.notifications.dispatcher import Dispatcher
 from identity.registry.routes import router as internal_registry_router
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sessions_router,
             jwks_router,
             me_router,
+            mobile_change_router,
             access_log_router,
             staff_router,
             call_centre_router,

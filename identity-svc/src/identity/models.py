@@ -19,6 +19,7 @@ def load_all() -> None:
     from identity.accesslog import models as _accesslog  # noqa: F401
     from identity.callcentre import models as _callcentre  # noqa: F401
     from identity.citizens import models as _citizens  # noqa: F401
+    from identity.mobilechange import models as _mobilechange  # noqa: F401
     from identity.notifications import models as _notifications  # noqa: F401
     from identity.otp import models as _otp  # noqa: F401
     from identity.registry import models as _registry  # noqa: F401

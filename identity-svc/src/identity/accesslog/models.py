@@ -21,6 +21,7 @@ class AccessEntry(Base):
     staff_roles: Mapped[str]
     action: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str | None]
+    office_id: Mapped[str | None] = mapped_column(String(40), comment="where it was done (office staff)")
     at: Mapped[datetime]
     prev_hash: Mapped[bytes] = mapped_column(LargeBinary)
     hash: Mapped[bytes] = mapped_column(LargeBinary)

@@ -20,6 +20,7 @@ class AccessEntryOut(BaseModel):
     reason: str | None
     staff_id: uuid.UUID
     staff_roles: list[str]
+    office_id: str | None = None
 
 
 class AccessLogOut(BaseModel):
@@ -45,7 +46,12 @@ async def my_access_log(
     return AccessLogOut(
         items=[
             AccessEntryOut(
-                at=e.at, action=e.action, reason=e.reason, staff_id=e.staff_id, staff_roles=e.staff_roles.split(",")
+                at=e.at,
+                action=e.action,
+                reason=e.reason,
+                staff_id=e.staff_id,
+                staff_roles=e.staff_roles.split(","),
+                office_id=e.office_id,
             )
             for e in page.items
         ],

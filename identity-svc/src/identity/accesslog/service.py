@@ -32,6 +32,8 @@ def canonical(entry: AccessEntry) -> bytes:
     at = entry.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     fields = [entry.seq, str(entry.citizen_id), str(entry.staff_id), entry.staff_username, entry.staff_roles,
               entry.action, entry.reason, at]  # fmt: skip
+    if entry.office_id is not None:  # only entries with an office carry it, so older hashes still hold
+        fields.append(entry.office_id)
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -40,7 +42,13 @@ def chain(prev: bytes, entry: AccessEntry) -> bytes:
 
 
 async def append(
-    session: AsyncSession, *, citizen_id: uuid.UUID, staff: StaffMember, action: str, reason: str | None = None
+    session: AsyncSession,
+    *,
+    citizen_id: uuid.UUID,
+    staff: StaffMember,
+    action: str,
+    reason: str | None = None,
+    office_id: str | None = None,
 ) -> AccessEntry:
     await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('identity.access_log'))"))
     last = (
@@ -49,7 +57,8 @@ async def append(
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     entry = AccessEntry(
         seq=seq, citizen_id=citizen_id, staff_id=staff.id, staff_username=staff.username,
-        staff_roles=",".join(staff.roles), action=action, reason=reason, at=datetime.now(UTC), prev_hash=prev,
+        staff_roles=",".join(staff.roles), action=action, reason=reason, office_id=office_id, at=datetime.now(UTC),
+        prev_hash=prev,
     )  # fmt: skip
     entry.hash = chain(prev, entry)
     session.add(entry)

@@ -16,11 +16,28 @@ i18n.register(
             "ar": "رمز تغيير رقم الهاتف في شباك: {code}. صالح لمدة {minutes} دقائق.",
             "en": "Your Shubbak code to change your mobile number: {code}. Valid for {minutes} minutes.",
         },
+        "sms.otp.mobile_old": {
+            "ar": "طُلب تغيير رقم هاتفك في شباك. رمز التأكيد: {code} (صالح {minutes} دقائق). "
+            "إن لم تطلب ذلك فلا تشاركه مع أحد.",
+            "en": "A change of your Shubbak mobile number was requested. Code: {code} (valid {minutes} minutes). "
+            "If this was not you, do not share it.",
+        },
+        "sms.otp.mobile_new": {
+            "ar": "رمز تسجيل هذا الرقم لحسابك في شباك: {code}. صالح لمدة {minutes} دقائق. لا تشاركه مع أحد.",
+            "en": "Your code to make this your Shubbak mobile number: {code}. Valid for {minutes} minutes. "
+            "Do not share it.",
+        },
         "sms.otp.consent": {
             "ar": "موظف مركز الاتصال بشباك يطلب الاطلاع على بياناتك. إن وافقت فأخبره بالرمز: "
             "{code} (صالح {minutes} دقائق).",
             "en": "A Shubbak call-centre agent asks to see your data. If you agree, read them this code: "
             "{code} (valid {minutes} minutes).",
+        },
+        "sms.notify.mobile_changed": {
+            "ar": "تم تغيير رقم الهاتف المسجل لحسابك في شباك إلى رقم ينتهي بـ {last_digits}. "
+            "إن لم تكن أنت فاتصل بمركز الاتصال أو زر مكتب خدمة.",
+            "en": "The mobile number of your Shubbak account was changed to one ending in {last_digits}. "
+            "If this was not you, call the call centre or visit a service office.",
         },
         "sms.notify.appointment_booked": {
             "ar": "تم حجز موعدك في مكتب الخدمة يوم {day} الساعة {time}. المرجع: {ref}.",
