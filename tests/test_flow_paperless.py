@@ -124,7 +124,7 @@ class Citizen:
 async def clerk_token(client: httpx.AsyncClient, platform: dict, office_id: str) -> dict[str, str]:
     """A notary clerk of that office, created with identity's staff command (as ops would)."""
     username = f"clerk-{uuid.uuid4().hex[:6]}"
-    server = platform["postgres"].replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0]
+    server = platform.postgres.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0]
     env = {**os.environ, "IDENTITY_DATABASE_URL": f"{server}/identity", "IDENTITY_STAFF_PASSWORD": PASSWORD}
     command = [sys.executable, "-m", "identity.staff", "create", "--username", username, "--name", "Clerk",
                "--role", "notary_clerk", "--office", office_id, "--governorate", "03"]  # fmt: skip
@@ -139,7 +139,7 @@ async def clerk_token(client: httpx.AsyncClient, platform: dict, office_id: str)
 async def test_power_of_attorney_without_paper(platform):
     people = registry_people()
     principal_person, agent, stranger_person = people[0], people[1], people[2]
-    bank = await nats.connect(platform["nats"])
+    bank = await nats.connect(platform.nats)
     js = bank.jetstream()
     revocations = await js.pull_subscribe(
         "notary.poa.revoked.v1",
@@ -147,7 +147,7 @@ async def test_power_of_attorney_without_paper(platform):
         stream="NOTARY",
         config=ConsumerConfig(deliver_policy=DeliverPolicy.NEW),
     )
-    async with httpx.AsyncClient(base_url=platform["gateway"], timeout=30) as client:
+    async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as client:
         principal, stranger = Citizen(client, principal_person), Citizen(client, stranger_person)
         await principal.enrol()
         await stranger.enrol()

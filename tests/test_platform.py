@@ -14,7 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import psutil
-from conftest import start_platform, stop_platform
+
+from devstack.background import start
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,7 +31,7 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
 
 class TestPlatform:
     def test_every_service_and_the_gateway_are_ready(self, platform):
-        assert set(platform["services"]) >= {
+        assert set(platform.services) >= {
             "identity",
             "catalog",
             "notary",
@@ -39,30 +40,30 @@ class TestPlatform:
             "office_routing",
             "gateway",
         }
-        for name, url in platform["services"].items():
+        for name, url in platform.services.items():
             status, _, body = _get(f"{url}/readyz")
             assert status == 200, (name, body)
 
     def test_gateway_serves_one_merged_openapi_and_docs(self, platform):
-        status, _, body = _get(f"{platform['gateway']}/openapi.json")
+        status, _, body = _get(f"{platform.gateway}/openapi.json")
         assert status == 200
         document = json.loads(body)
         assert document["openapi"].startswith("3.")
         assert not document.get("x-unavailable-services")
-        status, _, body = _get(f"{platform['gateway']}/docs")
+        status, _, body = _get(f"{platform.gateway}/docs")
         assert status == 200
         assert b"swagger" in body.lower()
 
     def test_unknown_public_route_is_a_problem_in_the_callers_language(self, platform):
-        status, headers, body = _get(f"{platform['gateway']}/v1/nothing-here", {"Accept-Language": "en"})
+        status, headers, body = _get(f"{platform.gateway}/v1/nothing-here", {"Accept-Language": "en"})
         assert status == 404
         assert headers["content-type"].startswith("application/problem+json")
         assert json.loads(body)["title"] == "Not found"
-        status, _, body = _get(f"{platform['gateway']}/v1/nothing-here")
+        status, _, body = _get(f"{platform.gateway}/v1/nothing-here")
         assert json.loads(body)["title"] == "غير موجود"
 
     def test_gateway_routes_to_the_owning_service(self, platform):
-        gateway = platform["gateway"]
+        gateway = platform.gateway
         status, headers, body = _get(f"{gateway}/v1/services", {"X-Request-ID": "trace-me-1", "Accept-Language": "en"})
         assert status == 200, body
         assert headers.get("x-request-id") == "trace-me-1"
@@ -74,30 +75,30 @@ class TestPlatform:
         assert json.loads(body)["instance"] == "/v1/services/no.such.service"
 
     def test_ctrl_c_stops_every_process_it_started(self, platform):
-        proc = platform["proc"]
+        proc = platform.proc
         proc.send_signal(signal.SIGINT)
-        rest, _ = proc.communicate(timeout=60)
-        assert proc.returncode == 0, rest
-        assert "Stopped" in rest
+        proc.wait(timeout=60)
+        said = platform.log.read_text(encoding="utf-8")
+        assert proc.returncode == 0, said[-2000:]
+        assert "Stopped; every process this run started has exited." in said
         time.sleep(0.5)
-        alive = [c for c in platform["children"] if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
-        assert alive == [], [c.cmdline() for c in alive]
+        assert [c.cmdline() for c in platform.children if _alive(c)] == []
 
 
 def test_a_killed_runner_takes_every_process_with_it():
     """Even SIGKILL (no chance to clean up): the kernel ends the services, NATS and PostgreSQL."""
-    found = start_platform()
+    found = start()
     try:
-        children = found["children"]
+        children = found.children
         assert len(children) >= 9  # postgres, nats, six services, the gateway
-        found["proc"].send_signal(signal.SIGKILL)
-        found["proc"].wait()
+        found.proc.send_signal(signal.SIGKILL)
+        found.proc.wait()
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and any(_alive(c) for c in children):
             time.sleep(0.2)
         assert [c.cmdline() for c in children if _alive(c)] == []
     finally:
-        stop_platform(found)
+        found.stop()
 
 
 def _alive(process: psutil.Process) -> bool:
