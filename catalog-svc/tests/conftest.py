@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,7 @@ from catalog_support import Identity
 
 from catalog.main import create_app
 from catalog.settings import Settings
-from kit.migrations import upgrade_async
-from kit.testing import running
+from kit.testing import migrated_database, running
 
 SERVICE_DIR = Path(__file__).parents[1]
 
@@ -20,13 +18,8 @@ SERVICE_DIR = Path(__file__).parents[1]
 @pytest.fixture(scope="module")
 async def catalog_url(pg_server: Any) -> AsyncIterator[str]:
     """One migrated (and seeded) database per test module."""
-    name = f"catalog_{secrets.token_hex(6)}"
-    pg_server.create_database(name)
-    url = pg_server.dsn(name, driver="postgresql+asyncpg")
-    await upgrade_async(SERVICE_DIR, url)
-    yield url
-    if pg_server.running:
-        pg_server.drop_database(name)
+    async with migrated_database(pg_server, SERVICE_DIR, "catalog") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

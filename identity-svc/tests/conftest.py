@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from identity.main import create_app
 from identity.settings import Settings
-from kit.migrations import upgrade_async
-from kit.testing import running
+from kit.testing import migrated_database, running
 
 SERVICE_DIR = Path(__file__).parents[1]
 
@@ -21,13 +20,8 @@ SERVICE_DIR = Path(__file__).parents[1]
 @pytest.fixture(scope="module")
 async def migrated_url(pg_server: Any) -> AsyncIterator[str]:
     """One migrated database per test module."""
-    name = f"identity_{secrets.token_hex(6)}"
-    pg_server.create_database(name)
-    url = pg_server.dsn(name, driver="postgresql+asyncpg")
-    await upgrade_async(SERVICE_DIR, url)
-    yield url
-    if pg_server.running:
-        pg_server.drop_database(name)
+    async with migrated_database(pg_server, SERVICE_DIR, "identity") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

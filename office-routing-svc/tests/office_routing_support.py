@@ -26,8 +26,7 @@ from contracts import Envelope, Event
 from contracts.events.notary import PoaCancelled, PoaPaid
 from kit.auth import JWKSCache, TokenVerifier
 from kit.db import transaction
-from kit.migrations import upgrade_async
-from kit.testing import running, stream_messages
+from kit.testing import migrated_database, running, stream_messages
 from office_routing import clock
 from office_routing.main import create_app
 from office_routing.settings import Settings
@@ -157,10 +156,13 @@ async def wait_for(condition: Callable[[], Awaitable[Any]], timeout: float = 20.
 @asynccontextmanager
 async def harness(pg_server: Any, nats_url: str, **settings: Any) -> AsyncIterator[Harness]:
     """A migrated database of its own and the app running on it (one per test module)."""
-    name = f"office_routing_{secrets.token_hex(5)}"
-    pg_server.create_database(name)
-    url = pg_server.dsn(name, driver="postgresql+asyncpg")
-    await upgrade_async(SERVICE_DIR, url)
+    async with migrated_database(pg_server, SERVICE_DIR, "office_routing") as url:
+        async with _running(url, nats_url, **settings) as h:
+            yield h
+
+
+@asynccontextmanager
+async def _running(url: str, nats_url: str, **settings: Any) -> AsyncIterator[Harness]:
     config = Settings(
         database_url=url, nats_url=nats_url, environment="test", log_json=False, db_pool_size=12,
         waiting_sweep_seconds=3600, **settings,
@@ -172,5 +174,3 @@ async def harness(pg_server: Any, nats_url: str, **settings: Any) -> AsyncIterat
             yield Harness(app, client, config)
     finally:
         clock.freeze(None)
-        if pg_server.running:
-            pg_server.drop_database(name)

@@ -22,8 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.auth import JWKSCache, TokenVerifier
 from kit.db import transaction
-from kit.migrations import upgrade_async
-from kit.testing import running
+from kit.testing import migrated_database, running
 from payment.main import create_app
 from payment.providers import signing
 from payment.quotes.service import QuoteVerifier
@@ -161,10 +160,13 @@ class Harness:
 @asynccontextmanager
 async def harness(pg_server: Any, nats_url: str, **settings: Any) -> AsyncIterator[Harness]:
     """A migrated database of its own and the app running on it (one per test module)."""
-    name = f"payment_{uuid.uuid4().hex[:10]}"
-    pg_server.create_database(name)
-    url = pg_server.dsn(name, driver="postgresql+asyncpg")
-    await upgrade_async(SERVICE_DIR, url)
+    async with migrated_database(pg_server, SERVICE_DIR, "payment") as url:
+        async with _running(url, nats_url, **settings) as h:
+            yield h
+
+
+@asynccontextmanager
+async def _running(url: str, nats_url: str, **settings: Any) -> AsyncIterator[Harness]:
     config = Settings(
         database_url=url,
         nats_url=nats_url,
@@ -191,7 +193,6 @@ async def harness(pg_server: Any, nats_url: str, **settings: Any) -> AsyncIterat
         finally:
             await app.state.sandbox.close()
             await app.state.sandbox.http.aclose()
-    pg_server.drop_database(name)
 
 
 async def wait_for(condition: Any, timeout: float = 15.0) -> None:

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
+
+from kit.migrations import upgrade_async
+
+
+@asynccontextmanager
+async def migrated_database(pg_server: Any, service_dir: Path, prefix: str) -> AsyncIterator[str]:
+    """A fresh database on devstack's `pg_server`, migrated to the service's head; its URL.
+    Dropped afterwards (typically one per test module)."""
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    pg_server.create_database(name)
+    url: str = pg_server.dsn(name, driver="postgresql+asyncpg")
+    try:
+        await upgrade_async(service_dir, url)
+        yield url
+    finally:
+        if pg_server.running:
+            pg_server.drop_database(name)
 
 
 @asynccontextmanager
