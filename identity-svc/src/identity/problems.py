@@ -20,13 +20,8 @@ class Refusal(ProblemError):
         super().__init__(code, commit=True, **kwargs)
 
 
-def texts(entries: dict[str, tuple[str, str, str, str]]) -> None:
-    """Register code → (title ar, title en, detail ar, detail en)."""
-    catalogue: dict[str, Any] = {}
-    for code, (title_ar, title_en, detail_ar, detail_en) in entries.items():
-        catalogue[f"problem.{code}.title"] = {"ar": title_ar, "en": title_en}
-        catalogue[f"problem.{code}.detail"] = {"ar": detail_ar, "en": detail_en}
-    i18n.register(catalogue)
+texts = i18n.register_problems
+"""Register code → (title ar, title en, detail ar, detail en)."""
 
 
 texts(

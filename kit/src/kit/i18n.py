@@ -58,6 +58,15 @@ def register(texts: Mapping[str, Mapping[Language, str]]) -> None:
         _texts[key] = dict(by_language)
 
 
+def register_problems(entries: Mapping[str, tuple[str, str, str, str]]) -> None:
+    """Texts of problem codes: code → (title ar, title en, detail ar, detail en)."""
+    texts: dict[str, dict[Language, str]] = {}
+    for code, (title_ar, title_en, detail_ar, detail_en) in entries.items():
+        texts[f"problem.{code}.title"] = {"ar": title_ar, "en": title_en}
+        texts[f"problem.{code}.detail"] = {"ar": detail_ar, "en": detail_en}
+    register(texts)
+
+
 def has(key: str) -> bool:
     return key in _texts
 

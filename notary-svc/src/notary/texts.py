@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kit import i18n
 
-
-def problems(entries: dict[str, tuple[str, str, str, str]]) -> None:
-    """Register code → (title ar, title en, detail ar, detail en). (Identity has the same
-    helper in identity/problems.py: a candidate for kit.i18n.)"""
-    catalogue: dict[str, Any] = {}
-    for code, (title_ar, title_en, detail_ar, detail_en) in entries.items():
-        catalogue[f"problem.{code}.title"] = {"ar": title_ar, "en": title_en}
-        catalogue[f"problem.{code}.detail"] = {"ar": detail_ar, "en": detail_en}
-    i18n.register(catalogue)
+problems = i18n.register_problems
+"""Register code → (title ar, title en, detail ar, detail en)."""
 
 
 def fields(entries: dict[str, tuple[str, str]]) -> None:
