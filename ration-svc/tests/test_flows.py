@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from contracts import Envelope, Event
 from contracts.events.civil import BirthRegistered, DeathRegistered
-from contracts.events.ration import EligibilityChanged
+from contracts.events.ration import AppealDecided, EligibilityChanged
 from contracts.events.traffic import VehicleRegistered, VehicleTransferred
 from kit.messaging.bus import ensure_streams
 from kit.testing import running, stream_messages
@@ -283,6 +283,9 @@ class TestAppeals:
         events = await eventually(lambda: _count(js, card.id, 2))
         assert events[-1].eligible
         assert events[-1].override_until == until.date()
+        [told] = await eventually(lambda: _appeal_decided(js, appeal["id"]))
+        assert (told.outcome, told.override_until, told.filed_by_national_id) == ("accepted", until.date(), holder)
+        assert (told.reason, told.card_id) == ("employer's car", card.id)
 
         twice = await client.post(
             f"/v1/appeals/{appeal['id']}/decision",
@@ -323,6 +326,12 @@ class TestAppeals:
         mine = await client.get(f"/v1/appeals/{appeal['id']}", headers=ring.citizen(holder))
         assert mine.json()["outcome_reason"] == "traffic still lists you as owner"
         assert (await card_view(client, ring, holder))["decision"]["eligible"] is False
+        [told] = await eventually(lambda: _appeal_decided(js, appeal["id"]))
+        assert (told.outcome, told.override_until, told.reason) == (
+            "rejected",
+            None,
+            "traffic still lists you as owner",
+        )
 
     async def test_a_decision_validation_error_is_bilingual(self, client, ring):
         response = await client.post(
@@ -337,3 +346,9 @@ class TestAppeals:
 async def _count(js, card_id, n: int):
     events = await published(js, card_id)
     return events if len(events) >= n else None
+
+
+async def _appeal_decided(js, appeal_id: str) -> list[AppealDecided]:
+    msgs = await stream_messages(js, "RATION", AppealDecided.subject)
+    events = [Envelope.from_bytes(m.data).event() for m in msgs]
+    return [e for e in events if isinstance(e, AppealDecided) and str(e.appeal_id) == appeal_id]

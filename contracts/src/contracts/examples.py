@@ -237,6 +237,18 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "governorate": "03",
         "override_until": None,
     },
+    "ration.appeal.decided.v1": {
+        "appeal_id": U2,
+        "card_id": U1,
+        "decision_id": U3,
+        "filed_by_national_id": NID_B,
+        "holder_national_id": NID_A,
+        "governorate": "03",
+        "outcome": "accepted",
+        "reason": "تم بيع السيارة في ٢٠٢٥-٠١-١٠ (عقد بيع موثق)",
+        "override_until": "2025-09-01",
+        "decided_at": T,
+    },
     "traffic.vehicle.registered.v1": {
         "vehicle_id": U2,
         "plate_number": "ب ج د 1234",

@@ -1,6 +1,7 @@
 """Ration card events: household eligibility (التموين)."""
 
 from datetime import date
+from typing import Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -44,3 +45,20 @@ class EligibilityChanged(Event, subject="ration.eligibility.changed.v1", aggrega
     override_until: date | None = Field(
         default=None, description="Eligible by an accepted appeal until this day (inclusive), despite the reasons."
     )
+
+
+class AppealDecided(Event, subject="ration.appeal.decided.v1", aggregate="appeal_id"):
+    """A ration officer decided an appeal (تظلم): accepted with an override until a date, or rejected."""
+
+    appeal_id: UUID = Field(description="The appeal.")
+    card_id: UUID = Field(description="The ration card (household) whose exclusion was appealed.")
+    decision_id: UUID = Field(description="The eligibility decision that was appealed.")
+    filed_by_national_id: NationalId = Field(description="National ID of the member who filed the appeal.")
+    holder_national_id: NationalId = Field(description="National ID of the card holder.")
+    governorate: GovernorateCode = Field(description="Governorate of the card (the officer's queue).")
+    outcome: Literal["accepted", "rejected"] = Field(description="The officer's decision.")
+    reason: str = Field(min_length=1, max_length=2000, description="The officer's reason, shown to the citizen.")
+    override_until: date | None = Field(
+        default=None, description="Accepted: eligible despite the reasons until this day (inclusive)."
+    )
+    decided_at: UtcDatetime = Field(description="When the officer decided.")

@@ -1,6 +1,7 @@
 """Appeals (تظلم): filed by a member within the window against an exclusion, one open appeal per
-decision, decided by a ration officer of the card's governorate. An accepted appeal makes the
-household eligible until the override's expiry; the re-evaluation records it and tells the citizen."""
+decision, decided by a ration officer of the card's governorate. Every decision is published as
+`ration.appeal.decided.v1`. An accepted appeal makes the household eligible until the override's
+expiry; the re-evaluation records it and tells the citizen."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit import i18n
+from contracts.events.ration import AppealDecided
+from kit import i18n, messaging
 from kit.auth import Caller, Role
 from kit.errors import ProblemError
 from kit.repository import Page
@@ -153,6 +155,23 @@ async def decide(
         target_type="appeal",
         target_id=str(appeal.id),
         details={"reason": reason, "override_until": override_until.isoformat() if override_until else None},
+    )
+    household = await session.get(Household, appeal.household_id)
+    assert household is not None
+    await messaging.record(
+        session,
+        AppealDecided(
+            appeal_id=appeal.id,
+            card_id=appeal.household_id,
+            decision_id=appeal.decision_id,
+            filed_by_national_id=appeal.filed_by,
+            holder_national_id=household.holder_national_id,
+            governorate=appeal.governorate,
+            outcome=outcome,  # type: ignore[arg-type]
+            reason=reason,
+            override_until=override_until.astimezone(UTC).date() if override_until else None,
+            decided_at=now,
+        ),
     )
     if outcome == "accepted":
         await eligibility.reevaluate_households(

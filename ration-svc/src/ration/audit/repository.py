@@ -20,3 +20,13 @@ async def append(
 async def for_target(session: AsyncSession, *, target_id: str) -> list[AuditEntry]:
     rows = await session.scalars(select(AuditEntry).where(AuditEntry.target_id == target_id).order_by(AuditEntry.id))
     return list(rows)
+
+
+async def last_of(session: AsyncSession, *, target_id: str, action: str) -> AuditEntry | None:
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.target_id == target_id, AuditEntry.action == action)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return await session.scalar(query)

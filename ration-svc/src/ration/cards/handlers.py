@@ -1,4 +1,5 @@
-"""Civil registry events: newborns join a parent's card, the deceased leave it, a bride moves."""
+"""Civil registry events: newborns join a parent's card, the deceased leave it, a bride moves,
+divorced spouses get separate cards, a holder's card follows them to another governorate."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope
-from contracts.events.civil import BirthRegistered, DeathRegistered, MarriageRegistered
+from contracts.events.civil import (
+    AddressChanged,
+    BirthRegistered,
+    DeathRegistered,
+    DivorceRegistered,
+    MarriageRegistered,
+)
 from kit.messaging.consumer import Handlers
 from ration.cards import service
 
@@ -34,7 +41,24 @@ async def on_marriage(session: AsyncSession, event: MarriageRegistered, envelope
     )
 
 
+async def on_divorce(session: AsyncSession, event: DivorceRegistered, envelope: Envelope) -> None:
+    await service.split_on_divorce(
+        session,
+        husband_national_id=event.husband_national_id,
+        wife_national_id=event.wife_national_id,
+        at=datetime.now(UTC),
+    )
+
+
+async def on_address(session: AsyncSession, event: AddressChanged, envelope: Envelope) -> None:
+    await service.follow_address(
+        session, national_id=event.national_id, governorate=event.governorate, changed_at=event.changed_at
+    )
+
+
 def register(handlers: Handlers) -> None:
     handlers.on(BirthRegistered)(on_birth)  # type: ignore[arg-type]
     handlers.on(DeathRegistered)(on_death)  # type: ignore[arg-type]
     handlers.on(MarriageRegistered)(on_marriage)  # type: ignore[arg-type]
+    handlers.on(DivorceRegistered)(on_divorce)  # type: ignore[arg-type]
+    handlers.on(AddressChanged)(on_address)  # type: ignore[arg-type]

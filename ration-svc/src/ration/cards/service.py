@@ -34,6 +34,9 @@ i18n.register(
 )
 
 
+UNASSIGNED_OFFICE = "unassigned"
+
+
 def new_card_number(governorate: str) -> str:
     return f"{governorate}{secrets.randbelow(10**12):012d}"
 
@@ -197,6 +200,79 @@ async def move_on_marriage(
     affected = [husbands.id] + ([membership.household_id] if membership is not None else [])
     await eligibility.reevaluate_households(session, household_ids=affected, trigger="marriage", now=at)
     return husbands
+
+
+async def split_on_divorce(
+    session: AsyncSession, *, husband_national_id: str, wife_national_id: str, at: datetime
+) -> Household | None:
+    """The former spouses no longer share a card: whichever of them is not its holder leaves it and
+    becomes the holder of a new card in the same governorate and supply office (children stay;
+    custody is not in the event). Nothing happens when they are not on one card, so a repeat is a
+    no-op. Returns the new card."""
+    repo = HouseholdRepository(session)
+    shared = await repo.of_member(husband_national_id)
+    if shared is None or shared.status != "active":
+        return None
+    other = await repo.membership(wife_national_id)
+    if other is None or other.household_id != shared.id:
+        return None
+    leaving = wife_national_id if shared.holder_national_id != wife_national_id else husband_national_id
+    member = await repo.membership(leaving)
+    assert member is not None
+    await repo.remove_member(member, reason="divorced", at=at)
+    own = await create_household(
+        session,
+        governorate=shared.governorate,
+        supply_office=shared.supply_office,
+        holder_national_id=leaving,
+        source="divorce",
+        now=at,
+    )
+    await audit.append(
+        session,
+        actor="civil-registry",
+        action="member.moved",
+        target_type="household",
+        target_id=str(shared.id),
+        details={"national_id": leaving, "reason": "divorce", "new_card_id": str(own.id)},
+    )
+    await eligibility.reevaluate_households(session, household_ids=[shared.id], trigger="divorce", now=at)
+    return own
+
+
+async def follow_address(
+    session: AsyncSession, *, national_id: str, governorate: str, changed_at: datetime
+) -> Household | None:
+    """A holder who moves to another governorate takes the card along: it is served there (its
+    officers, its batches), by a supply office that governorate assigns (`unassigned` until then).
+    Members other than the holder, and moves within the governorate, change nothing here. An
+    address older than the card's last move (a late redelivery) is ignored."""
+    repo = HouseholdRepository(session)
+    household = await repo.of_member(national_id)
+    if household is None or household.holder_national_id != national_id or household.governorate == governorate:
+        return None
+    last = await audit.last_of(session, target_id=str(household.id), action="card.moved")
+    if last is not None and str(last.details.get("changed_at", "")) > changed_at.isoformat():
+        return None
+    old = (household.governorate, household.supply_office)
+    household.governorate, household.supply_office = governorate, UNASSIGNED_OFFICE
+    household.updated_at = datetime.now(UTC)
+    await session.flush()
+    await audit.append(
+        session,
+        actor="civil-registry",
+        action="card.moved",
+        target_type="household",
+        target_id=str(household.id),
+        details={
+            "from_governorate": old[0],
+            "from_supply_office": old[1],
+            "to_governorate": governorate,
+            "changed_at": changed_at.isoformat(),
+        },
+    )
+    await eligibility.reevaluate_households(session, household_ids=[household.id], trigger="address", now=changed_at)
+    return household
 
 
 async def replace_card(

@@ -59,6 +59,18 @@ async def run_evaluation(session: AsyncSession, query: sql.Query) -> dict[str, i
     return {"evaluated": int(row.evaluated), "changed": int(row.changed), "notified": int(row.notified)}
 
 
+async def run_staged(session: AsyncSession, staged: sql.Staged) -> dict[str, int]:
+    await session.execute(text(f"DROP TABLE IF EXISTS pg_temp.{sql.STAGE}"))  # an earlier batch in this transaction
+    await session.execute(text(staged.stage.sql), staged.stage.params)
+    await session.execute(text(f"ANALYZE pg_temp.{sql.STAGE}"))  # the writes join it with the real tables
+    evaluated = (await session.execute(text(staged.count.sql), staged.count.params)).scalar_one()
+    row = (await session.execute(text(staged.apply.sql), staged.apply.params)).one()
+    await session.execute(text(f"DROP TABLE pg_temp.{sql.STAGE}"))
+    if row.notified:
+        wake_relay_after_commit(session)
+    return {"evaluated": int(evaluated), "changed": int(row.changed), "notified": int(row.notified)}
+
+
 async def run_simulation(session: AsyncSession, query: sql.Query) -> list[Any]:
     return list((await session.execute(text(query.sql), query.params)).all())
 

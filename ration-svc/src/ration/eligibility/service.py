@@ -40,11 +40,15 @@ async def _active_rules(session: AsyncSession) -> dict[str, Any] | None:
     }
 
 
-async def _run(session: AsyncSession, target: sql.Target, *, trigger: str, now: datetime | None) -> dict[str, int]:
+async def _run(
+    session: AsyncSession, target: sql.Target, *, trigger: str, now: datetime | None, batch: bool = False
+) -> dict[str, int]:
+    """Targeted evaluations run as one statement; batches are staged (see `sql.evaluate_staged`)."""
     rules = await _active_rules(session)
     if rules is None:
         return {"evaluated": 0, "changed": 0, "notified": 0}
-    query = sql.evaluate(
+    build = sql.evaluate_staged if batch else sql.evaluate
+    query = build(
         rules,
         target,
         now=now or datetime.now(UTC),
@@ -53,6 +57,8 @@ async def _run(session: AsyncSession, target: sql.Target, *, trigger: str, now: 
         headers=telemetry.inject_headers(),
         subject=EligibilityChanged.subject,
     )
+    if isinstance(query, sql.Staged):
+        return await repository.run_staged(session, query)
     return await repository.run_evaluation(session, query)
 
 
@@ -89,7 +95,7 @@ async def reevaluate_batch(
     session: AsyncSession, *, target: sql.Target, trigger: str, now: datetime | None = None
 ) -> dict[str, int]:
     await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": BATCH_LOCK})
-    return await _run(session, target, trigger=trigger, now=now)
+    return await _run(session, target, trigger=trigger, now=now, batch=True)
 
 
 async def reevaluate_all(session: AsyncSession, *, trigger: str, now: datetime | None = None) -> dict[str, int]:

@@ -28,6 +28,10 @@ class Target:
     params: Mapping[str, Any] = field(default_factory=dict)
     label: str = "all"
 
+    @property
+    def everyone(self) -> bool:
+        return self.where == "TRUE"
+
 
 def everyone() -> Target:
     return Target()
@@ -173,19 +177,24 @@ def _hits(rules: Sequence[Mapping[str, Any]], params: dict[str, Any]) -> str:
 
 
 def _computed(rule_set: Mapping[str, Any], target: Target, params: dict[str, Any]) -> str:
-    """CTEs up to `computed`: every target household with its reasons and entitlement."""
+    """CTEs up to `computed`: every target household with its reasons and entitlement.
+
+    `targets` and `tm` are inlined, so the planner sees each use whole: a targeted evaluation
+    goes household → members → facts by index, a full one starts from the few facts over a
+    threshold and aggregates members in one pass (members of other households drop out at the
+    join with `targets`, so for everyone `tm` needs no semi-join)."""
     params.update(target.params)
     params["subsidy"] = rule_set["subsidy_per_member_piastres"]
     params["cap"] = rule_set["card_cap_piastres"]
     return f"""
-WITH targets AS MATERIALIZED (
+WITH targets AS NOT MATERIALIZED (
   SELECT h.id, h.holder_national_id, h.governorate, h.decision_fingerprint, h.current_eligible,
          h.current_decision_id
   FROM {S}.households h WHERE h.status = 'active' AND ({target.where})
 ),
-tm AS MATERIALIZED (
-  SELECT m.household_id, m.national_id FROM {S}.members m JOIN targets t ON t.id = m.household_id
-  WHERE m.removed_at IS NULL
+tm AS NOT MATERIALIZED (
+  SELECT m.household_id, m.national_id FROM {S}.members m
+  WHERE m.removed_at IS NULL {"" if target.everyone else "AND m.household_id IN (SELECT id FROM targets)"}
 ),
 hits AS ({_hits(rule_set["rules"], params)}),
 reasons AS (
@@ -217,20 +226,10 @@ computed AS (
 )"""
 
 
-def evaluate(
-    rule_set: Mapping[str, Any],
-    target: Target,
-    *,
-    now: Any,
-    trigger: str,
-    source: str,
-    headers: Mapping[str, str],
-    subject: str,
-) -> Query:
-    """Decide for every target household; write a decision where the outcome changed, point the
-    household at it, and put `ration.eligibility.changed.v1` in the outbox where the citizen
-    must be told (eligibility flipped, or the reasons of an exclusion changed). One statement."""
-    params: dict[str, Any] = {
+def _params(
+    rule_set: Mapping[str, Any], *, now: Any, trigger: str, source: str, headers: Mapping[str, str], subject: str
+) -> dict[str, Any]:
+    return {
         "now": now,
         "rule_set_id": rule_set["id"],
         "rules_version": rule_set["version"],
@@ -242,26 +241,31 @@ def evaluate(
         "traceparent": headers.get("traceparent"),
         "tracestate": headers.get("tracestate"),
     }
-    head = _computed(rule_set, target, params)
-    today = "(CAST(:now AS timestamptz) AT TIME ZONE 'UTC')::date"
-    fingerprint = (
-        "md5(concat_ws('|', c.eligible, c.reasons::text, c.n, c.entitlement, c.override_id, c.override_until))"
-    )
-    sql = f"""{head},
-changed AS MATERIALIZED (
-  SELECT c.*, {fingerprint} AS fp, gen_random_uuid() AS decision_id, gen_random_uuid() AS event_id,
-         ((c.current_eligible IS DISTINCT FROM c.eligible AND NOT (c.current_eligible IS NULL AND c.eligible))
-          OR (NOT c.eligible AND d.reason_codes IS DISTINCT FROM c.codes)) AS notify
-  FROM computed c LEFT JOIN {S}.decisions d ON d.id = c.current_decision_id
-  WHERE c.decision_fingerprint IS DISTINCT FROM {fingerprint}
-),
+
+
+_TODAY = "(CAST(:now AS timestamptz) AT TIME ZONE 'UTC')::date"
+_FINGERPRINT = "md5(concat_ws('|', c.eligible, c.reasons::text, c.n, c.entitlement, c.override_id, c.override_until))"
+
+_CHANGED = f"""
+  SELECT c.*, {_FINGERPRINT} AS fp, gen_random_uuid() AS decision_id, gen_random_uuid() AS event_id
+  FROM computed c WHERE c.decision_fingerprint IS DISTINCT FROM {_FINGERPRINT}"""
+"""The target households whose outcome differs from their current decision (with new ids)."""
+
+_NOTIFY = f"""
+  SELECT c.*, ((c.current_eligible IS DISTINCT FROM c.eligible AND NOT (c.current_eligible IS NULL AND c.eligible))
+               OR (NOT c.eligible AND d.reason_codes IS DISTINCT FROM c.codes)) AS notify
+  FROM {{changed}} c LEFT JOIN {S}.decisions d ON d.id = c.current_decision_id"""
+"""Whether the citizen must be told: eligibility flipped, or the reasons of an exclusion changed
+(joined after the change is known, so only changed households look up their decision)."""
+
+_WRITES = f"""
 ins AS (
   INSERT INTO {S}.decisions (id, household_id, eligible, reasons, reason_codes, rule_set_id, rules_version,
     members_count, entitlement_piastres, override_appeal_id, override_until, trigger, fingerprint, notified,
     effective_from, appeal_deadline, decided_at)
   SELECT decision_id, id, eligible, reasons, codes, CAST(:rule_set_id AS uuid), CAST(:rules_version AS text),
-    n, entitlement, override_id, override_until, CAST(:trigger AS text), fp, notify, {today},
-    CASE WHEN eligible THEN NULL ELSE {today} + CAST(:window AS int) END, CAST(:now AS timestamptz)
+    n, entitlement, override_id, override_until, CAST(:trigger AS text), fp, notify, {_TODAY},
+    CASE WHEN eligible THEN NULL ELSE {_TODAY} + CAST(:window AS int) END, CAST(:now AS timestamptz)
   FROM changed
 ),
 upd AS (
@@ -284,17 +288,81 @@ ev AS (
                                               'explanation_en', r->>'explanation_en'))
           FROM jsonb_array_elements(c.reasons) r) END,
         'appealable', NOT c.eligible,
-        'appeal_deadline', CASE WHEN c.eligible THEN NULL ELSE ({today} + CAST(:window AS int))::text END,
-        'rules_version', CAST(:rules_version AS text), 'effective_from', {today}::text,
+        'appeal_deadline', CASE WHEN c.eligible THEN NULL ELSE ({_TODAY} + CAST(:window AS int))::text END,
+        'rules_version', CAST(:rules_version AS text), 'effective_from', {_TODAY}::text,
         'decided_at', to_char(CAST(:now AS timestamptz) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
         'decision_id', c.decision_id, 'governorate', c.governorate,
         'override_until', (c.override_until AT TIME ZONE 'UTC')::date::text
       ))::text, 'UTF8'), CAST(:headers AS jsonb)
   FROM changed c WHERE c.notify ORDER BY c.id
-)
+)"""
+"""Write a decision per changed household, point the household at it, and put
+`ration.eligibility.changed.v1` in the outbox where the citizen must be told (eligibility
+flipped, or the reasons of an exclusion changed)."""
+
+
+def evaluate(
+    rule_set: Mapping[str, Any],
+    target: Target,
+    *,
+    now: Any,
+    trigger: str,
+    source: str,
+    headers: Mapping[str, str],
+    subject: str,
+) -> Query:
+    """Decide for every target household and write the changes: one statement (targeted
+    evaluations of a few households, where a second round trip would only add latency)."""
+    params = _params(rule_set, now=now, trigger=trigger, source=source, headers=headers, subject=subject)
+    head = _computed(rule_set, target, params)
+    sql = f"""{head},
+outcomes AS MATERIALIZED ({_CHANGED}
+),
+changed AS MATERIALIZED ({_NOTIFY.format(changed="outcomes")}
+),
+{_WRITES}
 SELECT (SELECT count(*) FROM targets) AS evaluated, count(*) AS changed,
        count(*) FILTER (WHERE notify) AS notified FROM changed"""
     return Query(sql, params)
+
+
+STAGE = "ration_changed"
+
+
+@dataclass
+class Staged:
+    """A batch evaluation in three statements: `stage` computes the changed households into a
+    temporary table (a read-only query PostgreSQL may run in parallel, which it never does for a
+    statement that writes), `count` counts the targets, `apply` writes from the stage."""
+
+    stage: Query
+    count: Query
+    apply: Query
+
+
+def evaluate_staged(
+    rule_set: Mapping[str, Any],
+    target: Target,
+    *,
+    now: Any,
+    trigger: str,
+    source: str,
+    headers: Mapping[str, str],
+    subject: str,
+) -> Staged:
+    params = _params(rule_set, now=now, trigger=trigger, source=source, headers=headers, subject=subject)
+    head = _computed(rule_set, target, params)
+    stage = Query(f"CREATE TEMP TABLE {STAGE} ON COMMIT DROP AS {head}\n{_CHANGED}", params)
+    count = Query(
+        f"SELECT count(*) FROM {S}.households h WHERE h.status = 'active' AND ({target.where})", dict(target.params)
+    )
+    apply = Query(
+        f"""WITH changed AS MATERIALIZED ({_NOTIFY.format(changed=STAGE)}),
+{_WRITES}
+SELECT count(*) AS changed, count(*) FILTER (WHERE notify) AS notified FROM changed""",
+        params,
+    )
+    return Staged(stage, count, apply)
 
 
 def simulate(rule_set: Mapping[str, Any], target: Target, *, now: Any) -> Query:

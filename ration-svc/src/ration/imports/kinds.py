@@ -69,6 +69,8 @@ class Kind:
     """The column of `good` naming the person whose household is re-evaluated ('' = by card)."""
     cross_checks: str = ""
     """SQL yielding (line, field, reason, value) for rules across rows or against stored data."""
+    tables: tuple[str, ...] = ()
+    """The tables the merge writes: analysed before the re-evaluation plans its joins over them."""
 
     @property
     def header(self) -> list[str]:
@@ -117,6 +119,7 @@ SELECT s.line, 'card_number', 'card_in_other_governorate', s.card_number
 FROM stage s JOIN ration.households h ON h.card_number = s.card_number
 WHERE s.n = 4 AND h.governorate <> CAST(:gov AS text)
 """,
+    tables=("ration.households", "ration.members"),
 )
 
 VEHICLES = Kind(
@@ -146,6 +149,7 @@ ON CONFLICT (vehicle_id) DO UPDATE SET plate_number = EXCLUDED.plate_number,
 WHERE EXCLUDED.owner_since >= v.owner_since
 """,
     people="owner_national_id",
+    tables=("ration.vehicles",),
 )
 
 ELECTRICITY = Kind(
@@ -170,6 +174,7 @@ ON CONFLICT (meter_id) DO UPDATE SET subscriber_national_id = EXCLUDED.subscribe
 WHERE EXCLUDED.period_end >= m.period_end
 """,
     people="subscriber_national_id",
+    tables=("ration.meters",),
 )
 
 SCHOOL_FEES = Kind(
@@ -193,6 +198,7 @@ ON CONFLICT (student_national_id, academic_year) DO UPDATE SET guardian_national
   annual_fees_piastres = EXCLUDED.annual_fees_piastres, reported_at = now()
 """,
     people="guardian_national_id",
+    tables=("ration.school_fees",),
 )
 
 INCOMES = Kind(
@@ -206,6 +212,7 @@ ON CONFLICT (national_id) DO UPDATE SET monthly_salary_piastres = EXCLUDED.month
   employer = EXCLUDED.employer, reported_at = now()
 """,
     people="national_id",
+    tables=("ration.incomes",),
 )
 
 LAND = Kind(
@@ -226,6 +233,7 @@ SELECT national_id, feddans, now() FROM good
 ON CONFLICT (national_id) DO UPDATE SET feddans = EXCLUDED.feddans, reported_at = now()
 """,
     people="national_id",
+    tables=("ration.land_holdings",),
 )
 
 KINDS: dict[str, Kind] = {k.name: k for k in (HOUSEHOLDS, VEHICLES, ELECTRICITY, SCHOOL_FEES, INCOMES, LAND)}

@@ -96,6 +96,8 @@ async def merge(session: AsyncSession, kind: Kind, *, governorate: str) -> None:
     for statement in kind.merge.split(";"):
         if statement.strip():
             await session.execute(text(statement), {"gov": governorate})
+    for table in kind.tables:  # a large load changes the statistics the next joins are planned with
+        await session.execute(text(f"ANALYZE {table}"))
 
 
 async def rejected_lines(session: AsyncSession, import_id: uuid.UUID) -> int:
