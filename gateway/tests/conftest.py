@@ -66,6 +66,7 @@ def gateway_at(catalog_url: str, notary_url: str, dead_url: str) -> GatewayFacto
             "max_body_bytes": MAX_BODY,
             "log_json": False,
             "policies": {},  # edge auth has its own tests (test_edge.py)
+            "events": False,  # no NATS: webhooks have their own tests (test_webhooks.py)
             **overrides,
         }
         return serving(create_app(Settings(**values)))

@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 from conftest import GatewayFactory
 
+from contracts import registry
 from gateway.openapi import TITLE, merge
 from gateway.routing import RouteTable
 
@@ -22,8 +23,15 @@ class TestMergedOpenAPI:
             "/v1/services/special/{code}",
             "/v1/documents",
             "/v1/documents/{document_id}",
+            # the gateway's own: integrators' OAuth and webhooks
+            "/v1/oauth/token",
+            "/v1/webhooks",
+            "/v1/webhooks/{subscription_id}",
+            "/v1/webhooks/{subscription_id}/deliveries",
+            "/v1/webhooks/{subscription_id}/deliveries/{delivery_id}/replay",
         }
         assert doc["x-unavailable-services"] == ["ghost"]
+        assert "/asyncapi.json" in doc["info"]["description"]
 
     async def test_clashing_schemas_are_renamed_and_refs_rewritten(self, client: httpx.AsyncClient) -> None:
         doc = (await client.get("/openapi.json")).json()
@@ -51,6 +59,22 @@ class TestMergedOpenAPI:
         response = await client.get("/docs")
         assert response.status_code == 200
         assert "/openapi.json" in response.text
+
+
+class TestAsyncAPI:
+    async def test_served_next_to_openapi_from_contracts(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/asyncapi.json")
+        assert response.status_code == 200
+        doc = response.json()
+        assert doc["asyncapi"].startswith("3.")
+        addresses = {channel["address"] for channel in doc["channels"].values()}
+        assert "notary.poa.revoked.v1" in addresses
+        assert addresses == {cls.subject for cls in registry.all_events()}
+
+    async def test_the_docs_page_links_it(self, client: httpx.AsyncClient) -> None:
+        assert (await client.get("/docs")).status_code == 200
+        described = (await client.get("/openapi.json")).json()["info"]["description"]
+        assert "(/asyncapi.json)" in described
 
 
 class TestOperations:

@@ -8,7 +8,7 @@ from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.browser import BrowserEdge
-from gateway.ops import OWN_PATHS, create_ops_app
+from gateway.ops import create_ops_app, is_own
 from gateway.proxy import Proxy
 from gateway.routing import RouteTable
 from gateway.settings import Settings, load_settings
@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
 
     async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            await (ops if scope["path"] in OWN_PATHS else proxy)(scope, receive, send)
+            await (ops if is_own(scope["path"]) else proxy)(scope, receive, send)
         elif scope["type"] == "lifespan":
             await ops(scope, receive, send)
         else:  # websockets are not proxied (yet)
@@ -48,8 +48,12 @@ def _span_details(routes: RouteTable) -> Any:
 
     def details(scope: Scope) -> tuple[str, dict[str, str]]:
         path: str = scope.get("path", "")
-        match = None if path in OWN_PATHS else routes.match(path)
-        route = match.path if match is not None else path if path in OWN_PATHS else "unmatched"
+        own = is_own(path)
+        match = None if own else routes.match(path)
+        if match is not None:
+            route = match.path
+        else:  # the gateway's own: webhooks by prefix, not by id
+            route = ("/".join(path.split("/")[:3]) if path.startswith("/v1/") else path) if own else "unmatched"
         return f"{scope.get('method', 'HTTP')} {route}", {"http.route": route}
 
     return details

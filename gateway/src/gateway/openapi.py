@@ -13,6 +13,14 @@ from gateway.routing import RouteTable
 from gateway.state import Gateway
 
 TITLE = "Shubbak — the one window API"
+GATEWAY = "gateway"
+OWN_PREFIXES = ("/v1/oauth", "/v1/webhooks")
+DESCRIPTION = (
+    "One versioned API for web and mobile apps and for ministry integrators. "
+    "Errors are application/problem+json (RFC 9457), in Arabic by default (Accept-Language). "
+    "Events integrators can receive (webhooks, NATS) are described in the "
+    "[AsyncAPI document](/asyncapi.json)."
+)
 FETCH_TIMEOUT_SECONDS = 2.0
 FAILURE_CACHE_SECONDS = 5.0
 _SCHEMA_REF = "#/components/schemas/"
@@ -27,10 +35,18 @@ class MergedOpenAPI:
         self.gateway = gateway
         self._cache: dict[str, tuple[float, Document | None]] = {}
 
-    async def document(self) -> Document:
+    async def document(self, own: Document | None = None) -> Document:
+        """The services' documents merged; `own` adds the gateway's own public routes."""
         names = self.gateway.routes.services()
         fetched = await asyncio.gather(*(self._cached(name) for name in names))
-        return merge(dict(zip(names, fetched, strict=True)), self.gateway.routes)
+        documents = dict(zip(names, fetched, strict=True))
+        routes = self.gateway.routes
+        if own is not None:
+            documents[GATEWAY] = own
+            routes = RouteTable({**self.gateway.settings.routes, **dict.fromkeys(OWN_PREFIXES, GATEWAY)})
+        merged = merge(documents, routes)
+        merged["info"]["description"] = DESCRIPTION
+        return merged
 
     async def _cached(self, service: str) -> Document | None:
         now = time.monotonic()

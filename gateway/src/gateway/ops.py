@@ -1,4 +1,5 @@
-"""The gateway's own endpoints: health, readiness, metrics and the merged API docs."""
+"""The gateway's own endpoints: health, readiness, metrics, the merged API docs and the
+AsyncAPI document of the events; and the integrators' OAuth token endpoint and webhooks."""
 
 from __future__ import annotations
 
@@ -11,11 +12,33 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.telemetry import TelemetryConfig
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from contracts import __version__ as contracts_version
+from contracts.export import asyncapi
+from gateway.integrators.routes import router as integrator_router
 from gateway.openapi import TITLE, MergedOpenAPI
 from gateway.state import Gateway
+from gateway.webhooks.routes import router as webhook_router
 from kit import errors, logs, metrics, telemetry
 
-OWN_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"})
+OWN_PATHS = frozenset(
+    {
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/openapi.json",
+        "/asyncapi.json",
+        "/docs",
+        "/.well-known/integrator-jwks.json",
+    }
+)
+OWN_PREFIXES = ("/v1/oauth/", "/v1/webhooks/")
+
+
+def is_own(path: str) -> bool:
+    """Paths the gateway answers itself: integrators' OAuth and webhooks, docs, operations."""
+    return path in OWN_PATHS or path == "/v1/webhooks" or path.startswith(OWN_PREFIXES)
+
+
 # The OpenTelemetry ASGI middleware around the whole gateway already makes the server span.
 NO_NATIVE_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
@@ -29,6 +52,8 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
         logs.configure(settings.service_name, level=settings.log_level, as_json=settings.log_json)
         telemetry.configure(settings.service_name, settings.otel_exporter)
         await gateway.open()
+        app.state.runtime = gateway.runtime  # kit's Session dependency
+        app.state.verifier = gateway.verifier  # kit's CurrentCaller: integrator tokens too
         try:
             yield
         finally:
@@ -42,13 +67,17 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
         redoc_url=None,
         telemetry=NO_NATIVE_TELEMETRY,
     )
+    app.state.gateway = gateway
     errors.install(app)
+    app.include_router(integrator_router)
+    app.include_router(webhook_router)
+    events_document: dict[str, Any] = {}
 
-    @app.get("/healthz")
+    @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz")
+    @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> Response:
         failing = await gateway.failing_upstreams()
         if failing:
@@ -61,13 +90,19 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
             )
         return JSONResponse({"status": "ready"})
 
-    @app.get("/openapi.json")
+    @app.get("/openapi.json", include_in_schema=False)
     async def openapi() -> dict[str, Any]:
-        return await merged.document()
+        return await merged.document(own=app.openapi())
 
-    @app.get("/docs")
+    @app.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi_document() -> dict[str, Any]:
+        if not events_document:  # built in-process from contracts, once
+            events_document.update(asyncapi(contracts_version))
+        return events_document
+
+    @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/openapi.json", title=TITLE)
 
-    app.add_api_route("/metrics", metrics.endpoint, methods=["GET"])
+    app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
     return app

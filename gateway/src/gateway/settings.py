@@ -69,6 +69,21 @@ class Settings(ServiceSettings):
     cors_origins: list[str] = Field(default_factory=list, description="web frontends' origins, exactly")
     cors_max_age_seconds: int = Field(default=600, ge=0)
     hsts: bool = True
+    # Integrators: OAuth2 client credentials, webhooks fed from the event streams.
+    events: bool = Field(default=True, description="connect to NATS: consume events for webhooks, deliver them")
+    integrator_issuer: str = "shubbak-gateway"
+    integrator_token_seconds: int = Field(default=900, ge=60, le=86_400)
+    webhook_timeout_seconds: float = Field(default=10, gt=0)
+    webhook_retry_base_seconds: float = Field(default=5, gt=0, description="first retry; doubles per attempt")
+    webhook_retry_max_seconds: float = Field(default=3600, gt=0, description="longest wait between attempts")
+    webhook_retry_for_seconds: float = Field(default=86_400, gt=0, description="give a delivery up after this")
+    webhook_disable_after_seconds: float = Field(
+        default=86_400, ge=0, description="an endpoint failing without a success for this long is disabled"
+    )
+    webhook_disable_min_failures: int = Field(default=10, ge=1)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    webhook_concurrency: int = Field(default=32, ge=1, le=1000)
+    webhook_max_per_integrator: int = Field(default=50, ge=1)
 
     @model_validator(mode="after")
     def _routes_name_upstreams(self) -> Settings:

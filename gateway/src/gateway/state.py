@@ -1,5 +1,7 @@
 """What a running gateway holds: settings, route and policy tables, one pooled HTTP client,
-a circuit breaker per upstream, the rate limiter, the token verifier and the database."""
+a circuit breaker per upstream, the rate limiter, the token verifier and the database; and,
+for integrators, kit's Runtime (NATS, the consumers feeding webhooks) and the delivery worker.
+None of the integrator machinery is on the proxy's path."""
 
 from __future__ import annotations
 
@@ -13,12 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway.breaker import Breaker
 from gateway.idempotency.service import purge
+from gateway.integrators.keys import EdgeVerifier, IntegratorKeys
 from gateway.limits import Limiter, MemoryLimiter
+from gateway.models import Base
 from gateway.policy import BUILT_IN, PolicyTable
 from gateway.routing import RouteTable
 from gateway.settings import Settings
-from kit import db
+from gateway.webhooks import handlers as webhook_handlers
+from gateway.webhooks.service import Policy
+from gateway.webhooks.worker import Worker
 from kit.auth import JWKSCache, TokenVerifier
+from kit.runtime import Runtime
 
 HEALTH_TIMEOUT_SECONDS = 1.0
 PURGE_INTERVAL_SECONDS = 600.0
@@ -33,9 +40,12 @@ class Gateway:
     policies: PolicyTable
     breakers: dict[str, Breaker]
     limiter: Limiter
-    verifier: TokenVerifier | None = None
+    verifier: EdgeVerifier | None = None
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
+    runtime: Runtime | None = None
+    integrator_keys: IntegratorKeys | None = None
+    webhook_worker: Worker | None = None
     _session: aiohttp.ClientSession | None = field(default=None, repr=False)
     _http: httpx.AsyncClient | None = field(default=None, repr=False)
     _purger: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -75,16 +85,36 @@ class Gateway:
             skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
         )
         settings = self.settings
+        identity = None
         if settings.jwks_url:
             self._http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
             jwks = JWKSCache(settings.jwks_url, self._http)
-            self.verifier = TokenVerifier(jwks, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+            identity = TokenVerifier(jwks, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
         # The engine connects lazily: requests without Idempotency-Key never touch the database.
-        self.engine = db.create_engine(
-            settings.database_url, pool_size=settings.db_pool_size, application_name=settings.service_name
+        runtime = self.runtime = Runtime.build(settings, Base.metadata)
+        self.engine, self.sessions = runtime.engine, runtime.sessions
+        self.integrator_keys = IntegratorKeys(runtime.sessions)
+        integrators = TokenVerifier(
+            self.integrator_keys, issuer=settings.integrator_issuer, audience=settings.jwt_audience
         )
-        self.sessions = db.sessionmaker(self.engine)
+        self.verifier = EdgeVerifier(identity, integrators)
         self._purger = asyncio.create_task(self._purge_expired_keys(), name="idempotency-purge")
+        if settings.events:
+            worker = self.webhook_worker = Worker(
+                sessions=runtime.sessions,
+                policy=Policy(
+                    retry_base_seconds=settings.webhook_retry_base_seconds,
+                    retry_max_seconds=settings.webhook_retry_max_seconds,
+                    retry_for_seconds=settings.webhook_retry_for_seconds,
+                    disable_after_seconds=settings.webhook_disable_after_seconds,
+                    disable_min_failures=settings.webhook_disable_min_failures,
+                ),
+                timeout_seconds=settings.webhook_timeout_seconds,
+                poll_seconds=settings.webhook_poll_seconds,
+                concurrency=settings.webhook_concurrency,
+            )
+            await runtime.start(webhook_handlers.build(worker.wakeup.set))
+            runtime.spawn(worker.run(runtime.stop), "webhook-deliveries")
 
     async def _purge_expired_keys(self) -> None:
         """Forget expired Idempotency-Keys now and then (any replica may; rows are skip-locked)."""
@@ -107,9 +137,9 @@ class Gateway:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
-        if self.engine is not None:
-            await self.engine.dispose()
-            self.engine = None
+        if self.runtime is not None:
+            await self.runtime.close()  # stops the worker and consumers, drains NATS, disposes the engine
+            self.runtime = self.engine = None
 
     async def failing_upstreams(self) -> list[str]:
         """Routed services whose /healthz does not answer 200 within a second."""

@@ -45,3 +45,56 @@ i18n.register(
         },
     }
 )
+
+i18n.register(
+    {
+        "problem.invalid_client.title": {"en": "Client authentication failed", "ar": "فشل التحقق من هوية العميل"},
+        "problem.invalid_client.detail": {
+            "en": "The client id or secret is wrong, or the integrator account is disabled.",
+            "ar": "معرّف العميل أو كلمة سره غير صحيحة، أو أن حساب الجهة المتكاملة معطّل.",
+        },
+        "problem.invalid_request.title": {"en": "Invalid token request", "ar": "طلب رمز غير صالح"},
+        "problem.invalid_request.detail": {
+            "en": "Send grant_type and the client's credentials as application/x-www-form-urlencoded, once each.",
+            "ar": "أرسل grant_type وبيانات اعتماد العميل بصيغة application/x-www-form-urlencoded مرة واحدة لكل منها.",
+        },
+        "problem.unsupported_grant_type.title": {"en": "Unsupported grant type", "ar": "نوع المنح غير مدعوم"},
+        "problem.unsupported_grant_type.detail": {
+            "en": "Only grant_type=client_credentials is supported.",
+            "ar": "لا يُدعم إلا grant_type=client_credentials.",
+        },
+        "problem.invalid_scope.title": {"en": "Scope not granted", "ar": "نطاق غير ممنوح"},
+        "problem.invalid_scope.detail": {
+            "en": "Request only scopes that were granted to this integrator.",
+            "ar": "اطلب فقط النطاقات الممنوحة لهذه الجهة المتكاملة.",
+        },
+        "problem.event_type_not_in_scope.title": {
+            "en": "Event type outside your scopes",
+            "ar": "نوع حدث خارج نطاقاتك",
+        },
+        "problem.event_type_not_in_scope.detail": {
+            "en": "Your account may not receive these event types: {types}.",
+            "ar": "لا يحق لحسابك استقبال أنواع الأحداث هذه: {types}.",
+        },
+        "problem.webhook_not_found.title": {"en": "Webhook subscription not found", "ar": "الاشتراك غير موجود"},
+        "problem.webhook_not_found.detail": {
+            "en": "You have no webhook subscription with this id.",
+            "ar": "ليس لديك اشتراك بهذا المعرّف.",
+        },
+        "problem.delivery_not_found.title": {"en": "Delivery not found", "ar": "عملية التسليم غير موجودة"},
+        "problem.delivery_not_found.detail": {
+            "en": "This subscription has no delivery with this id.",
+            "ar": "لا توجد عملية تسليم بهذا المعرّف لهذا الاشتراك.",
+        },
+        "problem.webhook_disabled.title": {"en": "Subscription disabled", "ar": "الاشتراك معطّل"},
+        "problem.webhook_disabled.detail": {
+            "en": "Re-enable the subscription (PATCH status=active) before replaying its deliveries.",
+            "ar": "أعد تفعيل الاشتراك (PATCH status=active) قبل إعادة إرسال عمليات التسليم.",
+        },
+        "problem.webhook_limit_reached.title": {"en": "Too many subscriptions", "ar": "عدد الاشتراكات كبير جدًا"},
+        "problem.webhook_limit_reached.detail": {
+            "en": "An integrator may have at most {limit} webhook subscriptions.",
+            "ar": "يحق للجهة المتكاملة {limit} اشتراكًا على الأكثر.",
+        },
+    }
+)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import LargeBinary, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gateway.models import Base
+
+
+class Integrator(Base):
+    """A ministry, bank or authority calling the platform with OAuth2 client credentials."""
+
+    __tablename__ = "integrators"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(Text, unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    secret_hash: Mapped[str] = mapped_column(Text, comment="scrypt$N$r$p$salt$hash (base64)")
+    scopes: Mapped[list[str]] = mapped_column(JSONB, comment="events:<type> to receive, publish:<type> to publish")
+    status: Mapped[str] = mapped_column(Text, comment="active | disabled")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class SigningKey(Base):
+    """An Ed25519 key the gateway signs integrator tokens with (its public half is in the JWKS)."""
+
+    __tablename__ = "integrator_signing_keys"
+
+    kid: Mapped[str] = mapped_column(Text, primary_key=True)
+    private_key: Mapped[bytes] = mapped_column(LargeBinary, comment="raw 32-byte Ed25519 private key")
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None] = mapped_column(comment="no longer signs; still verifies until tokens expire")

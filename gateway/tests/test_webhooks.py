@@ -1,0 +1,340 @@
+"""Integrators end to end on real PostgreSQL, NATS and a real receiver: the CLI, OAuth2 client
+credentials, scoped subscriptions, signed deliveries that survive a failing receiver, the
+delivery log, replay, and disabling an endpoint that keeps failing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import nats
+import pytest
+from conftest import GatewayFactory
+from gateway_support import serving
+from webhook_support import Receiver, eventually, reference_verify
+
+from contracts import Envelope
+from contracts.events.notary import PoaPaid, PoaRevoked
+from devstack.nats import NatsProcess
+from devstack.postgres import PostgresProcess
+from kit.migrations import upgrade_async
+
+GATEWAY_DIR = Path(__file__).resolve().parents[1]
+PAID, REVOKED = PoaPaid.subject, PoaRevoked.subject
+
+
+@pytest.fixture(scope="module")
+async def database_url(pg_server: PostgresProcess) -> AsyncIterator[str]:
+    name = f"gateway_{secrets.token_hex(6)}"
+    pg_server.create_database(name)
+    url = pg_server.dsn(name, driver="postgresql+asyncpg")
+    await upgrade_async(GATEWAY_DIR, url)
+    yield url
+    if pg_server.running:
+        pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+async def client(
+    gateway_at: GatewayFactory, database_url: str, nats_server: NatsProcess
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings: dict[str, Any] = {
+        "database_url": database_url,
+        "nats_url": nats_server.url,
+        "events": True,
+        "environment": "test",
+        "webhook_retry_base_seconds": 0.1,
+        "webhook_retry_max_seconds": 0.4,
+        "webhook_poll_seconds": 0.1,
+        "webhook_disable_min_failures": 6,
+        "webhook_disable_after_seconds": 0,
+        "rate_sensitive_identity": {"count": 50, "seconds": 600},  # tokens per client (10 by default)
+        "policies": {"/v1/documents": "integrator:events:" + REVOKED},  # an integrator route at the edge
+    }
+    async with gateway_at(**settings) as url, httpx.AsyncClient(base_url=url, timeout=30) as c:
+        c.headers["Accept-Language"] = "en"
+        yield c
+
+
+async def create_integrator(database_url: str, name: str, *scopes: str) -> dict[str, Any]:
+    """With the operators' CLI, as a ministry would be registered."""
+    args = [arg for scope in scopes for arg in ("--scope", scope)]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "gateway.integrators", "create", "--name", name, *args,
+        env={**os.environ, "GATEWAY_DATABASE_URL": database_url},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    return json.loads(out)
+
+
+async def token_for(client: httpx.AsyncClient, account: dict[str, Any]) -> dict[str, str]:
+    response = await client.post(
+        "/v1/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(account["client_id"], account["client_secret"]),
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture(scope="module")
+async def bank(database_url: str) -> dict[str, Any]:
+    return await create_integrator(database_url, "Bank Misr", f"events:{PAID}", f"events:{REVOKED}")
+
+
+async def publish(nats_url: str, *events: Any) -> list[str]:
+    """As a service's relay would: the envelope on its subject, Nats-Msg-Id = event id."""
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    ids = []
+    for event in events:
+        envelope = Envelope.wrap(event, source="notary")
+        await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+        ids.append(str(envelope.id))
+    await nc.close()
+    return ids
+
+
+def paid(governorate: str) -> PoaPaid:
+    poa_id = uuid.uuid4()
+    return PoaPaid(
+        poa_id=poa_id,
+        citizen_id=uuid.uuid4(),
+        principal_national_id="29001011234567",
+        kind="general",
+        service_code="notary.poa.general",
+        governorate=governorate,
+        order_ref=f"notary:{poa_id}",
+        paid_at=datetime.now(UTC),
+    )
+
+
+class TestToken:
+    async def test_basic_and_form_credentials_give_a_signed_integrator_token(
+        self, client: httpx.AsyncClient, bank: dict[str, Any]
+    ) -> None:
+        assert bank["client_secret"]
+        assert bank["scopes"] == [f"events:{PAID}", f"events:{REVOKED}"]
+        form = {"grant_type": "client_credentials", "client_id": bank["client_id"]}
+        response = await client.post("/v1/oauth/token", data={**form, "client_secret": bank["client_secret"]})
+        assert response.status_code == 200, response.text
+        assert response.headers["cache-control"] == "no-store"
+        body = response.json()
+        assert body["token_type"] == "Bearer"
+        assert body["scope"] == f"events:{PAID} events:{REVOKED}"
+        jwks = (await client.get("/.well-known/integrator-jwks.json")).json()
+        kid = jwt.get_unverified_header(body["access_token"])["kid"]
+        key = next(jwt.PyJWK(k) for k in jwks["keys"] if k["kid"] == kid)
+        claims = jwt.decode(body["access_token"], key.key, algorithms=["EdDSA"], audience="shubbak")
+        assert claims["typ"] == "integrator"
+        assert claims["iss"] == "shubbak-gateway"
+        assert claims["sub"] == bank["id"]
+        assert "private" not in json.dumps(jwks)
+        assert "d" not in jwks["keys"][0]
+
+    async def test_a_subset_of_scopes_can_be_asked_for(self, client: httpx.AsyncClient, bank: dict[str, Any]) -> None:
+        auth = (bank["client_id"], bank["client_secret"])
+        data = {"grant_type": "client_credentials", "scope": f"events:{REVOKED}"}
+        response = await client.post("/v1/oauth/token", data=data, auth=auth)
+        assert response.json()["scope"] == f"events:{REVOKED}"
+        data["scope"] = "events:notary.poa.issued.v1"
+        refused = await client.post("/v1/oauth/token", data=data, auth=auth)
+        assert refused.status_code == 400
+        assert refused.json()["error"] == "invalid_scope"
+
+    @pytest.mark.parametrize(
+        ("data", "auth", "status", "error"),
+        [
+            ({"grant_type": "client_credentials"}, ("nobody", "x"), 401, "invalid_client"),
+            ({"grant_type": "password"}, None, 400, "unsupported_grant_type"),
+            ({"grant_type": "client_credentials"}, None, 401, "invalid_client"),
+        ],
+    )
+    async def test_refusals_are_oauth_errors_in_problem_json(
+        self, client: httpx.AsyncClient, data: dict[str, str], auth: Any, status: int, error: str
+    ) -> None:
+        response = await client.post("/v1/oauth/token", data=data, auth=auth)
+        assert response.status_code == status
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["error"] == error
+
+    async def test_a_wrong_secret_is_refused(self, client: httpx.AsyncClient, bank: dict[str, Any]) -> None:
+        response = await client.post(
+            "/v1/oauth/token", data={"grant_type": "client_credentials"}, auth=(bank["client_id"], "wrong")
+        )
+        assert response.status_code == 401
+        assert response.json()["error"] == "invalid_client"
+
+
+class TestEdge:
+    async def test_integrator_tokens_pass_the_edge_policy(
+        self, client: httpx.AsyncClient, bank: dict[str, Any]
+    ) -> None:
+        auth = await token_for(client, bank)
+        assert (await client.get("/v1/documents/7", headers=auth)).status_code == 200
+        assert (await client.get("/v1/documents/7")).status_code == 401
+        other = (
+            await client.post(
+                "/v1/oauth/token",
+                data={"grant_type": "client_credentials", "scope": f"events:{PAID}"},
+                auth=(bank["client_id"], bank["client_secret"]),
+            )
+        ).json()["access_token"]
+        narrow = {"Authorization": f"Bearer {other}"}
+        assert (await client.get("/v1/documents/7", headers=narrow)).status_code == 403
+        forged = auth["Authorization"][:-4] + "AAAA"
+        assert (await client.get("/v1/documents/7", headers={"Authorization": forged})).status_code == 401
+
+
+class TestScopes:
+    async def test_an_event_type_outside_the_scopes_is_403(
+        self, client: httpx.AsyncClient, bank: dict[str, Any]
+    ) -> None:
+        auth = await token_for(client, bank)
+        body = {"url": "http://127.0.0.1:9/hook", "event_types": [REVOKED, "notary.poa.issued.v1"]}
+        response = await client.post("/v1/webhooks", json=body, headers=auth)
+        assert response.status_code == 403, response.text
+        assert response.json()["code"] == "event_type_not_in_scope"
+        assert response.json()["event_types"] == ["notary.poa.issued.v1"]
+
+    async def test_citizen_and_anonymous_callers_cannot_subscribe(self, client: httpx.AsyncClient) -> None:
+        body = {"url": "http://127.0.0.1:9/hook", "event_types": [REVOKED]}
+        assert (await client.post("/v1/webhooks", json=body)).status_code == 401
+
+    async def test_unknown_types_and_filter_fields_are_422(
+        self, client: httpx.AsyncClient, bank: dict[str, Any]
+    ) -> None:
+        auth = await token_for(client, bank)
+        unknown = {"url": "http://127.0.0.1:9/hook", "event_types": ["notary.poa.eaten.v1"]}
+        assert (await client.post("/v1/webhooks", json=unknown, headers=auth)).status_code == 422
+        field = {"url": "http://127.0.0.1:9/hook", "event_types": [REVOKED], "filter": {"governorate": "03"}}
+        response = await client.post("/v1/webhooks", json=field, headers=auth)  # revoked has no governorate
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["code"] == "unknown_filter_field"
+
+
+class TestDelivery:
+    async def test_a_failing_receiver_gets_every_matching_event_signed(
+        self, client: httpx.AsyncClient, bank: dict[str, Any], nats_server: NatsProcess
+    ) -> None:
+        receiver = Receiver(fail_first=3)
+        async with serving(receiver.app()) as receiver_url:
+            auth = await token_for(client, bank)
+            body = {"url": f"{receiver_url}/hook", "event_types": [PAID], "filter": {"governorate": ["03", "01"]}}
+            created = await client.post("/v1/webhooks", json=body, headers=auth)
+            assert created.status_code == 201, created.text
+            subscription = created.json()
+            assert subscription["secret"].startswith("whsec_")
+            wanted = await publish(nats_server.url, paid("03"), paid("04"), paid("01"), paid("03"), paid("03"))
+            matching = {wanted[0], wanted[2], wanted[3], wanted[4]}
+
+            async def all_delivered() -> bool:
+                return set(receiver.accepted_ids()) >= matching
+
+            await eventually(all_delivered, "every matching event delivered")
+            log_url = f"/v1/webhooks/{subscription['id']}/deliveries"
+
+            async def logged() -> list[dict[str, Any]]:
+                items = (await client.get(log_url, headers=auth)).json()["items"]
+                return items if all(d["status"] == "delivered" for d in items) else []
+
+            log = await eventually(logged, "the log to show them delivered")
+        assert receiver.ids() == matching  # nothing lost, nothing extra (only retries of the same ids)
+        assert sum(status == 500 for _, _, status in receiver.received) == 3
+        assert {d["event_id"] for d in log} == matching
+        assert sum(d["attempts"] for d in log) == len(receiver.received)
+        for headers, raw, _ in receiver.received:
+            assert reference_verify(subscription["secret"], headers, raw)
+            assert json.loads(raw)["id"] == headers["webhook-id"]
+        forged = {**receiver.received[0][0], "webhook-timestamp": "1"}
+        assert not reference_verify(subscription["secret"], forged, receiver.received[0][1])
+
+    async def test_replay_sends_the_same_id_again(
+        self, client: httpx.AsyncClient, bank: dict[str, Any], nats_server: NatsProcess
+    ) -> None:
+        receiver = Receiver()
+        async with serving(receiver.app()) as receiver_url:
+            auth = await token_for(client, bank)
+            body = {"url": f"{receiver_url}/hook", "event_types": [REVOKED]}
+            subscription = (await client.post("/v1/webhooks", json=body, headers=auth)).json()
+            revoked = PoaRevoked(
+                poa_id=uuid.uuid4(), principal_national_id="29001011234567", revoked_at=datetime.now(UTC)
+            )
+            [event_id] = await publish(nats_server.url, revoked)
+
+            async def delivered() -> bool:
+                return receiver.accepted_ids() == [event_id]
+
+            await eventually(delivered, "the first delivery")
+            log_url = f"/v1/webhooks/{subscription['id']}/deliveries"
+            delivery = (await client.get(log_url, headers=auth)).json()["items"][0]
+            replayed = await client.post(f"{log_url}/{delivery['id']}/replay", headers=auth)
+            assert replayed.status_code == 202, replayed.text
+
+            async def twice() -> bool:
+                return receiver.accepted_ids() == [event_id, event_id]
+
+            await eventually(twice, "the replay")
+
+    async def test_another_integrator_sees_no_subscription_of_mine(
+        self, client: httpx.AsyncClient, bank: dict[str, Any], database_url: str
+    ) -> None:
+        auth = await token_for(client, bank)
+        body = {"url": "http://127.0.0.1:9/hook", "event_types": [REVOKED]}
+        mine = (await client.post("/v1/webhooks", json=body, headers=auth)).json()
+        other = await create_integrator(database_url, "Registry", f"events:{REVOKED}")
+        theirs = await token_for(client, other)
+        for path in (f"/v1/webhooks/{mine['id']}", f"/v1/webhooks/{mine['id']}/deliveries"):
+            assert (await client.get(path, headers=theirs)).status_code == 404
+        assert (await client.delete(f"/v1/webhooks/{mine['id']}", headers=theirs)).status_code == 404
+        listed = (await client.get("/v1/webhooks", headers=theirs)).json()
+        assert listed["items"] == []
+
+
+class TestDisabling:
+    async def test_an_endpoint_that_keeps_failing_is_disabled_and_resumes_when_enabled(
+        self, client: httpx.AsyncClient, bank: dict[str, Any], nats_server: NatsProcess
+    ) -> None:
+        receiver = Receiver(down=True)
+        async with serving(receiver.app()) as receiver_url:
+            auth = await token_for(client, bank)
+            body = {"url": f"{receiver_url}/hook", "event_types": [PAID], "filter": {"governorate": "27"}}
+            subscription = (await client.post("/v1/webhooks", json=body, headers=auth)).json()
+            url = f"/v1/webhooks/{subscription['id']}"
+            [first] = await publish(nats_server.url, paid("27"))
+
+            async def disabled() -> dict[str, Any] | None:
+                found = (await client.get(url, headers=auth)).json()
+                return found if found["status"] == "disabled" else None
+
+            found = await eventually(disabled, "the endpoint disabled")
+            assert "6 failures in a row" in found["disabled_reason"]
+            [second] = await publish(nats_server.url, paid("27"))
+
+            async def held() -> bool:
+                items = (await client.get(f"{url}/deliveries", headers=auth)).json()["items"]
+                return {d["event_id"]: d["status"] for d in items}.get(second) == "held"
+
+            await eventually(held, "the next event held while disabled")
+            assert (await client.post(f"{url}/deliveries/{uuid.uuid4()}/replay", headers=auth)).status_code == 404
+            receiver.down = False
+            enabled = await client.patch(url, json={"status": "active"}, headers=auth)
+            assert enabled.status_code == 200
+            assert enabled.json()["disabled_reason"] is None
+
+            async def both() -> bool:
+                return set(receiver.accepted_ids()) == {first, second}
+
+            await eventually(both, "held and failed-over deliveries sent after re-enabling")
