@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import ctypes
 import os
@@ -13,7 +14,8 @@ import threading
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from types import TracebackType
+from typing import IO, Any, Self, TypeVar
 
 T = TypeVar("T")
 
@@ -151,3 +153,64 @@ def pid_gone(pid: int | None, within: float = 5.0) -> bool:
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.05)
+
+
+class ServerProcess:
+    """What every devstack server shares: the child process, its log, stop and kill, and use
+    as a context manager. Subclasses write `start()` and choose their stop signal."""
+
+    stop_signal: signal.Signals = signal.SIGTERM
+    stop_timeout: float = 10.0
+
+    def __init__(self, data_dir: Path, *, port: int, log_file: Path | None = None) -> None:
+        self.data_dir = Path(data_dir).absolute()
+        self.port = port
+        self.log_file = (
+            Path(log_file).absolute() if log_file is not None else self.data_dir.parent / f"{self.data_dir.name}.log"
+        )
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    def __repr__(self) -> str:
+        state = f"pid={self.pid}" if self.running else "stopped"
+        return f"{type(self).__name__}({str(self.data_dir)!r}, port={self.port}, {state})"
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        """The server's pid while started (also after it died, until stop/kill)."""
+        return self._proc.pid if self._proc is not None else None
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Clean shutdown with `stop_signal`; SIGKILL after `timeout`. Idempotent."""
+        if self._proc is not None:
+            stop_process(self._proc, self.stop_signal, self.stop_timeout if timeout is None else timeout)
+        self._cleanup()
+
+    def kill(self) -> None:
+        """SIGKILL at once (crash simulation)."""
+        if self._proc is not None:
+            kill_process(self._proc)
+        self._cleanup()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def start(self, timeout: float = 15) -> None:
+        raise NotImplementedError
+
+    def _cleanup(self) -> None:
+        atexit.unregister(self.stop)
+        self._proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None

@@ -6,14 +6,11 @@ import atexit
 import json
 import shutil
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
-from types import TracebackType
-from typing import IO
 
-from devstack._process import DevstackError, kill_process, log_tail, run_sync, spawn, stop_process
+from devstack._process import DevstackError, ServerProcess, log_tail, run_sync, spawn
 from devstack.ports import port_open
 
 
@@ -28,7 +25,7 @@ def server_binary() -> Path:
     return Path(found)
 
 
-class NatsProcess:
+class NatsProcess(ServerProcess):
     """One NATS server on ``127.0.0.1:port`` with JetStream stored in ``data_dir``.
 
     The config file is written to ``data_dir/nats.conf``; streams live in
@@ -37,6 +34,7 @@ class NatsProcess:
     """
 
     host = "127.0.0.1"
+    stop_signal = signal.SIGTERM  # clean shutdown: flushes JetStream
 
     def __init__(
         self,
@@ -47,19 +45,9 @@ class NatsProcess:
         sync_always: bool = False,
         log_file: Path | None = None,
     ) -> None:
-        self.data_dir = Path(data_dir).absolute()
-        self.port = port
+        super().__init__(data_dir, port=port, log_file=log_file)
         self.monitor_port = monitor_port
         self.sync_always = sync_always
-        self.log_file = (
-            Path(log_file).absolute() if log_file is not None else self.data_dir.parent / f"{self.data_dir.name}.log"
-        )
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
-
-    def __repr__(self) -> str:
-        state = f"pid={self.pid}" if self.running else "stopped"
-        return f"NatsProcess({str(self.data_dir)!r}, port={self.port}, {state})"
 
     @property
     def url(self) -> str:
@@ -74,14 +62,6 @@ class NatsProcess:
     @property
     def config_file(self) -> Path:
         return self.data_dir / "nats.conf"
-
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None else None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -105,34 +85,10 @@ class NatsProcess:
             self.stop()
             raise
 
-    def stop(self, timeout: float = 10) -> None:
-        """SIGTERM (clean shutdown, flushes JetStream); SIGKILL after ``timeout``. Idempotent."""
-        if self._proc is not None:
-            stop_process(self._proc, signal.SIGTERM, timeout)
-        self._cleanup()
-
-    def kill(self) -> None:
-        """SIGKILL at once (crash simulation)."""
-        if self._proc is not None:
-            kill_process(self._proc)
-        self._cleanup()
-
     def restart(self, timeout: float = 15) -> None:
         """Stop and start again on the same port and data."""
         self.stop()
         self.start(timeout)
-
-    def __enter__(self) -> NatsProcess:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -192,10 +148,3 @@ class NatsProcess:
             await nc.jetstream().account_info()
         finally:
             await nc.close()
-
-    def _cleanup(self) -> None:
-        atexit.unregister(self.stop)
-        self._proc = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None

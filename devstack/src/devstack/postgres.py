@@ -22,20 +22,10 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
-from types import TracebackType
-from typing import IO
 
 import psutil
 
-from devstack._process import (
-    DevstackError,
-    child_env,
-    kill_process,
-    log_tail,
-    run_sync,
-    spawn,
-    stop_process,
-)
+from devstack._process import DevstackError, ServerProcess, child_env, log_tail, run_sync, spawn
 from devstack.ports import port_open
 
 PG_SYSTEM_USER = "embedded_postgres"
@@ -96,12 +86,15 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-class PostgresProcess:
+class PostgresProcess(ServerProcess):
     """One PostgreSQL server on ``host:port`` with its data in ``data_dir``.
 
     ``start()`` runs initdb on first use (trust auth, UTF8, superuser ``postgres``) and reuses
     the data afterwards. ``fast=True`` turns off durability (fsync etc.): for tests only.
     """
+
+    stop_signal = signal.SIGINT  # fast shutdown
+    stop_timeout = 15.0
 
     def __init__(
         self,
@@ -112,31 +105,12 @@ class PostgresProcess:
         fast: bool = False,
         log_file: Path | None = None,
     ) -> None:
-        self.data_dir = Path(data_dir).absolute()
-        self.port = port
+        super().__init__(data_dir, port=port, log_file=log_file)
         self.host = host
         self.fast = fast
-        self.log_file = (
-            Path(log_file).absolute() if log_file is not None else self.data_dir.parent / f"{self.data_dir.name}.log"
-        )
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
         self._socket_dir: Path | None = None
 
-    def __repr__(self) -> str:
-        state = f"pid={self.pid}" if self.running else "stopped"
-        return f"PostgresProcess({str(self.data_dir)!r}, port={self.port}, {state})"
-
     # -- state -------------------------------------------------------------------------------
-
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
-    @property
-    def pid(self) -> int | None:
-        """The postmaster's pid while started (also after it died, until stop/kill)."""
-        return self._proc.pid if self._proc is not None else None
 
     @property
     def socket_dir(self) -> Path:
@@ -181,30 +155,6 @@ class PostgresProcess:
         except BaseException:
             self.stop()
             raise
-
-    def stop(self, timeout: float = 15) -> None:
-        """Fast shutdown (SIGINT); SIGKILL after ``timeout``. Idempotent."""
-        if self._proc is not None:
-            stop_process(self._proc, signal.SIGINT, timeout)
-        self._cleanup()
-
-    def kill(self) -> None:
-        """SIGKILL the server and its backends at once (crash simulation)."""
-        if self._proc is not None:
-            kill_process(self._proc)
-        self._cleanup()
-
-    def __enter__(self) -> PostgresProcess:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- databases ---------------------------------------------------------------------------
 
@@ -355,11 +305,7 @@ class PostgresProcess:
             await conn.close()
 
     def _cleanup(self) -> None:
-        atexit.unregister(self.stop)
-        self._proc = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        super()._cleanup()
         if self._socket_dir is not None:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
             self._socket_dir = None
