@@ -15,6 +15,7 @@ from contracts.events.civil import AddressChanged
 from contracts.events.ration import EligibilityChanged
 from kit.messaging import record
 from kit.messaging.consumer import Handlers
+from kit.runtime import resources_of
 from kit.testing import running
 
 
@@ -114,6 +115,19 @@ class TestOneTraceAcrossServices:
             pending = await conn.scalar(text('SELECT count(*) FROM "svc_k".outbox WHERE published_at IS NULL'))
         await engine.dispose()
         assert pending == 1  # the refused request's write was committed
+
+
+class TestResources:
+    async def test_what_a_service_holds_is_reachable_from_its_sessions(self, pg_database, nats_server):
+        url = pg_database()
+        metadata, _ = service_metadata("svc_r")
+        await create_schema(url, metadata)
+        app = make_app(f"res-{uuid.uuid4().hex[:6]}", url, nats_server.url, metadata)
+        async with running(app):
+            runtime = app.state.runtime
+            runtime.resources["providers"] = marker = object()
+            async with runtime.sessions() as session:
+                assert resources_of(session)["providers"] is marker  # as an event handler sees it
 
 
 class TestHealth:

@@ -7,12 +7,13 @@ success and rolls back on error; service functions never commit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 NAMING_CONVENTION = {
@@ -44,6 +45,11 @@ def create_engine(url: str, *, pool_size: int = 10, application_name: str = "shu
 def sessionmaker(engine: AsyncEngine, **info: Any) -> async_sessionmaker[AsyncSession]:
     """Sessions that don't expire on commit; `info` (outbox table, source) rides on each session."""
     return async_sessionmaker(engine, expire_on_commit=False, info=info)
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
+    """Run `callback` once if (and when) the session's current transaction commits."""
+    sa_event.listen(session.sync_session, "after_commit", lambda _session: callback(), once=True)
 
 
 @asynccontextmanager

@@ -23,6 +23,17 @@ from kit.settings import ServiceSettings
 
 log = logging.getLogger("kit.runtime")
 
+RESOURCES_KEY = "kit.resources"
+
+
+def resources_of(session: AsyncSession) -> dict[str, Any]:
+    """What the running service put in `Runtime.resources` (its providers, its policies),
+    reachable from any of its sessions: event handlers get a session and nothing else."""
+    found: dict[str, Any] | None = session.info.get(RESOURCES_KEY)
+    if found is None:
+        raise RuntimeError("this session does not come from a service runtime")
+    return found
+
 
 @dataclass
 class Runtime:
@@ -37,6 +48,8 @@ class Runtime:
     consumers: list[Consumer] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    resources: dict[str, Any] = field(default_factory=dict)
+    """The service's own long-lived objects; `resources_of(session)` finds them again."""
 
     @classmethod
     def build(cls, settings: ServiceSettings, metadata: MetaData) -> Runtime:
@@ -45,10 +58,19 @@ class Runtime:
         )
         tables = messaging_tables(metadata)
         binding = OutboxBinding(tables, source=settings.service_name)
-        sessions = db.sessionmaker(engine, **{SESSION_KEY: binding})
+        resources: dict[str, Any] = {}  # the same dict object rides on every session's info
+        sessions = db.sessionmaker(engine, **{SESSION_KEY: binding, RESOURCES_KEY: resources})
         http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
         HTTPXClientInstrumentor().instrument_client(http)
-        return cls(settings=settings, engine=engine, sessions=sessions, tables=tables, binding=binding, http=http)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=sessions,
+            tables=tables,
+            binding=binding,
+            http=http,
+            resources=resources,
+        )
 
     async def start(self, handlers: Handlers | None = None, *, connect_timeout: float = 30.0) -> None:
         s = self.settings

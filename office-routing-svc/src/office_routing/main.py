@@ -9,7 +9,6 @@ from kit.app import create_service_app
 from kit.db import transaction
 from kit.runtime import Runtime
 from office_routing import clock, texts  # noqa: F401 - registers the problem texts
-from office_routing.appointments import handlers as appointment_handlers
 from office_routing.appointments import routes as appointment_routes
 from office_routing.appointments.service import Policy, retry_waiting
 from office_routing.handlers import handlers
@@ -25,11 +24,10 @@ load_all()
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     policy = Policy.of(settings)
-    appointment_handlers.configure(policy)
 
     async def on_startup(runtime: Runtime) -> None:
-        task = asyncio.create_task(_waiting_loop(runtime, policy, settings.waiting_sweep_seconds), name="waiting")
-        runtime.tasks.append(task)
+        runtime.resources["policy"] = policy  # what the booking handler applies
+        runtime.spawn(_waiting_loop(runtime, policy, settings.waiting_sweep_seconds), name="waiting")
 
     return create_service_app(
         settings=settings,

@@ -22,7 +22,6 @@ from payment.providers.sandbox import PROVIDERS, Sandbox, SandboxProvider
 from payment.quotes.service import QuoteVerifier
 from payment.receipts import routes as receipt_routes
 from payment.reconciliation import routes as reconciliation_routes
-from payment.refunds import handlers as refund_handlers
 from payment.refunds import routes as refund_routes
 from payment.settings import Settings
 
@@ -63,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         else:
             # Real acquirer, wallet and cash-network adapters plug in here (none yet).
             app.state.providers = Providers()
-        refund_handlers.bind(runtime.binding, app.state.providers)
+        runtime.resources["providers"] = app.state.providers  # the refund handler's
         runtime.spawn(_expire_loop(runtime, settings.expiry_sweep_seconds), name="payment-expiry")
 
     app = create_service_app(

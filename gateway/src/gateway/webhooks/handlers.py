@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope, Event, registry
 from gateway.webhooks import service
+from kit.db import after_commit
 from kit.messaging.consumer import Handlers
 
 
@@ -18,7 +18,7 @@ def build(on_new_deliveries: Callable[[], None]) -> Handlers:
 
     async def fan_out(session: AsyncSession, items: list[tuple[Event, Envelope]]) -> None:
         if await service.fan_out(session, envelopes=[envelope for _, envelope in items]):
-            sa_event.listen(session.sync_session, "after_commit", lambda _: on_new_deliveries(), once=True)
+            after_commit(session, on_new_deliveries)
 
     for event_class in registry.all_events():
         handlers.on_batch(event_class)(fan_out)

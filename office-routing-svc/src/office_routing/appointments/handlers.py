@@ -7,19 +7,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts import Envelope
 from contracts.events.notary import PoaCancelled, PoaPaid
 from kit.messaging.consumer import Handlers
+from kit.runtime import resources_of
 from office_routing import clock
 from office_routing.appointments import service
 
-policy = service.Policy()
-"""The booking rules; `main.create_app` sets them from the settings."""
-
-
-def configure(rules: service.Policy) -> None:
-    global policy
-    policy = rules
-
 
 async def poa_paid(session: AsyncSession, event: PoaPaid, envelope: Envelope) -> None:
+    policy: service.Policy = resources_of(session)["policy"]  # the booking rules, from the settings
     await service.on_paid(session, event=event, policy=policy, now=clock.now())
 
 

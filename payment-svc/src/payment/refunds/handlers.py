@@ -9,14 +9,13 @@ the order is cancelled is refunded when it succeeds: notary-svc announces the ca
 from __future__ import annotations
 
 import logging
-from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope
 from contracts.events.notary import PoaCancelled
 from kit.messaging.consumer import Handlers
-from kit.messaging.outbox import SESSION_KEY
+from kit.runtime import resources_of
 from payment.deps import utcnow
 from payment.intents.models import Status
 from payment.intents.repository import CaptureRepository, IntentRepository
@@ -27,13 +26,6 @@ from payment.refunds import service
 log = logging.getLogger("payment.refunds")
 
 REASON = "order cancelled before verification"
-_providers: WeakKeyDictionary[object, Providers] = WeakKeyDictionary()
-
-
-def bind(runtime_binding: object, providers: Providers) -> None:
-    """Give the handler the running app's providers (keyed by the runtime's outbox binding,
-    which every session of that runtime carries, so two apps in one process stay apart)."""
-    _providers[runtime_binding] = providers
 
 
 async def refund_cancelled_order(session: AsyncSession, *, event: PoaCancelled, providers: Providers) -> bool:
@@ -74,7 +66,5 @@ def register(handlers: Handlers) -> None:
     async def poa_cancelled(session: AsyncSession, event: PoaCancelled, envelope: Envelope) -> None:
         if not event.refund_due:
             return
-        providers = _providers.get(session.info.get(SESSION_KEY))  # type: ignore[arg-type]
-        if providers is None:
-            raise RuntimeError("refund handler has no providers bound (payment.main binds them at startup)")
+        providers: Providers = resources_of(session)["providers"]  # set by payment.main at startup
         await refund_cancelled_order(session, event=event, providers=providers)
