@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
 from kit import errors, i18n
@@ -36,6 +36,10 @@ def _app() -> FastAPI:
     @app.get("/orders/{number}")
     async def order(number: int) -> dict[str, int]:
         raise errors.ProblemError("order_closed", status=409, params={"number": number})
+
+    @app.post("/upload")
+    async def upload(request: Request) -> dict[str, int]:
+        return {"bytes": len(await request.body())}
 
     @app.get("/boom")
     async def boom() -> None:
@@ -127,6 +131,39 @@ class TestProblems:
     async def test_oversized_body_is_413_problem(self, client):
         body = _is_problem(await client.post("/enrol", content=b"x" * 5000), 413)
         assert body["code"] == "payload_too_large"
+
+    async def test_streamed_oversized_body_is_413_problem(self, client):
+        async def chunks():
+            for _ in range(10):
+                yield b"x" * 200  # no Content-Length: the limit applies while reading
+
+        body = _is_problem(await client.post("/enrol", content=chunks()), 413)
+        assert body["code"] == "payload_too_large"
+
+    @pytest.mark.parametrize(
+        "content",
+        [
+            b'{"national_id": "29001011234567", "first_name": "a\\u0000b", "age": 30}',
+            b'{"national_id": "29001011234567", "first_name": "a\x00b", "age": 30}',
+        ],
+    )
+    async def test_nul_characters_are_refused_before_they_reach_the_database(self, client, content):
+        response = await client.post(
+            "/enrol", content=content, headers={"content-type": "application/json", "Accept-Language": "en"}
+        )
+        body = _is_problem(response, 422)
+        assert body["code"] == "nul_character"
+
+    async def test_nul_in_a_form_is_refused_and_binary_bodies_may_hold_nul_bytes(self, client):
+        form = await client.post("/upload", content=b"grant_type=x&client_id=a%00b",
+                                 headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+        assert _is_problem(form, 422)["code"] == "nul_character"
+        binary = await client.post("/upload", content=b"\x00\x01\x00", headers={"content-type": "application/pdf"})
+        assert binary.json() == {"bytes": 3}
+
+    async def test_nul_in_the_query_is_refused(self, client):
+        body = _is_problem(await client.get("/orders/7?x=%00"), 422)
+        assert body["code"] == "nul_character"
 
     async def test_request_id_is_kept_when_sane_and_replaced_when_not(self, client):
         kept = await client.get("/nowhere", headers={"X-Request-ID": "abc-123"})

@@ -120,6 +120,11 @@ i18n.register(
             "ar": "لا يملك حسابك صلاحية هذا الإجراء.",
         },
         "problem.payload_too_large.title": {"en": "Request too large", "ar": "الطلب كبير جدًا"},
+        "problem.nul_character.title": {"en": "Invalid character", "ar": "حرف غير صالح"},
+        "problem.nul_character.detail": {
+            "en": "The request contains a NUL character (\\u0000), which no field may hold.",
+            "ar": "يحتوي الطلب على الحرف الصفري (\\u0000)، ولا يقبله أي حقل.",
+        },
         "problem.bad_gateway.title": {"en": "Upstream service failed", "ar": "تعذر على الخدمة الداخلية الرد"},
         "problem.service_unavailable.title": {"en": "Service unavailable", "ar": "الخدمة غير متاحة"},
         "problem.service_unavailable.detail": {

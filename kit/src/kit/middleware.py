@@ -41,30 +41,53 @@ class RequestContextMiddleware:
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             await _send_problem(send, scope["path"], 413, "payload_too_large", request_id, language)
             return
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
+            await _send_problem(send, scope["path"], 422, "nul_character", request_id, language)
+            return
+
+        refusal: _Refused | None = None
+        replaced = False
 
         async def send_wrapper(message: Message) -> None:
+            nonlocal replaced
+            if replaced:
+                return  # the app's own answer to a body it could not read is dropped
             if message["type"] == "http.response.start":
+                if refusal is not None:  # e.g. FastAPI turned the refused body into a 400
+                    replaced = True
+                    status_holder["status"] = refusal.status
+                    await _send_problem(send, scope["path"], refusal.status, refusal.code, request_id, language)
+                    return
                 status_holder["status"] = message["status"]
                 extra = [(b"x-request-id", request_id.encode())]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
         received = 0
+        tail = b""
+        nul_markers = _nul_markers(headers.get("content-type", ""))
 
-        async def receive_limited() -> Message:
-            nonlocal received
+        async def receive_checked() -> Message:
+            nonlocal received, tail, refusal
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                received += len(chunk)
                 if received > self.max_body_bytes:
-                    raise _TooLarge
+                    refusal = _Refused(413, "payload_too_large")
+                elif any(marker in tail + chunk for marker in nul_markers):
+                    refusal = _Refused(422, "nul_character")
+                if refusal is not None:
+                    raise refusal
+                tail = chunk[-5:]
             return message
 
         try:
-            await self.app(scope, receive_limited, send_wrapper)
-        except _TooLarge:
-            await _send_problem(send, scope["path"], 413, "payload_too_large", request_id, language)
-            status_holder["status"] = 413
+            await self.app(scope, receive_checked, send_wrapper)
+        except _Refused as refused:
+            if not replaced:
+                await _send_problem(send, scope["path"], refused.status, refused.code, request_id, language)
+                status_holder["status"] = refused.status
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
@@ -73,8 +96,25 @@ class RequestContextMiddleware:
             HTTP_LATENCY.labels(self.service, scope["method"], template).observe(elapsed)
 
 
-class _TooLarge(Exception):
-    pass
+class _Refused(Exception):
+    """A request body refused while it is read (raised through the app to this middleware)."""
+
+    def __init__(self, status: int, code: str) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+
+
+def _nul_markers(content_type: str) -> tuple[bytes, ...]:
+    """How a NUL character can hide in a body of this type. No text the platform keeps may
+    hold one (PostgreSQL cannot store it), so it is refused at the door instead of failing
+    later; a binary body may carry NUL bytes, but never a JSON-escaped NUL."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == "application/x-www-form-urlencoded":
+        return (b"\x00", b"%00", b"\\u0000")
+    if kind.startswith("text/") or kind == "application/json" or kind.endswith("+json"):
+        return (b"\x00", b"\\u0000")
+    return (b"\\u0000",)
 
 
 def _headers(scope: Scope) -> dict[str, str]:
