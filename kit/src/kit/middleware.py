@@ -3,6 +3,7 @@ request id, language, body size limit, metrics."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -75,7 +76,7 @@ class RequestContextMiddleware:
                 received += len(chunk)
                 if received > self.max_body_bytes:
                     refusal = _Refused(413, "payload_too_large")
-                elif any(marker in tail + chunk for marker in nul_markers):
+                elif any(m in chunk or m in tail + chunk[:5] for m in nul_markers):  # no copy of the chunk
                     refusal = _Refused(422, "nul_character")
                 if refusal is not None:
                     raise refusal
@@ -122,8 +123,6 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 
 async def _send_problem(send: Send, path: str, status: int, code: str, request_id: str, language: str) -> None:
-    import json
-
     body: dict[str, Any] = render(path, code=code, status=status)
     payload = json.dumps(body, ensure_ascii=False).encode()
     await send(

@@ -12,10 +12,6 @@ i18n.register(
             "ar": "رمز الدخول إلى شباك: {code}. صالح لمدة {minutes} دقائق. لا تشاركه مع أحد.",
             "en": "Your Shubbak sign-in code: {code}. Valid for {minutes} minutes. Do not share it.",
         },
-        "sms.otp.mobile_change": {
-            "ar": "رمز تغيير رقم الهاتف في شباك: {code}. صالح لمدة {minutes} دقائق.",
-            "en": "Your Shubbak code to change your mobile number: {code}. Valid for {minutes} minutes.",
-        },
         "sms.otp.mobile_old": {
             "ar": "طُلب تغيير رقم هاتفك في شباك. رمز التأكيد: {code} (صالح {minutes} دقائق). "
             "إن لم تطلب ذلك فلا تشاركه مع أحد.",

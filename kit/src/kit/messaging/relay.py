@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from nats.js import JetStreamContext
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from kit import metrics
@@ -142,8 +142,6 @@ class OutboxRelay:
         return len(acked)
 
     async def pending(self) -> int:
-        from sqlalchemy import func
-
         async with self.sessions() as session:
             count = await session.scalar(
                 select(func.count()).select_from(self.outbox).where(self.outbox.c.published_at.is_(None))
