@@ -66,11 +66,21 @@ RULES_2025: dict[str, Any] = {
 }
 
 
+_issued: set[str] = set()
+
+
 def nid(born: str = "900101", governorate: str = "03", male: bool = True) -> str:
-    """A well-formed national ID, unique per call (century 2 = born in the 1900s)."""
+    """A well-formed national ID, unique per call (century 2 = born in the 1900s).
+
+    Random IDs for one birth date and governorate have only 5,000 spellings, so two calls
+    could collide (a person on two cards by accident); issued ones are remembered."""
     century = "2" if int(born[:2]) > 30 else "3"
-    seq = secrets.randbelow(500) * 2 + (1 if male else 0)
-    return f"{century}{born}{governorate}{seq:04d}{secrets.randbelow(10)}"[:14].ljust(14, "0")
+    while True:
+        seq = secrets.randbelow(500) * 2 + (1 if male else 0)
+        found = f"{century}{born}{governorate}{seq:04d}{secrets.randbelow(10)}"[:14].ljust(14, "0")
+        if found not in _issued:
+            _issued.add(found)
+            return found
 
 
 def now() -> datetime:
