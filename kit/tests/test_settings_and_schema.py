@@ -105,3 +105,32 @@ class TestPagination:
                 await Items(session).paginate(cursor="garbage!!")
         await engine.dispose()
         assert seen == list(range(1, 26))
+
+
+class TestSnapshot:
+    async def test_a_snapshot_read_does_not_see_what_commits_between_its_statements(self, pg_database):
+        engine = create_async_engine(pg_database())
+        sessions = db.sessionmaker(engine)
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE IF NOT EXISTS snap (n int)"))
+            await conn.execute(text("INSERT INTO snap VALUES (1)"))
+
+        async def reads(*, snapshot: bool) -> tuple[int, int]:
+            async with sessions() as reader, reader.begin():
+                if snapshot:
+                    await db.snapshot(reader)
+                before = await reader.scalar(text("SELECT count(*) FROM snap"))
+                async with engine.begin() as writer:
+                    await writer.execute(text("INSERT INTO snap VALUES (2)"))
+                after = await reader.scalar(text("SELECT count(*) FROM snap"))
+            return before, after
+
+        try:
+            assert await reads(snapshot=False) == (1, 2)  # read committed: the second read sees the insert
+            assert await reads(snapshot=True) == (2, 2)
+            async with sessions() as reader, reader.begin():
+                await db.snapshot(reader)
+                with pytest.raises(Exception, match="read-only"):
+                    await reader.execute(text("INSERT INTO snap VALUES (3)"))
+        finally:
+            await engine.dispose()

@@ -52,6 +52,15 @@ def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
     sa_event.listen(session.sync_session, "after_commit", lambda _session: callback(), once=True)
 
 
+async def snapshot(session: AsyncSession) -> None:
+    """Make the session's transaction read one snapshot (REPEATABLE READ, read only).
+
+    Under READ COMMITTED each statement sees what committed before *it*, so a view built from
+    several reads (a card, then its members, then its decisions) can mix a before and an after.
+    Call this before the first statement of a read-only request."""
+    await session.connection(execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True})
+
+
 @asynccontextmanager
 async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """One unit of work: commit if the block succeeds, roll back if it raises."""

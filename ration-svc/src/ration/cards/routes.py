@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
+from kit import db
 from kit.app import Session
 from kit.auth import CurrentCitizen
 from kit.errors import responses
@@ -40,11 +41,13 @@ async def _card_out(session: Session, household: Household) -> CardOut:
 @router.get("", response_model=CardOut, responses=responses(401, 403, 404))
 async def my_card(caller: CurrentCitizen, session: Session) -> CardOut:
     """The ration card that lists the signed-in citizen (by national ID)."""
+    await db.snapshot(session)  # the card, its members and its decision as of one moment
     return await _card_out(session, await service.card_of(session, caller=caller))
 
 
 @router.get("/{card_id}", response_model=CardOut, responses=responses(401, 403, 404, 422))
 async def card(card_id: UUID, caller: CurrentCitizen, session: Session) -> CardOut:
+    await db.snapshot(session)
     return await _card_out(session, await service.card_for(session, caller=caller, card_id=card_id))
 
 
