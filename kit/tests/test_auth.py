@@ -13,7 +13,9 @@ from fastapi import Depends, FastAPI
 from jwt.algorithms import OKPAlgorithm
 
 from kit import errors
+from kit.app import verifiers
 from kit.auth import CurrentCitizen, JWKSCache, Role, TokenVerifier, staff_of
+from kit.settings import ServiceSettings
 
 ISSUER, AUDIENCE = "shubbak-identity", "shubbak"
 
@@ -131,3 +133,63 @@ class TestDependencies:
             assert (await c.get("/clerk", headers={"Authorization": f"Bearer {admin}"})).status_code == 200
             refused = await c.get("/me", headers={"Authorization": "Bearer nope"})
             assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+class TestTwoIssuers:
+    """identity-svc signs citizens' and staff's tokens, the gateway integrators'; a service trusts
+    each only for its own kinds (kit.app.verifiers builds exactly this from settings)."""
+
+    @pytest.fixture
+    def gateway_ring(self) -> KeyRing:
+        ring = KeyRing()
+        ring.rotate("g1")
+        return ring
+
+    @pytest.fixture
+    def both(self, ring, gateway_ring):
+        jwks_app = FastAPI()
+        jwks_app.get("/.well-known/jwks.json")(ring.jwks)
+        jwks_app.get("/.well-known/integrator-jwks.json")(gateway_ring.jwks)
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://keys")
+        settings = ServiceSettings(
+            jwks_url="http://keys/.well-known/jwks.json",
+            integrator_jwks_url="http://keys/.well-known/integrator-jwks.json",
+        )
+        return verifiers(settings, http)
+
+    def integrator(self, ring: KeyRing, kid: str, issuer: str) -> str:
+        return ring.token(kid, iss=issuer, sub="bank-misr", typ="integrator", scope="events:notary.poa.revoked.v1")
+
+    async def test_each_issuer_for_its_own_kinds(self, ring, gateway_ring, both):
+        assert (await both.verify(ring.token("k1", typ="citizen"))).kind == "citizen"
+        caller = await both.verify(self.integrator(gateway_ring, "g1", "shubbak-gateway"))
+        assert caller.kind == "integrator"
+        assert caller.scopes == {"events:notary.poa.revoked.v1"}
+
+    @pytest.mark.parametrize(
+        "forged",
+        [
+            "identity signs an integrator",
+            "gateway signs a citizen",
+            "gateway's key, identity's name",
+            "unknown issuer",
+        ],
+    )
+    async def test_a_token_passes_only_as_its_issuer_issues_it(self, ring, gateway_ring, both, forged):
+        token = {
+            "identity signs an integrator": lambda: self.integrator(ring, "k1", "shubbak-identity"),
+            "gateway signs a citizen": lambda: gateway_ring.token("g1", iss="shubbak-gateway", typ="citizen"),
+            "gateway's key, identity's name": lambda: gateway_ring.token("g1", typ="citizen"),
+            "unknown issuer": lambda: ring.token("k1", iss="someone-else", typ="citizen"),
+        }[forged]()
+        with pytest.raises(errors.ProblemError) as caught:
+            await both.verify(token)
+        assert caught.value.status == 401
+
+    async def test_without_the_gateway_configured_integrators_are_refused(self, ring, gateway_ring):
+        jwks_app = FastAPI()
+        jwks_app.get("/.well-known/jwks.json")(ring.jwks)
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://keys")
+        only_identity = verifiers(ServiceSettings(jwks_url="http://keys/.well-known/jwks.json"), http)
+        with pytest.raises(errors.ProblemError):
+            await only_identity.verify(self.integrator(gateway_ring, "g1", "shubbak-gateway"))

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from jwt.algorithms import OKPAlgorithm
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.auth import JWKSCache, TokenVerifier
+from kit.auth import JWKSCache, TokenVerifier, Verifiers
 from kit.db import transaction
 from kit.testing import migrated_database, running
 from payment.main import create_app
@@ -83,6 +83,7 @@ class Harness:
     def __init__(self, app: FastAPI, client: httpx.AsyncClient, settings: Settings) -> None:
         self.app, self.client, self.settings = app, client, settings
         self.identity = KeyRing("shubbak-identity", "shubbak")
+        self.gateway = KeyRing("shubbak-gateway", "shubbak")  # integrators' tokens (OAuth2 client credentials)
         self.catalog = KeyRing("shubbak-catalog", "shubbak-payment")
 
     def citizen(self) -> tuple[str, dict[str, str]]:
@@ -181,8 +182,19 @@ async def _running(url: str, nats_url: str, **settings: Any) -> AsyncIterator[Ha
     app = create_app(config)
     async with running(app) as client:
         h = Harness(app, client, config)
-        app.state.verifier = TokenVerifier(
-            h.identity.cache("/.well-known/jwks.json"), issuer="shubbak-identity", audience="shubbak"
+        app.state.verifier = Verifiers(  # as kit.app.verifiers trusts them in production
+            TokenVerifier(
+                h.identity.cache("/.well-known/jwks.json"),
+                issuer="shubbak-identity",
+                audience="shubbak",
+                kinds=frozenset({"citizen", "staff"}),
+            ),
+            TokenVerifier(
+                h.gateway.cache("/.well-known/integrator-jwks.json"),
+                issuer="shubbak-gateway",
+                audience="shubbak",
+                kinds=frozenset({"integrator"}),
+            ),
         )
         app.state.quote_verifier = QuoteVerifier(
             h.catalog.cache("/.well-known/quote-keys.json"), issuer="shubbak-catalog", audience="shubbak-payment"

@@ -63,7 +63,10 @@ class TestRefunds:
         paid = await _paid(h, citizen)
         assert (await _refund(h, paid["id"], 100, headers=citizen)).status_code == 403
         assert (await _refund(h, paid["id"], 100, headers=h.staff("auditor"))).status_code == 403
-        token = h.identity.sign({"sub": "notary-svc", "typ": "integrator", "scope": "payment:refund"})
+        claims = {"sub": "bank-misr", "typ": "integrator", "scope": "payment:refund"}
+        forged = h.identity.sign(claims)  # identity never issues integrators' tokens
+        assert (await _refund(h, paid["id"], 100, headers={"Authorization": f"Bearer {forged}"})).status_code == 401
+        token = h.gateway.sign(claims)
         assert (await _refund(h, paid["id"], 100, headers={"Authorization": f"Bearer {token}"})).status_code == 201
 
     async def test_unpaid_cannot_be_refunded(self, h: Harness):

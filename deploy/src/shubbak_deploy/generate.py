@@ -341,11 +341,10 @@ def network_policy(service: Service, services: list[Service]) -> Obj:
     """Who may reach this service's pods, and what they may reach: DNS, NATS, their own
     database, the services they call and the OpenTelemetry Collector; nothing else."""
     by_key = {s.key: s for s in services}
-    if service.is_gateway:
-        sources = [_namespace(INGRESS_NAMESPACE)]
-    else:
-        callers = sorted({s.name for s in services if service.key in s.calls})
-        sources = [_pods(name) for name in callers]
+    callers = sorted({s.name for s in services if service.key in s.calls and s is not service})
+    sources = [_pods(name) for name in callers]
+    if service.is_gateway:  # the public, and the services fetching its integrator JWKS
+        sources = [_namespace(INGRESS_NAMESPACE), *sources]
     ingress = [
         {"from": sources, "ports": _tcp(service.port)},
         {"from": [_namespace(MONITORING_NAMESPACE)], "ports": _tcp(service.port)},
@@ -501,9 +500,11 @@ def service_literals(service: Service, services: list[Service]) -> list[str]:
         ]
     else:
         identity = next(s for s in services if s.key == "identity")
+        gateway = next(s for s in services if s.is_gateway)
         literals += [
             f"{p}DB_POOL_SIZE={service.database.pool_size if service.database else 5}",
             f"{p}JWKS_URL=http://{identity.name}:{identity.port}/.well-known/jwks.json",
+            f"{p}INTEGRATOR_JWKS_URL=http://{gateway.name}:{gateway.port}/.well-known/integrator-jwks.json",
         ]
     return literals
 

@@ -101,6 +101,8 @@ class Platform:
                 f"{service.env_prefix}JWKS_URL": f"{self.by_name('identity').url}/.well-known/jwks.json",
             }
         )
+        if service is not self.gateway:  # integrators' tokens come from the gateway
+            env[f"{service.env_prefix}INTEGRATOR_JWKS_URL"] = f"{self.gateway.url}/.well-known/integrator-jwks.json"
         urls = {s.name: s.url for s in [*self.services, self.gateway]}
         for key, template in service.env:
             env[f"{service.env_prefix}{key}"] = template.format(**urls)

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated
 
+import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import MetaData, text
@@ -14,13 +15,35 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
 
 from kit import errors, logs, metrics, telemetry
-from kit.auth import JWKSCache, TokenVerifier
+from kit.auth import JWKSCache, TokenVerifier, Verifiers
 from kit.messaging.consumer import Handlers
 from kit.middleware import RequestContextMiddleware
 from kit.runtime import Runtime
 from kit.settings import ServiceSettings
 
 Hook = Callable[[Runtime], Awaitable[None]]
+
+
+def verifiers(settings: ServiceSettings, http: httpx.AsyncClient) -> Verifiers:
+    """identity-svc for citizens and staff; the gateway, if configured, for integrators."""
+    trusted = [
+        TokenVerifier(
+            JWKSCache(settings.jwks_url or "", http),
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            kinds=frozenset({"citizen", "staff"}),
+        )
+    ]
+    if settings.integrator_jwks_url:
+        trusted.append(
+            TokenVerifier(
+                JWKSCache(settings.integrator_jwks_url, http),
+                issuer=settings.integrator_issuer,
+                audience=settings.jwt_audience,
+                kinds=frozenset({"integrator"}),
+            )
+        )
+    return Verifiers(*trusted)
 
 
 def create_service_app(
@@ -41,9 +64,7 @@ def create_service_app(
         runtime = Runtime.build(settings, metadata)
         app.state.runtime = runtime
         if settings.jwks_url:
-            app.state.verifier = TokenVerifier(
-                JWKSCache(settings.jwks_url, runtime.http), issuer=settings.jwt_issuer, audience=settings.jwt_audience
-            )
+            app.state.verifier = verifiers(settings, runtime.http)
         try:
             await runtime.start(handlers)
             if on_startup is not None:

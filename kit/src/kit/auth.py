@@ -1,7 +1,10 @@
-"""Who is calling: the platform's JWTs, verified against identity-svc's JWKS.
+"""Who is calling: the platform's JWTs, verified against their issuer's JWKS.
 
-Keys are cached; a token signed with an unknown `kid` triggers one refresh (at most one
-every `min_refresh_seconds`), so identity can rotate keys without downtime.
+identity-svc issues citizens' and staff's tokens; the gateway issues integrators' (OAuth2
+client credentials). Each issuer is trusted only for the kinds of caller it issues for, so
+a token from one never passes for the other's. Keys are cached; a token signed with an
+unknown `kid` triggers one refresh (at most one every `min_refresh_seconds`), so either
+issuer can rotate keys without downtime.
 """
 
 from __future__ import annotations
@@ -90,14 +93,27 @@ class JWKSCache:
         self._fetched_at = time.monotonic()
 
 
+CallerKind = Literal["citizen", "staff", "integrator"]
+ALL_KINDS: frozenset[str] = frozenset({"citizen", "staff", "integrator"})
+
+
 class TokenVerifier:
     ALGORITHMS = ("EdDSA", "ES256", "RS256")
 
-    def __init__(self, jwks: JWKSCache, *, issuer: str, audience: str, leeway_seconds: int = 30) -> None:
+    def __init__(
+        self,
+        jwks: JWKSCache,
+        *,
+        issuer: str,
+        audience: str,
+        leeway_seconds: int = 30,
+        kinds: frozenset[str] = ALL_KINDS,
+    ) -> None:
         self.jwks = jwks
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway_seconds
+        self.kinds = kinds
 
     async def verify(self, token: str) -> Caller:
         try:
@@ -125,7 +141,28 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise _invalid() from exc
-        return caller_from_claims(claims)
+        caller = caller_from_claims(claims)
+        if caller.kind not in self.kinds:
+            raise _invalid()
+        return caller
+
+
+class Verifiers:
+    """Tokens from several issuers: each is verified by the verifier of the issuer it names
+    (and then against that issuer's keys, audience and kinds); any other issuer is refused."""
+
+    def __init__(self, *verifiers: TokenVerifier) -> None:
+        self.by_issuer = {v.issuer: v for v in verifiers}
+
+    async def verify(self, token: str) -> Caller:
+        try:
+            issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
+        except jwt.PyJWTError as exc:
+            raise _invalid() from exc
+        verifier = self.by_issuer.get(issuer) if isinstance(issuer, str) else None
+        if verifier is None:
+            raise _invalid()
+        return await verifier.verify(token)
 
 
 def caller_from_claims(claims: dict[str, Any]) -> Caller:
@@ -154,7 +191,7 @@ async def get_caller(request: Request) -> Caller:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ProblemError("unauthenticated", status=401, headers={"WWW-Authenticate": "Bearer"})
-    verifier: TokenVerifier | None = getattr(request.app.state, "verifier", None)
+    verifier: TokenVerifier | Verifiers | None = getattr(request.app.state, "verifier", None)
     if verifier is None:
         raise ProblemError("service_unavailable", status=503)
     return await verifier.verify(token.strip())

@@ -42,6 +42,9 @@ class ServiceSettings(BaseSettings):
     jwks_url: str | None = None
     jwt_issuer: str = "shubbak-identity"
     jwt_audience: str = "shubbak"
+    integrator_jwks_url: str | None = None
+    """The gateway's keys for integrators' tokens; unset, integrators' tokens are refused."""
+    integrator_issuer: str = "shubbak-gateway"
     run_relay: bool = True
     run_consumers: bool = True
     bus_max_deliver: int = Field(default=5, ge=1, le=100)
