@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 from kit_support import address_event, create_schema, service_metadata
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts import Envelope
@@ -12,7 +15,7 @@ from kit import db
 from kit.messaging import record
 from kit.messaging.bus import connect, ensure_streams
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
-from kit.messaging.relay import OutboxRelay
+from kit.messaging.relay import INBOX_RETENTION, OutboxRelay
 from kit.messaging.tables import messaging_tables
 from kit.testing import stream_messages
 
@@ -157,3 +160,39 @@ class TestRelayFailures:
         assert len(set(published)) == 1
         await bus.close()
         await engine.dispose()
+
+
+class TestCleanup:
+    async def test_old_published_events_and_inbox_entries_past_the_streams_retention_go(
+        self, pg_database, nats_server, schema
+    ):
+        url = pg_database()
+        engine, binding, sessions = await _setup(url, schema)
+        bus = await connect(nats_server.url, name="cleanup")
+        await ensure_streams(bus.js)
+        relay = OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding)
+        async with db.transaction(sessions) as session:
+            await record(session, address_event(_nid(9), "kept for a week"))
+        await relay.relay_once()
+        inbox = binding.tables.inbox
+        now = datetime.now(UTC)
+        ages = {
+            "fresh": timedelta(hours=1),
+            "within": INBOX_RETENTION - timedelta(hours=1),
+            "past": INBOX_RETENTION + timedelta(hours=1),
+        }
+        async with db.transaction(sessions) as session:
+            for name, age in ages.items():
+                await session.execute(
+                    insert(inbox).values(consumer=name, event_id=uuid4(), subject="x", handled_at=now - age)
+                )
+        try:
+            assert await relay.cleanup(now) == (0, 1)  # the published event is a week from going
+            assert await relay.cleanup(now + timedelta(days=8)) == (1, 1)  # and "within" has passed now
+            async with sessions() as session:
+                left = (await session.scalars(select(inbox.c.consumer))).all()
+                assert left == ["fresh"]
+                assert await session.scalar(select(func.count()).select_from(binding.tables.outbox)) == 0
+        finally:
+            await bus.close()
+            await engine.dispose()

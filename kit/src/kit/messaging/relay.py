@@ -21,9 +21,13 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from kit import metrics
+from kit.messaging.bus import RETENTION_SECONDS
 from kit.messaging.outbox import OutboxBinding
 
 log = logging.getLogger("kit.relay")
+
+INBOX_RETENTION = timedelta(seconds=RETENTION_SECONDS) + timedelta(days=1)
+"""Past the stream's retention no copy of an event is left to deliver again."""
 
 
 class OutboxRelay:
@@ -38,6 +42,7 @@ class OutboxRelay:
         idle_seconds: float = 0.5,
         ack_timeout: float = 10.0,
         keep_published: timedelta = timedelta(days=7),
+        keep_handled: timedelta = INBOX_RETENTION,
     ) -> None:
         self.engine = engine
         self.sessions = sessions
@@ -48,6 +53,7 @@ class OutboxRelay:
         self.idle_seconds = idle_seconds
         self.ack_timeout = ack_timeout
         self.keep_published = keep_published
+        self.keep_handled = keep_handled
         schema = self.outbox.schema or "public"
         self.lock_key = zlib.crc32(f"shubbak.outbox.{schema}".encode())
         self.after_publish: Callable[[list[int]], Awaitable[None]] | None = None
@@ -148,13 +154,21 @@ class OutboxRelay:
             )
         return int(count or 0)
 
-    async def cleanup(self) -> None:
-        """Forget published events older than `keep_published` (JetStream keeps the stream)."""
-        cutoff = datetime.now(UTC) - self.keep_published
+    async def cleanup(self, now: datetime | None = None) -> tuple[int, int]:
+        """Forget published events older than `keep_published` (JetStream keeps the stream) and
+        inbox entries older than `keep_handled`. The inbox must remember an event as long as it
+        can come again: a new or reset consumer replays the stream from its start, so entries
+        are kept for the stream's retention and a day more. Returns (outbox, inbox) rows removed."""
+        now = now or datetime.now(UTC)
+        inbox = self.binding.tables.inbox
         async with self.sessions() as session, session.begin():
-            await session.execute(
-                delete(self.outbox).where(self.outbox.c.published_at.is_not(None), self.outbox.c.published_at < cutoff)
+            sent = await session.execute(
+                delete(self.outbox).where(
+                    self.outbox.c.published_at.is_not(None), self.outbox.c.published_at < now - self.keep_published
+                )
             )
+            handled = await session.execute(delete(inbox).where(inbox.c.handled_at < now - self.keep_handled))
+        return sent.rowcount, handled.rowcount  # type: ignore[attr-defined]
 
 
 async def _unlock(conn: AsyncConnection, key: int) -> None:
