@@ -1,4 +1,5 @@
-"""notary-svc cancels a paid power of attorney before verification: refunded in full, once."""
+"""notary-svc cancels a paid power of attorney before verification, ration-svc a replacement card
+order: refunded in full, once."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from payment_support import Harness, wait_for
 
 from contracts import Envelope
 from contracts.events.notary import PoaCancelled
+from contracts.events.ration import ReplacementCancelled
 
 
-async def _publish(nats_url: str, event: PoaCancelled) -> None:
+async def _publish(nats_url: str, event: PoaCancelled | ReplacementCancelled) -> None:
     """As notary-svc's outbox relay would: an envelope, its id as Nats-Msg-Id."""
     envelope = Envelope.wrap(event, source="notary-svc")
     nc = await nats.connect(nats_url)
@@ -87,3 +89,28 @@ class TestNotaryCancellation:
         await wait_for(marker_refunded)
         assert (await h.get(paid["id"], citizen))["status"] == "succeeded"
         assert (await h.get(pending["id"], citizen))["status"] == "processing"
+
+
+class TestRationReplacementCancellation:
+    async def test_a_paid_replacement_order_that_ended_is_refunded(self, h: Harness):
+        _, citizen = h.citizen()
+        order_id = str(uuid.uuid4())
+        quote = h.quote(method="wallet", service_code="ration.card.replace_lost")
+        intent = await h.started(citizen, method="wallet", order_id=order_id, quote=quote, owner_service="ration")
+        await h.sandbox(intent, "approve")
+        event = ReplacementCancelled(
+            order_id=uuid.UUID(order_id),
+            card_id=uuid.uuid4(),
+            order_ref=f"ration:{order_id}",
+            refund_due=True,
+            reason="cancelled by the holder while the payment was in flight",
+            cancelled_at=datetime.now(UTC),
+        )
+        await _publish(h.settings.nats_url, event)
+
+        async def refunded() -> bool:
+            return (await h.get(intent["id"], citizen))["status"] == "refunded"
+
+        await wait_for(refunded)
+        after = await h.get(intent["id"], citizen)
+        assert after["refunded_piastres"] == after["amount_piastres"]

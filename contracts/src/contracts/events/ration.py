@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import Field
 
 from contracts.base import Event, ValueObject
-from contracts.fields import ArabicText, GovernorateCode, NationalId, UtcDatetime
+from contracts.fields import ArabicText, GovernorateCode, NationalId, Piastres, ServiceCode, UtcDatetime
 
 
 class ExclusionReason(ValueObject):
@@ -62,3 +62,30 @@ class AppealDecided(Event, subject="ration.appeal.decided.v1", aggregate="appeal
         default=None, description="Accepted: eligible despite the reasons until this day (inclusive)."
     )
     decided_at: UtcDatetime = Field(description="When the officer decided.")
+
+
+class CardReplaced(Event, subject="ration.card.replaced.v1", aggregate="card_id"):
+    """A replacement ration card (بدل تالف / بدل فاقد) was issued on payment; the old number is void."""
+
+    card_id: UUID = Field(description="The ration card (household); its id does not change.")
+    order_id: UUID = Field(description="The replacement order (`ration:<order_id>` in the payment).")
+    holder_national_id: NationalId = Field(description="National ID of the card holder.")
+    governorate: GovernorateCode = Field(description="Governorate of the card.")
+    reason: Literal["damaged", "lost"] = Field(description="Why the card was replaced.")
+    old_card_number: str = Field(min_length=1, max_length=20, description="The number that no longer works.")
+    new_card_number: str = Field(min_length=1, max_length=20, description="The number issued now.")
+    service_code: ServiceCode
+    payment_id: UUID = Field(description="The payment of the fee (payment-svc).")
+    amount_piastres: Piastres = Field(ge=0, description="The fee paid, in piastres.")
+    replaced_at: UtcDatetime = Field(description="When the new number was issued.")
+
+
+class ReplacementCancelled(Event, subject="ration.card.replacement_cancelled.v1", aggregate="order_id"):
+    """A replacement-card order ended without a card; a fee paid for it is to be refunded in full."""
+
+    order_id: UUID = Field(description="The replacement order.")
+    card_id: UUID = Field(description="The ration card (household).")
+    order_ref: str = Field(min_length=1, max_length=200, description="`ration:<order_id>`, as in the payment.")
+    refund_due: bool = Field(description="True when a fee was paid and must be refunded in full.")
+    reason: str = Field(min_length=1, max_length=500, description="Why it ended.")
+    cancelled_at: UtcDatetime = Field(description="When it ended.")

@@ -1,9 +1,12 @@
-"""A power of attorney cancelled before verification is refunded in full (notary-svc's event).
+"""An order that ended without its service is refunded in full: a power of attorney cancelled
+before verification (notary-svc's event), a replacement ration card cancelled or paid with the
+wrong fee (ration-svc's).
 
-The succeeded payment of the order (`notary:<poa_id>`) is refunded through its provider, as a
+The succeeded payment of the order (`notary:<poa_id>`, `ration:<order_id>`) is refunded through its provider, as a
 balanced ledger entry, with `payment.intent.refunded.v1`. Once only: the inbox drops a repeated
 event, and an order with nothing left to refund is left alone. A payment still in flight when
-the order is cancelled is refunded when it succeeds: notary-svc announces the cancellation again.
+the order is cancelled is refunded when it succeeds: the owning service announces the
+cancellation again.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope
 from contracts.events.notary import PoaCancelled
+from contracts.events.ration import ReplacementCancelled
 from kit.messaging.consumer import Handlers
 from kit.runtime import resources_of
 from payment.deps import utcnow
@@ -25,10 +29,12 @@ from payment.refunds import service
 
 log = logging.getLogger("payment.refunds")
 
-REASON = "order cancelled before verification"
+REASON = "order ended without its service"
 
 
-async def refund_cancelled_order(session: AsyncSession, *, event: PoaCancelled, providers: Providers) -> bool:
+async def refund_cancelled_order(
+    session: AsyncSession, *, event: PoaCancelled | ReplacementCancelled, providers: Providers
+) -> bool:
     """Refund what remains of the order's succeeded payment; False when there is nothing to do."""
     owner_service, _, order_id = event.order_ref.partition(":")
     intents = IntentRepository(session)
@@ -67,4 +73,11 @@ def register(handlers: Handlers) -> None:
         if not event.refund_due:
             return
         providers: Providers = resources_of(session)["providers"]  # set by payment.main at startup
+        await refund_cancelled_order(session, event=event, providers=providers)
+
+    @handlers.on(ReplacementCancelled)
+    async def replacement_cancelled(session: AsyncSession, event: ReplacementCancelled, envelope: Envelope) -> None:
+        if not event.refund_due:
+            return
+        providers: Providers = resources_of(session)["providers"]
         await refund_cancelled_order(session, event=event, providers=providers)
