@@ -24,13 +24,15 @@ from gateway_support import serving
 from webhook_support import Receiver, eventually, reference_verify
 
 from contracts import Envelope
-from contracts.events.notary import PoaPaid, PoaRevoked
+from contracts.events.civil import DeathRegistered
+from contracts.events.notary import PoaRevoked
 from devstack.nats import NatsProcess
 from devstack.postgres import PostgresProcess
+from gateway.integrators.service import check_scopes
 from kit.migrations import upgrade_async
 
 GATEWAY_DIR = Path(__file__).resolve().parents[1]
-PAID, REVOKED = PoaPaid.subject, PoaRevoked.subject
+DIED, REVOKED = DeathRegistered.subject, PoaRevoked.subject
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +93,7 @@ async def token_for(client: httpx.AsyncClient, account: dict[str, Any]) -> dict[
 
 @pytest.fixture(scope="module")
 async def bank(database_url: str) -> dict[str, Any]:
-    return await create_integrator(database_url, "Bank Misr", f"events:{PAID}", f"events:{REVOKED}")
+    return await create_integrator(database_url, "Bank Misr", f"events:{DIED}", f"events:{REVOKED}")
 
 
 async def publish(nats_url: str, *events: Any) -> list[str]:
@@ -107,18 +109,21 @@ async def publish(nats_url: str, *events: Any) -> list[str]:
     return ids
 
 
-def paid(governorate: str) -> PoaPaid:
-    poa_id = uuid.uuid4()
-    return PoaPaid(
-        poa_id=poa_id,
-        citizen_id=uuid.uuid4(),
-        principal_national_id="29001011234567",
-        kind="general",
-        service_code="notary.poa.general",
+def died(governorate: str) -> DeathRegistered:
+    return DeathRegistered(
+        national_id="2900101" + f"{governorate}{secrets.randbelow(100_000):05d}",
+        date_of_death=datetime.now(UTC).date(),
         governorate=governorate,
-        order_ref=f"notary:{poa_id}",
-        paid_at=datetime.now(UTC),
+        registered_at=datetime.now(UTC),
     )
+
+
+class TestGrants:
+    def test_only_event_types_shared_with_integrators_can_be_granted(self) -> None:
+        assert check_scopes([f"events:{DIED}", f"events:{REVOKED}", "ration.import"])
+        for internal in ("identity.citizen.enrolled.v1", "payment.intent.succeeded.v1", "notary.poa.drafted.v1"):
+            with pytest.raises(ValueError, match="not shared with integrators"):
+                check_scopes([f"events:{internal}"])
 
 
 class TestToken:
@@ -126,14 +131,14 @@ class TestToken:
         self, client: httpx.AsyncClient, bank: dict[str, Any]
     ) -> None:
         assert bank["client_secret"]
-        assert bank["scopes"] == [f"events:{PAID}", f"events:{REVOKED}"]
+        assert bank["scopes"] == [f"events:{DIED}", f"events:{REVOKED}"]
         form = {"grant_type": "client_credentials", "client_id": bank["client_id"]}
         response = await client.post("/v1/oauth/token", data={**form, "client_secret": bank["client_secret"]})
         assert response.status_code == 200, response.text
         assert response.headers["cache-control"] == "no-store"
         body = response.json()
         assert body["token_type"] == "Bearer"
-        assert body["scope"] == f"events:{PAID} events:{REVOKED}"
+        assert body["scope"] == f"events:{DIED} events:{REVOKED}"
         jwks = (await client.get("/.well-known/integrator-jwks.json")).json()
         kid = jwt.get_unverified_header(body["access_token"])["kid"]
         key = next(jwt.PyJWK(k) for k in jwks["keys"] if k["kid"] == kid)
@@ -188,7 +193,7 @@ class TestEdge:
         other = (
             await client.post(
                 "/v1/oauth/token",
-                data={"grant_type": "client_credentials", "scope": f"events:{PAID}"},
+                data={"grant_type": "client_credentials", "scope": f"events:{DIED}"},
                 auth=(bank["client_id"], bank["client_secret"]),
             )
         ).json()["access_token"]
@@ -232,12 +237,12 @@ class TestDelivery:
         receiver = Receiver(fail_first=3)
         async with serving(receiver.app()) as receiver_url:
             auth = await token_for(client, bank)
-            body = {"url": f"{receiver_url}/hook", "event_types": [PAID], "filter": {"governorate": ["03", "01"]}}
+            body = {"url": f"{receiver_url}/hook", "event_types": [DIED], "filter": {"governorate": ["03", "01"]}}
             created = await client.post("/v1/webhooks", json=body, headers=auth)
             assert created.status_code == 201, created.text
             subscription = created.json()
             assert subscription["secret"].startswith("whsec_")
-            wanted = await publish(nats_server.url, paid("03"), paid("04"), paid("01"), paid("03"), paid("03"))
+            wanted = await publish(nats_server.url, died("03"), died("04"), died("01"), died("03"), died("03"))
             matching = {wanted[0], wanted[2], wanted[3], wanted[4]}
 
             async def all_delivered() -> bool:
@@ -310,10 +315,10 @@ class TestDisabling:
         receiver = Receiver(down=True)
         async with serving(receiver.app()) as receiver_url:
             auth = await token_for(client, bank)
-            body = {"url": f"{receiver_url}/hook", "event_types": [PAID], "filter": {"governorate": "27"}}
+            body = {"url": f"{receiver_url}/hook", "event_types": [DIED], "filter": {"governorate": "27"}}
             subscription = (await client.post("/v1/webhooks", json=body, headers=auth)).json()
             url = f"/v1/webhooks/{subscription['id']}"
-            [first] = await publish(nats_server.url, paid("27"))
+            [first] = await publish(nats_server.url, died("27"))
 
             async def disabled() -> dict[str, Any] | None:
                 found = (await client.get(url, headers=auth)).json()
@@ -321,7 +326,7 @@ class TestDisabling:
 
             found = await eventually(disabled, "the endpoint disabled")
             assert "6 failures in a row" in found["disabled_reason"]
-            [second] = await publish(nats_server.url, paid("27"))
+            [second] = await publish(nats_server.url, died("27"))
 
             async def held() -> bool:
                 items = (await client.get(f"{url}/deliveries", headers=auth)).json()["items"]

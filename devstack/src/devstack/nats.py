@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import shutil
 import signal
 import sys
@@ -31,6 +32,9 @@ class NatsProcess(ServerProcess):
     The config file is written to ``data_dir/nats.conf``; streams live in
     ``data_dir/jetstream`` and survive stop/start and kill/start. ``sync_always=True`` fsyncs
     every write (durability tests); the default syncs periodically like production defaults.
+    ``include`` adds ``include "<file>"`` to the config (e.g. the gateway's generated accounts);
+    ``probe_user``/``probe_password`` are the credentials the readiness probe connects with when
+    that config admits no anonymous client. ``reload()`` re-reads the config (SIGHUP).
     """
 
     host = "127.0.0.1"
@@ -44,10 +48,16 @@ class NatsProcess(ServerProcess):
         monitor_port: int | None = None,
         sync_always: bool = False,
         log_file: Path | None = None,
+        include: Path | None = None,
+        probe_user: str | None = None,
+        probe_password: str | None = None,
     ) -> None:
         super().__init__(data_dir, port=port, log_file=log_file)
         self.monitor_port = monitor_port
         self.sync_always = sync_always
+        self.include = include
+        self.probe_user = probe_user
+        self.probe_password = probe_password
 
     @property
     def url(self) -> str:
@@ -85,6 +95,12 @@ class NatsProcess(ServerProcess):
             self.stop()
             raise
 
+    def reload(self) -> None:
+        """Ask the running server to re-read its config (and the included file): SIGHUP."""
+        if self._proc is None or not self.running:
+            raise DevstackError("nats-server is not running")
+        self._proc.send_signal(signal.SIGHUP)
+
     def restart(self, timeout: float = 15) -> None:
         """Stop and start again on the same port and data."""
         self.stop()
@@ -104,6 +120,10 @@ class NatsProcess(ServerProcess):
         if self.sync_always:
             lines.append("  sync_interval: always")
         lines.append("}")
+        if self.include is not None:
+            # nats-server resolves an include against the config file's folder, even an absolute one
+            relative = os.path.relpath(self.include.resolve(), self.data_dir.resolve())
+            lines.append(f"include {json.dumps(relative)}")
         return "\n".join(lines) + "\n"
 
     def _wait_ready(self, deadline: float, offset: int) -> None:
@@ -143,6 +163,8 @@ class NatsProcess(ServerProcess):
             allow_reconnect=False,
             max_reconnect_attempts=0,
             error_cb=quiet,
+            user=self.probe_user,
+            password=self.probe_password,
         )
         try:
             await nc.jetstream().account_info()

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import registry
+from contracts.audience import shared_with_integrators
 from contracts.errors import UnknownEvent
 from gateway.integrators import secrets
 from gateway.integrators.models import Integrator
@@ -39,6 +40,8 @@ def check_scopes(scopes: list[str]) -> list[str]:
                     registry.event_class(scope.removeprefix(prefix))
                 except UnknownEvent:
                     raise ValueError(f"{scope!r} names no event type in contracts") from None
+                if prefix == RECEIVE and not shared_with_integrators(scope.removeprefix(prefix)):
+                    raise ValueError(f"{scope!r}: that event type is not shared with integrators")
                 break
         else:
             if not _PLAIN_SCOPE.fullmatch(scope):

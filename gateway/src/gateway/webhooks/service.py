@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope, registry
+from contracts.audience import shared_with_integrators
 from contracts.errors import UnknownEvent
 from gateway.integrators.models import Integrator
 from gateway.integrators.service import RECEIVE
@@ -82,6 +83,9 @@ def _check_types(event_types: list[str], *, integrator: Integrator, token_scopes
             registry.event_class(event_type)
         except UnknownEvent:
             errors.append(FieldError(field=f"body.event_types.{i}", reason=event_type, code="unknown_event_type"))
+            continue
+        if not shared_with_integrators(event_type):  # e.g. scoped before it was classed internal
+            errors.append(FieldError(field=f"body.event_types.{i}", reason=event_type, code="event_type_not_shared"))
     if errors:
         raise ProblemError("validation_failed", status=422, errors=errors)
     outside = [t for t in event_types if RECEIVE + t not in token_scopes or RECEIVE + t not in integrator.scopes]
