@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint bench clean contracts-export
+.PHONY: help install run test lint bench clean contracts-export fuzz
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ test: $(STAMP) ## run every package's tests against real PostgreSQL and NATS
 	if [ $${#failed[@]} -gt 0 ]; then echo "FAILED: $${failed[*]}"; fi; \
 	echo "$$passed passed, $$failures failed"; \
 	[ $${#failed[@]} -eq 0 ]
+
+fuzz: $(STAMP) ## schemathesis on a platform of its own: every phase, more examples (SHUBBAK_FUZZ_EXAMPLES=40)
+	SHUBBAK_FUZZ=full $(PY) -m pytest -c pyproject.toml --rootdir tests tests/test_schemathesis.py -q
 
 lint: $(STAMP) ## ruff on everything, mypy on the shared library and contracts
 	$(VENV)/bin/ruff check .

@@ -150,7 +150,7 @@ class TestCitizenChange:
         assert answers[-1].json()["code"] == "otp_locked"
         right = await verify(client, citizen, change_id, old_code, new_code)
         assert (right.status_code, right.json()["code"]) == (409, "mobile_change_closed")
-        assert right.json()["status"] == "locked"
+        assert right.json()["change_status"] == "locked"  # "status" is the HTTP status
         assert await mobile_of(engine, citizen) == e164(citizen["mobile"])
 
     async def test_expired_codes_are_refused(self, app, client, engine):
@@ -196,7 +196,7 @@ class TestCitizenChange:
         first_id, old_code, new_code = await codes(app, client, citizen, new_mobile())
         await codes(app, client, citizen, new_mobile())
         answer = await verify(client, citizen, first_id, old_code, new_code)
-        assert (answer.status_code, answer.json()["status"]) == (409, "superseded")
+        assert (answer.status_code, answer.json()["change_status"]) == (409, "superseded")
 
     async def test_concurrent_changes_to_one_new_mobile_exactly_one_wins(self, app, client, engine):
         first = await enrol(app, client, await add_person(engine))

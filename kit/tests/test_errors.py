@@ -114,6 +114,13 @@ class TestProblems:
         body = _is_problem(response, 422)
         assert body["errors"][0]["code"] == "json_invalid"
 
+    async def test_body_that_is_not_utf8_is_malformed_json(self, client):
+        response = await client.post(
+            "/enrol", content=b'{"a": "\xff\xfe"}', headers={"content-type": "application/json"}
+        )
+        body = _is_problem(response, 422)  # not FastAPI's bare 400, which no route declares
+        assert body["errors"] == [{"field": "body", "reason": "نص الطلب ليس JSON صالحًا.", "code": "json_invalid"}]
+
     async def test_unknown_route_is_404_problem(self, client):
         body = _is_problem(await client.get("/nowhere"), 404)
         assert body["code"] == "not_found"

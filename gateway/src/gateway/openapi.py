@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -11,6 +12,7 @@ import aiohttp
 
 from gateway.routing import RouteTable
 from gateway.state import Gateway
+from kit.errors import problem_openapi, problem_schemas
 
 TITLE = "Shubbak — the one window API"
 GATEWAY = "gateway"
@@ -81,6 +83,8 @@ def merge(documents: Mapping[str, Document | None], routes: RouteTable, *, versi
         if document is None:
             unavailable.append(service)
             continue
+        problem_openapi(document)  # error responses as sent: problem+json (the gateway's own routes too)
+        _edge_responses(document)
         kept = {
             path: item
             for path, item in document.get("paths", {}).items()
@@ -105,6 +109,36 @@ def merge(documents: Mapping[str, Document | None], routes: RouteTable, *, versi
         "components": components_out,
         "x-unavailable-services": sorted(unavailable),
     }
+
+
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": f"{_SCHEMA_REF}Problem"}}}
+_EDGE = {
+    "429": {
+        "description": "Too many requests (the gateway's rate limits; Retry-After says when to try again)",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+        "content": _PROBLEM,
+    },
+    "403": {"description": "Not allowed (the gateway refuses callers of the wrong kind or role)", "content": _PROBLEM},
+    "422": {"description": "Validation failed (the gateway refuses a NUL character anywhere)", "content": _PROBLEM},
+}
+
+
+def _edge_responses(document: Document) -> None:
+    """What the gateway itself may answer before a service is reached: 429 and 422 on every route,
+    403 on every route that needs a signed-in caller (one that declares 401)."""
+    touched = False
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.get("responses") if isinstance(operation, dict) else None
+            if responses is None:
+                continue
+            responses.setdefault("429", copy.deepcopy(_EDGE["429"]))
+            responses.setdefault("422", copy.deepcopy(_EDGE["422"]))
+            if "401" in responses:
+                responses.setdefault("403", copy.deepcopy(_EDGE["403"]))
+            touched = True
+    if touched:
+        problem_schemas(document)
 
 
 def _renames(service: str, own: Mapping[str, Any], merged: Mapping[str, Any]) -> dict[str, str]:

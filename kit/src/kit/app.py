@@ -14,7 +14,7 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
 
-from kit import errors, logs, metrics, telemetry
+from kit import errors, http_cache, logs, metrics, telemetry
 from kit.auth import JWKSCache, TokenVerifier, Verifiers
 from kit.messaging.consumer import Handlers
 from kit.middleware import RequestContextMiddleware
@@ -75,6 +75,9 @@ def create_service_app(
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     errors.install(app)
+    generate = app.openapi
+    app.openapi = lambda: http_cache.declare_not_modified(errors.problem_openapi(generate()))  # type: ignore[method-assign]
+    app.add_middleware(http_cache.ConditionalGetMiddleware)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.include_router(operations_router())
     for router in routers:

@@ -261,8 +261,8 @@ def render(
         body["trace_id"] = trace_id
     if errors:
         body["errors"] = [e.model_dump() for e in errors]
-    if extra:
-        body.update(extra)
+    if extra:  # never over the members above: `status` must stay the HTTP status (RFC 9457)
+        body.update({key: value for key, value in extra.items() if key not in body})
     return body
 
 
@@ -315,6 +315,12 @@ def install(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI answers a body that is not UTF-8 with a bare 400; it is malformed JSON like any other
+            invalid = [{"type": "json_invalid", "loc": ("body",)}]
+            return problem_response(
+                request.url.path, code="validation_failed", status=422, errors=field_errors(invalid)
+            )
         code = _STATUS_CODES.get(exc.status_code, "bad_request" if exc.status_code < 500 else "internal_error")
         return problem_response(request.url.path, code=code, status=exc.status_code, headers=dict(exc.headers or {}))
 
@@ -337,6 +343,49 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": _describe(status)}
         for status in statuses
     }
+
+
+_SCHEMAS = "#/components/schemas/"
+_FASTAPI_VALIDATION = (f"{_SCHEMAS}HTTPValidationError", f"{_SCHEMAS}ValidationError")
+
+
+def problem_openapi(document: dict[str, Any]) -> dict[str, Any]:
+    """Error responses documented as they are sent (in place, idempotent): problem+json with the
+    `Problem` schema. FastAPI files a `responses(...)` model under application/json, leaving the
+    problem+json entry without a schema, and adds a default 422 of its own as application/json."""
+    touched = False
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                content = response.get("content") or {}
+                plain = content.get("application/json", {}).get("schema")
+                fastapi_default = isinstance(plain, dict) and plain.get("$ref") in _FASTAPI_VALIDATION
+                if PROBLEM_JSON not in content and not fastapi_default:
+                    continue
+                schema = content.get(PROBLEM_JSON, {}).get("schema") or plain
+                if not schema or fastapi_default:
+                    schema = {"$ref": f"{_SCHEMAS}Problem"}
+                response["content"] = {PROBLEM_JSON: {"schema": schema}}
+                if fastapi_default:
+                    response["description"] = _describe(422)
+                touched = True
+    if touched:
+        schemas = problem_schemas(document)
+        if not any(ref in str(document.get("paths")) for ref in _FASTAPI_VALIDATION):
+            for ref in _FASTAPI_VALIDATION:
+                schemas.pop(ref.removeprefix(_SCHEMAS), None)
+    return document
+
+
+def problem_schemas(document: dict[str, Any]) -> dict[str, Any]:
+    """The document's component schemas, with `Problem` (and what it refers to) added if missing."""
+    schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
+    problem = Problem.model_json_schema(ref_template=_SCHEMAS + "{model}")
+    for name, schema in {**problem.pop("$defs", {}), "Problem": problem}.items():
+        schemas.setdefault(name, schema)
+    return schemas
 
 
 def _describe(status: int) -> str:

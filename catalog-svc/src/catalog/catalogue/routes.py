@@ -8,8 +8,8 @@ from starlette.responses import Response
 from catalog.catalogue import service
 from catalog.catalogue.schemas import Family, ServiceDetail, ServicePage
 from catalog.deps import CatalogSettings, Now, ServiceCodePath
-from catalog.http_cache import cacheable, cached_json
 from kit.app import Session
+from kit.http_cache import cacheable, cached_json
 
 router = APIRouter(prefix="/v1/services", tags=["catalogue"])
 

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import JSONResponse, Response
 
 from catalog.deps import Admin, CatalogSettings, Keys, Now, ServiceCodePath
-from catalog.http_cache import NO_STORE, cacheable, cached_json
 from catalog.quotes import service
 from catalog.quotes.schemas import QuoteOut, SigningKeyOut
 from contracts.fields import Channel, PaymentMethod
 from kit.app import Session
 from kit.errors import responses
+from kit.http_cache import NO_STORE, cacheable, cached_json
 
 router = APIRouter(tags=["quotes"])
 

@@ -5,11 +5,11 @@ from starlette.responses import Response
 
 from catalog.catalogue import service as catalogue
 from catalog.deps import Admin, CatalogSettings, GovernoratePath, Now, ServiceCodePath
-from catalog.http_cache import cacheable, cached_json
 from catalog.rollout import service
 from catalog.rollout.schemas import RolloutEntry, RolloutIn, RolloutList
 from kit.app import Session
 from kit.errors import responses
+from kit.http_cache import cacheable, cached_json
 
 router = APIRouter(prefix="/v1/services/{code}/rollout", tags=["roll-out"])
 

@@ -273,7 +273,7 @@ async def _pending(session: AsyncSession, change_id: uuid.UUID, *, channel: str,
         status_ar, status_en = _STATUS.get(change.status, (change.status, change.status))
         raise ProblemError(
             "mobile_change_closed", status=409, params={"status_ar": status_ar, "status_en": status_en},
-            extra={"status": change.status},
+            extra={"change_status": change.status},  # not "status": that is the HTTP status
         )  # fmt: skip
     return change
 

@@ -6,7 +6,16 @@ import uuid
 from datetime import date, time
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from contracts.fields import GovernorateCode, ServiceCode
 from office_routing.governorates import BY_CODE
@@ -15,6 +24,22 @@ from office_routing.offices.models import SUNDAY_TO_THURSDAY, Kind
 OfficeCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{2,39}$")]
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+def _local(value: time) -> time:
+    if value.tzinfo is not None or value.microsecond:
+        raise ValueError("a local wall-clock time (HH:MM or HH:MM:SS), without an offset")
+    return value
+
+
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+# A wall-clock time in the office's zone. Not OpenAPI's `format: time`: that is RFC 3339's
+# full-time, which requires an offset, and a Cairo opening hour has none.
+LocalTime = Annotated[
+    time,
+    AfterValidator(_local),
+    WithJsonSchema({"type": "string", "pattern": LOCAL_TIME_PATTERN, "examples": ["09:00"]}),
+]
 
 
 class OfficeOut(BaseModel):
@@ -32,8 +57,8 @@ class OfficeOut(BaseModel):
     longitude: float
     services: list[str] = Field(description="Catalog codes of the services this office offers.")
     working_days: list[int] = Field(description="ISO weekdays (1 Monday ... 7 Sunday); normally Sunday-Thursday.")
-    opens_at: time = Field(description="Opening time, Cairo local time.")
-    closes_at: time = Field(description="Closing time, Cairo local time.")
+    opens_at: LocalTime = Field(description="Opening time, Cairo local time.")
+    closes_at: LocalTime = Field(description="Closing time, Cairo local time.")
     timezone: str = "Africa/Cairo"
     slot_minutes: int
     capacity_per_slot: int = Field(description="Citizens served in parallel in one slot.")
@@ -73,8 +98,8 @@ class OfficeIn(BaseModel):
     longitude: float = Field(ge=24.0, le=37.0, description="Within Egypt.")
     services: list[ServiceCode] = Field(min_length=1, max_length=50)
     working_days: list[int] = Field(default_factory=lambda: list(SUNDAY_TO_THURSDAY), min_length=1, max_length=7)
-    opens_at: time = time(9, 0)
-    closes_at: time = time(15, 0)
+    opens_at: LocalTime = time(9, 0)
+    closes_at: LocalTime = time(15, 0)
     slot_minutes: int = Field(default=15, ge=5, le=240)
     capacity_per_slot: int = Field(default=2, ge=1, le=100)
 

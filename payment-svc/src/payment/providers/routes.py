@@ -129,6 +129,10 @@ async def checkout_submit(reference: str, body: OtpIn, request: Request) -> Any:
     return {"payment_id": str(p.payment_id), "result": outcome}
 
 
-@router.get("/{provider}/settlement.csv", response_class=PlainTextResponse, responses=responses(422))
-async def settlement_file(provider: ProviderName, request: Request) -> PlainTextResponse:
-    return PlainTextResponse(_sandbox(request).settlement_csv(provider), media_type="text/csv")
+class CsvResponse(PlainTextResponse):
+    media_type = "text/csv"  # documented as sent (not text/plain)
+
+
+@router.get("/{provider}/settlement.csv", response_class=CsvResponse, responses=responses(422))
+async def settlement_file(provider: ProviderName, request: Request) -> CsvResponse:
+    return CsvResponse(_sandbox(request).settlement_csv(provider))

@@ -38,7 +38,7 @@ async def file_appeal(card_id: UUID, body: AppealIn, caller: CurrentCitizen, ses
     return _out(await service.file(session, caller=caller, card_id=card_id, grounds=body.grounds))
 
 
-@router.get("/v1/appeals", response_model=AppealPage, responses=responses(401, 403, 422))
+@router.get("/v1/appeals", response_model=AppealPage, responses=responses(401, 403, 404, 422))
 async def list_appeals(
     caller: CurrentCaller,
     session: Session,
