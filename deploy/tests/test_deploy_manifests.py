@@ -128,7 +128,10 @@ class TestNetwork:
 
     def test_a_service_reaches_nats_its_database_and_its_callees_only(self, rendered: tuple[str, list[dict]]) -> None:
         _, objects = rendered
-        assert self.egress_names(objects, "notary") == {"kube-dns", "otel-collector", "nats", "notary-db", "identity"}
+        base = {"kube-dns", "otel-collector", "nats", "identity", "gateway"}  # tokens: identity's and gateway's JWKS
+        assert self.egress_names(objects, "notary") == base | {"notary-db", "catalog"}  # catalog: platform.toml env
+        assert self.egress_names(objects, "ration") == base | {"ration-db", "catalog"}
+        assert self.egress_names(objects, "office-routing") == base | {"office-routing-db"}
         assert self.egress_names(objects, "notary-migrate") == {"kube-dns", "notary-db"}
 
     def test_gateway_reaches_every_service_and_only_its_own_database(self, rendered: tuple[str, list[dict]]) -> None:

@@ -506,6 +506,8 @@ def service_literals(service: Service, services: list[Service]) -> list[str]:
             f"{p}JWKS_URL=http://{identity.name}:{identity.port}/.well-known/jwks.json",
             f"{p}INTEGRATOR_JWKS_URL=http://{gateway.name}:{gateway.port}/.well-known/integrator-jwks.json",
         ]
+    urls = {s.key: f"http://{s.name}:{s.port}" for s in services}
+    literals += [f"{p}{key}={template.format(**urls)}" for key, template in service.env]
     return literals
 
 

@@ -3,6 +3,7 @@ with deploy/services.toml (sizes, autoscaling, which services each one calls).""
 
 from __future__ import annotations
 
+import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,7 @@ class Service:
     sizing: Sizing
     calls: tuple[str, ...]  # keys of the services whose API it calls
     database: Database | None  # every service has one; the gateway's holds idempotency keys
+    env: tuple[tuple[str, str], ...] = ()  # platform.toml `[services.X.env]`: KEY → "{other}" template
 
     @property
     def name(self) -> str:
@@ -108,6 +110,12 @@ def _service(key: str, entry: dict[str, Any], spec: dict[str, Any], *, gateway: 
         port=int(entry["port"]),
         routes=tuple(entry.get("routes", ())),
         sizing=sizing,
-        calls=tuple(spec["calls"]),
+        calls=tuple(dict.fromkeys([*spec["calls"], *_referenced(entry.get("env", {}))])),
         database=database,
+        env=tuple(entry.get("env", {}).items()),
     )
+
+
+def _referenced(env: dict[str, str]) -> list[str]:
+    """Services named in env templates (`CATALOG_URL = "{catalog}"`): the service calls them."""
+    return [field for template in env.values() for _, field, _, _ in string.Formatter().parse(template) if field]
