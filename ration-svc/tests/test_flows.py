@@ -232,16 +232,6 @@ class TestCardAccess:
         assert (await client.get("/v1/ration-card")).status_code == 401
         assert (await client.get("/v1/ration-card", headers=ring.officer())).status_code == 403
 
-    async def test_replacement_invalidates_the_old_number(self, client, ring, sessions):
-        card, holder = await new_card(sessions)
-        response = await client.post(
-            f"/v1/ration-card/{card.id}/replacements", json={"reason": "lost"}, headers=ring.citizen(holder)
-        )
-        assert response.status_code == 201, response.text
-        body = response.json()
-        assert body["invalidated_card_number"] == card.card_number
-        assert (await card_view(client, ring, holder))["card_number"] == body["new_card_number"]
-
 
 class TestAppeals:
     async def test_an_accepted_appeal_overrides_until_its_expiry(self, client, js, ring, sessions):

@@ -1,23 +1,30 @@
 """Bulk governorate files: COPY, per-row checks with a rejects file, no-op re-import, no half-applied
-import, and the same import over the API (real PostgreSQL; NATS for the API app)."""
+import, the evaluation job that decides the households after the import commits (resumable,
+idempotent, one worker at a time), and the same import over the API (real PostgreSQL; NATS for
+the API app)."""
 
 from __future__ import annotations
 
 import asyncio
 import csv
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from ration_support import RULES_2025, KeyRing, nid, now
+from ration_support import RULES_2025, KeyRing, eventually, nid, now
 from sqlalchemy import func, select, text
 
 from kit.testing import running
+from ration import scheduler
 from ration.cards.models import Household, Member
-from ration.eligibility.models import Decision
+from ration.cards.repository import HouseholdRepository
+from ration.eligibility import service as eligibility
+from ration.eligibility.models import Decision, EvaluationJob
 from ration.imports import service
 from ration.imports.cli import main as cli_main
 from ration.imports.cli import run_import
 from ration.imports.generator import write
+from ration.imports.models import Import
 from ration.main import create_app
 from ration.rules import service as rules
 from ration.rules.schemas import RuleSetIn
@@ -41,7 +48,8 @@ async def counts(sessions) -> dict[str, int]:
         return out
 
 
-async def load(ration_url, path: Path, kind: str, governorate: str = "03"):
+async def load(ration_url, path: Path, kind: str, governorate: str = "03", *, evaluate: bool = True):
+    """`ration import`: commits the rows, then (with `evaluate`) works the evaluation job to its end."""
     return await run_import(
         ration_url,
         kind=kind,
@@ -49,6 +57,7 @@ async def load(ration_url, path: Path, kind: str, governorate: str = "03"):
         path=path,
         rejects_path=path.with_name(path.name + ".rejects.csv"),
         source="ration-svc",
+        evaluate=evaluate,
     )
 
 
@@ -59,7 +68,21 @@ class TestGeneratedFiles:
         assert not outcome.repeated
         assert outcome.record.rows_total == files.members
         assert outcome.record.rows_rejected == 0
-        assert outcome.record.households_reevaluated == 60
+        assert outcome.record.evaluation_status == "done"
+        assert outcome.record.households_to_evaluate == outcome.record.households_reevaluated == 60
+        async with sessions() as session:
+            sizes = (
+                await session.execute(
+                    text(
+                        "SELECT count(*) FILTER (WHERE h.members_count = d.members_count"
+                        " AND h.members_count = (SELECT count(*) FROM ration.members m"
+                        "  WHERE m.household_id = h.id AND m.removed_at IS NULL)), count(*)"
+                        " FROM ration.households h JOIN ration.decisions d ON d.id = h.current_decision_id"
+                        " WHERE h.governorate = '21'"
+                    )
+                )
+            ).one()
+        assert tuple(sizes) == (60, 60)  # every card decided, with the members count the import kept
         for path, kind in (
             (files.vehicles, "vehicles"),
             (files.electricity, "electricity"),
@@ -100,6 +123,67 @@ class TestGeneratedFiles:
         )
 
 
+class TestEvaluationJob:
+    async def test_rows_commit_first_and_the_job_decides_them_in_resumable_chunks(self, ration_url, sessions, tmp_path):
+        files = write(tmp_path, households=25, governorate="22", seed=5)
+        outcome = await load(ration_url, files.households, "households", "22", evaluate=False)
+        assert outcome.record.evaluation_status == "pending"
+        assert outcome.record.households_to_evaluate == 25
+        assert outcome.record.households_reevaluated == 0
+        async with sessions() as session:
+            undecided = await session.scalar(
+                select(func.count())
+                .select_from(Household)
+                .where(Household.governorate == "22", Household.current_decision_id.is_(None))
+            )
+        assert undecided == 25  # committed rows, decisions still to come: the job holds them durably
+
+        steps = []
+        async with sessions() as session, session.begin():  # a worker that stops after one chunk
+            steps.append(await eligibility.work_job(session, job_id=outcome.job_id, chunk=10))
+
+        async def killed_midway():
+            async with sessions() as session, session.begin():
+                await eligibility.work_job(session, job_id=outcome.job_id, chunk=10)
+                raise RuntimeError("worker killed")
+
+        with pytest.raises(RuntimeError):  # and one killed in the middle of the next: nothing of it stays
+            await killed_midway()
+        async with sessions() as session:
+            record = await session.get(Import, outcome.record.id)
+            job = await session.get(EvaluationJob, outcome.job_id)
+        assert (record.evaluation_status, record.households_reevaluated, job.next_seq) == ("running", 10, 10)
+
+        async with sessions() as session:  # while one worker holds the lock, another one does nothing
+            async with session.begin():
+                assert await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": eligibility.JOBS_LOCK})
+                async with sessions() as other, other.begin():
+                    assert await eligibility.work_job(other, job_id=outcome.job_id) is None
+
+        await scheduler.drain(sessions, job_id=outcome.job_id, progress=steps.append)
+        async with sessions() as session:
+            record = await session.get(Import, outcome.record.id)
+            job = await session.get(EvaluationJob, outcome.job_id)
+            decisions = await session.scalar(
+                select(func.count()).select_from(Decision).where(Decision.trigger == f"import:{outcome.record.id}")
+            )
+            left = (
+                await session.execute(
+                    text("SELECT count(*) FROM ration.evaluation_targets WHERE job_id = :j"), {"j": outcome.job_id}
+                )
+            ).scalar_one()
+        assert [s["done"] for s in steps] == [10, 25]
+        assert (record.evaluation_status, record.households_reevaluated) == ("done", 25)
+        assert record.evaluated_at is not None
+        assert job.finished_at is not None
+        assert (job.evaluated, job.changed) == (25, 25)
+        assert decisions == 25  # each household decided once, though the first chunk's worker "died" after it
+        assert left == 0
+
+        async with sessions() as session, session.begin():  # nothing left: a worker finds no job
+            assert await eligibility.work_job(session) is None
+
+
 class TestBadRows:
     async def test_good_rows_are_imported_and_each_bad_one_reported(self, ration_url, sessions, tmp_path):
         a, b, c = nid(), nid(), nid()
@@ -128,6 +212,29 @@ class TestBadRows:
             assert card is not None
             assert card.holder_national_id == a
             assert await session.scalar(select(Household).where(Household.card_number == "C-88002")) is None
+
+    async def test_a_replaced_cards_old_number_is_refused(self, ration_url, sessions, tmp_path):
+        holder, child = nid(), nid(born="150505")
+        path = tmp_path / "first.csv"
+        path.write_text(f"card_number,supply_office,national_id,relation\nC-77001,SO-1,{holder},holder\n")
+        await load(ration_url, path, "households")
+        async with sessions() as session, session.begin():  # replaced as a paid replacement does it
+            card = await session.scalar(select(Household).where(Household.card_number == "C-77001"))
+            repo = HouseholdRepository(session)
+            await repo.invalidate("C-77001", reason="lost", at=datetime.now(UTC))
+            card.card_number = "C-77002"
+            await repo.issue(household_id=card.id, card_number="C-77002", reason="lost", at=datetime.now(UTC))
+        stale = tmp_path / "stale.csv"  # a governorate file still listing the old number
+        stale.write_text(
+            f"card_number,supply_office,national_id,relation\nC-77001,SO-1,{holder},holder\nC-77001,SO-1,{child},child\n"
+        )
+        outcome = await load(ration_url, stale, "households")
+        assert outcome.record.rows_accepted == 0
+        with stale.with_name("stale.csv.rejects.csv").open(encoding="utf-8") as f:
+            codes = {(int(r["line"]), r["code"]) for r in csv.DictReader(f)}
+        assert {(2, "card_number_no_longer_valid"), (3, "card_number_no_longer_valid")} <= codes
+        async with sessions() as session:
+            assert await session.scalar(select(Household).where(Household.card_number == "C-77001")) is None
 
     async def test_a_wrong_header_refuses_the_whole_file(self, ration_url, tmp_path, monkeypatch):
         path = tmp_path / "wrong.csv"
@@ -188,6 +295,31 @@ class TestApi:
         assert again.status_code == 200
         assert again.json()["repeated"]
         assert again.json()["id"] == record["id"]
+
+        async def decided(import_id=record["id"]):  # the worker decides an import's households after its commit
+            body = (
+                await client.get(f"/v1/ration-imports/{import_id}", headers=ring.integrator("ration.import"))
+            ).json()
+            return body if body["evaluation_status"] == "done" else None
+
+        assert (await decided())["households_to_evaluate"] == 0  # no such person holds a card: nothing to decide
+
+        card = f"C-{nid()[-8:]}"
+        body = (
+            f"card_number,supply_office,national_id,relation\n{card},SO-1,{nid()},holder\n{card},SO-1,{nid()},child\n"
+        )
+        response = await client.post(
+            "/v1/ration-imports/households?governorate=03",
+            content=body.encode(),
+            headers={**ring.integrator("ration.import"), "Content-Type": "text/csv"},
+        )
+        assert response.status_code == 201, response.text
+        loaded = response.json()
+        assert loaded["households_to_evaluate"] == 1
+        assert loaded["evaluation_status"] in ("pending", "running", "done")
+        done = await eventually(lambda: decided(loaded["id"]))  # the service's own worker, woken by the commit
+        assert done["households_reevaluated"] == 1
+        assert done["evaluated_at"] is not None
         rejects = await client.get(
             f"/v1/ration-imports/{record['id']}/rejects",
             headers={**ring.integrator("ration.import"), "Accept-Language": "en"},

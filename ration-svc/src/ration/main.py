@@ -7,6 +7,7 @@ from kit.runtime import Runtime
 from ration import scheduler
 from ration.appeals.routes import router as appeals_router
 from ration.cards.routes import router as cards_router
+from ration.cards.upstream import Catalog
 from ration.handlers import handlers
 from ration.imports.routes import router as imports_router
 from ration.models import Base
@@ -18,10 +19,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
     async def start_scheduler(runtime: Runtime) -> None:
+        app.state.catalog = Catalog(
+            runtime.http,
+            settings.catalog_url,
+            timeout=settings.catalog_timeout_seconds,
+            attempts=settings.catalog_attempts,
+        )
         task = asyncio.create_task(scheduler.run(runtime, settings.tick_seconds), name="ration-scheduler")
         runtime.tasks.append(task)
 
-    return create_service_app(
+    app = create_service_app(
         settings=settings,
         metadata=Base.metadata,
         routers=[cards_router, appeals_router, rules_router, imports_router],
@@ -29,3 +36,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Shubbak ration cards: households, eligibility, appeals",
         on_startup=start_scheduler,
     )
+    return app

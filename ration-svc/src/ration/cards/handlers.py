@@ -1,5 +1,6 @@
 """Civil registry events: newborns join a parent's card, the deceased leave it, a bride moves,
-divorced spouses get separate cards, a holder's card follows them to another governorate."""
+divorced spouses get separate cards, a holder's card follows them to another governorate.
+Payment events: a replacement card's fee paid (the new number is issued) or failed."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from contracts.events.civil import (
     DivorceRegistered,
     MarriageRegistered,
 )
+from contracts.events.payment import PaymentFailed, PaymentSucceeded
 from kit.messaging.consumer import Handlers
-from ration.cards import service
+from ration.cards import replacements, service
 
 
 async def on_birth(session: AsyncSession, event: BirthRegistered, envelope: Envelope) -> None:
@@ -56,9 +58,22 @@ async def on_address(session: AsyncSession, event: AddressChanged, envelope: Env
     )
 
 
+async def on_payment_succeeded(session: AsyncSession, event: PaymentSucceeded, envelope: Envelope) -> None:
+    """A replacement card's fee is paid (`ration:<order_id>`); other services' payments are skipped."""
+    if (order_id := replacements.parse_order_ref(event.order_ref)) is not None:
+        await replacements.paid(session, order_id=order_id, event=event, now=datetime.now(UTC))
+
+
+async def on_payment_failed(session: AsyncSession, event: PaymentFailed, envelope: Envelope) -> None:
+    if (order_id := replacements.parse_order_ref(event.order_ref)) is not None:
+        await replacements.payment_failed(session, order_id=order_id, event=event, now=datetime.now(UTC))
+
+
 def register(handlers: Handlers) -> None:
     handlers.on(BirthRegistered)(on_birth)  # type: ignore[arg-type]
     handlers.on(DeathRegistered)(on_death)  # type: ignore[arg-type]
     handlers.on(MarriageRegistered)(on_marriage)  # type: ignore[arg-type]
     handlers.on(DivorceRegistered)(on_divorce)  # type: ignore[arg-type]
     handlers.on(AddressChanged)(on_address)  # type: ignore[arg-type]
+    handlers.on(PaymentSucceeded)(on_payment_succeeded)  # type: ignore[arg-type]
+    handlers.on(PaymentFailed)(on_payment_failed)  # type: ignore[arg-type]

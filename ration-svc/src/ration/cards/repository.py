@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import select, text, update
 
-from kit.repository import Repository
-from ration.cards.models import CardIssue, Household, Member
+from kit.errors import FieldError, ProblemError
+from kit.repository import MAX_PAGE_SIZE, Page, Repository, decode_cursor, encode_cursor
+from ration.cards.models import CardIssue, Household, Member, ReplacementOrder
 
 
 class HouseholdRepository(Repository[Household]):
@@ -67,6 +68,65 @@ class HouseholdRepository(Repository[Household]):
             .values(invalidated_at=at, invalidated_reason=reason)
         )
 
+    async def lock(self, household_id: uuid.UUID) -> Household | None:
+        return await self.session.scalar(
+            select(Household)
+            .where(Household.id == household_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
+    async def card_issue(self, card_number: str) -> CardIssue | None:
+        return await self.session.get(CardIssue, card_number, populate_existing=True)
+
     async def issues(self, household_id: uuid.UUID) -> list[CardIssue]:
         query = select(CardIssue).where(CardIssue.household_id == household_id).order_by(CardIssue.issued_at)
         return list(await self.session.scalars(query))
+
+
+class ReplacementRepository(Repository[ReplacementOrder]):
+    model = ReplacementOrder
+    order = (ReplacementOrder.created_at, ReplacementOrder.id)
+
+    async def lock(self, order_id: uuid.UUID) -> ReplacementOrder | None:
+        return await self.session.scalar(
+            select(ReplacementOrder)
+            .where(ReplacementOrder.id == order_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
+    async def open_for(self, household_id: uuid.UUID) -> ReplacementOrder | None:
+        return await self.session.scalar(
+            select(ReplacementOrder).where(
+                ReplacementOrder.household_id == household_id, ReplacementOrder.status == "awaiting_payment"
+            )
+        )
+
+    async def newest_first(self, household_id: uuid.UUID, *, limit: int, cursor: str | None) -> Page[ReplacementOrder]:
+        """The card's orders, newest first; keyset on (created_at, id) descending."""
+        limit = max(1, min(limit, MAX_PAGE_SIZE))
+        query = select(ReplacementOrder).where(ReplacementOrder.household_id == household_id)
+        if cursor:
+            at, ident = decode_cursor(cursor, 2)
+            try:
+                bound_at, bound_id = datetime.fromisoformat(at), uuid.UUID(ident)
+            except (TypeError, ValueError) as exc:
+                raise ProblemError(
+                    "validation_failed",
+                    status=422,
+                    errors=[
+                        FieldError(field="query.cursor", reason="Invalid cursor / مؤشر غير صالح", code="invalid_cursor")
+                    ],
+                ) from exc
+            query = query.where(
+                (ReplacementOrder.created_at < bound_at)
+                | ((ReplacementOrder.created_at == bound_at) & (ReplacementOrder.id < bound_id))
+            )
+        ordered = query.order_by(ReplacementOrder.created_at.desc(), ReplacementOrder.id.desc()).limit(limit + 1)
+        rows = list((await self.session.scalars(ordered)).all())
+        next_cursor = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            next_cursor = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].id)])
+        return Page(items=rows, next_cursor=next_cursor)

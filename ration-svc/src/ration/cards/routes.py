@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from kit import db
 from kit.app import Session
 from kit.auth import CurrentCitizen
 from kit.errors import responses
-from ration.cards import service
-from ration.cards.models import Household
-from ration.cards.schemas import CardOut, MemberOut, ReplacementIn, ReplacementOut
+from ration.cards import replacements, service
+from ration.cards.models import Household, ReplacementOrder
+from ration.cards.schemas import (
+    CardOut,
+    MemberOut,
+    QuoteIn,
+    ReplacementIn,
+    ReplacementOut,
+    ReplacementPage,
+    replacement_out,
+)
+from ration.cards.upstream import Catalog
 from ration.eligibility.repository import DecisionRepository
 from ration.eligibility.schemas import DecisionOut, DecisionPage
 
@@ -32,6 +42,7 @@ async def _card_out(session: Session, household: Household) -> CardOut:
         supply_office=household.supply_office,
         status=household.status,
         holder_national_id=household.holder_national_id,
+        card_valid=await service.card_valid(session, card_number=household.card_number),
         members=[MemberOut.model_validate(m) for m in members],
         decision=current,
         history=history,
@@ -65,20 +76,98 @@ async def decisions(
     return DecisionPage(items=[DecisionOut.of(d) for d in page.items], next_cursor=page.next_cursor)
 
 
+def _catalog(request: Request) -> Catalog:
+    return request.app.state.catalog  # type: ignore[no-any-return]
+
+
+CatalogClient = Annotated[Catalog, Depends(_catalog)]
+
+
+def _out(order: ReplacementOrder) -> ReplacementOut:
+    return replacement_out(order, next_step=replacements.next_step(order))
+
+
 @router.post(
     "/{card_id}/replacements",
     status_code=201,
     response_model=ReplacementOut,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(401, 403, 404, 409, 422, 503),
 )
-async def replace(card_id: UUID, body: ReplacementIn, caller: CurrentCitizen, session: Session) -> ReplacementOut:
-    """A replacement card (بدل تالف / بدل فاقد): a new number; the old one stops working at once."""
+async def request_replacement(
+    card_id: UUID, body: ReplacementIn, caller: CurrentCitizen, session: Session, catalog: CatalogClient
+) -> ReplacementOut:
+    """Ask for a replacement card (بدل تالف / بدل فاقد), a paid service: the fee is locked by a
+    catalogue quote, then paid with `POST /v1/payments` using `payment`. A lost card's number
+    stops working at once; a damaged one works until the new number is issued on payment."""
     household = await service.card_for(session, caller=caller, card_id=card_id)
-    old, new = await service.replace_card(session, household=household, caller=caller, reason=body.reason)
-    return ReplacementOut(
-        card_id=household.id,
-        new_card_number=new,
-        invalidated_card_number=old,
+    order = await replacements.request(
+        session,
+        household=household,
+        caller=caller,
         reason=body.reason,
-        fee_status="not_charged",
+        channel=body.channel,
+        method=body.method,
+        catalog=catalog,
+        now=datetime.now(UTC),
     )
+    return _out(order)
+
+
+@router.get("/{card_id}/replacements", response_model=ReplacementPage, responses=responses(401, 403, 404, 422))
+async def list_replacements(
+    card_id: UUID,
+    caller: CurrentCitizen,
+    session: Session,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> ReplacementPage:
+    """The card's replacement orders, newest first."""
+    await db.snapshot(session)
+    household = await service.card_for(session, caller=caller, card_id=card_id)
+    page = await replacements.page(session, household=household, limit=limit, cursor=cursor)
+    return ReplacementPage(items=[_out(o) for o in page.items], next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/{card_id}/replacements/{order_id}", response_model=ReplacementOut, responses=responses(401, 403, 404, 422)
+)
+async def get_replacement(card_id: UUID, order_id: UUID, caller: CurrentCitizen, session: Session) -> ReplacementOut:
+    await db.snapshot(session)
+    household = await service.card_for(session, caller=caller, card_id=card_id)
+    return _out(await replacements.get(session, household=household, order_id=order_id))
+
+
+@router.post(
+    "/{card_id}/replacements/{order_id}/quote",
+    response_model=ReplacementOut,
+    responses=responses(401, 403, 404, 409, 422, 503),
+)
+async def requote_replacement(
+    card_id: UUID, order_id: UUID, body: QuoteIn, caller: CurrentCitizen, session: Session, catalog: CatalogClient
+) -> ReplacementOut:
+    """A new quote for an unpaid order: the previous one expired, a payment failed, or you pay
+    another way."""
+    household = await service.card_for(session, caller=caller, card_id=card_id)
+    order = await replacements.requote(
+        session,
+        household=household,
+        order_id=order_id,
+        caller=caller,
+        channel=body.channel,
+        method=body.method,
+        catalog=catalog,
+        now=datetime.now(UTC),
+    )
+    return _out(order)
+
+
+@router.delete(
+    "/{card_id}/replacements/{order_id}", response_model=ReplacementOut, responses=responses(401, 403, 404, 409, 422)
+)
+async def cancel_replacement(card_id: UUID, order_id: UUID, caller: CurrentCitizen, session: Session) -> ReplacementOut:
+    """Cancel an unpaid order. A lost card stays stopped; a payment still in flight is refunded."""
+    household = await service.card_for(session, caller=caller, card_id=card_id)
+    order = await replacements.cancel(
+        session, household=household, order_id=order_id, caller=caller, now=datetime.now(UTC)
+    )
+    return _out(order)

@@ -101,6 +101,12 @@ async def card_for(session: AsyncSession, *, caller: Caller, card_id: uuid.UUID)
     return household
 
 
+async def card_valid(session: AsyncSession, *, card_number: str) -> bool:
+    """False once the number is invalidated (reported lost, or replaced)."""
+    issued = await HouseholdRepository(session).card_issue(card_number)
+    return issued is None or issued.invalidated_at is None
+
+
 async def members(session: AsyncSession, *, household_id: uuid.UUID) -> list[Member]:
     return await HouseholdRepository(session).members(household_id)
 
@@ -273,32 +279,3 @@ async def follow_address(
     )
     await eligibility.reevaluate_households(session, household_ids=[household.id], trigger="address", now=changed_at)
     return household
-
-
-async def replace_card(
-    session: AsyncSession, *, household: Household, caller: Caller, reason: str, now: datetime | None = None
-) -> tuple[str, str]:
-    """Issue a new card number and invalidate the old one. Only the holder may ask.
-
-    TODO(fee): charge the published fee through catalog-svc (quote) and payment-svc (intent), and
-    issue the card on `payment.intent.succeeded.v1`, once those services' APIs exist.
-    """
-    if household.holder_national_id != caller.national_id:
-        raise ProblemError("not_card_holder", status=403)
-    now = now or datetime.now(UTC)
-    repo = HouseholdRepository(session)
-    old = household.card_number
-    await repo.invalidate(old, reason=reason, at=now)
-    household.card_number = new_card_number(household.governorate)
-    household.updated_at = now
-    await session.flush()
-    await repo.issue(household_id=household.id, card_number=household.card_number, reason=reason, at=now)
-    await audit.append(
-        session,
-        actor=caller.subject,
-        action="card.replaced",
-        target_type="household",
-        target_id=str(household.id),
-        details={"reason": reason, "old": old, "new": household.card_number},
-    )
-    return old, household.card_number

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,3 +36,33 @@ class Decision(Base):
     effective_from: Mapped[date] = mapped_column()
     appeal_deadline: Mapped[date | None] = mapped_column()
     decided_at: Mapped[datetime] = mapped_column()
+
+
+class EvaluationJob(Base):
+    """Households to decide after an import committed, worked through in chunks by the service's
+    worker (`ration.scheduler`): `next_seq` is the first target not yet evaluated, moved in the
+    same transaction as each chunk's decisions, so a restart resumes and nothing runs twice."""
+
+    __tablename__ = "evaluation_jobs"
+    __table_args__ = (Index("ix_evaluation_jobs_pending", "created_at", postgresql_where=text("finished_at IS NULL")),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    import_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("imports.id"), unique=True)
+    trigger: Mapped[str] = mapped_column(String(100))
+    total: Mapped[int] = mapped_column(BigInteger)
+    next_seq: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    evaluated: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    changed: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    notified: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column()
+
+
+class EvaluationTarget(Base):
+    """One household of a job, numbered 0..total-1 so chunks are ranges of `seq`."""
+
+    __tablename__ = "evaluation_targets"
+
+    job_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    household_id: Mapped[uuid.UUID] = mapped_column()

@@ -77,3 +77,102 @@ async def run_simulation(session: AsyncSession, query: sql.Query) -> list[Any]:
 
 def outbox_source(session: AsyncSession) -> str:
     return binding_of(session).source
+
+
+async def create_job(
+    session: AsyncSession, *, target: sql.Target, trigger: str, import_id: uuid.UUID | None
+) -> tuple[uuid.UUID, int]:
+    """A durable job for the active households `target` names, numbered 0..n-1; (id, n)."""
+    job_id = uuid.uuid4()
+    await session.execute(
+        text(
+            "INSERT INTO ration.evaluation_jobs (id, import_id, trigger, total)"
+            " VALUES (CAST(:id AS uuid), CAST(:import_id AS uuid), :trigger, 0)"
+        ),
+        {"id": job_id, "import_id": import_id, "trigger": trigger[:100]},
+    )
+    result = await session.execute(
+        text(
+            "INSERT INTO ration.evaluation_targets (job_id, seq, household_id)"
+            " SELECT CAST(:j AS uuid), row_number() OVER () - 1, h.id"
+            f" FROM ration.households h WHERE h.status = 'active' AND ({target.where})"
+        ),
+        {"j": job_id, **target.params},
+    )
+    total = int(result.rowcount or 0)
+    await session.execute(
+        text(
+            "UPDATE ration.evaluation_jobs SET total = CAST(:n AS bigint),"
+            " finished_at = CASE WHEN CAST(:n AS bigint) = 0 THEN now() END WHERE id = :id"
+        ),
+        {"n": total, "id": job_id},
+    )
+    return job_id, total
+
+
+async def next_job(session: AsyncSession, job_id: uuid.UUID | None = None) -> Any:
+    """The oldest unfinished job (or `job_id` if unfinished), locked for this transaction."""
+    only = "AND id = CAST(:id AS uuid)" if job_id else ""
+    return (
+        await session.execute(
+            text(
+                "SELECT id, import_id, trigger, total, next_seq, evaluated, changed, notified"
+                f" FROM ration.evaluation_jobs WHERE finished_at IS NULL {only}"
+                " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
+            ),
+            {"id": job_id},
+        )
+    ).first()
+
+
+def job_chunk(job_id: uuid.UUID, start: int, end: int) -> sql.Target:
+    return sql.Target(
+        "h.id IN (SELECT household_id FROM ration.evaluation_targets"
+        " WHERE job_id = CAST(:j_id AS uuid) AND seq >= CAST(:j_from AS bigint) AND seq < CAST(:j_to AS bigint))",
+        {"j_id": job_id, "j_from": start, "j_to": end},
+        "job",
+    )
+
+
+async def advance_job(
+    session: AsyncSession, job: Any, *, next_seq: int, result: dict[str, int], finished: bool
+) -> None:
+    """Record a chunk's progress on the job and on its import (same transaction as its decisions)."""
+    params = {
+        "id": job.id,
+        "next_seq": next_seq,
+        "evaluated": job.evaluated + result["evaluated"],
+        "changed": job.changed + result["changed"],
+        "notified": job.notified + result["notified"],
+        "finished": finished,
+    }
+    await session.execute(
+        text(
+            "UPDATE ration.evaluation_jobs SET next_seq = :next_seq, evaluated = :evaluated, changed = :changed,"
+            " notified = :notified, finished_at = CASE WHEN CAST(:finished AS boolean) THEN now() END WHERE id = :id"
+        ),
+        params,
+    )
+    if job.import_id is not None:
+        await session.execute(
+            text(
+                "UPDATE ration.imports SET households_reevaluated = :evaluated,"
+                " evaluation_status = CASE WHEN CAST(:finished AS boolean) THEN 'done' ELSE 'running' END,"
+                " evaluated_at = CASE WHEN CAST(:finished AS boolean) THEN now() END WHERE id = :import_id"
+            ),
+            {**params, "import_id": job.import_id},
+        )
+    if finished:
+        await session.execute(text("DELETE FROM ration.evaluation_targets WHERE job_id = :id"), {"id": job.id})
+
+
+async def job_finished(session: AsyncSession, job_id: uuid.UUID) -> bool:
+    finished = await session.scalar(
+        text("SELECT finished_at IS NOT NULL FROM ration.evaluation_jobs WHERE id = :id"), {"id": job_id}
+    )
+    return bool(finished)
+
+
+async def analyze(session: AsyncSession, tables: tuple[str, ...]) -> None:
+    for table in tables:  # a large load changes the statistics the evaluation's joins are planned with
+        await session.execute(text(f"ANALYZE {table}"))

@@ -120,3 +120,43 @@ async def simulate(
 ) -> list[Any]:
     target = sql.governorate(governorate) if governorate else sql.everyone()
     return await repository.run_simulation(session, sql.simulate(rule_set, target, now=now or datetime.now(UTC)))
+
+
+JOBS_LOCK = zlib.crc32(b"ration.eligibility.jobs")
+JOB_CHUNK = 50_000
+"""Households per job transaction: big enough for a set-based pass, small enough that a restart
+repeats little and targeted evaluations (facts) wait at most one chunk for the batch lock."""
+
+
+async def enqueue(
+    session: AsyncSession, *, target: sql.Target, trigger: str, import_id: uuid.UUID | None = None
+) -> tuple[uuid.UUID, int]:
+    """Record a durable job to decide `target` later (an import's households): (job id, households)."""
+    return await repository.create_job(session, target=target, trigger=trigger, import_id=import_id)
+
+
+async def work_job(
+    session: AsyncSession, *, job_id: uuid.UUID | None = None, chunk: int = JOB_CHUNK, now: datetime | None = None
+) -> dict[str, Any] | None:
+    """Evaluate the next chunk of the oldest unfinished job (or of `job_id`), in the caller's
+    transaction. None when another worker holds the jobs lock or nothing is pending. Elected by
+    an advisory lock; progress moves with the decisions, so a crash repeats at most this chunk,
+    and a repeated chunk changes nothing (decisions are written only when the outcome differs)."""
+    if not (await session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": JOBS_LOCK})).scalar():
+        return None
+    job = await repository.next_job(session, job_id)
+    if job is None:
+        return None
+    if job.next_seq == 0:
+        await repository.analyze(session, ("ration.households", "ration.members"))
+    end = min(job.next_seq + chunk, job.total)
+    result = await reevaluate_batch(
+        session, target=repository.job_chunk(job.id, job.next_seq, end), trigger=job.trigger, now=now
+    )
+    finished = end >= job.total
+    await repository.advance_job(session, job, next_seq=end, result=result, finished=finished)
+    return {"job_id": job.id, "done": end, "total": job.total, "finished": finished, **result}
+
+
+async def job_finished(session: AsyncSession, *, job_id: uuid.UUID) -> bool:
+    return await repository.job_finished(session, job_id)

@@ -181,15 +181,16 @@ def _computed(rule_set: Mapping[str, Any], target: Target, params: dict[str, Any
 
     `targets` and `tm` are inlined, so the planner sees each use whole: a targeted evaluation
     goes household → members → facts by index, a full one starts from the few facts over a
-    threshold and aggregates members in one pass (members of other households drop out at the
-    join with `targets`, so for everyone `tm` needs no semi-join)."""
+    threshold (members of other households drop out at the join with `targets`, so for everyone
+    `tm` needs no semi-join). The entitlement reads `households.members_count` (kept by a trigger
+    on members, migration 0003), so no pass aggregates all members."""
     params.update(target.params)
     params["subsidy"] = rule_set["subsidy_per_member_piastres"]
     params["cap"] = rule_set["card_cap_piastres"]
     return f"""
 WITH targets AS NOT MATERIALIZED (
   SELECT h.id, h.holder_national_id, h.governorate, h.decision_fingerprint, h.current_eligible,
-         h.current_decision_id
+         h.current_decision_id, h.members_count
   FROM {S}.households h WHERE h.status = 'active' AND ({target.where})
 ),
 tm AS NOT MATERIALIZED (
@@ -204,7 +205,6 @@ reasons AS (
          array_agg(code ORDER BY code) AS codes
   FROM hits GROUP BY household_id
 ),
-sizes AS (SELECT household_id, count(*)::int AS n FROM tm GROUP BY household_id),
 overrides AS (
   SELECT DISTINCT ON (a.household_id) a.household_id, a.id, a.override_until
   FROM {S}.appeals a JOIN targets t ON t.id = a.household_id
@@ -217,11 +217,10 @@ computed AS (
          coalesce(r.reasons, '[]'::jsonb) AS reasons, coalesce(r.codes, '{{}}'::text[]) AS codes,
          (r.household_id IS NULL OR o.id IS NOT NULL) AS eligible,
          o.id AS override_id, o.override_until,
-         coalesce(s.n, 0) AS n,
-         least(coalesce(s.n, 0) * CAST(:subsidy AS bigint), CAST(:cap AS bigint)) AS entitlement
+         t.members_count AS n,
+         least(t.members_count * CAST(:subsidy AS bigint), CAST(:cap AS bigint)) AS entitlement
   FROM targets t
   LEFT JOIN reasons r ON r.household_id = t.id
-  LEFT JOIN sizes s ON s.household_id = t.id
   LEFT JOIN overrides o ON o.household_id = t.id
 )"""
 

@@ -2,8 +2,11 @@
 
 Runs against the service's database (RATION_DATABASE_URL). Events go to the outbox; the running
 service's relay publishes them. Rejected rows are written to FILE.rejects.csv (line, field,
-code, reason, value). Interrupted, the transaction rolls back: nothing is half-applied, and
-running the command again imports the file from the start.
+code, reason, value). Interrupted during the load, the transaction rolls back: nothing is
+half-applied, and running the command again imports the file from the start. Once the rows are
+committed, the command decides the households they concern (the import's evaluation job, in
+chunks, with a second progress bar) unless --no-wait is given; the running service's worker
+does the same work, so stopping the command there loses nothing: the service finishes the job.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from kit import db
 from kit.errors import ProblemError
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.tables import messaging_tables
+from ration import scheduler
 from ration.imports import repository, service
 from ration.imports.kinds import KINDS
+from ration.imports.models import Import
 from ration.models import Base
 from ration.settings import Settings
 
@@ -29,8 +34,9 @@ CHUNK = 1 << 20
 
 
 class Bar:
-    def __init__(self, total: int, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, total: int, stream=sys.stderr, unit: str = "MB/s") -> None:  # type: ignore[no-untyped-def]
         self.total = max(total, 1)
+        self.unit = unit
         self.done = 0
         self.stream = stream
         self.started = time.monotonic()
@@ -43,9 +49,9 @@ class Bar:
             return
         self.shown = now
         share = self.done / self.total
-        rate = self.done / max(now - self.started, 1e-6) / 1e6
+        rate = self.done / max(now - self.started, 1e-6) / (1e6 if self.unit == "MB/s" else 1)
         filled = int(share * 30)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} {rate:6.1f} MB/s")
+        self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} {rate:8.1f} {self.unit}")
         self.stream.flush()
 
 
@@ -56,9 +62,18 @@ async def chunks_of(path: Path) -> AsyncIterator[bytes]:
 
 
 async def run_import(
-    url: str, *, kind: str, governorate: str, path: Path, rejects_path: Path, source: str, size: int | None = None
+    url: str,
+    *,
+    kind: str,
+    governorate: str,
+    path: Path,
+    rejects_path: Path,
+    source: str,
+    size: int | None = None,
+    evaluate: bool = True,
 ) -> service.Outcome:
-    """Import `path`; a progress bar on stderr when `size` (the file's bytes) is given."""
+    """Import `path`; a progress bar on stderr when `size` (the file's bytes) is given. With
+    `evaluate`, then work the import's evaluation job until its households are all decided."""
     engine = db.create_engine(url, pool_size=1)
     binding = OutboxBinding(messaging_tables(Base.metadata), source=source)
     sessions = db.sessionmaker(engine, **{SESSION_KEY: binding})
@@ -82,6 +97,13 @@ async def run_import(
                     writer.writerow(
                         [row.line, row.field, row.reason, service.reject_reason(row.reason, "en"), row.value]
                     )
+        if evaluate and outcome.job_id is not None and outcome.record.evaluation_status != "done":
+            bar = None if size is None else Bar(outcome.record.households_to_evaluate, unit="households/s")
+            await scheduler.drain(
+                sessions, job_id=outcome.job_id, progress=None if bar is None else (lambda step: bar(step["evaluated"]))
+            )
+            async with db.transaction(sessions) as session:
+                outcome.record = await session.get_one(Import, outcome.record.id)
         return outcome
     finally:
         await engine.dispose()
@@ -94,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--governorate", required=True, help="two-digit governorate code, e.g. 03")
     parser.add_argument("--rejects", type=Path, help="where to write rejected rows (default FILE.rejects.csv)")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument(
+        "--no-wait", action="store_true", help="return once the rows are committed; the service decides the households"
+    )
     args = parser.parse_args(argv)
     if not (len(args.governorate) == 2 and args.governorate.isdigit()):
         parser.error("--governorate must be two digits")
@@ -109,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                 rejects_path=rejects_path,
                 source=settings.service_name,
                 size=None if args.quiet else args.file.stat().st_size,
+                evaluate=not args.no_wait,
             )
         )
     except ProblemError as exc:
@@ -120,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(
         f"\nimport {r.id}: {r.rows_total} rows, {r.rows_accepted} accepted, {r.rows_rejected} rejected"
-        f"{f' (see {rejects_path})' if r.rows_rejected else ''}; {r.households_reevaluated} households re-evaluated"
+        f"{f' (see {rejects_path})' if r.rows_rejected else ''}; "
+        + (
+            f"{r.households_reevaluated} households re-evaluated"
+            if r.evaluation_status == "done"
+            else f"{r.households_to_evaluate} households to re-evaluate (the service is deciding them)"
+        )
     )
     return 0

@@ -71,6 +71,12 @@ class Kind:
     """SQL yielding (line, field, reason, value) for rules across rows or against stored data."""
     tables: tuple[str, ...] = ()
     """The tables the merge writes: analysed before the re-evaluation plans its joins over them."""
+    members_count: str = ""
+    """For the households kind: SQL setting `households.members_count` of the file's cards from
+    their members, run when the merge could not count them itself (a card that existed before, or
+    a member skipped on conflict). The merge counts a new card's members as it inserts it, with the
+    members trigger off for its members insert (a second count of every new household would cost a
+    second write of each row)."""
 
     @property
     def header(self) -> list[str]:
@@ -88,21 +94,34 @@ HOUSEHOLDS = Kind(
     key=("national_id",),
     merge="""
 WITH cards AS (
-  INSERT INTO ration.households AS h (id, card_number, governorate, supply_office, holder_national_id)
+  INSERT INTO ration.households AS h (id, card_number, governorate, supply_office, holder_national_id, members_count)
   SELECT gen_random_uuid(), g.card_number, CAST(:gov AS text), min(g.supply_office),
-         min(g.national_id) FILTER (WHERE g.relation = 'holder')
+         min(g.national_id) FILTER (WHERE g.relation = 'holder'), count(*)
   FROM good g GROUP BY g.card_number
   ON CONFLICT (card_number) DO UPDATE SET supply_office = EXCLUDED.supply_office,
     holder_national_id = EXCLUDED.holder_national_id, updated_at = now()
   WHERE (h.supply_office, h.holder_national_id) IS DISTINCT FROM (EXCLUDED.supply_office, EXCLUDED.holder_national_id)
   RETURNING h.id, h.card_number, (xmax = 0) AS created
+),
+issued AS (
+  INSERT INTO ration.card_issues (card_number, household_id, reason)
+  SELECT card_number, id, 'new' FROM cards WHERE created ON CONFLICT DO NOTHING
 )
-INSERT INTO ration.card_issues (card_number, household_id, reason)
-SELECT card_number, id, 'new' FROM cards WHERE created ON CONFLICT DO NOTHING;
+SELECT count(*) FILTER (WHERE created) FROM cards;
+SELECT set_config('ration.members_count_by_import', 'on', true);
 INSERT INTO ration.members (household_id, national_id, relation, source)
 SELECT h.id, g.national_id, g.relation, 'import'
 FROM good g JOIN ration.households h ON h.card_number = g.card_number
-ON CONFLICT (national_id) WHERE removed_at IS NULL DO NOTHING
+ON CONFLICT (national_id) WHERE removed_at IS NULL DO NOTHING;
+SELECT set_config('ration.members_count_by_import', 'off', true)
+""",
+    members_count="""
+UPDATE ration.households h SET members_count = c.n
+FROM (SELECT m.household_id, count(*) AS n FROM ration.members m
+      WHERE m.removed_at IS NULL AND m.household_id IN (
+        SELECT h2.id FROM ration.households h2 WHERE h2.card_number IN (SELECT card_number FROM good))
+      GROUP BY m.household_id) c
+WHERE h.id = c.household_id AND h.members_count <> c.n
 """,
     people="",
     cross_checks="""
@@ -118,6 +137,10 @@ UNION ALL
 SELECT s.line, 'card_number', 'card_in_other_governorate', s.card_number
 FROM stage s JOIN ration.households h ON h.card_number = s.card_number
 WHERE s.n = 4 AND h.governorate <> CAST(:gov AS text)
+UNION ALL
+SELECT s.line, 'card_number', 'card_number_no_longer_valid', s.card_number
+FROM stage s JOIN ration.card_issues c ON c.card_number = s.card_number
+WHERE s.n = 4 AND c.invalidated_at IS NOT NULL
 """,
     tables=("ration.households", "ration.members"),
 )

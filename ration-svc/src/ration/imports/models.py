@@ -24,6 +24,11 @@ class Import(Base):
     rows_accepted: Mapped[int] = mapped_column(BigInteger)
     rows_rejected: Mapped[int] = mapped_column(BigInteger)
     households_reevaluated: Mapped[int] = mapped_column(BigInteger)
+    """Filled in by the evaluation job as it goes (final when `evaluation_status` is 'done')."""
+    households_to_evaluate: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    evaluation_status: Mapped[str] = mapped_column(String(20), server_default="done")
+    """'pending' until the evaluation job has decided every household the file concerns, then 'done'."""
+    evaluated_at: Mapped[datetime | None] = mapped_column()
     imported_by: Mapped[str] = mapped_column(String(100))
     started_at: Mapped[datetime] = mapped_column()
     finished_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -92,11 +92,26 @@ async def keep_good(session: AsyncSession, kind: Kind, *, import_id: uuid.UUID) 
     return int((await session.execute(text("SELECT count(*) FROM good"))).scalar_one())
 
 
-async def merge(session: AsyncSession, kind: Kind, *, governorate: str) -> None:
+async def tune(session: AsyncSession) -> None:
+    """Memory for the import's sorts and hashes (grouping a million cards spills at the default
+    4 MB), for this transaction only: the server's memory, not the importing process's."""
+    await session.execute(text("SET LOCAL work_mem = '128MB'"))
+
+
+async def merge(session: AsyncSession, kind: Kind, *, governorate: str, good: int) -> None:
+    """Run the kind's merge; for households, make sure every touched card's members count is right."""
+    results = []
     for statement in kind.merge.split(";"):
         if statement.strip():
-            await session.execute(text(statement), {"gov": governorate})
-    for table in kind.tables:  # a large load changes the statistics the next joins are planned with
+            results.append(await session.execute(text(statement), {"gov": governorate}))
+    if kind.members_count:
+        created = int(results[0].scalar_one())
+        members_added = int(results[2].rowcount or 0)
+        cards = (await session.execute(text("SELECT count(DISTINCT card_number) FROM good"))).scalar_one()
+        if created != cards or members_added != good:
+            await session.execute(text(kind.members_count))
+        return  # households and members are analysed by the evaluation job before its first chunk
+    for table in kind.tables:  # the evaluation joins facts by these tables' statistics
         await session.execute(text(f"ANALYZE {table}"))
 
 

@@ -17,7 +17,14 @@ class ImportOut(BaseModel):
     rows_total: int
     rows_accepted: int
     rows_rejected: int
-    households_reevaluated: int
+    households_reevaluated: int = Field(
+        description="Households decided so far by the import's evaluation job (final once evaluation_status is done)."
+    )
+    households_to_evaluate: int = Field(description="Households the file's good rows concern.")
+    evaluation_status: str = Field(
+        description="pending/running: the rows are committed and the decisions are being made; done: all decided."
+    )
+    evaluated_at: datetime | None = None
     started_at: datetime
     finished_at: datetime
     repeated: bool = Field(default=False, description="True when this file had already been imported.")

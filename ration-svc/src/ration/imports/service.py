@@ -1,11 +1,14 @@
 """Bulk imports from the governorates: stream the file into PostgreSQL with COPY, check every row
-set-based, merge the good rows, record each bad one (line, field, reason), and re-evaluate the
-households the good rows concern, all in the caller's one transaction. The same file (same
-checksum, kind and governorate) imported again is a no-op that returns the first import."""
+set-based, merge the good rows, record each bad one (line, field, reason), and record a durable
+evaluation job for the households the good rows concern, all in the caller's one transaction.
+The service's job worker (`ration.scheduler`) decides those households afterwards, in chunks;
+the import shows its progress (`evaluation_status`, `households_reevaluated`). The same file
+(same checksum, kind and governorate) imported again is a no-op that returns the first import."""
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit import i18n
 from kit.errors import FieldError, ProblemError
+from ration import scheduler
 from ration.audit import repository as audit
 from ration.eligibility import service as eligibility
 from ration.eligibility import sql as targets
@@ -56,6 +60,10 @@ i18n.register(
             "en": "This person is already on another card",
             "ar": "هذا الشخص مقيد على بطاقة أخرى",
         },
+        "import.reject.card_number_no_longer_valid": {
+            "en": "This card number was replaced or cancelled; use the card's current number",
+            "ar": "رقم البطاقة هذا استُبدل أو أُلغي؛ استخدم رقم البطاقة الحالي",
+        },
         "import.reject.card_in_other_governorate": {
             "en": "The card belongs to another governorate",
             "ar": "البطاقة تابعة لمحافظة أخرى",
@@ -70,6 +78,8 @@ Progress = Callable[[int], None]
 class Outcome:
     record: Import
     repeated: bool
+    job_id: uuid.UUID | None = None
+    """The evaluation job deciding the import's households (None for a repeated file)."""
 
 
 def kind_named(name: str) -> Kind:
@@ -128,6 +138,7 @@ async def run(
             params={"expected": expected},
             errors=[FieldError(field="line 1", reason=expected, code="bad_header")],
         )
+    await repository.tune(session)
     record = Import(
         kind=spec.name,
         governorate=governorate,
@@ -137,6 +148,7 @@ async def run(
         rows_accepted=0,
         rows_rejected=0,
         households_reevaluated=0,
+        evaluation_status="pending",
         imported_by=actor,
         started_at=started,
     )
@@ -146,15 +158,20 @@ async def run(
     await repository.reject(session, spec, import_id=record.id, governorate=governorate)
     record.rows_accepted = await repository.keep_good(session, spec, import_id=record.id)
     record.rows_rejected = await repository.rejected_lines(session, record.id)
-    await repository.merge(session, spec, governorate=governorate)
+    await repository.merge(session, spec, governorate=governorate, good=record.rows_accepted)
     if spec.people:
         target = targets.persons_in("good", spec.people)
     else:
         target = targets.Target("h.card_number IN (SELECT card_number FROM good)", {}, "import")
-    result = await eligibility.reevaluate_batch(session, target=target, trigger=f"import:{record.id}")
-    record.households_reevaluated = result["evaluated"]
+    job_id, households = await eligibility.enqueue(
+        session, target=target, trigger=f"import:{record.id}", import_id=record.id
+    )
+    record.households_to_evaluate = households
+    if households == 0:
+        record.evaluation_status, record.evaluated_at = "done", datetime.now(UTC)
     record.finished_at = datetime.now(UTC)
     await session.flush()
+    scheduler.wake_jobs_after_commit(session)
     await audit.append(
         session,
         actor=actor,
@@ -169,10 +186,11 @@ async def run(
             "rows": record.rows_total,
             "accepted": record.rows_accepted,
             "rejected": record.rows_rejected,
-            **result,
+            "evaluation_job": str(job_id),
+            "households_to_evaluate": households,
         },
     )
-    return Outcome(record, repeated=False)
+    return Outcome(record, repeated=False, job_id=job_id)
 
 
 def reject_reason(code: str, language: i18n.Language | None = None) -> str:

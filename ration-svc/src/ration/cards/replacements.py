@@ -1,0 +1,385 @@
+"""Replacement cards (بدل تالف / بدل فاقد), a paid service: the holder asks → the fee is locked
+by a catalog quote (`ration.card.replace_damaged|lost`, the card's governorate) → the order
+awaits payment with payment-svc (`ration:<order_id>`) → on `payment.intent.succeeded.v1` the new
+number is issued and the old one invalidated (`ration.card.replaced.v1`).
+
+- A lost card's number is invalidated at once, so nobody can use it while the fee is pending;
+  a damaged one keeps working until the new number is issued.
+- A failed payment (declined, expired, cancelled, provider error) leaves the order awaiting
+  payment: the citizen pays again (payment-svc takes a new payment for the order once the
+  previous one failed), with a fresh quote if the old one expired. The order ends only when
+  the citizen cancels it.
+- A payment that arrives after the order ended (cancelled while the payment was in flight,
+  or paid with a quote for another service) is refunded: `ration.card.replacement_cancelled.v1`
+  with `refund_due`, as notary-svc does for powers of attorney.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.events.payment import PaymentFailed, PaymentSucceeded
+from contracts.events.ration import CardReplaced, ReplacementCancelled
+from kit import i18n
+from kit.auth import Caller
+from kit.errors import NotFound, ProblemError
+from kit.messaging import record
+from kit.repository import Page
+from ration.audit import repository as audit
+from ration.cards.models import Household, ReplacementOrder
+from ration.cards.repository import HouseholdRepository, ReplacementRepository
+from ration.cards.service import new_card_number
+from ration.cards.upstream import Catalog, Quote
+
+log = logging.getLogger("ration.replacements")
+
+PREFIX = "ration:"
+SERVICE_CODES = {"damaged": "ration.card.replace_damaged", "lost": "ration.card.replace_lost"}
+AWAITING, ISSUED, CANCELLED, FAILED = "awaiting_payment", "issued", "cancelled", "failed"
+STATUS_AR = {
+    AWAITING: "بانتظار السداد",
+    ISSUED: "صدرت البطاقة البديلة",
+    CANCELLED: "أُلغي الطلب",
+    FAILED: "تعذر التنفيذ",
+}
+
+i18n.register_problems(
+    {
+        "replacement_already_open": (
+            "يوجد طلب بدل مفتوح لهذه البطاقة",
+            "A replacement is already open for this card",
+            "سدد رسوم الطلب {order_id} أو ألغه أولًا.",
+            "Pay or cancel order {order_id} first.",
+        ),
+        "replacement_not_found": (
+            "طلب البدل غير موجود",
+            "Replacement order not found",
+            "لا يوجد طلب بدل بهذا المعرف لهذه البطاقة.",
+            "This card has no replacement order with this id.",
+        ),
+        "replacement_state_conflict": (
+            "لا يمكن تنفيذ هذا الإجراء على طلب البدل الآن",
+            "The replacement order cannot do this now",
+            "حالة الطلب: {status_ar}.",
+            "The order is {status}.",
+        ),
+        "card_not_active": (
+            "البطاقة غير سارية",
+            "The card is not active",
+            "لا تُصدر بطاقة بديلة لبطاقة حالتها {status}.",
+            "No replacement is issued for a card that is {status}.",
+        ),
+    }
+)
+
+
+def parse_order_ref(order_ref: str) -> uuid.UUID | None:
+    """The order id in `ration:<id>`; None when the reference is another service's."""
+    if not order_ref.startswith(PREFIX):
+        return None
+    try:
+        return uuid.UUID(order_ref.removeprefix(PREFIX))
+    except ValueError:
+        return None
+
+
+def conflict(order: ReplacementOrder) -> ProblemError:
+    return ProblemError(
+        "replacement_state_conflict",
+        status=409,
+        params={"status": order.status, "status_ar": STATUS_AR.get(order.status, order.status)},
+        extra={"order_status": order.status},
+    )
+
+
+def _already_open(order: ReplacementOrder) -> ProblemError:
+    return ProblemError(
+        "replacement_already_open", status=409, params={"order_id": str(order.id)}, extra={"order_id": str(order.id)}
+    )
+
+
+def _holder_only(household: Household, caller: Caller) -> None:
+    if household.holder_national_id != caller.national_id:
+        raise ProblemError("not_card_holder", status=403)
+
+
+def _apply_quote(order: ReplacementOrder, quote: Quote) -> None:
+    order.channel, order.method = quote.channel, quote.method
+    order.quote_id, order.quote_token = quote.quote_id, quote.token
+    order.amount_piastres, order.quote_expires_at = quote.total_piastres, quote.expires_at
+    order.fee_lines = [line.model_dump() for line in quote.lines]
+
+
+async def _audit(session: AsyncSession, order: ReplacementOrder, *, actor: str, action: str, **details: object) -> None:
+    await audit.append(
+        session,
+        actor=actor,
+        action=action,
+        target_type="household",
+        target_id=str(order.household_id),
+        details={"order_id": str(order.id), "status": order.status, **details},
+    )
+
+
+# -- the holder's actions -------------------------------------------------------------------
+
+
+async def request(
+    session: AsyncSession,
+    *,
+    household: Household,
+    caller: Caller,
+    reason: str,
+    channel: str,
+    method: str,
+    catalog: Catalog,
+    now: datetime,
+) -> ReplacementOrder:
+    """Open a replacement order with a locked fee. Catalog is asked before anything is written,
+    so a catalog outage leaves nothing behind (503)."""
+    _holder_only(household, caller)
+    if household.status != "active":
+        raise ProblemError("card_not_active", status=409, params={"status": household.status})
+    orders = ReplacementRepository(session)
+    if (existing := await orders.open_for(household.id)) is not None:
+        raise _already_open(existing)
+    quote = await catalog.quote(
+        service_code=SERVICE_CODES[reason], channel=channel, method=method, governorate=household.governorate
+    )
+    cards = HouseholdRepository(session)
+    locked = await cards.lock(household.id)  # serialises two requests for one card
+    assert locked is not None
+    if (existing := await orders.open_for(household.id)) is not None:
+        raise _already_open(existing)
+    order = ReplacementOrder(
+        id=uuid.uuid4(),
+        household_id=locked.id,
+        requested_by=caller.subject,
+        holder_national_id=locked.holder_national_id,
+        reason=reason,
+        service_code=SERVICE_CODES[reason],
+        governorate=locked.governorate,
+        status=AWAITING,
+        old_card_number=locked.card_number,
+        failed_payments=0,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply_quote(order, quote)
+    if reason == "lost":
+        await cards.invalidate(locked.card_number, reason="lost", at=now)
+        order.old_invalidated_at = now
+    await orders.add(order)
+    await _audit(
+        session,
+        order,
+        actor=caller.subject,
+        action="replacement.requested",
+        reason=reason,
+        card_number=order.old_card_number,
+        old_invalidated=reason == "lost",
+        quote_id=quote.quote_id,
+        amount_piastres=quote.total_piastres,
+    )
+    return order
+
+
+async def get(
+    session: AsyncSession, *, household: Household, order_id: uuid.UUID, lock: bool = False
+) -> ReplacementOrder:
+    repo = ReplacementRepository(session)
+    order = await (repo.lock(order_id) if lock else repo.get(order_id))
+    if order is None or order.household_id != household.id:
+        raise NotFound("replacement_not_found")
+    return order
+
+
+async def page(
+    session: AsyncSession, *, household: Household, limit: int, cursor: str | None
+) -> Page[ReplacementOrder]:
+    return await ReplacementRepository(session).newest_first(household.id, limit=limit, cursor=cursor)
+
+
+async def requote(
+    session: AsyncSession,
+    *,
+    household: Household,
+    order_id: uuid.UUID,
+    caller: Caller,
+    channel: str,
+    method: str,
+    catalog: Catalog,
+    now: datetime,
+) -> ReplacementOrder:
+    """A fresh quote for an order awaiting payment (the old one expired, or another method)."""
+    _holder_only(household, caller)
+    order = await get(session, household=household, order_id=order_id)
+    if order.status != AWAITING:
+        raise conflict(order)
+    quote = await catalog.quote(
+        service_code=order.service_code, channel=channel, method=method, governorate=order.governorate
+    )
+    order = await get(session, household=household, order_id=order_id, lock=True)
+    if order.status != AWAITING:
+        raise conflict(order)
+    _apply_quote(order, quote)
+    order.updated_at = now
+    await _audit(
+        session, order, actor=caller.subject, action="replacement.requoted", quote_id=quote.quote_id,
+        amount_piastres=quote.total_piastres, method=quote.method, channel=quote.channel,
+    )  # fmt: skip
+    return order
+
+
+async def cancel(
+    session: AsyncSession, *, household: Household, order_id: uuid.UUID, caller: Caller, now: datetime
+) -> ReplacementOrder:
+    """Cancel an unpaid order. A lost card stays invalid (it was reported lost)."""
+    _holder_only(household, caller)
+    order = await get(session, household=household, order_id=order_id, lock=True)
+    if order.status != AWAITING:
+        raise conflict(order)
+    order.status, order.ended_at, order.end_reason, order.updated_at = CANCELLED, now, "cancelled by the holder", now
+    await _audit(session, order, actor=caller.subject, action="replacement.cancelled")
+    await _announce_end(session, order, refund_due=False, now=now)
+    return order
+
+
+async def _announce_end(session: AsyncSession, order: ReplacementOrder, *, refund_due: bool, now: datetime) -> None:
+    await record(
+        session,
+        ReplacementCancelled(
+            order_id=order.id,
+            card_id=order.household_id,
+            order_ref=order.order_ref,
+            refund_due=refund_due,
+            reason=order.end_reason or order.status,
+            cancelled_at=now,
+        ),
+    )
+
+
+# -- what payment-svc reports ---------------------------------------------------------------
+
+
+async def paid(session: AsyncSession, *, order_id: uuid.UUID, event: PaymentSucceeded, now: datetime) -> None:
+    """The fee is paid: issue the new number (once), or ask for a refund if the order has ended."""
+    order = await ReplacementRepository(session).lock(order_id)
+    if order is None:
+        log.warning("payment %s for unknown replacement order %s", event.payment_id, order_id)
+        return
+    actor = f"payment:{event.payment_id}"
+    if order.status == ISSUED:
+        if order.payment_id != event.payment_id:
+            log.error("second payment %s for issued replacement %s", event.payment_id, order.id)
+            await _audit(session, order, actor=actor, action="replacement.paid_again", payment_id=str(event.payment_id))
+        return
+    if order.status == AWAITING and event.service_code != order.service_code:
+        order.status, order.ended_at, order.updated_at = FAILED, now, now
+        order.end_reason = f"paid for {event.service_code}, not {order.service_code}"
+    if order.status in (CANCELLED, FAILED):
+        log.info("payment %s arrived for ended replacement %s; refund requested", event.payment_id, order.id)
+        order.payment_id, order.paid_piastres, order.paid_at = event.payment_id, event.amount_piastres, event.paid_at
+        order.refund_requested_at, order.updated_at = now, now
+        await _audit(
+            session, order, actor=actor, action="replacement.refund_requested", payment_id=str(event.payment_id),
+            amount_piastres=event.amount_piastres, service_code=event.service_code,
+        )  # fmt: skip
+        await _announce_end(session, order, refund_due=True, now=now)
+        return
+    await _issue(session, order, event=event, now=now)
+
+
+async def _issue(session: AsyncSession, order: ReplacementOrder, *, event: PaymentSucceeded, now: datetime) -> None:
+    cards = HouseholdRepository(session)
+    household = await cards.lock(order.household_id)
+    assert household is not None
+    old = household.card_number
+    await cards.invalidate(old, reason=order.reason, at=now)  # a lost one already is: no-op
+    household.card_number = new_card_number(household.governorate)
+    household.updated_at = now
+    await session.flush()
+    await cards.issue(household_id=household.id, card_number=household.card_number, reason=order.reason, at=now)
+    order.status, order.new_card_number, order.issued_at, order.updated_at = ISSUED, household.card_number, now, now
+    order.payment_id, order.paid_piastres, order.paid_at = event.payment_id, event.amount_piastres, event.paid_at
+    order.old_invalidated_at = order.old_invalidated_at or now
+    await _audit(
+        session, order, actor=f"payment:{event.payment_id}", action="card.replaced", reason=order.reason,
+        old=old, new=household.card_number, amount_piastres=event.amount_piastres,
+    )  # fmt: skip
+    await record(
+        session,
+        CardReplaced(
+            card_id=household.id,
+            order_id=order.id,
+            holder_national_id=household.holder_national_id,
+            governorate=household.governorate,
+            reason=order.reason,  # type: ignore[arg-type]
+            old_card_number=old,
+            new_card_number=household.card_number,
+            service_code=order.service_code,
+            payment_id=event.payment_id,
+            amount_piastres=event.amount_piastres,
+            replaced_at=now,
+        ),
+    )
+
+
+async def payment_failed(session: AsyncSession, *, order_id: uuid.UUID, event: PaymentFailed, now: datetime) -> None:
+    """The order keeps awaiting payment: the citizen can pay again (see the module's docstring)."""
+    order = await ReplacementRepository(session).lock(order_id)
+    if order is None or order.status != AWAITING:
+        return
+    order.failed_payments += 1
+    order.last_payment_failure, order.updated_at = event.reason, now
+    await _audit(
+        session, order, actor=f"payment:{event.payment_id}", action="replacement.payment_failed",
+        payment_id=str(event.payment_id), failure=event.reason,
+    )  # fmt: skip
+
+
+# -- what the citizen is told ---------------------------------------------------------------
+
+
+def next_step(order: ReplacementOrder) -> dict[str, str]:
+    """What the holder does next, in both languages (shown with every answer about an order)."""
+    egp = f"{order.amount_piastres / 100:.2f}"
+    if order.status == AWAITING:
+        ar = (
+            f"ادفع الرسوم {egp} جنيه عبر POST /v1/payments ببيانات payment (owner_service وorder_id وquote) "
+            f"قبل {order.quote_expires_at:%Y-%m-%d %H:%M} UTC. إن انتهت صلاحية عرض السعر أو فشل السداد فاطلب "
+            "عرض سعر جديدًا (POST .../quote) وادفع مرة أخرى."
+        )
+        en = (
+            f"Pay the fee of EGP {egp} with POST /v1/payments using `payment` (owner_service, order_id, quote) "
+            f"before {order.quote_expires_at:%Y-%m-%d %H:%M} UTC. If the quote expires or a payment fails, ask "
+            "for a new quote (POST .../quote) and pay again."
+        )
+        if order.reason == "lost":
+            ar += f" رقم البطاقة المفقودة {order.old_card_number} أُوقف ولا يمكن استخدامه."
+            en += f" The lost card's number {order.old_card_number} is stopped and cannot be used."
+        else:
+            ar += " تظل بطاقتك الحالية صالحة حتى يصدر الرقم الجديد."
+            en += " Your current card keeps working until the new number is issued."
+        return {"ar": ar, "en": en}
+    if order.status == ISSUED:
+        bring_ar = " مع البطاقة التالفة" if order.reason == "damaged" else ""
+        bring_en = ", bringing the damaged card" if order.reason == "damaged" else ""
+        return {
+            "ar": f"رقم بطاقتك الجديد {order.new_card_number}؛ الرقم القديم {order.old_card_number} لم يعد صالحًا. "
+            f"استلم البطاقة المطبوعة من مكتب التموين{bring_ar}.",
+            "en": f"Your new card number is {order.new_card_number}; the old number {order.old_card_number} no "
+            f"longer works. Collect the printed card at your supply office{bring_en}.",
+        }
+    refund_ar = " أي مبلغ سُدد له يُرد إليك تلقائيًا." if order.refund_requested_at else ""
+    refund_en = " Any fee paid for it is refunded to you automatically." if order.refund_requested_at else ""
+    lost_ar = " تظل البطاقة المفقودة موقوفة؛" if order.reason == "lost" else ""
+    lost_en = " The lost card stays stopped;" if order.reason == "lost" else ""
+    return {
+        "ar": f"انتهى الطلب دون إصدار بطاقة.{refund_ar}{lost_ar} يمكنك تقديم طلب بدل جديد.",
+        "en": f"The order ended without a new card.{refund_en}{lost_en} You can open a new replacement order.",
+    }

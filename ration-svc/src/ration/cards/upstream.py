@@ -1,0 +1,124 @@
+"""catalog-svc's locked fee quotes, asked over HTTP with a timeout and a few retries.
+
+A quote is a read on catalog's side (a new, unused quote at worst), so retrying a timeout or a
+5xx is safe. A 4xx is catalog's answer (service not live in that governorate, no tariff) and is
+passed on as a 409; an unreachable catalog is a 503 and nothing is made on our side."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote as urlquote
+
+import httpx
+from pydantic import BaseModel, ConfigDict
+
+from kit import i18n
+from kit.errors import ProblemError
+
+log = logging.getLogger("ration.upstream")
+
+RETRYABLE = frozenset({502, 503, 504})
+
+i18n.register(
+    {
+        "problem.catalog_unavailable.title": {
+            "en": "The fee cannot be priced right now",
+            "ar": "تعذر تحديد الرسوم الآن",
+        },
+        "problem.catalog_unavailable.detail": {
+            "en": "The service catalogue is not answering. Nothing was changed; please try again in a few minutes.",
+            "ar": "دليل الخدمات لا يستجيب. لم يتغير شيء؛ يُرجى المحاولة بعد دقائق.",
+        },
+        "problem.quote_refused.title": {
+            "en": "The service cannot be priced",
+            "ar": "تعذر تسعير الخدمة",
+        },
+        "problem.quote_refused.detail": {
+            "en": "The service catalogue refused: {reason}",
+            "ar": "رفض دليل الخدمات الطلب: {reason}",
+        },
+    }
+)
+
+
+class FeeLine(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    code: str
+    amount_piastres: int
+    label_ar: str | None = None
+    label_en: str | None = None
+
+
+class Quote(BaseModel):
+    """catalog-svc's locked quote; its `token` is what payment-svc accepts."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    quote_id: str
+    service_code: str
+    channel: str
+    method: str
+    governorate: str | None = None
+    lines: list[FeeLine]
+    total_piastres: int
+    currency: str
+    issued_at: datetime
+    expires_at: datetime
+    tariff_version: int
+    token: str
+
+
+class Catalog:
+    def __init__(
+        self, http: httpx.AsyncClient, base_url: str, *, timeout: float = 5.0, attempts: int = 3, backoff: float = 0.2
+    ) -> None:
+        self.http, self.base_url = http, base_url.rstrip("/")
+        self.timeout, self.attempts, self.backoff = timeout, attempts, backoff
+
+    async def quote(self, *, service_code: str, channel: str, method: str, governorate: str | None) -> Quote:
+        params = {"channel": channel, "method": method}
+        if governorate:
+            params["governorate"] = governorate
+        url = f"{self.base_url}/v1/services/{urlquote(service_code)}/quote"
+        response = await self._get(url, params)
+        if response.status_code == 200:
+            return Quote.model_validate(response.json())
+        if 400 <= response.status_code < 500:
+            body = _json(response)
+            reason = body.get("detail") or body.get("title") or str(response.status_code)
+            raise ProblemError(
+                "quote_refused",
+                status=409,
+                params={"reason": reason},
+                extra={"catalog_problem": {k: body[k] for k in ("code", "status", "detail") if k in body}},
+            )
+        log.warning("catalog answered %s", response.status_code)
+        raise ProblemError("catalog_unavailable", status=503)
+
+    async def _get(self, url: str, params: dict[str, str]) -> httpx.Response:
+        headers = {"Accept-Language": i18n.current_language()}
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = await self.http.get(url, params=params, headers=headers, timeout=self.timeout)
+            except httpx.HTTPError as exc:
+                log.warning("catalog unreachable (try %s of %s): %s", attempt, self.attempts, exc)
+                if attempt == self.attempts:
+                    raise ProblemError("catalog_unavailable", status=503) from exc
+            else:
+                if response.status_code not in RETRYABLE or attempt == self.attempts:
+                    return response
+                log.warning("catalog answered %s (try %s of %s)", response.status_code, attempt, self.attempts)
+            await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
