@@ -8,7 +8,6 @@ Private keys are never logged nor returned by any route.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -17,7 +16,6 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from jwt import PyJWK
 from jwt.algorithms import OKPAlgorithm
 from sqlalchemy import or_, select, text
@@ -25,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from identity.sessions.models import SigningKey
 from kit.db import transaction
+from kit.sealing import Sealer
 
 REFRESH_SECONDS = 30.0
 
@@ -34,20 +33,17 @@ class KeyRing:
         self, sessions: async_sessionmaker[AsyncSession], *, secret: str, publish_after_retire: timedelta
     ) -> None:
         self.sessions = sessions
-        self._aead = AESGCM(hashlib.sha256(secret.encode()).digest())
+        self._sealer = Sealer(secret)
         self.publish_after_retire = publish_after_retire
         self._current: tuple[str, Ed25519PrivateKey] | None = None
         self._published: dict[str, dict[str, Any]] = {}
         self._loaded_at = 0.0
 
     def _seal(self, kid: str, key: Ed25519PrivateKey) -> bytes:
-        nonce = os.urandom(12)
-        raw = key.private_bytes_raw()
-        return nonce + self._aead.encrypt(nonce, raw, kid.encode())
+        return self._sealer.seal(key.private_bytes_raw(), context=kid)
 
     def _open(self, kid: str, sealed: bytes) -> Ed25519PrivateKey:
-        raw = self._aead.decrypt(sealed[:12], sealed[12:], kid.encode())
-        return Ed25519PrivateKey.from_private_bytes(raw)
+        return Ed25519PrivateKey.from_private_bytes(self._sealer.open(sealed, context=kid))
 
     async def _create(self, session: AsyncSession) -> str:
         key = Ed25519PrivateKey.generate()
