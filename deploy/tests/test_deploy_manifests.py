@@ -3,12 +3,17 @@ the deployment rules hold: probes, limits, non-root, read-only root filesystem, 
 a disruption budget and a NetworkPolicy per service, only the gateway behind the ingress."""
 
 import copy
+import importlib
+import inspect
 import tomllib
 
 import pytest
+from pydantic import SecretStr
 from shubbak_deploy import generate, kustomize, policy, validate
 from shubbak_deploy.__main__ import main, overlays
 from shubbak_deploy.platform import REPO_ROOT, load
+
+from kit.settings import DEV_SECRET_PREFIX, ServiceSettings
 
 OVERLAYS = {p.name: p for p in overlays()}
 SERVICES = load()
@@ -219,3 +224,26 @@ class TestRulesCatchMistakes:
 def test_render_prints_yaml(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", "dev"]) == 0
     assert "kind: Deployment" in capsys.readouterr().out
+
+
+def secret_settings(service) -> set[str]:
+    """The service's settings that hold a development secret by default (so production refuses
+    to start until they are set): each must come from a Secret."""
+    module = importlib.import_module(f"{service.package}.settings")
+    names: set[str] = set()
+    for _, cls in inspect.getmembers(module, inspect.isclass):
+        if issubclass(cls, ServiceSettings) and cls.__module__ == module.__name__:
+            for name, field in cls.model_fields.items():
+                default = field.default
+                if isinstance(default, SecretStr) and default.get_secret_value().startswith(DEV_SECRET_PREFIX):
+                    names.add(service.env_prefix + name.upper())
+    return names
+
+
+def test_every_secret_setting_comes_from_a_secret(rendered: tuple[str, list[dict]]) -> None:
+    _, objects = rendered
+    for service in SERVICES:
+        (container,) = find(objects, "Deployment", service.name)["spec"]["template"]["spec"]["containers"]
+        from_secrets = {e["name"] for e in container.get("env", []) if "secretKeyRef" in e.get("valueFrom", {})}
+        missing = secret_settings(service) - from_secrets
+        assert not missing, f"{service.name}: {sorted(missing)} not wired to a Secret (deploy/services.toml secrets)"

@@ -67,6 +67,10 @@ def env(service: Service) -> list[Obj]:
         {"name": f"{p}PORT", "value": str(service.port)},
         _secret(f"{p}INTERNAL_TOKEN", "shubbak-internal-token", "token"),
     ]
+    for entry in service.secrets:
+        name, _, ref = entry.partition("=")
+        secret, _, key = ref.partition("/")
+        items.append(_secret(f"{p}{name}", secret or service_secret(service), key or name.lower().replace("_", "-")))
     if service.database is not None:
         items += [
             _secret("DB_USER", f"{service.db_cluster}-app", "username"),
@@ -85,6 +89,11 @@ def env(service: Service) -> list[Obj]:
 
 def env_from(service: Service) -> list[Obj]:
     return [{"configMapRef": {"name": "shubbak-platform"}}, {"configMapRef": {"name": config_map_name(service)}}]
+
+
+def service_secret(service: Service) -> str:
+    """The Secret holding a service's own secrets (README "Secrets")."""
+    return f"shubbak-{service.name}"
 
 
 def _secret(name: str, secret: str, key: str) -> Obj:

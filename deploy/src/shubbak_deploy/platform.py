@@ -46,6 +46,7 @@ class Service:
     calls: tuple[str, ...]  # keys of the services whose API it calls
     database: Database | None  # every service has one; the gateway's holds idempotency keys
     env: tuple[tuple[str, str], ...] = ()  # platform.toml `[services.X.env]`: KEY → "{other}" template
+    secrets: tuple[str, ...] = ()  # services.toml: settings read from Secrets (`NAME` or `NAME=secret/key`)
 
     @property
     def name(self) -> str:
@@ -113,6 +114,7 @@ def _service(key: str, entry: dict[str, Any], spec: dict[str, Any], *, gateway: 
         calls=tuple(dict.fromkeys([*spec["calls"], *_referenced(entry.get("env", {}))])),
         database=database,
         env=tuple(entry.get("env", {}).items()),
+        secrets=tuple(spec.get("secrets", ())),
     )
 
 
