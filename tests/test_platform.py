@@ -74,7 +74,11 @@ class TestPlatform:
         assert headers["content-type"].startswith("application/problem+json")
         assert json.loads(body)["instance"] == "/v1/services/no.such.service"
 
-    def test_ctrl_c_stops_every_process_it_started(self, platform):
+
+def test_ctrl_c_stops_every_process_it_started():
+    """On a platform of its own: the session's is shared by the other cross-service tests."""
+    platform = start()
+    try:
         proc = platform.proc
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
@@ -83,6 +87,8 @@ class TestPlatform:
         assert "Stopped; every process this run started has exited." in said
         time.sleep(0.5)
         assert [c.cmdline() for c in platform.children if _alive(c)] == []
+    finally:
+        platform.stop()
 
 
 def test_a_killed_runner_takes_every_process_with_it():

@@ -16,6 +16,7 @@ def main() -> None:
         port=settings.port,
         server_header=False,
         log_config=None,
+        proxy_headers=False,  # client addresses come from settings.trusted_proxy_hops (limits.py), nowhere else
     )
 
 

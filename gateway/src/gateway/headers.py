@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from multidict import CIMultiDict
 from starlette.types import Scope
 
+from kit import telemetry
 from kit.context import current_request_id
 from kit.telemetry import inject_headers
 
@@ -20,6 +20,9 @@ _SET_BY_GATEWAY = frozenset(
     {b"host", b"x-request-id", b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host", b"expect"}
 )
 _TRACE = frozenset({b"traceparent", b"tracestate"})
+_DROPPED = HOP_BY_HOP | _SET_BY_GATEWAY
+_DROPPED_TRACED = _DROPPED | _TRACE  # the gateway's own span context replaces the client's
+_NOTHING: frozenset[bytes] = frozenset()
 # The gateway's server answers with its own Date, Server and X-Request-ID.
 _NOT_RETURNED = frozenset({b"date", b"server", b"x-request-id"})
 
@@ -37,33 +40,43 @@ def connection_listed(headers: RawHeaders) -> frozenset[bytes]:
     return frozenset(listed)
 
 
-def upstream_headers(scope: Scope) -> CIMultiDict[str]:
+def upstream_headers(scope: Scope) -> list[tuple[str, str]]:
     """The client's end-to-end headers, plus forwarding, request id and trace context."""
     raw: list[tuple[bytes, bytes]] = scope["headers"]
-    listed = connection_listed(raw)
-    trace = inject_headers()
-    out: CIMultiDict[str] = CIMultiDict()
+    listed = _NOTHING
+    for name, _ in raw:
+        if name == b"connection":  # rare on HTTP/1.1 keep-alive: scan again only then
+            listed = connection_listed(raw)
+            break
+    trace = inject_headers() if telemetry.enabled() else None
+    drop = _DROPPED_TRACED if trace else _DROPPED
+    pairs: list[tuple[str, str]] = []
     host = ""
     for name, value in raw:
-        if name == b"host":
-            host = value.decode("latin-1")
-        if is_hop_by_hop(name, listed) or name in _SET_BY_GATEWAY or (trace and name in _TRACE):
+        if name in drop or name.startswith(b"proxy-") or name in listed:
+            if name == b"host":
+                host = value.decode("latin-1")
             continue
-        out.add(name.decode("latin-1"), value.decode("latin-1"))
+        pairs.append((name.decode("latin-1"), value.decode("latin-1")))
     client = scope.get("client")
     if isinstance(client, tuple | list) and client:
-        out["X-Forwarded-For"] = str(client[0])
-    out["X-Forwarded-Proto"] = str(scope.get("scheme", "http"))
+        pairs.append(("X-Forwarded-For", str(client[0])))
+    pairs.append(("X-Forwarded-Proto", str(scope.get("scheme", "http"))))
     if host:
-        out["X-Forwarded-Host"] = host
+        pairs.append(("X-Forwarded-Host", host))
     if request_id := current_request_id():
-        out["X-Request-ID"] = request_id
-    out.update(trace)
-    return out
+        pairs.append(("X-Request-ID", request_id))
+    if trace:
+        pairs.extend(trace.items())
+    return pairs  # aiohttp copies them into its own CIMultiDict: no second one here
 
 
 def downstream_headers(raw: RawHeaders) -> list[tuple[bytes, bytes]]:
     """The upstream response's end-to-end headers, lower-cased for ASGI."""
     pairs = [(name.lower(), value) for name, value in raw]
-    listed = connection_listed(pairs)
-    return [(n, v) for n, v in pairs if not is_hop_by_hop(n, listed) and n not in _NOT_RETURNED]
+    listed = connection_listed(pairs) if any(n == b"connection" for n, _ in pairs) else _NOTHING
+    return [
+        (n, v)
+        for n, v in pairs
+        if n not in _NOT_RETURNED and n not in HOP_BY_HOP and not n.startswith(b"proxy-") and n not in listed
+    ]

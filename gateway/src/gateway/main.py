@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.browser import BrowserEdge
 from gateway.ops import create_ops_app, is_own
@@ -13,6 +14,7 @@ from gateway.proxy import Proxy
 from gateway.routing import RouteTable
 from gateway.settings import Settings, load_settings
 from gateway.state import Gateway
+from kit import telemetry
 from kit.middleware import RequestContextMiddleware
 
 
@@ -35,12 +37,47 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     app = BrowserEdge(
         app, origins=settings.cors_origins, max_age_seconds=settings.cors_max_age_seconds, hsts=settings.hsts
     )
-    return OpenTelemetryMiddleware(
+    traced = OpenTelemetryMiddleware(
         app,
         excluded_urls="healthz,readyz,metrics",
         default_span_details=_span_details(gateway.routes),
         exclude_spans=["receive", "send"],
     )
+    inner = app
+
+    async def edge(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await traced(scope, receive, _freezing(send))
+            return
+        # Without a tracer provider (GATEWAY_OTEL_EXPORTER=none) the OpenTelemetry middleware
+        # records nothing but still costs ~30 µs a request (attributes, URL parsing, wrappers):
+        # skip it then. The client's traceparent still reaches the upstream (headers.py).
+        if telemetry.enabled():
+            await traced(scope, receive, send)
+        else:
+            await inner(scope, receive, send)
+
+    return edge
+
+
+# Young-generation collections every 20,000 allocations, not 700: a proxied request leaves
+# little cyclic garbage, and at 700 the collector ran every few requests (~7% of the CPU).
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
+def _freezing(send: Send) -> Send:
+    """After startup, move everything loaded so far (modules, models, the app) out of the
+    garbage collector's sight: its full collections then walk only per-request garbage
+    (measured: they were the gateway's p99 spikes under load)."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "lifespan.startup.complete":
+            gc.collect()
+            gc.freeze()
+            gc.set_threshold(*GC_THRESHOLDS)
+        await send(message)
+
+    return sending
 
 
 def _span_details(routes: RouteTable) -> Any:

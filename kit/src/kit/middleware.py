@@ -4,9 +4,9 @@ request id, language, body size limit, metrics."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,6 +24,7 @@ class RequestContextMiddleware:
         self.app = app
         self.service = service
         self.max_body_bytes = max_body_bytes
+        self._series: dict[tuple[str, str, str], tuple[Any, Any]] = {}  # (method, route, status) → children
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -31,7 +32,7 @@ class RequestContextMiddleware:
             return
         headers = _headers(scope)
         incoming = headers.get("x-request-id", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _REQUEST_ID.match(incoming) else os.urandom(16).hex()  # uuid4().hex's cost / 4
         set_request_id(request_id)
         language = i18n.negotiate(headers.get("accept-language"))
         i18n.set_language(language)
@@ -93,8 +94,15 @@ class RequestContextMiddleware:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
             elapsed = time.perf_counter() - start
-            HTTP_REQUESTS.labels(self.service, scope["method"], template, str(status_holder["status"])).inc()
-            HTTP_LATENCY.labels(self.service, scope["method"], template).observe(elapsed)
+            key = (scope["method"], template, str(status_holder["status"]))
+            series = self._series.get(key)
+            if series is None:  # `labels()` takes a lock and builds a key: once per series, not per request
+                series = self._series[key] = (
+                    HTTP_REQUESTS.labels(self.service, key[0], template, key[2]),
+                    HTTP_LATENCY.labels(self.service, key[0], template),
+                )
+            series[0].inc()
+            series[1].observe(elapsed)
 
 
 class _Refused(Exception):
@@ -118,8 +126,12 @@ def _nul_markers(content_type: str) -> tuple[bytes, ...]:
     return (b"\\u0000",)
 
 
+_READ = frozenset({b"x-request-id", b"accept-language", b"content-length", b"content-type"})
+
+
 def _headers(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    """The few request headers this middleware reads (not a copy of all of them)."""
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", []) if k in _READ}
 
 
 async def _send_problem(send: Send, path: str, status: int, code: str, request_id: str, language: str) -> None:

@@ -36,9 +36,23 @@ def configure(service: str, exporter: str) -> None:
     _configured = True
 
 
+_installed = False  # a global tracer provider can be set once per process, never unset
+
+
 def enabled() -> bool:
-    """Whether spans are recorded at all (a tracer provider was installed)."""
-    return not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider | trace.NoOpTracerProvider)
+    """Whether spans are recorded at all (a tracer provider was installed). Called per request
+    on hot paths: without a provider it answers without `get_tracer_provider()`, which reads
+    the environment on every call (~1 µs)."""
+    global _installed
+    if _installed:
+        return True
+    if getattr(trace, "_TRACER_PROVIDER", _UNKNOWN) is None:  # nothing installed yet
+        return False
+    _installed = not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider | trace.NoOpTracerProvider)
+    return _installed
+
+
+_UNKNOWN = object()
 
 
 def tracer(name: str = "shubbak") -> trace.Tracer:
