@@ -21,6 +21,8 @@ import nats
 import pytest
 from conftest import GatewayFactory
 from gateway_support import serving
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 from webhook_support import Receiver, eventually, reference_verify
 
 from contracts import Envelope
@@ -30,6 +32,7 @@ from devstack.nats import NatsProcess
 from devstack.postgres import PostgresProcess
 from gateway.integrators.service import check_scopes
 from kit.migrations import upgrade_async
+from kit.sealing import Sealer
 
 GATEWAY_DIR = Path(__file__).resolve().parents[1]
 DIED, REVOKED = DeathRegistered.subject, PoaRevoked.subject
@@ -116,6 +119,32 @@ def died(governorate: str) -> DeathRegistered:
         governorate=governorate,
         registered_at=datetime.now(UTC),
     )
+
+
+class TestSealedAtRest:
+    async def test_signing_keys_and_webhook_secrets_are_stored_sealed(
+        self, client: httpx.AsyncClient, bank: dict[str, Any], database_url: str
+    ) -> None:
+        auth = await token_for(client, bank)  # the first token creates the first signing key
+        body = {"url": "http://127.0.0.1:9/hook", "event_types": [REVOKED]}
+        created = await client.post("/v1/webhooks", json=body, headers=auth)
+        assert created.status_code == 201, created.text
+        secret = created.json()["secret"]
+        engine = create_async_engine(database_url)
+        try:
+            async with engine.connect() as conn:
+                stored = await conn.scalar(
+                    text("SELECT secret FROM gateway.webhook_subscriptions WHERE id = :id"),
+                    {"id": created.json()["id"]},
+                )
+                keys = (await conn.execute(text("SELECT kid, private_key FROM gateway.integrator_signing_keys"))).all()
+        finally:
+            await engine.dispose()
+        assert stored.startswith("sealed:v1:")
+        assert secret not in stored
+        assert Sealer("dev-only-gateway-secrets-key").open_text(stored, context=created.json()["id"]) == secret
+        assert keys
+        assert all(len(private) > 32 for _, private in keys)  # not the raw 32-byte key
 
 
 class TestGrants:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 
-from kit.settings import ServiceSettings, config
+from kit.settings import DEV_SECRET_PREFIX, ServiceSettings, config
 
 PLATFORM_FILE = "platform.toml"
 
@@ -38,6 +38,8 @@ class Settings(ServiceSettings):
     service_name: str = "gateway"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/gateway"
     db_schema: str = "gateway"
+    secrets_key: SecretStr = SecretStr(DEV_SECRET_PREFIX + "gateway-secrets-key")
+    """Seals what the gateway must use again (integrator token-signing keys, webhook secrets)."""
     db_pool_size: int = Field(default=5, ge=1, le=200)
     host: str = "127.0.0.1"
     port: int = 8000

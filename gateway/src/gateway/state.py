@@ -26,6 +26,7 @@ from gateway.webhooks.service import Policy
 from gateway.webhooks.worker import Worker
 from kit.auth import JWKSCache, TokenVerifier
 from kit.runtime import Runtime
+from kit.sealing import Sealer
 
 HEALTH_TIMEOUT_SECONDS = 1.0
 PURGE_INTERVAL_SECONDS = 600.0
@@ -93,7 +94,8 @@ class Gateway:
         # The engine connects lazily: requests without Idempotency-Key never touch the database.
         runtime = self.runtime = Runtime.build(settings, Base.metadata)
         self.engine, self.sessions = runtime.engine, runtime.sessions
-        self.integrator_keys = IntegratorKeys(runtime.sessions)
+        self.sealer = Sealer(settings.secrets_key.get_secret_value())
+        self.integrator_keys = IntegratorKeys(runtime.sessions, self.sealer)
         integrators = TokenVerifier(
             self.integrator_keys, issuer=settings.integrator_issuer, audience=settings.jwt_audience
         )
@@ -102,6 +104,7 @@ class Gateway:
         if settings.events:
             worker = self.webhook_worker = Worker(
                 sessions=runtime.sessions,
+                sealer=self.sealer,
                 policy=Policy(
                     retry_base_seconds=settings.webhook_retry_base_seconds,
                     retry_max_seconds=settings.webhook_retry_max_seconds,

@@ -27,6 +27,7 @@ from gateway.integrators.keys import add_key
 from gateway.integrators.models import SigningKey
 from gateway.settings import load_settings
 from kit import db
+from kit.sealing import Sealer
 
 PLATFORM_HASH_ENV = "GATEWAY_NATS_PLATFORM_PASSWORD_HASH"
 RELOAD_NOTE = "apply with: nats-server --signal reload[=<pid>] (or SIGHUP); nothing restarts"
@@ -93,7 +94,7 @@ async def _run(args: argparse.Namespace, actor: str) -> dict[str, object]:
             if args.command == "rotate-key":
                 now = datetime.now(UTC)
                 await session.execute(update(SigningKey).where(SigningKey.retired_at.is_(None)).values(retired_at=now))
-                kid = await add_key(session)
+                kid = await add_key(session, Sealer(settings.secrets_key.get_secret_value()))
                 await audit.record(session, actor=actor, action="signing_key.rotated", detail={"kid": kid})
                 return {"kid": kid}
             if args.command.startswith("nats-"):

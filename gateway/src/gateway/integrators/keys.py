@@ -26,8 +26,10 @@ from gateway.integrators.models import SigningKey
 from kit.auth import Caller, JWKSCache, TokenVerifier
 from kit.db import transaction
 from kit.errors import ProblemError
+from kit.sealing import Sealer
 
 KID_PREFIX = "int-"
+RAW_KEY_BYTES = 32
 MIN_REFRESH_SECONDS = 10.0
 _LOCK_ID = 0x5348_4B47  # advisory lock: one replica creates the first key
 
@@ -35,8 +37,9 @@ _LOCK_ID = 0x5348_4B47  # advisory lock: one replica creates the first key
 class IntegratorKeys(JWKSCache):
     """A JWKS cache over the gateway's own table (duck-types kit's JWKSCache for TokenVerifier)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], sealer: Sealer) -> None:
         self.sessions = sessions
+        self.sealer = sealer
         self._private: dict[str, Ed25519PrivateKey] = {}
         self._public: dict[str, PyJWK] = {}
         self._signing: str | None = None
@@ -53,7 +56,7 @@ class IntegratorKeys(JWKSCache):
     async def _load(self) -> None:
         async with self.sessions() as session:
             rows = (await session.scalars(select(SigningKey).order_by(SigningKey.created_at))).all()
-        self._private = {row.kid: Ed25519PrivateKey.from_private_bytes(row.private_key) for row in rows}
+        self._private = {row.kid: _private_key(row, self.sealer) for row in rows}
         self._public = {kid: PyJWK(_public_jwk(kid, key)) for kid, key in self._private.items()}
         active = [row.kid for row in rows if row.retired_at is None]
         self._signing = active[-1] if active else None
@@ -74,21 +77,29 @@ class IntegratorKeys(JWKSCache):
             await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
             exists = await session.scalar(select(SigningKey.kid).where(SigningKey.retired_at.is_(None)).limit(1))
             if exists is None:
-                await add_key(session)
+                await add_key(session, self.sealer)
 
     async def jwks(self) -> dict[str, list[dict[str, str]]]:
         await self._load()
         return {"keys": [_public_jwk(kid, key) for kid, key in self._private.items()]}
 
 
-async def add_key(session: AsyncSession) -> str:
-    """A new signing key (rotation: add one, retire the old one once its tokens have expired)."""
+async def add_key(session: AsyncSession, sealer: Sealer) -> str:
+    """A new signing key (rotation: add one, retire the old one once its tokens have expired),
+    stored sealed (`kit.sealing`, bound to its kid)."""
     key = Ed25519PrivateKey.generate()
     raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     kid = KID_PREFIX + secrets.token_hex(8)
-    session.add(SigningKey(kid=kid, private_key=raw, created_at=datetime.now(UTC), retired_at=None))
+    sealed = sealer.seal(raw, context=kid)
+    session.add(SigningKey(kid=kid, private_key=sealed, created_at=datetime.now(UTC), retired_at=None))
     await session.flush()
     return kid
+
+
+def _private_key(row: SigningKey, sealer: Sealer) -> Ed25519PrivateKey:
+    if len(row.private_key) == RAW_KEY_BYTES:  # stored before keys were sealed: rotate it out
+        return Ed25519PrivateKey.from_private_bytes(row.private_key)
+    return Ed25519PrivateKey.from_private_bytes(sealer.open(row.private_key, context=row.kid))
 
 
 def _public_jwk(kid: str, key: Ed25519PrivateKey) -> dict[str, str]:

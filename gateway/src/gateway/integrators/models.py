@@ -32,7 +32,9 @@ class SigningKey(Base):
     __tablename__ = "integrator_signing_keys"
 
     kid: Mapped[str] = mapped_column(Text, primary_key=True)
-    private_key: Mapped[bytes] = mapped_column(LargeBinary, comment="raw 32-byte Ed25519 private key")
+    private_key: Mapped[bytes] = mapped_column(
+        LargeBinary, comment="Ed25519 private key, sealed (kit.sealing, bound to kid)"
+    )
     created_at: Mapped[datetime]
     retired_at: Mapped[datetime | None] = mapped_column(comment="no longer signs; still verifies until tokens expire")
 

@@ -22,7 +22,7 @@ class Subscription(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     event_types: Mapped[list[str]] = mapped_column(JSONB)
     filter: Mapped[dict[str, Any]] = mapped_column(JSONB, comment="top-level data field → allowed values")
-    secret: Mapped[str] = mapped_column(Text, comment="whsec_<base64>: signs the deliveries")
+    secret: Mapped[str] = mapped_column(Text, comment="whsec_<base64>, sealed (kit.sealing): signs the deliveries")
     status: Mapped[str] = mapped_column(Text, comment="active | disabled")
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     disabled_at: Mapped[datetime | None]

@@ -59,16 +59,17 @@ async def create(
     request: Request, body: SubscriptionIn, session: Session, caller: IntegratorCaller, account: Account
 ) -> SubscriptionCreated:
     gateway: Gateway = request.app.state.gateway
-    subscription = await service.create(
+    subscription, secret = await service.create(
         session,
         integrator=account,
         token_scopes=caller.scopes,
         body=body,
         https_only=_https_only(request),
         limit=gateway.settings.webhook_max_per_integrator,
+        sealer=gateway.sealer,
     )
     out = SubscriptionOut.model_validate(subscription).model_dump()
-    return SubscriptionCreated(**out, secret=subscription.secret)
+    return SubscriptionCreated(**out, secret=secret)
 
 
 @router.get("", summary="My subscriptions", responses=responses(401, 403, 422))

@@ -18,10 +18,11 @@ from gateway.integrators.models import Integrator
 from gateway.integrators.service import RECEIVE
 from gateway.webhooks import filters, signing
 from gateway.webhooks.models import Delivery, Subscription
-from gateway.webhooks.repository import DeliveryRepository, SubscriptionRepository
+from gateway.webhooks.repository import DeliveryRepository, Due, SubscriptionRepository
 from gateway.webhooks.schemas import SubscriptionIn, SubscriptionPatch
 from kit.errors import FieldError, ProblemError
 from kit.repository import Page
+from kit.sealing import Sealer
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,9 @@ async def create(
     body: SubscriptionIn,
     https_only: bool,
     limit: int,
-) -> Subscription:
+    sealer: Sealer,
+) -> tuple[Subscription, str]:
+    """The new subscription, and its signing secret: shown to the integrator now, stored sealed."""
     event_types = list(dict.fromkeys(body.event_types))
     _check_types(event_types, integrator=integrator, token_scopes=token_scopes)
     _check_filter(body.filter, event_types)
@@ -57,14 +60,16 @@ async def create(
     if await repository.count_for(integrator.id) >= limit:
         raise ProblemError("webhook_limit_reached", status=409, params={"limit": limit})
     now = datetime.now(UTC)
+    subscription_id = uuid.uuid4()
+    secret = signing.new_secret()
     subscription = Subscription(
-        id=uuid.uuid4(),
+        id=subscription_id,
         integrator_id=integrator.id,
         url=url,
         description=body.description,
         event_types=event_types,
         filter=body.filter,
-        secret=signing.new_secret(),
+        secret=sealer.seal_text(secret, context=str(subscription_id)),
         status="active",
         disabled_reason=None,
         disabled_at=None,
@@ -73,7 +78,14 @@ async def create(
         created_at=now,
         updated_at=now,
     )
-    return await repository.add(subscription)
+    return await repository.add(subscription), secret
+
+
+def open_secret(sealer: Sealer, due: Due) -> str:
+    """The subscription's signing secret (one stored before secrets were sealed is plain)."""
+    if due.secret.startswith(signing.PREFIX):
+        return due.secret
+    return sealer.open_text(due.secret, context=str(due.subscription_id))
 
 
 def _check_types(event_types: list[str], *, integrator: Integrator, token_scopes: frozenset[str]) -> None:

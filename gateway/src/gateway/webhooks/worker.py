@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from gateway.webhooks import service, signing
 from gateway.webhooks.repository import DeliveryRepository, Due
 from kit.db import transaction
+from kit.sealing import Sealer
 
 log = logging.getLogger("gateway.webhooks")
 USER_AGENT = "Shubbak-Webhooks/1"
@@ -28,12 +29,14 @@ class Worker:
         self,
         *,
         sessions: async_sessionmaker[AsyncSession],
+        sealer: Sealer,
         policy: service.Policy,
         timeout_seconds: float,
         poll_seconds: float,
         concurrency: int,
     ) -> None:
         self.sessions = sessions
+        self.sealer = sealer
         self.policy = policy
         self.timeout = timeout_seconds
         self.poll = poll_seconds
@@ -72,7 +75,7 @@ class Worker:
     async def _send(self, http: aiohttp.ClientSession, due: Due) -> service.Outcome:
         timestamp = int(time.time())
         headers = {
-            **signing.headers(due.secret, str(due.event_id), timestamp, due.payload),
+            **signing.headers(service.open_secret(self.sealer, due), str(due.event_id), timestamp, due.payload),
             "content-type": "application/json",
             "user-agent": USER_AGENT,
         }
