@@ -14,6 +14,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from devstack.ports import free_port
 from gateway.main import create_app
+from gateway.server import CoalescingHttpToolsProtocol
 from gateway.settings import Settings
 
 _EXPORTER = InMemorySpanExporter()
@@ -69,7 +70,8 @@ def gateway_at(catalog_url: str, notary_url: str, dead_url: str) -> GatewayFacto
             "events": False,  # no NATS: webhooks have their own tests (test_webhooks.py)
             **overrides,
         }
-        return serving(create_app(Settings(**values)))
+        # The protocol `python -m gateway` serves with (one send() per response).
+        return serving(create_app(Settings(**values)), http=CoalescingHttpToolsProtocol)
 
     return start
 

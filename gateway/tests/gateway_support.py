@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from typing import Any
 
 import jwt
 import uvicorn
@@ -31,10 +32,13 @@ class _Server(uvicorn.Server):
 
 
 @asynccontextmanager
-async def serving(app: ASGIApp) -> AsyncIterator[str]:
-    """Serve `app` with uvicorn on a free loopback port; yields its base URL."""
+async def serving(app: ASGIApp, **options: Any) -> AsyncIterator[str]:
+    """Serve `app` with uvicorn on a free loopback port; yields its base URL. `options`: more
+    `uvicorn.Config` arguments (the gateway's own `http` protocol)."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_config=None, log_level="warning", lifespan="on", **options
+    )
     server = _Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -240,6 +240,16 @@ class TestBrowsers:
         response = await edge.get("/v1/services/x", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in response.headers
 
+    async def test_refusals_at_the_door_carry_the_browser_headers(self, edge: httpx.AsyncClient) -> None:
+        """kit's own problem answers (NUL, body limits) get them too: one send wrapper adds both."""
+        response = await edge.get("/v1/services/x%00y", headers={"Origin": WEB})
+        assert response.status_code == 422
+        assert response.json()["code"] == "nul_character"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert response.headers["access-control-allow-origin"] == WEB
+        assert response.json()["request_id"] == response.headers["x-request-id"]
+
     async def test_actual_request_exposes_headers(self, edge: httpx.AsyncClient) -> None:
         response = await edge.get("/v1/services/x", headers={"Origin": WEB})
         assert response.headers["access-control-allow-origin"] == WEB

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
+from gateway.server import CoalescingHttpToolsProtocol
 from gateway.settings import load_settings
 
 
@@ -15,6 +16,7 @@ def main() -> None:
         host=settings.host,
         port=settings.port,
         server_header=False,
+        http=CoalescingHttpToolsProtocol,  # one send() per response (server.py)
         log_config=None,
         proxy_headers=False,  # client addresses come from settings.trusted_proxy_hops (limits.py), nowhere else
     )

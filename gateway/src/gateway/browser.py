@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 ALLOWED_METHODS = b"GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 ALLOWED_HEADERS = (
@@ -27,45 +27,49 @@ _DOCS_PATH = "/docs"  # the Swagger page loads its scripts and styles from a CDN
 
 
 class BrowserEdge:
-    def __init__(self, app: ASGIApp, *, origins: Sequence[str], max_age_seconds: int, hsts: bool) -> None:
-        self.app = app
+    """Preflights are answered here; every other answer gets `headers(scope)` appended by
+    kit's `RequestContextMiddleware` (its `response_headers` hook), in the one pass that adds
+    X-Request-ID: one send wrapper per request instead of two. `app` is set by whoever
+    assembles the stack (`gateway.main`), as that middleware needs `headers` first."""
+
+    def __init__(self, *, origins: Sequence[str], max_age_seconds: int, hsts: bool) -> None:
+        self.app: ASGIApp | None = None
         self.origins = frozenset(origin.rstrip("/").encode("latin-1") for origin in origins)
         self.max_age = str(max_age_seconds).encode()
-        self.hsts = hsts
+        base = list(_API_HEADERS)
+        if hsts:
+            base.append(_HSTS)
+        self._docs = tuple(base)  # the Swagger page loads its scripts and styles from a CDN: no CSP
+        self._api = (*base, _API_CSP)
+
+    def headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+        """Security headers, and CORS's when the request comes from a configured origin."""
+        extra = list(self._docs if scope["path"] == _DOCS_PATH else self._api)
+        if self.origins:
+            for name, value in scope["headers"]:
+                if name == b"origin":
+                    if value in self.origins:
+                        extra += [
+                            (b"access-control-allow-origin", value),
+                            (b"access-control-expose-headers", EXPOSED_HEADERS),
+                            (b"vary", b"Origin"),
+                        ]
+                    break
+        return extra
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        origin = preflight = None
-        for name, value in scope["headers"]:
-            if name == b"origin":
-                origin = value
-            elif name == b"access-control-request-method":
-                preflight = value
-        allowed = origin is not None and origin in self.origins
-        if scope["method"] == "OPTIONS" and origin is not None and preflight is not None:
-            await self._preflight(send, origin if allowed else None)
-            return
-        extra = list(_API_HEADERS)
-        if scope["path"] != _DOCS_PATH:
-            extra.append(_API_CSP)
-        if self.hsts:
-            extra.append(_HSTS)
-        if allowed:
-            assert origin is not None
-            extra += [
-                (b"access-control-allow-origin", origin),
-                (b"access-control-expose-headers", EXPOSED_HEADERS),
-                (b"vary", b"Origin"),
-            ]
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        assert self.app is not None, "BrowserEdge.app is not set"
+        if scope["type"] == "http" and scope["method"] == "OPTIONS":
+            origin = preflight = None
+            for name, value in scope["headers"]:
+                if name == b"origin":
+                    origin = value
+                elif name == b"access-control-request-method":
+                    preflight = value
+            if origin is not None and preflight is not None:
+                await self._preflight(send, origin if origin in self.origins else None)
+                return
+        await self.app(scope, receive, send)
 
     async def _preflight(self, send: Send, origin: bytes | None) -> None:
         headers = [(b"content-length", b"0"), (b"vary", b"Origin"), *_API_HEADERS]

@@ -25,6 +25,7 @@ _DROPPED_TRACED = _DROPPED | _TRACE  # the gateway's own span context replaces t
 _NOTHING: frozenset[bytes] = frozenset()
 # The gateway's server answers with its own Date, Server and X-Request-ID.
 _NOT_RETURNED = frozenset({b"date", b"server", b"x-request-id"})
+_NOT_RETURNED_OR_HOP = _NOT_RETURNED | HOP_BY_HOP
 
 
 def is_hop_by_hop(name: bytes, listed: frozenset[bytes]) -> bool:
@@ -72,11 +73,17 @@ def upstream_headers(scope: Scope) -> list[tuple[str, str]]:
 
 
 def downstream_headers(raw: RawHeaders) -> list[tuple[bytes, bytes]]:
-    """The upstream response's end-to-end headers, lower-cased for ASGI."""
-    pairs = [(name.lower(), value) for name, value in raw]
-    listed = connection_listed(pairs) if any(n == b"connection" for n, _ in pairs) else _NOTHING
-    return [
-        (n, v)
-        for n, v in pairs
-        if n not in _NOT_RETURNED and n not in HOP_BY_HOP and not n.startswith(b"proxy-") and n not in listed
-    ]
+    """The upstream response's end-to-end headers, lower-cased for ASGI (one pass; a second
+    one only when a `Connection` header lists more hop-by-hop names)."""
+    pairs: list[tuple[bytes, bytes]] = []
+    listed = _NOTHING
+    for name, value in raw:
+        name = name.lower()
+        if name in _NOT_RETURNED_OR_HOP or name.startswith(b"proxy-"):
+            if name == b"connection":
+                listed = listed | connection_listed(((name, value),))
+            continue
+        pairs.append((name, value))
+    if listed:
+        return [(n, v) for n, v in pairs if n not in listed]
+    return pairs

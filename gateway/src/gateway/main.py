@@ -1,4 +1,5 @@
-"""`create_app`: the gateway's ASGI app (run: uvicorn --factory gateway.main:create_app)."""
+"""`create_app`: the gateway's ASGI app (run: `python -m gateway`, or uvicorn --factory gateway.main:create_app
+--http gateway.server:CoalescingHttpToolsProtocol: the protocol saves a send() per response)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,18 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
             await receive()
             await send({"type": "websocket.close", "code": 1003})
 
-    app = RequestContextMiddleware(dispatch, service=settings.service_name, max_body_bytes=settings.max_body_bytes)
-    app = BrowserEdge(
-        app, origins=settings.cors_origins, max_age_seconds=settings.cors_max_age_seconds, hsts=settings.hsts
+    browser = BrowserEdge(
+        origins=settings.cors_origins, max_age_seconds=settings.cors_max_age_seconds, hsts=settings.hsts
     )
+    # One layer around every request: kit's (request id, language, body limits, metrics) adds
+    # the browser's headers in its own send wrapper; BrowserEdge only answers preflights.
+    browser.app = RequestContextMiddleware(
+        dispatch,
+        service=settings.service_name,
+        max_body_bytes=settings.max_body_bytes,
+        response_headers=browser.headers,
+    )
+    app: ASGIApp = browser
     traced = OpenTelemetryMiddleware(
         app,
         excluded_urls="healthz,readyz,metrics",

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,13 +18,25 @@ from kit.errors import render
 from kit.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+ResponseHeaders = Callable[[Scope], Sequence[tuple[bytes, bytes]]]
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int = 1_048_576) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        service: str,
+        max_body_bytes: int = 1_048_576,
+        response_headers: ResponseHeaders | None = None,
+    ) -> None:
+        """`response_headers(scope)`: more headers for every answer to this request, its own
+        problem answers included, added in the same pass as X-Request-ID (one send wrapper
+        instead of a middleware of their own: the gateway's CORS and security headers)."""
         self.app = app
         self.service = service
         self.max_body_bytes = max_body_bytes
+        self.response_headers = response_headers
         self._series: dict[tuple[str, str, str], tuple[Any, Any]] = {}  # (method, route, status) → children
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -37,32 +50,34 @@ class RequestContextMiddleware:
         language = i18n.negotiate(headers.get("accept-language"))
         i18n.set_language(language)
         start = time.perf_counter()
-        status_holder = {"status": 500}
+        status = 500
+        extra: list[tuple[bytes, bytes]] = [(b"x-request-id", request_id.encode())]
+        if self.response_headers is not None:
+            extra += self.response_headers(scope)
 
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
-            await _send_problem(send, scope["path"], 413, "payload_too_large", request_id, language)
+            await _send_problem(send, scope["path"], 413, "payload_too_large", extra, language)
             return
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
-            await _send_problem(send, scope["path"], 422, "nul_character", request_id, language)
+            await _send_problem(send, scope["path"], 422, "nul_character", extra, language)
             return
 
         refusal: _Refused | None = None
         replaced = False
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal replaced
+            nonlocal replaced, status
             if replaced:
                 return  # the app's own answer to a body it could not read is dropped
             if message["type"] == "http.response.start":
                 if refusal is not None:  # e.g. FastAPI turned the refused body into a 400
                     replaced = True
-                    status_holder["status"] = refusal.status
-                    await _send_problem(send, scope["path"], refusal.status, refusal.code, request_id, language)
+                    status = refusal.status
+                    await _send_problem(send, scope["path"], refusal.status, refusal.code, extra, language)
                     return
-                status_holder["status"] = message["status"]
-                extra = [(b"x-request-id", request_id.encode())]
-                message["headers"] = [*message.get("headers", []), *extra]
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), *extra]
             await send(message)
 
         received = 0
@@ -88,13 +103,13 @@ class RequestContextMiddleware:
             await self.app(scope, receive_checked, send_wrapper)
         except _Refused as refused:
             if not replaced:
-                await _send_problem(send, scope["path"], refused.status, refused.code, request_id, language)
-                status_holder["status"] = refused.status
+                await _send_problem(send, scope["path"], refused.status, refused.code, extra, language)
+                status = refused.status
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
             elapsed = time.perf_counter() - start
-            key = (scope["method"], template, str(status_holder["status"]))
+            key = (scope["method"], template, str(status))
             series = self._series.get(key)
             if series is None:  # `labels()` takes a lock and builds a key: once per series, not per request
                 series = self._series[key] = (
@@ -134,7 +149,9 @@ def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", []) if k in _READ}
 
 
-async def _send_problem(send: Send, path: str, status: int, code: str, request_id: str, language: str) -> None:
+async def _send_problem(
+    send: Send, path: str, status: int, code: str, extra: list[tuple[bytes, bytes]], language: str
+) -> None:
     body: dict[str, Any] = render(path, code=code, status=status)
     payload = json.dumps(body, ensure_ascii=False).encode()
     await send(
@@ -145,7 +162,7 @@ async def _send_problem(send: Send, path: str, status: int, code: str, request_i
                 (b"content-type", b"application/problem+json"),
                 (b"content-length", str(len(payload)).encode()),
                 (b"content-language", language.encode()),
-                (b"x-request-id", request_id.encode()),
+                *extra,  # X-Request-ID first
             ],
         }
     )
