@@ -126,10 +126,15 @@ async def next_job(session: AsyncSession, job_id: uuid.UUID | None = None) -> An
 
 
 def job_chunk(job_id: uuid.UUID, start: int, end: int) -> sql.Target:
+    """The chunk's households. The bounds are written into the SQL, so the planner estimates the
+    chunk from the statistics of `evaluation_targets` (analyzed at the job's first chunk). The
+    values are a UUID and two integers rendered from their types: nothing from outside reaches
+    the SQL."""
+    job, first, last = uuid.UUID(str(job_id)), int(start), int(end)
     return sql.Target(
         "h.id IN (SELECT household_id FROM ration.evaluation_targets"
-        " WHERE job_id = CAST(:j_id AS uuid) AND seq >= CAST(:j_from AS bigint) AND seq < CAST(:j_to AS bigint))",
-        {"j_id": job_id, "j_from": start, "j_to": end},
+        f" WHERE job_id = '{job}'::uuid AND seq >= {first} AND seq < {last})",
+        {},
         "job",
     )
 

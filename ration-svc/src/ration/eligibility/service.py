@@ -147,8 +147,8 @@ async def work_job(
     job = await repository.next_job(session, job_id)
     if job is None:
         return None
-    if job.next_seq == 0:
-        await repository.analyze(session, ("ration.households", "ration.members"))
+    if job.next_seq == 0:  # the import just wrote these (and the job's targets): plan with fresh statistics
+        await repository.analyze(session, ("ration.households", "ration.members", "ration.evaluation_targets"))
     end = min(job.next_seq + chunk, job.total)
     result = await reevaluate_batch(
         session, target=repository.job_chunk(job.id, job.next_seq, end), trigger=job.trigger, now=now
