@@ -84,16 +84,24 @@ class Repository(Generic[Model]):
         return obj
 
     async def paginate(
-        self, query: Select[Any] | None = None, *, limit: int = 20, cursor: str | None = None
+        self,
+        query: Select[Any] | None = None,
+        *,
+        limit: int = 20,
+        cursor: str | None = None,
+        newest_first: bool = False,
     ) -> Page[Model]:
-        """Keyset pagination over `self.order` (ascending); stable under concurrent inserts."""
+        """Keyset pagination over `self.order`, ascending or (`newest_first`) descending; stable
+        under concurrent inserts."""
         limit = max(1, min(limit, MAX_PAGE_SIZE))
         query = query if query is not None else select(self.model)
         if cursor:
             after = decode_cursor(cursor, len(self.order))
             bound = [literal(_revive(value, col), col.type) for value, col in zip(after, self.order, strict=True)]
-            query = query.where(tuple_(*self.order) > tuple_(*bound))
-        rows = list((await self.session.scalars(query.order_by(*self.order).limit(limit + 1))).all())
+            keys, past = tuple_(*self.order), tuple_(*bound)
+            query = query.where(keys < past if newest_first else keys > past)
+        order = [col.desc() for col in self.order] if newest_first else list(self.order)
+        rows = list((await self.session.scalars(query.order_by(*order).limit(limit + 1))).all())
         next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]

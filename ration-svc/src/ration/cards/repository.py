@@ -7,8 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select, text, update
 
-from kit.errors import FieldError, ProblemError
-from kit.repository import MAX_PAGE_SIZE, Page, Repository, decode_cursor, encode_cursor
+from kit.repository import Page, Repository
 from ration.cards.models import CardIssue, Household, Member, ReplacementOrder
 
 
@@ -105,28 +104,5 @@ class ReplacementRepository(Repository[ReplacementOrder]):
 
     async def newest_first(self, household_id: uuid.UUID, *, limit: int, cursor: str | None) -> Page[ReplacementOrder]:
         """The card's orders, newest first; keyset on (created_at, id) descending."""
-        limit = max(1, min(limit, MAX_PAGE_SIZE))
         query = select(ReplacementOrder).where(ReplacementOrder.household_id == household_id)
-        if cursor:
-            at, ident = decode_cursor(cursor, 2)
-            try:
-                bound_at, bound_id = datetime.fromisoformat(at), uuid.UUID(ident)
-            except (TypeError, ValueError) as exc:
-                raise ProblemError(
-                    "validation_failed",
-                    status=422,
-                    errors=[
-                        FieldError(field="query.cursor", reason="Invalid cursor / مؤشر غير صالح", code="invalid_cursor")
-                    ],
-                ) from exc
-            query = query.where(
-                (ReplacementOrder.created_at < bound_at)
-                | ((ReplacementOrder.created_at == bound_at) & (ReplacementOrder.id < bound_id))
-            )
-        ordered = query.order_by(ReplacementOrder.created_at.desc(), ReplacementOrder.id.desc()).limit(limit + 1)
-        rows = list((await self.session.scalars(ordered)).all())
-        next_cursor = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            next_cursor = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].id)])
-        return Page(items=rows, next_cursor=next_cursor)
+        return await self.paginate(query, limit=limit, cursor=cursor, newest_first=True)
