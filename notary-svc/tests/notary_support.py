@@ -32,11 +32,12 @@ from identity.registry.models import Marriage, Person
 from identity.sessions.service import access_token
 from identity.settings import Settings as IdentitySettings
 from kit.auth import JWKSCache, TokenVerifier
+from kit.catalog import Catalog
 from kit.migrations import upgrade_async
 from kit.testing import running
 from notary.main import create_app
 from notary.settings import Settings
-from notary.upstream import Catalog, Registry
+from notary.upstream import Registry
 
 ROOT = Path(__file__).parents[2]
 INTERNAL = "test-internal-token-" + uuid.uuid4().hex

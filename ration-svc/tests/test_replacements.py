@@ -20,12 +20,12 @@ from catalog.settings import Settings as CatalogSettings
 from contracts import Envelope, Event
 from contracts.events.payment import PaymentFailed, PaymentSucceeded
 from devstack.ports import free_port
+from kit.catalog import Catalog
 from kit.messaging.bus import ensure_streams
 from kit.testing import migrated_database, running, stream_messages
 from ration.audit.models import AuditEntry
 from ration.cards import service as cards
 from ration.cards.models import CardIssue, ReplacementOrder
-from ration.cards.upstream import Catalog
 from ration.main import create_app
 from ration.rules import service as rules
 from ration.rules.schemas import RuleSetIn

@@ -9,10 +9,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from kit.auth import Caller, CurrentCitizen
+from kit.catalog import Catalog
 from kit.errors import ProblemError
 from notary.documents.signing import DocumentSigner
 from notary.settings import Settings
-from notary.upstream import Catalog, Registry
+from notary.upstream import Registry
 
 
 def utcnow() -> datetime:

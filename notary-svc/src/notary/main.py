@@ -1,6 +1,7 @@
 from fastapi import FastAPI
 
 from kit.app import create_service_app
+from kit.catalog import Catalog
 from kit.runtime import Runtime
 from notary import texts as _texts  # noqa: F401 - registers the shared problem texts
 from notary.certificates.routes import router as certificates_router
@@ -10,7 +11,7 @@ from notary.handlers import build
 from notary.models import Base, load_all
 from notary.poa.routes import router as poa_router
 from notary.settings import Settings
-from notary.upstream import Catalog, Registry
+from notary.upstream import Registry
 
 load_all()
 

@@ -21,18 +21,6 @@ problems(
             "تعذر الاستعلام من السجل المدني الآن. يُرجى المحاولة بعد قليل.",
             "The civil registry could not be asked right now. Please try again shortly.",
         ),
-        "catalog_unavailable": (
-            "دليل الخدمات غير متاح",
-            "The service catalogue is unavailable",
-            "تعذر الحصول على عرض سعر الآن. يُرجى المحاولة بعد قليل.",
-            "No price quote could be obtained right now. Please try again shortly.",
-        ),
-        "quote_refused": (
-            "تعذر تسعير الخدمة",
-            "The service cannot be priced",
-            "رفض دليل الخدمات إصدار عرض سعر: {reason}",
-            "The catalogue refused to quote: {reason}",
-        ),
         "too_many_open_requests": (
             "طلبات مفتوحة كثيرة",
             "Too many open requests",

@@ -3,11 +3,11 @@ import asyncio
 from fastapi import FastAPI
 
 from kit.app import create_service_app
+from kit.catalog import Catalog
 from kit.runtime import Runtime
 from ration import scheduler
 from ration.appeals.routes import router as appeals_router
 from ration.cards.routes import router as cards_router
-from ration.cards.upstream import Catalog
 from ration.handlers import handlers
 from ration.imports.routes import router as imports_router
 from ration.models import Base

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.notary import CertificateIssued
 from contracts.events.payment import PaymentSucceeded
 from kit import i18n
+from kit.catalog import Catalog
 from kit.errors import FieldError, NotFound, ProblemError
 from kit.messaging import record
 from kit.repository import Page
@@ -27,7 +28,7 @@ from notary.documents import service as documents
 from notary.documents.signing import DocumentSigner
 from notary.settings import Settings
 from notary.texts import fields, problems
-from notary.upstream import Catalog, Marriage, Registry, RegistryPerson
+from notary.upstream import Marriage, Registry, RegistryPerson
 
 log = logging.getLogger("notary.certificates")
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.notary import PoaCancelled, PoaDrafted, PoaIssued, PoaPaid, PoaRevoked, PoaSubmitted
 from contracts.events.office import AppointmentBooked, AppointmentCancelled, AppointmentVerified
 from contracts.events.payment import PaymentSucceeded
+from kit.catalog import Catalog, Quote
 from kit.errors import NotFound, ProblemError
 from kit.messaging import record
 from kit.repository import Page
@@ -27,7 +28,7 @@ from notary.poa.schemas import CreatePoa
 from notary.poa.scopes import BY_CODE, SERVICE_CODES
 from notary.settings import Settings
 from notary.texts import problems
-from notary.upstream import Catalog, Quote, Registry
+from notary.upstream import Registry
 
 log = logging.getLogger("notary.poa")
 

@@ -26,6 +26,7 @@ from contracts.events.payment import PaymentFailed, PaymentSucceeded
 from contracts.events.ration import CardReplaced, ReplacementCancelled
 from kit import i18n
 from kit.auth import Caller
+from kit.catalog import Catalog, Quote
 from kit.errors import NotFound, ProblemError
 from kit.messaging import record
 from kit.repository import Page
@@ -33,7 +34,6 @@ from ration.audit import repository as audit
 from ration.cards.models import Household, ReplacementOrder
 from ration.cards.repository import HouseholdRepository, ReplacementRepository
 from ration.cards.service import new_card_number
-from ration.cards.upstream import Catalog, Quote
 
 log = logging.getLogger("ration.replacements")
 

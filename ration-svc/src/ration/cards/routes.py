@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from kit import db
 from kit.app import Session
 from kit.auth import CurrentCitizen
+from kit.catalog import Catalog
 from kit.errors import responses
 from ration.cards import replacements, service
 from ration.cards.models import Household, ReplacementOrder
@@ -23,7 +24,6 @@ from ration.cards.schemas import (
     ReplacementPage,
     replacement_out,
 )
-from ration.cards.upstream import Catalog
 from ration.eligibility.repository import DecisionRepository
 from ration.eligibility.schemas import DecisionOut, DecisionPage
 

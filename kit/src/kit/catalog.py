@@ -1,4 +1,5 @@
-"""catalog-svc's locked fee quotes, asked over HTTP with a timeout and a few retries.
+"""catalog-svc's locked fee quotes, as the services that charge a fee ask for them (notary-svc,
+ration-svc): over HTTP with a timeout and a few retries.
 
 A quote is a read on catalog's side (a new, unused quote at worst), so retrying a timeout or a
 5xx is safe. A 4xx is catalog's answer (service not live in that governorate, no tariff) and is
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from kit import i18n
 from kit.errors import ProblemError
 
-log = logging.getLogger("ration.upstream")
+log = logging.getLogger("kit.catalog")
 
 RETRYABLE = frozenset({502, 503, 504})
 
