@@ -11,6 +11,7 @@ from sqlalchemy import BigInteger
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from contracts import orders
 from notary.models import Base
 
 
@@ -48,4 +49,4 @@ class CertificateRequest(Base):
 
     @property
     def order_ref(self) -> str:
-        return f"notary:{self.id}"
+        return orders.order_ref("notary", self.id)

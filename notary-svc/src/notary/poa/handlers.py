@@ -6,11 +6,10 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts import Envelope
+from contracts import Envelope, orders
 from contracts.events.office import AppointmentBooked, AppointmentCancelled, AppointmentVerified
 from contracts.events.payment import PaymentSucceeded
 from kit.messaging.consumer import Handlers
-from notary import orders
 from notary.certificates import service as certificates
 from notary.deps import utcnow
 from notary.documents.signing import DocumentSigner
@@ -20,7 +19,7 @@ from notary.poa import service
 def register(handlers: Handlers, signer: Callable[[], DocumentSigner]) -> None:
     @handlers.on(PaymentSucceeded)
     async def payment_succeeded(session: AsyncSession, event: PaymentSucceeded, envelope: Envelope) -> None:
-        order_id = orders.parse(event.order_ref)
+        order_id = orders.order_id(event.order_ref, "notary")
         if order_id is None:
             return
         now = utcnow()
@@ -29,15 +28,15 @@ def register(handlers: Handlers, signer: Callable[[], DocumentSigner]) -> None:
 
     @handlers.on(AppointmentBooked)
     async def booked(session: AsyncSession, event: AppointmentBooked, envelope: Envelope) -> None:
-        if (poa_id := orders.parse(event.order_ref)) is not None:
+        if (poa_id := orders.order_id(event.order_ref, "notary")) is not None:
             await service.appointment_booked(session, poa_id=poa_id, event=event, now=utcnow())
 
     @handlers.on(AppointmentCancelled)
     async def cancelled(session: AsyncSession, event: AppointmentCancelled, envelope: Envelope) -> None:
-        if (poa_id := orders.parse(event.order_ref)) is not None:
+        if (poa_id := orders.order_id(event.order_ref, "notary")) is not None:
             await service.appointment_cancelled(session, poa_id=poa_id, event=event, now=utcnow())
 
     @handlers.on(AppointmentVerified)
     async def verified(session: AsyncSession, event: AppointmentVerified, envelope: Envelope) -> None:
-        if (poa_id := orders.parse(event.order_ref)) is not None:
+        if (poa_id := orders.order_id(event.order_ref, "notary")) is not None:
             await service.appointment_verified(session, poa_id=poa_id, event=event, signer=signer(), now=utcnow())

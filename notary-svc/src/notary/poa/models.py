@@ -11,6 +11,7 @@ from sqlalchemy import BigInteger, Identity, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from contracts import orders
 from notary.models import Base
 
 
@@ -78,7 +79,7 @@ class PowerOfAttorney(Base):
 
     @property
     def order_ref(self) -> str:
-        return f"notary:{self.id}"
+        return orders.order_ref("notary", self.id)
 
 
 class PoaTransition(Base):

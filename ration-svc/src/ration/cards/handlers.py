@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts import Envelope
+from contracts import Envelope, orders
 from contracts.events.civil import (
     AddressChanged,
     BirthRegistered,
@@ -60,12 +60,12 @@ async def on_address(session: AsyncSession, event: AddressChanged, envelope: Env
 
 async def on_payment_succeeded(session: AsyncSession, event: PaymentSucceeded, envelope: Envelope) -> None:
     """A replacement card's fee is paid (`ration:<order_id>`); other services' payments are skipped."""
-    if (order_id := replacements.parse_order_ref(event.order_ref)) is not None:
+    if (order_id := orders.order_id(event.order_ref, "ration")) is not None:
         await replacements.paid(session, order_id=order_id, event=event, now=datetime.now(UTC))
 
 
 async def on_payment_failed(session: AsyncSession, event: PaymentFailed, envelope: Envelope) -> None:
-    if (order_id := replacements.parse_order_ref(event.order_ref)) is not None:
+    if (order_id := orders.order_id(event.order_ref, "ration")) is not None:
         await replacements.payment_failed(session, order_id=order_id, event=event, now=datetime.now(UTC))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, ForeignKey, Identity, Index, String, Text, fu
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from contracts import orders
 from ration.models import Base
 
 
@@ -100,4 +101,4 @@ class ReplacementOrder(Base):
 
     @property
     def order_ref(self) -> str:
-        return f"ration:{self.id}"
+        return orders.order_ref("ration", self.id)

@@ -37,7 +37,6 @@ from ration.cards.service import new_card_number
 
 log = logging.getLogger("ration.replacements")
 
-PREFIX = "ration:"
 SERVICE_CODES = {"damaged": "ration.card.replace_damaged", "lost": "ration.card.replace_lost"}
 AWAITING, ISSUED, CANCELLED, FAILED = "awaiting_payment", "issued", "cancelled", "failed"
 STATUS_AR = {
@@ -75,16 +74,6 @@ i18n.register_problems(
         ),
     }
 )
-
-
-def parse_order_ref(order_ref: str) -> uuid.UUID | None:
-    """The order id in `ration:<id>`; None when the reference is another service's."""
-    if not order_ref.startswith(PREFIX):
-        return None
-    try:
-        return uuid.UUID(order_ref.removeprefix(PREFIX))
-    except ValueError:
-        return None
 
 
 def conflict(order: ReplacementOrder) -> ProblemError:
