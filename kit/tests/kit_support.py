@@ -15,10 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from contracts.events.civil import AddressChanged
 from contracts.events.ration import EligibilityChanged
 from kit import db, errors
-from kit.app import Session, create_service_app
+from kit.app import Session
 from kit.messaging import record
 from kit.messaging.consumer import Handlers
 from kit.messaging.tables import messaging_tables
+from kit.runtime import Runtime
+from kit.service import Manifest
 from kit.settings import ServiceSettings
 
 
@@ -119,17 +121,23 @@ def make_app(
     nats_url: str,
     metadata: MetaData,
     *,
-    handlers: Handlers | None = None,
+    handlers: Handlers[ServiceSettings, None] | None = None,
     routers: tuple[APIRouter, ...] = (),
     **overrides: object,
 ) -> FastAPI:
-    return create_service_app(
-        settings=settings_for(name, url, nats_url, **overrides),
+    manifest: Manifest[ServiceSettings, None] = Manifest(
+        title=name,
+        settings=ServiceSettings,
         metadata=metadata,
+        build_resources=no_resources,
         routers=routers,
         handlers=handlers,
-        title=name,
     )
+    return manifest.create_app(settings_for(name, url, nats_url, **overrides))
+
+
+async def no_resources(runtime: Runtime[ServiceSettings]) -> None:
+    return None
 
 
 def new_id() -> UUID:

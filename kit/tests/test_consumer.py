@@ -192,7 +192,7 @@ class TestBatchHandlers:
         calls: list[int] = []
         tag = f"batch {schema}"
 
-        async def apply(session, items):
+        async def apply(session, items, ctx):
             mine = [(event, envelope) for event, envelope in items if event.address_ar == tag]
             calls.append(len(mine))
             for event, _ in mine:

@@ -1,4 +1,4 @@
-"""Conditional reads on every service built with create_service_app: an ETag over the body of
+"""Conditional reads on every service built from a kit Manifest: an ETag over the body of
 each JSON read, 304 without a body while it still matches, a route's own ETag respected."""
 
 from __future__ import annotations

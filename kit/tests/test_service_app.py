@@ -1,4 +1,4 @@
-"""A service built with create_service_app: HTTP → outbox → NATS → consumers, one trace;
+"""A service built from a kit Manifest: HTTP → outbox → NATS → consumers, one trace;
 health and readiness against real PostgreSQL and NATS."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from contracts.events.civil import AddressChanged
 from contracts.events.ration import EligibilityChanged
 from kit.messaging import record
 from kit.messaging.consumer import Handlers
-from kit.runtime import resources_of
 from kit.testing import running
 
 
@@ -39,14 +38,14 @@ class TestOneTraceAcrossServices:
         ration_handlers = Handlers()
 
         @ration_handlers.on(AddressChanged)
-        async def on_address(session, event, envelope):
+        async def on_address(session, event, ctx):
             await record(session, eligibility_event(event.national_id, eligible=False))
 
         notify_handlers = Handlers()
 
         @notify_handlers.on(EligibilityChanged)
-        async def on_eligibility(session, event, envelope):
-            await bump(session, metas["notify"][1], event.holder_national_id, envelope.traceparent or "")
+        async def on_eligibility(session, event, ctx):
+            await bump(session, metas["notify"][1], event.holder_national_id, ctx.envelope.traceparent or "")
 
         registry = make_app(
             names["registry"], urls["registry"], nats_server.url, metas["registry"][0], routers=(registry_router(),)
@@ -115,19 +114,6 @@ class TestOneTraceAcrossServices:
             pending = await conn.scalar(text('SELECT count(*) FROM "svc_k".outbox WHERE published_at IS NULL'))
         await engine.dispose()
         assert pending == 1  # the refused request's write was committed
-
-
-class TestResources:
-    async def test_what_a_service_holds_is_reachable_from_its_sessions(self, pg_database, nats_server):
-        url = pg_database()
-        metadata, _ = service_metadata("svc_r")
-        await create_schema(url, metadata)
-        app = make_app(f"res-{uuid.uuid4().hex[:6]}", url, nats_server.url, metadata)
-        async with running(app):
-            runtime = app.state.runtime
-            runtime.resources["providers"] = marker = object()
-            async with runtime.sessions() as session:
-                assert resources_of(session)["providers"] is marker  # as an event handler sees it
 
 
 class TestHealth:

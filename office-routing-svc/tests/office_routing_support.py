@@ -25,9 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts import Envelope, Event
 from contracts.events.notary import PoaCancelled, PoaPaid
 from kit.auth import JWKSCache, TokenVerifier
+from kit.clock import ManualClock
 from kit.db import transaction
-from kit.testing import migrated_database, running, stream_messages
-from office_routing import clock
+from kit.testing import migrated_database, running, runtime_of, stream_messages, trust
 from office_routing.main import create_app
 from office_routing.settings import Settings
 
@@ -60,10 +60,10 @@ class Identity:
 
 
 class Harness:
-    def __init__(self, app: FastAPI, client: httpx.AsyncClient, settings: Settings) -> None:
-        self.app, self.client, self.settings = app, client, settings
+    def __init__(self, app: FastAPI, client: httpx.AsyncClient, settings: Settings, clock: ManualClock) -> None:
+        self.app, self.client, self.settings, self.clock = app, client, settings, clock
         self.identity = Identity()
-        app.state.verifier = self.identity.verifier()
+        trust(app, self.identity.verifier())
         self.admin = self.identity.headers(str(uuid.uuid4()), typ="staff", roles=["admin"])
 
     def citizen(self, citizen_id: uuid.UUID | None = None) -> tuple[uuid.UUID, dict[str, str]]:
@@ -75,7 +75,7 @@ class Harness:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        async with transaction(self.app.state.runtime.sessions) as session:
+        async with transaction(runtime_of(self.app).sessions) as session:
             yield session
 
     async def office(self, governorate: str = "03", **overrides: Any) -> dict[str, Any]:
@@ -95,7 +95,7 @@ class Harness:
     async def publish(self, event: Event, *, envelope_id: uuid.UUID | None = None) -> Envelope:
         """Put an event on JetStream as another service's relay would."""
         envelope = Envelope.wrap(event, source="notary-svc", id=envelope_id)
-        js = self.app.state.runtime.bus.js
+        js = runtime_of(self.app).bus.js
         await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
         return envelope
 
@@ -104,7 +104,7 @@ class Harness:
         event = PoaPaid(
             poa_id=poa_id, citizen_id=citizen_id or uuid.uuid4(), principal_national_id="29001011234567",
             kind="general", service_code=kw.pop("service_code", "notary.poa.general"), governorate=governorate,
-            order_ref=f"notary:{poa_id}", paid_at=clock.now(), **kw,
+            order_ref=f"notary:{poa_id}", paid_at=self.clock.now(), **kw,
         )  # fmt: skip
         await self.publish(event)
         return event
@@ -112,7 +112,7 @@ class Harness:
     async def cancelled(self, paid: PoaPaid) -> PoaCancelled:
         event = PoaCancelled(
             poa_id=paid.poa_id, citizen_id=paid.citizen_id, order_ref=paid.order_ref, refund_due=True,
-            cancelled_at=clock.now(),
+            cancelled_at=self.clock.now(),
         )  # fmt: skip
         await self.publish(event)
         return event
@@ -133,7 +133,7 @@ class Harness:
         return (await found())[-1]
 
     async def events(self, subject: str, match: Callable[[dict[str, Any]], bool] = lambda _: True) -> list[Envelope]:
-        msgs = await stream_messages(self.app.state.runtime.bus.js, "OFFICE", subject)
+        msgs = await stream_messages(runtime_of(self.app).bus.js, "OFFICE", subject)
         envelopes = [Envelope.from_bytes(m.data) for m in msgs]
         return [e for e in envelopes if match(e.data)]
 
@@ -167,10 +167,7 @@ async def _running(url: str, nats_url: str, **settings: Any) -> AsyncIterator[Ha
         database_url=url, nats_url=nats_url, environment="test", log_json=False, db_pool_size=12,
         waiting_sweep_seconds=3600, **settings,
     )  # fmt: skip
-    clock.freeze(SUNDAY_MORNING)
-    app = create_app(config)
-    try:
-        async with running(app) as client:
-            yield Harness(app, client, config)
-    finally:
-        clock.freeze(None)
+    clock = ManualClock(SUNDAY_MORNING)
+    app = create_app(config, clock=clock)
+    async with running(app) as client:
+        yield Harness(app, client, config, clock)

@@ -10,7 +10,6 @@ from office_routing_support import SUNDAY_MORNING, Harness
 from sqlalchemy import select
 
 from contracts.events.notary import PoaCancelled, PoaPaid
-from office_routing import clock
 from office_routing.offices.models import Slot
 
 EN = {"Accept-Language": "en"}
@@ -108,11 +107,11 @@ class TestDesk:
         assert (await h.client.post(f"{base}/check-in", headers=other_clerk)).status_code == 404
         early = await h.client.post(f"{base}/verify", json={"national_id": paid.principal_national_id}, headers=clerk)
         assert (early.status_code, early.json()["code"]) == (409, "illegal_transition")
-        clock.freeze(SUNDAY_MORNING + timedelta(days=1))
+        h.clock.set(SUNDAY_MORNING + timedelta(days=1))
         try:
             late = await h.client.post(f"{base}/check-in", headers=clerk)
         finally:
-            clock.freeze(SUNDAY_MORNING)
+            h.clock.set(SUNDAY_MORNING)
         assert (late.status_code, late.json()["code"]) == (409, "appointment_passed")
         checked = await h.client.post(f"{base}/check-in", headers=clerk)
         assert checked.json()["status"] == "checked_in"
@@ -138,7 +137,7 @@ class TestDesk:
         appointment = await h.booked_for(paid)
         clerk, base = h.clerk(office["id"]), f"/v1/appointments/{appointment['id']}"
         assert sum((await seats(h, office["id"])).values()) == 1
-        clock.freeze(SUNDAY_MORNING - timedelta(days=2))
+        h.clock.set(SUNDAY_MORNING - timedelta(days=2))
         try:
             assert (await h.client.post(f"{base}/check-in", headers=clerk)).status_code == 200
             unchecked = await h.client.post(f"{base}/verify", json={}, headers=clerk)
@@ -147,7 +146,7 @@ class TestDesk:
                 f"{base}/verify", json={"national_id": paid.principal_national_id}, headers=clerk
             )
         finally:
-            clock.freeze(SUNDAY_MORNING)
+            h.clock.set(SUNDAY_MORNING)
         assert verified.json()["status"] == "verified"
         assert sum((await seats(h, office["id"])).values()) == 0  # the future seat is free for others
         await h.event("office.appointment.verified.v1", lambda d: d["appointment_id"] == appointment["id"])
@@ -159,7 +158,7 @@ class TestDesk:
         clerk, base = h.clerk(office["id"]), f"/v1/appointments/{appointment['id']}"
         early = await h.client.post(f"{base}/no-show", headers={**clerk, **EN})
         assert (early.status_code, early.json()["code"]) == (409, "too_early")
-        clock.freeze(SUNDAY_MORNING + timedelta(hours=2, minutes=20))
+        h.clock.set(SUNDAY_MORNING + timedelta(hours=2, minutes=20))
         try:
             missed = await h.client.post(f"{base}/no-show", headers=clerk)
             assert missed.json()["status"] == "no_show"
@@ -174,7 +173,7 @@ class TestDesk:
             assert rebooked.status_code == 201
             assert rebooked.json()["replaces_id"] == appointment["id"]
         finally:
-            clock.freeze(SUNDAY_MORNING)
+            h.clock.set(SUNDAY_MORNING)
 
 
 class TestRequesterCancels:
@@ -196,10 +195,10 @@ class TestRequesterCancels:
         poa_id, citizen_id = uuid.uuid4(), uuid.uuid4()
         order_ref = f"notary:{poa_id}"
         await h.publish(PoaCancelled(poa_id=poa_id, citizen_id=citizen_id, order_ref=order_ref, refund_due=False,
-                                     cancelled_at=clock.now()))  # fmt: skip
+                                     cancelled_at=h.clock.now()))  # fmt: skip
         await h.publish(PoaPaid(poa_id=poa_id, citizen_id=citizen_id, principal_national_id="29001011234567",
                                 kind="general", service_code="notary.poa.general", governorate="22",
-                                order_ref=order_ref, paid_at=clock.now()))  # fmt: skip
+                                order_ref=order_ref, paid_at=h.clock.now()))  # fmt: skip
         await h.booked_for(await h.paid("22"))  # a later order is handled, so the two above were too
         _, me = h.citizen(citizen_id)
         assert await h.appointments_of(me) == []

@@ -11,7 +11,6 @@ from datetime import timedelta
 from office_routing_support import SUNDAY_MORNING, Harness, wait_for
 from sqlalchemy import func, select
 
-from office_routing import clock
 from office_routing.appointments import service
 from office_routing.appointments.models import Appointment, Order
 from office_routing.offices import repository as offices_repo
@@ -89,7 +88,7 @@ class TestWaiting:
         await wait_for(waiting)
         office = await h.office("33")
         async with h.session() as session:
-            assert await service.retry_waiting(session, policy=service.Policy.of(h.settings), now=clock.now()) == 1
+            assert await service.retry_waiting(session, policy=service.Policy.of(h.settings), now=h.clock.now()) == 1
         appointment = await h.booked_for(paid)
         assert appointment["office"]["id"] == office["id"]
 
@@ -101,7 +100,7 @@ class TestNoOverbooking:
 
         async def pay_and_assign() -> None:
             async with h.session() as session:
-                await service.on_paid(session, event=_paid_event("14"), policy=policy, now=clock.now())
+                await service.on_paid(session, event=_paid_event("14"), policy=policy, now=h.clock.now())
 
         await asyncio.gather(*(pay_and_assign() for _ in range(12)))
         async with h.session() as session:
@@ -170,5 +169,6 @@ def _paid_event(governorate: str):
     poa_id = uuid.uuid4()
     return PoaPaid(
         poa_id=poa_id, citizen_id=uuid.uuid4(), principal_national_id="29001011234567", kind="general",
-        service_code="notary.poa.general", governorate=governorate, order_ref=f"notary:{poa_id}", paid_at=clock.now(),
+        service_code="notary.poa.general", governorate=governorate, order_ref=f"notary:{poa_id}",
+        paid_at=SUNDAY_MORNING,
     )  # fmt: skip

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from sqlalchemy import MetaData, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
 
-from kit import errors, http_cache, logs, metrics, telemetry
+from kit import errors, http_cache, logs, metrics, service, telemetry
 from kit.auth import JWKSCache, TokenVerifier, Verifiers
-from kit.messaging.consumer import Handlers
+from kit.clock import Clock
+from kit.db import transaction
 from kit.middleware import RequestContextMiddleware
 from kit.runtime import Runtime
+from kit.service import Context, Manifest, Sweep
 from kit.settings import ServiceSettings
 
-Hook = Callable[[Runtime], Awaitable[None]]
+S = TypeVar("S", bound=ServiceSettings)
+R = TypeVar("R")
 
 
 def verifiers(settings: ServiceSettings, http: httpx.AsyncClient) -> Verifiers:
@@ -46,44 +49,56 @@ def verifiers(settings: ServiceSettings, http: httpx.AsyncClient) -> Verifiers:
     return Verifiers(*trusted)
 
 
-def create_service_app(
-    *,
-    settings: ServiceSettings,
-    metadata: MetaData,
-    routers: Sequence[APIRouter] = (),
-    handlers: Handlers | None = None,
-    title: str,
-    description: str = "",
-    version: str = "0.1.0",
-    on_startup: Hook | None = None,
-) -> FastAPI:
+def build_app(manifest: Manifest[S, R], settings: S, clock: Clock) -> FastAPI:
+    """The FastAPI app of a service declared by `manifest` (call `manifest.create_app()`)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logs.configure(settings.service_name, level=settings.log_level, as_json=settings.log_json)
         telemetry.configure(settings.service_name, settings.otel_exporter)
-        runtime = Runtime.build(settings, metadata)
+        runtime = Runtime.build(settings, manifest.metadata, clock=clock)
         app.state.runtime = runtime
-        if settings.jwks_url:
-            app.state.verifier = verifiers(settings, runtime.http)
+        resources: R | None = None
         try:
-            await runtime.start(handlers)
-            if on_startup is not None:
-                await on_startup(runtime)
+            resources = await manifest.build_resources(runtime)
+            ctx: Context[S, R] = Context(settings=settings, resources=resources, clock=clock)
+            runtime.context = ctx
+            if manifest.verifier is not None:
+                verifier: TokenVerifier | Verifiers | None = manifest.verifier(runtime, resources)
+            else:
+                verifier = verifiers(settings, runtime.http) if settings.jwks_url else None
+            service.install(app, ctx, verifier)
+            await runtime.start(manifest.handlers)
+            for sweep in manifest.sweeps:
+                runtime.every(sweep.seconds(settings), _sweep_run(runtime, sweep, ctx), sweep.name)
+            if manifest.start is not None:
+                await manifest.start(runtime, ctx)
             yield
         finally:
             await runtime.close()
+            aclose = getattr(resources, "aclose", None)
+            if aclose is not None:
+                await aclose()
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app = FastAPI(title=manifest.title, description=manifest.description, version=manifest.version, lifespan=lifespan)
     errors.install(app)
     generate = app.openapi
     app.openapi = lambda: http_cache.declare_not_modified(errors.problem_openapi(generate()))  # type: ignore[method-assign]
     app.add_middleware(http_cache.ConditionalGetMiddleware)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.include_router(operations_router())
-    for router in routers:
+    for router in manifest.routers:
         app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     return app
+
+
+def _sweep_run(runtime: Runtime[S], sweep: Sweep[S, R], ctx: Context[S, R]) -> Callable[[], Awaitable[object]]:
+    async def run() -> object:
+        async with transaction(runtime.sessions) as session:
+            return await sweep.run(session, ctx)
+
+    return run
 
 
 def operations_router() -> APIRouter:

@@ -75,7 +75,11 @@ class Repository(Generic[Model]):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def get(self, ident: Any) -> Model | None:
+    async def get(self, ident: Any, *, for_update: bool = False) -> Model | None:
+        """The row with this primary key, or None. `for_update=True` locks it (SELECT ... FOR
+        UPDATE) until the transaction ends, and reads it fresh even if the session holds it."""
+        if for_update:
+            return await self.session.get(self.model, ident, with_for_update=True, populate_existing=True)
         return await self.session.get(self.model, ident)
 
     async def add(self, obj: Model) -> Model:

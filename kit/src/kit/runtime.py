@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
@@ -14,6 +14,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kit import db
+from kit.clock import SYSTEM, Clock
 from kit.messaging.bus import Bus, connect, ensure_streams
 from kit.messaging.consumer import Consumer, Handlers
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
@@ -23,21 +24,12 @@ from kit.settings import ServiceSettings
 
 log = logging.getLogger("kit.runtime")
 
-RESOURCES_KEY = "kit.resources"
-
-
-def resources_of(session: AsyncSession) -> dict[str, Any]:
-    """What the running service put in `Runtime.resources` (its providers, its policies),
-    reachable from any of its sessions: event handlers get a session and nothing else."""
-    found: dict[str, Any] | None = session.info.get(RESOURCES_KEY)
-    if found is None:
-        raise RuntimeError("this session does not come from a service runtime")
-    return found
+S = TypeVar("S", bound=ServiceSettings)
 
 
 @dataclass
-class Runtime:
-    settings: ServiceSettings
+class Runtime(Generic[S]):
+    settings: S
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     tables: MessagingTables
@@ -48,18 +40,18 @@ class Runtime:
     consumers: list[Consumer] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    resources: dict[str, Any] = field(default_factory=dict)
-    """The service's own long-lived objects; `resources_of(session)` finds them again."""
+    clock: Clock = SYSTEM
+    context: Any = None
+    """The service's `kit.service.Context`, once its resources are built (handlers get it)."""
 
     @classmethod
-    def build(cls, settings: ServiceSettings, metadata: MetaData) -> Runtime:
+    def build(cls, settings: S, metadata: MetaData, *, clock: Clock = SYSTEM) -> Runtime[S]:
         engine = db.create_engine(
             settings.database_url, pool_size=settings.db_pool_size, application_name=settings.service_name
         )
         tables = messaging_tables(metadata)
         binding = OutboxBinding(tables, source=settings.service_name)
-        resources: dict[str, Any] = {}  # the same dict object rides on every session's info
-        sessions = db.sessionmaker(engine, **{SESSION_KEY: binding, RESOURCES_KEY: resources})
+        sessions = db.sessionmaker(engine, **{SESSION_KEY: binding})
         http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
         HTTPXClientInstrumentor().instrument_client(http)
         return cls(
@@ -69,10 +61,10 @@ class Runtime:
             tables=tables,
             binding=binding,
             http=http,
-            resources=resources,
+            clock=clock,
         )
 
-    async def start(self, handlers: Handlers | None = None, *, connect_timeout: float = 30.0) -> None:
+    async def start(self, handlers: Handlers[Any, Any] | None = None, *, connect_timeout: float = 30.0) -> None:
         s = self.settings
         self.bus = await _connect_with_retry(s.nats_url, s.service_name, connect_timeout)
         await ensure_streams(self.bus.js, replicas=s.nats_stream_replicas)
@@ -88,6 +80,7 @@ class Runtime:
                     durable=s.service_name.replace(".", "-"),
                     stream=stream,
                     handlers={subject: handlers.by_subject[subject] for subject in subjects},
+                    context=self.context,
                     max_deliver=s.bus_max_deliver,
                     backoff=s.bus_backoff_seconds,
                 )
@@ -102,6 +95,36 @@ class Runtime:
         task.add_done_callback(_report_crash)
         self.tasks.append(task)
         return task
+
+    def every(
+        self,
+        seconds: float,
+        fn: Callable[[], Awaitable[object]],
+        name: str,
+        *,
+        wake: asyncio.Event | None = None,
+    ) -> asyncio.Task[None]:
+        """Run `fn` now and then every `seconds` (sooner when `wake` is set) until the service
+        stops. A failing run is logged with its traceback and the loop goes on; on shutdown the
+        loop ends after the run in progress."""
+        return self.spawn(self._every(seconds, fn, name, wake), name)
+
+    async def _every(
+        self, seconds: float, fn: Callable[[], Awaitable[object]], name: str, wake: asyncio.Event | None
+    ) -> None:
+        while not self.stop.is_set():
+            try:
+                await fn()
+            except Exception:
+                log.exception("%s failed; it runs again in %.1fs", name, seconds)
+            waits = [asyncio.ensure_future(self.stop.wait())]
+            if wake is not None:
+                waits.append(asyncio.ensure_future(wake.wait()))
+            _, pending = await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+            for waiting in pending:
+                waiting.cancel()
+            if wake is not None:
+                wake.clear()
 
     async def close(self, grace_seconds: float = 10.0) -> None:
         """Finish in-flight work, drain NATS, close pools (SIGTERM path)."""

@@ -14,7 +14,9 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
+from kit.auth import TokenVerifier, Verifiers
 from kit.migrations import upgrade_async
+from kit.runtime import Runtime
 
 
 @asynccontextmanager
@@ -55,3 +57,16 @@ async def stream_messages(js: JetStreamContext, stream: str, subject_prefix: str
         if (raw.subject or "").startswith(subject_prefix):
             out.append(raw)  # type: ignore[arg-type]
     return out
+
+
+def runtime_of(app: FastAPI) -> Runtime[Any]:
+    """The running service's runtime (its sessions, bus, settings), for tests' own reads."""
+    runtime: Runtime[Any] | None = getattr(app.state, "runtime", None)
+    if runtime is None:
+        raise RuntimeError("the app's lifespan has not run")
+    return runtime
+
+
+def trust(app: FastAPI, verifier: TokenVerifier | Verifiers) -> None:
+    """Verify callers' tokens with `verifier` (tests' own stand-in for identity's keys)."""
+    app.state.verifier = verifier

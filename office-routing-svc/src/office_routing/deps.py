@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from kit.auth import Caller, CurrentCaller, Role
 from kit.errors import ProblemError
-from office_routing import clock
-from office_routing.settings import Settings
-
-
-def _settings(request: Request) -> Settings:
-    return request.app.state.runtime.settings  # type: ignore[no-any-return]
-
-
-def _now() -> datetime:
-    return clock.now()
+from kit.service import Now, context
+from office_routing.resources import ServiceContext
 
 
 async def _clerk(caller: CurrentCaller) -> Caller:
@@ -36,7 +27,9 @@ async def _admin(caller: CurrentCaller) -> Caller:
     return caller
 
 
-AppSettings = Annotated[Settings, Depends(_settings)]
-Now = Annotated[datetime, Depends(_now)]
+Ctx = Annotated[ServiceContext, Depends(context)]
+"""The service's settings, resources and clock."""
 Clerk = Annotated[Caller, Depends(_clerk)]
 Admin = Annotated[Caller, Depends(_admin)]
+
+__all__ = ["Admin", "Clerk", "Ctx", "Now"]

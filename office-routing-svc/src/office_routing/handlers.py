@@ -2,6 +2,8 @@
 
 from kit.messaging.consumer import Handlers
 from office_routing.appointments.handlers import register
+from office_routing.resources import Resources
+from office_routing.settings import Settings
 
-handlers = Handlers()
+handlers: Handlers[Settings, Resources] = Handlers()
 register(handlers)

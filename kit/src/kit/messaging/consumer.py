@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
@@ -32,11 +32,21 @@ from contracts.streams import stream_for
 from kit import metrics, telemetry
 from kit.db import transaction
 from kit.messaging.tables import MessagingTables
+from kit.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from kit.service import Context, EventContext
 
 log = logging.getLogger("kit.consumer")
 
-HandlerFn = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
-BatchHandlerFn = Callable[[AsyncSession, list[tuple[Any, Envelope]]], Awaitable[None]]
+S = TypeVar("S", bound=ServiceSettings)
+R = TypeVar("R")
+E = TypeVar("E", bound=Event)
+
+HandlerFn = Callable[[AsyncSession, E, "EventContext[S, R]"], Awaitable[None]]
+"""`async def f(session, event, ctx)`: one event, with the service's context and its envelope."""
+BatchHandlerFn = Callable[[AsyncSession, list[tuple[E, Envelope]], "Context[S, R]"], Awaitable[None]]
+"""`async def f(session, items, ctx)`: the new events of a fetched batch, in stream order."""
 
 DEAD_REASON = "Shubbak-Dead-Reason"
 DEAD_CONSUMER = "Shubbak-Dead-Consumer"
@@ -45,31 +55,32 @@ DEAD_DELIVERIES = "Shubbak-Dead-Deliveries"
 
 @dataclass(frozen=True)
 class Handler:
-    fn: HandlerFn | BatchHandlerFn
+    fn: Callable[..., Awaitable[None]]
     batch: bool = False
 
 
 @dataclass
-class Handlers:
-    """A service's event handlers.
+class Handlers(Generic[S, R]):
+    """A service's event handlers, typed by its settings and resources.
 
-    `@handlers.on(SomeEvent)` on `async def f(session, event, envelope)` handles one event at a
-    time. `@handlers.on_batch(SomeEvent)` on `async def f(session, items)` gets the new events of
-    a fetched batch together (consecutive runs of that subject, in stream order), so a
+    `@handlers.on(SomeEvent)` on `async def f(session, event: SomeEvent, ctx)` handles one event at
+    a time (`ctx` is the service's `EventContext`: settings, resources, clock, envelope).
+    `@handlers.on_batch(SomeEvent)` on `async def f(session, items, ctx)` gets the new events of a
+    fetched batch together (consecutive runs of that subject, in stream order), so a
     high-volume fact can be applied with one multi-row statement.
     """
 
     by_subject: dict[str, Handler] = field(default_factory=dict)
 
-    def on(self, event_class: type[Event]) -> Callable[[HandlerFn], HandlerFn]:
-        def register(fn: HandlerFn) -> HandlerFn:
+    def on(self, event_class: type[E]) -> Callable[[HandlerFn[E, S, R]], HandlerFn[E, S, R]]:
+        def register(fn: HandlerFn[E, S, R]) -> HandlerFn[E, S, R]:
             self._add(event_class, Handler(fn))
             return fn
 
         return register
 
-    def on_batch(self, event_class: type[Event]) -> Callable[[BatchHandlerFn], BatchHandlerFn]:
-        def register(fn: BatchHandlerFn) -> BatchHandlerFn:
+    def on_batch(self, event_class: type[E]) -> Callable[[BatchHandlerFn[E, S, R]], BatchHandlerFn[E, S, R]]:
+        def register(fn: BatchHandlerFn[E, S, R]) -> BatchHandlerFn[E, S, R]:
             self._add(event_class, Handler(fn, batch=True))
             return fn
 
@@ -129,7 +140,8 @@ class Consumer:
         tables: MessagingTables,
         durable: str,
         stream: str,
-        handlers: dict[str, Handler | HandlerFn],
+        handlers: Mapping[str, Handler | Callable[..., Awaitable[None]]],
+        context: Context[Any, Any] | None = None,
         batch_size: int = 256,
         max_deliver: int = 5,
         backoff: Sequence[float] = (1.0, 5.0, 30.0, 120.0),
@@ -141,6 +153,7 @@ class Consumer:
         self.durable = durable
         self.stream = stream
         self.handlers = {k: h if isinstance(h, Handler) else Handler(h) for k, h in handlers.items()}
+        self.context = context
         self.batch_size = batch_size
         self.max_deliver = max_deliver
         self.backoff = tuple(backoff) or (1.0,)
@@ -250,12 +263,17 @@ class Consumer:
                 handler = self.handlers[subject]
                 if handler.batch:
                     with self._span(subject, run):
-                        await handler.fn(session, [(i.event, i.envelope) for i in run])  # type: ignore[call-arg,arg-type]
+                        await handler.fn(session, [(i.event, i.envelope) for i in run], self.context)
                 else:
                     for item in run:
                         with self._span(subject, [item]):
-                            await handler.fn(session, item.event, item.envelope)  # type: ignore[call-arg,arg-type]
+                            await handler.fn(session, item.event, self._event_context(item.envelope))
         metrics.EVENTS_CONSUMED.labels(consumer=self.durable).inc(len(items))
+
+    def _event_context(self, envelope: Envelope) -> EventContext[Any, Any] | Envelope:
+        """The handler's third argument: the service's context with this envelope (a bare
+        consumer, as kit's own tests build, passes the envelope)."""
+        return envelope if self.context is None else self.context.for_event(envelope)
 
     def _span(self, subject: str, run: Sequence[_Item]) -> AbstractContextManager[Span]:
         """A consumer span: the child of the producer's span for one event; for a batch,

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from office_routing.clock import local_day
+from kit.clock import local_day
 from office_routing.offices import repository as offices_repo
 from office_routing.offices.models import Office
 from office_routing.offices.schedule import SlotTime, day_bounds, days_from, slots_on

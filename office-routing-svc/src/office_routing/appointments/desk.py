@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.office import AppointmentVerified
 from kit.auth import Caller, Role
+from kit.clock import CAIRO, local_day
 from kit.errors import Conflict, FieldError, NotFound, ProblemError
 from kit.messaging import record
 from kit.repository import Page
@@ -17,7 +18,6 @@ from office_routing.appointments import repository as repo
 from office_routing.appointments.models import Appointment, OrderStatus, Status
 from office_routing.appointments.repository import AppointmentRepository
 from office_routing.appointments.service import Policy, end, illegal
-from office_routing.clock import CAIRO, local_day
 from office_routing.offices import repository as offices_repo
 from office_routing.offices.models import Office
 from office_routing.offices.repository import OfficeRepository

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts import Envelope
 from contracts.events.notary import PoaCancelled, PoaPaid
 from kit.messaging.consumer import Handlers
-from kit.runtime import resources_of
-from office_routing import clock
 from office_routing.appointments import service
 
-
-async def poa_paid(session: AsyncSession, event: PoaPaid, envelope: Envelope) -> None:
-    policy: service.Policy = resources_of(session)["policy"]  # the booking rules, from the settings
-    await service.on_paid(session, event=event, policy=policy, now=clock.now())
-
-
-async def poa_cancelled(session: AsyncSession, event: PoaCancelled, envelope: Envelope) -> None:
-    await service.on_requester_cancelled(session, event=event, now=clock.now())
+if TYPE_CHECKING:
+    from office_routing.resources import EventCtx, Resources
+    from office_routing.settings import Settings
 
 
-def register(handlers: Handlers) -> None:
+async def poa_paid(session: AsyncSession, event: PoaPaid, ctx: EventCtx) -> None:
+    await service.on_paid(session, event=event, policy=ctx.resources.policy, now=ctx.now())
+
+
+async def poa_cancelled(session: AsyncSession, event: PoaCancelled, ctx: EventCtx) -> None:
+    await service.on_requester_cancelled(session, event=event, now=ctx.now())
+
+
+def register(handlers: Handlers[Settings, Resources]) -> None:
     handlers.on(PoaPaid)(poa_paid)
     handlers.on(PoaCancelled)(poa_cancelled)

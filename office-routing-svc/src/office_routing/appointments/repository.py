@@ -19,13 +19,13 @@ class AppointmentRepository(Repository[Appointment]):
     model = Appointment
     order = (Appointment.starts_at, Appointment.id)
 
-    def of_citizen(self, citizen_id: uuid.UUID, *, status: str | None) -> Select[tuple[Appointment]]:
+    def of_citizen(self, citizen_id: uuid.UUID, *, status: str | None) -> Select[Appointment]:
         query = select(Appointment).where(Appointment.citizen_id == citizen_id)
         return query.where(Appointment.status == status) if status else query
 
     def of_office(
         self, office_id: uuid.UUID, *, start: datetime, end: datetime, status: str | None
-    ) -> Select[tuple[Appointment]]:
+    ) -> Select[Appointment]:
         query = select(Appointment).where(
             Appointment.office_id == office_id, Appointment.starts_at >= start, Appointment.starts_at < end
         )

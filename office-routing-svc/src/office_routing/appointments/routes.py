@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.app import Session
 from kit.auth import CurrentCitizen
+from kit.clock import CAIRO
 from kit.db import transaction
 from kit.errors import ProblemError, responses
 from office_routing.appointments import desk, service
@@ -25,8 +26,7 @@ from office_routing.appointments.schemas import (
     Reschedule,
     Verify,
 )
-from office_routing.clock import CAIRO
-from office_routing.deps import AppSettings, Clerk, Now
+from office_routing.deps import Clerk, Ctx, Now
 from office_routing.offices.models import Office
 
 router = APIRouter(prefix="/v1/appointments", tags=["appointments"])
@@ -80,7 +80,7 @@ async def alternatives(
     appointment_id: uuid.UUID,
     caller: CurrentCitizen,
     session: Session,
-    settings: AppSettings,
+    ctx: Ctx,
     now: Now,
     office_id: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -88,7 +88,7 @@ async def alternatives(
     """Free slots I could move to, earliest first: offices of my governorate offering the service."""
     appointment = await service.of_citizen(session, appointment_id=appointment_id, citizen_id=citizen_id(caller))
     found = await service.alternatives(
-        session, appointment=appointment, office_id=office_id, policy=service.Policy.of(settings), now=now, limit=limit
+        session, appointment=appointment, office_id=office_id, policy=ctx.resources.policy, now=now, limit=limit
     )
     return [
         OpeningOut(
@@ -111,14 +111,14 @@ async def reschedule(
     body: Reschedule,
     caller: CurrentCitizen,
     session: Session,
-    settings: AppSettings,
+    ctx: Ctx,
     now: Now,
 ) -> AppointmentOut:
     """Move to another free slot (or book again after a no-show or a cancellation). The new
     appointment replaces this one; repeating the same request changes nothing."""
     appointment = await service.reschedule(
         session, appointment_id=appointment_id, citizen_id=citizen_id(caller), office_id=body.office_id,
-        starts_at=body.starts_at, policy=service.Policy.of(settings), now=now,
+        starts_at=body.starts_at, policy=ctx.resources.policy, now=now,
     )  # fmt: skip
     return (await render(session, [appointment]))[0]
 
@@ -156,11 +156,9 @@ async def verify(
 
 
 @router.post("/{appointment_id}/no-show", response_model=AppointmentOut, responses=responses(401, 403, 404, 409))
-async def no_show(
-    appointment_id: uuid.UUID, caller: Clerk, session: Session, settings: AppSettings, now: Now
-) -> AppointmentOut:
+async def no_show(appointment_id: uuid.UUID, caller: Clerk, session: Session, ctx: Ctx, now: Now) -> AppointmentOut:
     """Clerk: the citizen did not come (after the grace period); the seat is freed."""
     appointment = await desk.no_show(
-        session, caller=caller, appointment_id=appointment_id, policy=service.Policy.of(settings), now=now
+        session, caller=caller, appointment_id=appointment_id, policy=ctx.resources.policy, now=now
     )
     return (await render(session, [appointment]))[0]

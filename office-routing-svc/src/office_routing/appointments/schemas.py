@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from contracts.fields import NationalId
+from kit.clock import CAIRO
 from office_routing.appointments.models import Status
-from office_routing.clock import CAIRO
 from office_routing.offices.models import Kind
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.notary import PoaCancelled, PoaPaid
 from contracts.events.office import AppointmentBooked, AppointmentCancelled, AppointmentEnd
+from kit.clock import local_day
 from kit.errors import Conflict, NotFound, ProblemError
 from kit.messaging import record
 from kit.repository import Page
@@ -26,7 +27,6 @@ from office_routing.appointments import repository as repo
 from office_routing.appointments.availability import Opening, Window
 from office_routing.appointments.models import Appointment, Order, OrderStatus, Status
 from office_routing.appointments.repository import AppointmentRepository
-from office_routing.clock import local_day
 from office_routing.offices import repository as offices_repo
 from office_routing.offices.models import Office
 from office_routing.offices.repository import OfficeRepository
@@ -186,8 +186,8 @@ async def reschedule(
 ) -> Appointment:
     """Move a booked appointment, or book again after a no-show or a cancellation: a new
     appointment replaces the old one (the history keeps both)."""
-    current = await of_citizen(session, appointment_id=appointment_id, citizen_id=citizen_id)
-    order = await repo.lock_order(session, current.order_ref)
+    seen = await of_citizen(session, appointment_id=appointment_id, citizen_id=citizen_id)
+    order = await repo.lock_order(session, seen.order_ref)
     appointments = AppointmentRepository(session)
     current = await appointments.for_update(appointment_id)
     assert order is not None
@@ -221,8 +221,8 @@ async def cancel(
     session: AsyncSession, *, appointment_id: uuid.UUID, citizen_id: uuid.UUID, now: datetime
 ) -> Appointment:
     """The citizen gives up this slot (the request stays paid; they can book again)."""
-    current = await of_citizen(session, appointment_id=appointment_id, citizen_id=citizen_id)
-    await repo.lock_order(session, current.order_ref)
+    seen = await of_citizen(session, appointment_id=appointment_id, citizen_id=citizen_id)
+    await repo.lock_order(session, seen.order_ref)
     current = await AppointmentRepository(session).for_update(appointment_id)
     assert current is not None
     if current.status != Status.BOOKED:

@@ -19,7 +19,7 @@ class OfficeRepository(Repository[Office]):
     model = Office
     order = (Office.governorate, Office.code)
 
-    def listing(self, *, governorate: str | None, kind: str | None, service_code: str | None) -> Select[tuple[Office]]:
+    def listing(self, *, governorate: str | None, kind: str | None, service_code: str | None) -> Select[Office]:
         query = select(Office).where(Office.active)
         if governorate:
             query = query.where(Office.governorate == governorate)

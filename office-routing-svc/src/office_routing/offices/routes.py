@@ -10,13 +10,13 @@ from fastapi import APIRouter, Query, Response
 
 from contracts.fields import GovernorateCode, ServiceCode
 from kit.app import Session
+from kit.clock import local_day
 from kit.errors import responses
 from office_routing.appointments import desk
 from office_routing.appointments import service as appointments
 from office_routing.appointments.models import Status
 from office_routing.appointments.routes import render
 from office_routing.appointments.schemas import AppointmentPage
-from office_routing.clock import local_day
 from office_routing.deps import Admin, Clerk, Now
 from office_routing.governorates import GOVERNORATES, Governorate
 from office_routing.offices import service

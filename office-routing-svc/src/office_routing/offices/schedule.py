@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
-from office_routing.clock import CAIRO, local_day
+from kit.clock import CAIRO, local_day
 
 
 class Timetable(Protocol):

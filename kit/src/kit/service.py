@@ -1,0 +1,130 @@
+"""A service, declared once: its manifest, and the typed context its routes and handlers get.
+
+Every service has one `manifest.py`::
+
+    @dataclass(frozen=True)
+    class Resources:                      # the service's own long-lived clients and policies
+        catalog: Catalog
+
+    async def build_resources(runtime: Runtime[Settings]) -> Resources:
+        return Resources(catalog=Catalog(runtime.http, runtime.settings.catalog_url))
+
+    manifest = Manifest(
+        title="...", settings=Settings, metadata=Base.metadata, build_resources=build_resources,
+        routers=[...], handlers=handlers, texts=TEXTS, sweeps=[...],
+    )
+
+and its `deps.py` names the one alias routes use: `Ctx = Annotated[Context[Settings, Resources],
+Depends(kit.service.context)]`. Handlers receive an `EventContext[Settings, Resources]` (the same
+context and the envelope) as their third argument; sweeps get a session and the context. The
+time is `now: Now` in a route and `ctx.now()` elsewhere, so a test can move the one clock.
+Only kit touches `app.state`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, cast
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kit import i18n
+from kit.clock import SYSTEM, Clock
+from kit.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from contracts import Envelope
+    from kit.auth import TokenVerifier, Verifiers
+    from kit.messaging.consumer import Handlers
+    from kit.runtime import Runtime
+
+log = logging.getLogger("kit.service")
+
+S = TypeVar("S", bound=ServiceSettings)
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Context(Generic[S, R]):
+    """What a running service holds for its code: settings, resources, the clock."""
+
+    settings: S
+    resources: R
+    clock: Clock
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def for_event(self, envelope: Envelope) -> EventContext[S, R]:
+        return EventContext(settings=self.settings, resources=self.resources, clock=self.clock, envelope=envelope)
+
+
+@dataclass(frozen=True)
+class EventContext(Context[S, R]):
+    """The context of one delivered event: the service's context and the event's envelope."""
+
+    envelope: Envelope
+
+
+@dataclass(frozen=True)
+class Sweep(Generic[S, R]):
+    """A periodic job: `run(session, ctx)` in its own transaction every `seconds(settings)`.
+    Its state lives in the database, so any replica's run picks up what another left."""
+
+    name: str
+    seconds: Callable[[S], float]
+    run: Callable[[AsyncSession, Context[S, R]], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Manifest(Generic[S, R]):
+    """Everything kit needs to build and run one service."""
+
+    title: str
+    settings: type[S]
+    metadata: MetaData
+    build_resources: Callable[[Runtime[S]], Awaitable[R]]
+    routers: Sequence[APIRouter] = ()
+    handlers: Handlers[S, R] | None = None
+    texts: Mapping[str, Mapping[i18n.Language, str]] = field(default_factory=dict)
+    sweeps: Sequence[Sweep[S, R]] = ()
+    verifier: Callable[[Runtime[S], R], TokenVerifier | Verifiers] | None = None
+    """Only for a service that verifies tokens itself (identity, with its own keys); the others
+    verify against identity's and the gateway's JWKS (`kit.app.verifiers`)."""
+    start: Callable[[Runtime[S], Context[S, R]], Awaitable[None]] | None = None
+    """Long-running loops of the service's own (`runtime.spawn`), once its context exists."""
+    description: str = ""
+    version: str = "0.1.0"
+
+    def create_app(self, settings: S | None = None, *, clock: Clock | None = None) -> FastAPI:
+        from kit.app import build_app  # kit.app imports this module
+
+        i18n.register(self.texts)
+        return build_app(self, settings or self.settings(), clock or SYSTEM)
+
+
+def install(app: FastAPI, ctx: Context[Any, Any], verifier: TokenVerifier | Verifiers | None) -> None:
+    app.state.context = ctx
+    if verifier is not None:
+        app.state.verifier = verifier
+
+
+def context(request: Request) -> Context[Any, Any]:
+    """The running service's context (routes: `Ctx = Annotated[Context[S, R], Depends(context)]`)."""
+    found = getattr(request.app.state, "context", None)
+    if found is None:
+        raise RuntimeError("the app was not built from a kit Manifest, or its lifespan has not run")
+    return cast(Context[Any, Any], found)
+
+
+def current_time(request: Request) -> datetime:
+    return context(request).now()
+
+
+Now = Annotated[datetime, Depends(current_time)]
+"""The request's time, from the service's one clock."""
