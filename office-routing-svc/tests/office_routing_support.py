@@ -4,9 +4,7 @@ the app on real PostgreSQL and NATS, events published the way notary-svc's relay
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -15,54 +13,27 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
-from jwt.algorithms import OKPAlgorithm
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope, Event
 from contracts.events.notary import PoaCancelled, PoaPaid
-from kit.auth import JWKSCache, TokenVerifier
 from kit.clock import ManualClock
 from kit.db import transaction
-from kit.testing import migrated_database, running, runtime_of, stream_messages, trust
+from kit.testing import TokenIssuer, migrated_database, running, runtime_of, stream_messages, trust
 from office_routing.main import create_app
 from office_routing.settings import Settings
 
 SERVICE_DIR = Path(__file__).parents[1]
-ISSUER, AUDIENCE = "shubbak-identity", "shubbak"
 SUNDAY_MORNING = datetime(2030, 1, 6, 5, 0, tzinfo=UTC)  # 07:00 in Cairo, a Sunday
 ALL_WEEK = [1, 2, 3, 4, 5, 6, 7]
-
-
-class Identity:
-    """Stands in for identity-svc: one signing key, its JWKS, and tokens for any caller."""
-
-    def __init__(self) -> None:
-        self.key = Ed25519PrivateKey.generate()
-
-    def jwks(self) -> dict[str, Any]:
-        jwk = json.loads(OKPAlgorithm.to_jwk(self.key.public_key()))
-        return {"keys": [{**jwk, "kid": "id-1", "alg": "EdDSA", "use": "sig"}]}
-
-    def headers(self, sub: str, **claims: Any) -> dict[str, str]:
-        now = int(time.time())
-        body = {"iss": ISSUER, "aud": AUDIENCE, "sub": sub, "iat": now, "exp": now + 600, **claims}
-        return {"Authorization": f"Bearer {jwt.encode(body, self.key, algorithm='EdDSA', headers={'kid': 'id-1'})}"}
-
-    def verifier(self) -> TokenVerifier:
-        jwks_app = FastAPI()
-        jwks_app.get("/.well-known/jwks.json")(self.jwks)
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://identity")
-        return TokenVerifier(JWKSCache("http://identity/.well-known/jwks.json", http), issuer=ISSUER, audience=AUDIENCE)
 
 
 class Harness:
     def __init__(self, app: FastAPI, client: httpx.AsyncClient, settings: Settings, clock: ManualClock) -> None:
         self.app, self.client, self.settings, self.clock = app, client, settings, clock
-        self.identity = Identity()
+        self.identity = TokenIssuer()
         trust(app, self.identity.verifier())
         self.admin = self.identity.headers(str(uuid.uuid4()), typ="staff", roles=["admin"])
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import secrets
+import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
+from jwt.algorithms import OKPAlgorithm
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
-from kit.auth import TokenVerifier, Verifiers
+from kit.auth import JWKSCache, TokenVerifier, Verifiers
 from kit.migrations import upgrade_async
 from kit.runtime import Runtime
 
@@ -70,3 +76,49 @@ def runtime_of(app: FastAPI) -> Runtime[Any]:
 def trust(app: FastAPI, verifier: TokenVerifier | Verifiers) -> None:
     """Verify callers' tokens with `verifier` (tests' own stand-in for identity's keys)."""
     app.state.verifier = verifier
+
+
+class TokenIssuer:
+    """Stands in for a token issuer in one service's own tests (identity for citizens and staff,
+    the gateway for integrators): one Ed25519 key, its JWKS served in-process, tokens for any
+    caller. Cross-service tests in `tests/` use the real identity and gateway instead."""
+
+    def __init__(
+        self,
+        *,
+        issuer: str = "shubbak-identity",
+        audience: str = "shubbak",
+        kinds: frozenset[str] = frozenset({"citizen", "staff"}),
+        kid: str = "test-1",
+    ) -> None:
+        self.issuer, self.audience, self.kinds, self.kid = issuer, audience, kinds, kid
+        self.key = Ed25519PrivateKey.generate()
+
+    def jwks(self) -> dict[str, Any]:
+        jwk = json.loads(OKPAlgorithm.to_jwk(self.key.public_key()))
+        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
+
+    def token(self, sub: str, **claims: Any) -> str:
+        now = int(time.time())
+        body = {"iss": self.issuer, "aud": self.audience, "sub": sub, "iat": now, "exp": now + 600, **claims}
+        return jwt.encode(body, self.key, algorithm="EdDSA", headers={"kid": self.kid})
+
+    def headers(self, sub: str, **claims: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(sub, **claims)}"}
+
+    def citizen(self, citizen_id: uuid.UUID | None = None, national_id: str = "29001011234567") -> dict[str, str]:
+        return self.headers(str(citizen_id or uuid.uuid4()), typ="citizen", nid=national_id)
+
+    def staff(self, *roles: str, **claims: Any) -> dict[str, str]:
+        return self.headers(str(uuid.uuid4()), typ="staff", roles=list(roles), **claims)
+
+    def integrator(self, *scopes: str, sub: str = "integrator-1") -> dict[str, str]:
+        return self.headers(sub, typ="integrator", scope=" ".join(scopes))
+
+    def verifier(self) -> TokenVerifier:
+        """A verifier of this issuer's tokens, reading its JWKS over in-process HTTP."""
+        jwks_app = FastAPI()
+        jwks_app.get("/.well-known/jwks.json")(self.jwks)
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://issuer")
+        cache = JWKSCache("http://issuer/.well-known/jwks.json", http, min_refresh_seconds=0)
+        return TokenVerifier(cache, issuer=self.issuer, audience=self.audience, kinds=self.kinds)
