@@ -16,6 +16,7 @@ from datetime import date, time
 from sqlalchemy.dialects.postgresql import insert
 
 from kit import db
+from kit.clock import utcnow
 from office_routing.governorates import GOVERNORATES, Governorate
 from office_routing.models import load_all
 from office_routing.offices.models import SUNDAY_TO_THURSDAY, Holiday, Office
@@ -85,7 +86,7 @@ async def main() -> None:
         async with db.transaction(db.sessionmaker(engine)) as session:
             added = await session.execute(insert(Office).values(rows).on_conflict_do_nothing().returning(Office.id))
             new = len(added.all())
-            this_year = date.today().year
+            this_year = utcnow().year
             await session.execute(
                 insert(Holiday).values(holidays(range(this_year, this_year + 2))).on_conflict_do_nothing()
             )

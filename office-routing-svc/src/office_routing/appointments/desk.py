@@ -85,7 +85,9 @@ async def verify(
     if order.national_id and national_id != order.national_id:
         reason = FieldError(field="body.national_id", reason="الرقم القومي غير مطابق / National ID does not match",
                             code="identity_mismatch")  # fmt: skip
-        raise ProblemError("identity_mismatch", status=422, errors=[reason])
+        # Refused, and recorded: the request's transaction still commits the history line.
+        await AppointmentRepository(session).log(appointment.id, "verification_refused", actor=_actor(caller), at=now)
+        raise ProblemError("identity_mismatch", status=422, errors=[reason], commit=True)
     if local_day(now) < local_day(appointment.starts_at):
         await offices_repo.release_seat(session, office_id=appointment.office_id, starts_at=appointment.starts_at)
     appointment.status, appointment.verified_at, appointment.verified_by = Status.VERIFIED, now, caller.subject
@@ -134,12 +136,6 @@ async def _at_my_office(session: AsyncSession, *, caller: Caller, appointment_id
     if appointment is None or office is None or not works_at(caller, office):
         raise NotFound("appointment_not_found")
     return appointment
-
-
-async def record_refusal(session: AsyncSession, *, caller: Caller, appointment_id: uuid.UUID, now: datetime) -> None:
-    """Audit a refused identity check. Called in a transaction of its own, because the
-    refused request's transaction is rolled back."""
-    await AppointmentRepository(session).log(appointment_id, "verification_refused", actor=_actor(caller), at=now)
 
 
 def _actor(caller: Caller) -> str:

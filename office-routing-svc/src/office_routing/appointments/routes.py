@@ -6,17 +6,15 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.app import Session
 from kit.auth import CurrentCitizen
 from kit.clock import CAIRO
-from kit.db import transaction
 from kit.errors import ProblemError, responses
 from office_routing.appointments import desk, service
 from office_routing.appointments.models import Appointment, Status
-from office_routing.appointments.repository import AppointmentRepository
 from office_routing.appointments.schemas import (
     AppointmentOut,
     AppointmentPage,
@@ -27,7 +25,6 @@ from office_routing.appointments.schemas import (
     Verify,
 )
 from office_routing.deps import Clerk, Ctx, Now
-from office_routing.offices.models import Office
 
 router = APIRouter(prefix="/v1/appointments", tags=["appointments"])
 Limit = Annotated[int, Query(ge=1, le=100)]
@@ -42,11 +39,7 @@ def citizen_id(caller: CurrentCitizen) -> uuid.UUID:
 
 
 async def render(session: AsyncSession, appointments: Sequence[Appointment]) -> list[AppointmentOut]:
-    offices: dict[uuid.UUID, Office] = {}
-    for office_id in {a.office_id for a in appointments}:
-        office = await session.get(Office, office_id)
-        assert office is not None
-        offices[office_id] = office
+    offices = await service.offices_of(session, appointments)
     return [AppointmentOut.of(a, offices[a.office_id]) for a in appointments]
 
 
@@ -70,8 +63,7 @@ async def my_appointment_history(
     appointment_id: uuid.UUID, caller: CurrentCitizen, session: Session
 ) -> list[HistoryOut]:
     """Everything that happened to the appointment: booked, moved, checked in, verified, ended."""
-    await service.of_citizen(session, appointment_id=appointment_id, citizen_id=citizen_id(caller))
-    rows = await AppointmentRepository(session).history(appointment_id)
+    rows = await service.history_of(session, appointment_id=appointment_id, citizen_id=citizen_id(caller))
     return [HistoryOut.model_validate(r) for r in rows]
 
 
@@ -138,20 +130,12 @@ async def check_in(appointment_id: uuid.UUID, caller: Clerk, session: Session, n
 
 
 @router.post("/{appointment_id}/verify", response_model=AppointmentOut, responses=responses(401, 403, 404, 409, 422))
-async def verify(
-    appointment_id: uuid.UUID, body: Verify, caller: Clerk, session: Session, request: Request, now: Now
-) -> AppointmentOut:
+async def verify(appointment_id: uuid.UUID, body: Verify, caller: Clerk, session: Session, now: Now) -> AppointmentOut:
     """Clerk: the citizen was confirmed in person against their national ID card. A mismatch
     is refused (422) and recorded in the appointment's history."""
-    try:
-        appointment = await desk.verify(
-            session, caller=caller, appointment_id=appointment_id, national_id=body.national_id, now=now
-        )
-    except ProblemError as problem:
-        if problem.code == "identity_mismatch":
-            async with transaction(request.app.state.runtime.sessions) as audit:
-                await desk.record_refusal(audit, caller=caller, appointment_id=appointment_id, now=now)
-        raise
+    appointment = await desk.verify(
+        session, caller=caller, appointment_id=appointment_id, national_id=body.national_id, now=now
+    )
     return (await render(session, [appointment]))[0]
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -154,6 +156,18 @@ async def of_citizen(session: AsyncSession, *, appointment_id: uuid.UUID, citize
     if appointment is None or appointment.citizen_id != citizen_id:
         raise NotFound("appointment_not_found")
     return appointment
+
+
+async def history_of(session: AsyncSession, *, appointment_id: uuid.UUID, citizen_id: uuid.UUID) -> Sequence[Any]:
+    """Everything that happened to the citizen's appointment (404 for anyone else's)."""
+    await of_citizen(session, appointment_id=appointment_id, citizen_id=citizen_id)
+    return await AppointmentRepository(session).history(appointment_id)
+
+
+async def offices_of(session: AsyncSession, appointments: Sequence[Appointment]) -> dict[uuid.UUID, Office]:
+    """The office of each appointment, by id."""
+    found = await OfficeRepository(session).by_ids({a.office_id for a in appointments})
+    return {office.id: office for office in found}
 
 
 async def alternatives(

@@ -29,6 +29,9 @@ class OfficeRepository(Repository[Office]):
             query = query.where(Office.services.contains([service_code]))
         return query
 
+    async def by_ids(self, ids: set[uuid.UUID]) -> Sequence[Office]:
+        return (await self.session.scalars(select(Office).where(Office.id.in_(ids)))).all() if ids else ()
+
     async def by_code(self, code: str) -> Office | None:
         return await self.session.scalar(select(Office).where(Office.code == code))
 
