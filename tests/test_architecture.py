@@ -118,8 +118,7 @@ def test_the_time_comes_from_the_one_clock(package: str) -> None:
         for path in python_files(SERVICES[package] / "src")
         for line, name in calls(path)
         if name.endswith(("datetime.now", "datetime.utcnow", "date.today", "time.time"))
-        or name in ("now", "utcnow", "utc_now", "_now")
-        and not (name == "utcnow" and path.name in TOOLS)
+        or (name in ("now", "utcnow", "utc_now", "_now") and not (name == "utcnow" and path.name in TOOLS))
     ]
     assert found == [], "routes take `now: Now`; handlers and sweeps call `ctx.now()`"
 
