@@ -7,6 +7,8 @@ PACKAGES := contracts kit devstack deploy gateway identity-svc catalog-svc notar
 TEST_DIRS := $(foreach p,$(PACKAGES),$(p)/tests) tests
 STAMP := $(VENV)/.installed
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+SRC_DIRS := $(foreach p,$(PACKAGES),$(p)/src)
+MODULES := $(notdir $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /src/*/__init__.py,$(PACKAGES)))))
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint bench clean contracts-export fuzz
@@ -44,10 +46,10 @@ test: $(STAMP) ## run every package's tests against real PostgreSQL and NATS
 fuzz: $(STAMP) ## schemathesis on a platform of its own: every phase, more examples (SHUBBAK_FUZZ_EXAMPLES=40)
 	SHUBBAK_FUZZ=full $(PY) -m pytest -c pyproject.toml --rootdir tests tests/test_schemathesis.py -q
 
-lint: $(STAMP) ## ruff on everything, mypy on the shared library and contracts
+lint: $(STAMP) ## ruff on everything; mypy (strict defs, pydantic plugin) on every package
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	MYPYPATH=contracts/src:kit/src:devstack/src $(VENV)/bin/mypy -p contracts -p kit -p devstack
+	MYPYPATH=$(subst $(eval) ,:,$(SRC_DIRS)) $(VENV)/bin/mypy $(addprefix -p ,$(MODULES))
 
 bench: $(STAMP) ## benchmarks: ratios against baselines measured in the same run
 	$(PY) bench/run.py

@@ -37,7 +37,7 @@ def negotiate(accept_language: str | None) -> Language:
         if primary in SUPPORTED and quality > 0:
             candidate = (quality, -position, primary)
             if best is None or candidate > best:
-                best = candidate  # type: ignore[assignment]
+                best = candidate
     return best[2] if best else DEFAULT
 
 

@@ -27,7 +27,7 @@ class ServiceSettings(BaseSettings):
 
     service_name: str = "service"
     environment: Literal["development", "test", "production"] = Field(
-        default_factory=lambda: os.environ.get("ENVIRONMENT", "development")  # type: ignore[arg-type,return-value]
+        default_factory=lambda: os.environ.get("ENVIRONMENT", "development")  # type: ignore[arg-type]
     )
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/postgres"
     db_schema: str = "public"
@@ -37,7 +37,7 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     otel_exporter: Literal["none", "console", "otlp"] = Field(
-        default_factory=lambda: os.environ.get("OTEL_TRACES_EXPORTER", "none")  # type: ignore[arg-type,return-value]
+        default_factory=lambda: os.environ.get("OTEL_TRACES_EXPORTER", "none")  # type: ignore[arg-type]
     )
     jwks_url: str | None = None
     jwt_issuer: str = "shubbak-identity"
