@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope, Event
-from contracts.events.notary import PoaCancelled, PoaPaid
+from contracts.events.office import AppointmentRequested, AppointmentWithdrawn
 from kit.clock import ManualClock
 from kit.db import transaction
 from kit.testing import TokenIssuer, migrated_database, running, runtime_of, stream_messages, trust
@@ -70,21 +70,17 @@ class Harness:
         await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
         return envelope
 
-    async def paid(self, governorate: str = "03", *, citizen_id: uuid.UUID | None = None, **kw: Any) -> PoaPaid:
-        poa_id = uuid.uuid4()
-        event = PoaPaid(
-            poa_id=poa_id, citizen_id=citizen_id or uuid.uuid4(), principal_national_id="29001011234567",
-            kind="general", service_code=kw.pop("service_code", "notary.poa.general"), governorate=governorate,
-            order_ref=f"notary:{poa_id}", paid_at=self.clock.now(), **kw,
-        )  # fmt: skip
+    async def paid(
+        self, governorate: str = "03", *, citizen_id: uuid.UUID | None = None, **kw: Any
+    ) -> AppointmentRequested:
+        """A requesting service (notary, here) asks for a visit for one of its paid orders."""
+        event = requested(governorate, citizen_id=citizen_id, at=self.clock.now(), **kw)
         await self.publish(event)
         return event
 
-    async def cancelled(self, paid: PoaPaid) -> PoaCancelled:
-        event = PoaCancelled(
-            poa_id=paid.poa_id, citizen_id=paid.citizen_id, order_ref=paid.order_ref, refund_due=True,
-            cancelled_at=self.clock.now(),
-        )  # fmt: skip
+    async def cancelled(self, paid: AppointmentRequested) -> AppointmentWithdrawn:
+        now = self.clock.now()
+        event = AppointmentWithdrawn(order_ref=paid.order_ref, citizen_id=paid.citizen_id, withdrawn_at=now)
         await self.publish(event)
         return event
 
@@ -93,7 +89,7 @@ class Harness:
         assert response.status_code == 200, response.text
         return response.json()["items"]
 
-    async def booked_for(self, paid: PoaPaid) -> dict[str, Any]:
+    async def booked_for(self, paid: AppointmentRequested) -> dict[str, Any]:
         """Wait until the paid event has been handled and return the citizen's active appointment."""
         _, headers = self.citizen(paid.citizen_id)
 
@@ -142,3 +138,12 @@ async def _running(url: str, nats_url: str, **settings: Any) -> AsyncIterator[Ha
     app = create_app(config, clock=clock)
     async with running(app) as client:
         yield Harness(app, client, config, clock)
+
+
+def requested(
+    governorate: str, *, at: datetime, citizen_id: uuid.UUID | None = None, **kw: Any
+) -> AppointmentRequested:
+    return AppointmentRequested(
+        order_ref=f"notary:{uuid.uuid4()}", citizen_id=citizen_id or uuid.uuid4(), national_id="29001011234567",
+        service_code=kw.pop("service_code", "notary.poa.general"), governorate=governorate, requested_at=at, **kw,
+    )  # fmt: skip

@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from office_routing_support import SUNDAY_MORNING, Harness
+from office_routing_support import SUNDAY_MORNING, Harness, requested
 from sqlalchemy import select
 
-from contracts.events.notary import PoaCancelled, PoaPaid
+from contracts.events.office import AppointmentWithdrawn
 from office_routing.offices.models import Slot
 
 EN = {"Accept-Language": "en"}
@@ -105,7 +105,7 @@ class TestDesk:
 
         base = f"/v1/appointments/{appointment['id']}"
         assert (await h.client.post(f"{base}/check-in", headers=other_clerk)).status_code == 404
-        early = await h.client.post(f"{base}/verify", json={"national_id": paid.principal_national_id}, headers=clerk)
+        early = await h.client.post(f"{base}/verify", json={"national_id": paid.national_id}, headers=clerk)
         assert (early.status_code, early.json()["code"]) == (409, "illegal_transition")
         h.clock.set(SUNDAY_MORNING + timedelta(days=1))
         try:
@@ -118,14 +118,12 @@ class TestDesk:
 
         mismatch = await h.client.post(f"{base}/verify", json={"national_id": "29505152345678"}, headers=clerk)
         assert (mismatch.status_code, mismatch.json()["errors"][0]["code"]) == (422, "identity_mismatch")
-        verified = await h.client.post(
-            f"{base}/verify", json={"national_id": paid.principal_national_id}, headers=clerk
-        )
+        verified = await h.client.post(f"{base}/verify", json={"national_id": paid.national_id}, headers=clerk)
         assert verified.json()["status"] == "verified"
         event = await h.event("office.appointment.verified.v1", lambda d: d["appointment_id"] == appointment["id"])
         assert event.data["order_ref"] == paid.order_ref
         assert event.data["office_id"] == office["id"]
-        again = await h.client.post(f"{base}/verify", json={"national_id": paid.principal_national_id}, headers=clerk)
+        again = await h.client.post(f"{base}/verify", json={"national_id": paid.national_id}, headers=clerk)
         assert again.status_code == 409
         history = (await h.client.get(f"{base}/history", headers=citizen)).json()
         assert [x["action"] for x in history] == ["booked", "checked_in", "verification_refused", "verified"]
@@ -142,9 +140,7 @@ class TestDesk:
             assert (await h.client.post(f"{base}/check-in", headers=clerk)).status_code == 200
             unchecked = await h.client.post(f"{base}/verify", json={}, headers=clerk)
             assert unchecked.status_code == 422  # the clerk must type the national ID from the card
-            verified = await h.client.post(
-                f"{base}/verify", json={"national_id": paid.principal_national_id}, headers=clerk
-            )
+            verified = await h.client.post(f"{base}/verify", json={"national_id": paid.national_id}, headers=clerk)
         finally:
             h.clock.set(SUNDAY_MORNING)
         assert verified.json()["status"] == "verified"
@@ -192,13 +188,11 @@ class TestRequesterCancels:
 
     async def test_a_cancelled_order_is_never_booked_later(self, h: Harness):
         await h.office("22")
-        poa_id, citizen_id = uuid.uuid4(), uuid.uuid4()
-        order_ref = f"notary:{poa_id}"
-        await h.publish(PoaCancelled(poa_id=poa_id, citizen_id=citizen_id, order_ref=order_ref, refund_due=False,
-                                     cancelled_at=h.clock.now()))  # fmt: skip
-        await h.publish(PoaPaid(poa_id=poa_id, citizen_id=citizen_id, principal_national_id="29001011234567",
-                                kind="general", service_code="notary.poa.general", governorate="22",
-                                order_ref=order_ref, paid_at=h.clock.now()))  # fmt: skip
+        citizen_id = uuid.uuid4()
+        request = requested("22", citizen_id=citizen_id, at=h.clock.now())
+        await h.publish(AppointmentWithdrawn(order_ref=request.order_ref, citizen_id=citizen_id,
+                                             withdrawn_at=h.clock.now()))  # fmt: skip
+        await h.publish(request)
         await h.booked_for(await h.paid("22"))  # a later order is handled, so the two above were too
         _, me = h.citizen(citizen_id)
         assert await h.appointments_of(me) == []

@@ -8,7 +8,7 @@ import uuid
 from collections import Counter
 from datetime import timedelta
 
-from office_routing_support import SUNDAY_MORNING, Harness, wait_for
+from office_routing_support import SUNDAY_MORNING, Harness, requested, wait_for
 from sqlalchemy import func, select
 
 from office_routing.appointments import service
@@ -100,7 +100,8 @@ class TestNoOverbooking:
 
         async def pay_and_assign() -> None:
             async with h.session() as session:
-                await service.on_paid(session, event=_paid_event("14"), policy=policy, now=h.clock.now())
+                event = requested("14", at=SUNDAY_MORNING)
+                await service.on_requested(session, event=event, policy=policy, now=h.clock.now())
 
         await asyncio.gather(*(pay_and_assign() for _ in range(12)))
         async with h.session() as session:
@@ -161,14 +162,3 @@ class TestNoOverbooking:
         assert sorted(codes) == [201, 201, 409, 409, 409, 409]
         async with h.session() as session:
             assert await session.scalar(select(Slot.booked).where(Slot.office_id == uuid.UUID(target["id"]))) == 2
-
-
-def _paid_event(governorate: str):
-    from contracts.events.notary import PoaPaid
-
-    poa_id = uuid.uuid4()
-    return PoaPaid(
-        poa_id=poa_id, citizen_id=uuid.uuid4(), principal_national_id="29001011234567", kind="general",
-        service_code="notary.poa.general", governorate=governorate, order_ref=f"notary:{poa_id}",
-        paid_at=SUNDAY_MORNING,
-    )  # fmt: skip

@@ -188,6 +188,19 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "refund_due": True,
         "cancelled_at": T,
     },
+    "office.appointment.requested.v1": {
+        "order_ref": f"notary:{U1}",
+        "citizen_id": U2,
+        "national_id": NID_A,
+        "service_code": "notary.poa.general",
+        "governorate": "03",
+        "requested_at": T,
+    },
+    "office.appointment.withdrawn.v1": {
+        "order_ref": f"notary:{U1}",
+        "citizen_id": U2,
+        "withdrawn_at": T,
+    },
     "office.appointment.verified.v1": {
         "appointment_id": U2,
         "citizen_id": U1,

@@ -6,7 +6,28 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from contracts.base import Event
-from contracts.fields import GovernorateCode, ServiceCode, UtcDatetime
+from contracts.fields import GovernorateCode, NationalId, ServiceCode, UtcDatetime
+
+_ORDER_REF = "The requesting service's order, `<owner>:<id>` (see contracts.orders)."
+
+
+class AppointmentRequested(Event, subject="office.appointment.requested.v1", aggregate="order_ref"):
+    """A service needs the citizen in person at an office for an order; office routing books one slot per order."""
+
+    order_ref: str = Field(min_length=1, max_length=200, description=_ORDER_REF)
+    citizen_id: UUID = Field(description="The citizen's account, who gets the appointment.")
+    national_id: NationalId = Field(description="Whose national ID card the clerk checks in person.")
+    service_code: ServiceCode = Field(description="The catalogue service; only offices offering it are assigned.")
+    governorate: GovernorateCode = Field(description="Where an office is assigned.")
+    requested_at: UtcDatetime = Field(description="When the requesting service asked.")
+
+
+class AppointmentWithdrawn(Event, subject="office.appointment.withdrawn.v1", aggregate="order_ref"):
+    """The requesting service no longer needs the visit: any appointment is freed and none is booked later."""
+
+    order_ref: str = Field(min_length=1, max_length=200, description=_ORDER_REF)
+    citizen_id: UUID = Field(description="The citizen's account.")
+    withdrawn_at: UtcDatetime = Field(description="When the requesting service withdrew it.")
 
 
 class AppointmentBooked(Event, subject="office.appointment.booked.v1", aggregate="appointment_id"):

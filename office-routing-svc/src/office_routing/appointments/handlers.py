@@ -1,4 +1,4 @@
-"""A paid request gets an office appointment; a withdrawn one frees it."""
+"""A service's request for an office visit gets an appointment; a withdrawn request frees it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.events.notary import PoaCancelled, PoaPaid
+from contracts.events.office import AppointmentRequested, AppointmentWithdrawn
 from kit.messaging.consumer import Handlers
 from office_routing.appointments import service
 
@@ -15,14 +15,14 @@ if TYPE_CHECKING:
     from office_routing.settings import Settings
 
 
-async def poa_paid(session: AsyncSession, event: PoaPaid, ctx: EventCtx) -> None:
-    await service.on_paid(session, event=event, policy=ctx.resources.policy, now=ctx.now())
+async def requested(session: AsyncSession, event: AppointmentRequested, ctx: EventCtx) -> None:
+    await service.on_requested(session, event=event, policy=ctx.resources.policy, now=ctx.now())
 
 
-async def poa_cancelled(session: AsyncSession, event: PoaCancelled, ctx: EventCtx) -> None:
-    await service.on_requester_cancelled(session, event=event, now=ctx.now())
+async def withdrawn(session: AsyncSession, event: AppointmentWithdrawn, ctx: EventCtx) -> None:
+    await service.on_withdrawn(session, event=event, now=ctx.now())
 
 
 def register(handlers: Handlers[Settings, Resources]) -> None:
-    handlers.on(PoaPaid)(poa_paid)
-    handlers.on(PoaCancelled)(poa_cancelled)
+    handlers.on(AppointmentRequested)(requested)
+    handlers.on(AppointmentWithdrawn)(withdrawn)

@@ -17,8 +17,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.events.notary import PoaCancelled, PoaPaid
-from contracts.events.office import AppointmentBooked, AppointmentCancelled, AppointmentEnd
+from contracts.events.office import (
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentEnd,
+    AppointmentRequested,
+    AppointmentWithdrawn,
+)
 from kit.clock import local_day
 from kit.errors import Conflict, NotFound, ProblemError
 from kit.messaging import record
@@ -66,17 +71,19 @@ class Policy:
 # --- events from the requesting service -------------------------------------------------------
 
 
-async def on_paid(session: AsyncSession, *, event: PoaPaid, policy: Policy, now: datetime) -> Appointment | None:
-    """Book a visit for a paid request, once per `order_ref` (a repeated event books nothing)."""
+async def on_requested(
+    session: AsyncSession, *, event: AppointmentRequested, policy: Policy, now: datetime
+) -> Appointment | None:
+    """Book a visit a service asked for, once per `order_ref` (a repeated request books nothing)."""
     await repo.ensure_order(
         session,
         order_ref=event.order_ref,
         citizen_id=event.citizen_id,
-        national_id=event.principal_national_id,
+        national_id=event.national_id,
         service_code=event.service_code,
         governorate=event.governorate,
         status=OrderStatus.OPEN,
-        paid_at=event.paid_at,
+        paid_at=event.requested_at,
     )
     order = await repo.lock_order(session, event.order_ref)
     assert order is not None
@@ -85,7 +92,7 @@ async def on_paid(session: AsyncSession, *, event: PoaPaid, policy: Policy, now:
     return await assign(session, order=order, policy=policy, now=now)
 
 
-async def on_requester_cancelled(session: AsyncSession, *, event: PoaCancelled, now: datetime) -> None:
+async def on_withdrawn(session: AsyncSession, *, event: AppointmentWithdrawn, now: datetime) -> None:
     """The request was withdrawn: close the order and free its appointment, if any."""
     await repo.ensure_order(
         session, order_ref=event.order_ref, citizen_id=event.citizen_id, status=OrderStatus.CANCELLED
