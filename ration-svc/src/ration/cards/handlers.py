@@ -61,9 +61,14 @@ async def on_address(session: AsyncSession, event: AddressChanged, envelope: Env
 
 async def on_payment_succeeded(session: AsyncSession, event: PaymentSucceeded, envelope: Envelope) -> None:
     """A payment of a `ration:` order is answered (applied or refused); other services' are skipped."""
-    if orders.owner_of(event.order_ref) == "ration":
-        order_id = orders.order_id(event.order_ref, "ration")
-        await replacements.paid(session, order_id=order_id, event=event, now=datetime.now(UTC))
+    if orders.owner_of(event.order_ref) != "ration":
+        return
+    now = datetime.now(UTC)
+    if (order_id := orders.order_id(event.order_ref, "ration")) is not None:
+        # Each kind of paid card-service order in turn (the next one goes here); none: refused.
+        if await replacements.paid(session, order_id=order_id, event=event, now=now):
+            return
+    await payable.settle(session, event, None, now=now)  # no such order
 
 
 async def on_payment_failed(session: AsyncSession, event: PaymentFailed, envelope: Envelope) -> None:

@@ -287,22 +287,23 @@ def payable_order(order: ReplacementOrder) -> payable.Order:
     )
 
 
-async def paid(session: AsyncSession, *, order_id: uuid.UUID | None, event: PaymentSucceeded, now: datetime) -> None:
-    """A payment of a `ration:` order: issue the new number (once) if it is the order's own;
-    otherwise it is refused (and refunded by payment-svc)."""
-    order = await ReplacementRepository(session).lock(order_id) if order_id is not None else None
-    verdict = await payable.settle(session, event, payable_order(order) if order else None, now=now)
+async def paid(session: AsyncSession, *, order_id: uuid.UUID, event: PaymentSucceeded, now: datetime) -> bool:
+    """A payment of `ration:<order_id>`: issue the new number (once) if it is the order's own;
+    otherwise it is refused (and refunded by payment-svc). False if it is no replacement order."""
+    order = await ReplacementRepository(session).lock(order_id)
     if order is None:
-        return
-    actor = f"payment:{event.payment_id}"
+        return False
+    verdict = await payable.settle(session, event, payable_order(order), now=now)
     if verdict.reason is not None:
         order.refund_requested_at, order.updated_at = now, now
         await _audit(
-            session, order, actor=actor, action="replacement.payment_refused", payment_id=str(event.payment_id),
-            refusal=verdict.reason, amount_piastres=event.amount_piastres, service_code=event.service_code,
+            session, order, actor=f"payment:{event.payment_id}", action="replacement.payment_refused",
+            payment_id=str(event.payment_id), refusal=verdict.reason, amount_piastres=event.amount_piastres,
+            service_code=event.service_code,
         )  # fmt: skip
     if verdict.apply:
         await _issue(session, order, event=event, now=now)
+    return True
 
 
 async def _issue(session: AsyncSession, order: ReplacementOrder, *, event: PaymentSucceeded, now: datetime) -> None:
