@@ -121,19 +121,27 @@ class Citizen:
         return response.json()
 
 
-async def clerk_token(client: httpx.AsyncClient, platform: dict, office_id: str) -> dict[str, str]:
-    """A notary clerk of that office, created with identity's staff command (as ops would)."""
-    username = f"clerk-{uuid.uuid4().hex[:6]}"
+async def staff_token(
+    client: httpx.AsyncClient, platform: Any, *roles: str, office_id: str | None = None, governorate: str = "03"
+) -> dict[str, str]:
+    """A staff member with `roles`, created with identity's staff command (as ops would), signed in."""
+    username = f"staff-{uuid.uuid4().hex[:6]}"
     server = platform.postgres.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0]
     env = {**os.environ, "IDENTITY_DATABASE_URL": f"{server}/identity", "IDENTITY_STAFF_PASSWORD": PASSWORD}
-    command = [sys.executable, "-m", "identity.staff", "create", "--username", username, "--name", "Clerk",
-               "--role", "notary_clerk", "--office", office_id, "--governorate", "03"]  # fmt: skip
+    command = [sys.executable, "-m", "identity.staff", "create", "--username", username, "--name", "Staff",
+               *(part for role in roles for part in ("--role", role)), "--governorate", governorate,
+               *(("--office", office_id) if office_id else ())]  # fmt: skip
     process = await asyncio.create_subprocess_exec(*command, env=env, stdout=PIPE, stderr=PIPE)
     _, err = await process.communicate()
     assert process.returncode == 0, err.decode()
     login = await client.post("/v1/staff/sessions", json={"username": username, "password": PASSWORD})
     assert login.status_code == 201, login.text
     return {"Authorization": f"Bearer {login.json()['access_token']}", "Accept-Language": "en"}
+
+
+async def clerk_token(client: httpx.AsyncClient, platform: Any, office_id: str) -> dict[str, str]:
+    """A notary clerk of that office."""
+    return await staff_token(client, platform, "notary_clerk", office_id=office_id)
 
 
 async def test_power_of_attorney_without_paper(platform):

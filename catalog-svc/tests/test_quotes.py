@@ -10,6 +10,8 @@ import jwt
 import pytest
 from catalog_support import Identity
 
+from catalog.settings import Settings
+
 SERVICE = "civil.certificate.birth"
 
 
@@ -88,6 +90,81 @@ class TestIssue:
         response = await client.get(f"/v1/services/{SERVICE}/quote", params={"channel": "web", "method": "card"})
         assert response.status_code == 200
         assert response.json()["governorate"] is None
+
+
+def order_body(**overrides: Any) -> dict[str, Any]:
+    body = {
+        "service_code": SERVICE,
+        "channel": "web",
+        "method": "wallet",
+        "governorate": "03",
+        "order_ref": f"notary:{uuid.uuid4()}",
+        "citizen_id": str(uuid.uuid4()),
+    }
+    return {**body, **overrides}
+
+
+def service_headers(settings: Settings) -> dict[str, str]:
+    return {"Authorization": f"Bearer {settings.internal_token.get_secret_value()}", "Accept-Language": "en"}
+
+
+class TestOrderQuote:
+    """The quote a payment can be made with: bound to one order and its citizen, issued only to
+    the service that owns the order (the internal token), never to a citizen or anonymous caller."""
+
+    async def test_bound_to_the_order_and_the_citizen(self, client: httpx.AsyncClient, settings: Settings) -> None:
+        body = order_body()
+        response = await client.post("/internal/quotes", json=body, headers=service_headers(settings))
+        assert response.status_code == 201, response.text
+        issued = response.json()
+        assert (issued["order_ref"], issued["citizen_id"]) == (body["order_ref"], body["citizen_id"])
+        claims = await verify(client, issued["token"])
+        assert (claims["order_ref"], claims["sub"], claims["service_code"]) == (
+            body["order_ref"], body["citizen_id"], SERVICE,
+        )  # fmt: skip
+        assert claims["total_piastres"] == issued["total_piastres"] > 0
+
+    async def test_a_quote_for_browsing_names_no_order(self, client: httpx.AsyncClient) -> None:
+        claims = await verify(client, (await quote(client))["token"])
+        assert "order_ref" not in claims
+        assert "sub" not in claims
+
+    @pytest.mark.parametrize(
+        "authorization",
+        [None, "Bearer not-the-internal-token", "Basic dev-only-internal-token", "citizen", "admin"],
+    )
+    async def test_only_services_get_one(
+        self, client: httpx.AsyncClient, identity: Identity, authorization: str | None
+    ) -> None:
+        headers = {"Accept-Language": "en"}
+        if authorization == "citizen":
+            headers |= identity.headers(str(uuid.uuid4()))
+        elif authorization == "admin":
+            headers |= identity.admin()
+        elif authorization is not None:
+            headers["Authorization"] = authorization
+        response = await client.post("/internal/quotes", json=order_body(), headers=headers)
+        assert response.status_code == 401, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [("order_ref", "no-owner"), ("order_ref", "Notary:x"), ("citizen_id", "someone"), ("method", "cheque")],
+    )
+    async def test_malformed_requests_name_the_field(
+        self, client: httpx.AsyncClient, settings: Settings, field: str, value: str
+    ) -> None:
+        response = await client.post(
+            "/internal/quotes", json=order_body(**{field: value}), headers=service_headers(settings)
+        )
+        assert response.status_code == 422, response.text
+        assert [e["field"] for e in response.json()["errors"]] == [f"body.{field}"]
+
+    async def test_not_readable_by_id_in_public(self, client: httpx.AsyncClient, settings: Settings) -> None:
+        issued = (await client.post("/internal/quotes", json=order_body(), headers=service_headers(settings))).json()
+        read = await client.get(f"/v1/quotes/{issued['quote_id']}", headers={"Accept-Language": "en"})
+        assert read.status_code == 404
+        assert read.json()["title"] == "Quote not found"
 
 
 class TestRead:

@@ -34,7 +34,7 @@ from identity.settings import Settings as IdentitySettings
 from kit.auth import JWKSCache, TokenVerifier
 from kit.catalog import Catalog
 from kit.migrations import upgrade_async
-from kit.testing import running
+from kit.testing import running, stream_messages
 from notary.main import create_app
 from notary.settings import Settings
 from notary.upstream import Registry
@@ -108,8 +108,16 @@ class Harness:
         finally:
             await nc.close()
 
-    async def pay(self, order_id: str, citizen: str, amount: int, service_code: str = "notary.poa.general") -> str:
-        payment_id = uuid.uuid4()
+    async def pay(
+        self,
+        order_id: str,
+        citizen: str,
+        amount: int,
+        service_code: str = "notary.poa.general",
+        payment_id: uuid.UUID | None = None,
+    ) -> str:
+        """payment-svc announcing a payment of the order (again, if `payment_id` is given)."""
+        payment_id = payment_id or uuid.uuid4()
         await self.publish(
             PaymentSucceeded(
                 payment_id=payment_id,
@@ -124,6 +132,24 @@ class Harness:
             "payment-svc",
         )
         return str(payment_id)
+
+    async def answers(self, payment_id: str) -> list[dict[str, Any]]:
+        """What notary answered payment-svc about a payment (applied / refused), in order."""
+        nc = await nats.connect(self.nats_url)
+        try:
+            found = [
+                Envelope.from_bytes(m.data) for m in await stream_messages(nc.jetstream(), "PAYMENT", "payment.order.")
+            ]
+        finally:
+            await nc.close()
+        return [{"answer": e.type.split(".")[2], **e.data} for e in found if e.subject == payment_id]
+
+    async def answered(self, payment_id: str, count: int = 1) -> list[dict[str, Any]]:
+        async def enough() -> list[dict[str, Any]]:
+            found = await self.answers(payment_id)
+            return found if len(found) >= count else []
+
+        return await eventually(enough, f"payment {payment_id} was not answered {count} time(s)")
 
     async def book(self, poa_id: str, citizen: str, office: uuid.UUID | None = None) -> AppointmentBooked:
         starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
@@ -219,7 +245,9 @@ async def harness(pg_server: Any, nats_url: str) -> AsyncIterator[Harness]:
                 database_url=identity_url, service_name=f"identity-{tag}", internal_token=INTERNAL, **common
             )
         )
-        h.catalog = create_catalog(CatalogSettings(database_url=catalog_url, service_name=f"catalog-{tag}", **common))
+        h.catalog = create_catalog(
+            CatalogSettings(database_url=catalog_url, service_name=f"catalog-{tag}", internal_token=INTERNAL, **common)
+        )
         h.settings = Settings(database_url=notary_url, service_name=f"notary-{tag}", **common)
         h.app = create_app(h.settings)
         await h.stack.enter_async_context(running(h.identity))
@@ -228,7 +256,7 @@ async def harness(pg_server: Any, nats_url: str) -> AsyncIterator[Harness]:
         identity_http = await h.stack.enter_async_context(_asgi(h.identity, "http://identity"))
         catalog_http = await h.stack.enter_async_context(_asgi(h.catalog, "http://catalog"))
         h.app.state.registry = Registry(identity_http, "http://identity", INTERNAL)
-        h.app.state.catalog = Catalog(catalog_http, "http://catalog")
+        h.app.state.catalog = Catalog(catalog_http, "http://catalog", token=INTERNAL)
         h.app.state.verifier = TokenVerifier(
             JWKSCache("http://identity/.well-known/jwks.json", identity_http, min_refresh_seconds=0),
             issuer="shubbak-identity",

@@ -117,3 +117,32 @@ class TestRequestAndIssue:
         assert (await h.client.get(f"/v1/documents/{number}/page", headers=other["headers"])).status_code == 404
         assert (await h.client.get(f"{URL}/{cert['id']}/cancellation", headers=f["headers"])).status_code == 405
         assert (await h.client.post(f"{URL}/{cert['id']}/cancellation", headers=f["headers"])).status_code == 409
+
+
+class TestPayment:
+    async def test_a_payment_after_cancellation_is_refused_not_issued(self, h: Harness):
+        f = await family_of(h)
+        created = await h.client.post(URL, json={"kind": "birth", "method": "wallet"}, headers=f["headers"])
+        cert = created.json()
+        assert (await h.client.post(f"{URL}/{cert['id']}/cancellation", headers=f["headers"])).status_code == 200
+        payment = await h.pay(cert["id"], f["sub"], cert["amount_piastres"], service_code=cert["service_code"])
+        (answer,) = await h.answered(payment)
+        assert (answer["answer"], answer["reason"]) == ("refused", "order_cancelled")
+        after = (await h.client.get(f"{URL}/{cert['id']}", headers=f["headers"])).json()
+        assert (after["status"], after["document_number"]) == ("cancelled", None)
+
+    async def test_another_services_fee_is_refused_then_one_certificate_for_two_payments(self, h: Harness):
+        f = await family_of(h)
+        created = await h.client.post(URL, json={"kind": "birth", "method": "wallet"}, headers=f["headers"])
+        cert = {**created.json(), "_sub": f["sub"]}
+        claims = json.loads(unb64url(cert["payment"]["quote"].split(".")[1]))
+        assert (claims["order_ref"], claims["sub"]) == (f"notary:{cert['id']}", f["sub"])
+        card_fee = await h.pay(cert["id"], f["sub"], 1050, service_code="ration.card.replace_lost")
+        (answer,) = await h.answered(card_fee)
+        assert (answer["answer"], answer["reason"]) == ("refused", "service_mismatch")
+        done = await issued(h, cert, f["headers"])
+        again = await h.pay(cert["id"], f["sub"], cert["amount_piastres"], service_code=cert["service_code"])
+        (answer,) = await h.answered(again)
+        assert (answer["answer"], answer["reason"]) == ("refused", "already_paid")
+        still = (await h.client.get(f"{URL}/{cert['id']}", headers=f["headers"])).json()
+        assert still["document_number"] == done["document_number"]

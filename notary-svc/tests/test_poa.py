@@ -214,11 +214,11 @@ class TestLifecycle:
 
 
 class TestCancel:
-    async def test_paid_cancel_announces_the_refund(self, h: Harness):
+    async def test_paid_cancel_releases_the_payment(self, h: Harness):
         sub, headers, _ = await h.citizen()
         poa = await drafted(h, headers, [await h.person()])
         quote = await quoted(h, poa["id"], headers)
-        await h.pay(poa["id"], sub, quote["amount_piastres"])
+        payment = await h.pay(poa["id"], sub, quote["amount_piastres"])
         booked_state = await h.status_is(poa["id"], headers, "paid")
         assert booked_state["paid_at"]
         cancelled = await h.client.post(f"{URL}/{poa['id']}/cancellation", json={"reason": "سافرت"}, headers=headers)
@@ -227,6 +227,9 @@ class TestCancel:
         announced = await eventually(lambda: events(h, "notary.poa.cancelled.v1", poa["id"]))
         assert announced[0]["refund_due"] is True
         assert announced[0]["order_ref"] == f"notary:{poa['id']}"
+        applied, released = await h.answered(payment, 2)
+        assert (applied["answer"], released["answer"], released["reason"]) == ("applied", "refused", "order_cancelled")
+        assert released["order_ref"] == f"notary:{poa['id']}"
         marker = await drafted(h, headers, [await h.person()])
         await h.pay(marker["id"], sub, (await quoted(h, marker["id"], headers))["amount_piastres"])
         await h.status_is(marker["id"], headers, "paid")
@@ -238,20 +241,19 @@ class TestCancel:
         assert state["status"] == "cancelled"
         assert state["document_number"] is None
 
-    async def test_unpaid_cancel_owes_nothing_but_a_late_payment_is_refunded(self, h: Harness):
+    async def test_unpaid_cancel_owes_nothing_but_a_late_payment_is_refused(self, h: Harness):
         sub, headers, _ = await h.citizen()
         poa = await drafted(h, headers, [await h.person()])
         quote = await quoted(h, poa["id"], headers)
         assert (await h.client.post(f"{URL}/{poa['id']}/cancellation", headers=headers)).status_code == 200
         first = await eventually(lambda: events(h, "notary.poa.cancelled.v1", poa["id"]))
         assert first[0]["refund_due"] is False
-        await h.pay(poa["id"], sub, quote["amount_piastres"])  # the payment was in flight
-
-        async def two() -> list[dict]:
-            found = await events(h, "notary.poa.cancelled.v1", poa["id"])
-            return found if len(found) == 2 else []
-
-        assert (await eventually(two))[1]["refund_due"] is True
+        payment = await h.pay(poa["id"], sub, quote["amount_piastres"])  # the payment was in flight
+        (answer,) = await h.answered(payment)
+        assert (answer["answer"], answer["reason"]) == ("refused", "order_cancelled")
+        assert len(await events(h, "notary.poa.cancelled.v1", poa["id"])) == 1
+        history = (await h.client.get(f"{URL}/{poa['id']}/history", headers=headers)).json()
+        assert history[-1]["reason"] == "payment refused: order_cancelled"
 
     async def test_illegal_transitions_are_409(self, h: Harness):
         _, headers, _ = await h.citizen()
@@ -264,6 +266,56 @@ class TestCancel:
         assert (
             await h.client.post(f"{URL}/{poa['id']}/quote", json={"method": "card"}, headers=headers)
         ).status_code == 409
+
+
+class TestPayment:
+    """A payment is applied only when it is the order's own: its citizen, service and fee, while
+    the order awaits payment; anything else is refused (and refunded by payment-svc), once."""
+
+    async def test_the_quote_names_the_order_and_its_citizen(self, h: Harness):
+        sub, headers, _ = await h.citizen()
+        poa = await drafted(h, headers, [await h.person()])
+        token = (await quoted(h, poa["id"], headers))["payment"]["quote"]
+        claims = json.loads(unb64url(token.split(".")[1]))
+        assert (claims["order_ref"], claims["sub"]) == (f"notary:{poa['id']}", sub)
+
+    async def test_not_the_orders_own_is_refused_and_it_still_awaits_payment(self, h: Harness):
+        sub, headers, _ = await h.citizen()
+        poa = await drafted(h, headers, [await h.person()])
+        fee = (await quoted(h, poa["id"], headers))["amount_piastres"]
+        wrong = {
+            "amount_mismatch": await h.pay(poa["id"], sub, 1050),
+            "service_mismatch": await h.pay(poa["id"], sub, fee, service_code="civil.certificate.birth"),
+            "citizen_mismatch": await h.pay(poa["id"], str(uuid.uuid4()), fee),
+        }
+        for reason, payment in wrong.items():
+            (answer,) = await h.answered(payment)
+            assert (answer["answer"], answer["reason"]) == ("refused", reason)
+        assert (await h.client.get(f"{URL}/{poa['id']}", headers=headers)).json()["status"] == "awaiting_payment"
+        good = await h.pay(poa["id"], sub, fee)
+        state = await h.status_is(poa["id"], headers, "paid")
+        assert (state["payment_id"], state["amount_piastres"]) == (good, fee)
+
+    async def test_a_second_payment_is_refused_a_repeated_one_changes_nothing(self, h: Harness):
+        sub, headers, _ = await h.citizen()
+        poa = await drafted(h, headers, [await h.person()])
+        fee = (await quoted(h, poa["id"], headers))["amount_piastres"]
+        first = await h.pay(poa["id"], sub, fee)
+        await h.status_is(poa["id"], headers, "paid")
+        second = await h.pay(poa["id"], sub, fee)  # two payments raced for one order
+        (answer,) = await h.answered(second)
+        assert (answer["answer"], answer["reason"]) == ("refused", "already_paid")
+        await h.pay(poa["id"], sub, fee, payment_id=uuid.UUID(first))  # payment-svc asks again
+        assert [a["answer"] for a in await h.answered(first, 2)] == ["applied", "applied"]
+        assert len(await events(h, "notary.poa.paid.v1", poa["id"])) == 1
+        history = (await h.client.get(f"{URL}/{poa['id']}/history", headers=headers)).json()
+        assert [r["reason"] for r in history if r["to_status"] == "paid"][1:] == ["payment refused: already_paid"]
+
+    async def test_a_payment_for_no_order_of_ours_is_refused(self, h: Harness):
+        sub, _, _ = await h.citizen()
+        payment = await h.pay(str(uuid.uuid4()), sub, 6550)
+        (answer,) = await h.answered(payment)
+        assert (answer["answer"], answer["reason"]) == ("refused", "order_not_found")
 
 
 class TestPrivacy:

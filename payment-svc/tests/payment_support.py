@@ -77,6 +77,12 @@ def quote_claims(**overrides: Any) -> dict[str, Any]:
     return {**claims, **overrides}
 
 
+def subject_of(headers: dict[str, str]) -> str:
+    """The `sub` of the bearer token in `headers` (what payment-svc sees as the caller)."""
+    token = headers["Authorization"].removeprefix("Bearer ")
+    return str(jwt.decode(token, options={"verify_signature": False})["sub"])
+
+
 class Harness:
     """A running payment-svc and everything a test needs to drive it."""
 
@@ -95,7 +101,14 @@ class Harness:
         return {"Authorization": f"Bearer {token}"}
 
     def quote(self, **overrides: Any) -> str:
+        """A quote for browsing the fee (bound to no order): payment-svc takes no payment with it."""
         return self.catalog.sign(quote_claims(**overrides))
+
+    def order_quote(
+        self, headers: dict[str, str], order_id: str, owner_service: str = "notary", **overrides: Any
+    ) -> str:
+        """The quote the owning service gets from catalog for its order and the citizen of `headers`."""
+        return self.quote(order_ref=f"{owner_service}:{order_id}", sub=subject_of(headers), **overrides)
 
     async def create(
         self,
@@ -105,12 +118,14 @@ class Harness:
         order_id: str | None = None,
         key: str | None = None,
         quote: str | None = None,
+        owner_service: str = "notary",
         **body: Any,
     ) -> httpx.Response:
+        order_id = order_id or f"poa-{uuid.uuid4().hex[:12]}"
         payload = {
-            "owner_service": "notary",
-            "order_id": order_id or f"poa-{uuid.uuid4().hex[:12]}",
-            "quote": quote or self.quote(method=method),
+            "owner_service": owner_service,
+            "order_id": order_id,
+            "quote": quote or self.order_quote(headers, order_id, owner_service, method=method),
             **body,
         }
         key = key or f"key-{uuid.uuid4().hex}"
@@ -177,6 +192,7 @@ async def _running(url: str, nats_url: str, **settings: Any) -> AsyncIterator[Ha
         sandbox_callback_url=CALLBACK,
         sandbox_delay_seconds=0,
         expiry_sweep_seconds=3600,
+        answer_sweep_seconds=3600,
         **settings,
     )
     app = create_app(config)

@@ -53,7 +53,8 @@ class TestCreate:
 
     async def test_method_must_match_the_quote(self, h: Harness):
         _, citizen = h.citizen()
-        payload = {"owner_service": "notary", "order_id": "o-m", "quote": h.quote(method="card"), "method": "wallet"}
+        quote = h.order_quote(citizen, "o-m", method="card")
+        payload = {"owner_service": "notary", "order_id": "o-m", "quote": quote, "method": "wallet"}
         response = await h.client.post(
             "/v1/payments", json=payload, headers={**citizen, "Idempotency-Key": "key-m-0001"}
         )
@@ -95,7 +96,7 @@ class TestQuoteIsChecked:
 
     async def test_a_quote_without_a_governorate_is_accepted(self, h: Harness):
         _, citizen = h.citizen()
-        response = await h.create(citizen, quote=h.quote(governorate=None))
+        response = await h.create(citizen, order_id="o-g", quote=h.order_quote(citizen, "o-g", governorate=None))
         assert response.status_code == 201, response.text
 
     async def test_arabic_by_default(self, h: Harness):
@@ -104,10 +105,58 @@ class TestQuoteIsChecked:
         assert response.json()["title"] == "عرض السعر غير صالح"
 
 
+class TestQuoteIsForTheOrder:
+    """Only the quote the order's own service had catalog issue for that order and its citizen."""
+
+    async def _refused(self, h: Harness, citizen: dict[str, str], quote: str, code: str, order_id: str) -> str:
+        response = await h.create({**citizen, "Accept-Language": "en"}, order_id=order_id, quote=quote)
+        assert response.status_code == 422, response.text
+        assert response.json()["code"] == "invalid_quote"
+        assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("body.quote", code)]
+        return response.json()["errors"][0]["reason"]
+
+    async def test_a_quote_for_browsing_fees_pays_nothing(self, h: Harness):
+        _, citizen = h.citizen()
+        reason = await self._refused(h, citizen, h.quote(), "quote_not_for_an_order", "o-browse")
+        assert reason.startswith("This quote only shows the fee")
+        arabic = await h.create(citizen, order_id="o-browse", quote=h.quote())
+        assert arabic.json()["errors"][0]["reason"].startswith("عرض السعر هذا لبيان الرسوم فقط")
+
+    async def test_another_orders_or_another_services_quote(self, h: Harness):
+        _, citizen = h.citizen()
+        other_order = h.order_quote(citizen, "o-other")
+        await self._refused(h, citizen, other_order, "quote_another_order", "o-mine")
+        ration_quote = h.order_quote(citizen, "o-mine", "ration", service_code="ration.card.replace_lost")
+        await self._refused(h, citizen, ration_quote, "quote_another_order", "o-mine")  # paid as notary's
+        assert await _count(h, order_id="o-mine") == 0
+
+    async def test_someone_elses_order_does_not_exist(self, h: Harness):
+        _, owner = h.citizen()
+        _, stranger = h.citizen()
+        order = f"order-{uuid.uuid4().hex[:8]}"
+        stolen = h.order_quote(owner, order)
+        response = await h.create({**stranger, "Accept-Language": "en"}, order_id=order, quote=stolen)
+        assert response.status_code == 404, response.text
+        assert response.json()["code"] == "order_not_found"
+        assert await _count(h, order_id=order) == 0
+
+    async def test_a_live_payment_is_told_only_to_its_own_citizen(self, h: Harness):
+        _, owner = h.citizen()
+        _, stranger = h.citizen()
+        order = f"order-{uuid.uuid4().hex[:8]}"
+        mine = (await h.create(owner, order_id=order)).json()
+        again = await h.create(owner, order_id=order)
+        assert (again.status_code, again.json()["payment_id"]) == (409, mine["id"])
+        # even with a quote naming them (catalog never issues one), a stranger learns nothing
+        theirs = await h.create(stranger, order_id=order, quote=h.order_quote(stranger, order))
+        assert theirs.status_code == 404, theirs.text
+        assert mine["id"] not in theirs.text
+
+
 class TestIdempotency:
     async def test_same_key_same_body_replays_the_same_intent(self, h: Harness):
         _, citizen = h.citizen()
-        quote = h.quote()
+        quote = h.order_quote(citizen, "order-replay")
         first = await h.create(citizen, order_id="order-replay", key="key-replay-0001", quote=quote)
         again = await h.create(citizen, order_id="order-replay", key="key-replay-0001", quote=quote)
         assert first.status_code == again.status_code == 201
@@ -125,7 +174,8 @@ class TestIdempotency:
 
     async def test_concurrent_duplicates_make_exactly_one_intent(self, h: Harness):
         _, citizen = h.citizen()
-        quote, order = h.quote(), f"order-{uuid.uuid4().hex[:8]}"
+        order = f"order-{uuid.uuid4().hex[:8]}"
+        quote = h.order_quote(citizen, order)
         responses = await asyncio.gather(
             *(h.create(citizen, order_id=order, key="key-concurrent-01", quote=quote) for _ in range(8))
         )

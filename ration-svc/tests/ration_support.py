@@ -6,6 +6,7 @@ import asyncio
 import json
 import secrets
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -87,6 +88,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def citizen_id(national_id: str) -> uuid.UUID:
+    """The citizen account (token `sub`) of a national ID in these tests: a UUID, as identity's."""
+    return uuid.uuid5(uuid.NAMESPACE_OID, f"citizen:{national_id}")
+
+
 class KeyRing:
     """Stands in for identity-svc's JWKS: tokens signed here verify like real ones."""
 
@@ -103,7 +109,8 @@ class KeyRing:
         return jwt.encode(body, self.key, algorithm="EdDSA", headers={"kid": "k1"})
 
     def citizen(self, national_id: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(typ='citizen', sub='c-' + national_id, nid=national_id)}"}
+        token = self.token(typ="citizen", sub=str(citizen_id(national_id)), nid=national_id)
+        return {"Authorization": f"Bearer {token}"}
 
     def officer(self, governorate: str = "03") -> dict[str, str]:
         token = self.token(typ="staff", sub=f"officer-{governorate}", roles=["ration_officer"], gov=governorate)

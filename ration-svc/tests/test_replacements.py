@@ -1,7 +1,8 @@
 """Replacement cards as a paid service, against real PostgreSQL, NATS and a real catalog-svc
-(in-process, on its own migrated database, seeded catalogue): the fee is the catalogue's, the
-payment arrives on NATS as payment-svc's relay would publish it, a lost card stops at once, a
-damaged one works until the new number is issued, and a payment delivered twice issues one card."""
+(in-process, on its own migrated database, seeded catalogue): the fee is the catalogue's, bound to
+the order and its holder; the payment arrives on NATS as payment-svc's relay would publish it, a
+lost card stops at once, a damaged one works until the new number is issued, a payment delivered
+twice issues one card, and a payment the order cannot take is refused (payment-svc refunds it)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import jwt
 import nats
 import pytest
-from ration_support import RULES_2025, KeyRing, eventually, nid, now
+from ration_support import RULES_2025, KeyRing, citizen_id, eventually, nid, now
 from sqlalchemy import func, select
 
 from catalog.main import create_app as create_catalog
@@ -33,6 +35,7 @@ from ration.settings import Settings
 
 ROOT = Path(__file__).parents[2]
 EN = {"Accept-Language": "en"}
+INTERNAL = f"test-internal-{uuid.uuid4().hex}"
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +62,7 @@ async def catalog_http(pg_server, nats_server):
                 nats_url=nats_server.url,
                 environment="test",
                 log_json=False,
+                internal_token=INTERNAL,
             )
         )
         async with running(app, base_url="http://catalog") as client:
@@ -82,7 +86,7 @@ async def app(ration_url, nats_server, ring, sessions, catalog_http):
     service = create_app(settings)
     service.state.verifier = ring.verifier()
     async with running(service) as http:
-        service.state.catalog = Catalog(catalog_http, "http://catalog")
+        service.state.catalog = Catalog(catalog_http, "http://catalog", token=INTERNAL)
         service.state.http = http
         yield service
 
@@ -119,10 +123,18 @@ async def publish(js, event: Event, *, msg_id: str | None = None) -> Envelope:
     return envelope
 
 
-def succeeded(order: dict, *, amount: int | None = None, service_code: str | None = None) -> PaymentSucceeded:
+def succeeded(
+    order: dict,
+    holder: str,
+    *,
+    amount: int | None = None,
+    service_code: str | None = None,
+    payment_id: uuid.UUID | None = None,
+) -> PaymentSucceeded:
+    """payment-svc's announcement of a payment of `order` by `holder` (national ID)."""
     return PaymentSucceeded(
-        payment_id=uuid.uuid4(),
-        citizen_id=uuid.uuid4(),
+        payment_id=payment_id or uuid.uuid4(),
+        citizen_id=citizen_id(holder),
         service_code=service_code or order["fee"]["service_code"],
         order_ref=order["order_ref"],
         amount_piastres=amount if amount is not None else order["fee"]["amount_piastres"],
@@ -196,7 +208,7 @@ class TestLostCard:
         assert view["card_number"] == card.card_number
         assert view["card_valid"] is False
 
-        await publish(js, succeeded(order))
+        await publish(js, succeeded(order, holder))
         done = await order_reaches(client, ring, card, holder, order["id"], lambda b: b["status"] == "issued")
         assert done["paid_piastres"] == order["fee"]["amount_piastres"]
         assert done["payment"] is None
@@ -231,7 +243,7 @@ class TestDamagedCard:
         assert order["old_card_valid"] is True
         assert (await card_view(client, ring, holder))["card_valid"] is True
 
-        envelope = await publish(js, succeeded(order))
+        envelope = await publish(js, succeeded(order, holder))
         # the same event again under another Nats-Msg-Id: only the inbox can stop it
         await js.publish(envelope.type, envelope.to_bytes(), headers={"Nats-Msg-Id": str(uuid.uuid4())})
         await order_reaches(client, ring, card, holder, order["id"], lambda b: b["status"] == "issued")
@@ -281,7 +293,9 @@ class TestRules:
     async def test_catalog_down_is_503_and_nothing_is_made(self, app, client, ring, sessions):
         card, holder, _ = await new_card(sessions)
         real = app.state.catalog
-        app.state.catalog = Catalog(httpx.AsyncClient(), f"http://127.0.0.1:{free_port()}", attempts=2, backoff=0.01)
+        app.state.catalog = Catalog(
+            httpx.AsyncClient(), f"http://127.0.0.1:{free_port()}", token=INTERNAL, attempts=2, backoff=0.01
+        )
         try:
             response = await client.post(
                 f"/v1/ration-card/{card.id}/replacements",
@@ -329,7 +343,7 @@ class TestPaymentOutcomes:
         assert fresh["fee"]["amount_piastres"] == await catalogue_fee(
             catalog_http, "ration.card.replace_damaged", method="wallet"
         )
-        await publish(js, succeeded(fresh))
+        await publish(js, succeeded(fresh, holder))
         await order_reaches(client, ring, card, holder, order["id"], lambda b: b["status"] == "issued")
 
     async def test_cancel_then_a_late_payment_is_refunded(self, client, js, ring, sessions):
@@ -344,28 +358,61 @@ class TestPaymentOutcomes:
         assert twice.status_code == 409
         assert twice.json()["code"] == "replacement_state_conflict"
 
-        await publish(js, succeeded(order))
+        payment = succeeded(order, holder)
+        await publish(js, payment)
         ended = await order_reaches(client, ring, card, holder, order["id"], lambda b: b["refund_requested"])
         assert ended["status"] == "cancelled"
         assert ended["new_card_number"] is None
-
-        async def refund_asked():
-            found = await ration_events(js, "ration.card.replacement_cancelled.v1", "order_id", order["id"])
-            return [e for e in found if e["refund_due"]]
-
-        [event] = await eventually(refund_asked)
-        assert event["order_ref"] == f"ration:{order['id']}"
+        assert (await answers(js, payment.payment_id)) == [("refused", "order_cancelled")]
+        cancellations = await ration_events(js, "ration.card.replacement_cancelled.v1", "order_id", order["id"])
+        assert [e["refund_due"] for e in cancellations] == [False]
         assert (await card_view(client, ring, holder))["card_number"] == card.card_number
         # the card is free for a new order
         await ask(client, ring, card, holder, "lost")
 
-    async def test_a_payment_for_another_service_is_refunded(self, client, js, ring, sessions):
+    async def test_not_the_orders_own_is_refused_then_its_own_issues_once(self, client, js, ring, sessions):
         card, holder, _ = await new_card(sessions)
         order = await ask(client, ring, card, holder, "lost")
-        await publish(js, succeeded(order, service_code="ration.card.replace_damaged", amount=1050))
-        ended = await order_reaches(client, ring, card, holder, order["id"], lambda b: b["status"] == "failed")
-        assert ended["refund_requested"] is True
-        assert ended["new_card_number"] is None
+        claims = jwt.decode(order["payment"]["quote"], options={"verify_signature": False})
+        assert (claims["order_ref"], claims["sub"]) == (order["order_ref"], str(citizen_id(holder)))
+        wrong = {
+            "service_mismatch": succeeded(order, holder, service_code="ration.card.replace_damaged"),
+            "amount_mismatch": succeeded(order, holder, amount=1),
+            "citizen_mismatch": succeeded(order, nid()),
+        }
+        for event in wrong.values():
+            await publish(js, event)
+        for reason, event in wrong.items():
+            assert await answers(js, event.payment_id) == [("refused", reason)]
+        pending = await order_reaches(client, ring, card, holder, order["id"], lambda b: b["refund_requested"])
+        assert (pending["status"], pending["new_card_number"]) == ("awaiting_payment", None)
+
+        good = succeeded(order, holder)
+        await publish(js, good)
+        await order_reaches(client, ring, card, holder, order["id"], lambda b: b["status"] == "issued")
+        second = succeeded(order, holder)  # two payments raced for the order
+        await publish(js, second)
+        await publish(js, succeeded(order, holder, payment_id=good.payment_id))  # payment-svc asks again
+        assert await answers(js, second.payment_id) == [("refused", "already_paid")]
+        assert await answers(js, good.payment_id, 2) == [("applied", None), ("applied", None)]
+        assert len(await ration_events(js, "ration.card.replaced.v1", "order_id", order["id"])) == 1
+
+    async def test_a_payment_for_no_order_is_refused(self, js):
+        fee = {"service_code": "ration.card.replace_lost", "amount_piastres": 1050}
+        stray = succeeded({"order_ref": f"ration:{uuid.uuid4()}", "fee": fee}, nid())
+        await publish(js, stray)
+        assert await answers(js, stray.payment_id) == [("refused", "order_not_found")]
+
+
+async def answers(js, payment_id: uuid.UUID, count: int = 1) -> list[tuple[str, str | None]]:
+    """What ration-svc answered payment-svc about a payment, in order (waits for `count`)."""
+
+    async def enough():
+        found = [Envelope.from_bytes(m.data) for m in await stream_messages(js, "PAYMENT", "payment.order.")]
+        mine = [(e.type.split(".")[2], e.data.get("reason")) for e in found if e.subject == str(payment_id)]
+        return mine if len(mine) >= count else None
+
+    return await eventually(enough)
 
 
 class TestListing:

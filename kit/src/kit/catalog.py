@@ -1,7 +1,11 @@
 """catalog-svc's locked fee quotes, as the services that charge a fee ask for them (notary-svc,
 ration-svc): over HTTP with a timeout and a few retries.
 
-A quote is a read on catalog's side (a new, unused quote at worst), so retrying a timeout or a
+A quote a citizen can pay with is bound to one order: it names the order (`<owner>:<id>`), its
+service and the citizen it is for, and only a service (presenting the internal token) can have
+one issued; payment-svc takes a payment only for the order and citizen its quote names.
+
+Asking for a quote leaves at worst a new, unused quote on catalog's side, so retrying a timeout or a
 5xx is safe. A 4xx is catalog's answer (service not live in that governorate, no tariff) and is
 passed on as a 409; an unreachable catalog is a 503 and nothing is made on our side."""
 
@@ -9,15 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote as urlquote
 
 import httpx
 from pydantic import BaseModel, ConfigDict
 
 from kit import i18n
 from kit.errors import ProblemError
+from kit.internal import bearer
 
 log = logging.getLogger("kit.catalog")
 
@@ -70,41 +75,67 @@ class Quote(BaseModel):
     issued_at: datetime
     expires_at: datetime
     tariff_version: int
+    order_ref: str | None = None
+    citizen_id: uuid.UUID | None = None
     token: str
 
 
 class Catalog:
     def __init__(
-        self, http: httpx.AsyncClient, base_url: str, *, timeout: float = 5.0, attempts: int = 3, backoff: float = 0.2
+        self,
+        http: httpx.AsyncClient,
+        base_url: str,
+        *,
+        token: str,
+        timeout: float = 5.0,
+        attempts: int = 3,
+        backoff: float = 0.2,
     ) -> None:
-        self.http, self.base_url = http, base_url.rstrip("/")
+        self.http, self.base_url, self.token = http, base_url.rstrip("/"), token
         self.timeout, self.attempts, self.backoff = timeout, attempts, backoff
 
-    async def quote(self, *, service_code: str, channel: str, method: str, governorate: str | None) -> Quote:
-        params = {"channel": channel, "method": method}
-        if governorate:
-            params["governorate"] = governorate
-        url = f"{self.base_url}/v1/services/{urlquote(service_code)}/quote"
-        response = await self._get(url, params)
-        if response.status_code == 200:
+    async def quote(
+        self,
+        *,
+        service_code: str,
+        channel: str,
+        method: str,
+        governorate: str | None,
+        order_ref: str,
+        citizen_id: uuid.UUID,
+    ) -> Quote:
+        """A quote for one order of ours and its citizen: the only kind payment-svc accepts."""
+        body = {
+            "service_code": service_code,
+            "channel": channel,
+            "method": method,
+            "governorate": governorate,
+            "order_ref": order_ref,
+            "citizen_id": str(citizen_id),
+        }
+        response = await self._post(f"{self.base_url}/internal/quotes", body)
+        if response.status_code in (200, 201):
             return Quote.model_validate(response.json())
-        if 400 <= response.status_code < 500:
-            body = _json(response)
-            reason = body.get("detail") or body.get("title") or str(response.status_code)
+        if response.status_code in (401, 403):
+            log.error("catalog refused our internal token (%s): check <PREFIX>INTERNAL_TOKEN", response.status_code)
+        elif 400 <= response.status_code < 500:
+            problem = _json(response)
+            reason = problem.get("detail") or problem.get("title") or str(response.status_code)
             raise ProblemError(
                 "quote_refused",
                 status=409,
                 params={"reason": reason},
-                extra={"catalog_problem": {k: body[k] for k in ("code", "status", "detail") if k in body}},
+                extra={"catalog_problem": {k: problem[k] for k in ("code", "status", "detail") if k in problem}},
             )
-        log.warning("catalog answered %s", response.status_code)
+        else:
+            log.warning("catalog answered %s", response.status_code)
         raise ProblemError("catalog_unavailable", status=503)
 
-    async def _get(self, url: str, params: dict[str, str]) -> httpx.Response:
-        headers = {"Accept-Language": i18n.current_language()}
+    async def _post(self, url: str, body: dict[str, Any]) -> httpx.Response:
+        headers = {"Accept-Language": i18n.current_language(), **bearer(self.token)}
         for attempt in range(1, self.attempts + 1):
             try:
-                response = await self.http.get(url, params=params, headers=headers, timeout=self.timeout)
+                response = await self.http.post(url, json=body, headers=headers, timeout=self.timeout)
             except httpx.HTTPError as exc:
                 log.warning("catalog unreachable (try %s of %s): %s", attempt, self.attempts, exc)
                 if attempt == self.attempts:

@@ -24,7 +24,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.registry = Registry(
             runtime.http, settings.identity_url, settings.identity_internal_token.get_secret_value()
         )
-        app.state.catalog = Catalog(runtime.http, settings.catalog_url)
+        app.state.catalog = Catalog(
+            runtime.http, settings.catalog_url, token=settings.internal_token.get_secret_value()
+        )
 
     app = create_service_app(
         settings=settings,

@@ -13,7 +13,7 @@ class Settings(ServiceSettings):
     port: int = 8003
 
     catalog_url: str = "http://127.0.0.1:8002"
-    """catalog-svc, for locked fee quotes (`GET /v1/services/{code}/quote`)."""
+    """catalog-svc, for the locked fee quote of each order (`POST /internal/quotes`, with NOTARY_INTERNAL_TOKEN)."""
     identity_url: str = "http://127.0.0.1:8001"
     """identity-svc, for the civil registry (`GET /internal/registry/persons/{national_id}`)."""
     identity_internal_token: SecretStr = SecretStr(DEV_SECRET_PREFIX + "internal-token")

@@ -1,7 +1,7 @@
 """Events payment-svc consumes (each handler idempotent through the inbox)."""
 
 from kit.messaging.consumer import Handlers
-from payment.refunds import handlers as refunds
+from payment.answers import handlers as answers
 
 handlers = Handlers()
-refunds.register(handlers)
+answers.register(handlers)

@@ -2,19 +2,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.app import create_service_app
 from kit.auth import JWKSCache
 from kit.db import transaction
 from kit.runtime import Runtime
+from payment.answers import service as answers
 from payment.deps import utcnow
 from payment.handlers import handlers
 from payment.intents import routes as intent_routes
 from payment.intents.service import expire_due
 from payment.ledger import routes as ledger_routes
 from payment.models import Base, load_all
+from payment.money import service as money
 from payment.notifications import routes as notification_routes
 from payment.providers import routes as sandbox_routes
 from payment.providers.base import Providers
@@ -62,8 +66,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         else:
             # Real acquirer, wallet and cash-network adapters plug in here (none yet).
             app.state.providers = Providers()
-        runtime.resources["providers"] = app.state.providers  # the refund handler's
-        runtime.spawn(_expire_loop(runtime, settings.expiry_sweep_seconds), name="payment-expiry")
+        runtime.resources["providers"] = app.state.providers  # the answer handlers'
+        runtime.spawn(_every(runtime, "expiry", settings.expiry_sweep_seconds, _expire), name="payment-expiry")
+        policy = answers.Policy.of(settings)
+        providers = app.state.providers
+
+        async def answer_sweep(session: AsyncSession) -> None:
+            await answers.sweep(session, providers=providers, policy=policy, now=utcnow())
+            await money.watch(session, service_time=policy.service_time, now=utcnow())
+
+        runtime.spawn(_every(runtime, "answer", settings.answer_sweep_seconds, answer_sweep), name="payment-answers")
 
     app = create_service_app(
         settings=settings,
@@ -76,16 +88,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-async def _expire_loop(runtime: Runtime, every: float) -> None:
-    """Expire intents whose time is up. The state is in the database, so a replica that dies
-    loses nothing: the next sweep (here or elsewhere) picks them up."""
+async def _expire(session: AsyncSession) -> None:
+    await expire_due(session, now=utcnow())
+
+
+async def _every(runtime: Runtime, what: str, seconds: float, work: Callable[[AsyncSession], Awaitable[None]]) -> None:
+    """Run a sweep in its own transaction every `seconds`. The state is in the database, so a
+    replica that dies loses nothing: the next sweep (here or elsewhere) picks it up."""
     while not runtime.stop.is_set():
         try:
             async with transaction(runtime.sessions) as session:
-                await expire_due(session, now=utcnow())
+                await work(session)
         except Exception as exc:  # noqa: BLE001 - try again at the next sweep
-            log.warning("expiry sweep failed: %s", exc)
+            log.warning("%s sweep failed: %s", what, exc)
         try:
-            await asyncio.wait_for(runtime.stop.wait(), every)
+            await asyncio.wait_for(runtime.stop.wait(), seconds)
         except TimeoutError:
             pass

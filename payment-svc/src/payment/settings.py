@@ -32,6 +32,18 @@ class Settings(ServiceSettings):
     cash_network_ttl_minutes: int = Field(default=48 * 60, ge=1)
     expiry_sweep_seconds: float = Field(default=30.0, gt=0)
 
+    # The owning service's answer to a succeeded payment (applied or refused), and its sweep.
+    answer_service_seconds: float = Field(default=900.0, gt=0)
+    """The service time: an owner that has not answered a payment by then is asked again (with
+    growing gaps), and until it answers the money counts as held without its service."""
+    answer_reask_max_seconds: float = Field(default=3600.0, gt=0)
+    """The longest gap between two askings."""
+    answer_deadline_seconds: float = Field(default=2 * 24 * 3600.0, gt=0)
+    """The `answer_by` of an announcement: past it an owner refuses, and payment-svc refunds a
+    payment still unanswered after `answer_grace_seconds` more."""
+    answer_grace_seconds: float = Field(default=600.0, ge=0)
+    answer_sweep_seconds: float = Field(default=30.0, gt=0)
+
     # The development providers (never mounted in production).
     sandbox_callback_url: str | None = None
     """Where the sandbox posts its notifications (default: this service itself)."""

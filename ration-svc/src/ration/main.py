@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.catalog = Catalog(
             runtime.http,
             settings.catalog_url,
+            token=settings.internal_token.get_secret_value(),
             timeout=settings.catalog_timeout_seconds,
             attempts=settings.catalog_attempts,
         )

@@ -17,7 +17,8 @@ class Settings(ServiceSettings):
     import_max_bytes: int = Field(default=2 * 1024**3, gt=0, description="Largest bulk file accepted over the API.")
 
     catalog_url: str = "http://127.0.0.1:8002"
-    """catalog-svc, for locked fee quotes of card services (`GET /v1/services/{code}/quote`)."""
+    """catalog-svc, for the locked fee quote of each card-service order (`POST /internal/quotes`, with
+    RATION_INTERNAL_TOKEN)."""
     catalog_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
     catalog_attempts: int = Field(
         default=3, ge=1, le=5, description="Tries of one quote when catalog-svc is unreachable or answers 5xx."

@@ -29,6 +29,8 @@ class Quote(Base):
     expires_at: Mapped[datetime]
     kid: Mapped[str] = mapped_column(Text)
     token: Mapped[str] = mapped_column(Text)
+    order_ref: Mapped[str | None] = mapped_column(Text, comment="`<owner>:<order id>` for a quote a service asked for")
+    citizen_id: Mapped[uuid.UUID | None] = mapped_column(comment="the citizen the order's quote is for")
 
 
 class SigningKey(Base):

@@ -9,11 +9,12 @@ from starlette.responses import JSONResponse, Response
 
 from catalog.deps import Admin, CatalogSettings, Keys, Now, ServiceCodePath
 from catalog.quotes import service
-from catalog.quotes.schemas import QuoteOut, SigningKeyOut
+from catalog.quotes.schemas import OrderQuoteIn, QuoteOut, SigningKeyOut
 from contracts.fields import Channel, PaymentMethod
 from kit.app import Session
 from kit.errors import responses
 from kit.http_cache import NO_STORE, cacheable, cached_json
+from kit.internal import ServiceOnly
 
 router = APIRouter(tags=["quotes"])
 
@@ -30,7 +31,8 @@ async def quote(
     governorate: Annotated[str | None, Query(pattern=r"^[0-9]{2}$", examples=["03"])] = None,
 ) -> Response:
     """The fee breakdown for a channel and payment method, locked for 30 minutes by a signed
-    quote (the token payment-svc accepts). Refused (409) where the service is not live yet."""
+    quote. Refused (409) where the service is not live yet. To see a fee: a payment needs the
+    quote of an order, which the service that owns the order gives (bound to the order and you)."""
     issued = await service.issue(
         session,
         keys=keys,
@@ -42,6 +44,27 @@ async def quote(
         ttl=timedelta(seconds=settings.quote_ttl_seconds),
     )
     return JSONResponse(issued.model_dump(mode="json"), headers=NO_STORE)
+
+
+@router.post("/internal/quotes", status_code=201, include_in_schema=False, dependencies=[ServiceOnly])
+async def order_quote(
+    body: OrderQuoteIn, session: Session, settings: CatalogSettings, keys: Keys, now: Now
+) -> Response:
+    """Service-to-service: the quote of one order of the calling service, bound to the order and its
+    citizen (the only quote payment-svc takes a payment with). Not routed by the gateway."""
+    issued = await service.issue(
+        session,
+        keys=keys,
+        service_code=body.service_code,
+        channel=body.channel,
+        method=body.method,
+        governorate=body.governorate,
+        now=now,
+        ttl=timedelta(seconds=settings.quote_ttl_seconds),
+        order_ref=body.order_ref,
+        citizen_id=body.citizen_id,
+    )
+    return JSONResponse(issued.model_dump(mode="json"), status_code=201, headers=NO_STORE)
 
 
 @router.get("/v1/quotes/{quote_id}", response_model=QuoteOut, responses=cacheable(404, 422))

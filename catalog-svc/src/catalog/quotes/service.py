@@ -1,7 +1,9 @@
 """Quotes: the price of a service for a channel and payment method, locked and signed.
 
 The signed token carries every amount, so a later tariff never changes an issued quote; the
-quote is also stored so it can be read back by id."""
+quote is also stored so it can be read back by id. Anyone may ask for a quote to see a fee; a
+quote a payment can be made with is bound to one order (claims `order_ref` and `sub`, the
+citizen) and issued only to the service that owns the order."""
 
 from __future__ import annotations
 
@@ -36,7 +38,10 @@ async def issue(
     governorate: str | None,
     now: datetime,
     ttl: timedelta,
+    order_ref: str | None = None,
+    citizen_id: uuid.UUID | None = None,
 ) -> QuoteOut:
+    """A locked quote; bound to `order_ref` and `citizen_id` when a service asks for its order's."""
     service = await catalogue.get(session, code=service_code)
     if governorate is not None:
         rollout.check_governorate(governorate, "query.governorate")
@@ -72,6 +77,8 @@ async def issue(
         "total_piastres": total,
         "lines": [line.model_dump() for line in lines],
     }
+    if order_ref is not None and citizen_id is not None:
+        claims |= {"order_ref": order_ref, "sub": str(citizen_id)}
     token = jwt.encode(claims, private_key, algorithm="EdDSA", headers={"kid": kid})
     quote = Quote(
         id=quote_id,
@@ -87,14 +94,18 @@ async def issue(
         expires_at=expires_at,
         kid=kid,
         token=token,
+        order_ref=claims.get("order_ref"),
+        citizen_id=citizen_id if "order_ref" in claims else None,
     )
     await QuoteRepository(session).add(quote)
     return out(quote)
 
 
 async def get(session: AsyncSession, *, quote_id: uuid.UUID) -> QuoteOut:
+    """A quote for browsing fees, as issued. An order's quote is its citizen's: it is read through
+    the service that owns the order, never here (as absent as a missing one)."""
     quote = await QuoteRepository(session).get(quote_id)
-    if quote is None:
+    if quote is None or quote.order_ref is not None:
         raise NotFound("quote_not_found")
     return out(quote)
 
@@ -112,6 +123,8 @@ def out(quote: Quote) -> QuoteOut:
         issued_at=quote.issued_at,
         expires_at=quote.expires_at,
         tariff_version=quote.tariff_version,
+        order_ref=quote.order_ref,
+        citizen_id=quote.citizen_id,
         token=quote.token,
     )
 

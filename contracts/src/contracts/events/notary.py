@@ -60,12 +60,12 @@ class PoaPaid(Event, subject="notary.poa.paid.v1", aggregate="poa_id"):
 
 
 class PoaCancelled(Event, subject="notary.poa.cancelled.v1", aggregate="poa_id"):
-    """A power of attorney was cancelled before verification; its fee is to be refunded."""
+    """A power of attorney was cancelled before verification; a fee paid is refunded (payment.order.refused.v1)."""
 
     poa_id: UUID = Field(description="Id of the power of attorney.")
     citizen_id: UUID = Field(description="The principal's citizen account.")
     order_ref: str = Field(min_length=1, max_length=200, description="`notary:<poa_id>`, as in the payment.")
-    refund_due: bool = Field(description="True when a fee was paid and must be refunded in full.")
+    refund_due: bool = Field(description="True when a fee had been paid (it is refunded in full).")
     cancelled_at: UtcDatetime = Field(description="When it was cancelled.")
 
 

@@ -81,11 +81,11 @@ class CardReplaced(Event, subject="ration.card.replaced.v1", aggregate="card_id"
 
 
 class ReplacementCancelled(Event, subject="ration.card.replacement_cancelled.v1", aggregate="order_id"):
-    """A replacement-card order ended without a card; a fee paid for it is to be refunded in full."""
+    """A replacement-card order ended without a card; a fee paid is refunded (payment.order.refused.v1)."""
 
     order_id: UUID = Field(description="The replacement order.")
     card_id: UUID = Field(description="The ration card (household).")
     order_ref: str = Field(min_length=1, max_length=200, description="`ration:<order_id>`, as in the payment.")
-    refund_due: bool = Field(description="True when a fee was paid and must be refunded in full.")
+    refund_due: bool = Field(description="True when a fee had been paid (it is refunded in full).")
     reason: str = Field(min_length=1, max_length=500, description="Why it ended.")
     cancelled_at: UtcDatetime = Field(description="When it ended.")

@@ -4,26 +4,18 @@ gateway and not in the public API; the caller presents IDENTITY_INTERNAL_TOKEN a
 
 from __future__ import annotations
 
-import hmac
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path
+from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
-from identity.deps import Config
 from identity.registry.repository import MarriageRepository, PersonRepository
 from kit.app import Session
-from kit.errors import NotFound, ProblemError
+from kit.errors import NotFound
+from kit.internal import ServiceOnly
 
 router = APIRouter(prefix="/internal/registry", tags=["internal"], include_in_schema=False)
-
-
-async def _service_caller(settings: Config, authorization: Annotated[str, Header()] = "") -> None:
-    scheme, _, token = authorization.partition(" ")
-    expected = settings.internal_token.get_secret_value().encode()
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
-        raise ProblemError("unauthenticated", status=401, headers={"WWW-Authenticate": "Bearer"})
 
 
 class MarriageFacts(BaseModel):
@@ -55,7 +47,7 @@ class PersonFacts(BaseModel):
     marriages: list[MarriageFacts]
 
 
-@router.get("/persons/{national_id}", dependencies=[Depends(_service_caller)])
+@router.get("/persons/{national_id}", dependencies=[ServiceOnly])
 async def person(national_id: Annotated[str, Path(pattern=r"^[0-9]{14}$")], session: Session) -> PersonFacts:
     persons = PersonRepository(session)
     found = await persons.get(national_id)

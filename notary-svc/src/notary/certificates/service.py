@@ -2,11 +2,12 @@
 request (with a locked quote), pay, issued at once from the registry's data (no office visit).
 
 The registry facts are taken when the request is made (the link is checked then) and frozen
-into the document when payment-svc reports the fee paid."""
+into the document when payment-svc reports the fee paid. A payment is taken as `kit.payable`
+judges it (the request's citizen, service, fee, and that it still awaits payment); any other is
+refused and payment-svc refunds it (a request cancelled while its payment was in flight included)."""
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.notary import CertificateIssued
 from contracts.events.payment import PaymentSucceeded
-from kit import i18n
+from kit import i18n, payable
 from kit.catalog import Catalog
 from kit.errors import FieldError, NotFound, ProblemError
 from kit.messaging import record
@@ -29,8 +30,6 @@ from notary.documents.signing import DocumentSigner
 from notary.settings import Settings
 from notary.texts import fields, problems
 from notary.upstream import Marriage, Registry, RegistryPerson
-
-log = logging.getLogger("notary.certificates")
 
 SERVICE_CODES = {
     "birth": "civil.certificate.birth",
@@ -224,7 +223,12 @@ async def request(
 
 async def _quote(cert: CertificateRequest, *, catalog: Catalog, governorate: str | None, now: datetime) -> None:
     locked = await catalog.quote(
-        service_code=cert.service_code, channel=cert.channel, method=cert.method, governorate=governorate
+        service_code=cert.service_code,
+        channel=cert.channel,
+        method=cert.method,
+        governorate=governorate,
+        order_ref=cert.order_ref,
+        citizen_id=cert.citizen_id,
     )
     cert.quote_id, cert.quote_token = locked.quote_id, locked.token
     cert.amount_piastres, cert.quote_expires_at = locked.total_piastres, locked.expires_at
@@ -255,7 +259,7 @@ async def requote(
 async def cancel(
     session: AsyncSession, *, request_id: uuid.UUID, citizen_id: uuid.UUID, now: datetime
 ) -> CertificateRequest:
-    """Only while unpaid (a payment already in flight still issues the certificate)."""
+    """Only while unpaid (a payment already in flight is refused, and refunded, when it arrives)."""
     cert = await _owned(session, request_id=request_id, citizen_id=citizen_id, lock=True)
     if cert.status != CertStatus.AWAITING_PAYMENT:
         raise ProblemError("certificate_state_conflict", status=409, params={"status": cert.status})
@@ -286,13 +290,12 @@ async def page_for(
 async def paid(
     session: AsyncSession, *, request_id: uuid.UUID, event: PaymentSucceeded, signer: DocumentSigner, now: datetime
 ) -> bool:
-    """The fee is paid: issue at once. A request cancelled while its payment was in flight is
-    issued too: the citizen paid for it. False if `request_id` is not a certificate request."""
+    """The fee is paid: issue at once. False if `request_id` is not a certificate request."""
     cert = await CertificateRepository(session).lock(request_id)
     if cert is None:
         return False
-    if cert.status == CertStatus.ISSUED:
-        log.warning("second payment %s for certificate %s ignored", event.payment_id, cert.id)
+    verdict = await payable.settle(session, event, payable.order_of(cert), now=now)
+    if not verdict.apply:
         return True
     doc = await documents.issue(
         session,

@@ -1,6 +1,8 @@
 """The power of attorney's lifecycle: draft → awaiting_payment → paid → appointment_booked →
 verified → issued → revoked (or expired); cancelled before verification (refund if paid).
-Every change is locked, audited (poa_transitions) and, where others act on it, an event."""
+Every change is locked, audited (poa_transitions) and, where others act on it, an event.
+A payment is taken as `kit.payable` judges it (the order's citizen, service, fee and state);
+any other is refused, and payment-svc refunds it."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.notary import PoaCancelled, PoaDrafted, PoaIssued, PoaPaid, PoaRevoked, PoaSubmitted
 from contracts.events.office import AppointmentBooked, AppointmentCancelled, AppointmentVerified
 from contracts.events.payment import PaymentSucceeded
+from kit import payable
 from kit.catalog import Catalog, Quote
 from kit.errors import NotFound, ProblemError
 from kit.messaging import record
@@ -159,7 +162,12 @@ async def quote(
     if poa.status not in (Status.DRAFT, Status.AWAITING_PAYMENT):
         raise conflict(poa)
     locked = await catalog.quote(
-        service_code=poa.service_code, channel=channel, method=method, governorate=poa.governorate
+        service_code=poa.service_code,
+        channel=channel,
+        method=method,
+        governorate=poa.governorate,
+        order_ref=poa.order_ref,
+        citizen_id=poa.citizen_id,
     )
     first = poa.status == Status.DRAFT
     poa.channel, poa.method = channel, method
@@ -186,24 +194,25 @@ async def quote(
 async def cancel(
     session: AsyncSession, *, poa_id: uuid.UUID, citizen_id: uuid.UUID, reason: str | None, now: datetime
 ) -> PowerOfAttorney:
-    """Before verification only; a paid fee is refunded by payment-svc on the event."""
+    """Before verification only; a paid fee goes back (the payment is released to payment-svc)."""
     poa = await _owned(session, poa_id=poa_id, citizen_id=citizen_id, lock=True)
     if poa.status not in (Status.DRAFT, Status.AWAITING_PAYMENT, *PAID_STATES):
         raise conflict(poa)
-    refund_due = poa.status in PAID_STATES
+    refund_due = poa.status in PAID_STATES and poa.payment_id is not None
     poa.cancelled_at, poa.reason = now, reason
     await _move(session, poa, Status.CANCELLED, now=now, actor=f"citizen:{citizen_id}", reason=reason or "cancelled")
-    await _announce_cancel(session, poa, refund_due=refund_due, now=now)
-    return poa
-
-
-async def _announce_cancel(session: AsyncSession, poa: PowerOfAttorney, *, refund_due: bool, now: datetime) -> None:
+    if refund_due and poa.payment_id is not None:
+        await payable.release(
+            session, payment_id=poa.payment_id, order_ref=poa.order_ref, citizen_id=poa.citizen_id,
+            reason="order_cancelled", detail="cancelled by the principal before verification", now=now,
+        )  # fmt: skip
     await record(
         session,
         PoaCancelled(
             poa_id=poa.id, citizen_id=poa.citizen_id, order_ref=poa.order_ref, refund_due=refund_due, cancelled_at=now
         ),
     )
+    return poa
 
 
 async def revoke(
@@ -250,28 +259,18 @@ async def history(session: AsyncSession, *, poa_id: uuid.UUID, citizen_id: uuid.
 
 
 async def paid(session: AsyncSession, *, poa_id: uuid.UUID, event: PaymentSucceeded, now: datetime) -> bool:
-    """payment-svc says the fee is paid. False if `poa_id` is not a power of attorney."""
+    """payment-svc says a payment succeeded. False if `poa_id` is not a power of attorney."""
     poa = await PoaRepository(session).lock(poa_id)
     if poa is None:
         return False
     actor = f"payment:{event.payment_id}"
-    if poa.status == Status.CANCELLED:
-        # Paid after the citizen cancelled (the payment was in flight): ask for the refund.
-        log.info("payment %s arrived for cancelled poa %s; refund requested", event.payment_id, poa.id)
+    verdict = await payable.settle(session, event, payable.order_of(poa), now=now)
+    if verdict.reason is not None:
         await PoaRepository(session).add_transition(
-            PoaTransition(
-                poa_id=poa.id,
-                from_status=poa.status,
-                to_status=poa.status,
-                actor=actor,
-                reason="paid after cancellation: refund",
-                at=now,
-            )
-        )
-        await _announce_cancel(session, poa, refund_due=True, now=now)
-        return True
-    if poa.status != Status.AWAITING_PAYMENT:
-        log.warning("payment %s for poa %s in status %s ignored", event.payment_id, poa.id, poa.status)
+            PoaTransition(poa_id=poa.id, from_status=poa.status, to_status=poa.status, actor=actor,
+                          reason=f"payment refused: {verdict.reason}", at=now)
+        )  # fmt: skip
+    if not verdict.apply:
         return True
     poa.payment_id, poa.paid_piastres, poa.paid_at = event.payment_id, event.amount_piastres, event.paid_at
     await _move(session, poa, Status.PAID, now=now, actor=actor, reason=event.provider_reference)

@@ -29,6 +29,13 @@ class Status(StrEnum):
 OPEN = (Status.REQUIRES_PAYMENT, Status.PROCESSING)
 
 
+class Answer(StrEnum):
+    """The owning service's answer to a succeeded payment."""
+
+    APPLIED = "applied"
+    REFUSED = "refused"
+
+
 class PaymentIntent(Base):
     __tablename__ = "payment_intents"
 
@@ -59,6 +66,13 @@ class PaymentIntent(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     paid_at: Mapped[datetime | None]
+    # The owning service's answer to a succeeded payment (contracts.events.payment).
+    owner_answer: Mapped[str | None] = mapped_column(comment="applied | refused (null: not answered)")
+    owner_reason: Mapped[str | None] = mapped_column(comment="why the owner refused")
+    answered_at: Mapped[datetime | None]
+    answer_by: Mapped[datetime | None] = mapped_column(comment="unanswered past this (and a grace): refunded")
+    announcements: Mapped[int] = mapped_column(server_default=text("0"))
+    answer_check_at: Mapped[datetime | None] = mapped_column(comment="when the sweep next looks (null: nothing to do)")
 
     @property
     def order_ref(self) -> str:

@@ -1,6 +1,7 @@
 """Applying what a provider reports: a capture (success) or a failure, exactly once each.
 
-A success on an open intent pays it (receipt, ledger, event). A success that arrives after
+A success on an open intent pays it (receipt, ledger, event; the owning service answers it, see
+`payment.answers`). A success that arrives after
 the intent ended (expired, cancelled, declined) or a second capture of a paid intent is
 kept out of the service's account and refunded at once: an order is charged at most once.
 An amount or currency that differs from the intent never marks it paid.
@@ -14,8 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.events.payment import PaymentSucceeded
-from kit.messaging import record
+from payment.answers.service import Policy, announce
 from payment.intents.models import OPEN, Capture, PaymentIntent, Status
 from payment.intents.repository import CaptureRepository, IntentRepository
 from payment.intents.service import fail
@@ -38,6 +38,7 @@ async def apply_success(
     amount_piastres: int,
     currency: str,
     occurred_at: datetime,
+    policy: Policy,
     now: datetime,
 ) -> str:
     captures = CaptureRepository(session)
@@ -84,19 +85,7 @@ async def apply_success(
         intent.provider_txn = transaction_id
         intent.paid_at = occurred_at
         await move(session, intent, Status.SUCCEEDED, now=now, actor=actor, reason=transaction_id)
-        await record(
-            session,
-            PaymentSucceeded(
-                payment_id=intent.id,
-                citizen_id=intent.citizen_id,
-                service_code=intent.service_code,
-                order_ref=intent.order_ref,
-                amount_piastres=amount_piastres,
-                method=intent.method,  # type: ignore[arg-type]
-                provider_reference=transaction_id,
-                paid_at=occurred_at,
-            ),
-        )
+        await announce(session, intent, policy=policy, now=now)
         return "succeeded"
     was = intent.status
     reason = f"payment arrived after the intent was {was}" if was in FAILED_STATES else "duplicate charge"

@@ -66,6 +66,18 @@ class IntentRepository(Repository[PaymentIntent]):
             )
         ).all()
 
+    async def lock_answer_due(self, now: datetime, limit: int) -> Sequence[PaymentIntent]:
+        """Succeeded payments whose owner's answer the sweep is to look at now."""
+        return (
+            await self.session.scalars(
+                select(PaymentIntent)
+                .where(PaymentIntent.answer_check_at.is_not(None), PaymentIntent.answer_check_at <= now)
+                .order_by(PaymentIntent.answer_check_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+
     async def page_for_citizen(self, citizen_id: uuid.UUID, *, limit: int, cursor: str | None) -> Page[PaymentIntent]:
         return await self.paginate(
             select(PaymentIntent).where(PaymentIntent.citizen_id == citizen_id), limit=limit, cursor=cursor

@@ -23,6 +23,7 @@ from payment.intents.schemas import ConfirmIntent, CreateIntent
 from payment.intents.transitions import move, note
 from payment.providers.base import Providers, StartRequest
 from payment.quotes.schemas import Quote
+from payment.quotes.service import invalid_quote
 
 i18n.register(
     {
@@ -51,6 +52,11 @@ i18n.register(
             "ar": "اطلب عرض سعر لطريقة السداد {method}؛ فالرسوم تختلف باختلاف طريقة السداد.",
         },
         "problem.payment_not_found.title": {"en": "Payment not found", "ar": "عملية السداد غير موجودة"},
+        "problem.order_not_found.title": {"en": "Order not found", "ar": "الطلب غير موجود"},
+        "problem.order_not_found.detail": {
+            "en": "You have no order with this reference awaiting payment.",
+            "ar": "لا يوجد لديك طلب بهذا المرجع بانتظار السداد.",
+        },
         "problem.payment_state_conflict.title": {
             "en": "The payment cannot do this now",
             "ar": "لا يمكن تنفيذ هذا الإجراء على عملية السداد الآن",
@@ -120,7 +126,7 @@ async def create(
     existing = await repo.by_key(citizen_id, idempotency_key)
     if existing is not None:
         return _replay(existing, digest), False
-    quote = await verify_quote(body.quote)
+    quote = _for_the_order(await verify_quote(body.quote), body=body, citizen_id=citizen_id)
     if body.method is not None and body.method != quote.method:
         raise ProblemError(
             "quote_method_mismatch",
@@ -163,11 +169,13 @@ async def create(
         if existing is not None:
             return _replay(existing, digest), False
         live = await repo.live_for_order(body.owner_service, body.order_id)
+        if live is None or live.citizen_id != citizen_id:
+            raise NotFound("order_not_found")  # only its citizen learns that an order has a payment
         raise ProblemError(
             "order_already_has_payment",
             status=409,
-            params={"payment_id": str(live.id) if live else "?"},
-            extra={"payment_id": str(live.id)} if live else None,
+            params={"payment_id": str(live.id)},
+            extra={"payment_id": str(live.id)},
         )
     intent = await repo.get(payment_id)
     assert intent is not None
@@ -186,6 +194,19 @@ async def create(
         ),
     )
     return intent, True
+
+
+def _for_the_order(quote: Quote, *, body: CreateIntent, citizen_id: uuid.UUID) -> Quote:
+    """A payment is taken only with the quote the order's own service had issued for that order
+    and its citizen: another order's or another service's quote is refused (422), and an order of
+    someone else answers as if it did not exist (404)."""
+    if quote.order_ref is None or quote.sub is None:
+        raise invalid_quote("not_for_an_order")
+    if quote.order_ref != f"{body.owner_service}:{body.order_id}":
+        raise invalid_quote("another_order")
+    if quote.sub != str(citizen_id):
+        raise NotFound("order_not_found")
+    return quote
 
 
 def _replay(existing: PaymentIntent, digest: str) -> PaymentIntent:

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Depends
 
 from kit.app import Session
 from kit.auth import Role, staff_of
 from kit.errors import responses
+from payment.deps import AppSettings, utcnow
 from payment.ledger import service
 from payment.ledger.schemas import AccountBalance, Balances
+from payment.money import service as money
+from payment.money.schemas import MoneyInvariant
 
 router = APIRouter(prefix="/v1/payments/ledger", tags=["ledger"])
 
@@ -27,3 +32,16 @@ async def balances(session: Session) -> Balances:
         total_piastres=sum(b for _, b in rows),
         unbalanced_entries=await service.unbalanced_entries(session),
     )
+
+
+@router.get(
+    "/invariant",
+    response_model=MoneyInvariant,
+    responses=responses(401, 403),
+    dependencies=[Depends(staff_of(Role.AUDITOR))],
+)
+async def money_invariant(session: Session, settings: AppSettings) -> MoneyInvariant:
+    """Reconciliation of the money (auditors, admins): captured = fees kept for orders fulfilled or
+    in progress + refunds issued; what is in between, payment by payment."""
+    service_time = timedelta(seconds=settings.answer_service_seconds)
+    return await money.invariant(session, service_time=service_time, now=utcnow())

@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, Response
 from kit import errors
 from kit.app import Session
 from kit.errors import responses
+from payment.answers.service import Policy
 from payment.deps import AppSettings, Providers, utcnow
 from payment.notifications import service
 from payment.notifications.schemas import Outcome
@@ -47,6 +48,7 @@ async def provider_notification(
         secret=settings.notification_secret(provider),
         window_seconds=settings.notification_window_seconds,
         providers=providers,
+        policy=Policy.of(settings),
         now=utcnow(),
     )
     if received.status == 401:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit import i18n
+from payment.answers.service import Policy
 from payment.intents import outcomes
 from payment.intents.repository import IntentRepository
 from payment.notifications.repository import NotificationRepository
@@ -57,6 +58,7 @@ async def receive(
     secret: bytes,
     window_seconds: int,
     providers: Providers,
+    policy: Policy,
     now: datetime,
 ) -> Received:
     notifications = NotificationRepository(session)
@@ -102,6 +104,7 @@ async def receive(
             amount_piastres=notice.amount_piastres,
             currency=notice.currency,
             occurred_at=notice.occurred_at,
+            policy=policy,
             now=now,
         )
     else:

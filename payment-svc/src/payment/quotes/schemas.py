@@ -32,6 +32,8 @@ class Quote(BaseModel):
     currency: str = Field(pattern=r"^EGP$")
     total_piastres: int = Field(gt=0)
     lines: tuple[QuoteLine, ...] = Field(min_length=1, max_length=20)
+    order_ref: str | None = Field(default=None, max_length=200, description="The order it was issued for.")
+    sub: str | None = Field(default=None, max_length=100, description="The citizen it was issued to.")
 
     @model_validator(mode="after")
     def _lines_add_up(self) -> Quote:

@@ -32,6 +32,14 @@ i18n.register(
             "ar": "لم يصدر عرض السعر لأغراض السداد.",
         },
         "quote.malformed": {"en": "The quote is malformed.", "ar": "عرض السعر تالف."},
+        "quote.not_for_an_order": {
+            "en": "This quote only shows the fee. Pay with the quote your order gives you, from its service.",
+            "ar": "عرض السعر هذا لبيان الرسوم فقط. ادفع بعرض السعر الذي يصدر لطلبك من الخدمة المختصة.",
+        },
+        "quote.another_order": {
+            "en": "The quote was issued for another order or another service.",
+            "ar": "صدر عرض السعر لطلب آخر أو لخدمة أخرى.",
+        },
         "quote.nothing_to_pay": {
             "en": "This service is free: there is nothing to pay.",
             "ar": "هذه الخدمة مجانية: لا يوجد ما يُسدَّد.",

@@ -100,6 +100,33 @@ async def announce(session: AsyncSession, intent: PaymentIntent, refund: Refund)
     )
 
 
+async def refund_remaining(
+    session: AsyncSession, *, intent: PaymentIntent, providers: Providers, reason: str, actor: str, now: datetime
+) -> Refund | None:
+    """Return all that is left of a succeeded payment (locked by the caller) and announce it;
+    None when nothing is left or it is not a succeeded payment."""
+    capture = await CaptureRepository(session).primary(intent.id)
+    remaining = intent.amount_piastres - intent.refunded_piastres
+    if intent.status != Status.SUCCEEDED or capture is None or remaining <= 0:
+        return None
+    made = await return_money(
+        session,
+        intent=intent,
+        capture=capture,
+        provider=providers.for_method(intent.method),
+        amount_piastres=remaining,
+        reason=reason,
+        automatic=True,
+        requested_by=actor,
+        now=now,
+    )
+    intent.refunded_piastres += remaining
+    intent.answer_check_at = None
+    await move(session, intent, Status.REFUNDED, now=now, actor=actor, reason=reason)
+    await announce(session, intent, made)
+    return made
+
+
 async def refund(
     session: AsyncSession,
     *,
@@ -141,6 +168,7 @@ async def refund(
     intent.refunded_piastres += body.amount_piastres
     intent.updated_at = now
     if intent.refunded_piastres == intent.amount_piastres:
+        intent.answer_check_at = None
         await move(session, intent, Status.REFUNDED, now=now, actor=actor, reason=body.reason)
     else:
         await note(

@@ -17,6 +17,7 @@ from contracts.events.civil import (
     MarriageRegistered,
 )
 from contracts.events.payment import PaymentFailed, PaymentSucceeded
+from kit import payable
 from kit.messaging.consumer import Handlers
 from ration.cards import replacements, service
 
@@ -59,9 +60,15 @@ async def on_address(session: AsyncSession, event: AddressChanged, envelope: Env
 
 
 async def on_payment_succeeded(session: AsyncSession, event: PaymentSucceeded, envelope: Envelope) -> None:
-    """A replacement card's fee is paid (`ration:<order_id>`); other services' payments are skipped."""
+    """A payment of a `ration:` order is answered (applied or refused); other services' are skipped."""
+    if orders.owner_of(event.order_ref) != "ration":
+        return
+    now = datetime.now(UTC)
     if (order_id := orders.order_id(event.order_ref, "ration")) is not None:
-        await replacements.paid(session, order_id=order_id, event=event, now=datetime.now(UTC))
+        # Each kind of paid card-service order in turn (the next one goes here); none: refused.
+        if await replacements.paid(session, order_id=order_id, event=event, now=now):
+            return
+    await payable.settle(session, event, None, now=now)  # no such order
 
 
 async def on_payment_failed(session: AsyncSession, event: PaymentFailed, envelope: Envelope) -> None:
@@ -75,5 +82,5 @@ def register(handlers: Handlers) -> None:
     handlers.on(MarriageRegistered)(on_marriage)  # type: ignore[arg-type]
     handlers.on(DivorceRegistered)(on_divorce)  # type: ignore[arg-type]
     handlers.on(AddressChanged)(on_address)  # type: ignore[arg-type]
-    handlers.on(PaymentSucceeded)(on_payment_succeeded)  # type: ignore[arg-type]
+    payable.on_payment(handlers, on_payment_succeeded)
     handlers.on(PaymentFailed)(on_payment_failed)  # type: ignore[arg-type]

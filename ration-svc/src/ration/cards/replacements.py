@@ -9,9 +9,11 @@ number is issued and the old one invalidated (`ration.card.replaced.v1`).
   payment: the citizen pays again (payment-svc takes a new payment for the order once the
   previous one failed), with a fresh quote if the old one expired. The order ends only when
   the citizen cancels it.
-- A payment that arrives after the order ended (cancelled while the payment was in flight,
-  or paid with a quote for another service) is refunded: `ration.card.replacement_cancelled.v1`
-  with `refund_due`, as notary-svc does for powers of attorney.
+- The quote is catalog's quote for this order and its holder's account, the only kind
+  payment-svc takes a payment with. A payment is applied as `kit.payable` judges it (the
+  holder's, this order's service and fee, while it awaits payment); any other (the order was
+  cancelled while the payment was in flight, a second payment, another service's fee) is
+  refused, and payment-svc refunds it, as for every order type.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts import orders as order_refs
 from contracts.events.payment import PaymentFailed, PaymentSucceeded
 from contracts.events.ration import CardReplaced, ReplacementCancelled
-from kit import i18n
+from kit import i18n, payable
 from kit.auth import Caller
 from kit.catalog import Catalog, Quote
 from kit.errors import NotFound, ProblemError
@@ -96,6 +99,13 @@ def _holder_only(household: Household, caller: Caller) -> None:
         raise ProblemError("not_card_holder", status=403)
 
 
+def _citizen(subject: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(subject)
+    except ValueError as exc:
+        raise ProblemError("forbidden", status=403) from exc  # a citizen's account id is a UUID
+
+
 def _apply_quote(order: ReplacementOrder, quote: Quote) -> None:
     order.channel, order.method = quote.channel, quote.method
     order.quote_id, order.quote_token = quote.quote_id, quote.token
@@ -136,8 +146,14 @@ async def request(
     orders = ReplacementRepository(session)
     if (existing := await orders.open_for(household.id)) is not None:
         raise _already_open(existing)
+    order_id = uuid.uuid4()
     quote = await catalog.quote(
-        service_code=SERVICE_CODES[reason], channel=channel, method=method, governorate=household.governorate
+        service_code=SERVICE_CODES[reason],
+        channel=channel,
+        method=method,
+        governorate=household.governorate,
+        order_ref=order_refs.order_ref("ration", order_id),
+        citizen_id=_citizen(caller.subject),
     )
     cards = HouseholdRepository(session)
     locked = await cards.lock(household.id)  # serialises two requests for one card
@@ -145,7 +161,7 @@ async def request(
     if (existing := await orders.open_for(household.id)) is not None:
         raise _already_open(existing)
     order = ReplacementOrder(
-        id=uuid.uuid4(),
+        id=order_id,
         household_id=locked.id,
         requested_by=caller.subject,
         holder_national_id=locked.holder_national_id,
@@ -210,7 +226,12 @@ async def requote(
     if order.status != AWAITING:
         raise conflict(order)
     quote = await catalog.quote(
-        service_code=order.service_code, channel=channel, method=method, governorate=order.governorate
+        service_code=order.service_code,
+        channel=channel,
+        method=method,
+        governorate=order.governorate,
+        order_ref=order.order_ref,
+        citizen_id=_citizen(order.requested_by),
     )
     order = await get(session, household=household, order_id=order_id, lock=True)
     if order.status != AWAITING:
@@ -234,53 +255,55 @@ async def cancel(
         raise conflict(order)
     order.status, order.ended_at, order.end_reason, order.updated_at = CANCELLED, now, "cancelled by the holder", now
     await _audit(session, order, actor=caller.subject, action="replacement.cancelled")
-    await _announce_end(session, order, refund_due=False, now=now)
-    return order
-
-
-async def _announce_end(session: AsyncSession, order: ReplacementOrder, *, refund_due: bool, now: datetime) -> None:
     await record(
         session,
         ReplacementCancelled(
             order_id=order.id,
             card_id=order.household_id,
             order_ref=order.order_ref,
-            refund_due=refund_due,
-            reason=order.end_reason or order.status,
+            refund_due=False,  # only an unpaid order is cancelled; a payment in flight is refused on arrival
+            reason=order.end_reason,
             cancelled_at=now,
         ),
     )
+    return order
 
 
 # -- what payment-svc reports ---------------------------------------------------------------
 
 
-async def paid(session: AsyncSession, *, order_id: uuid.UUID, event: PaymentSucceeded, now: datetime) -> None:
-    """The fee is paid: issue the new number (once), or ask for a refund if the order has ended."""
+def payable_order(order: ReplacementOrder) -> payable.Order:
+    try:
+        citizen = uuid.UUID(order.requested_by)
+    except ValueError:
+        citizen = uuid.UUID(int=0)  # no citizen account: no payment is its citizen's
+    return payable.Order(
+        citizen_id=citizen,
+        service_code=order.service_code,
+        fee_piastres=order.amount_piastres,
+        awaiting_payment=order.status == AWAITING,
+        paid_by=order.payment_id,
+        ended="order_cancelled" if order.status == CANCELLED else None,
+    )
+
+
+async def paid(session: AsyncSession, *, order_id: uuid.UUID, event: PaymentSucceeded, now: datetime) -> bool:
+    """A payment of `ration:<order_id>`: issue the new number (once) if it is the order's own;
+    otherwise it is refused (and refunded by payment-svc). False if it is no replacement order."""
     order = await ReplacementRepository(session).lock(order_id)
     if order is None:
-        log.warning("payment %s for unknown replacement order %s", event.payment_id, order_id)
-        return
-    actor = f"payment:{event.payment_id}"
-    if order.status == ISSUED:
-        if order.payment_id != event.payment_id:
-            log.error("second payment %s for issued replacement %s", event.payment_id, order.id)
-            await _audit(session, order, actor=actor, action="replacement.paid_again", payment_id=str(event.payment_id))
-        return
-    if order.status == AWAITING and event.service_code != order.service_code:
-        order.status, order.ended_at, order.updated_at = FAILED, now, now
-        order.end_reason = f"paid for {event.service_code}, not {order.service_code}"
-    if order.status in (CANCELLED, FAILED):
-        log.info("payment %s arrived for ended replacement %s; refund requested", event.payment_id, order.id)
-        order.payment_id, order.paid_piastres, order.paid_at = event.payment_id, event.amount_piastres, event.paid_at
+        return False
+    verdict = await payable.settle(session, event, payable_order(order), now=now)
+    if verdict.reason is not None:
         order.refund_requested_at, order.updated_at = now, now
         await _audit(
-            session, order, actor=actor, action="replacement.refund_requested", payment_id=str(event.payment_id),
-            amount_piastres=event.amount_piastres, service_code=event.service_code,
+            session, order, actor=f"payment:{event.payment_id}", action="replacement.payment_refused",
+            payment_id=str(event.payment_id), refusal=verdict.reason, amount_piastres=event.amount_piastres,
+            service_code=event.service_code,
         )  # fmt: skip
-        await _announce_end(session, order, refund_due=True, now=now)
-        return
-    await _issue(session, order, event=event, now=now)
+    if verdict.apply:
+        await _issue(session, order, event=event, now=now)
+    return True
 
 
 async def _issue(session: AsyncSession, order: ReplacementOrder, *, event: PaymentSucceeded, now: datetime) -> None:

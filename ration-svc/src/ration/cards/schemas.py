@@ -95,7 +95,10 @@ class ReplacementOut(BaseModel):
     paid_piastres: int | None = None
     failed_payments: int = Field(description="Payments that failed for this order; pay again while it awaits payment.")
     last_payment_failure: str | None = None
-    refund_requested: bool = Field(description="A payment arrived after the order ended; it is being refunded.")
+    refund_requested: bool = Field(
+        description="A payment the order could not take (it had ended, was paid already, or was not its fee) "
+        "is being refunded."
+    )
     end_reason: str | None = None
     next_step: NextStep = Field(description="What you do next, in Arabic and English.")
     created_at: datetime
