@@ -21,11 +21,10 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts import Envelope
 from contracts.events.payment import (
     PaymentAnswerRequested,
     PaymentApplied,
@@ -35,6 +34,10 @@ from contracts.events.payment import (
 )
 from kit.messaging import record
 from kit.messaging.consumer import Handlers
+from kit.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from kit.service import EventContext
 
 log = logging.getLogger("kit.payable")
 
@@ -176,10 +179,12 @@ async def release(
     )
 
 
-PaymentHandler = Callable[[AsyncSession, PaymentSucceeded, Envelope], Awaitable[None]]
+S = TypeVar("S", bound=ServiceSettings)
+R = TypeVar("R")
+PaymentHandler = Callable[[AsyncSession, PaymentSucceeded, "EventContext[S, R]"], Awaitable[None]]
 
 
-def on_payment(handlers: Handlers, handler: PaymentHandler) -> PaymentHandler:
+def on_payment(handlers: Handlers[S, R], handler: PaymentHandler[S, R]) -> PaymentHandler[S, R]:
     """Handle a payment's announcement and payment-svc's asking again with the same function."""
     handlers.on(PaymentSucceeded)(handler)
     handlers.on(PaymentAnswerRequested)(handler)

@@ -96,6 +96,7 @@ class Runtime(Generic[S]):
                     stream=stream,
                     handlers={subject: handlers.by_subject[subject] for subject in subjects},
                     context=self.context,
+                    legacy=self.context is None,
                     max_deliver=s.bus_max_deliver,
                     backoff=s.bus_backoff_seconds,
                 )

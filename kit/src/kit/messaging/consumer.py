@@ -142,6 +142,7 @@ class Consumer:
         stream: str,
         handlers: Mapping[str, Handler | Callable[..., Awaitable[None]]],
         context: Context[Any, Any] | None = None,
+        legacy: bool = False,
         batch_size: int = 256,
         max_deliver: int = 5,
         backoff: Sequence[float] = (1.0, 5.0, 30.0, 120.0),
@@ -154,6 +155,7 @@ class Consumer:
         self.stream = stream
         self.handlers = {k: h if isinstance(h, Handler) else Handler(h) for k, h in handlers.items()}
         self.context = context
+        self.legacy = legacy  # transitional: a service not yet built from a Manifest
         self.batch_size = batch_size
         self.max_deliver = max_deliver
         self.backoff = tuple(backoff) or (1.0,)
@@ -263,7 +265,8 @@ class Consumer:
                 handler = self.handlers[subject]
                 if handler.batch:
                     with self._span(subject, run):
-                        await handler.fn(session, [(i.event, i.envelope) for i in run], self.context)
+                        batch = [(i.event, i.envelope) for i in run]
+                        await (handler.fn(session, batch) if self.legacy else handler.fn(session, batch, self.context))
                 else:
                     for item in run:
                         with self._span(subject, [item]):
