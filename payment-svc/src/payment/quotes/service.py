@@ -32,6 +32,10 @@ i18n.register(
             "ar": "لم يصدر عرض السعر لأغراض السداد.",
         },
         "quote.malformed": {"en": "The quote is malformed.", "ar": "عرض السعر تالف."},
+        "validation.quote_lines_total": {
+            "en": "The quote's lines do not add up to its total.",
+            "ar": "مجموع بنود عرض السعر لا يساوي إجماليه.",
+        },
         "quote.nothing_to_pay": {
             "en": "This service is free: there is nothing to pay.",
             "ar": "هذه الخدمة مجانية: لا يوجد ما يُسدَّد.",
