@@ -177,6 +177,7 @@ async def _running(url: str, nats_url: str, **settings: Any) -> AsyncIterator[Ha
         sandbox_callback_url=CALLBACK,
         sandbox_delay_seconds=0,
         expiry_sweep_seconds=3600,
+        catalog_url="http://127.0.0.1:9",  # nothing listens; a test of services' names brings catalog-svc
         **settings,
     )
     app = create_app(config)

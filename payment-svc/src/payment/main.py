@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from kit.app import create_service_app
 from kit.auth import JWKSCache
+from kit.catalog import ServiceNames
 from kit.db import transaction
 from kit.runtime import Runtime
 from payment.deps import utcnow
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # Real acquirer, wallet and cash-network adapters plug in here (none yet).
             app.state.providers = Providers()
         runtime.resources["providers"] = app.state.providers  # the refund handler's
+        app.state.service_names = ServiceNames(runtime.http, settings.catalog_url)
         runtime.spawn(_expire_loop(runtime, settings.expiry_sweep_seconds), name="payment-expiry")
 
     app = create_service_app(
