@@ -39,6 +39,8 @@ def settings(migrated_url: str, nats_server: Any) -> Settings:
         environment="development",
         log_json=False,
         service_name=f"identity-svc-{secrets.token_hex(3)}",  # a durable consumer of its own per module
+        catalog_url="http://127.0.0.1:9",  # nothing listens: a test that needs catalog-svc starts its own
+        catalog_timeout_seconds=0.5,
     )
 
 

@@ -84,6 +84,19 @@ class TestStaff:
 
 
 class TestCallCentre:
+    async def test_the_governorate_is_named_in_the_agents_language(self, app, client, engine):
+        person = await add_person(engine)
+        await enrol(app, client, person)
+        _, agent = await staff(app, client, engine, "call_centre_agent")
+        english = await client.post(
+            "/v1/call-centre/lookups",
+            headers={**bearer(agent), "Accept-Language": "en"},
+            json={"national_id": person["national_id"], "reason": "caller asks about fees"},
+        )
+        assert english.status_code == 200, english.text
+        assert english.json()["governorate"] == "Port Said"  # it was the Arabic name under Accept-Language: en
+        assert english.json()["governorate_code"] == "03"
+
     async def test_masked_view_consent_scoped_access_and_the_citizens_log(self, app, client, engine):
         person = await add_person(engine, full_name_ar="منى أحمد محمود علي")
         citizen = await enrol(app, client, person)
@@ -101,6 +114,7 @@ class TestCallCentre:
             "initials": "م. أ. م. ع.",
             "governorate": "بورسعيد",
             "mobile_last_digits": citizen["mobile"][-2:],
+            "governorate_code": "03",
         }
         cid = citizen["citizen"]["citizen_id"]
         before = await client.get(f"/v1/call-centre/citizens/{cid}", headers=bearer(agent))

@@ -81,8 +81,13 @@ class TestRequestAndIssue:
         assert response.status_code == 201, response.text
         done = await issued(h, {**response.json(), "_sub": f["sub"]}, f["headers"])
         assert done["subject_national_ids"] == [f["me"], f["wife"]]
-        page = await h.client.get(f"/v1/documents/{done['document_number']}/page", headers=f["headers"])
+        page_url = f"/v1/documents/{done['document_number']}/page"
+        page = await h.client.get(page_url, headers={**f["headers"], "Accept-Language": "ar"})
         assert "منى حسن" in page.text
+        assert "وثيقة زواج" in page.text
+        english = await h.client.get(page_url, headers={**f["headers"], "Accept-Language": "en"})
+        assert "Marriage certificate" in english.text
+        assert "وثيقة زواج" not in english.text
         divorce = await h.client.post(
             URL, json={"kind": "divorce", "marriage_id": f["marriage"], "method": "card"}, headers=f["headers"]
         )

@@ -51,6 +51,33 @@ class TestDraft:
         assert poa["governorate"] == "21"  # residence from the registry, not birth (03)
         assert poa["service_code"] == "notary.poa.general"
 
+    async def test_agents_typed_in_arabic_indic_digits(self, h: Harness):
+        agent = await h.person(full_name_ar="سارة محمود", sex="female")
+        _, headers, _ = await h.citizen()
+        typed = agent.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+        spaced = f"{typed[:4]} {typed[4:10]}-{typed[10:]}"
+        poa = await drafted(h, headers, [spaced])
+        assert [a["national_id"] for a in poa["agents"]] == [agent]
+        short = await h.client.post(
+            URL,
+            json={"kind": "general", "scopes": ["general_management"], "agents": ["٢٩٠"]},
+            headers={**headers, "Accept-Language": "ar"},
+        )
+        assert short.json()["errors"][0] == {
+            "field": "body.agents.0", "reason": "الرقم القومي ١٤ رقمًا.", "code": "national_id_format"
+        }  # fmt: skip
+
+    async def test_reasons_count_in_arabic_plural_forms(self, h: Harness):
+        _, headers, _ = await h.citizen()
+        body = {"kind": "general", "scopes": ["general_management"], "agents": [await h.person()]}
+        headers = {**headers, "Accept-Language": "ar"}
+        many = await h.client.post(URL, json={**body, "special_conditions": ["شرط"] * 11}, headers=headers)
+        assert {e["code"]: e["reason"] for e in many.json()["errors"]}["too_many_conditions"] == "الحد الأقصى ١٠ شروط."
+        far = await h.client.post(
+            URL, json={**body, "valid_until": str(date.today() + timedelta(days=365 * 30))}, headers=headers
+        )
+        assert far.json()["errors"][0]["reason"] == "أقصى مدة سريان ١٠ سنوات."
+
     async def test_agents_must_exist_be_alive_adult_and_not_the_principal(self, h: Harness):
         _, headers, nid = await h.citizen()
         dead = await h.person(alive=False, date_of_death=date(2020, 1, 1))
@@ -147,9 +174,15 @@ class TestLifecycle:
         assert check.status_code == 200
         assert check.json()["status"] == "valid"
         assert "content" not in check.json()  # the minimum: no names, no IDs
-        page = await h.client.get(f"/v1/documents/{number}/page", headers=headers)
-        assert "توكيل عام رسمي" in page.text
-        assert "General power of attorney" in page.text
+        arabic = await h.client.get(f"/v1/documents/{number}/page", headers={**headers, "Accept-Language": "ar"})
+        assert arabic.headers["content-language"] == "ar"
+        assert '<html lang="ar" dir="rtl">' in arabic.text
+        assert "توكيل عام رسمي" in arabic.text
+        assert "General power of attorney" not in arabic.text  # wholly in the reader's language
+        english = await h.client.get(f"/v1/documents/{number}/page", headers={**headers, "Accept-Language": "en"})
+        assert "General power of attorney" in english.text
+        assert "توكيل عام رسمي" not in english.text
+        assert "الموكل" not in english.text
 
         bank = await nats.connect(h.nats_url)  # a bank subscribed to revocations
         js = bank.jetstream()

@@ -193,6 +193,7 @@ async def _running(url: str, nats_url: str, **settings: Any) -> AsyncIterator[Ha
         sandbox_delay_seconds=0,
         expiry_sweep_seconds=3600,
         answer_sweep_seconds=3600,
+        catalog_url="http://127.0.0.1:9",  # nothing listens; a test of services' names brings catalog-svc
         **settings,
     )
     app = create_app(config)

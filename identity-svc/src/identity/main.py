@@ -12,6 +12,7 @@ from identity.handlers import handlers
 from identity.mobilechange.routes import router as mobile_change_router
 from identity.models import Base, load_all
 from identity.notifications.dispatcher import Dispatcher
+from identity.notifications.service import SERVICE_NAMES
 from identity.registry.routes import router as internal_registry_router
 from identity.sessions.keys import KeyRing
 from identity.sessions.routes import jwks_router
@@ -21,6 +22,7 @@ from identity.sms.provider import DevOutbox, FailoverSender, development_provide
 from identity.staff.routes import router as staff_router
 from kit.app import create_service_app
 from kit.auth import TokenVerifier
+from kit.catalog import ServiceNames
 from kit.runtime import Runtime
 
 load_all()
@@ -47,6 +49,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.keyring = keyring
         # identity verifies its own tokens against its keys directly, not over HTTP.
         app.state.verifier = TokenVerifier(keyring, issuer=settings.jwt_issuer, audience=settings.jwt_audience)  # type: ignore[arg-type]
+        runtime.resources[SERVICE_NAMES] = ServiceNames(
+            runtime.http, settings.catalog_url, timeout=settings.catalog_timeout_seconds
+        )
         dispatcher = Dispatcher(runtime.sessions, sender)
         app.state.dispatcher = dispatcher
         runtime.spawn(dispatcher.run(runtime.stop), name="sms-dispatcher")

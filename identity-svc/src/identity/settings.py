@@ -33,6 +33,10 @@ class Settings(ServiceSettings):
     consent_access_minutes: int = Field(default=15, ge=1)
     staff_max_failed_logins: int = Field(default=5, ge=1)
 
+    catalog_url: str = "http://127.0.0.1:8002"
+    """catalog-svc, for the names of services in SMS texts (`GET /v1/services/{code}`)."""
+    catalog_timeout_seconds: float = Field(default=2.0, gt=0)
+
     sms_timeout_seconds: float = Field(default=3.0, gt=0)
     sms_provider_pause_seconds: float = Field(default=30.0, ge=0)
     """After a failure or timeout a provider is tried last for this long."""

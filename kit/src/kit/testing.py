@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+import sys
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import httpx
@@ -38,6 +39,33 @@ async def running(app: FastAPI, base_url: str = "http://svc") -> AsyncIterator[h
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+            yield client
+
+
+@asynccontextmanager
+async def another_service(
+    pg_server: Any,
+    nats_url: str,
+    create_app: Callable[[Any], FastAPI],
+    settings_class: Callable[..., Any],
+    base_url: str,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Another service of the platform (catalog-svc, for the services that ask it), real and
+    running in-process on a migrated database of its own, and an HTTP client to it. Its folder
+    is found from its app factory (`<folder>/src/<package>/main.py`)."""
+    module_file = sys.modules[create_app.__module__].__file__
+    assert module_file is not None
+    service_dir = PurePath(module_file).parents[2]  # an absolute path: a module file of an installed package
+    prefix = service_dir.name.removesuffix("-svc").replace("-", "_")
+    async with migrated_database(pg_server, Path(service_dir), prefix) as url:
+        settings = settings_class(
+            database_url=url,
+            nats_url=nats_url,
+            environment="test",
+            log_json=False,
+            service_name=f"{prefix}-{secrets.token_hex(3)}",
+        )
+        async with running(create_app(settings), base_url=base_url) as client:
             yield client
 
 

@@ -21,6 +21,7 @@ from identity.problems import texts
 from identity.settings import Settings
 from identity.sms.provider import FailoverSender
 from identity.staff import service as staff_service
+from kit import i18n
 from kit.errors import ProblemError
 
 texts(
@@ -41,6 +42,7 @@ class MaskedView:
     initials: str
     governorate: str | None
     mobile_last_digits: str
+    governorate_code: str | None
 
 
 def _initials(full_name: str) -> str:
@@ -59,8 +61,9 @@ async def lookup(session: AsyncSession, *, agent_id: uuid.UUID, national_id: str
     return MaskedView(
         citizen_id=citizen.id,
         initials=_initials(profile.person.full_name_ar),
-        governorate=gov.name_ar if gov else None,
+        governorate=i18n.Words(ar=gov.name_ar, en=gov.name_en).localize(i18n.current_language()) if gov else None,
         mobile_last_digits=citizen.mobile[-2:],
+        governorate_code=gov.code if gov else None,
     )
 
 

@@ -69,4 +69,5 @@ async def verify_enrolment(
     citizen = await service.verify(session, settings=settings, challenge_id=enrolment_id, code=code, channel="web")
     pair = await tokens.issue_pair(session, keyring=keys, settings=settings, citizen_id=citizen.id)
     profile = await citizens.profile(session, citizen_id=citizen.id)
-    return EnrolledOut(citizen=MeOut.of(profile), tokens=TokensOut(**pair.__dict__))
+    issued = TokensOut(**pair.__dict__)
+    return EnrolledOut(**issued.model_dump(), citizen=MeOut.of(profile), tokens=issued)

@@ -44,8 +44,8 @@ texts(
         "enrolment_not_adult": (
             "السن أقل من المسموح",
             "Too young to enrol",
-            "يلزم أن يكون عمرك {min_age} سنة على الأقل للتسجيل.",
-            "You must be at least {min_age} years old to enrol.",
+            "يلزم أن يكون عمرك {min_age:duration-year} على الأقل للتسجيل.",
+            "You must be at least {min_age:duration-year} old to enrol.",
         ),
         "already_enrolled": (
             "مسجل بالفعل",

@@ -61,8 +61,8 @@ texts(
         "mobile_change_closed": (
             "الطلب مغلق",
             "Request closed",
-            "طلب تغيير الرقم هذا {status_ar}. ابدأ طلبًا جديدًا إن لزم.",
-            "This mobile change request is {status_en}. Start a new one if needed.",
+            "طلب تغيير الرقم هذا {status}. ابدأ طلبًا جديدًا إن لزم.",
+            "This mobile change request is {status}. Start a new one if needed.",
         ),
         "mobile_change_stale": (
             "تغير الرقم بالفعل",
@@ -272,7 +272,7 @@ async def _pending(session: AsyncSession, change_id: uuid.UUID, *, channel: str,
     if change.status != "pending":
         status_ar, status_en = _STATUS.get(change.status, (change.status, change.status))
         raise ProblemError(
-            "mobile_change_closed", status=409, params={"status_ar": status_ar, "status_en": status_en},
+            "mobile_change_closed", status=409, params={"status": i18n.Words(ar=status_ar, en=status_en)},
             extra={"change_status": change.status},  # not "status": that is the HTTP status
         )  # fmt: skip
     return change

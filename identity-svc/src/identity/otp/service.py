@@ -54,8 +54,8 @@ texts(
         "otp_resend_too_soon": (
             "انتظر قبل إعادة الإرسال",
             "Wait before resending",
-            "يمكنك طلب رمز جديد بعد {retry_after} ثانية.",
-            "You can ask for a new code in {retry_after} seconds.",
+            "يمكنك طلب رمز جديد بعد {retry_after:duration-second}.",
+            "You can ask for a new code in {retry_after:duration-second}.",
         ),
         "otp_resend_limit": (
             "تجاوزت حد إعادة الإرسال",

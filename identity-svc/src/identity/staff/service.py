@@ -13,6 +13,7 @@ from identity.governorates import BY_CODE
 from identity.problems import Refusal, texts
 from identity.staff.models import StaffMember
 from identity.staff.passwords import DUMMY_HASH, hash_password, verify_password
+from kit import i18n
 from kit.auth import Role
 from kit.errors import Conflict, ProblemError
 
@@ -38,6 +39,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _invalid(ar: str, en: str) -> ProblemError:
+    return ProblemError("staff_invalid", status=422, params={"reason": i18n.Words(ar=ar, en=en)})
+
+
 async def create(
     session: AsyncSession,
     *,
@@ -50,15 +55,17 @@ async def create(
 ) -> StaffMember:
     known = {r.value for r in Role}
     if not roles or any(r not in known for r in roles):
-        raise ProblemError("staff_invalid", status=422, params={"reason": f"roles must be among {sorted(known)}"})
+        roles_list = ", ".join(sorted(known))
+        raise _invalid(f"الأدوار المسموح بها: {roles_list}.", f"Roles must be among: {roles_list}.")
     if len(password) < MIN_PASSWORD:
-        raise ProblemError("staff_invalid", status=422, params={"reason": f"password needs {MIN_PASSWORD}+ characters"})
-    if governorate is not None and governorate not in BY_CODE:
-        raise ProblemError("staff_invalid", status=422, params={"reason": "unknown governorate code"})
-    if set(roles) & NEEDS_OFFICE and not (office_id and governorate):
-        raise ProblemError(
-            "staff_invalid", status=422, params={"reason": "office roles need --office and --governorate"}
+        raise _invalid(
+            f"يجب ألا تقل كلمة المرور عن {i18n.number(MIN_PASSWORD, 'ar')} حرفًا.",
+            f"The password needs at least {MIN_PASSWORD} characters.",
         )
+    if governorate is not None and governorate not in BY_CODE:
+        raise _invalid("رمز محافظة غير معروف.", "Unknown governorate code.")
+    if set(roles) & NEEDS_OFFICE and not (office_id and governorate):
+        raise _invalid("أدوار المكاتب تتطلب تحديد المكتب والمحافظة.", "Office roles need an office and a governorate.")
     if await session.scalar(select(StaffMember.id).where(StaffMember.username == username)):
         raise Conflict("staff_exists")
     member = StaffMember(

@@ -28,7 +28,7 @@ from notary.certificates.schemas import CreateCertificate, FamilyMember, FamilyO
 from notary.documents import service as documents
 from notary.documents.signing import DocumentSigner
 from notary.settings import Settings
-from notary.texts import fields, problems
+from notary.texts import fields, problems, status_words
 from notary.upstream import Marriage, Registry, RegistryPerson
 
 SERVICE_CODES = {
@@ -249,7 +249,7 @@ async def requote(
 ) -> CertificateRequest:
     cert = await _owned(session, request_id=request_id, citizen_id=citizen_id, lock=True)
     if cert.status != CertStatus.AWAITING_PAYMENT:
-        raise ProblemError("certificate_state_conflict", status=409, params={"status": cert.status})
+        raise ProblemError("certificate_state_conflict", status=409, params={"status": status_words(cert.status)})
     cert.method, cert.channel = method or cert.method, channel or cert.channel
     me = await _me(registry, national_id)
     await _quote(cert, catalog=catalog, governorate=me.governorate, now=now)
@@ -262,7 +262,7 @@ async def cancel(
     """Only while unpaid (a payment already in flight is refused, and refunded, when it arrives)."""
     cert = await _owned(session, request_id=request_id, citizen_id=citizen_id, lock=True)
     if cert.status != CertStatus.AWAITING_PAYMENT:
-        raise ProblemError("certificate_state_conflict", status=409, params={"status": cert.status})
+        raise ProblemError("certificate_state_conflict", status=409, params={"status": status_words(cert.status)})
     cert.status, cert.cancelled_at, cert.updated_at = CertStatus.CANCELLED.value, now, now
     return cert
 
