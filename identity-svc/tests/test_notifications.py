@@ -1,6 +1,7 @@
 """SMS for events that concern a citizen, sent once per event even when the event comes twice,
 wholly in the citizen's language: times in Cairo, amounts by CLDR, services by their catalogue
-names (from a real catalog-svc; without it, the SMS names no service rather than a code)."""
+names (from catalog-svc's catalogue, stood in for here; without it, the SMS names no service
+rather than a code)."""
 
 from __future__ import annotations
 
@@ -13,22 +14,23 @@ import pytest
 from identity_support import add_person, e164, enrol, eventually, publish
 from sqlalchemy import text
 
-from catalog.main import create_app as create_catalog
-from catalog.settings import Settings as CatalogSettings
 from contracts.events.office import AppointmentBooked
 from contracts.events.payment import PaymentSucceeded
 from contracts.events.ration import EligibilityChanged
 from identity.notifications.service import SERVICE_NAMES
 from kit.catalog import ServiceNames
-from kit.testing import another_service
+from kit.testing import catalogue_stand_in
 
 NOW = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-async def catalog_http(pg_server, nats_server) -> AsyncIterator[httpx.AsyncClient]:
-    """The real catalog-svc (its seeded catalogue), reached over in-process HTTP."""
-    async with another_service(pg_server, nats_server.url, create_catalog, CatalogSettings, "http://catalog") as client:
+async def catalog_http() -> AsyncIterator[httpx.AsyncClient]:
+    names = {
+        "notary.poa.general": ("توكيل عام رسمي", "General power of attorney"),
+        "civil.certificate.birth": ("شهادة ميلاد", "Birth certificate"),
+    }
+    async with catalogue_stand_in(names) as client:
         yield client
 
 

@@ -1,19 +1,18 @@
 """A receipt wholly in the caller's language: amounts by CLDR (a discount of 250 piastres is
 -2.50, not "EGP -3.50"), the day and time in Cairo, the service by its catalogue name (from a
-real catalog-svc)."""
+stand-in for catalog-svc's public catalogue; the platform-wide flow in tests/ uses the real one)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from payment_support import Harness
 
-from catalog.main import create_app as create_catalog
-from catalog.settings import Settings as CatalogSettings
 from kit.catalog import ServiceNames
-from kit.testing import another_service
+from kit.testing import catalogue_stand_in
 
 DISCOUNTED = [
     {"code": "base_fee", "amount_piastres": 6000, "label_ar": "الرسم الأساسي", "label_en": "Base fee"},
@@ -24,15 +23,15 @@ DISCOUNTED = [
 
 
 @pytest.fixture(scope="module")
-async def catalog_http(pg_server, nats_server) -> AsyncIterator[httpx.AsyncClient]:
-    """The real catalog-svc (its seeded catalogue), reached over in-process HTTP."""
-    async with another_service(pg_server, nats_server.url, create_catalog, CatalogSettings, "http://catalog") as client:
+async def catalog_http() -> AsyncIterator[httpx.AsyncClient]:
+    async with catalogue_stand_in({"notary.poa.general": ("توكيل عام رسمي", "General power of attorney")}) as client:
         yield client
 
 
 async def paid_receipt(h: Harness, citizen: dict[str, str]) -> str:
-    quote = h.quote(lines=DISCOUNTED, total_piastres=6550)
-    intent = await h.started(citizen, method="card", quote=quote)
+    order_id = f"poa-{uuid.uuid4().hex[:12]}"
+    quote = h.order_quote(citizen, order_id, lines=DISCOUNTED, total_piastres=6550)
+    intent = await h.started(citizen, method="card", order_id=order_id, quote=quote)
     await h.sandbox(intent, "approve")
     return (await h.get(intent["id"], citizen))["receipt_number"]
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import secrets
-import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
@@ -43,30 +43,21 @@ async def running(app: FastAPI, base_url: str = "http://svc") -> AsyncIterator[h
 
 
 @asynccontextmanager
-async def another_service(
-    pg_server: Any,
-    nats_url: str,
-    create_app: Callable[[Any], FastAPI],
-    settings_class: Callable[..., Any],
-    base_url: str,
-) -> AsyncIterator[httpx.AsyncClient]:
-    """Another service of the platform (catalog-svc, for the services that ask it), real and
-    running in-process on a migrated database of its own, and an HTTP client to it. Its folder
-    is found from its app factory (`<folder>/src/<package>/main.py`)."""
-    module_file = sys.modules[create_app.__module__].__file__
-    assert module_file is not None
-    service_dir = PurePath(module_file).parents[2]  # an absolute path: a module file of an installed package
-    prefix = service_dir.name.removesuffix("-svc").replace("-", "_")
-    async with migrated_database(pg_server, Path(service_dir), prefix) as url:
-        settings = settings_class(
-            database_url=url,
-            nats_url=nats_url,
-            environment="test",
-            log_json=False,
-            service_name=f"{prefix}-{secrets.token_hex(3)}",
-        )
-        async with running(create_app(settings), base_url=base_url) as client:
-            yield client
+async def catalogue_stand_in(names: dict[str, tuple[str, str]]) -> AsyncIterator[httpx.AsyncClient]:
+    """Stands in for catalog-svc's public catalogue in one service's own tests: `GET
+    /v1/services/{code}` answers `names[code]` as (Arabic, English), 404 for another code, over
+    in-process HTTP (base URL http://catalog). The platform-wide tests in tests/ use the real one."""
+    catalogue = FastAPI()
+
+    @catalogue.get("/v1/services/{code}")
+    async def service(code: str) -> Any:
+        if code not in names:
+            return JSONResponse({"code": "service_not_found"}, status_code=404)
+        name_ar, name_en = names[code]
+        return {"code": code, "name_ar": name_ar, "name_en": name_en}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=catalogue), base_url="http://catalog") as client:
+        yield client
 
 
 async def stream_messages(js: JetStreamContext, stream: str, subject_prefix: str = "") -> list[Msg]:
