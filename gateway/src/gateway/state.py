@@ -24,7 +24,7 @@ from gateway.settings import Settings
 from gateway.webhooks import handlers as webhook_handlers
 from gateway.webhooks.service import Policy
 from gateway.webhooks.worker import Worker
-from kit.auth import JWKSCache, TokenVerifier
+from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.runtime import Runtime
 from kit.sealing import Sealer
 
@@ -90,14 +90,19 @@ class Gateway:
         if settings.jwks_url:
             self._http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
             jwks = JWKSCache(settings.jwks_url, self._http)
-            identity = TokenVerifier(jwks, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+            identity = TokenVerifier(
+                jwks, issuer=settings.jwt_issuer, audience=settings.jwt_audience, issued_by=Issuer.IDENTITY
+            )
         # The engine connects lazily: requests without Idempotency-Key never touch the database.
         runtime = self.runtime = Runtime.build(settings, Base.metadata)
         self.engine, self.sessions = runtime.engine, runtime.sessions
         self.sealer = Sealer(settings.secrets_key.get_secret_value())
         self.integrator_keys = IntegratorKeys(runtime.sessions, self.sealer)
         integrators = TokenVerifier(
-            self.integrator_keys, issuer=settings.integrator_issuer, audience=settings.jwt_audience
+            self.integrator_keys,
+            issuer=settings.integrator_issuer,
+            audience=settings.jwt_audience,
+            issued_by=Issuer.GATEWAY,
         )
         self.verifier = EdgeVerifier(identity, integrators)
         self._purger = asyncio.create_task(self._purge_expired_keys(), name="idempotency-purge")
