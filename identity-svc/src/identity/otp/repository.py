@@ -3,10 +3,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.otp.models import OtpChallenge, ThrottleHit
+from kit.db import serialize
 from kit.repository import Repository
 
 
@@ -24,7 +25,7 @@ class ThrottleRepository:
 
     async def lock(self, bucket: str, key: str) -> None:
         """Serialise counting for one key, so parallel requests cannot slip past a limit."""
-        await self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"{bucket}:{key}"})
+        await serialize(self.session, "identity.throttle", bucket, key)
 
     async def hits_since(self, bucket: str, key: str, since: datetime) -> tuple[int, datetime | None]:
         query = select(func.count(), func.min(ThrottleHit.at)).where(
