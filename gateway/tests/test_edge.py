@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -196,7 +197,8 @@ class TestRateLimits:
                 spellings = ["29001010123456", "2900 1010 1234 56", "٢٩٠٠١٠١٠١٢٣٤٥٦"]
                 statuses = [(await client.post("/v1/things", json={"national_id": n})).status_code for n in spellings]
                 other = await client.post("/v1/things", json={"national_id": "30001010123457"})
-                challenge = [(await client.post("/v1/things/ch-1/verify", json={})).status_code for _ in range(3)]
+                challenge_path = f"/v1/things/{uuid.uuid4()}/verify"
+                challenge = [(await client.post(challenge_path, json={})).status_code for _ in range(3)]
         assert statuses == [201, 201, 429]  # one person however the digits are written
         assert other.status_code == 201
         assert challenge == [200, 200, 429]  # verify attempts per challenge
