@@ -37,6 +37,7 @@ from gateway.settings import Rate
 from gateway.state import Gateway
 from kit.auth import Caller
 from kit.errors import ProblemError, problem_response
+from kit.sealing import SealError
 
 log = logging.getLogger("gateway.proxy")
 
@@ -306,6 +307,7 @@ class Proxy:
         try:
             stored = await idempotency.begin(
                 sessions,
+                self.gateway.sealer,
                 caller=owner,
                 key=key,
                 fingerprint=print_,
@@ -315,7 +317,7 @@ class Proxy:
                 ttl_seconds=settings.idempotency_ttl_seconds,
                 wait_seconds=timeout + 1,
             )
-        except (SQLAlchemyError, OSError) as exc:
+        except (SQLAlchemyError, OSError, SealError) as exc:  # SealError: the secrets key changed
             log.error("idempotency store unavailable: %s", type(exc).__name__)
             raise ProblemError("service_unavailable", status=503, headers={"Retry-After": "5"}) from None
         if stored is not None:
@@ -336,7 +338,9 @@ class Proxy:
                 response.release()
         finally:
             try:
-                await asyncio.shield(idempotency.finish(sessions, caller=owner, key=key, answer=answer))
+                await asyncio.shield(
+                    idempotency.finish(sessions, self.gateway.sealer, caller=owner, key=key, answer=answer)
+                )
             except (SQLAlchemyError, OSError) as exc:
                 log.error("idempotency answer not stored: %s", type(exc).__name__)
         assert answer is not None

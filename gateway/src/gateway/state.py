@@ -14,7 +14,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway.breaker import Breaker
-from gateway.idempotency.service import purge
+from gateway.idempotency.service import purge, seal_clear_answers
 from gateway.integrators.keys import EdgeVerifier, IntegratorKeys
 from gateway.limits import Limiter, MemoryLimiter
 from gateway.models import Base
@@ -41,6 +41,7 @@ class Gateway:
     policies: PolicyTable
     breakers: dict[str, Breaker]
     limiter: Limiter
+    sealer: Sealer
     verifier: EdgeVerifier | None = None
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
@@ -65,6 +66,7 @@ class Gateway:
             policies=PolicyTable(BUILT_IN if settings.policies is None else settings.policies),
             breakers=breakers,
             limiter=MemoryLimiter(max_keys=settings.rate_limit_max_keys),
+            sealer=Sealer(settings.secrets_key.get_secret_value()),
         )
 
     @property
@@ -96,7 +98,6 @@ class Gateway:
         # The engine connects lazily: requests without Idempotency-Key never touch the database.
         runtime = self.runtime = Runtime.build(settings, Base.metadata)
         self.engine, self.sessions = runtime.engine, runtime.sessions
-        self.sealer = Sealer(settings.secrets_key.get_secret_value())
         self.integrator_keys = IntegratorKeys(runtime.sessions, self.sealer)
         integrators = TokenVerifier(
             self.integrator_keys,
@@ -125,15 +126,19 @@ class Gateway:
             runtime.spawn(worker.run(runtime.stop), "webhook-deliveries")
 
     async def _purge_expired_keys(self) -> None:
-        """Forget expired Idempotency-Keys now and then (any replica may; rows are skip-locked)."""
+        """Now and then (any replica may; rows are skip-locked): seal answers an older gateway
+        stored in clear, and forget expired Idempotency-Keys. Not at start-up: a gateway that
+        serves no Idempotency-Key touches no database."""
         while True:
             await asyncio.sleep(PURGE_INTERVAL_SECONDS)
             try:
                 assert self.sessions is not None
+                while await seal_clear_answers(self.sessions, self.sealer):
+                    pass
                 while await purge(self.sessions):
                     pass
             except Exception as exc:  # noqa: BLE001 - the store may be down; try again later
-                log.warning("purging expired idempotency keys failed: %s", type(exc).__name__)
+                log.warning("sealing or purging idempotency keys failed: %s", type(exc).__name__)
 
     async def close(self) -> None:
         if self._purger is not None:
