@@ -108,15 +108,15 @@ def sensitive_charges(path: str, caller: Caller | None, address: str, body: byte
     username = fields.get("username")
     password_sign_in = isinstance(username, str) and "password" in fields
     if caller is None:
-        # A successful password sign-in proves the address is the staff's own: only failures count
-        # against it, so a call centre signing in its whole shift from one address is not refused.
+        # A successful password sign-in is no guess: only failures count against the address and
+        # the username there, so a call centre signing in its whole shift from one address is not refused.
         who = [Charge("s-addr:" + address, settings.rate_sensitive_address, refund_on_success=password_sign_in)]
     elif caller.kind == "staff":  # a desk serving many citizens: the staff member, not the address
         who = [Charge("s-staff:" + caller.subject, settings.rate_sensitive_staff)]
     else:
         who = [Charge(f"s-acct:{caller.kind}:{caller.subject}", settings.rate_sensitive_address)]
     rate = settings.rate_sensitive_identity
-    what = [Charge(key, rate) for key in _subjects(fields, address)]
+    what = [Charge(key, rate, refund_on_success=key.startswith("s-user:")) for key in _subjects(fields, address)]
     if not what and _has_id_segment(path):  # a challenge's sub-path: per challenge
         what = [Charge("s-path:" + path.rstrip("/"), rate)]
     return who + what
