@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from identity_support import add_person, bearer, client_ip, enrol, last_code, token_of
 
-from kit.auth import JWKSCache, TokenVerifier
+from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.errors import ProblemError
 
 
@@ -18,7 +18,7 @@ def kit_verifier(app) -> TokenVerifier:
     """What every other service builds from IDENTITY's JWKS URL."""
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://identity")
     cache = JWKSCache("http://identity/.well-known/jwks.json", http, min_refresh_seconds=0)
-    return TokenVerifier(cache, issuer="shubbak-identity", audience="shubbak")
+    return TokenVerifier(cache, issuer="shubbak-identity", audience="shubbak", issued_by=Issuer.IDENTITY)
 
 
 class TestAccessTokens:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 
@@ -107,6 +108,16 @@ class TestRequestAndIssue:
             URL, json={"kind": "marriage", "marriage_id": other["marriage"], "method": "card"}, headers=f["headers"]
         )
         assert response.json()["errors"][0]["code"] == "not_your_marriage"
+
+    async def test_the_open_request_limit_holds_under_concurrency(self, h: Harness):
+        f = await family_of(h)
+        limit = h.settings.open_requests_per_citizen
+        body = {"kind": "birth", "method": "card"}
+        answers = await asyncio.gather(*(h.client.post(URL, json=body, headers=f["headers"]) for _ in range(50)))
+        statuses = [a.status_code for a in answers]
+        assert (statuses.count(201), statuses.count(409)) == (limit, 50 - limit), statuses
+        listed = (await h.client.get(URL, params={"limit": 100}, headers=f["headers"])).json()["items"]
+        assert len(listed) == limit
 
     async def test_another_citizen_sees_nothing(self, h: Harness):
         f = await family_of(h)

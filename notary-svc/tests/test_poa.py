@@ -3,6 +3,7 @@ revoked lifecycle driven by payment's and office-routing's events, cancellation,
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import date, timedelta
@@ -133,6 +134,21 @@ class TestDraft:
 
     async def test_unauthenticated_and_staff_are_refused(self, h: Harness):
         assert (await h.client.get(URL)).status_code == 401
+
+    async def test_the_open_request_limit_holds_under_concurrency(self, h: Harness):
+        """50 drafts at once by one citizen: exactly the limit is created, the rest refused (a lock
+        around count-then-insert; without it, concurrent drafts all counted 19 and all inserted)."""
+        agent = await h.person()
+        _, headers, _ = await h.citizen()
+        limit = h.settings.open_requests_per_citizen
+        payload = {"kind": "general", "scopes": ["general_management"], "agents": [agent]}
+        answers = await asyncio.gather(*(h.client.post(URL, json=payload, headers=headers) for _ in range(50)))
+        statuses = [a.status_code for a in answers]
+        assert statuses.count(201) == limit, statuses
+        assert statuses.count(409) == 50 - limit, statuses
+        assert {a.json()["code"] for a in answers if a.status_code == 409} == {"too_many_open_requests"}
+        listed = (await h.client.get(URL, params={"limit": 100}, headers=headers)).json()["items"]
+        assert len(listed) == limit
 
 
 class TestLifecycle:

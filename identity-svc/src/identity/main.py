@@ -21,7 +21,7 @@ from identity.settings import Settings
 from identity.sms.provider import DevOutbox, FailoverSender, development_providers
 from identity.staff.routes import router as staff_router
 from kit.app import create_service_app
-from kit.auth import TokenVerifier
+from kit.auth import Issuer, TokenVerifier
 from kit.catalog import ServiceNames
 from kit.runtime import Runtime
 
@@ -48,7 +48,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await keyring.ensure()
         app.state.keyring = keyring
         # identity verifies its own tokens against its keys directly, not over HTTP.
-        app.state.verifier = TokenVerifier(keyring, issuer=settings.jwt_issuer, audience=settings.jwt_audience)  # type: ignore[arg-type]
+        app.state.verifier = TokenVerifier(
+            keyring,  # type: ignore[arg-type]  # duck-types JWKSCache (key by kid)
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            issued_by=Issuer.IDENTITY,
+        )
         runtime.resources[SERVICE_NAMES] = ServiceNames(
             runtime.http, settings.catalog_url, timeout=settings.catalog_timeout_seconds
         )

@@ -73,8 +73,12 @@ async def request_consent(
     agent = await staff_service.get_active(session, staff_id=agent_id)
     profile = await citizens.profile(session, citizen_id=citizen_id)
     c = profile.citizen
+    # Per citizen (their phone is not an agent's to flood) and per agent; never one bucket for the centre.
     await otp.throttle(
         session, settings=settings, bucket="consent", value=str(c.id), limit=settings.limit_per_national_id
+    )
+    await otp.throttle(
+        session, settings=settings, bucket="consent_agent", value=str(agent.id), limit=settings.limit_per_staff
     )
     challenge = await otp.issue(
         session, settings=settings, sender=sender, purpose="consent", national_id=c.national_id, mobile=c.mobile,

@@ -125,8 +125,9 @@ async def start_self(
         raise validation.invalid(validation.field_error("body.mobile", exc.code)) from exc
     citizen = await citizens.profile(session, citizen_id=citizen_id)
     c = citizen.citizen
+    # Per account (its national ID) and per number; not per address: citizens behind one
+    # carrier-grade NAT would otherwise share a bucket.
     await _throttle(session, settings=settings, national_id=c.national_id, mobile=e164)
-    await otp.throttle(session, settings=settings, bucket="client", value=client, limit=settings.limit_per_client)
     await _check(session, citizen=c, mobile=e164)
     common = {"settings": settings, "sender": sender, "national_id": c.national_id, "citizen_id": c.id,
               "language": c.language}  # fmt: skip

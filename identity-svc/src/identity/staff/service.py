@@ -1,34 +1,27 @@
-"""Staff accounts: roles, office/governorate binding, scrypt passwords, lock-out after failures."""
+"""Staff accounts: roles, office/governorate binding, scrypt passwords (sign-in: staff.signin)."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.governorates import BY_CODE
-from identity.problems import Refusal, texts
+from identity.problems import texts
 from identity.staff.models import StaffMember
-from identity.staff.passwords import DUMMY_HASH, hash_password, verify_password
+from identity.staff.passwords import hash_password
 from kit import i18n
 from kit.auth import Role
 from kit.errors import Conflict, ProblemError
 
-LOCK_MINUTES = 15
 MIN_PASSWORD = 12
 NEEDS_OFFICE = {Role.NOTARY_CLERK, Role.OFFICE_CLERK, Role.RATION_OFFICER}
 
 texts(
     {
-        "invalid_credentials": (
-            "بيانات الدخول غير صحيحة",
-            "Wrong username or password",
-            "اسم المستخدم أو كلمة المرور غير صحيحة، أو الحساب موقوف مؤقتًا.",
-            "The username or password is wrong, or the account is temporarily locked.",
-        ),
         "staff_exists": ("المستخدم موجود", "Username taken", "اسم المستخدم مستخدم بالفعل.", "That username exists."),
         "staff_invalid": ("بيانات غير صالحة", "Invalid staff details", "{reason}", "{reason}"),
     }
@@ -77,29 +70,10 @@ async def create(
         office_id=office_id,
         governorate=governorate,
         active=True,
-        failed_logins=0,
         created_at=_now(),
     )
     session.add(member)
     await session.flush()
-    return member
-
-
-async def authenticate(session: AsyncSession, *, username: str, password: str, max_failures: int) -> StaffMember:
-    member = await session.scalar(select(StaffMember).where(StaffMember.username == username).with_for_update())
-    if member is None:
-        await asyncio.to_thread(verify_password, password, DUMMY_HASH)
-        raise ProblemError("invalid_credentials", status=401)
-    locked = member.locked_until is not None and member.locked_until > _now()
-    ok = await asyncio.to_thread(verify_password, password, member.password_hash)
-    if not ok or locked or not member.active:
-        if not ok:
-            member.failed_logins += 1
-            if member.failed_logins >= max_failures:
-                member.locked_until = _now() + timedelta(minutes=LOCK_MINUTES)
-                member.failed_logins = 0
-        raise Refusal("invalid_credentials", status=401)
-    member.failed_logins = 0
     return member
 
 

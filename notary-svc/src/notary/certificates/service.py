@@ -198,8 +198,7 @@ async def request(
     now: datetime,
 ) -> CertificateRequest:
     repo = CertificateRepository(session)
-    if await repo.open_count(citizen_id) >= settings.open_requests_per_citizen:
-        raise ProblemError("too_many_open_requests", status=409, params={"limit": settings.open_requests_per_citizen})
+    await _within_limit(repo, citizen_id, settings=settings, hold=False)  # a quick refusal
     me = await _me(registry, national_id)
     relation, subjects, facts = await _facts(registry, me, body)
     cert = CertificateRequest(
@@ -218,7 +217,13 @@ async def request(
         updated_at=now,
     )
     await _quote(cert, catalog=catalog, governorate=me.governorate, now=now)
+    await _within_limit(repo, citizen_id, settings=settings, hold=True)  # the binding check, until commit
     return await repo.add(cert)
+
+
+async def _within_limit(repo: CertificateRepository, citizen_id: uuid.UUID, *, settings: Settings, hold: bool) -> None:
+    if await repo.open_count(citizen_id, hold=hold) >= settings.open_requests_per_citizen:
+        raise ProblemError("too_many_open_requests", status=409, params={"limit": settings.open_requests_per_citizen})
 
 
 async def _quote(cert: CertificateRequest, *, catalog: Catalog, governorate: str | None, now: datetime) -> None:

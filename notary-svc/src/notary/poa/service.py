@@ -87,6 +87,11 @@ async def _owned(session: AsyncSession, *, poa_id: uuid.UUID, citizen_id: uuid.U
     return poa
 
 
+async def _within_limit(repo: PoaRepository, citizen_id: uuid.UUID, *, settings: Settings, hold: bool) -> None:
+    if await repo.open_count(citizen_id, hold=hold) >= settings.open_requests_per_citizen:
+        raise ProblemError("too_many_open_requests", status=409, params={"limit": settings.open_requests_per_citizen})
+
+
 # -- the citizen's actions ----------------------------------------------------------------
 
 
@@ -102,8 +107,7 @@ async def draft(
 ) -> PowerOfAttorney:
     """Check the principal, the agents and the terms against the registry; keep a draft."""
     repo = PoaRepository(session)
-    if await repo.open_count(citizen_id) >= settings.open_requests_per_citizen:
-        raise ProblemError("too_many_open_requests", status=409, params={"limit": settings.open_requests_per_citizen})
+    await _within_limit(repo, citizen_id, settings=settings, hold=False)  # a quick refusal
     today = documents.today()
     principal = rules.check_principal(await registry.person(national_id), settings=settings, today=today)
     errors = rules.check_terms(body, settings=settings, today=today)
@@ -112,6 +116,7 @@ async def draft(
     )
     if errors or agent_errors:
         raise ProblemError("poa_invalid", status=422, errors=[*errors, *agent_errors])
+    await _within_limit(repo, citizen_id, settings=settings, hold=True)  # the binding check, until commit
     poa = PowerOfAttorney(
         id=uuid.uuid4(),
         citizen_id=citizen_id,
