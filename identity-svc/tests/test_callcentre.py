@@ -61,7 +61,7 @@ class TestCallCentre:
     async def test_the_governorate_is_named_in_the_agents_language(self, app, client, engine):
         person = await add_person(engine)
         await enrol(app, client, person)
-        _, agent = await staff(app, client, engine, "call_centre_agent")
+        _, agent = await staff(client, engine, "call_centre_agent")
         english = await client.post(
             "/v1/call-centre/lookups",
             headers={**bearer(agent), "Accept-Language": "en"},
