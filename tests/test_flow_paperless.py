@@ -20,7 +20,7 @@ import sys
 import uuid
 from asyncio.subprocess import PIPE
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -30,6 +30,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from contracts import Envelope
 from identity.registry.generate import write_csv  # the same synthetic registry the demo data loads
+from kit import i18n
 
 DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY = 2000, 2025, date(2025, 6, 1)
 PASSWORD = "a long clerk password 2026"
@@ -180,6 +181,21 @@ async def test_power_of_attorney_without_paper(platform):
         appointment = next(a for a in appointments if a["order_ref"] == f"notary:{poa_id}")
         assert appointment["office"]["id"] == poa["office_id"]
         assert appointment["id"] == poa["appointment_id"]
+
+        # the SMS are in the principal's language (Arabic): the service by its catalogue name,
+        # the amount by CLDR, the appointment in Cairo time
+        starts_at = datetime.fromisoformat(appointment["starts_at"])
+        cairo_time = i18n.time(starts_at, "ar")
+
+        async def texts() -> list[str] | None:
+            sms = (await client.get("/v1/dev/sms", params={"mobile": principal.mobile})).json()
+            bodies = [m["body"] for m in sms]
+            ready = any("توكيل عام رسمي" in b for b in bodies) and any(cairo_time in b for b in bodies)
+            return bodies if ready else None
+
+        bodies = await eventually(texts, "the payment and appointment SMS")
+        assert not [b for b in bodies if "notary.poa" in b or "UTC" in b or "EGP" in b], bodies
+        assert any(i18n.day(starts_at, "ar") in b for b in bodies), bodies
 
         # citizen B can neither see nor act on A's power of attorney
         assert (await client.get(f"/v1/powers-of-attorney/{poa_id}", headers=stranger.auth)).status_code == 404

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
 
 from kit import errors, http_cache, logs, metrics, service, telemetry
-from kit.auth import JWKSCache, TokenVerifier, Verifiers
+from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 from kit.clock import SYSTEM, Clock
 from kit.db import transaction
 from kit.messaging.consumer import Handlers
@@ -35,7 +35,7 @@ def verifiers(settings: ServiceSettings, http: httpx.AsyncClient) -> Verifiers:
             JWKSCache(settings.jwks_url or "", http),
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
-            kinds=frozenset({"citizen", "staff"}),
+            issued_by=Issuer.IDENTITY,
         )
     ]
     if settings.integrator_jwks_url:
@@ -44,7 +44,7 @@ def verifiers(settings: ServiceSettings, http: httpx.AsyncClient) -> Verifiers:
                 JWKSCache(settings.integrator_jwks_url, http),
                 issuer=settings.integrator_issuer,
                 audience=settings.jwt_audience,
-                kinds=frozenset({"integrator"}),
+                issued_by=Issuer.GATEWAY,
             )
         )
     return Verifiers(*trusted)

@@ -1,5 +1,6 @@
 """catalog-svc's locked fee quotes, as the services that charge a fee ask for them (notary-svc,
-ration-svc): over HTTP with a timeout and a few retries.
+ration-svc): over HTTP with a timeout and a few retries. And services' catalogue names, for the
+texts that name a service (an SMS, a receipt): `ServiceNames`, cached, never failing a caller.
 
 A quote a citizen can pay with is bound to one order: it names the order (`<owner>:<id>`), its
 service and the citizen it is for, and only a service (presenting the internal token) can have
@@ -13,9 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote as urlquote
 
 import httpx
 from pydantic import BaseModel, ConfigDict
@@ -154,3 +158,60 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+class ServiceNames:
+    """A service's name as the catalogue publishes it (`GET /v1/services/{code}`), in both
+    languages, with a short timeout, one retry and a cache: names change rarely, and a text must
+    not wait long on (or fail with) the catalogue. `None` when the catalogue does not answer or
+    does not know the code: the caller words its text without the name rather than show a code."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        base_url: str,
+        *,
+        timeout: float = 2.0,
+        attempts: int = 2,
+        backoff: float = 0.1,
+        ttl: float = 600.0,
+        retry_after: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.http, self.base_url = http, base_url.rstrip("/")
+        self.timeout, self.attempts, self.backoff = timeout, attempts, backoff
+        self.ttl, self.retry_after, self.clock = ttl, retry_after, clock
+        self._cache: dict[str, tuple[float, i18n.Words | None]] = {}
+
+    async def get(self, code: str) -> i18n.Words | None:
+        cached = self._cache.get(code)
+        if cached is not None and cached[0] > self.clock():
+            return cached[1]
+        names, keep = await self._fetch(code)
+        self._cache[code] = (self.clock() + keep, names)
+        return names
+
+    async def _fetch(self, code: str) -> tuple[i18n.Words | None, float]:
+        url = f"{self.base_url}/v1/services/{urlquote(code)}"
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = await self.http.get(url, timeout=self.timeout)
+            except httpx.HTTPError as exc:
+                log.warning("catalog unreachable for the name of %s (try %s): %s", code, attempt, exc)
+            else:
+                if response.status_code not in RETRYABLE:
+                    return self._names(code, response)
+                log.warning("catalog answered %s for the name of %s (try %s)", response.status_code, code, attempt)
+            if attempt < self.attempts:
+                await asyncio.sleep(self.backoff)
+        return None, self.retry_after
+
+    def _names(self, code: str, response: httpx.Response) -> tuple[i18n.Words | None, float]:
+        body = _json(response) if response.status_code == 200 else {}
+        ar, en = body.get("name_ar"), body.get("name_en")
+        if isinstance(ar, str) and isinstance(en, str) and ar and en:
+            return i18n.Words(ar=ar, en=en), self.ttl
+        if response.status_code != 404:
+            log.warning("catalog answered %s for the name of %s", response.status_code, code)
+            return None, self.retry_after
+        return None, self.ttl

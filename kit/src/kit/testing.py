@@ -15,12 +15,13 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from jwt.algorithms import OKPAlgorithm
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
-from kit.auth import JWKSCache, TokenVerifier, Verifiers
+from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 from kit.migrations import upgrade_async
 from kit.runtime import Runtime
 
@@ -47,6 +48,24 @@ async def running(app: FastAPI, base_url: str = "http://svc") -> AsyncIterator[h
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
             yield client
+
+
+@asynccontextmanager
+async def catalogue_stand_in(names: dict[str, tuple[str, str]]) -> AsyncIterator[httpx.AsyncClient]:
+    """Stands in for catalog-svc's public catalogue in one service's own tests: `GET
+    /v1/services/{code}` answers `names[code]` as (Arabic, English), 404 for another code, over
+    in-process HTTP (base URL http://catalog). The platform-wide tests in tests/ use the real one."""
+    catalogue = FastAPI()
+
+    @catalogue.get("/v1/services/{code}")
+    async def service(code: str) -> Any:
+        if code not in names:
+            return JSONResponse({"code": "service_not_found"}, status_code=404)
+        name_ar, name_en = names[code]
+        return {"code": code, "name_ar": name_ar, "name_en": name_en}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=catalogue), base_url="http://catalog") as client:
+        yield client
 
 
 async def stream_messages(js: JetStreamContext, stream: str, subject_prefix: str = "") -> list[Msg]:
@@ -86,12 +105,13 @@ class TokenIssuer:
     def __init__(
         self,
         *,
-        issuer: str = "shubbak-identity",
+        issued_by: Issuer = Issuer.IDENTITY,
+        issuer: str | None = None,
         audience: str = "shubbak",
-        kinds: frozenset[str] = frozenset({"citizen", "staff"}),
         kid: str = "test-1",
     ) -> None:
-        self.issuer, self.audience, self.kinds, self.kid = issuer, audience, kinds, kid
+        default = "shubbak-identity" if issued_by == Issuer.IDENTITY else "shubbak-gateway"
+        self.issued_by, self.issuer, self.audience, self.kid = issued_by, issuer or default, audience, kid
         self.key = Ed25519PrivateKey.generate()
 
     def jwks(self) -> dict[str, Any]:
@@ -121,4 +141,4 @@ class TokenIssuer:
         jwks_app.get("/.well-known/jwks.json")(self.jwks)
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://issuer")
         cache = JWKSCache("http://issuer/.well-known/jwks.json", http, min_refresh_seconds=0)
-        return TokenVerifier(cache, issuer=self.issuer, audience=self.audience, kinds=self.kinds)
+        return TokenVerifier(cache, issuer=self.issuer, audience=self.audience, issued_by=self.issued_by)

@@ -9,8 +9,9 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.office import AppointmentVerified
+from kit import i18n
 from kit.auth import Caller, Role
-from kit.clock import CAIRO, local_day
+from kit.clock import local_day
 from kit.errors import Conflict, FieldError, NotFound, ProblemError
 from kit.messaging import record
 from kit.repository import Page
@@ -65,7 +66,7 @@ async def check_in(session: AsyncSession, *, caller: Caller, appointment_id: uui
     if appointment.status != Status.BOOKED:
         raise illegal(appointment, "check_in")
     if local_day(now) > local_day(appointment.starts_at):  # early arrivals are served; a past day is not
-        raise Conflict("appointment_passed", params={"day": local_day(appointment.starts_at).isoformat()})
+        raise Conflict("appointment_passed", params={"day": i18n.Day(appointment.starts_at)})
     appointment.status, appointment.checked_in_at = Status.CHECKED_IN, now
     await AppointmentRepository(session).log(appointment.id, "checked_in", actor=_actor(caller), at=now)
     return appointment
@@ -83,7 +84,7 @@ async def verify(
     order = await repo.lock_order(session, appointment.order_ref)
     assert order is not None
     if order.national_id and national_id != order.national_id:
-        reason = FieldError(field="body.national_id", reason="الرقم القومي غير مطابق / National ID does not match",
+        reason = FieldError(field="body.national_id", reason=i18n.text("problem.identity_mismatch.title"),
                             code="identity_mismatch")  # fmt: skip
         # Refused, and recorded: the request's transaction still commits the history line.
         await AppointmentRepository(session).log(appointment.id, "verification_refused", actor=_actor(caller), at=now)
@@ -119,7 +120,7 @@ async def no_show(
         raise illegal(appointment, "no_show")
     allowed_from = appointment.starts_at + policy.no_show_grace
     if now < allowed_from:
-        raise Conflict("too_early", params={"time": allowed_from.astimezone(CAIRO).strftime("%Y-%m-%d %H:%M")})
+        raise Conflict("too_early", params={"time": i18n.Moment(allowed_from)})
     await end(session, appointment, reason="no_show", actor=_actor(caller), now=now)
     return appointment
 

@@ -42,11 +42,15 @@ log = logging.getLogger("ration.replacements")
 
 SERVICE_CODES = {"damaged": "ration.card.replace_damaged", "lost": "ration.card.replace_lost"}
 AWAITING, ISSUED, CANCELLED, FAILED = "awaiting_payment", "issued", "cancelled", "failed"
-STATUS_AR = {
-    AWAITING: "بانتظار السداد",
-    ISSUED: "صدرت البطاقة البديلة",
-    CANCELLED: "أُلغي الطلب",
-    FAILED: "تعذر التنفيذ",
+STATUSES = {
+    AWAITING: i18n.Words(ar="بانتظار السداد", en="awaiting payment"),
+    ISSUED: i18n.Words(ar="صدرت البطاقة البديلة", en="issued"),
+    CANCELLED: i18n.Words(ar="أُلغي الطلب", en="cancelled"),
+    FAILED: i18n.Words(ar="تعذر التنفيذ", en="failed"),
+}
+CARD_STATUSES = {
+    "active": i18n.Words(ar="سارية", en="active"),
+    "closed": i18n.Words(ar="مغلقة", en="closed"),
 }
 
 i18n.register_problems(
@@ -66,7 +70,7 @@ i18n.register_problems(
         "replacement_state_conflict": (
             "لا يمكن تنفيذ هذا الإجراء على طلب البدل الآن",
             "The replacement order cannot do this now",
-            "حالة الطلب: {status_ar}.",
+            "حالة الطلب: {status}.",
             "The order is {status}.",
         ),
         "card_not_active": (
@@ -83,7 +87,7 @@ def conflict(order: ReplacementOrder) -> ProblemError:
     return ProblemError(
         "replacement_state_conflict",
         status=409,
-        params={"status": order.status, "status_ar": STATUS_AR.get(order.status, order.status)},
+        params={"status": STATUSES.get(order.status, i18n.Words(ar=order.status, en=order.status))},
         extra={"order_status": order.status},
     )
 
@@ -142,7 +146,8 @@ async def request(
     so a catalog outage leaves nothing behind (503)."""
     _holder_only(household, caller)
     if household.status != "active":
-        raise ProblemError("card_not_active", status=409, params={"status": household.status})
+        words = CARD_STATUSES.get(household.status, i18n.Words(ar=household.status, en=household.status))
+        raise ProblemError("card_not_active", status=409, params={"status": words})
     orders = ReplacementRepository(session)
     if (existing := await orders.open_for(household.id)) is not None:
         raise _already_open(existing)
@@ -357,41 +362,74 @@ async def payment_failed(session: AsyncSession, *, order_id: uuid.UUID, event: P
 # -- what the citizen is told ---------------------------------------------------------------
 
 
-def next_step(order: ReplacementOrder) -> dict[str, str]:
-    """What the holder does next, in both languages (shown with every answer about an order)."""
-    egp = f"{order.amount_piastres / 100:.2f}"
-    if order.status == AWAITING:
-        ar = (
-            f"ادفع الرسوم {egp} جنيه عبر POST /v1/payments ببيانات payment (owner_service وorder_id وquote) "
-            f"قبل {order.quote_expires_at:%Y-%m-%d %H:%M} UTC. إن انتهت صلاحية عرض السعر أو فشل السداد فاطلب "
-            "عرض سعر جديدًا (POST .../quote) وادفع مرة أخرى."
-        )
-        en = (
-            f"Pay the fee of EGP {egp} with POST /v1/payments using `payment` (owner_service, order_id, quote) "
-            f"before {order.quote_expires_at:%Y-%m-%d %H:%M} UTC. If the quote expires or a payment fails, ask "
-            "for a new quote (POST .../quote) and pay again."
-        )
-        if order.reason == "lost":
-            ar += f" رقم البطاقة المفقودة {order.old_card_number} أُوقف ولا يمكن استخدامه."
-            en += f" The lost card's number {order.old_card_number} is stopped and cannot be used."
-        else:
-            ar += " تظل بطاقتك الحالية صالحة حتى يصدر الرقم الجديد."
-            en += " Your current card keeps working until the new number is issued."
-        return {"ar": ar, "en": en}
-    if order.status == ISSUED:
-        bring_ar = " مع البطاقة التالفة" if order.reason == "damaged" else ""
-        bring_en = ", bringing the damaged card" if order.reason == "damaged" else ""
-        return {
-            "ar": f"رقم بطاقتك الجديد {order.new_card_number}؛ الرقم القديم {order.old_card_number} لم يعد صالحًا. "
-            f"استلم البطاقة المطبوعة من مكتب التموين{bring_ar}.",
-            "en": f"Your new card number is {order.new_card_number}; the old number {order.old_card_number} no "
-            f"longer works. Collect the printed card at your supply office{bring_en}.",
-        }
-    refund_ar = " أي مبلغ سُدد له يُرد إليك تلقائيًا." if order.refund_requested_at else ""
-    refund_en = " Any fee paid for it is refunded to you automatically." if order.refund_requested_at else ""
-    lost_ar = " تظل البطاقة المفقودة موقوفة؛" if order.reason == "lost" else ""
-    lost_en = " The lost card stays stopped;" if order.reason == "lost" else ""
-    return {
-        "ar": f"انتهى الطلب دون إصدار بطاقة.{refund_ar}{lost_ar} يمكنك تقديم طلب بدل جديد.",
-        "en": f"The order ended without a new card.{refund_en}{lost_en} You can open a new replacement order.",
+i18n.register(
+    {
+        "replacement.next.pay": {
+            "ar": "ادفع الرسوم ({amount}) قبل {deadline} بتوقيت القاهرة ببيانات السداد المرفقة بالطلب. إن انتهت "
+            "صلاحية عرض السعر أو فشل السداد فاطلب عرض سعر جديدًا وادفع مرة أخرى.",
+            "en": "Pay the fee of {amount} with POST /v1/payments using `payment` (owner_service, order_id, quote) "
+            "before {deadline} Cairo time. If the quote expires or a payment fails, ask for a new quote "
+            "(POST .../quote) and pay again.",
+        },
+        "replacement.next.lost_stopped": {
+            "ar": " رقم البطاقة المفقودة {card} أُوقف ولا يمكن استخدامه.",
+            "en": " The lost card's number {card} is stopped and cannot be used.",
+        },
+        "replacement.next.current_works": {
+            "ar": " تظل بطاقتك الحالية صالحة حتى يصدر الرقم الجديد.",
+            "en": " Your current card keeps working until the new number is issued.",
+        },
+        "replacement.next.issued": {
+            "ar": "رقم بطاقتك الجديد {new}؛ الرقم القديم {old} لم يعد صالحًا. استلم البطاقة المطبوعة من مكتب التموين.",
+            "en": "Your new card number is {new}; the old number {old} no longer works. "
+            "Collect the printed card at your supply office.",
+        },
+        "replacement.next.issued_damaged": {
+            "ar": "رقم بطاقتك الجديد {new}؛ الرقم القديم {old} لم يعد صالحًا. "
+            "استلم البطاقة المطبوعة من مكتب التموين مع البطاقة التالفة.",
+            "en": "Your new card number is {new}; the old number {old} no longer works. "
+            "Collect the printed card at your supply office, bringing the damaged card.",
+        },
+        "replacement.next.ended": {
+            "ar": "انتهى الطلب دون إصدار بطاقة.",
+            "en": "The order ended without a new card.",
+        },
+        "replacement.next.refunded": {
+            "ar": " أي مبلغ سُدد له يُرد إليك تلقائيًا.",
+            "en": " Any fee paid for it is refunded to you automatically.",
+        },
+        "replacement.next.lost_stays_stopped": {
+            "ar": " تظل البطاقة المفقودة موقوفة؛",
+            "en": " The lost card stays stopped;",
+        },
+        "replacement.next.new_order": {
+            "ar": " يمكنك تقديم طلب بدل جديد.",
+            "en": " You can open a new replacement order.",
+        },
     }
+)
+
+
+def next_step(order: ReplacementOrder) -> dict[str, str]:
+    """What the holder does next, in each language (shown with every answer about an order)."""
+    return {language: _next_step(order, language) for language in i18n.SUPPORTED}
+
+
+def _next_step(order: ReplacementOrder, language: i18n.Language) -> str:
+    def t(key: str, **params: object) -> str:
+        return i18n.text(f"replacement.next.{key}", language, **params)
+
+    if order.status == AWAITING:
+        text = t("pay", amount=i18n.Money(order.amount_piastres), deadline=i18n.Moment(order.quote_expires_at))
+        if order.reason == "lost":
+            return text + t("lost_stopped", card=order.old_card_number)
+        return text + t("current_works")
+    if order.status == ISSUED:
+        key = "issued_damaged" if order.reason == "damaged" else "issued"
+        return t(key, new=order.new_card_number, old=order.old_card_number)
+    text = t("ended")
+    if order.refund_requested_at:
+        text += t("refunded")
+    if order.reason == "lost":
+        text += t("lost_stays_stopped")
+    return text + t("new_order")
