@@ -66,3 +66,21 @@ def test_its_own_tests_pass(scaffolded: Path) -> None:
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout.splitlines()[-1]
     assert "failed" not in result.stdout.splitlines()[-1]
+
+
+def test_a_service_with_an_untexted_problem_does_not_start(tmp_path: Path) -> None:
+    for name in ("platform.toml", "pyproject.toml", "Makefile"):
+        shutil.copy(repo_root() / name, tmp_path / name)
+    folder = scaffold("parcels", port=8092, title="Shubbak parcels", root=tmp_path)
+    (folder / "src" / "parcels" / "cases" / "rules.py").write_text(
+        "from kit.errors import ProblemError\n\n\ndef refuse() -> None:\n"
+        '    raise ProblemError("parcel_too_heavy", status=422)\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(folder / "src")}
+    started = _run(
+        sys.executable, "-c", "from parcels.main import create_app; create_app()", cwd=tmp_path, env=env
+    )  # fmt: skip
+    assert started.returncode != 0
+    assert "parcels lacks texts, so it does not start" in started.stderr
+    assert "problem.parcel_too_heavy.title" in started.stderr

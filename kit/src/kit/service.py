@@ -24,16 +24,18 @@ Only kit touches `app.state`.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, cast
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit import i18n
+from kit import i18n, textcheck
 from kit.clock import SYSTEM, Clock
 from kit.settings import ServiceSettings
 
@@ -102,10 +104,24 @@ class Manifest(Generic[S, R]):
     version: str = "0.1.0"
 
     def create_app(self, settings: S | None = None, *, clock: Clock | None = None) -> FastAPI:
+        """The service's app; refused when a text it shows is missing in Arabic or English."""
         from kit.app import build_app  # kit.app imports this module
 
         i18n.register(self.texts)
+        _refuse_missing_texts(self.settings)
         return build_app(self, settings or self.settings(), clock or SYSTEM)
+
+
+def _refuse_missing_texts(settings: type[ServiceSettings]) -> None:
+    """Every problem the service's code can raise has its texts (kit's own are checked by kit's
+    tests): a missing one stops the service at start, never shows a raw key to a citizen."""
+    package = settings.__module__.split(".")[0]
+    if package == "kit":
+        return
+    source = Path(sys.modules[package].__file__ or "").parent
+    missing = textcheck.untexted_codes(source)
+    if missing:
+        raise RuntimeError(f"{package} lacks texts, so it does not start:\n" + "\n".join(missing))
 
 
 def install(app: FastAPI, ctx: Context[Any, Any], verifier: TokenVerifier | Verifiers | None) -> None:

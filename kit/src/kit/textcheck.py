@@ -41,11 +41,15 @@ _VALIDATORS = frozenset({"field_validator", "model_validator", "validator", "roo
 
 
 def import_package(package: str, *, skip: Iterable[str] = ("__main__", "cli")) -> None:
-    """Import every module of `package` (each registers its texts as it is imported)."""
+    """Import every module of `package` and register its texts (a service built from a kit
+    Manifest has them in the manifest's table)."""
     root = importlib.import_module(package)
     for info in pkgutil.walk_packages(root.__path__, prefix=f"{package}."):
         if info.name.rsplit(".", 1)[-1] not in set(skip):
-            importlib.import_module(info.name)
+            module = importlib.import_module(info.name)
+            texts = getattr(getattr(module, "manifest", None), "texts", None)
+            if isinstance(texts, Mapping):
+                i18n.register(texts)
 
 
 def latin_words(arabic: str) -> list[str]:
@@ -160,9 +164,7 @@ def untexted_codes(src: Path) -> list[str]:
     for use in text_uses(src):
         if not i18n.has(use.key):
             code = use.key.split(".")[1] if use.key.startswith("problem.") else None
-            hint = (
-                _how(code) if code else f"register it with kit.i18n.register({{{use.key!r}: {{'ar': ..., 'en': ...}}}})"
-            )
+            hint = _how(code) if code else f"add {use.key!r} with its Arabic and English to the service's TEXTS"
             missing.append(f"{use}: no text; {hint}")
     return missing
 
@@ -189,7 +191,4 @@ def bare_value_errors(src: Path) -> list[str]:
 
 
 def _how(code: str) -> str:
-    return (
-        f"register texts for {code!r} with kit.i18n.register_problems("
-        f"{{{code!r}: (title ar, title en, detail ar, detail en)}})"
-    )
+    return f"add 'problem.{code}.title' and 'problem.{code}.detail', in Arabic and English, to the service's TEXTS"
