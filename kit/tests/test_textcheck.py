@@ -30,7 +30,7 @@ class TestCatalogueFaults:
         assert "problem.mixed.title: Latin words in the Arabic text ['Please', 'try', 'again']" in faults
         assert "problem.mixed.detail: placeholders differ: ar ['status_ar'] en ['status']" in faults
         assert "problem.appended.title: Arabic letters in the English text" in faults
-        assert "problem code 'titled_only' has no detail: register texts for 'titled_only'" in faults
+        assert "problem code 'titled_only' has no detail: add 'problem.titled_only.title' and " in faults
 
     def test_codes_placeholders_and_allowed_names_are_not_latin_words(self) -> None:
         assert textcheck.latin_words("أرسل grant_type=client_credentials بصيغة application/json") == []
@@ -61,9 +61,7 @@ class TestSourceScan:
         )
         missing = textcheck.untexted_codes(tmp_path)
         assert any("service.py:5: problem.brand_new_code.title: no text" in m for m in missing)
-        assert any(
-            "register_problems({'brand_new_code': (title ar, title en, detail ar, detail en)})" in m for m in missing
-        )
+        assert any("add 'problem.brand_new_code.title' and 'problem.brand_new_code.detail'" in m for m in missing)
         assert any("problem.another_new_code.detail" in m for m in missing)  # a subclass of ProblemError too
         assert not any("not_found" in m for m in missing)  # kit's own texts
 
