@@ -20,7 +20,6 @@ import sys
 import uuid
 from asyncio.subprocess import PIPE
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Any
 
 import httpx
@@ -29,9 +28,11 @@ import pytest
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from contracts import Envelope
+from identity.demo import PEOPLE as DEMO_PEOPLE
+from identity.demo import SEED as DEMO_SEED
+from identity.demo import TODAY as DEMO_TODAY
 from identity.registry.generate import write_csv  # the same synthetic registry the demo data loads
 
-DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY = 2000, 2025, date(2025, 6, 1)
 PASSWORD = "a long clerk password 2026"
 
 
