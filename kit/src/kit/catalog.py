@@ -11,7 +11,6 @@ passed on as a 409; an unreachable catalog is a 503 and nothing is made on our s
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from datetime import datetime
@@ -20,13 +19,11 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from kit import i18n
+from kit import i18n, upstream
 from kit.errors import ProblemError
 from kit.internal import bearer
 
 log = logging.getLogger("kit.catalog")
-
-RETRYABLE = frozenset({502, 503, 504})
 
 i18n.register(
     {
@@ -132,20 +129,17 @@ class Catalog:
         raise ProblemError("catalog_unavailable", status=503)
 
     async def _post(self, url: str, body: dict[str, Any]) -> httpx.Response:
-        headers = {"Accept-Language": i18n.current_language(), **bearer(self.token)}
-        for attempt in range(1, self.attempts + 1):
-            try:
-                response = await self.http.post(url, json=body, headers=headers, timeout=self.timeout)
-            except httpx.HTTPError as exc:
-                log.warning("catalog unreachable (try %s of %s): %s", attempt, self.attempts, exc)
-                if attempt == self.attempts:
-                    raise ProblemError("catalog_unavailable", status=503) from exc
-            else:
-                if response.status_code not in RETRYABLE or attempt == self.attempts:
-                    return response
-                log.warning("catalog answered %s (try %s of %s)", response.status_code, attempt, self.attempts)
-            await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await upstream.call(
+            self.http,
+            "POST",
+            url,
+            json=body,
+            headers=bearer(self.token),
+            unavailable="catalog_unavailable",
+            timeout=self.timeout,
+            attempts=self.attempts,
+            backoff=self.backoff,
+        )
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:
