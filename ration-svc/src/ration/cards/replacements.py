@@ -29,7 +29,7 @@ from contracts.events.payment import PaymentFailed, PaymentSucceeded
 from contracts.events.ration import CardReplaced, ReplacementCancelled
 from kit import i18n, payable
 from kit.auth import Caller
-from kit.catalog import Catalog, Quote
+from kit.catalog import Catalog
 from kit.errors import NotFound, ProblemError
 from kit.messaging import record
 from kit.repository import Page
@@ -106,13 +106,6 @@ def _citizen(subject: str) -> uuid.UUID:
         raise ProblemError("forbidden", status=403) from exc  # a citizen's account id is a UUID
 
 
-def _apply_quote(order: ReplacementOrder, quote: Quote) -> None:
-    order.channel, order.method = quote.channel, quote.method
-    order.quote_id, order.quote_token = quote.quote_id, quote.token
-    order.amount_piastres, order.quote_expires_at = quote.total_piastres, quote.expires_at
-    order.fee_lines = [line.model_dump() for line in quote.lines]
-
-
 async def _audit(session: AsyncSession, order: ReplacementOrder, *, actor: str, action: str, **details: object) -> None:
     await audit.append(
         session,
@@ -174,7 +167,7 @@ async def request(
         created_at=now,
         updated_at=now,
     )
-    _apply_quote(order, quote)
+    order.take_quote(quote)
     if reason == "lost":
         await cards.invalidate(locked.card_number, reason="lost", at=now)
         order.old_invalidated_at = now
@@ -236,7 +229,7 @@ async def requote(
     order = await get(session, household=household, order_id=order_id, lock=True)
     if order.status != AWAITING:
         raise conflict(order)
-    _apply_quote(order, quote)
+    order.take_quote(quote)
     order.updated_at = now
     await _audit(
         session, order, actor=caller.subject, action="replacement.requoted", quote_id=quote.quote_id,

@@ -84,6 +84,12 @@ async def create_household(
     return household
 
 
+def require_holder(household: Household, caller: Caller) -> None:
+    """Card services are asked for by the holder; another member may only look."""
+    if household.holder_national_id != caller.national_id:
+        raise ProblemError("not_card_holder", status=403)
+
+
 async def card_of(session: AsyncSession, *, caller: Caller) -> Household:
     if not caller.national_id:
         raise ProblemError("ration_card_not_found", status=404)
