@@ -21,7 +21,6 @@ from pydantic import BaseModel, ConfigDict
 
 from kit import i18n, upstream
 from kit.errors import ProblemError
-from kit.internal import bearer
 
 log = logging.getLogger("kit.catalog")
 
@@ -77,19 +76,8 @@ class Quote(BaseModel):
     token: str
 
 
-class Catalog:
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        base_url: str,
-        *,
-        token: str,
-        timeout: float = 5.0,
-        attempts: int = 3,
-        backoff: float = 0.2,
-    ) -> None:
-        self.http, self.base_url, self.token = http, base_url.rstrip("/"), token
-        self.timeout, self.attempts, self.backoff = timeout, attempts, backoff
+class Catalog(upstream.Service):
+    unavailable = "catalog_unavailable"
 
     async def quote(
         self,
@@ -110,7 +98,7 @@ class Catalog:
             "order_ref": order_ref,
             "citizen_id": str(citizen_id),
         }
-        response = await self._post(f"{self.base_url}/internal/quotes", body)
+        response = await self._call("POST", "/internal/quotes", json=body)
         if response.status_code in (200, 201):
             return Quote.model_validate(response.json())
         if response.status_code in (401, 403):
@@ -127,19 +115,6 @@ class Catalog:
         else:
             log.warning("catalog answered %s", response.status_code)
         raise ProblemError("catalog_unavailable", status=503)
-
-    async def _post(self, url: str, body: dict[str, Any]) -> httpx.Response:
-        return await upstream.call(
-            self.http,
-            "POST",
-            url,
-            json=body,
-            headers=bearer(self.token),
-            unavailable="catalog_unavailable",
-            timeout=self.timeout,
-            attempts=self.attempts,
-            backoff=self.backoff,
-        )
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

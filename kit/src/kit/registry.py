@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict
 
 from kit import i18n, upstream
 from kit.errors import ProblemError
-from kit.internal import bearer
 
 log = logging.getLogger("kit.registry")
 
@@ -77,34 +76,13 @@ class RegistryPerson(RegistryEntry):
     marriages: list[Marriage] = []
 
 
-class Registry:
+class Registry(upstream.Service):
     """identity-svc's `/internal/registry`, with the service token."""
 
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        base_url: str,
-        token: str,
-        *,
-        timeout: float = 5.0,
-        attempts: int = 3,
-        backoff: float = 0.2,
-    ) -> None:
-        self.http, self.base_url, self.token = http, base_url.rstrip("/"), token
-        self.timeout, self.attempts, self.backoff = timeout, attempts, backoff
+    unavailable = "registry_unavailable"
 
     async def _get(self, path: str, params: dict[str, str] | None = None) -> httpx.Response:
-        response = await upstream.call(
-            self.http,
-            "GET",
-            f"{self.base_url}/internal/registry/{path}",
-            params=params,
-            headers=bearer(self.token),
-            unavailable="registry_unavailable",
-            timeout=self.timeout,
-            attempts=self.attempts,
-            backoff=self.backoff,
-        )
+        response = await self._call("GET", f"/internal/registry/{path}", params=params)
         if response.status_code not in (200, 404):
             log.warning("registry answered %s", response.status_code)
             raise ProblemError("registry_unavailable", status=503)

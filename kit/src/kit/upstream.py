@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
 from kit import i18n
 from kit.errors import ProblemError
+from kit.internal import bearer
 
 log = logging.getLogger("kit.upstream")
 
@@ -50,3 +51,39 @@ async def call(
             log.warning("%s %s answered %s (try %s of %s)", method, url, response.status_code, attempt, attempts)
         await asyncio.sleep(backoff * 2 ** (attempt - 1))
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+class Service:
+    """Another service of the platform, asked with the internal token, a timeout and retries.
+    Subclasses name the problem raised when it does not answer (`unavailable`)."""
+
+    unavailable: ClassVar[str]
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 5.0,
+        attempts: int = 3,
+        backoff: float = 0.2,
+    ) -> None:
+        self.http, self.base_url, self.token = http, base_url.rstrip("/"), token
+        self.timeout, self.attempts, self.backoff = timeout, attempts, backoff
+
+    async def _call(
+        self, method: str, path: str, *, params: Mapping[str, str] | None = None, json: Any = None
+    ) -> httpx.Response:
+        return await call(
+            self.http,
+            method,
+            f"{self.base_url}{path}",
+            params=params,
+            json=json,
+            headers=bearer(self.token),
+            unavailable=self.unavailable,
+            timeout=self.timeout,
+            attempts=self.attempts,
+            backoff=self.backoff,
+        )

@@ -68,7 +68,6 @@ class ReplacementOrder(PaidOrder, Base):
     __tablename__ = "replacement_orders"
 
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("households.id"))
-    requested_by: Mapped[str] = mapped_column(String(100))
     holder_national_id: Mapped[str] = mapped_column(String(14))
     reason: Mapped[str] = mapped_column(String(10))
     old_card_number: Mapped[str] = mapped_column(String(20))

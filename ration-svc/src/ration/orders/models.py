@@ -13,13 +13,30 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contracts import orders
+from kit import payable
 from kit.catalog import Quote
+from kit.errors import ProblemError
+
+AWAITING = "awaiting_payment"
+
+
+def citizen_of(subject: str, *, strict: bool = True) -> uuid.UUID:
+    """A citizen's account id (identity's ids are UUIDs), which catalog binds a quote to. Not one:
+    403 (`strict`), or an id no payment is ever made by."""
+    try:
+        return uuid.UUID(subject)
+    except ValueError as exc:
+        if strict:
+            raise ProblemError("forbidden", status=403) from exc
+        return uuid.UUID(int=0)
 
 
 class PaidOrder:
     """Mixin of the order tables: `ration:<id>` is how payment-svc names the order."""
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    """The holder's citizen account (the token's subject): the quote is bound to it."""
     status: Mapped[str] = mapped_column(String(20))
     service_code: Mapped[str] = mapped_column(String(64))
     governorate: Mapped[str] = mapped_column(String(2))
@@ -44,6 +61,17 @@ class PaidOrder:
     @property
     def order_ref(self) -> str:
         return orders.order_ref("ration", self.id)
+
+    def payable(self, *, ended: bool) -> payable.Order:
+        """The order as `kit.payable` judges a payment of it (`ended`: without its service)."""
+        return payable.Order(
+            citizen_id=citizen_of(self.requested_by, strict=False),
+            service_code=self.service_code,
+            fee_piastres=self.amount_piastres,
+            awaiting_payment=self.status == AWAITING,
+            paid_by=self.payment_id,
+            ended="order_cancelled" if ended else None,
+        )
 
     def take_quote(self, quote: Quote) -> None:
         """Lock the fee of catalog's quote for this order (the only quote payment-svc takes for it)."""

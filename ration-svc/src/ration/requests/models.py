@@ -37,7 +37,6 @@ class MemberRequest(PaidOrder, Base):
     kind: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(20))
     national_id: Mapped[str] = mapped_column(String(14))
-    requested_by: Mapped[str] = mapped_column(String(100))
     holder_national_id: Mapped[str] = mapped_column(String(14))
     note: Mapped[str | None] = mapped_column(Text)
     findings: Mapped[list[str]] = mapped_column(JSONB)

@@ -55,6 +55,7 @@ from ration.cards import service as cards
 from ration.cards.models import Household
 from ration.cards.repository import HouseholdRepository
 from ration.eligibility import service as eligibility
+from ration.orders.models import citizen_of
 from ration.requests import proof, texts
 from ration.requests.models import OPEN, MemberRequest
 from ration.requests.repository import MemberRequestRepository
@@ -97,14 +98,6 @@ def _refused(code: str) -> ProblemError:
 def _already_open(request: MemberRequest) -> ProblemError:
     ident = {"request_id": str(request.id)}
     return ProblemError("member_request_already_open", status=409, params=ident, extra=ident)
-
-
-def _citizen(subject: str) -> uuid.UUID:
-    """The holder's citizen account, which catalog binds the quote to (identity's ids are UUIDs)."""
-    try:
-        return uuid.UUID(subject)
-    except ValueError as exc:
-        raise ProblemError("forbidden", status=403) from exc
 
 
 def conflict(request: MemberRequest) -> ProblemError:
@@ -188,7 +181,7 @@ async def file(
         method=ask.method,
         governorate=household.governorate,
         order_ref=orders.order_ref("ration", request_id),
-        citizen_id=_citizen(caller.subject),
+        citizen_id=citizen_of(caller.subject),
     )
     repo = HouseholdRepository(session)
     await repo.lock(household.id)  # serialises requests (and registry events) about this card
@@ -435,7 +428,7 @@ async def requote(
         raise conflict(request)
     quote = await catalog.quote(
         service_code=request.service_code, channel=channel, method=method, governorate=request.governorate,
-        order_ref=request.order_ref, citizen_id=_citizen(request.requested_by),
+        order_ref=request.order_ref, citizen_id=citizen_of(request.requested_by),
     )  # fmt: skip
     locked = await _lock(session, request_id)
     assert locked is not None
@@ -496,18 +489,7 @@ async def is_request(session: AsyncSession, request_id: uuid.UUID) -> bool:
 
 
 def payable_order(request: MemberRequest) -> payable.Order:
-    try:
-        citizen = uuid.UUID(request.requested_by)
-    except ValueError:
-        citizen = uuid.UUID(int=0)  # no citizen account: no payment is its citizen's
-    return payable.Order(
-        citizen_id=citizen,
-        service_code=request.service_code,
-        fee_piastres=request.amount_piastres,
-        awaiting_payment=request.status == AWAITING,
-        paid_by=request.payment_id,
-        ended="order_cancelled" if request.status in (CANCELLED, ALREADY_DONE, FAILED) else None,
-    )
+    return request.payable(ended=request.status in (CANCELLED, ALREADY_DONE, FAILED))
 
 
 async def paid(session: AsyncSession, *, request_id: uuid.UUID, event: PaymentSucceeded, now: datetime) -> bool:
