@@ -37,11 +37,20 @@ PASSWORD = "a long clerk password 2026"
 
 
 def registry_people() -> list[dict[str, str]]:
-    """Living adults of Port Said (the pilot governorate: every service is live there)."""
+    """Living adults of Port Said (the pilot governorate: every service is live there), one per
+    family: no two are spouses, parent and child or siblings (who share a ration card and may see
+    each other's), so the flows' citizens are strangers to one another."""
     out = io.StringIO()
     write_csv(out, DEMO_PEOPLE, seed=DEMO_SEED, today=DEMO_TODAY)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    return [r for r in rows if r["alive"] == "true" and r["governorate"] == "03" and r["birth_date"] < "1995-01-01"]
+    adults = [r for r in rows if r["alive"] == "true" and r["governorate"] == "03" and r["birth_date"] < "1995-01-01"]
+    strangers, families = [], set()
+    for person in adults:
+        family = {person[k] for k in ("national_id", "spouse_national_id", "father_national_id", "mother_national_id")}
+        if not (family - {""}) & families:
+            strangers.append(person)
+            families |= family - {""}
+    return strangers
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], what: str, timeout: float = 30.0) -> Any:
