@@ -264,3 +264,75 @@ class TestOrder:
             await b.close()
         for e in (engine, consumer_engine):
             await e.dispose()
+
+
+class TestProgressAndShortAckWait:
+    async def test_a_long_handler_keeps_its_message_and_a_crashed_one_loses_it_within_the_ack_wait(
+        self, pg_database, nats_server, schema, js
+    ):
+        """A handler working for longer than the ack wait keeps its message (progress reports);
+        when its process dies, another instance gets the message after the short ack wait."""
+        ack_wait = 1.0
+        url = pg_database()
+        started, never = asyncio.Event(), asyncio.Event()
+        handled_by_b: list[str] = []
+
+        async def stuck(session, effects, event, envelope):
+            if event.address_ar == f"slow {schema}":
+                started.set()
+                await never.wait()  # still working when the process dies
+
+        async def quick(session, effects, event, envelope):
+            if event.address_ar == f"slow {schema}":  # not an event of an earlier test
+                handled_by_b.append(event.address_ar)
+                await bump(session, effects, event.national_id, event.address_ar)
+
+        a, bus_a, engine_a, effects = await _consumer(url, schema, nats_server.url, stuck)
+        b, bus_b, engine_b, _ = await _consumer(url, schema, nats_server.url, quick)
+        for consumer in (a, b):
+            consumer.ack_wait = ack_wait
+        await a.ensure()
+        await _publish(js, Envelope.wrap(address_event("29001011234570", f"slow {schema}"), source="test"))
+        stop_b = asyncio.Event()
+        task_a = asyncio.create_task(a.run(asyncio.Event()))
+        task_b: asyncio.Task | None = None
+        try:
+            await asyncio.wait_for(started.wait(), 10)
+            task_b = asyncio.create_task(b.run(stop_b))
+            await asyncio.sleep(4 * ack_wait)
+            # A reported progress: nothing was redelivered (to B) while it worked
+            assert (await js.consumer_info("CIVIL", schema)).num_redelivered == 0
+            assert handled_by_b == []
+
+            task_a.cancel()  # A's process dies: no ack, no nak, its connection gone
+            await asyncio.gather(task_a, return_exceptions=True)
+            await bus_a.nc.close()
+            deadline = asyncio.get_running_loop().time() + 20  # the old ack wait was 60 s
+            while (await effects_of(url, effects)).get("29001011234570") != (1, f"slow {schema}"):
+                assert asyncio.get_running_loop().time() < deadline, "not redelivered within the short ack wait"
+                await asyncio.sleep(0.1)
+        finally:
+            task_a.cancel()
+            stop_b.set()
+            await asyncio.gather(task_a, *([task_b] if task_b else []), return_exceptions=True)
+        assert handled_by_b == [f"slow {schema}"]
+        await bus_b.close()
+        for engine in (engine_a, engine_b):
+            await engine.dispose()
+
+    async def test_ensure_brings_an_existing_durable_to_the_short_ack_wait(self, pg_database, nats_server, schema, js):
+        url = pg_database()
+
+        async def handler(session, effects, event, envelope):
+            pass
+
+        consumer, bus, engine, _ = await _consumer(url, schema, nats_server.url, handler)
+        old = consumer.config()
+        old.ack_wait = 60  # as every durable was created before
+        await js.add_consumer("CIVIL", config=old)
+        assert (await js.consumer_info("CIVIL", schema)).config.ack_wait == 60
+        consumer.ack_wait = 12
+        await consumer.ensure()
+        assert (await js.consumer_info("CIVIL", schema)).config.ack_wait == 12
+        await bus.close()
+        await engine.dispose()
