@@ -3,10 +3,15 @@ that records `civil.address.changed.v1` and a household store fed by events."""
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
+import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import APIRouter, FastAPI
+from jwt.algorithms import OKPAlgorithm
 from pydantic import BaseModel, Field
 from sqlalchemy import Column, Integer, MetaData, Table, Text, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -134,3 +139,30 @@ def make_app(
 
 def new_id() -> UUID:
     return uuid4()
+
+
+ISSUER, AUDIENCE = "shubbak-identity", "shubbak"
+
+
+class KeyRing:
+    """What identity-svc will publish: a JWKS with the current and previous keys."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, Ed25519PrivateKey] = {}
+        self.fetches = 0
+
+    def rotate(self, kid: str) -> None:
+        self.keys[kid] = Ed25519PrivateKey.generate()
+
+    def jwks(self) -> dict:
+        self.fetches += 1
+        out = []
+        for kid, key in self.keys.items():
+            jwk = json.loads(OKPAlgorithm.to_jwk(key.public_key()))
+            out.append({**jwk, "kid": kid, "alg": "EdDSA", "use": "sig"})
+        return {"keys": out}
+
+    def token(self, kid: str, **claims) -> str:
+        now = int(time.time())
+        body = {"iss": ISSUER, "aud": AUDIENCE, "sub": "citizen-1", "iat": now, "exp": now + 300, **claims}
+        return jwt.encode(body, self.keys[kid], algorithm="EdDSA", headers={"kid": kid})

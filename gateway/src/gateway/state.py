@@ -24,11 +24,11 @@ from gateway.settings import Settings
 from gateway.webhooks import handlers as webhook_handlers
 from gateway.webhooks.service import Policy
 from gateway.webhooks.worker import Worker
+from kit.app import dependency_checks
 from kit.auth import JWKSCache, TokenVerifier
 from kit.runtime import Runtime
 from kit.sealing import Sealer
 
-HEALTH_TIMEOUT_SECONDS = 1.0
 PURGE_INTERVAL_SECONDS = 600.0
 log = logging.getLogger("gateway.state")
 
@@ -144,16 +144,14 @@ class Gateway:
             await self.runtime.close()  # stops the worker and consumers, drains NATS, disposes the engine
             self.runtime = self.engine = None
 
-    async def failing_upstreams(self) -> list[str]:
-        """Routed services whose /healthz does not answer 200 within a second."""
-        names = self.routes.services()
-        results = await asyncio.gather(*(self._healthy(self.upstreams[name]) for name in names))
-        return [name for name, ok in zip(names, results, strict=True) if not ok]
+    async def failing_dependencies(self) -> list[str]:
+        """The gateway's own dependencies that fail: its database, and NATS when it consumes
+        events. Upstream services are not among them: while one is down, its circuit breaker
+        answers for it (a fast 503) and every other route is served."""
+        assert self.runtime is not None
+        checks = await dependency_checks(self.runtime, nats=self.settings.events)
+        return [name for name, ok in checks.items() if not ok]
 
-    async def _healthy(self, base_url: str) -> bool:
-        try:
-            timeout = aiohttp.ClientTimeout(total=HEALTH_TIMEOUT_SECONDS)
-            async with self.session.get(f"{base_url}/healthz", timeout=timeout) as response:
-                return response.status == 200
-        except (TimeoutError, aiohttp.ClientError):
-            return False
+    def circuits(self) -> dict[str, str]:
+        """Each upstream's circuit: closed, open or half_open (information, not readiness)."""
+        return {name: breaker.state for name, breaker in self.breakers.items()}

@@ -28,6 +28,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
@@ -49,11 +50,14 @@ HandlerFn = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
 BatchHandlerFn = Callable[[AsyncSession, list[tuple[Any, Envelope]]], Awaitable[None]]
 
 DEAD_REASON = "Shubbak-Dead-Reason"
+"""The reason, percent-encoded beyond printable ASCII (`urllib.parse.unquote` reads it)."""
 DEAD_CONSUMER = "Shubbak-Dead-Consumer"
 DEAD_DELIVERIES = "Shubbak-Dead-Deliveries"
 DEAD_KIND = "Shubbak-Dead-Kind"
 """Why, as one of DEAD_KINDS (the metric's label; the reason header has the details)."""
 DEAD_KINDS = ("unreadable", "failed", "no_outcome")
+
+_PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
 
 BeforeCommit = Callable[[AsyncSession, bool], Awaitable[None]]
 """Runs in the handling transaction, told whether the event was new (replays audit there)."""
@@ -445,10 +449,11 @@ class Consumer:
 
     async def _dead_letter(self, msg: Msg, reason: str, *, kind: str) -> None:
         clean = " ".join(reason.split())[:1000]
+        header_safe = quote(clean, safe=_PRINTABLE)  # NATS headers are ASCII; reasons quote Arabic
         headers = {k: v for k, v in (msg.headers or {}).items() if k != "Nats-Msg-Id"}
         headers.update(
             {
-                DEAD_REASON: clean,
+                DEAD_REASON: header_safe,
                 DEAD_KIND: kind,
                 DEAD_CONSUMER: self.durable,
                 DEAD_DELIVERIES: str(msg.metadata.num_delivered),
