@@ -6,7 +6,8 @@ httpx's default transport reached 0.04-0.08x direct throughput, this shape about
 In front of the upstream call, in order: route, rate limit per client address, the edge
 policy (token verified locally: 401/403 never reach a service), rate limit per account,
 the strict limits of sensitive routes (per address and per national ID or challenge),
-`Idempotency-Key` on POST, then the upstream's circuit breaker and bounded retries.
+`Idempotency-Key` on POST, then a slot of the upstream's bulkhead (load shedding: 503 when
+too many requests are in flight and waiting), its circuit breaker and bounded retries.
 A request without a token, on a public route, without Idempotency-Key touches no database
 and reads no body before streaming it on.
 """
@@ -34,6 +35,7 @@ from gateway.limits import client_address, national_id_in, retry_after
 from gateway.policy import READ_METHODS, Rule
 from gateway.routing import Match, has_dot_segments
 from gateway.settings import Rate
+from gateway.shedding import Bulkhead
 from gateway.state import Gateway
 from kit.auth import Caller
 from kit.errors import ProblemError, problem_response
@@ -45,6 +47,7 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRAC
 REPLAYED = (b"idempotent-replayed", b"true")
 VERIFIED_TOKENS = 10_000
 VERIFIED_SECONDS = 60.0
+SHED_RETRY_AFTER = "1"
 
 
 class ClientGone(Exception):
@@ -194,28 +197,43 @@ class Proxy:
 
     async def _stream(self, scope: Scope, receive: Receive, send: Send, service: str) -> None:
         """The hot path: the client's body streams to the upstream, the answer streams back."""
-        first = await receive()
-        body: _Body | None = None
-        data: bytes | AsyncIterator[bytes] | None = first.get("body", b"") or None
-        if first.get("more_body", False):
-            body = _Body(receive, first.get("body", b""))
-            data = body.chunks()
-        response = await self._upstream(scope, service, data, body)
-        if response is None:
-            return
+        bulkhead = await self._slot(service)
         try:
-            await _relay(response, send)
+            first = await receive()
+            body: _Body | None = None
+            data: bytes | AsyncIterator[bytes] | None = first.get("body", b"") or None
+            if first.get("more_body", False):
+                body = _Body(receive, first.get("body", b""))
+                data = body.chunks()
+            response = await self._upstream(scope, service, data, body)
+            if response is None:
+                return
+            try:
+                await _relay(response, send)
+            finally:
+                response.release()
         finally:
-            response.release()
+            bulkhead.leave()
 
     async def _forward(self, scope: Scope, send: Send, service: str, body: bytes) -> None:
-        response = await self._upstream(scope, service, body or None, None)
-        if response is None:
-            return
+        bulkhead = await self._slot(service)
         try:
-            await _relay(response, send)
+            response = await self._upstream(scope, service, body or None, None)
+            if response is None:
+                return
+            try:
+                await _relay(response, send)
+            finally:
+                response.release()
         finally:
-            response.release()
+            bulkhead.leave()
+
+    async def _slot(self, service: str) -> Bulkhead:
+        """A slot of the upstream's bulkhead, or a fast 503 (shed) when none comes in time."""
+        bulkhead = self.gateway.bulkheads[service]
+        if not bulkhead.try_enter() and not await bulkhead.enter():
+            raise ProblemError("service_busy", status=503, headers={"Retry-After": SHED_RETRY_AFTER})
+        return bulkhead
 
     async def _upstream(
         self, scope: Scope, service: str, data: bytes | AsyncIterator[bytes] | None, body: _Body | None
@@ -285,16 +303,20 @@ class Proxy:
             return
         answer: idempotency.Stored | None = None
         try:
-            response = await self._upstream(scope, service, body or None, None)
-            if response is None:
-                return
+            bulkhead = await self._slot(service)
             try:
-                answer = await _read_answer(response, settings.idempotency_max_response_bytes)
-                if answer is None:  # too large to keep: relay it, release the key
-                    await _relay(response, send)
+                response = await self._upstream(scope, service, body or None, None)
+                if response is None:
                     return
+                try:
+                    answer = await _read_answer(response, settings.idempotency_max_response_bytes)
+                    if answer is None:  # too large to keep: relay it, release the key
+                        await _relay(response, send)
+                        return
+                finally:
+                    response.release()
             finally:
-                response.release()
+                bulkhead.leave()
         finally:
             try:
                 await asyncio.shield(idempotency.finish(sessions, caller=owner, key=key, answer=answer))

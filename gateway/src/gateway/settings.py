@@ -55,6 +55,15 @@ class Settings(ServiceSettings):
     upstream_retry_backoff_seconds: float = Field(default=0.05, ge=0)
     breaker_failures: int = Field(default=5, ge=1, description="consecutive failures that open an upstream's circuit")
     breaker_open_seconds: float = Field(default=5.0, gt=0)
+    # Load shedding (gateway.shedding), per upstream and per gateway process.
+    shed_max_in_flight: int = Field(
+        default=32, ge=0, description="requests in flight to one upstream at most (0: no shedding)"
+    )
+    shed_max_in_flight_by_upstream: dict[str, int] = Field(
+        default_factory=dict, description="service name → its own bound (e.g. a service with many replicas)"
+    )
+    shed_max_wait_seconds: float = Field(default=0.25, ge=0, description="the longest wait for a slot, then 503")
+    shed_max_queue: int = Field(default=64, ge=0, description="requests waiting for one upstream at most")
     rate_limits: bool = True
     rate_address: Rate = Rate(count=1200, seconds=60)
     rate_account: Rate = Rate(count=600, seconds=60)
@@ -92,6 +101,9 @@ class Settings(ServiceSettings):
         unknown = sorted({service for service in self.routes.values() if service not in self.upstreams})
         if unknown:
             raise ValueError(f"routes name services without an upstream URL: {unknown}")
+        unknown = sorted(set(self.shed_max_in_flight_by_upstream) - set(self.upstreams))
+        if unknown:
+            raise ValueError(f"shed_max_in_flight_by_upstream names services without an upstream URL: {unknown}")
         for prefix in self.routes:
             if not prefix.startswith("/"):
                 raise ValueError(f"route prefix must start with '/': {prefix!r}")

@@ -1,7 +1,7 @@
-"""What a running gateway holds: settings, route and policy tables, one pooled HTTP client,
-a circuit breaker per upstream, the rate limiter, the token verifier and the database; and,
-for integrators, kit's Runtime (NATS, the consumers feeding webhooks) and the delivery worker.
-None of the integrator machinery is on the proxy's path."""
+"""What a running gateway holds: settings, route and policy tables, one pooled HTTP client, a
+circuit breaker and a bulkhead (load shedding) per upstream, the rate limiter, the token verifier
+and the database; and, for integrators, kit's Runtime (NATS, the consumers feeding webhooks) and
+the delivery worker. None of the integrator machinery is on the proxy's path."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from gateway.models import Base
 from gateway.policy import BUILT_IN, PolicyTable
 from gateway.routing import RouteTable
 from gateway.settings import Settings
+from gateway.shedding import Bulkhead
 from gateway.webhooks import handlers as webhook_handlers
 from gateway.webhooks.service import Policy
 from gateway.webhooks.worker import Worker
@@ -40,6 +41,7 @@ class Gateway:
     upstreams: dict[str, str]
     policies: PolicyTable
     breakers: dict[str, Breaker]
+    bulkheads: dict[str, Bulkhead]
     limiter: Limiter
     verifier: EdgeVerifier | None = None
     engine: AsyncEngine | None = None
@@ -58,12 +60,22 @@ class Gateway:
             name: Breaker(failures_to_open=settings.breaker_failures, open_seconds=settings.breaker_open_seconds)
             for name in upstreams
         }
+        bulkheads = {
+            name: Bulkhead(
+                name,
+                limit=settings.shed_max_in_flight_by_upstream.get(name, settings.shed_max_in_flight),
+                max_wait=settings.shed_max_wait_seconds,
+                max_queue=settings.shed_max_queue,
+            )
+            for name in upstreams
+        }
         return cls(
             settings=settings,
             routes=RouteTable(settings.routes),
             upstreams=upstreams,
             policies=PolicyTable(BUILT_IN if settings.policies is None else settings.policies),
             breakers=breakers,
+            bulkheads=bulkheads,
             limiter=MemoryLimiter(max_keys=settings.rate_limit_max_keys),
         )
 

@@ -39,6 +39,12 @@ i18n.register(
             "en": "A request with this Idempotency-Key has not finished yet. Try again shortly to get its answer.",
             "ar": "لم ينتهِ بعد طلب يحمل مفتاح Idempotency-Key هذا. أعد المحاولة بعد قليل لتحصل على نتيجته.",
         },
+        "problem.service_busy.title": {"en": "Service busy", "ar": "الخدمة مشغولة"},
+        "problem.service_busy.detail": {
+            "en": "Too many requests are waiting for this service right now. Please try again after the time in "
+            "Retry-After.",
+            "ar": "طلبات كثيرة تنتظر هذه الخدمة الآن. يُرجى المحاولة مجددًا بعد المدة المذكورة في Retry-After.",
+        },
         "validation.idempotency_key": {
             "en": "Must be 1 to {max} printable ASCII characters (a UUID is a good key).",
             "ar": "يجب أن يتكون من 1 إلى {max} من محارف ASCII القابلة للطباعة (ويُفضَّل معرّف UUID).",
