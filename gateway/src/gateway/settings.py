@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 
+from gateway.webhooks.targets import TargetPolicy, refuse_in_production
 from kit.settings import DEV_SECRET_PREFIX, ServiceSettings, config
 
 PLATFORM_FILE = "platform.toml"
@@ -95,6 +96,26 @@ class Settings(ServiceSettings):
     webhook_poll_seconds: float = Field(default=1.0, gt=0)
     webhook_concurrency: int = Field(default=32, ge=1, le=1000)
     webhook_max_per_integrator: int = Field(default=50, ge=1)
+    webhook_allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="networks webhooks may reach although not public: a ministry's range on the government "
+        "network; loopback in development and tests only (gateway.webhooks.targets)",
+    )
+    webhook_blocked_networks: list[str] = Field(
+        default_factory=list,
+        description="never reached, even inside an allowed network: the cluster's pod and service ranges",
+    )
+
+    @model_validator(mode="after")
+    def _webhook_networks(self) -> Settings:
+        try:
+            TargetPolicy.of(self.webhook_allowed_networks, self.webhook_blocked_networks)
+        except ValueError as exc:
+            raise ValueError(f"webhook networks: {exc}") from exc
+        opened = refuse_in_production(self.webhook_allowed_networks)
+        if opened and self.environment == "production":
+            raise ValueError(f"webhook_allowed_networks may not open {opened} in production")
+        return self
 
     @model_validator(mode="after")
     def _routes_name_upstreams(self) -> Settings:

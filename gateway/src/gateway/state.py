@@ -24,6 +24,7 @@ from gateway.settings import Settings
 from gateway.shedding import Bulkhead
 from gateway.webhooks import handlers as webhook_handlers
 from gateway.webhooks.service import Policy
+from gateway.webhooks.targets import TargetPolicy
 from gateway.webhooks.worker import Worker
 from kit.app import dependency_checks
 from kit.auth import JWKSCache, TokenVerifier
@@ -49,6 +50,7 @@ class Gateway:
     runtime: Runtime | None = None
     integrator_keys: IntegratorKeys | None = None
     webhook_worker: Worker | None = None
+    webhook_targets: TargetPolicy = field(default_factory=TargetPolicy)
     _session: aiohttp.ClientSession | None = field(default=None, repr=False)
     _http: httpx.AsyncClient | None = field(default=None, repr=False)
     _purger: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -71,6 +73,7 @@ class Gateway:
         }
         return cls(
             settings=settings,
+            webhook_targets=TargetPolicy.of(settings.webhook_allowed_networks, settings.webhook_blocked_networks),
             routes=RouteTable(settings.routes),
             upstreams=upstreams,
             policies=PolicyTable(BUILT_IN if settings.policies is None else settings.policies),
@@ -127,6 +130,7 @@ class Gateway:
                 timeout_seconds=settings.webhook_timeout_seconds,
                 poll_seconds=settings.webhook_poll_seconds,
                 concurrency=settings.webhook_concurrency,
+                targets=self.webhook_targets,
             )
             await runtime.start(webhook_handlers.build(worker.wakeup.set))
             runtime.spawn(worker.run(runtime.stop), "webhook-deliveries")

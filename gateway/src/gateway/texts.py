@@ -97,6 +97,21 @@ i18n.register(
             "en": "Re-enable the subscription (PATCH status=active) before replaying its deliveries.",
             "ar": "أعد تفعيل الاشتراك (PATCH status=active) قبل إعادة إرسال عمليات التسليم.",
         },
+        "validation.address_not_allowed": {
+            "en": "This address is not a public one (loopback, private, link-local or the platform's own network); "
+            "webhooks go only to public endpoints or to networks the platform allows.",
+            "ar": "هذا العنوان ليس عنوانًا عامًا (محلي أو خاص أو من شبكة المنصة نفسها)؛ لا تُرسل الإشعارات إلا إلى "
+            "عناوين عامة أو إلى شبكات تسمح بها المنصة.",
+        },
+        "validation.host_not_allowed": {
+            "en": "Use the endpoint's full public host name; local and cluster names are not allowed.",
+            "ar": "استخدم اسم المضيف العام الكامل لنقطة الاستقبال؛ "
+            "الأسماء المحلية وأسماء الشبكة الداخلية غير مسموح بها.",
+        },
+        "validation.host_unresolvable": {
+            "en": "This host name does not resolve to any address.",
+            "ar": "اسم المضيف هذا لا يدل على أي عنوان.",
+        },
         "problem.webhook_limit_reached.title": {"en": "Too many subscriptions", "ar": "عدد الاشتراكات كبير جدًا"},
         "problem.webhook_limit_reached.detail": {
             "en": "An integrator may have at most {limit} webhook subscriptions.",
