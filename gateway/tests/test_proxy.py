@@ -186,3 +186,16 @@ class TestFailures:
         assert response.status_code == 413
         assert response.json()["code"] == "payload_too_large"
         assert received(await client.get("/v1/services/e/echo"))["service"] == "catalog"  # still serving
+
+    async def test_text_that_would_display_otherwise_is_refused_at_the_edge(self, client: httpx.AsyncClient) -> None:
+        """kit's middleware runs at the gateway too: the body never reaches the service."""
+        body = {"note": "ok", "conditions": ["لا يجوز البيع \u202eعيبلا\u202c"]}
+        response = await client.post("/v1/services/9/echo", json=body, headers={"Accept-Language": "en"})
+        assert response.status_code == 422
+        [error] = response.json()["errors"]
+        assert (error["field"], error["code"]) == ("body.conditions.0", "invisible_character")
+        assert "x-upstream" not in response.headers
+        marks = {"note": "بيع الشقة رقم 12\u200f/3"}  # an implicit direction mark is fine and passes through
+        passed = await client.post("/v1/services/9/echo", json=marks)
+        assert passed.status_code == 200
+        assert passed.headers["x-upstream"] == "catalog"

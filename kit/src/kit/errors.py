@@ -209,6 +209,12 @@ i18n.register(
         },
         "validation.value_error": {"en": "{error}", "ar": "قيمة غير صالحة: {error}"},
         "validation.invalid": {"en": "Invalid value.", "ar": "قيمة غير صالحة."},
+        "validation.invisible_character": {
+            "en": "Contains {character}, an invisible character that can make text display differently from what it "
+            "says. Remove it and send the text again.",
+            "ar": "يحتوي على {character}، وهو حرف غير مرئي قد يجعل النص يظهر بخلاف ما يقوله. "
+            "احذفه وأرسل النص مرة أخرى.",
+        },
     }
 )
 
