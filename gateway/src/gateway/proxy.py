@@ -197,7 +197,9 @@ class Proxy:
 
     async def _stream(self, scope: Scope, receive: Receive, send: Send, service: str) -> None:
         """The hot path: the client's body streams to the upstream, the answer streams back."""
-        bulkhead = await self._slot(service)
+        bulkhead = self.gateway.bulkheads[service]
+        if not bulkhead.try_enter():  # no coroutine when a slot is free
+            await _wait_for_slot(bulkhead)
         try:
             first = await receive()
             body: _Body | None = None
@@ -216,7 +218,9 @@ class Proxy:
             bulkhead.leave()
 
     async def _forward(self, scope: Scope, send: Send, service: str, body: bytes) -> None:
-        bulkhead = await self._slot(service)
+        bulkhead = self.gateway.bulkheads[service]
+        if not bulkhead.try_enter():
+            await _wait_for_slot(bulkhead)
         try:
             response = await self._upstream(scope, service, body or None, None)
             if response is None:
@@ -227,13 +231,6 @@ class Proxy:
                 response.release()
         finally:
             bulkhead.leave()
-
-    async def _slot(self, service: str) -> Bulkhead:
-        """A slot of the upstream's bulkhead, or a fast 503 (shed) when none comes in time."""
-        bulkhead = self.gateway.bulkheads[service]
-        if not bulkhead.try_enter() and not await bulkhead.enter():
-            raise ProblemError("service_busy", status=503, headers={"Retry-After": SHED_RETRY_AFTER})
-        return bulkhead
 
     async def _upstream(
         self, scope: Scope, service: str, data: bytes | AsyncIterator[bytes] | None, body: _Body | None
@@ -303,7 +300,9 @@ class Proxy:
             return
         answer: idempotency.Stored | None = None
         try:
-            bulkhead = await self._slot(service)
+            bulkhead = self.gateway.bulkheads[service]
+            if not bulkhead.try_enter():
+                await _wait_for_slot(bulkhead)
             try:
                 response = await self._upstream(scope, service, body or None, None)
                 if response is None:
@@ -332,6 +331,12 @@ class Proxy:
         if query:
             target += "?" + query.decode("latin-1")
         return URL(target, encoded=True)
+
+
+async def _wait_for_slot(bulkhead: Bulkhead) -> None:
+    """Wait for a slot of the upstream's bulkhead within its bounds, or answer a fast 503 (shed)."""
+    if not await bulkhead.enter():
+        raise ProblemError("service_busy", status=503, headers={"Retry-After": SHED_RETRY_AFTER})
 
 
 def _failure(service: str, exc: BaseException) -> ProblemError:

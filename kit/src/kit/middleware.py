@@ -31,6 +31,7 @@ class RequestContextMiddleware:
         service: str,
         max_body_bytes: int = 1_048_576,
         response_headers: ResponseHeaders | None = None,
+        checks_text: Callable[[Scope], bool] | None = None,
     ) -> None:
         """`response_headers(scope)`: more headers for every answer to this request, its own
         problem answers included, added in the same pass as X-Request-ID (one send wrapper
@@ -39,6 +40,9 @@ class RequestContextMiddleware:
         self.service = service
         self.max_body_bytes = max_body_bytes
         self.response_headers = response_headers
+        self.checks_text = checks_text
+        """Whether this request's text is checked for invisible characters (default: always; the
+        gateway checks its own routes and leaves what it proxies to the service that keeps it)."""
         self._series: dict[tuple[str, str, str], tuple[Any, Any]] = {}  # (method, route, status) → children
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -64,7 +68,8 @@ class RequestContextMiddleware:
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
             await _send_problem(send, scope["path"], 422, "nul_character", extra, language)
             return
-        if invisible := _invisible_in_address(scope):
+        checks_text = self.checks_text is None or self.checks_text(scope)
+        if checks_text and (invisible := _invisible_in_address(scope)):
             await _send_problem(send, scope["path"], 422, "validation_failed", extra, language, invisible)
             return
 
@@ -91,7 +96,7 @@ class RequestContextMiddleware:
         tail = b""
         content_type = headers.get("content-type", "")
         nul_markers = _nul_markers(content_type)
-        text = _TextCheck.of(content_type)
+        text = _TextCheck.of(content_type) if checks_text else None
 
         async def receive_checked() -> Message:
             nonlocal received, tail, refusal
@@ -166,7 +171,7 @@ class _TextCheck:
         self.chunks.append(chunk)
         if not self.suspect:
             piece = self.tail + self.decoder.decode(chunk, final=last)
-            self.suspect = text_safety.may_hold(piece)
+            self.suspect = text_safety.may_hold(piece, astral=b"\xf0" in chunk or b"\xf3" in chunk or bool(self.tail))
             self.tail = piece[-11:]  # an escape (backslash-u and 4 digits) cut by a chunk boundary
         if not last or not self.suspect:
             return None

@@ -57,7 +57,25 @@ def _is_refused(code: int) -> bool:
 
 
 REFUSED: frozenset[int] = frozenset(code for plane in _PLANES for code in plane if _is_refused(code))
-_REFUSED_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(REFUSED)) + "]")
+
+
+def _char_class(codes: list[int]) -> re.Pattern[str]:
+    """A character class of the codes' contiguous ranges."""
+    ranges: list[tuple[int, int]] = []
+    for code in sorted(codes):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
+
+
+# Apart, because `re` checks a class of BMP characters with one bitmap lookup (~3 ns a character)
+# but a class reaching beyond the BMP range by range (several times slower).
+_ASCII_RE = _char_class([code for code in REFUSED if code < 0x80])
+_BMP_RE = _char_class([code for code in REFUSED if code <= 0xFFFF])
+_ASTRAL_RE = _char_class([code for code in REFUSED if code > 0xFFFF])
+_ANY_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 _ESCAPE_RE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _REFUSED_ESCAPES = frozenset(f"{code:04x}" for code in REFUSED if code <= 0xFFFF) | frozenset(
     f"{high:04x}"
@@ -65,9 +83,15 @@ _REFUSED_ESCAPES = frozenset(f"{code:04x}" for code in REFUSED if code <= 0xFFFF
 )
 
 
-def find(text: str) -> str | None:
-    """The first refused character in `text`, if any."""
-    found = _REFUSED_RE.search(text)
+def find(text: str, *, astral: bool | None = None) -> str | None:
+    """A refused character in `text`, if any. `astral`: whether `text` may hold characters beyond
+    the BMP (None: look; a caller holding the UTF-8 bytes knows it cheaper: a 0xF0-0xF4 byte)."""
+    if text.isascii():  # most paths, queries and JSON keys
+        found = _ASCII_RE.search(text)
+    else:
+        found = _BMP_RE.search(text)
+        if found is None and (_ANY_ASTRAL_RE.search(text) is not None if astral is None else astral):
+            found = _ASTRAL_RE.search(text)
     return found.group() if found else None
 
 
@@ -76,10 +100,10 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED CHARACTER')}"
 
 
-def may_hold(text: str) -> bool:
+def may_hold(text: str, *, astral: bool | None = None) -> bool:
     """Whether this piece of a JSON body may hold a refused character, raw or `\\u`-escaped
     (a fast, generous check: `in_json` decides)."""
-    if _REFUSED_RE.search(text):
+    if find(text, astral=astral) is not None:
         return True
     if "\\u" not in text:
         return False
