@@ -22,7 +22,9 @@ from contracts.events.ration import EligibilityChanged
 from kit import db, errors
 from kit.app import Session, create_service_app
 from kit.messaging import record
-from kit.messaging.consumer import Handlers
+from kit.messaging.bus import connect
+from kit.messaging.consumer import Consumer, Handlers
+from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.tables import messaging_tables
 from kit.settings import ServiceSettings
 
@@ -166,3 +168,28 @@ class KeyRing:
         now = int(time.time())
         body = {"iss": ISSUER, "aud": AUDIENCE, "sub": "citizen-1", "iat": now, "exp": now + 300, **claims}
         return jwt.encode(body, self.keys[kid], algorithm="EdDSA", headers={"kid": kid})
+
+
+async def civil_consumer(url, schema, nats_url, handler, *, engine_options=None, **options):
+    """A kit Consumer of civil.address.changed.v1 on its own schema (durable = schema), with
+    `handler(session, effects, event, envelope)`; (consumer, bus, engine, effects)."""
+    metadata, effects = service_metadata(schema)
+    await create_schema(url, metadata)
+    engine = db.create_engine(url, **(engine_options or {}))
+    tables = messaging_tables(metadata)
+    sessions = db.sessionmaker(engine, **{SESSION_KEY: OutboxBinding(tables, source=schema)})
+    bus = await connect(nats_url, name=schema)
+
+    async def wrapped(session, event, envelope):
+        await handler(session, effects, event, envelope)
+
+    consumer = Consumer(
+        js=bus.js,
+        sessions=sessions,
+        tables=tables,
+        durable=schema,
+        stream="CIVIL",
+        handlers={AddressChanged.subject: wrapped},
+        **{"max_deliver": 3, "backoff": (0.1,), "fetch_timeout": 0.2, **options},
+    )
+    return consumer, bus, engine, effects

@@ -6,7 +6,7 @@ import asyncio
 import uuid
 
 import pytest
-from kit_support import address_event, bump, create_schema, effects_of, service_metadata
+from kit_support import address_event, bump, civil_consumer, create_schema, effects_of, service_metadata
 
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
@@ -20,31 +20,6 @@ from kit.messaging.tables import messaging_tables
 from kit.testing import stream_messages
 
 SUBJECT = AddressChanged.subject
-
-
-async def _consumer(url, schema, nats_url, handler, *, max_deliver=3):
-    metadata, effects = service_metadata(schema)
-    await create_schema(url, metadata)
-    engine = db.create_engine(url)
-    tables = messaging_tables(metadata)
-    sessions = db.sessionmaker(engine, **{SESSION_KEY: OutboxBinding(tables, source=schema)})
-    bus = await connect(nats_url, name=schema)
-
-    async def wrapped(session, event, envelope):
-        await handler(session, effects, event, envelope)
-
-    consumer = Consumer(
-        js=bus.js,
-        sessions=sessions,
-        tables=tables,
-        durable=schema,
-        stream="CIVIL",
-        handlers={SUBJECT: wrapped},
-        max_deliver=max_deliver,
-        backoff=(0.1,),
-        fetch_timeout=0.2,
-    )
-    return consumer, bus, engine, effects
 
 
 async def _publish(js, envelope: Envelope, msg_id: str | None = None) -> None:
@@ -73,7 +48,7 @@ class TestInbox:
         async def handler(session, effects, event, envelope):
             await bump(session, effects, event.national_id, event.address_ar)
 
-        consumer, bus, engine, effects = await _consumer(url, schema, nats_server.url, handler)
+        consumer, bus, engine, effects = await civil_consumer(url, schema, nats_server.url, handler)
         await consumer.ensure()
         envelope = Envelope.wrap(address_event(nid, "once"), source="test")
         # Two different Nats-Msg-Ids so JetStream stores both: only the inbox can stop the second.
@@ -103,7 +78,7 @@ class TestInbox:
             if attempts["n"] == 1:
                 raise RuntimeError("database hiccup after the effect")  # rolled back with the inbox row
 
-        consumer, bus, engine, effects = await _consumer(url, schema, nats_server.url, flaky)
+        consumer, bus, engine, effects = await civil_consumer(url, schema, nats_server.url, flaky)
         await consumer.ensure()
         await _publish(js, Envelope.wrap(address_event("29001011234567", f"retry {schema}"), source="test"))
 
@@ -126,7 +101,7 @@ class TestDeadLetter:
         async def handler(session, effects, event, envelope):
             await bump(session, effects, event.national_id, event.address_ar)
 
-        consumer, bus, engine, effects = await _consumer(url, schema, nats_server.url, handler)
+        consumer, bus, engine, effects = await civil_consumer(url, schema, nats_server.url, handler)
         await consumer.ensure()
         await js.publish(SUBJECT, b"{not json", headers={"Nats-Msg-Id": str(uuid.uuid4())})
         await _publish(js, Envelope.wrap(address_event("29001011234561", "after poison"), source="test"))
@@ -156,7 +131,7 @@ class TestDeadLetter:
                 raise ValueError("rule table missing governorate 03")
             await bump(session, effects, event.national_id, event.address_ar)
 
-        consumer, bus, engine, effects = await _consumer(url, schema, nats_server.url, broken, max_deliver=3)
+        consumer, bus, engine, effects = await civil_consumer(url, schema, nats_server.url, broken, max_deliver=3)
         await consumer.ensure()
         bad = Envelope.wrap(address_event("29001011234562", "bad"), source="test")
         await _publish(js, bad)
@@ -249,7 +224,7 @@ class TestOrder:
             if event.address_ar.startswith(schema):
                 seen[event.national_id].append(event.address_ar)
 
-        consumer, consumer_bus, consumer_engine, _ = await _consumer(url, schema, nats_server.url, handler)
+        consumer, consumer_bus, consumer_engine, _ = await civil_consumer(url, schema, nats_server.url, handler)
         relay = OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding, batch_size=7)
         while await relay.relay_once():
             pass
@@ -287,8 +262,8 @@ class TestProgressAndShortAckWait:
                 handled_by_b.append(event.address_ar)
                 await bump(session, effects, event.national_id, event.address_ar)
 
-        a, bus_a, engine_a, effects = await _consumer(url, schema, nats_server.url, stuck)
-        b, bus_b, engine_b, _ = await _consumer(url, schema, nats_server.url, quick)
+        a, bus_a, engine_a, effects = await civil_consumer(url, schema, nats_server.url, stuck)
+        b, bus_b, engine_b, _ = await civil_consumer(url, schema, nats_server.url, quick)
         for consumer in (a, b):
             consumer.ack_wait = ack_wait
         await a.ensure()
@@ -326,7 +301,7 @@ class TestProgressAndShortAckWait:
         async def handler(session, effects, event, envelope):
             pass
 
-        consumer, bus, engine, _ = await _consumer(url, schema, nats_server.url, handler)
+        consumer, bus, engine, _ = await civil_consumer(url, schema, nats_server.url, handler)
         old = consumer.config()
         old.ack_wait = 60  # as every durable was created before
         await js.add_consumer("CIVIL", config=old)

@@ -6,15 +6,20 @@ import asyncio
 import uuid
 
 import pytest
-from kit_support import address_event, bump, create_schema, effects_of, make_app, registry_router, service_metadata
+from kit_support import (
+    address_event,
+    bump,
+    civil_consumer,
+    create_schema,
+    effects_of,
+    make_app,
+    registry_router,
+    service_metadata,
+)
 
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
-from kit import db, metrics
-from kit.messaging.bus import connect
-from kit.messaging.consumer import Consumer
-from kit.messaging.outbox import SESSION_KEY, OutboxBinding
-from kit.messaging.tables import messaging_tables
+from kit import metrics
 from kit.testing import running, stream_messages
 
 SUBJECT = AddressChanged.subject
@@ -43,28 +48,19 @@ class TestConsumerDuringOutage:
     ):
         fresh_postgres.create_database("svc")
         url = fresh_postgres.dsn("svc", driver="postgresql+asyncpg")
-        metadata, effects = service_metadata(schema)
-        await create_schema(url, metadata)
-        engine = db.create_engine(url, pool_timeout=1, connect_timeout=1)
-        tables = messaging_tables(metadata)
-        sessions = db.sessionmaker(engine, **{SESSION_KEY: OutboxBinding(tables, source=schema)})
-        bus = await connect(nats_server.url, name=schema)
 
-        async def handler(session, event, envelope):
+        async def handler(session, effects, event, envelope):
             await bump(session, effects, event.national_id, event.address_ar)
 
         # Budget: 2 deliveries 0.1 s apart. The outage below lasts ~30 times that, and longer
         # than the ack wait, so the held batch must also be kept alive by progress reports.
-        consumer = Consumer(
-            js=bus.js,
-            sessions=sessions,
-            tables=tables,
-            durable=schema,
-            stream="CIVIL",
-            handlers={SUBJECT: handler},
+        consumer, bus, engine, effects = await civil_consumer(
+            url,
+            schema,
+            nats_server.url,
+            handler,
+            engine_options={"pool_timeout": 1, "connect_timeout": 1},
             max_deliver=2,
-            backoff=(0.1,),
-            fetch_timeout=0.2,
             ack_wait=ACK_WAIT,
             database_wait_max=0.5,
         )
@@ -108,20 +104,22 @@ async def _has(url: str, effects, key: str) -> bool:
         return False
 
 
+async def _registry(url: str, nats_url: str, **settings):
+    """kit_support's registry service (records an address and its event) on `url`."""
+    metadata, _ = service_metadata("svc_outage")
+    await create_schema(url, metadata)
+    name = f"outage-{uuid.uuid4().hex[:6]}"
+    return make_app(name, url, nats_url, metadata, routers=(registry_router(),), **settings)
+
+
 class TestRequestsDuringOutage:
     async def test_an_unreachable_database_is_a_503_problem_with_retry_after_and_recovers(
         self, fresh_postgres, nats_server
     ):
         fresh_postgres.create_database("svc")
-        url = fresh_postgres.dsn("svc", driver="postgresql+asyncpg")
-        metadata, _ = service_metadata("svc_outage")
-        await create_schema(url, metadata)
-        app = make_app(
-            f"outage-{uuid.uuid4().hex[:6]}",
-            url,
+        app = await _registry(
+            fresh_postgres.dsn("svc", driver="postgresql+asyncpg"),
             nats_server.url,
-            metadata,
-            routers=(registry_router(),),
             db_pool_timeout_seconds=1,
             db_connect_timeout_seconds=1,
         )
@@ -143,15 +141,9 @@ class TestRequestsDuringOutage:
             assert (await client.post("/v1/addresses", json=body)).status_code == 202
 
     async def test_no_free_connection_within_the_pool_timeout_is_a_503(self, pg_database, nats_server):
-        url = pg_database()
-        metadata, _ = service_metadata("svc_pool")
-        await create_schema(url, metadata)
-        app = make_app(
-            f"pool-{uuid.uuid4().hex[:6]}",
-            url,
+        app = await _registry(
+            pg_database(),
             nats_server.url,
-            metadata,
-            routers=(registry_router(),),
             db_pool_size=1,
             db_pool_timeout_seconds=0.3,
             run_relay=False,  # the relay would hold a connection of its own

@@ -197,32 +197,26 @@ class Proxy:
 
     async def _stream(self, scope: Scope, receive: Receive, send: Send, service: str) -> None:
         """The hot path: the client's body streams to the upstream, the answer streams back."""
+        first = await receive()
+        body: _Body | None = None
+        data: bytes | AsyncIterator[bytes] | None = first.get("body", b"") or None
+        if first.get("more_body", False):
+            body = _Body(receive, first.get("body", b""))
+            data = body.chunks()
+        await self._exchange(scope, send, service, data, body)
+
+    async def _forward(self, scope: Scope, send: Send, service: str, body: bytes) -> None:
+        await self._exchange(scope, send, service, body or None, None)
+
+    async def _exchange(
+        self, scope: Scope, send: Send, service: str, data: bytes | AsyncIterator[bytes] | None, body: _Body | None
+    ) -> None:
+        """Request and answer, holding a slot of the upstream's bulkhead throughout."""
         bulkhead = self.gateway.bulkheads[service]
         if not bulkhead.try_enter():  # no coroutine when a slot is free
             await _wait_for_slot(bulkhead)
         try:
-            first = await receive()
-            body: _Body | None = None
-            data: bytes | AsyncIterator[bytes] | None = first.get("body", b"") or None
-            if first.get("more_body", False):
-                body = _Body(receive, first.get("body", b""))
-                data = body.chunks()
             response = await self._upstream(scope, service, data, body)
-            if response is None:
-                return
-            try:
-                await _relay(response, send)
-            finally:
-                response.release()
-        finally:
-            bulkhead.leave()
-
-    async def _forward(self, scope: Scope, send: Send, service: str, body: bytes) -> None:
-        bulkhead = self.gateway.bulkheads[service]
-        if not bulkhead.try_enter():
-            await _wait_for_slot(bulkhead)
-        try:
-            response = await self._upstream(scope, service, body or None, None)
             if response is None:
                 return
             try:
