@@ -104,7 +104,7 @@ def conflict(request: MemberRequest) -> ProblemError:
     return ProblemError(
         "member_request_state_conflict",
         status=409,
-        params={"status_ar": texts.STATUSES[request.status][0], "status_en": texts.STATUSES[request.status][1]},
+        params={"status": i18n.Words(ar=texts.STATUSES[request.status][0], en=texts.STATUSES[request.status][1])},
         extra={"request_status": request.status},
     )
 

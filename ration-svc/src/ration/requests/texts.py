@@ -15,8 +15,8 @@ i18n.register_problems(
         "member_request_state_conflict": (
             "لا يمكن تنفيذ هذا الإجراء على الطلب الآن",
             "The request cannot do this now",
-            "حالة الطلب: {status_ar}.",
-            "The request is {status_en}.",
+            "حالة الطلب: {status}.",
+            "The request is {status}.",
         ),
         "member_request_already_open": (
             "يوجد طلب مفتوح لهذا الشخص",
