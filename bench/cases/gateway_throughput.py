@@ -57,13 +57,17 @@ UPSTREAM = textwrap.dedent(
                 loop="uvloop", http="httptools")
     """
 )
-# argv: port path seconds connections → prints {"requests": n, "seconds": s, "latencies_ms": [...]}
+# argv: port path seconds connections [honour] → prints {"requests": n, "seconds": s, "latencies_ms": [...],
+# "errors": n, "shed_ms": [...]}. With honour=1 a 503 is a shed answer (its latency in shed_ms): the
+# client waits its Retry-After (at most 1 s) before the next request, as a well-behaved client does.
 LOAD = textwrap.dedent(
     r"""
     import asyncio, json, sys, time
     import uvloop
 
     port, path, seconds, connections = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+    honour = len(sys.argv) > 5 and sys.argv[5] == "1"
+    shed = []
     REQUEST = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: bench\r\n\r\n".encode()
 
     class Client(asyncio.Protocol):
@@ -90,7 +94,11 @@ LOAD = textwrap.dedent(
                     if end < 0:
                         return
                     head = self.buffer[:end].lower()
-                    if not head.startswith(b"http/1.1 200"):
+                    self.wait = 0.0
+                    if honour and head.startswith(b"http/1.1 503"):
+                        at = head.find(b"\r\nretry-after:")
+                        self.wait = min(1.0, float(head[at + 15 : head.find(b"\r\n", at + 2)])) if at >= 0 else 1.0
+                    elif not head.startswith(b"http/1.1 200"):
                         self.errors += 1
                     at = head.find(b"\r\ncontent-length:")
                     if at < 0:
@@ -101,6 +109,10 @@ LOAD = textwrap.dedent(
                     return
                 self.buffer, self.need = self.buffer[self.need :], None
                 now = time.perf_counter()
+                if self.wait:
+                    shed.append(now - self.sent)
+                    asyncio.get_running_loop().call_later(self.wait, self.fire)
+                    return
                 self.latencies.append(now - self.sent)
                 self.fire()
 
@@ -123,13 +135,25 @@ LOAD = textwrap.dedent(
     async def main():
         await run(min(0.5, seconds / 4), [])  # warm up (connections, caches)
         latencies = []
+        shed.clear()
         elapsed, errors = await run(seconds, latencies)
         print(json.dumps({"requests": len(latencies), "seconds": elapsed, "errors": errors,
-                          "latencies_ms": [round(x * 1000, 4) for x in latencies]}))
+                          "latencies_ms": [round(x * 1000, 4) for x in latencies],
+                          "shed_ms": [round(x * 1000, 4) for x in shed]}))
 
     uvloop.run(main())
     """
 )
+
+
+async def load_detail(port: int, path: str, seconds: float, connections: int, *, honour: bool) -> dict:
+    """The raw result of the Python load loop (see LOAD): latencies of 200s, shed ones, errors."""
+    args = [str(port), path, str(seconds), str(connections), "1" if honour else "0"]
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", LOAD, *args, stdout=subprocess.PIPE)
+    out, _ = await process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"load on port {port} failed")
+    return json.loads(out)
 
 
 async def load(port: int, seconds: float, connections: int) -> tuple[float, float, float]:
@@ -137,13 +161,7 @@ async def load(port: int, seconds: float, connections: int) -> tuple[float, floa
     wrk = shutil.which("wrk")
     if wrk and connections > 1:
         return await _wrk(wrk, port, seconds, connections)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", LOAD, str(port), PATH, str(seconds), str(connections), stdout=subprocess.PIPE
-    )
-    out, _ = await process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"load on port {port} failed")
-    result = json.loads(out)
+    result = await load_detail(port, PATH, seconds, connections, honour=False)
     if result["errors"]:
         raise RuntimeError(f"{result['errors']} non-200 answers on port {port}")
     latencies = sorted(result["latencies_ms"])

@@ -229,3 +229,20 @@ class Counter:
             return {"n": len(self.calls), "path": path}
 
         return app
+
+
+@asynccontextmanager
+async def hanging_up(port: int) -> AsyncIterator[list[int]]:
+    """A listener that accepts each connection and closes it at once; yields the count."""
+    accepted: list[int] = []
+
+    async def on_connect(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(1)
+        writer.close()
+
+    server = await asyncio.start_server(on_connect, "127.0.0.1", port)
+    try:
+        yield accepted
+    finally:
+        server.close()
+        await server.wait_closed()

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 from conftest import GatewayFactory
+from gateway_support import hanging_up
 
 from contracts import registry
+from devstack.ports import free_port
 from gateway.openapi import TITLE, merge
 from gateway.routing import RouteTable
 
@@ -83,17 +86,44 @@ class TestOperations:
         response = await client.get("/healthz")
         assert (response.status_code, response.json()) == (200, {"status": "ok"})
 
-    async def test_readyz_lists_the_upstream_that_is_down(self, client: httpx.AsyncClient) -> None:
-        response = await client.get("/readyz", headers={"Accept-Language": "en"})
+    async def test_ready_while_an_upstream_is_down_whose_circuit_answers_for_it(
+        self, gateway_at: GatewayFactory, catalog_url: str, pg_database: Callable[[], str]
+    ) -> None:
+        """One service down takes nothing else away: the gateway stays ready (in its load
+        balancer), the other routes are served, and the dead one's circuit answers fast."""
+        port = free_port()
+        async with (
+            hanging_up(port) as accepted,
+            gateway_at(
+                database_url=pg_database(),
+                upstreams={"catalog": catalog_url, "ghost": f"http://127.0.0.1:{port}"},
+                routes={"/v1/services": "catalog", "/v1/ghost": "ghost"},
+                breaker_failures=2,
+                breaker_open_seconds=30,
+            ) as url,
+            httpx.AsyncClient(base_url=url, headers={"Accept-Language": "en"}) as c,
+        ):
+            for _ in range(2):
+                assert (await c.get("/v1/ghost/1")).status_code == 503
+            tried = len(accepted)
+            fast = await c.get("/v1/ghost/1")
+            assert fast.status_code == 503
+            assert fast.headers["content-type"] == "application/problem+json"
+            assert fast.json()["code"] == "service_unavailable"
+            assert 1 <= int(fast.headers["retry-after"]) <= 30
+            assert len(accepted) == tried  # the breaker answered: the upstream was not even tried
+            assert (await c.get("/v1/services")).status_code == 200
+            ready = await c.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.json() == {"status": "ready", "circuits": {"catalog": "closed", "ghost": "open"}}
+
+    async def test_not_ready_without_its_own_database(self, gateway_at: GatewayFactory, dead_url: str) -> None:
+        unreachable = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/gateway"
+        async with gateway_at(database_url=unreachable) as url, httpx.AsyncClient(base_url=url) as c:
+            response = await c.get("/readyz", headers={"Accept-Language": "en"})
         assert response.status_code == 503
         assert response.headers["content-type"] == "application/problem+json"
-        assert response.json()["failing"] == ["ghost"]
-
-    async def test_readyz_when_all_answer(self, gateway_at: GatewayFactory, catalog_url: str) -> None:
-        async with gateway_at(upstreams={"catalog": catalog_url}, routes={"/v1/services": "catalog"}) as url:
-            async with httpx.AsyncClient(base_url=url) as c:
-                response = await c.get("/readyz")
-        assert (response.status_code, response.json()) == (200, {"status": "ready"})
+        assert response.json()["failing"] == ["database"]
 
     async def test_metrics_label_proxied_requests_by_prefix(self, client: httpx.AsyncClient) -> None:
         await client.get("/v1/services/9/echo")

@@ -186,3 +186,15 @@ class TestFailures:
         assert response.status_code == 413
         assert response.json()["code"] == "payload_too_large"
         assert received(await client.get("/v1/services/e/echo"))["service"] == "catalog"  # still serving
+
+    async def test_text_is_checked_by_the_service_that_keeps_it_not_twice(self, client: httpx.AsyncClient) -> None:
+        """kit's middleware checks the gateway's own routes; proxied bodies are checked by the
+        service (kit's middleware there too), not a second time on the gateway's hot path."""
+        body = {"conditions": ["لا يجوز البيع \u202eعيبلا\u202c"]}
+        proxied = await client.post("/v1/services/9/echo", json=body)
+        assert (proxied.status_code, proxied.headers["x-upstream"]) == (200, "catalog")  # a bare upstream here
+        own = await client.post(
+            "/v1/oauth/token", data={"grant_type": "client_credentials\u200b"}, headers={"Accept-Language": "en"}
+        )
+        assert own.status_code == 422
+        assert own.json()["errors"][0]["code"] == "invisible_character"

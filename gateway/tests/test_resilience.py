@@ -7,11 +7,10 @@ import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
 from conftest import GatewayFactory
+from gateway_support import hanging_up
 
 from devstack.ports import free_port, port_open
 
@@ -41,23 +40,6 @@ async def wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
         assert process.poll() is None, "the upstream process died"
         await asyncio.sleep(0.05)
     raise AssertionError("the upstream did not start")
-
-
-@asynccontextmanager
-async def hanging_up(port: int) -> AsyncIterator[list[int]]:
-    """A listener that accepts each connection and closes it at once; yields the count."""
-    accepted: list[int] = []
-
-    async def on_connect(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        accepted.append(1)
-        writer.close()
-
-    server = await asyncio.start_server(on_connect, "127.0.0.1", port)
-    try:
-        yield accepted
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 class TestCircuitBreaker:

@@ -29,6 +29,7 @@ from contracts import Envelope
 from contracts.events.civil import DeathRegistered
 from contracts.events.notary import PoaRevoked
 from devstack.nats import NatsProcess
+from devstack.ports import free_port
 from devstack.postgres import PostgresProcess
 from gateway.integrators.service import check_scopes
 from kit.migrations import upgrade_async
@@ -58,6 +59,7 @@ async def client(
         "nats_url": nats_server.url,
         "events": True,
         "environment": "test",
+        "webhook_allowed_networks": ["127.0.0.0/8"],  # the test receivers (explicitly: never by default)
         "webhook_retry_base_seconds": 0.1,
         "webhook_retry_max_seconds": 0.4,
         "webhook_poll_seconds": 0.1,
@@ -372,3 +374,95 @@ class TestDisabling:
                 return set(receiver.accepted_ids()) == {first, second}
 
             await eventually(both, "held and failed-over deliveries sent after re-enabling")
+
+
+class TestServerSideRequestForgery:
+    @pytest.mark.parametrize(
+        ("url", "code"),
+        [
+            ("http://127.0.0.1:5432/", "address_not_allowed"),
+            ("http://2130706433:8001/", "address_not_allowed"),  # 127.0.0.1 spelt as a number
+            ("http://[::1]:8003/", "address_not_allowed"),
+            ("http://[::ffff:127.0.0.1]/", "address_not_allowed"),
+            ("http://169.254.169.254/latest/meta-data/", "address_not_allowed"),
+            ("http://10.96.0.10/", "address_not_allowed"),
+            ("http://192.168.1.1/", "address_not_allowed"),
+            ("http://100.64.0.1/", "address_not_allowed"),
+            ("http://[fd00::1]/", "address_not_allowed"),
+            ("http://[fe80::1]/", "address_not_allowed"),
+            ("http://224.0.0.1/", "address_not_allowed"),
+            ("http://0.0.0.0:8000/", "address_not_allowed"),
+            ("http://notary:8003/v1/documents", "host_not_allowed"),
+            ("http://localhost:8000/", "host_not_allowed"),
+            ("http://payment-db-rw.shubbak.svc.cluster.local:5432/", "host_not_allowed"),
+            ("http://metadata.google.internal/", "host_not_allowed"),
+        ],
+    )
+    async def test_subscribing_to_the_platforms_own_network_is_refused(
+        self, gateway_at: GatewayFactory, client: httpx.AsyncClient, bank: dict[str, Any], database_url: str,
+        url: str, code: str,
+    ) -> None:  # fmt: skip
+        auth = await token_for(client, bank)
+        # A gateway as deployed: no network opened on purpose (the module's opens loopback for its receivers).
+        async with (
+            gateway_at(database_url=database_url, environment="test") as strict_url,
+            httpx.AsyncClient(base_url=strict_url, headers={"Accept-Language": "en"}) as strict,
+        ):
+            created = await strict.post("/v1/webhooks", json={"url": url, "event_types": [REVOKED]}, headers=auth)
+            assert created.status_code == 422, created.text
+            [error] = created.json()["errors"]
+            assert (error["field"], error["code"]) == ("body.url", code)
+            fine = await strict.post(
+                "/v1/webhooks", json={"url": "http://93.184.215.14/hook", "event_types": [REVOKED]}, headers=auth
+            )
+            assert fine.status_code == 201, fine.text
+            moved = await strict.patch(f"/v1/webhooks/{fine.json()['id']}", json={"url": url}, headers=auth)
+            assert moved.status_code == 422
+            assert moved.json()["errors"][0]["code"] == code
+            assert (await strict.delete(f"/v1/webhooks/{fine.json()['id']}", headers=auth)).status_code == 204
+
+    async def test_delivery_checks_the_target_again_and_the_log_never_echoes_what_answered(
+        self, client: httpx.AsyncClient, bank: dict[str, Any], nats_server: NatsProcess, database_url: str
+    ) -> None:
+        receiver = Receiver(down=True, answer=b"FATAL: password authentication failed for user postgres")
+        async with serving(receiver.app()) as receiver_url:
+            auth = await token_for(client, bank)
+            urls = {
+                "answering": f"{receiver_url}/hook",
+                "refusing": f"http://127.0.0.1:{free_port()}/hook",
+                "rebound": f"{receiver_url}/hook",  # points elsewhere by the time it is delivered
+            }
+            ids = {}
+            for name, url in urls.items():
+                body = {"url": url, "event_types": [DIED], "filter": {"governorate": "26"}}
+                created = await client.post("/v1/webhooks", json=body, headers=auth)
+                assert created.status_code == 201, created.text
+                ids[name] = created.json()["id"]
+            engine = create_async_engine(database_url)
+            async with engine.begin() as conn:  # as if its name now resolved to the metadata endpoint
+                await conn.execute(
+                    text("UPDATE gateway.webhook_subscriptions SET url = :url WHERE id = :id"),
+                    {"url": "http://169.254.169.254/latest/meta-data/", "id": ids["rebound"]},
+                )
+            await engine.dispose()
+            await publish(nats_server.url, died("26"))
+
+            async def attempted() -> dict[str, dict[str, Any]] | None:
+                found = {}
+                for name, subscription_id in ids.items():
+                    items = (await client.get(f"/v1/webhooks/{subscription_id}/deliveries", headers=auth)).json()
+                    attempts = [d for d in items["items"] if d["attempts"] > 0]
+                    if not attempts:
+                        return None
+                    found[name] = attempts[0]
+                return found
+
+            log = await eventually(attempted, "an attempt at each endpoint")
+            responses = [(await client.get(f"/v1/webhooks/{i}/deliveries", headers=auth)).text for i in ids.values()]
+        assert (log["answering"]["last_status"], log["answering"]["last_error"]) == (500, "unexpected_status")
+        assert (log["refusing"]["last_status"], log["refusing"]["last_error"]) == (None, "connection_failed")
+        assert (log["rebound"]["last_status"], log["rebound"]["last_error"]) == (None, "address_not_allowed")
+        assert len(receiver.received) >= 1  # the answering one was called; the rebound one never
+        for text_ in responses:
+            assert "password" not in text_
+            assert "Error" not in text_  # no exception names (ClientConnectorError, ...)

@@ -34,6 +34,7 @@ class Receiver:
 
     fail_first: int = 0
     down: bool = False
+    answer: bytes = b""  # the body of a failing answer
     received: list[tuple[dict[str, str], bytes, int]] = field(default_factory=list)
 
     def app(self) -> FastAPI:
@@ -47,7 +48,7 @@ class Receiver:
                 self.fail_first -= 1
             status = 500 if failing else 204
             self.received.append((dict(request.headers), body, status))
-            return Response(status_code=status)
+            return Response(status_code=status, content=self.answer if failing else b"")
 
         return app
 

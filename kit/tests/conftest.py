@@ -3,8 +3,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 
+import httpx
 import nats
 import pytest
+from fastapi import FastAPI
+from kit_support import AUDIENCE, ISSUER, KeyRing
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from opentelemetry import trace
@@ -12,6 +15,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.messaging.bus import ensure_streams
 
 _EXPORTER = InMemorySpanExporter()
@@ -42,3 +46,19 @@ async def nc(nats_server) -> AsyncIterator[Client]:  # type: ignore[no-untyped-d
 @pytest.fixture
 def js(nc: Client) -> JetStreamContext:
     return nc.jetstream()
+
+
+@pytest.fixture
+def ring() -> KeyRing:
+    ring = KeyRing()
+    ring.rotate("k1")
+    return ring
+
+
+@pytest.fixture
+def verifier(ring: KeyRing) -> TokenVerifier:
+    jwks_app = FastAPI()
+    jwks_app.get("/.well-known/jwks.json")(ring.jwks)
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://identity")
+    cache = JWKSCache("http://identity/.well-known/jwks.json", http, min_refresh_seconds=0)
+    return TokenVerifier(cache, issuer=ISSUER, audience=AUDIENCE, issued_by=Issuer.IDENTITY)

@@ -3,10 +3,15 @@ that records `civil.address.changed.v1` and a household store fed by events."""
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
+import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import APIRouter, FastAPI
+from jwt.algorithms import OKPAlgorithm
 from pydantic import BaseModel, Field
 from sqlalchemy import Column, Integer, MetaData, Table, Text, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,7 +22,9 @@ from contracts.events.ration import EligibilityChanged
 from kit import db, errors
 from kit.app import Session
 from kit.messaging import record
-from kit.messaging.consumer import Handlers
+from kit.messaging.bus import connect
+from kit.messaging.consumer import Consumer, Handlers
+from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.tables import messaging_tables
 from kit.runtime import Runtime
 from kit.service import Manifest
@@ -142,3 +149,55 @@ async def no_resources(runtime: Runtime[ServiceSettings]) -> None:
 
 def new_id() -> UUID:
     return uuid4()
+
+
+ISSUER, AUDIENCE = "shubbak-identity", "shubbak"
+
+
+class KeyRing:
+    """What identity-svc will publish: a JWKS with the current and previous keys."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, Ed25519PrivateKey] = {}
+        self.fetches = 0
+
+    def rotate(self, kid: str) -> None:
+        self.keys[kid] = Ed25519PrivateKey.generate()
+
+    def jwks(self) -> dict:
+        self.fetches += 1
+        out = []
+        for kid, key in self.keys.items():
+            jwk = json.loads(OKPAlgorithm.to_jwk(key.public_key()))
+            out.append({**jwk, "kid": kid, "alg": "EdDSA", "use": "sig"})
+        return {"keys": out}
+
+    def token(self, kid: str, **claims) -> str:
+        now = int(time.time())
+        body = {"iss": ISSUER, "aud": AUDIENCE, "sub": "citizen-1", "iat": now, "exp": now + 300, **claims}
+        return jwt.encode(body, self.keys[kid], algorithm="EdDSA", headers={"kid": kid})
+
+
+async def civil_consumer(url, schema, nats_url, handler, *, engine_options=None, **options):
+    """A kit Consumer of civil.address.changed.v1 on its own schema (durable = schema), with
+    `handler(session, effects, event, envelope)`; (consumer, bus, engine, effects)."""
+    metadata, effects = service_metadata(schema)
+    await create_schema(url, metadata)
+    engine = db.create_engine(url, **(engine_options or {}))
+    tables = messaging_tables(metadata)
+    sessions = db.sessionmaker(engine, **{SESSION_KEY: OutboxBinding(tables, source=schema)})
+    bus = await connect(nats_url, name=schema)
+
+    async def wrapped(session, event, envelope):
+        await handler(session, effects, event, envelope)
+
+    consumer = Consumer(
+        js=bus.js,
+        sessions=sessions,
+        tables=tables,
+        durable=schema,
+        stream="CIVIL",
+        handlers={AddressChanged.subject: wrapped},
+        **{"max_deliver": 3, "backoff": (0.1,), "fetch_timeout": 0.2, **options},
+    )
+    return consumer, bus, engine, effects

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import httpx
@@ -10,54 +9,12 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Depends, FastAPI
-from jwt.algorithms import OKPAlgorithm
+from kit_support import AUDIENCE, ISSUER, KeyRing
 
 from kit import errors
 from kit.app import verifiers
 from kit.auth import ISSUES, CurrentCitizen, Issuer, JWKSCache, Role, TokenVerifier, staff_of
 from kit.settings import ServiceSettings
-
-ISSUER, AUDIENCE = "shubbak-identity", "shubbak"
-
-
-class KeyRing:
-    """What identity-svc will publish: a JWKS with the current and previous keys."""
-
-    def __init__(self) -> None:
-        self.keys: dict[str, Ed25519PrivateKey] = {}
-        self.fetches = 0
-
-    def rotate(self, kid: str) -> None:
-        self.keys[kid] = Ed25519PrivateKey.generate()
-
-    def jwks(self) -> dict:
-        self.fetches += 1
-        out = []
-        for kid, key in self.keys.items():
-            jwk = json.loads(OKPAlgorithm.to_jwk(key.public_key()))
-            out.append({**jwk, "kid": kid, "alg": "EdDSA", "use": "sig"})
-        return {"keys": out}
-
-    def token(self, kid: str, **claims) -> str:
-        now = int(time.time())
-        body = {"iss": ISSUER, "aud": AUDIENCE, "sub": "citizen-1", "iat": now, "exp": now + 300, **claims}
-        return jwt.encode(body, self.keys[kid], algorithm="EdDSA", headers={"kid": kid})
-
-
-@pytest.fixture
-def ring() -> KeyRing:
-    ring = KeyRing()
-    ring.rotate("k1")
-    return ring
-
-
-@pytest.fixture
-def verifier(ring: KeyRing) -> TokenVerifier:
-    jwks_app = FastAPI()
-    jwks_app.get("/.well-known/jwks.json")(ring.jwks)
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://identity")
-    cache = JWKSCache("http://identity/.well-known/jwks.json", http, min_refresh_seconds=0)
-    return TokenVerifier(cache, issuer=ISSUER, audience=AUDIENCE, issued_by=Issuer.IDENTITY)
 
 
 class TestVerify:

@@ -6,7 +6,7 @@ import asyncio
 import uuid
 
 import pytest
-from kit_support import address_event, bump, create_schema, effects_of, service_metadata
+from kit_support import address_event, bump, civil_consumer, create_schema, effects_of, service_metadata
 
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
@@ -20,31 +20,6 @@ from kit.messaging.tables import messaging_tables
 from kit.testing import stream_messages
 
 SUBJECT = AddressChanged.subject
-
-
-async def _consumer(url, schema, nats_url, handler, *, max_deliver=3):
-    metadata, effects = service_metadata(schema)
-    await create_schema(url, metadata)
-    engine = db.create_engine(url)
-    tables = messaging_tables(metadata)
-    sessions = db.sessionmaker(engine, **{SESSION_KEY: OutboxBinding(tables, source=schema)})
-    bus = await connect(nats_url, name=schema)
-
-    async def wrapped(session, event, envelope):
-        await handler(session, effects, event, envelope)
-
-    consumer = Consumer(
-        js=bus.js,
-        sessions=sessions,
-        tables=tables,
-        durable=schema,
-        stream="CIVIL",
-        handlers={SUBJECT: wrapped},
-        max_deliver=max_deliver,
-        backoff=(0.1,),
-        fetch_timeout=0.2,
-    )
-    return consumer, bus, engine, effects
 
 
 async def _publish(js, envelope: Envelope, msg_id: str | None = None) -> None:
@@ -73,7 +48,7 @@ class TestInbox:
         async def handler(session, effects, event, envelope):
             await bump(session, effects, event.national_id, event.address_ar)
 
-        consumer, bus, engine, effects = await _consumer(url, schema, nats_server.url, handler)
+        consumer, bus, engine, effects = await civil_consumer(url, schema, nats_server.url, handler)
         await consumer.ensure()
         envelope = Envelope.wrap(address_event(nid, "once"), source="test")
         # Two different Nats-Msg-Ids so JetStream stores both: only the inbox can stop the second.
@@ -103,7 +78,7 @@ class TestInbox:
             if attempts["n"] == 1:
                 raise RuntimeError("database hiccup after the effect")  # rolled back with the inbox row
 
-        consumer, bus, engine, effects = await _consumer(url, schema, nats_server.url, flaky)
+        consumer, bus, engine, effects = await civil_consumer(url, schema, nats_server.url, flaky)
         await consumer.ensure()
         await _publish(js, Envelope.wrap(address_event("29001011234567", f"retry {schema}"), source="test"))
 
@@ -126,7 +101,7 @@ class TestDeadLetter:
         async def handler(session, effects, event, envelope):
             await bump(session, effects, event.national_id, event.address_ar)
 
-        consumer, bus, engine, effects = await _consumer(url, schema, nats_server.url, handler)
+        consumer, bus, engine, effects = await civil_consumer(url, schema, nats_server.url, handler)
         await consumer.ensure()
         await js.publish(SUBJECT, b"{not json", headers={"Nats-Msg-Id": str(uuid.uuid4())})
         await _publish(js, Envelope.wrap(address_event("29001011234561", "after poison"), source="test"))
@@ -156,7 +131,7 @@ class TestDeadLetter:
                 raise ValueError("rule table missing governorate 03")
             await bump(session, effects, event.national_id, event.address_ar)
 
-        consumer, bus, engine, effects = await _consumer(url, schema, nats_server.url, broken, max_deliver=3)
+        consumer, bus, engine, effects = await civil_consumer(url, schema, nats_server.url, broken, max_deliver=3)
         await consumer.ensure()
         bad = Envelope.wrap(address_event("29001011234562", "bad"), source="test")
         await _publish(js, bad)
@@ -249,7 +224,7 @@ class TestOrder:
             if event.address_ar.startswith(schema):
                 seen[event.national_id].append(event.address_ar)
 
-        consumer, consumer_bus, consumer_engine, _ = await _consumer(url, schema, nats_server.url, handler)
+        consumer, consumer_bus, consumer_engine, _ = await civil_consumer(url, schema, nats_server.url, handler)
         relay = OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding, batch_size=7)
         while await relay.relay_once():
             pass
@@ -264,3 +239,75 @@ class TestOrder:
             await b.close()
         for e in (engine, consumer_engine):
             await e.dispose()
+
+
+class TestProgressAndShortAckWait:
+    async def test_a_long_handler_keeps_its_message_and_a_crashed_one_loses_it_within_the_ack_wait(
+        self, pg_database, nats_server, schema, js
+    ):
+        """A handler working for longer than the ack wait keeps its message (progress reports);
+        when its process dies, another instance gets the message after the short ack wait."""
+        ack_wait = 1.0
+        url = pg_database()
+        started, never = asyncio.Event(), asyncio.Event()
+        handled_by_b: list[str] = []
+
+        async def stuck(session, effects, event, envelope):
+            if event.address_ar == f"slow {schema}":
+                started.set()
+                await never.wait()  # still working when the process dies
+
+        async def quick(session, effects, event, envelope):
+            if event.address_ar == f"slow {schema}":  # not an event of an earlier test
+                handled_by_b.append(event.address_ar)
+                await bump(session, effects, event.national_id, event.address_ar)
+
+        a, bus_a, engine_a, effects = await civil_consumer(url, schema, nats_server.url, stuck)
+        b, bus_b, engine_b, _ = await civil_consumer(url, schema, nats_server.url, quick)
+        for consumer in (a, b):
+            consumer.ack_wait = ack_wait
+        await a.ensure()
+        await _publish(js, Envelope.wrap(address_event("29001011234570", f"slow {schema}"), source="test"))
+        stop_b = asyncio.Event()
+        task_a = asyncio.create_task(a.run(asyncio.Event()))
+        task_b: asyncio.Task | None = None
+        try:
+            await asyncio.wait_for(started.wait(), 10)
+            task_b = asyncio.create_task(b.run(stop_b))
+            await asyncio.sleep(4 * ack_wait)
+            # A reported progress: nothing was redelivered (to B) while it worked
+            assert (await js.consumer_info("CIVIL", schema)).num_redelivered == 0
+            assert handled_by_b == []
+
+            task_a.cancel()  # A's process dies: no ack, no nak, its connection gone
+            await asyncio.gather(task_a, return_exceptions=True)
+            await bus_a.nc.close()
+            deadline = asyncio.get_running_loop().time() + 20  # the old ack wait was 60 s
+            while (await effects_of(url, effects)).get("29001011234570") != (1, f"slow {schema}"):
+                assert asyncio.get_running_loop().time() < deadline, "not redelivered within the short ack wait"
+                await asyncio.sleep(0.1)
+        finally:
+            task_a.cancel()
+            stop_b.set()
+            await asyncio.gather(task_a, *([task_b] if task_b else []), return_exceptions=True)
+        assert handled_by_b == [f"slow {schema}"]
+        await bus_b.close()
+        for engine in (engine_a, engine_b):
+            await engine.dispose()
+
+    async def test_ensure_brings_an_existing_durable_to_the_short_ack_wait(self, pg_database, nats_server, schema, js):
+        url = pg_database()
+
+        async def handler(session, effects, event, envelope):
+            pass
+
+        consumer, bus, engine, _ = await civil_consumer(url, schema, nats_server.url, handler)
+        old = consumer.config()
+        old.ack_wait = 60  # as every durable was created before
+        await js.add_consumer("CIVIL", config=old)
+        assert (await js.consumer_info("CIVIL", schema)).config.ack_wait == 60
+        consumer.ack_wait = 12
+        await consumer.ensure()
+        assert (await js.consumer_info("CIVIL", schema)).config.ack_wait == 12
+        await bus.close()
+        await engine.dispose()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from kit import db
 from kit.errors import ProblemError
 from kit.messaging.tables import messaging_tables
-from kit.migrations import create_messaging_tables_v1
+from kit.migrations import create_dead_letter_replays_v1, create_messaging_tables_v1
 from kit.repository import Repository
 from kit.settings import ServiceSettings, config
 
@@ -42,7 +42,7 @@ class TestSettings:
 
 
 class TestMessagingMigration:
-    async def test_migration_step_matches_the_table_model(self, pg_database):
+    async def test_migration_steps_match_the_table_models(self, pg_database):
         url = pg_database()
         engine = create_async_engine(url)
         metadata = db.metadata("svc_m")
@@ -53,6 +53,7 @@ class TestMessagingMigration:
             ctx = MigrationContext.configure(conn)
             with Operations.context(ctx):
                 create_messaging_tables_v1("svc_m")
+                create_dead_letter_replays_v1("svc_m")
             ctx = MigrationContext.configure(
                 conn, opts={"include_schemas": True, "include_name": lambda n, t, p: t != "schema" or n == "svc_m"}
             )

@@ -123,6 +123,24 @@ class TestDraft:
         too_long = await h.client.post(URL, json={**body, "special_conditions": ["x" * 501]}, headers=headers)
         assert too_long.status_code == 422
 
+    async def test_special_conditions_that_would_print_other_than_they_read_are_refused(self, h: Harness):
+        """Issue 12: a right-to-left override made the printed conditions read otherwise."""
+        _, headers, _ = await h.citizen()
+        agent = await h.person()
+        lying = "يحق للوكيل البيع \u202eعيبلا قح نود\u202c"
+        body = {"kind": "general", "scopes": ["general_management"], "agents": [agent]}
+        response = await h.client.post(
+            URL, json={**body, "special_conditions": ["شرط أول", lying]}, headers={**headers, "Accept-Language": "en"}
+        )
+        assert response.status_code == 422
+        [error] = response.json()["errors"]
+        assert (error["field"], error["code"]) == ("body.special_conditions.1", "invisible_character")
+        assert "U+202E RIGHT-TO-LEFT OVERRIDE" in error["reason"]
+        fine = "يحق للوكيل\u200f بيع الشقة رقم 12/3 (Ahmed\u200e)"  # direction marks are part of Arabic text
+        assert (
+            await h.client.post(URL, json={**body, "special_conditions": [fine]}, headers=headers)
+        ).status_code == 201
+
     async def test_a_minor_or_unknown_principal_cannot_grant(self, h: Harness):
         agent = await h.person()
         _, headers, _ = await h.citizen(born=date.today() - timedelta(days=365 * 20))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -9,14 +10,17 @@ from datetime import UTC, datetime, timedelta
 
 import nats
 import pytest
-from payment_support import Harness, wait_for
-from sqlalchemy import func, select
+from payment_support import SERVICE_DIR, Harness, wait_for
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from contracts import Envelope
+from kit.migrations import upgrade_async
 from kit.testing import stream_messages
 from payment.intents.models import Capture
 from payment.intents.service import expire_due
-from payment.notifications.models import ProviderNotification
+from payment.notifications import service as notifications
+from payment.notifications.models import NotificationRefusal, ProviderNotification
 from payment.refunds.models import Refund
 
 
@@ -153,11 +157,14 @@ class TestSignatures:
         assert response.status_code == 401
         assert response.headers["content-type"].startswith("application/problem+json")
         assert (await h.get(intent["id"], citizen))["status"] == "processing"
+        body = json.dumps(notice).encode()
         async with h.session() as session:
             logged = await session.scalar(
-                select(ProviderNotification).where(ProviderNotification.body.contains(notice["id"]))
+                select(NotificationRefusal).where(NotificationRefusal.body_sha256 == hashlib.sha256(body).hexdigest())
             )
-        assert (logged.signature_valid, logged.outcome, logged.reason) == (False, "refused", reason)
+            kept = await session.scalar(select(func.count()).where(ProviderNotification.body.contains(notice["id"])))
+        assert (logged.provider, logged.reason, logged.body_bytes) == ("card", reason, len(body))
+        assert kept == 0  # the body of a refused notification is not stored
         # a forged copy does not block the genuine notification with the same id
         assert (await h.notify("card", notice)).json()["outcome"] == "succeeded"
 
@@ -180,6 +187,52 @@ class TestSignatures:
         intent = await h.started(citizen, method="card")
         response = await h.notify("card", _notice(intent), secret=h.settings.notification_secret("wallet"))
         assert response.status_code == 401
+
+
+class TestRefusalsAreBounded:
+    async def test_a_flood_of_forged_notifications_keeps_only_hashes_of_the_newest(self, h: Harness):
+        junk = b"x" * 60_000
+        for n in range(130):
+            async with h.session() as session:
+                received = await notifications.receive(
+                    session,
+                    provider_name="post_office",
+                    body=junk + str(n).encode(),
+                    signature=None,
+                    secret=h.settings.notification_secret("post_office"),
+                    window_seconds=300,
+                    providers=h.app.state.runtime.resources["providers"],
+                    now=datetime.now(UTC),
+                    source="198.51.100.7",
+                    refusals_kept=100,
+                )
+            assert received.status == 401
+        async with h.session() as session:
+            rows = list(
+                await session.scalars(select(NotificationRefusal).where(NotificationRefusal.provider == "post_office"))
+            )
+            stored = await session.scalar(
+                select(func.coalesce(func.sum(func.octet_length(ProviderNotification.body)), 0))
+            )
+        assert len(rows) == 100
+        newest = max(rows, key=lambda r: r.id)
+        assert newest.body_sha256 == hashlib.sha256(junk + b"129").hexdigest()
+        assert (newest.body_bytes, newest.reason, newest.source) == (60_003, "unsigned", "198.51.100.7")
+        assert stored < 60_000  # none of the bodies went anywhere
+
+    async def test_the_source_is_the_address_the_gateway_saw(self, h: Harness):
+        body = b'{"forged": "' + uuid.uuid4().hex.encode() + b'"}'
+        response = await h.client.post(
+            "/v1/provider-notifications/card",
+            content=body,
+            headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.23"},  # the client's claim, then the gateway's
+        )
+        assert response.status_code == 401
+        async with h.session() as session:
+            row = await session.scalar(
+                select(NotificationRefusal).where(NotificationRefusal.body_sha256 == hashlib.sha256(body).hexdigest())
+            )
+        assert (row.source, row.body_bytes, row.reason) == ("198.51.100.23", len(body), "unsigned")
 
 
 class TestAmountMismatch:
@@ -266,3 +319,30 @@ async def test_no_notification_is_lost_or_applied_twice(h: Harness):
             )
         )
     assert dupes == 0
+
+
+async def test_the_migration_moves_stored_refusals_to_hashes(pg_database):
+    """Refused notifications stored with their bodies before become hashed refusals."""
+    url = pg_database()
+    await upgrade_async(SERVICE_DIR, url, "0004")
+    engine = create_async_engine(url)
+    forged = "x" * 8000
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO payment.provider_notifications (provider, signature_valid, outcome, reason, body)"
+                " VALUES ('card', false, 'refused', 'unsigned', :body), ('card', true, 'succeeded', null, '{}')"
+            ),
+            {"body": forged},
+        )
+    await upgrade_async(SERVICE_DIR, url)
+    async with engine.connect() as conn:
+        left = (await conn.execute(text("SELECT outcome FROM payment.provider_notifications"))).scalars().all()
+        moved = (
+            await conn.execute(
+                text("SELECT reason, body_sha256, body_bytes FROM payment.provider_notification_refusals")
+            )
+        ).all()
+    await engine.dispose()
+    assert left == ["succeeded"]
+    assert moved == [("unsigned", hashlib.sha256(forged.encode()).hexdigest(), 8000)]

@@ -151,6 +151,8 @@ def deployment(service: Service) -> Obj:
         "env": env(service),
         # Starting waits up to 30 s for NATS (kit.runtime); give it 60 s before liveness counts.
         "startupProbe": _probe("/healthz", period=2, failures=30),
+        # Readiness is the pod's own database and NATS, never another service (kit.app.dependency_checks):
+        # the gateway stays in the load balancer while a service is down; its circuit breaker answers for it.
         "readinessProbe": _probe("/readyz", period=5, failures=3),
         "livenessProbe": _probe("/healthz", period=10, failures=3),
         "resources": resources(service),

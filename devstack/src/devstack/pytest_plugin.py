@@ -63,6 +63,19 @@ def fresh_nats(devstack_root: Path) -> Iterator[NatsProcess]:
 
 
 @pytest.fixture
+def fresh_postgres(devstack_root: Path) -> Iterator[PostgresProcess]:
+    """A PostgreSQL server of this test's own, free to be stopped and started again (same port)."""
+    name = f"postgres-{secrets.token_hex(4)}"
+    server = PostgresProcess(devstack_root / name, port=free_port(), fast=True)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(devstack_root / name, ignore_errors=True)
+
+
+@pytest.fixture
 def pg_database(pg_server: PostgresProcess) -> Iterator[DatabaseFactory]:
     """A factory: ``pg_database(prefix="test")`` creates a new empty database and returns its
     ``postgresql+asyncpg://`` DSN. Every database made is dropped after the test."""

@@ -44,6 +44,9 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
         service=settings.service_name,
         max_body_bytes=settings.max_body_bytes,
         response_headers=browser.headers,
+        # Invisible characters: the gateway's own routes here; what it proxies, in the service that
+        # keeps it (kit's middleware there), not twice on the hot path.
+        checks_text=lambda scope: is_own(scope["path"]),
     )
     app: ASGIApp = browser
     traced = OpenTelemetryMiddleware(

@@ -19,6 +19,7 @@ from gateway.openapi import TITLE, MergedOpenAPI
 from gateway.state import Gateway
 from gateway.webhooks.routes import router as webhook_router
 from kit import errors, logs, metrics, telemetry
+from kit import ops as operators
 
 OWN_PATHS = frozenset(
     {
@@ -31,11 +32,12 @@ OWN_PATHS = frozenset(
         "/.well-known/integrator-jwks.json",
     }
 )
-OWN_PREFIXES = ("/v1/oauth/", "/v1/webhooks/")
+OWN_PREFIXES = ("/v1/oauth/", "/v1/webhooks/", "/ops/")
 
 
 def is_own(path: str) -> bool:
-    """Paths the gateway answers itself: integrators' OAuth and webhooks, docs, operations."""
+    """Paths the gateway answers itself: integrators' OAuth and webhooks, docs, operations (the
+    dead letters of its webhook consumers, for admins inside the cluster: the Ingress has no /ops)."""
     return path in OWN_PATHS or path == "/v1/webhooks" or path.startswith(OWN_PREFIXES)
 
 
@@ -71,6 +73,7 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
     errors.install(app)
     app.include_router(integrator_router)
     app.include_router(webhook_router)
+    app.include_router(operators.router)
     events_document: dict[str, Any] = {}
 
     @app.get("/healthz", include_in_schema=False)
@@ -79,16 +82,19 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> Response:
-        failing = await gateway.failing_upstreams()
+        """Ready when the gateway's own database (and NATS, with events) answer; the upstreams'
+        circuits are shown, not judged: a service that is down must not take the API away."""
+        failing = await gateway.failing_dependencies()
+        circuits = gateway.circuits()
         if failing:
             return errors.problem_response(
                 request.url.path,
                 code="not_ready",
                 status=503,
                 params={"failing": ", ".join(failing)},
-                extra={"failing": failing},
+                extra={"failing": failing, "circuits": circuits},
             )
-        return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "ready", "circuits": circuits})
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi() -> dict[str, Any]:

@@ -7,8 +7,10 @@ In front of the upstream call, in order: route, who is asking and their rate lim
 verified within the last minute: its account; otherwise the client address, counted before
 any signature is checked), the edge policy (401/403 never reach a service), the strict limits
 of sensitive routes (gateway.limits: who asks and what about), `Idempotency-Key` on POST,
-then the upstream's circuit breaker and bounded retries. A request without a token, on a
-public route, without Idempotency-Key touches no database and reads no body before streaming it on.
+then a slot of the upstream's bulkhead (load shedding: 503 when too many requests are in
+flight and waiting), its circuit breaker and bounded retries. A request without a token, on
+a public route, without Idempotency-Key touches no database and reads no body before
+streaming it on.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import hashlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import aiohttp
 import jwt
@@ -34,6 +36,7 @@ from gateway.limits import Charge, client_address, retry_after, sensitive_charge
 from gateway.policy import READ_METHODS, Rule
 from gateway.routing import Match, has_dot_segments
 from gateway.settings import Rate
+from gateway.shedding import Bulkhead
 from gateway.state import Gateway
 from kit.auth import Caller
 from kit.errors import ProblemError, problem_response
@@ -48,6 +51,7 @@ VERIFIED_TOKENS = 10_000
 VERIFIED_SECONDS = 60.0
 ADDRESS = "shubbak.client_address"
 """Scope key: the client's address as the gateway decided it (sent on as X-Forwarded-For)."""
+SHED_RETRY_AFTER = "1"
 
 
 class ClientGone(Exception):
@@ -223,7 +227,7 @@ class Proxy:
             await self._limit(charge.key, charge.rate)
         return [charge for charge in charges if charge.refund_on_success]
 
-    async def _settled(self, status: int, refunds: list[Charge]) -> None:
+    async def _settled(self, status: int, refunds: Sequence[Charge]) -> None:
         if 200 <= status < 300:
             for charge in refunds:
                 await self.gateway.limiter.give_back(charge.key, charge.rate)
@@ -236,23 +240,36 @@ class Proxy:
         if first.get("more_body", False):
             body = _Body(receive, first.get("body", b""))
             data = body.chunks()
-        response = await self._upstream(scope, service, data, body)
-        if response is None:
-            return
-        try:
-            await _relay(response, send)
-        finally:
-            response.release()
+        await self._exchange(scope, send, service, data, body)
 
     async def _forward(self, scope: Scope, send: Send, service: str, body: bytes, refunds: list[Charge]) -> None:
-        response = await self._upstream(scope, service, body or None, None)
-        if response is None:
-            return
-        await self._settled(response.status, refunds)
+        await self._exchange(scope, send, service, body or None, None, refunds)
+
+    async def _exchange(
+        self,
+        scope: Scope,
+        send: Send,
+        service: str,
+        data: bytes | AsyncIterator[bytes] | None,
+        body: _Body | None,
+        refunds: Sequence[Charge] = (),
+    ) -> None:
+        """Request and answer, holding a slot of the upstream's bulkhead throughout; the limits
+        charged to a sensitive request are given back if it succeeds."""
+        bulkhead = self.gateway.bulkheads[service]
+        if not bulkhead.try_enter():  # no coroutine when a slot is free
+            await _wait_for_slot(bulkhead)
         try:
-            await _relay(response, send)
+            response = await self._upstream(scope, service, data, body)
+            if response is None:
+                return
+            await self._settled(response.status, refunds)
+            try:
+                await _relay(response, send)
+            finally:
+                response.release()
         finally:
-            response.release()
+            bulkhead.leave()
 
     async def _upstream(
         self, scope: Scope, service: str, data: bytes | AsyncIterator[bytes] | None, body: _Body | None
@@ -325,17 +342,23 @@ class Proxy:
             return
         answer: idempotency.Stored | None = None
         try:
-            response = await self._upstream(scope, service, body or None, None)
-            if response is None:
-                return
-            await self._settled(response.status, refunds)
+            bulkhead = self.gateway.bulkheads[service]
+            if not bulkhead.try_enter():
+                await _wait_for_slot(bulkhead)
             try:
-                answer = await _read_answer(response, settings.idempotency_max_response_bytes)
-                if answer is None:  # too large to keep: relay it, release the key
-                    await _relay(response, send)
+                response = await self._upstream(scope, service, body or None, None)
+                if response is None:
                     return
+                await self._settled(response.status, refunds)
+                try:
+                    answer = await _read_answer(response, settings.idempotency_max_response_bytes)
+                    if answer is None:  # too large to keep: relay it, release the key
+                        await _relay(response, send)
+                        return
+                finally:
+                    response.release()
             finally:
-                response.release()
+                bulkhead.leave()
         finally:
             try:
                 await asyncio.shield(
@@ -353,6 +376,12 @@ class Proxy:
         if query:
             target += "?" + query.decode("latin-1")
         return URL(target, encoded=True)
+
+
+async def _wait_for_slot(bulkhead: Bulkhead) -> None:
+    """Wait for a slot of the upstream's bulkhead within its bounds, or answer a fast 503 (shed)."""
+    if not await bulkhead.enter():
+        raise ProblemError("service_busy", status=503, headers={"Retry-After": SHED_RETRY_AFTER})
 
 
 def _failure(service: str, exc: BaseException) -> ProblemError:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 
+from gateway.webhooks.targets import TargetPolicy, refuse_in_production
 from kit.settings import DEV_SECRET_PREFIX, ServiceSettings, config
 
 PLATFORM_FILE = "platform.toml"
@@ -55,6 +56,15 @@ class Settings(ServiceSettings):
     upstream_retry_backoff_seconds: float = Field(default=0.05, ge=0)
     breaker_failures: int = Field(default=5, ge=1, description="consecutive failures that open an upstream's circuit")
     breaker_open_seconds: float = Field(default=5.0, gt=0)
+    # Load shedding (gateway.shedding), per upstream and per gateway process.
+    shed_max_in_flight: int = Field(
+        default=32, ge=0, description="requests in flight to one upstream at most (0: no shedding)"
+    )
+    shed_max_in_flight_by_upstream: dict[str, int] = Field(
+        default_factory=dict, description="service name → its own bound (e.g. a service with many replicas)"
+    )
+    shed_max_wait_seconds: float = Field(default=0.25, ge=0, description="the longest wait for a slot, then 503")
+    shed_max_queue: int = Field(default=64, ge=0, description="requests waiting for one upstream at most")
     rate_limits: bool = True
     rate_address: Rate = Rate(count=1200, seconds=60)
     rate_account: Rate = Rate(count=600, seconds=60)
@@ -90,12 +100,35 @@ class Settings(ServiceSettings):
     webhook_poll_seconds: float = Field(default=1.0, gt=0)
     webhook_concurrency: int = Field(default=32, ge=1, le=1000)
     webhook_max_per_integrator: int = Field(default=50, ge=1)
+    webhook_allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="networks webhooks may reach although not public: a ministry's range on the government "
+        "network; loopback in development and tests only (gateway.webhooks.targets)",
+    )
+    webhook_blocked_networks: list[str] = Field(
+        default_factory=list,
+        description="never reached, even inside an allowed network: the cluster's pod and service ranges",
+    )
+
+    @model_validator(mode="after")
+    def _webhook_networks(self) -> Settings:
+        try:
+            TargetPolicy.of(self.webhook_allowed_networks, self.webhook_blocked_networks)
+        except ValueError as exc:
+            raise ValueError(f"webhook networks: {exc}") from exc
+        opened = refuse_in_production(self.webhook_allowed_networks)
+        if opened and self.environment == "production":
+            raise ValueError(f"webhook_allowed_networks may not open {opened} in production")
+        return self
 
     @model_validator(mode="after")
     def _routes_name_upstreams(self) -> Settings:
         unknown = sorted({service for service in self.routes.values() if service not in self.upstreams})
         if unknown:
             raise ValueError(f"routes name services without an upstream URL: {unknown}")
+        unknown = sorted(set(self.shed_max_in_flight_by_upstream) - set(self.upstreams))
+        if unknown:
+            raise ValueError(f"shed_max_in_flight_by_upstream names services without an upstream URL: {unknown}")
         for prefix in self.routes:
             if not prefix.startswith("/"):
                 raise ValueError(f"route prefix must start with '/': {prefix!r}")

@@ -1,7 +1,7 @@
-"""What a running gateway holds: settings, route and policy tables, one pooled HTTP client,
-a circuit breaker per upstream, the rate limiter, the token verifier and the database; and,
-for integrators, kit's Runtime (NATS, the consumers feeding webhooks) and the delivery worker.
-None of the integrator machinery is on the proxy's path."""
+"""What a running gateway holds: settings, route and policy tables, one pooled HTTP client, a
+circuit breaker and a bulkhead (load shedding) per upstream, the rate limiter, the token verifier
+and the database; and, for integrators, kit's Runtime (NATS, the consumers feeding webhooks) and
+the delivery worker. None of the integrator machinery is on the proxy's path."""
 
 from __future__ import annotations
 
@@ -21,14 +21,16 @@ from gateway.models import Base
 from gateway.policy import BUILT_IN, PolicyTable
 from gateway.routing import RouteTable
 from gateway.settings import Settings
+from gateway.shedding import Bulkhead
 from gateway.webhooks import handlers as webhook_handlers
 from gateway.webhooks.service import Policy
+from gateway.webhooks.targets import TargetPolicy
 from gateway.webhooks.worker import Worker
+from kit.app import dependency_checks
 from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.runtime import Runtime
 from kit.sealing import Sealer
 
-HEALTH_TIMEOUT_SECONDS = 1.0
 PURGE_INTERVAL_SECONDS = 600.0
 log = logging.getLogger("gateway.state")
 
@@ -40,6 +42,7 @@ class Gateway:
     upstreams: dict[str, str]
     policies: PolicyTable
     breakers: dict[str, Breaker]
+    bulkheads: dict[str, Bulkhead]
     limiter: Limiter
     sealer: Sealer
     verifier: EdgeVerifier | None = None
@@ -48,6 +51,7 @@ class Gateway:
     runtime: Runtime | None = None
     integrator_keys: IntegratorKeys | None = None
     webhook_worker: Worker | None = None
+    webhook_targets: TargetPolicy = field(default_factory=TargetPolicy)
     _session: aiohttp.ClientSession | None = field(default=None, repr=False)
     _http: httpx.AsyncClient | None = field(default=None, repr=False)
     _purger: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -59,12 +63,23 @@ class Gateway:
             name: Breaker(failures_to_open=settings.breaker_failures, open_seconds=settings.breaker_open_seconds)
             for name in upstreams
         }
+        bulkheads = {
+            name: Bulkhead(
+                name,
+                limit=settings.shed_max_in_flight_by_upstream.get(name, settings.shed_max_in_flight),
+                max_wait=settings.shed_max_wait_seconds,
+                max_queue=settings.shed_max_queue,
+            )
+            for name in upstreams
+        }
         return cls(
             settings=settings,
+            webhook_targets=TargetPolicy.of(settings.webhook_allowed_networks, settings.webhook_blocked_networks),
             routes=RouteTable(settings.routes),
             upstreams=upstreams,
             policies=PolicyTable(BUILT_IN if settings.policies is None else settings.policies),
             breakers=breakers,
+            bulkheads=bulkheads,
             limiter=MemoryLimiter(max_keys=settings.rate_limit_max_keys),
             sealer=Sealer(settings.secrets_key.get_secret_value()),
         )
@@ -121,6 +136,7 @@ class Gateway:
                 timeout_seconds=settings.webhook_timeout_seconds,
                 poll_seconds=settings.webhook_poll_seconds,
                 concurrency=settings.webhook_concurrency,
+                targets=self.webhook_targets,
             )
             await runtime.start(webhook_handlers.build(worker.wakeup.set))
             runtime.spawn(worker.run(runtime.stop), "webhook-deliveries")
@@ -154,16 +170,14 @@ class Gateway:
             await self.runtime.close()  # stops the worker and consumers, drains NATS, disposes the engine
             self.runtime = self.engine = None
 
-    async def failing_upstreams(self) -> list[str]:
-        """Routed services whose /healthz does not answer 200 within a second."""
-        names = self.routes.services()
-        results = await asyncio.gather(*(self._healthy(self.upstreams[name]) for name in names))
-        return [name for name, ok in zip(names, results, strict=True) if not ok]
+    async def failing_dependencies(self) -> list[str]:
+        """The gateway's own dependencies that fail: its database, and NATS when it consumes
+        events. Upstream services are not among them: while one is down, its circuit breaker
+        answers for it (a fast 503) and every other route is served."""
+        assert self.runtime is not None
+        checks = await dependency_checks(self.runtime, nats=self.settings.events)
+        return [name for name, ok in checks.items() if not ok]
 
-    async def _healthy(self, base_url: str) -> bool:
-        try:
-            timeout = aiohttp.ClientTimeout(total=HEALTH_TIMEOUT_SECONDS)
-            async with self.session.get(f"{base_url}/healthz", timeout=timeout) as response:
-                return response.status == 200
-        except (TimeoutError, aiohttp.ClientError):
-            return False
+    def circuits(self) -> dict[str, str]:
+        """Each upstream's circuit: closed, open or half_open (information, not readiness)."""
+        return {name: breaker.state for name, breaker in self.breakers.items()}

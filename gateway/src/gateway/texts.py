@@ -27,6 +27,12 @@ i18n.register(
             "en": "A request with this Idempotency-Key has not finished yet. Try again shortly to get its answer.",
             "ar": "لم ينتهِ بعد طلب يحمل مفتاح Idempotency-Key هذا. أعد المحاولة بعد قليل لتحصل على نتيجته.",
         },
+        "problem.service_busy.title": {"en": "Service busy", "ar": "الخدمة مشغولة"},
+        "problem.service_busy.detail": {
+            "en": "Too many requests are waiting for this service right now. Please try again after the time in "
+            "Retry-After.",
+            "ar": "طلبات كثيرة تنتظر هذه الخدمة الآن. يُرجى المحاولة مجددًا بعد المدة المذكورة في Retry-After.",
+        },
         "validation.idempotency_key": {
             "en": "Must be 1 to {max} printable ASCII characters (a UUID is a good key).",
             "ar": "يجب أن يتكون من 1 إلى {max} من محارف ASCII القابلة للطباعة (ويُفضَّل معرّف UUID).",
@@ -78,6 +84,21 @@ i18n.register(
         "problem.webhook_disabled.detail": {
             "en": "Re-enable the subscription (PATCH status=active) before replaying its deliveries.",
             "ar": "أعد تفعيل الاشتراك (PATCH status=active) قبل إعادة إرسال عمليات التسليم.",
+        },
+        "validation.address_not_allowed": {
+            "en": "This address is not a public one (loopback, private, link-local or the platform's own network); "
+            "webhooks go only to public endpoints or to networks the platform allows.",
+            "ar": "هذا العنوان ليس عنوانًا عامًا (محلي أو خاص أو من شبكة المنصة نفسها)؛ لا تُرسل الإشعارات إلا إلى "
+            "عناوين عامة أو إلى شبكات تسمح بها المنصة.",
+        },
+        "validation.host_not_allowed": {
+            "en": "Use the endpoint's full public host name; local and cluster names are not allowed.",
+            "ar": "استخدم اسم المضيف العام الكامل لنقطة الاستقبال؛ "
+            "الأسماء المحلية وأسماء الشبكة الداخلية غير مسموح بها.",
+        },
+        "validation.host_unresolvable": {
+            "en": "This host name does not resolve to any address.",
+            "ar": "اسم المضيف هذا لا يدل على أي عنوان.",
         },
         "problem.webhook_limit_reached.title": {"en": "Too many subscriptions", "ar": "عدد الاشتراكات كبير جدًا"},
         "problem.webhook_limit_reached.detail": {

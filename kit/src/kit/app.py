@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
@@ -10,11 +9,11 @@ from typing import Annotated, Any, TypeVar
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
 
-from kit import errors, http_cache, logs, metrics, service, telemetry
+from kit import db, errors, http_cache, logs, metrics, ops, service, telemetry
 from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 from kit.clock import SYSTEM, Clock
 from kit.db import transaction
@@ -125,6 +124,7 @@ def build_app(manifest: Manifest[S, R], settings: S, clock: Clock, *, legacy: bo
     app.add_middleware(http_cache.ConditionalGetMiddleware)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.include_router(operations_router())
+    app.include_router(ops.router)
     for router in manifest.routers:
         app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
@@ -149,7 +149,7 @@ def operations_router() -> APIRouter:
     @router.get("/readyz")
     async def readyz(request: Request) -> Response:
         runtime: Runtime = request.app.state.runtime
-        failing = [name for name, ok in (await _checks(runtime)).items() if not ok]
+        failing = [name for name, ok in (await dependency_checks(runtime)).items() if not ok]
         if failing:
             return errors.problem_response(
                 request.url.path,
@@ -164,17 +164,13 @@ def operations_router() -> APIRouter:
     return router
 
 
-async def _checks(runtime: Runtime) -> dict[str, bool]:
-    async def database() -> bool:
-        try:
-            async with runtime.engine.connect() as conn:
-                await asyncio.wait_for(conn.execute(text("SELECT 1")), 2.0)
-            return True
-        except Exception:  # noqa: BLE001
-            return False
-
-    nats_ok = runtime.bus is not None and runtime.bus.nc.is_connected
-    return {"database": await database(), "nats": nats_ok}
+async def dependency_checks(runtime: Runtime, *, nats: bool = True) -> dict[str, bool]:
+    """Readiness: the service's own database and (if it uses one) NATS, nothing else. Another
+    service being down is not a reason to take this one out of its load balancer."""
+    checks = {"database": await db.reachable(runtime.engine, timeout=2.0)}
+    if nats:
+        checks["nats"] = runtime.bus is not None and runtime.bus.nc.is_connected
+    return checks
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -12,7 +12,6 @@ passed on as a 409; an unreachable catalog is a 503 and nothing is made on our s
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import uuid
@@ -24,13 +23,10 @@ from urllib.parse import quote as urlquote
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from kit import i18n
+from kit import i18n, upstream
 from kit.errors import ProblemError
-from kit.internal import bearer
 
 log = logging.getLogger("kit.catalog")
-
-RETRYABLE = frozenset({502, 503, 504})
 
 i18n.register(
     {
@@ -84,19 +80,8 @@ class Quote(BaseModel):
     token: str
 
 
-class Catalog:
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        base_url: str,
-        *,
-        token: str,
-        timeout: float = 5.0,
-        attempts: int = 3,
-        backoff: float = 0.2,
-    ) -> None:
-        self.http, self.base_url, self.token = http, base_url.rstrip("/"), token
-        self.timeout, self.attempts, self.backoff = timeout, attempts, backoff
+class Catalog(upstream.Service):
+    unavailable = "catalog_unavailable"
 
     async def quote(
         self,
@@ -117,7 +102,7 @@ class Catalog:
             "order_ref": order_ref,
             "citizen_id": str(citizen_id),
         }
-        response = await self._post(f"{self.base_url}/internal/quotes", body)
+        response = await self._call("POST", "/internal/quotes", json=body)
         if response.status_code in (200, 201):
             return Quote.model_validate(response.json())
         if response.status_code in (401, 403):
@@ -134,22 +119,6 @@ class Catalog:
         else:
             log.warning("catalog answered %s", response.status_code)
         raise ProblemError("catalog_unavailable", status=503)
-
-    async def _post(self, url: str, body: dict[str, Any]) -> httpx.Response:
-        headers = {"Accept-Language": i18n.current_language(), **bearer(self.token)}
-        for attempt in range(1, self.attempts + 1):
-            try:
-                response = await self.http.post(url, json=body, headers=headers, timeout=self.timeout)
-            except httpx.HTTPError as exc:
-                log.warning("catalog unreachable (try %s of %s): %s", attempt, self.attempts, exc)
-                if attempt == self.attempts:
-                    raise ProblemError("catalog_unavailable", status=503) from exc
-            else:
-                if response.status_code not in RETRYABLE or attempt == self.attempts:
-                    return response
-                log.warning("catalog answered %s (try %s of %s)", response.status_code, attempt, self.attempts)
-            await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:
@@ -193,18 +162,23 @@ class ServiceNames:
 
     async def _fetch(self, code: str) -> tuple[i18n.Words | None, float]:
         url = f"{self.base_url}/v1/services/{urlquote(code)}"
-        for attempt in range(1, self.attempts + 1):
-            try:
-                response = await self.http.get(url, timeout=self.timeout)
-            except httpx.HTTPError as exc:
-                log.warning("catalog unreachable for the name of %s (try %s): %s", code, attempt, exc)
-            else:
-                if response.status_code not in RETRYABLE:
-                    return self._names(code, response)
-                log.warning("catalog answered %s for the name of %s (try %s)", response.status_code, code, attempt)
-            if attempt < self.attempts:
-                await asyncio.sleep(self.backoff)
-        return None, self.retry_after
+        try:
+            response = await upstream.call(
+                self.http,
+                "GET",
+                url,
+                unavailable="catalog_unavailable",
+                timeout=self.timeout,
+                attempts=self.attempts,
+                backoff=self.backoff,
+            )
+        except ProblemError:
+            log.warning("catalog unreachable for the name of %s", code)
+            return None, self.retry_after
+        if response.status_code in upstream.RETRYABLE:
+            log.warning("catalog answered %s for the name of %s", response.status_code, code)
+            return None, self.retry_after
+        return self._names(code, response)
 
     def _names(self, code: str, response: httpx.Response) -> tuple[i18n.Words | None, float]:
         body = _json(response) if response.status_code == 200 else {}

@@ -53,7 +53,7 @@ class ServiceConformance:
                 ).scalars()
             )
         await engine.dispose()
-        assert {"outbox", "inbox", "alembic_version"} <= tables
+        assert {"outbox", "inbox", "dead_letter_replays", "alembic_version"} <= tables
 
     async def test_ready_against_real_servers(self, app: FastAPI) -> None:
         async with running(app) as client:

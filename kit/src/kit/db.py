@@ -7,14 +7,17 @@ success and rolls back on error; service functions never commit.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 from sqlalchemy import DateTime, MetaData, text
 from sqlalchemy import event as sa_event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 NAMING_CONVENTION = {
@@ -33,14 +36,81 @@ def metadata(schema: str) -> MetaData:
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
 
-def create_engine(url: str, *, pool_size: int = 10, application_name: str = "shubbak") -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    application_name: str = "shubbak",
+    pool_timeout: float = 10.0,
+    connect_timeout: float = 5.0,
+    command_timeout: float | None = None,
+) -> AsyncEngine:
+    """`pool_timeout`: how long a request waits for a free connection; `connect_timeout`: for
+    a new connection; `command_timeout`: for one statement (None: no limit, as bulk jobs need).
+    Past any of them the caller gets an error that `unreachable()` recognises (503, not 500)."""
+    connect_args: dict[str, Any] = {
+        "server_settings": {"application_name": application_name},
+        "timeout": connect_timeout,
+    }
+    if command_timeout is not None:
+        connect_args["command_timeout"] = command_timeout
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
-        connect_args={"server_settings": {"application_name": application_name}, "timeout": 10},
+        pool_timeout=pool_timeout,
+        connect_args=connect_args,
     )
+
+
+_ASYNCPG_UNREACHABLE = (
+    asyncpg.PostgresConnectionError,  # class 08: connection failure, connection does not exist
+    asyncpg.CannotConnectNowError,  # 57P03: starting up, shutting down, in recovery
+    asyncpg.AdminShutdownError,  # 57P01: the server was stopped under the connection
+    asyncpg.CrashShutdownError,  # 57P02
+    asyncpg.TooManyConnectionsError,  # 53300
+    asyncpg.InterfaceError,  # "connection is closed"
+)
+_UNREACHABLE = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,  # no free connection in the pool within pool_timeout
+    OSError,  # connection refused or reset, host unreachable, DNS (socket.gaierror), "Multiple exceptions"
+    TimeoutError,  # asyncpg's connect or command timeout
+    *_ASYNCPG_UNREACHABLE,
+)
+UNREACHABLE_ERRORS: tuple[type[Exception], ...] = (sa_exc.DBAPIError, *_UNREACHABLE)
+"""Exception classes that may mean an unreachable database (`unreachable()` decides)."""
+_LOCAL_FILES = (FileNotFoundError, FileExistsError, PermissionError, IsADirectoryError, NotADirectoryError)
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) says the database could not be reached or used at all
+    (refused, reset, shut down, no free connection), as opposed to a statement that failed.
+    A superset on purpose: callers that act on it for long (a paused consumer) confirm with
+    `reachable()` first."""
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 5:
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, _UNREACHABLE) and not isinstance(current, _LOCAL_FILES):
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
+
+
+async def reachable(engine: AsyncEngine, timeout: float = 5.0) -> bool:
+    """One `SELECT 1` on a connection from the pool, within `timeout`."""
+    try:
+        async with asyncio.timeout(timeout), engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means not reachable now
+        return False
 
 
 def sessionmaker(engine: AsyncEngine, **info: Any) -> async_sessionmaker[AsyncSession]:

@@ -23,9 +23,13 @@ from starlette.responses import JSONResponse
 
 from kit import i18n
 from kit.context import current_request_id, current_trace_id
+from kit.db import UNREACHABLE_ERRORS, unreachable
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("kit.errors")
+
+DATABASE_RETRY_AFTER_SECONDS = 5
+"""What an answer says when the service's database cannot be reached (503 Retry-After)."""
 
 
 class FieldError(BaseModel):
@@ -287,6 +291,12 @@ i18n.register(
             "ar": "الرقم ليس رقم هاتف محمول مصري (٠١٠ أو ٠١١ أو ٠١٢ أو ٠١٥).",
             "en": "Not an Egyptian mobile number (010, 011, 012 or 015).",
         },
+        "validation.invisible_character": {
+            "en": "Contains {character}, an invisible character that can make text display differently from what it "
+            "says. Remove it and send the text again.",
+            "ar": "يحتوي على {character}، وهو حرف غير مرئي قد يجعل النص يظهر بخلاف ما يقوله. "
+            "احذفه وأرسل النص مرة أخرى.",
+        },
     }
 )
 
@@ -448,17 +458,30 @@ def install(app: FastAPI) -> None:
         code = generic_code(exc.status_code)
         return problem_response(request.url.path, code=code, status=exc.status_code, headers=dict(exc.headers or {}))
 
-    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    def answer(request: Request, exc: Exception, headers: dict[str, str]) -> JSONResponse:
+        if unreachable(exc):  # the database is down, restarting, or has no free connection
+            log.error("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+            headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+            return problem_response(request.url.path, code="service_unavailable", status=503, headers=headers)
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(request.url.path, code="internal_error", status=500, headers=headers)
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Starlette answers this one outside the middleware stack, so add the request id here.
         request_id = current_request_id()
-        headers = {"X-Request-ID": request_id} if request_id else None
-        return problem_response(request.url.path, code="internal_error", status=500, headers=headers)
+        return answer(request, exc, {"X-Request-ID": request_id} if request_id else {})
+
+    async def on_database_error(request: Request, exc: Exception) -> JSONResponse:
+        return answer(request, exc, {})
 
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_unexpected)
+    # Registered by class, these are answered by Starlette's exception middleware, not re-raised to
+    # the server: a database outage is a 503 per request, not a traceback per request in the logs.
+    for kind in UNREACHABLE_ERRORS:
+        app.add_exception_handler(kind, on_database_error)
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

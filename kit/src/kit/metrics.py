@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -16,8 +16,20 @@ HTTP_LATENCY = Histogram(
 EVENTS_PUBLISHED = Counter("events_published_total", "Outbox events published to JetStream", ["service"])
 EVENTS_CONSUMED = Counter("events_consumed_total", "Events handled by a consumer", ["consumer"])
 EVENTS_DUPLICATE = Counter("events_duplicate_total", "Redelivered events dropped by the inbox", ["consumer"])
-EVENTS_DEAD_LETTERED = Counter("events_dead_lettered_total", "Events sent to the dead-letter subject", ["consumer"])
+EVENTS_DEAD_LETTERED = Counter(
+    "events_dead_lettered_total",
+    "Events sent to the dead-letter subject, by why: unreadable, failed (handlers), no_outcome",
+    ["consumer", "reason"],
+)
+DEAD_LETTERS_REPLAYED = Counter(
+    "dead_letters_replayed_total",
+    "Dead letters an operator replayed, by outcome: applied, duplicate, failed",
+    ["consumer", "outcome"],
+)
 HANDLER_FAILURES = Counter("event_handler_failures_total", "Event handler failures", ["consumer"])
+CONSUMER_PAUSED = Gauge(
+    "event_consumer_paused", "1 while a consumer waits for its unreachable database, fetching nothing", ["consumer"]
+)
 
 
 async def endpoint(request: Request) -> Response:

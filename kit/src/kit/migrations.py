@@ -107,3 +107,28 @@ def drop_messaging_tables_v1(schema: str) -> None:
     op.drop_table("inbox", schema=schema)
     op.drop_index("ix_outbox_pending", table_name="outbox", schema=schema)
     op.drop_table("outbox", schema=schema)
+
+
+def create_dead_letter_replays_v1(schema: str) -> None:
+    """The audit of dead letters replayed by operators (matches `kit.messaging.tables`)."""
+    op.create_table(
+        "dead_letter_replays",
+        sa.Column("id", sa.BigInteger, sa.Identity(always=True), nullable=False),
+        sa.Column("consumer", sa.Text, nullable=False, comment="the durable consumer that gave up on the event"),
+        sa.Column("dead_letter_seq", sa.BigInteger, nullable=False, comment="its sequence in the DEADLETTER stream"),
+        sa.Column("subject", sa.Text, nullable=False),
+        sa.Column("event_id", sa.Uuid),
+        sa.Column("outcome", sa.Text, nullable=False, comment="applied | duplicate | failed"),
+        sa.Column("error", sa.Text, comment="why it failed again (operators only)"),
+        sa.Column("replayed_by", sa.Text, nullable=False, comment="the staff account that replayed it"),
+        sa.Column("request_id", sa.Text),
+        sa.Column("replayed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.PrimaryKeyConstraint("id", name="pk_dead_letter_replays"),
+        schema=schema,
+    )
+    op.create_index("ix_dead_letter_replays_dead_letter_seq", "dead_letter_replays", ["dead_letter_seq"], schema=schema)
+
+
+def drop_dead_letter_replays_v1(schema: str) -> None:
+    op.drop_index("ix_dead_letter_replays_dead_letter_seq", table_name="dead_letter_replays", schema=schema)
+    op.drop_table("dead_letter_replays", schema=schema)

@@ -60,7 +60,12 @@ class Runtime(Generic[S]):
     @classmethod
     def build(cls, settings: S, metadata: MetaData, *, clock: Clock = SYSTEM) -> Runtime[S]:
         engine = db.create_engine(
-            settings.database_url, pool_size=settings.db_pool_size, application_name=settings.service_name
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            application_name=settings.service_name,
+            pool_timeout=settings.db_pool_timeout_seconds,
+            connect_timeout=settings.db_connect_timeout_seconds,
+            command_timeout=settings.db_command_timeout_seconds,
         )
         tables = messaging_tables(metadata)
         binding = OutboxBinding(tables, source=settings.service_name)
@@ -99,6 +104,7 @@ class Runtime(Generic[S]):
                     legacy=self.context is None,
                     max_deliver=s.bus_max_deliver,
                     backoff=s.bus_backoff_seconds,
+                    ack_wait=s.bus_ack_wait_seconds,
                 )
                 await consumer.ensure()
                 self.consumers.append(consumer)

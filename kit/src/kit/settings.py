@@ -32,6 +32,11 @@ class ServiceSettings(BaseSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/postgres"
     db_schema: str = "public"
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0, description="wait for a free connection, then 503")
+    db_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_command_timeout_seconds: float | None = Field(
+        default=None, gt=0, description="one statement at most this long (None: no limit; bulk jobs run long)"
+    )
     nats_url: str = Field(default_factory=lambda: os.environ.get("NATS_URL", "nats://127.0.0.1:54222"))
     nats_stream_replicas: int = Field(default=1, ge=1, le=5)
     log_level: str = "INFO"
@@ -49,6 +54,12 @@ class ServiceSettings(BaseSettings):
     run_consumers: bool = True
     bus_max_deliver: int = Field(default=5, ge=1, le=100)
     bus_backoff_seconds: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
+    bus_ack_wait_seconds: float = Field(
+        default=15.0,
+        ge=1,
+        le=600,
+        description="a message a crashed consumer held is redelivered after this; live handlers report progress",
+    )
     internal_token: SecretStr = SecretStr(DEV_SECRET_PREFIX + "internal-token")
 
     @model_validator(mode="after")

@@ -26,6 +26,9 @@ class Settings(ServiceSettings):
     post_office_notification_secret: SecretStr = SecretStr(DEV_SECRET_PREFIX + "post-office")
     cash_network_notification_secret: SecretStr = SecretStr(DEV_SECRET_PREFIX + "cash-network")
     notification_window_seconds: int = Field(default=300, ge=10, le=3600)
+    notification_refusals_kept: int = Field(
+        default=10_000, ge=100, description="refused notifications remembered (hash, size, reason), newest first"
+    )
 
     # How long an intent waits for its payment, per method.
     card_ttl_minutes: int = Field(default=30, ge=1)

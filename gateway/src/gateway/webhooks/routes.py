@@ -65,6 +65,7 @@ async def create(
         token_scopes=caller.scopes,
         body=body,
         https_only=_https_only(request),
+        targets=gateway.webhook_targets,
         limit=gateway.settings.webhook_max_per_integrator,
         sealer=gateway.sealer,
     )
@@ -96,8 +97,14 @@ async def get_subscription(subscription_id: uuid.UUID, session: Session, account
 async def change_subscription(
     request: Request, subscription_id: uuid.UUID, body: SubscriptionPatch, session: Session, account: Account
 ) -> SubscriptionOut:
+    gateway: Gateway = request.app.state.gateway
     changed = await service.change(
-        session, integrator=account, subscription_id=subscription_id, body=body, https_only=_https_only(request)
+        session,
+        integrator=account,
+        subscription_id=subscription_id,
+        body=body,
+        https_only=_https_only(request),
+        targets=gateway.webhook_targets,
     )
     return SubscriptionOut.model_validate(changed)
 

@@ -20,6 +20,8 @@ from gateway.webhooks import filters, signing
 from gateway.webhooks.models import Delivery, Subscription
 from gateway.webhooks.repository import DeliveryRepository, Due, SubscriptionRepository
 from gateway.webhooks.schemas import SubscriptionIn, SubscriptionPatch
+from gateway.webhooks.targets import TargetPolicy, TargetRefused, resolve_checked
+from kit import i18n
 from kit.errors import FieldError, ProblemError
 from kit.repository import Page
 from kit.sealing import Sealer
@@ -48,6 +50,7 @@ async def create(
     token_scopes: frozenset[str],
     body: SubscriptionIn,
     https_only: bool,
+    targets: TargetPolicy,
     limit: int,
     sealer: Sealer,
 ) -> tuple[Subscription, str]:
@@ -55,7 +58,7 @@ async def create(
     event_types = list(dict.fromkeys(body.event_types))
     _check_types(event_types, integrator=integrator, token_scopes=token_scopes)
     _check_filter(body.filter, event_types)
-    url = _check_url(str(body.url), https_only=https_only)
+    url = await _check_url(str(body.url), https_only=https_only, targets=targets)
     repository = SubscriptionRepository(session)
     if await repository.count_for(integrator.id) >= limit:
         raise ProblemError("webhook_limit_reached", status=409, params={"limit": limit})
@@ -116,10 +119,15 @@ def _check_filter(filter_: dict[str, Any], event_types: list[str]) -> None:
         raise ProblemError("validation_failed", status=422, errors=errors)
 
 
-def _check_url(url: str, *, https_only: bool) -> str:
+async def _check_url(url: str, *, https_only: bool, targets: TargetPolicy) -> str:
     if https_only and not url.startswith("https://"):
         error = FieldError(field="body.url", reason="https", code="https_required")
         raise ProblemError("validation_failed", status=422, errors=[error])
+    try:
+        await resolve_checked(targets, url)
+    except TargetRefused as refused:
+        error = FieldError(field="body.url", reason=i18n.text(f"validation.{refused.reason}"), code=refused.reason)
+        raise ProblemError("validation_failed", status=422, errors=[error]) from None
     return url
 
 
@@ -143,11 +151,12 @@ async def change(
     subscription_id: uuid.UUID,
     body: SubscriptionPatch,
     https_only: bool,
+    targets: TargetPolicy,
 ) -> Subscription:
     subscription = await get(session, integrator=integrator, subscription_id=subscription_id)
     now = datetime.now(UTC)
     if body.url is not None:
-        subscription.url = _check_url(str(body.url), https_only=https_only)
+        subscription.url = await _check_url(str(body.url), https_only=https_only, targets=targets)
     if body.filter is not None:
         _check_filter(body.filter, subscription.event_types)
         subscription.filter = body.filter
@@ -233,13 +242,18 @@ async def fan_out(session: AsyncSession, *, envelopes: list[Envelope]) -> int:
     return len(rows)
 
 
+FAILURES = ("unexpected_status", "timeout", "connection_failed", "tls_failed", "address_not_allowed")
+"""What the delivery log says went wrong: a fixed reason and the status code, never what the
+target answered or the text of an error (the log must not tell an integrator what lives where)."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     delivery_id: uuid.UUID
     subscription_id: uuid.UUID
     ok: bool
     status: int | None
-    error: str | None
+    error: str | None  # one of FAILURES
     gone: bool = False  # 410: the receiver asks never to be called again
 
 

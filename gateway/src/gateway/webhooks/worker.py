@@ -3,6 +3,10 @@ work and a crashed one's claims come back), POSTs them signed, and records each 
 
 At-least-once: a delivery is marked delivered only after a 2xx; a crash between the POST and
 the record sends it again with the same webhook-id (the event id), which receivers dedupe on.
+
+Every delivery checks its target again (gateway.webhooks.targets): the URL's host, then each
+address its name resolves to now, and the connection goes to those very addresses. The outcome
+recorded is a status code and a fixed reason: nothing of what the target answered is kept.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.webhooks import service, signing
 from gateway.webhooks.repository import DeliveryRepository, Due
+from gateway.webhooks.targets import CheckedResolver, TargetPolicy, TargetRefused
 from kit.db import transaction
 from kit.sealing import Sealer
 
@@ -34,6 +39,7 @@ class Worker:
         timeout_seconds: float,
         poll_seconds: float,
         concurrency: int,
+        targets: TargetPolicy,
     ) -> None:
         self.sessions = sessions
         self.sealer = sealer
@@ -41,14 +47,21 @@ class Worker:
         self.timeout = timeout_seconds
         self.poll = poll_seconds
         self.concurrency = concurrency
+        self.targets = targets
         self.wakeup = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
-        connector = aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=8)
+        connector = aiohttp.TCPConnector(
+            limit=self.concurrency,
+            limit_per_host=8,
+            resolver=CheckedResolver(self.targets),
+            use_dns_cache=False,  # resolved and checked at every connection (DNS rebinding)
+        )
         async with aiohttp.ClientSession(
             connector=connector,
             timeout=aiohttp.ClientTimeout(total=self.timeout),
             cookie_jar=aiohttp.DummyCookieJar(),
+            trust_env=False,  # no proxy from the environment: the connection goes where it was checked
         ) as http:
             while not stop.is_set():
                 try:
@@ -80,21 +93,32 @@ class Worker:
             "user-agent": USER_AGENT,
         }
         try:
+            self.targets.check_url(due.url)  # an IP literal is never resolved: check it here
             async with http.post(due.url, data=due.payload, headers=headers, allow_redirects=False) as response:
-                await response.content.read(4096)  # a little of the answer; the rest is discarded
                 ok = 200 <= response.status < 300
                 return service.Outcome(
                     due.delivery_id,
                     due.subscription_id,
                     ok=ok,
                     status=response.status,
-                    error=None if ok else f"HTTP {response.status}",
+                    error=None if ok else "unexpected_status",
                     gone=response.status == 410,
-                )
+                )  # the answer's body is never read
+        except TargetRefused as refused:
+            log.warning("webhook %s refused: %s", due.delivery_id, refused.reason)
+            error = "connection_failed" if refused.reason == "host_unresolvable" else "address_not_allowed"
+            return service.Outcome(due.delivery_id, due.subscription_id, ok=False, status=None, error=error)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            return service.Outcome(
-                due.delivery_id, due.subscription_id, ok=False, status=None, error=type(exc).__name__
-            )
+            log.info("webhook %s failed: %s", due.delivery_id, type(exc).__name__)
+            return service.Outcome(due.delivery_id, due.subscription_id, ok=False, status=None, error=_reason(exc))
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError):
+        return "timeout"
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return "tls_failed"
+    return "connection_failed"
 
 
 async def _wait_any(stop: asyncio.Event, wakeup: asyncio.Event, timeout: float) -> None:

@@ -8,6 +8,15 @@ retried one by one so a single bad message cannot hold back the others; a messag
 keeps failing is negatively acknowledged with growing delays and, after `max_deliver`
 attempts, published to `deadletter.<durable>.<subject>` with the reason, then terminated.
 A message that cannot be parsed at all goes to the dead-letter subject at once.
+
+An unreachable database is not a bad message. When handling fails because the consumer's
+own database cannot be reached (and a `SELECT 1` confirms it), the consumer keeps the batch,
+stops fetching, and tries the same batch again once the database answers: no delivery is
+spent (JetStream counts every redelivery, a nak with a delay included), so an outage of
+any length dead-letters nothing. While a batch is in hand, waiting or being handled, the
+consumer tells JetStream it is still working on it (`in_progress`, every third of the ack
+wait), so the ack wait can be short: a batch held by a consumer that crashed is redelivered
+to another instance after `ack_wait` seconds.
 """
 
 from __future__ import annotations
@@ -17,7 +26,9 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import quote
 
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
@@ -30,7 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from contracts import Envelope, Event, InvalidEnvelope, UnknownEvent
 from contracts.streams import stream_for
 from kit import metrics, telemetry
-from kit.db import transaction
+from kit.db import transaction, unreachable
 from kit.messaging.tables import MessagingTables
 from kit.settings import ServiceSettings
 
@@ -49,8 +60,17 @@ BatchHandlerFn = Callable[[AsyncSession, list[tuple[E, Envelope]], "Context[S, R
 """`async def f(session, items, ctx)`: the new events of a fetched batch, in stream order."""
 
 DEAD_REASON = "Shubbak-Dead-Reason"
+"""The reason, percent-encoded beyond printable ASCII (`urllib.parse.unquote` reads it)."""
 DEAD_CONSUMER = "Shubbak-Dead-Consumer"
 DEAD_DELIVERIES = "Shubbak-Dead-Deliveries"
+DEAD_KIND = "Shubbak-Dead-Kind"
+"""Why, as one of DEAD_KINDS (the metric's label; the reason header has the details)."""
+DEAD_KINDS = ("unreadable", "failed", "no_outcome")
+
+_PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
+
+BeforeCommit = Callable[[AsyncSession, bool], Awaitable[None]]
+"""Runs in the handling transaction, told whether the event was new (replays audit there)."""
 
 
 @dataclass(frozen=True)
@@ -100,9 +120,47 @@ class Handlers(Generic[S, R]):
 
 @dataclass
 class _Item:
-    msg: Msg
+    msg: Msg | None  # None for a replayed dead letter
     envelope: Envelope
     event: Event
+    headers: dict[str, str] | None
+
+
+class _Stopping(Exception):
+    """The service is stopping while the consumer waits for its database."""
+
+
+class _Progress:
+    """While a batch is in hand, tell JetStream every `interval` seconds that its open messages
+    are being worked on (each `in_progress` restarts their ack wait)."""
+
+    def __init__(self, msgs: Sequence[Msg], interval: float) -> None:
+        self.open = {id(msg): msg for msg in msgs}
+        self.interval = interval
+        self._task: asyncio.Task[None] | None = None
+
+    def settled(self, msg: Msg | None) -> None:
+        self.open.pop(id(msg), None)
+
+    async def __aenter__(self) -> _Progress:
+        self._task = asyncio.create_task(self._beat(), name="consumer-progress")
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            for msg in list(self.open.values()):
+                try:
+                    await msg.in_progress()
+                except Exception as exc:  # noqa: BLE001 - NATS away: the ack wait decides
+                    log.debug("in_progress failed: %s", exc)
 
 
 _INBOX_INSERT = """
@@ -147,7 +205,12 @@ class Consumer:
         max_deliver: int = 5,
         backoff: Sequence[float] = (1.0, 5.0, 30.0, 120.0),
         fetch_timeout: float = 1.0,
+        ack_wait: float = 15.0,
+        database_wait_max: float = 5.0,
     ) -> None:
+        """`ack_wait`: seconds before JetStream redelivers a message nobody acknowledged nor
+        reported progress on; `database_wait_max`: the longest pause between two checks of an
+        unreachable database."""
         self.js = js
         self.sessions = sessions
         self.inbox = tables.inbox
@@ -160,6 +223,8 @@ class Consumer:
         self.max_deliver = max_deliver
         self.backoff = tuple(backoff) or (1.0,)
         self.fetch_timeout = fetch_timeout
+        self.ack_wait = ack_wait
+        self.database_wait_max = database_wait_max
         self.tracer = telemetry.tracer("kit.consumer")
 
     def config(self) -> ConsumerConfig:
@@ -168,13 +233,14 @@ class Consumer:
             filter_subjects=sorted(self.handlers),
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
-            ack_wait=60,
+            ack_wait=self.ack_wait,
             max_deliver=-1,  # counted here, so the last failure reaches the dead-letter subject
             max_ack_pending=self.batch_size * 4,
         )
 
     async def ensure(self) -> None:
-        """Create the durable consumer, or bring it to this configuration (new handlers)."""
+        """Create the durable consumer, or bring an existing one to this configuration (new
+        handlers, a shorter ack wait): JetStream updates a durable created with another one."""
         await self.js.add_consumer(self.stream, config=self.config())
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -190,7 +256,11 @@ class Consumer:
                     log.warning("fetch failed on %s: %s", self.durable, exc)
                     await asyncio.sleep(0.5)
                     continue
-                await self.process(msgs)
+                try:
+                    await self.process(msgs, stop)
+                except Exception:  # never let one batch stop the consumer
+                    log.exception("batch on %s failed outside its handlers", self.durable)
+                    await asyncio.sleep(0.5)
         finally:
             try:
                 await sub.unsubscribe()
@@ -211,39 +281,104 @@ class Consumer:
             msgs += more
         return msgs
 
-    async def process(self, msgs: Sequence[Msg]) -> None:
+    async def process(self, msgs: Sequence[Msg], stop: asyncio.Event | None = None) -> None:
+        stop = stop or asyncio.Event()
+        async with _Progress(msgs, self.ack_wait / 3) as progress:
+            try:
+                await self._process(msgs, stop, progress)
+            except _Stopping:
+                for msg in list(progress.open.values()):  # to another instance now, not after ack_wait
+                    await _settle(msg.nak())
+                log.info("stopped while waiting for the database; %d messages handed back", len(progress.open))
+
+    async def _process(self, msgs: Sequence[Msg], stop: asyncio.Event, progress: _Progress) -> None:
         items: list[_Item] = []
+        over: list[Msg] = []
         for msg in msgs:
             try:
                 envelope = Envelope.from_bytes(msg.data)
                 event = envelope.event()
             except (InvalidEnvelope, UnknownEvent) as exc:
-                await self._dead_letter(msg, f"unreadable event: {exc}")
+                await self._dead_letter(msg, f"unreadable event: {exc}", kind="unreadable")
+                progress.settled(msg)
                 continue
             if msg.metadata.num_delivered > self.max_deliver:
-                await self._dead_letter(msg, f"delivered {msg.metadata.num_delivered} times without an outcome")
+                over.append(msg)
                 continue
-            items.append(_Item(msg, envelope, event))
+            items.append(_Item(msg, envelope, event, msg.headers))
+        if over:  # delivered that often without an outcome (e.g. it crashed the process each time)
+            if not await self._database_reachable():  # ... or only while the database was away
+                await self._wait_for_database(stop)
+            for msg in over:
+                reason = f"delivered {msg.metadata.num_delivered} times without an outcome"
+                await self._dead_letter(msg, reason, kind="no_outcome")
+                progress.settled(msg)
         if not items:
             return
-        try:
-            await self._handle(items)
-        except Exception as exc:  # noqa: BLE001 - isolate the bad message
-            if len(items) == 1:
-                await self._failed(items[0], exc)
-                return
-            for item in items:
-                try:
-                    await self._handle([item])
-                except Exception as one_exc:  # noqa: BLE001
-                    await self._failed(item, one_exc)
-                else:
-                    await item.msg.ack()
+        failure = await self._attempt(items, stop)
+        if failure is None:
+            await self._ack(items, progress)
             return
-        for item in items:
-            await item.msg.ack()
+        if len(items) == 1:
+            await self._failed(items[0], failure)
+            progress.settled(items[0].msg)
+            return
+        for item in items:  # isolate the bad message
+            one_failure = await self._attempt([item], stop)
+            if one_failure is None:
+                await self._ack([item], progress)
+            else:
+                await self._failed(item, one_failure)
+                progress.settled(item.msg)
 
-    async def _handle(self, items: Sequence[_Item]) -> None:
+    async def _attempt(self, items: Sequence[_Item], stop: asyncio.Event) -> Exception | None:
+        """Handle `items` in one transaction; the handlers' exception, or None. While the
+        database is unreachable, wait for it and try again: that is not the events' fault."""
+        while True:
+            try:
+                await self._handle(items)
+                return None
+            except Exception as exc:  # noqa: BLE001 - judged below
+                if not unreachable(exc) or await self._database_reachable():
+                    return exc
+            await self._wait_for_database(stop)
+
+    async def _ack(self, items: Sequence[_Item], progress: _Progress) -> None:
+        for item in items:
+            assert item.msg is not None
+            await _settle(item.msg.ack())  # a lost ack means a redelivery, which the inbox drops
+            progress.settled(item.msg)
+
+    async def _database_reachable(self) -> bool:
+        try:
+            async with asyncio.timeout(5.0), self.sessions() as session:
+                await session.execute(text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - any failure: not reachable now
+            return False
+
+    async def _wait_for_database(self, stop: asyncio.Event) -> None:
+        """Return once the database answers; raise `_Stopping` if the service stops first."""
+        log.warning("%s: database unreachable; holding the batch and fetching nothing until it is back", self.durable)
+        paused = metrics.CONSUMER_PAUSED.labels(consumer=self.durable)
+        paused.set(1)
+        delay = 0.2
+        try:
+            while not stop.is_set():
+                try:
+                    await asyncio.wait_for(stop.wait(), delay)
+                except TimeoutError:
+                    pass
+                if not stop.is_set() and await self._database_reachable():
+                    log.info("%s: database reachable again; resuming", self.durable)
+                    return
+                delay = min(delay * 2, self.database_wait_max)
+            raise _Stopping
+        finally:
+            paused.set(0)
+
+    async def _handle(self, items: Sequence[_Item], before_commit: BeforeCommit | None = None) -> int:
+        """Handle `items` in one transaction; how many were new (not already in the inbox)."""
         async with transaction(self.sessions) as session:
             inserted = await session.execute(
                 text(_INBOX_INSERT.format(table=_qualified(self.inbox))),
@@ -271,7 +406,20 @@ class Consumer:
                     for item in run:
                         with self._span(subject, [item]):
                             await handler.fn(session, item.event, self._event_context(item.envelope))
+            if before_commit is not None:
+                await before_commit(session, bool(fresh))
         metrics.EVENTS_CONSUMED.labels(consumer=self.durable).inc(len(items))
+        return len(fresh)
+
+    async def replay(self, raw: bytes, headers: dict[str, str] | None, before_commit: BeforeCommit) -> bool:
+        """Handle a dead-lettered event again, as if delivered now: through the inbox (an
+        event already applied is not applied twice). True if it was new. Raises what the
+        handler raises (nothing is committed then), or `InvalidEnvelope`/`UnknownEvent`/
+        `KeyError` for an event this consumer cannot read or does not handle."""
+        envelope = Envelope.from_bytes(raw)
+        if envelope.type not in self.handlers:
+            raise KeyError(envelope.type)
+        return await self._handle([_Item(None, envelope, envelope.event(), headers)], before_commit) > 0
 
     def _event_context(self, envelope: Envelope) -> EventContext[Any, Any] | Envelope:
         """The handler's third argument: the service's context with this envelope (a bare
@@ -289,13 +437,13 @@ class Consumer:
         }
         if len(run) == 1:
             attributes["messaging.message.id"] = str(run[0].envelope.id)
-            parent = telemetry.extract_context(run[0].msg.headers)
+            parent = telemetry.extract_context(run[0].headers)
             return self.tracer.start_as_current_span(
                 f"consume {subject}", context=parent, kind=SpanKind.CONSUMER, attributes=attributes
             )
         links = []
         for item in run if telemetry.enabled() else ():
-            span_context = get_current_span(telemetry.extract_context(item.msg.headers)).get_span_context()
+            span_context = get_current_span(telemetry.extract_context(item.headers)).get_span_context()
             if span_context.is_valid:
                 links.append(Link(span_context))
         return self.tracer.start_as_current_span(
@@ -303,10 +451,11 @@ class Consumer:
         )
 
     async def _failed(self, item: _Item, exc: BaseException) -> None:
+        assert item.msg is not None
         delivered = item.msg.metadata.num_delivered
         metrics.HANDLER_FAILURES.labels(consumer=self.durable).inc()
         if delivered >= self.max_deliver:
-            await self._dead_letter(item.msg, f"{type(exc).__name__}: {exc}")
+            await self._dead_letter(item.msg, f"{type(exc).__name__}: {exc}", kind="failed")
             return
         delay = self.backoff[min(delivered - 1, len(self.backoff) - 1)]
         log.warning(
@@ -317,25 +466,36 @@ class Consumer:
             delay,
             exc,
         )
-        await item.msg.nak(delay=delay)
+        await _settle(item.msg.nak(delay=delay))
 
-    async def _dead_letter(self, msg: Msg, reason: str) -> None:
+    async def _dead_letter(self, msg: Msg, reason: str, *, kind: str) -> None:
         clean = " ".join(reason.split())[:1000]
+        header_safe = quote(clean, safe=_PRINTABLE)  # NATS headers are ASCII; reasons quote Arabic
         headers = {k: v for k, v in (msg.headers or {}).items() if k != "Nats-Msg-Id"}
         headers.update(
             {
-                DEAD_REASON: clean,
+                DEAD_REASON: header_safe,
+                DEAD_KIND: kind,
                 DEAD_CONSUMER: self.durable,
                 DEAD_DELIVERIES: str(msg.metadata.num_delivered),
-                "Nats-Msg-Id": f"{self.durable}:{msg.metadata.sequence.stream}",
+                # one service's consumers share the durable name, one per stream: the stream too
+                "Nats-Msg-Id": f"{self.durable}:{msg.metadata.stream}:{msg.metadata.sequence.stream}",
             }
         )
         try:
             await self.js.publish(f"deadletter.{self.durable}.{msg.subject}", msg.data, headers=headers)
         except Exception as exc:  # noqa: BLE001 - keep the message; try again later
             log.error("could not dead-letter %s: %s", msg.subject, exc)
-            await msg.nak(delay=self.backoff[-1])
+            await _settle(msg.nak(delay=self.backoff[-1]))
             return
         log.error("dead-lettered %s from %s: %s", msg.subject, self.durable, clean)
-        metrics.EVENTS_DEAD_LETTERED.labels(consumer=self.durable).inc()
-        await msg.term()
+        metrics.EVENTS_DEAD_LETTERED.labels(consumer=self.durable, reason=kind).inc()
+        await _settle(msg.term())
+
+
+async def _settle(call: Awaitable[None]) -> None:
+    """Acknowledge, nak or terminate; if NATS is away the message simply comes again later."""
+    try:
+        await call
+    except Exception as exc:  # noqa: BLE001
+        log.warning("could not settle a message: %s", exc)

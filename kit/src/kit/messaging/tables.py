@@ -1,4 +1,4 @@
-"""The outbox and inbox tables every service has in its own schema."""
+"""The outbox, inbox and dead-letter replay tables every service has in its own schema."""
 
 from __future__ import annotations
 
@@ -26,14 +26,21 @@ from sqlalchemy.dialects.postgresql import JSONB
 class MessagingTables:
     outbox: Table
     inbox: Table
+    replays: Table
+    """The audit of dead letters replayed by operators (kit.messaging.deadletters)."""
 
 
 def messaging_tables(metadata: MetaData) -> MessagingTables:
-    """Declare `outbox` and `inbox` on a service's metadata (idempotent per metadata)."""
+    """Declare `outbox`, `inbox` and `dead_letter_replays` on a service's metadata (idempotent
+    per metadata)."""
     schema = metadata.schema
     key = f"{schema}.outbox" if schema else "outbox"
     if key in metadata.tables:
-        return MessagingTables(metadata.tables[key], metadata.tables[key.replace("outbox", "inbox")])
+        return MessagingTables(
+            metadata.tables[key],
+            metadata.tables[key.replace("outbox", "inbox")],
+            metadata.tables[key.replace("outbox", "dead_letter_replays")],
+        )
     outbox = Table(
         "outbox",
         metadata,
@@ -56,4 +63,19 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("handled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         PrimaryKeyConstraint("consumer", "event_id"),
     )
-    return MessagingTables(outbox, inbox)
+    replays = Table(
+        "dead_letter_replays",
+        metadata,
+        Column("id", BigInteger, Identity(always=True), primary_key=True),
+        Column("consumer", Text, nullable=False, comment="the durable consumer that gave up on the event"),
+        Column("dead_letter_seq", BigInteger, nullable=False, comment="its sequence in the DEADLETTER stream"),
+        Column("subject", Text, nullable=False),
+        Column("event_id", Uuid),
+        Column("outcome", Text, nullable=False, comment="applied | duplicate | failed"),
+        Column("error", Text, comment="why it failed again (operators only)"),
+        Column("replayed_by", Text, nullable=False, comment="the staff account that replayed it"),
+        Column("request_id", Text),
+        Column("replayed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Index("ix_dead_letter_replays_dead_letter_seq", "dead_letter_seq"),
+    )
+    return MessagingTables(outbox, inbox, replays)

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.dialects.postgresql import insert
 
 from kit.repository import Repository
-from payment.notifications.models import ProviderNotification
+from payment.notifications.models import NotificationRefusal, ProviderNotification
 
 
 class NotificationRepository(Repository[ProviderNotification]):
@@ -28,3 +28,17 @@ class NotificationRepository(Repository[ProviderNotification]):
             .where(ProviderNotification.id == row_id)
             .values(outcome=outcome, payment_id=payment_id, reason=reason)
         )
+
+
+class RefusalRepository(Repository[NotificationRefusal]):
+    model = NotificationRefusal
+    order = (NotificationRefusal.id,)
+
+    async def record(self, values: dict[str, Any], *, keep: int) -> None:
+        """Remember a refusal and forget those older than the newest `keep`: a flood of forged
+        notifications costs a bounded table, whatever it sends."""
+        row_id = await self.session.scalar(
+            insert(NotificationRefusal).values(**values).returning(NotificationRefusal.id)
+        )
+        assert row_id is not None
+        await self.session.execute(delete(NotificationRefusal).where(NotificationRefusal.id <= row_id - keep))

@@ -50,6 +50,8 @@ async def provider_notification(
         providers=providers,
         policy=Policy.of(settings),
         now=utcnow(),
+        source=_source(request),
+        refusals_kept=settings.notification_refusals_kept,
     )
     if received.status == 401:
         # Returned, not raised: the refusal is logged in this request's transaction.
@@ -59,3 +61,12 @@ async def provider_notification(
     if received.status == 422:
         return errors.problem_response(request.url.path, code="invalid_notification", status=422)
     return JSONResponse(Outcome(outcome=received.outcome, payment_id=received.payment_id).model_dump())
+
+
+def _source(request: Request) -> str | None:
+    """Where it came from: the nearest address the gateway saw (the last X-Forwarded-For entry),
+    else the peer; at most 100 characters of it."""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    nearest = forwarded.rsplit(",", 1)[-1].strip() if forwarded else None
+    found = nearest or (request.client.host if request.client else None)
+    return found[:100] if found else None

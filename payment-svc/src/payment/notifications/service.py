@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +14,7 @@ from kit import i18n
 from payment.answers.service import Policy
 from payment.intents import outcomes
 from payment.intents.repository import IntentRepository
-from payment.notifications.repository import NotificationRepository
+from payment.notifications.repository import NotificationRepository, RefusalRepository
 from payment.notifications.schemas import Notice
 from payment.providers import signing
 from payment.providers.base import Providers
@@ -68,17 +69,21 @@ async def receive(
     providers: Providers,
     policy: Policy,
     now: datetime,
+    source: str | None = None,
+    refusals_kept: int = 10_000,
 ) -> Received:
     notifications = NotificationRepository(session)
-    text = body[:MAX_LOGGED_BODY].decode("utf-8", errors="replace")
     refusal = signing.check(secret, body, signature, now=now.timestamp(), window_seconds=window_seconds)
     if refusal is not None:
-        log.warning("refused %s notification from %s: %s", refusal, provider_name, text[:200])
-        await notifications.log(
-            {"provider": provider_name, "signature_valid": False, "outcome": "refused", "reason": refusal,
-             "body": text, "received_at": now}
+        digest = hashlib.sha256(body).hexdigest()
+        log.warning("refused %s notification to %s (%d bytes, sha256 %s)", refusal, provider_name, len(body), digest)
+        await RefusalRepository(session).record(
+            {"provider": provider_name, "reason": refusal, "body_sha256": digest, "body_bytes": len(body),
+             "source": source, "received_at": now},
+            keep=refusals_kept,
         )  # fmt: skip
         return Received(401, "refused", reason=refusal)
+    text = body[:MAX_LOGGED_BODY].decode("utf-8", errors="replace")
     try:
         notice = Notice.model_validate_json(body)
     except ValidationError:

@@ -29,7 +29,7 @@ from contracts.events.payment import PaymentFailed, PaymentSucceeded
 from contracts.events.ration import CardReplaced, ReplacementCancelled
 from kit import i18n, payable
 from kit.auth import Caller
-from kit.catalog import Catalog, Quote
+from kit.catalog import Catalog
 from kit.errors import NotFound, ProblemError
 from kit.messaging import record
 from kit.repository import Page
@@ -37,6 +37,7 @@ from ration.audit import repository as audit
 from ration.cards.models import Household, ReplacementOrder
 from ration.cards.repository import HouseholdRepository, ReplacementRepository
 from ration.cards.service import new_card_number
+from ration.orders.models import citizen_of
 
 log = logging.getLogger("ration.replacements")
 
@@ -103,20 +104,6 @@ def _holder_only(household: Household, caller: Caller) -> None:
         raise ProblemError("not_card_holder", status=403)
 
 
-def _citizen(subject: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(subject)
-    except ValueError as exc:
-        raise ProblemError("forbidden", status=403) from exc  # a citizen's account id is a UUID
-
-
-def _apply_quote(order: ReplacementOrder, quote: Quote) -> None:
-    order.channel, order.method = quote.channel, quote.method
-    order.quote_id, order.quote_token = quote.quote_id, quote.token
-    order.amount_piastres, order.quote_expires_at = quote.total_piastres, quote.expires_at
-    order.fee_lines = [line.model_dump() for line in quote.lines]
-
-
 async def _audit(session: AsyncSession, order: ReplacementOrder, *, actor: str, action: str, **details: object) -> None:
     await audit.append(
         session,
@@ -158,7 +145,7 @@ async def request(
         method=method,
         governorate=household.governorate,
         order_ref=order_refs.order_ref("ration", order_id),
-        citizen_id=_citizen(caller.subject),
+        citizen_id=citizen_of(caller.subject),
     )
     cards = HouseholdRepository(session)
     locked = await cards.lock(household.id)  # serialises two requests for one card
@@ -179,7 +166,7 @@ async def request(
         created_at=now,
         updated_at=now,
     )
-    _apply_quote(order, quote)
+    order.take_quote(quote)
     if reason == "lost":
         await cards.invalidate(locked.card_number, reason="lost", at=now)
         order.old_invalidated_at = now
@@ -236,12 +223,12 @@ async def requote(
         method=method,
         governorate=order.governorate,
         order_ref=order.order_ref,
-        citizen_id=_citizen(order.requested_by),
+        citizen_id=citizen_of(order.requested_by),
     )
     order = await get(session, household=household, order_id=order_id, lock=True)
     if order.status != AWAITING:
         raise conflict(order)
-    _apply_quote(order, quote)
+    order.take_quote(quote)
     order.updated_at = now
     await _audit(
         session, order, actor=caller.subject, action="replacement.requoted", quote_id=quote.quote_id,
@@ -278,18 +265,7 @@ async def cancel(
 
 
 def payable_order(order: ReplacementOrder) -> payable.Order:
-    try:
-        citizen = uuid.UUID(order.requested_by)
-    except ValueError:
-        citizen = uuid.UUID(int=0)  # no citizen account: no payment is its citizen's
-    return payable.Order(
-        citizen_id=citizen,
-        service_code=order.service_code,
-        fee_piastres=order.amount_piastres,
-        awaiting_payment=order.status == AWAITING,
-        paid_by=order.payment_id,
-        ended="order_cancelled" if order.status == CANCELLED else None,
-    )
+    return order.payable(ended=order.status == CANCELLED)
 
 
 async def paid(session: AsyncSession, *, order_id: uuid.UUID, event: PaymentSucceeded, now: datetime) -> bool:
