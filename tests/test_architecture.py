@@ -184,7 +184,6 @@ def imported_names(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.xfail(strict=True, reason="notary's copy goes with its conversion")
 def test_no_service_copies_reference_data_of_contracts() -> None:
     """Governorates and national-ID parsing come from `contracts`; a service may extend them
     (office routing adds capitals) but does not keep its own list."""

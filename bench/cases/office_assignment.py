@@ -1,7 +1,7 @@
 """office-routing-svc: assigning offices to paid powers of attorney under contention.
 
-`office_assignment`: N `notary.poa.paid.v1` facts handled as the consumer handles them
-(`service.on_paid` in its own transaction: order row, order lock, earliest-slot search over the
+`office_assignment`: N `office.appointment.requested.v1` requests handled as the consumer handles
+them (`service.on_requested` in its own transaction: order row, order lock, earliest-slot search over the
 governorate's offices, load spread, guarded seat UPDATE, appointment, history row, outbox event),
 16 at a time, all in one governorate with 3 offices, so concurrent bookings fight for the same
 slots. assignments/s. Info: per-assignment latency p50 and p99 (ms).
@@ -23,9 +23,10 @@ from sqlalchemy import text
 
 import kit.db as db
 from bench.harness import Case, Env, Trial
-from contracts.events.notary import PoaPaid
+from contracts.events.office import AppointmentRequested
+from kit.clock import ManualClock
 from kit.migrations import upgrade_async
-from kit.testing import running
+from kit.testing import running, runtime_of
 from office_routing.appointments import service
 from office_routing.main import create_app
 from office_routing.offices import service as offices
@@ -68,11 +69,10 @@ async def _baseline(url: str, units: int) -> float:
         await engine.dispose()
 
 
-def _paid() -> PoaPaid:
-    poa_id = uuid.uuid4()
-    return PoaPaid(
-        poa_id=poa_id, citizen_id=uuid.uuid4(), principal_national_id="29001011234567", kind="general",
-        service_code="notary.poa.general", governorate="03", order_ref=f"notary:{poa_id}", paid_at=NOW,
+def _requested() -> AppointmentRequested:
+    return AppointmentRequested(
+        order_ref=f"notary:{uuid.uuid4()}", citizen_id=uuid.uuid4(), national_id="29001011234567",
+        service_code="notary.poa.general", governorate="03", requested_at=NOW,
     )  # fmt: skip
 
 
@@ -84,11 +84,12 @@ async def run(env: Env) -> Trial:
         database_url=url, nats_url=env.stack.nats_url, environment="test", log_json=False, log_level="WARNING",
         db_pool_size=CONCURRENCY, run_consumers=False, waiting_sweep_seconds=3600,
     )  # fmt: skip
-    app = create_app(settings)
+    clock = ManualClock(NOW)
+    app = create_app(settings, clock=clock)
     policy = service.Policy.of(settings)
     latencies: list[float] = []
     async with running(app):
-        sessions = app.state.runtime.sessions
+        sessions = runtime_of(app).sessions
         async with db.transaction(sessions) as session:
             for i in range(3):
                 body = OfficeIn(
@@ -101,7 +102,7 @@ async def run(env: Env) -> Trial:
         async def assign(_: int) -> None:
             start = time.perf_counter()
             async with db.transaction(sessions) as session:
-                booked = await service.on_paid(session, event=_paid(), policy=policy, now=NOW)
+                booked = await service.on_requested(session, event=_requested(), policy=policy, now=NOW)
             assert booked is not None
             latencies.append((time.perf_counter() - start) * 1000)
 

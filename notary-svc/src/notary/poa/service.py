@@ -14,7 +14,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.notary import PoaCancelled, PoaDrafted, PoaIssued, PoaPaid, PoaRevoked, PoaSubmitted
-from contracts.events.office import AppointmentBooked, AppointmentCancelled, AppointmentVerified
+from contracts.events.office import (
+    AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentRequested,
+    AppointmentVerified,
+    AppointmentWithdrawn,
+)
 from contracts.events.payment import PaymentSucceeded
 from contracts.governorates import ABROAD
 from kit import i18n, payable
@@ -198,7 +204,8 @@ async def cancel(
     poa = await _owned(session, poa_id=poa_id, citizen_id=citizen_id, lock=True)
     if poa.status not in (Status.DRAFT, Status.AWAITING_PAYMENT, *PAID_STATES):
         raise conflict(poa)
-    refund_due = poa.status in PAID_STATES and poa.payment_id is not None
+    was_paid = poa.status in PAID_STATES
+    refund_due = was_paid and poa.payment_id is not None
     poa.cancelled_at, poa.reason = now, reason
     await _move(session, poa, Status.CANCELLED, now=now, actor=f"citizen:{citizen_id}", reason=reason or "cancelled")
     if refund_due and poa.payment_id is not None:
@@ -212,6 +219,9 @@ async def cancel(
             poa_id=poa.id, citizen_id=poa.citizen_id, order_ref=poa.order_ref, refund_due=refund_due, cancelled_at=now
         ),
     )
+    if was_paid:  # the office visit it asked for is no longer needed
+        withdrawn = AppointmentWithdrawn(order_ref=poa.order_ref, citizen_id=poa.citizen_id, withdrawn_at=now)
+        await record(session, withdrawn)
     return poa
 
 
@@ -285,6 +295,18 @@ async def paid(session: AsyncSession, *, poa_id: uuid.UUID, event: PaymentSuccee
             governorate=poa.governorate,
             order_ref=poa.order_ref,
             paid_at=event.paid_at,
+        ),
+    )
+    # The principal verifies in person at an office: office routing books the visit.
+    await record(
+        session,
+        AppointmentRequested(
+            order_ref=poa.order_ref,
+            citizen_id=poa.citizen_id,
+            national_id=poa.principal_national_id,
+            service_code=poa.service_code,
+            governorate=poa.governorate,
+            requested_at=now,
         ),
     )
     return True
