@@ -251,5 +251,8 @@ async def test_the_open_request_limit_holds_under_a_burst(platform):
         )
         statuses = [a.status_code for a in answers]
         listed = (await phone.get("/v1/powers-of-attorney", params={"limit": 100}, headers=citizen)).json()["items"]
-    assert (statuses.count(201), statuses.count(409)) == (20, 30), statuses
+    # 20 created, the rest refused by the limit (409) or shed by the gateway (503: more than a
+    # service's share in flight at once); never more than the limit
+    assert statuses.count(201) == 20, statuses
+    assert set(statuses) <= {201, 409, 503}, statuses
     assert len(listed) == 20

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from contracts import Envelope
 from kit.migrations import upgrade_async
 from kit.testing import stream_messages
+from payment.answers.service import Policy
 from payment.intents.models import Capture
 from payment.intents.service import expire_due
 from payment.notifications import service as notifications
@@ -202,6 +203,7 @@ class TestRefusalsAreBounded:
                     secret=h.settings.notification_secret("post_office"),
                     window_seconds=300,
                     providers=h.app.state.runtime.resources["providers"],
+                    policy=Policy.of(h.settings),
                     now=datetime.now(UTC),
                     source="198.51.100.7",
                     refusals_kept=100,
