@@ -1,112 +1,136 @@
-"""notary-svc's tests run it beside the real identity-svc (registry, tokens, JWKS) and
-catalog-svc (locked quotes), each on its own migrated database, all on real PostgreSQL and NATS.
-payment-svc and office-routing-svc are played by publishing their events onto NATS, as their
-outbox relays would."""
+"""notary-svc's tests run it alone on real PostgreSQL and NATS. What it asks other services over
+HTTP is answered by stand-ins served on local ports (kit.testing): identity's civil registry (the
+people and marriages a test adds) and catalog's order quotes; tokens are minted here
+(`TokenIssuer`). payment-svc and office-routing-svc are played by publishing their events onto
+NATS, as their outbox relays would. The platform-wide tests in tests/ run the real services."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
-import nats
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from catalog.main import create_app as create_catalog
-from catalog.settings import Settings as CatalogSettings
 from contracts import Envelope, Event
-from contracts.events.office import AppointmentBooked, AppointmentCancelled, AppointmentVerified
+from contracts.events.office import AppointmentBooked, AppointmentCancelled, AppointmentEnd, AppointmentVerified
 from contracts.events.payment import PaymentSucceeded
-from identity.main import create_app as create_identity
-from identity.national_id import compose
-from identity.registry.models import Marriage, Person
-from identity.sessions.service import access_token
-from identity.settings import Settings as IdentitySettings
-from kit.auth import Issuer, JWKSCache, TokenVerifier
-from kit.catalog import Catalog
-from kit.migrations import upgrade_async
-from kit.testing import running, stream_messages
+from kit.clock import OffsetClock, local_day
+from kit.registry import Marriage, RegistryPerson
+from kit.testing import (
+    QuotesStandIn,
+    RegistryStandIn,
+    TokenIssuer,
+    migrated_database,
+    quotes_stand_in,
+    registry_stand_in,
+    running,
+    runtime_of,
+    stream_messages,
+    trust,
+)
 from notary.main import create_app
 from notary.settings import Settings
-from notary.upstream import Registry
 
-ROOT = Path(__file__).parents[2]
+SERVICE_DIR = Path(__file__).parents[1]
 INTERNAL = "test-internal-token-" + uuid.uuid4().hex
+"""The platform's internal token, which catalog asks of notary."""
+IDENTITY_INTERNAL = "test-identity-token-" + uuid.uuid4().hex
+"""identity's service token, which its registry asks of notary."""
+FEES = {
+    code: [("base_fee", base), ("stamp_duty", 550)]
+    for code, base in {
+        "notary.poa.general": 6000,
+        "notary.poa.special": 4500,
+        "civil.certificate.birth": 2000,
+        "civil.certificate.marriage": 2500,
+        "civil.certificate.divorce": 2500,
+    }.items()
+}
+"""The fee lines catalog's stand-in quotes (piastres)."""
+
 _rng = random.Random()
 _used: set[str] = set()
+T = TypeVar("T")
 
 
 def new_nid(born: date, sex: str = "male", governorate: str = "03") -> str:
+    """A national ID of the right shape: century, birth date, governorate of birth, a serial whose
+    last digit is odd for a man and even for a woman, a check digit (notary reads no more)."""
     while True:
-        nid = compose(born=born, governorate=governorate, sequence=_rng.randint(0, 999), sex=sex)
+        serial = _rng.randint(0, 999) * 10 + _rng.choice((1, 3, 5, 7, 9) if sex == "male" else (0, 2, 4, 6, 8))
+        century = "2" if born.year < 2000 else "3"
+        nid = f"{century}{born:%y%m%d}{governorate}{serial:04d}{_rng.randint(0, 9)}"
         if nid not in _used:
             _used.add(nid)
             return nid
 
 
 class Harness:
-    def __init__(self) -> None:
-        self.stack = AsyncExitStack()
-        self.nats_url = ""
+    def __init__(
+        self,
+        app: FastAPI,
+        client: httpx.AsyncClient,
+        settings: Settings,
+        clock: OffsetClock,
+        registry: RegistryStandIn,
+        catalog: QuotesStandIn,
+        nats_url: str,
+    ) -> None:
+        self.app, self.client, self.settings, self.clock, self.nats_url = app, client, settings, clock, nats_url
+        self.registry, self.catalog = registry, catalog
+        self.identity = TokenIssuer()
+        trust(app, self.identity.verifier())
+
+    def today(self) -> date:
+        """The day in Egypt by the service's clock."""
+        return local_day(self.clock.now())
 
     async def person(self, *, born: date = date(1985, 4, 3), sex: str = "male", **values: Any) -> str:
-        """A person in the civil registry (identity's mirror); their national ID."""
+        """A person in the civil registry; their national ID."""
         nid = values.pop("national_id", None) or new_nid(born, sex, values.pop("birth_governorate", "03"))
-        row = {
-            "national_id": nid,
+        facts = {
             "first_name_ar": "محمد",
             "full_name_ar": "محمد أحمد علي",
             "full_name_latin": "Mohamed Ahmed Ali",
             "mother_first_name_ar": "فاطمة",
-            "birth_date": born,
-            "sex": sex,
             "governorate": "03",
             "marital_status": "single",
             "alive": True,
             **values,
         }
-        async with self.identity_engine.begin() as conn:
-            await conn.execute(insert(Person).values(**row))
+        self.registry.add(RegistryPerson(national_id=nid, birth_date=born, sex=sex, **facts))
         return nid
 
     async def marriage(self, husband: str, wife: str, *, divorced: date | None = None) -> str:
-        marriage_id = uuid.uuid4()
-        async with self.identity_engine.begin() as conn:
-            await conn.execute(
-                insert(Marriage).values(
-                    marriage_id=marriage_id,
-                    husband_national_id=husband,
-                    wife_national_id=wife,
-                    marriage_date=date(2010, 2, 3),
-                    divorce_date=divorced,
-                    governorate="03",
-                )
-            )
-        return str(marriage_id)
+        marriage = Marriage(
+            marriage_id=str(uuid.uuid4()),
+            husband_national_id=husband,
+            wife_national_id=wife,
+            marriage_date=date(2010, 2, 3),
+            divorce_date=divorced,
+            governorate="03",
+        )
+        return self.registry.marry(marriage).marriage_id
 
     async def citizen(self, national_id: str | None = None, **person: Any) -> tuple[str, dict[str, str], str]:
         """An enrolled citizen: (citizen id, Authorization headers, national ID)."""
         nid = national_id or await self.person(**person)
-        sub = str(uuid.uuid4())
-        token = await access_token(self.identity.state.keyring, subject=sub, kind="citizen", ttl=600, nid=nid)
-        return sub, {"Authorization": f"Bearer {token}", "Accept-Language": "en"}, nid
+        sub = uuid.uuid4()
+        return str(sub), {**self.identity.citizen(sub, national_id=nid), "Accept-Language": "en"}, nid
 
     async def publish(self, event: Event, source: str) -> None:
+        """Put an event on JetStream as another service's relay would."""
         envelope = Envelope.wrap(event, source=source)
-        nc = await nats.connect(self.nats_url)
-        try:
-            await nc.jetstream().publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
-        finally:
-            await nc.close()
+        js = runtime_of(self.app).bus.js
+        await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
 
     async def pay(
         self,
@@ -127,7 +151,7 @@ class Harness:
                 amount_piastres=amount,
                 method="wallet",
                 provider_reference=f"tx_{uuid.uuid4().hex[:8]}",
-                paid_at=datetime.now(UTC),
+                paid_at=self.clock.now(),
             ),
             "payment-svc",
         )
@@ -135,13 +159,8 @@ class Harness:
 
     async def answers(self, payment_id: str) -> list[dict[str, Any]]:
         """What notary answered payment-svc about a payment (applied / refused), in order."""
-        nc = await nats.connect(self.nats_url)
-        try:
-            found = [
-                Envelope.from_bytes(m.data) for m in await stream_messages(nc.jetstream(), "PAYMENT", "payment.order.")
-            ]
-        finally:
-            await nc.close()
+        messages = await stream_messages(runtime_of(self.app).bus.js, "PAYMENT", "payment.order.")
+        found = [Envelope.from_bytes(m.data) for m in messages]
         return [{"answer": e.type.split(".")[2], **e.data} for e in found if e.subject == payment_id]
 
     async def answered(self, payment_id: str, count: int = 1) -> list[dict[str, Any]]:
@@ -152,7 +171,7 @@ class Harness:
         return await eventually(enough, f"payment {payment_id} was not answered {count} time(s)")
 
     async def book(self, poa_id: str, citizen: str, office: uuid.UUID | None = None) -> AppointmentBooked:
-        starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+        starts = self.clock.now().replace(microsecond=0) + timedelta(days=1)
         event = AppointmentBooked(
             appointment_id=uuid.uuid4(),
             citizen_id=uuid.UUID(citizen),
@@ -162,7 +181,7 @@ class Harness:
             order_ref=f"notary:{poa_id}",
             starts_at=starts,
             ends_at=starts + timedelta(minutes=20),
-            booked_at=datetime.now(UTC),
+            booked_at=self.clock.now(),
         )
         await self.publish(event, "office-routing-svc")
         return event
@@ -176,12 +195,12 @@ class Harness:
                 service_code=booked.service_code,
                 order_ref=booked.order_ref,
                 clerk_id=uuid.uuid4(),
-                verified_at=datetime.now(UTC),
+                verified_at=self.clock.now(),
             ),
             "office-routing-svc",
         )
 
-    async def end(self, booked: AppointmentBooked, reason: str) -> None:
+    async def end(self, booked: AppointmentBooked, reason: AppointmentEnd) -> None:
         await self.publish(
             AppointmentCancelled(
                 appointment_id=booked.appointment_id,
@@ -189,8 +208,8 @@ class Harness:
                 office_id=booked.office_id,
                 service_code=booked.service_code,
                 order_ref=booked.order_ref,
-                reason=reason,  # type: ignore[arg-type]
-                cancelled_at=datetime.now(UTC),
+                reason=reason,
+                cancelled_at=self.clock.now(),
             ),
             "office-routing-svc",
         )
@@ -199,13 +218,15 @@ class Harness:
         """Wait until the power of attorney reaches `status` (consumers are asynchronous)."""
 
         async def reached() -> dict[str, Any] | None:
-            body = (await self.client.get(f"/v1/powers-of-attorney/{poa_id}", headers=headers)).json()
+            body: dict[str, Any] = (await self.client.get(f"/v1/powers-of-attorney/{poa_id}", headers=headers)).json()
             return body if body.get("status") == status else None
 
         return await eventually(reached, f"{poa_id} never reached {status}")
 
 
-async def eventually(check: Any, message: str = "condition not reached", within: float = 20.0) -> Any:
+async def eventually(
+    check: Callable[[], Awaitable[T | None]], message: str = "condition not reached", within: float = 20.0
+) -> T:
     """Poll until `check()` is truthy; fails (not a timing assertion) after `within` seconds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
@@ -218,55 +239,21 @@ async def eventually(check: Any, message: str = "condition not reached", within:
         await asyncio.sleep(0.05)
 
 
-async def _database(pg_server: Any, prefix: str, folder: str) -> str:
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    pg_server.create_database(name)
-    url = pg_server.dsn(name, driver="postgresql+asyncpg")
-    await upgrade_async(ROOT / folder, url)
-    return url
-
-
-def _asgi(app: FastAPI, base: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base)
-
-
 @asynccontextmanager
 async def harness(pg_server: Any, nats_url: str) -> AsyncIterator[Harness]:
-    h = Harness()
-    h.nats_url = nats_url
-    tag = uuid.uuid4().hex[:6]
-    identity_url = await _database(pg_server, "identity", "identity-svc")
-    catalog_url = await _database(pg_server, "catalog", "catalog-svc")
-    notary_url = await _database(pg_server, "notary", "notary-svc")
-    common = {"nats_url": nats_url, "environment": "test", "log_json": False}
-    async with h.stack:
-        h.identity = create_identity(
-            IdentitySettings(
-                database_url=identity_url, service_name=f"identity-{tag}", internal_token=INTERNAL, **common
-            )
-        )
-        h.catalog = create_catalog(
-            CatalogSettings(database_url=catalog_url, service_name=f"catalog-{tag}", internal_token=INTERNAL, **common)
-        )
-        h.settings = Settings(database_url=notary_url, service_name=f"notary-{tag}", **common)
-        h.app = create_app(h.settings)
-        await h.stack.enter_async_context(running(h.identity))
-        await h.stack.enter_async_context(running(h.catalog))
-        h.client = await h.stack.enter_async_context(running(h.app, base_url="http://notary"))
-        identity_http = await h.stack.enter_async_context(_asgi(h.identity, "http://identity"))
-        catalog_http = await h.stack.enter_async_context(_asgi(h.catalog, "http://catalog"))
-        h.app.state.registry = Registry(identity_http, "http://identity", INTERNAL)
-        h.app.state.catalog = Catalog(catalog_http, "http://catalog", token=INTERNAL)
-        h.app.state.verifier = TokenVerifier(
-            JWKSCache("http://identity/.well-known/jwks.json", identity_http, min_refresh_seconds=0),
-            issuer="shubbak-identity",
-            audience="shubbak",
-            issued_by=Issuer.IDENTITY,
-        )
-        h.identity_engine = create_async_engine(identity_url)
-        try:
-            yield h
-        finally:
-            await h.identity_engine.dispose()
-    for url in (identity_url, catalog_url, notary_url):
-        pg_server.drop_database(url.rsplit("/", 1)[1])
+    """notary on a migrated database of its own, with its stand-ins (one per test module)."""
+    clock = OffsetClock()
+    async with (
+        registry_stand_in(token=IDENTITY_INTERNAL) as registry,
+        quotes_stand_in(FEES, token=INTERNAL, clock=clock) as catalog,
+        migrated_database(pg_server, SERVICE_DIR, "notary") as url,
+    ):
+        settings = Settings(
+            database_url=url, nats_url=nats_url, environment="test", log_json=False,
+            service_name=f"notary-{uuid.uuid4().hex[:6]}",  # its own durable consumers on the shared NATS
+            identity_url=registry.url, identity_internal_token=IDENTITY_INTERNAL,
+            catalog_url=catalog.url, internal_token=INTERNAL,
+        )  # fmt: skip
+        app = create_app(settings, clock=clock)
+        async with running(app, base_url="http://notary") as client:
+            yield Harness(app, client, settings, clock, registry, catalog, nats_url)

@@ -75,14 +75,14 @@ class TestDraft:
         many = await h.client.post(URL, json={**body, "special_conditions": ["شرط"] * 11}, headers=headers)
         assert {e["code"]: e["reason"] for e in many.json()["errors"]}["too_many_conditions"] == "الحد الأقصى ١٠ شروط."
         far = await h.client.post(
-            URL, json={**body, "valid_until": str(date.today() + timedelta(days=365 * 30))}, headers=headers
+            URL, json={**body, "valid_until": str(h.today() + timedelta(days=365 * 30))}, headers=headers
         )
         assert far.json()["errors"][0]["reason"] == "أقصى مدة سريان ١٠ سنوات."
 
     async def test_agents_must_exist_be_alive_adult_and_not_the_principal(self, h: Harness):
         _, headers, nid = await h.citizen()
         dead = await h.person(alive=False, date_of_death=date(2020, 1, 1))
-        minor = await h.person(born=date.today() - timedelta(days=365 * 19))
+        minor = await h.person(born=h.today() - timedelta(days=365 * 19))
         missing = "29001011234567"
         response = await h.client.post(
             URL,
@@ -113,7 +113,7 @@ class TestDraft:
             "scopes": ["general_management", "no_such_scope"],
             "agents": [agent],
             "special_conditions": ["شرط"] * 11,
-            "valid_until": str(date.today()),
+            "valid_until": str(h.today()),
         }
         response = await h.client.post(URL, json=body, headers={**headers, "Accept-Language": "ar"})
         assert response.status_code == 422
@@ -143,7 +143,7 @@ class TestDraft:
 
     async def test_a_minor_or_unknown_principal_cannot_grant(self, h: Harness):
         agent = await h.person()
-        _, headers, _ = await h.citizen(born=date.today() - timedelta(days=365 * 20))
+        _, headers, _ = await h.citizen(born=h.today() - timedelta(days=365 * 20))
         response = await h.client.post(
             URL, json={"kind": "general", "scopes": ["general_management"], "agents": [agent]}, headers=headers
         )
@@ -173,7 +173,7 @@ class TestLifecycle:
     async def test_paid_booked_verified_issued_verified_revoked(self, h: Harness):
         sub, headers, nid = await h.citizen()
         agents = [await h.person(), await h.person(sex="female")]
-        poa = await drafted(h, headers, agents, valid_until=str(date.today() + timedelta(days=400)))
+        poa = await drafted(h, headers, agents, valid_until=str(h.today() + timedelta(days=400)))
         quote = await quoted(h, poa["id"], headers)
         assert quote["payment"]["owner_service"] == "notary"
         assert quote["payment"]["order_id"] == poa["id"]
@@ -278,6 +278,37 @@ class TestLifecycle:
         await h.end(first, "no_show")  # the old appointment again: ignored
         await h.verify(second)
         await h.status_is(poa["id"], headers, "issued")
+
+
+class TestExpiry:
+    async def test_past_its_last_day_it_reads_expired_and_there_is_nothing_to_revoke(self, h: Harness):
+        """The day is Egypt's, by the service's clock: on its last day it is valid, the next day
+        the citizen, a bank verifying it and the printed page all read it expired."""
+        sub, headers, _ = await h.citizen()
+        last_day = h.today() + timedelta(days=30)
+        poa = await drafted(h, headers, [await h.person()], valid_until=str(last_day))
+        await h.pay(poa["id"], sub, (await quoted(h, poa["id"], headers))["amount_piastres"])
+        await h.status_is(poa["id"], headers, "paid")
+        await h.verify(await h.book(poa["id"], sub))
+        number = (await h.status_is(poa["id"], headers, "issued"))["document_number"]
+        code = (await h.client.get(f"/v1/documents/{number}", headers=headers)).json()["verification_code"]
+        verification = f"/v1/documents/{number}/verification"
+        try:
+            h.clock.advance(timedelta(days=30))
+            assert h.today() == last_day
+            assert (await h.client.get(f"{URL}/{poa['id']}", headers=headers)).json()["display_status"] == "issued"
+            assert (await h.client.get(verification, params={"code": code})).json()["status"] == "valid"
+            h.clock.advance(timedelta(days=1))
+            state = (await h.client.get(f"{URL}/{poa['id']}", headers=headers)).json()
+            assert (state["status"], state["display_status"]) == ("issued", "expired")
+            assert (await h.client.get(verification, params={"code": code})).json()["status"] == "expired"
+            page = await h.client.get(f"/v1/documents/{number}/page", headers=headers)
+            assert "Status: Expired" in page.text
+            revoked = await h.client.post(f"{URL}/{poa['id']}/revocation", headers=headers)
+            assert revoked.status_code == 409
+            assert revoked.json()["code"] == "poa_expired"
+        finally:
+            h.clock.offset = timedelta()
 
 
 class TestCancel:

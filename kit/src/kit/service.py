@@ -93,7 +93,7 @@ class Manifest(Generic[S, R]):
     build_resources: Callable[[Runtime[S]], Awaitable[R]]
     routers: Sequence[APIRouter] = ()
     handlers: Handlers[S, R] | None = None
-    texts: Mapping[str, Mapping[i18n.Language, str]] = field(default_factory=dict)
+    texts: Mapping[str, Mapping[i18n.Language, i18n.Template]] = field(default_factory=dict)
     sweeps: Sequence[Sweep[S, R]] = ()
     verifier: Callable[[Runtime[S], R], TokenVerifier | Verifiers] | None = None
     """Only for a service that verifies tokens itself (identity, with its own keys); the others

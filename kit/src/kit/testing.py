@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hmac
 import json
 import secrets
+import socket
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
+import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from jwt.algorithms import OKPAlgorithm
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
+from pydantic import BaseModel
+from starlette.types import ASGIApp
 
 from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
+from kit.clock import SYSTEM, Clock
 from kit.migrations import upgrade_async
+from kit.registry import Marriage, RegistryEntry, RegistryPerson
 from kit.runtime import Runtime
 
 
@@ -66,6 +76,204 @@ async def catalogue_stand_in(names: dict[str, tuple[str, str]]) -> AsyncIterator
 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=catalogue), base_url="http://catalog") as client:
         yield client
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield  # the test runner keeps its own signal handling
+
+
+@asynccontextmanager
+async def served(app: ASGIApp) -> AsyncIterator[str]:
+    """`app` served over real HTTP on a free local port while the block lasts; its base URL.
+
+    For a stand-in of another service that the service under test reaches as it reaches the real
+    one: by the URL in its settings, through its own HTTP client (timeouts, retries, tokens)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = _Server(uvicorn.Config(app, lifespan="off", log_config=None, access_log=False))
+    task = asyncio.create_task(server.serve(sockets=[sock]), name="stand-in")
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+                raise RuntimeError("the stand-in stopped before it started")
+            await asyncio.sleep(0.01)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
+
+
+def _refused(request: Request, token: str) -> JSONResponse | None:
+    """The stand-ins' check of the platform's internal token (`kit.internal`), or None if it passes."""
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+        return None
+    return JSONResponse({"code": "unauthenticated", "status": 401}, status_code=401)
+
+
+class RegistryStandIn:
+    """Stands in for identity-svc's civil registry (`/internal/registry`, as `kit.registry` asks it)
+    in one service's own tests: the people and marriages a test adds, answered as identity answers
+    them (each person's children by their parents' links, their marriages), to callers presenting
+    `token`. The platform-wide tests in tests/ use the real one."""
+
+    def __init__(self, token: str, people: Iterable[RegistryPerson] = ()) -> None:
+        self.token = token
+        self.people: dict[str, RegistryPerson] = {}
+        self.marriages: list[Marriage] = []
+        self.url = ""
+        """Where it is served (set by `registry_stand_in`)."""
+        for person in people:
+            self.add(person)
+
+    def add(self, person: RegistryPerson) -> RegistryPerson:
+        """A person in the registry (their `children` and `marriages` come from the others)."""
+        self.people[person.national_id] = person
+        return person
+
+    def marry(self, marriage: Marriage) -> Marriage:
+        self.marriages.append(marriage)
+        return marriage
+
+    def answer(self, national_id: str) -> RegistryPerson | None:
+        found = self.people.get(national_id)
+        if found is None:
+            return None
+        children = sorted(
+            (p for p in self.people.values() if national_id in (p.father_national_id, p.mother_national_id)),
+            key=lambda p: p.birth_date,
+        )
+        marriages = sorted(
+            (m for m in self.marriages if national_id in (m.husband_national_id, m.wife_national_id)),
+            key=lambda m: m.marriage_date,
+        )
+        return found.model_copy(update={"children": [c.national_id for c in children], "marriages": marriages})
+
+    def app(self) -> FastAPI:
+        registry = FastAPI()
+
+        @registry.get("/internal/registry/persons/{national_id}")
+        async def person(national_id: str, request: Request) -> Any:
+            if (refused := _refused(request, self.token)) is not None:
+                return refused
+            found = self.answer(national_id)
+            if found is None:
+                return JSONResponse({"code": "not_found", "status": 404}, status_code=404)
+            return found.model_dump(mode="json")
+
+        @registry.get("/internal/registry/persons")
+        async def persons(request: Request, governorate: str | None = None, limit: int = 100, cursor: str = "") -> Any:
+            if (refused := _refused(request, self.token)) is not None:
+                return refused
+            chosen = sorted(
+                nid
+                for nid, p in self.people.items()
+                if nid > cursor and (governorate is None or p.governorate == governorate)
+            )
+            page = chosen[:limit]
+            items = [
+                RegistryEntry.model_validate(self.people[nid].model_dump()).model_dump(mode="json") for nid in page
+            ]
+            return {"items": items, "next_cursor": page[-1] if len(chosen) > limit else None}
+
+        return registry
+
+
+@asynccontextmanager
+async def registry_stand_in(people: Iterable[RegistryPerson] = (), *, token: str) -> AsyncIterator[RegistryStandIn]:
+    """A `RegistryStandIn` served over HTTP (its `url`) while the block lasts."""
+    registry = RegistryStandIn(token, people)
+    async with served(registry.app()) as url:
+        registry.url = url
+        yield registry
+
+
+class _OrderQuoteIn(BaseModel):
+    service_code: str
+    channel: str
+    method: str
+    governorate: str | None = None
+    order_ref: str
+    citizen_id: uuid.UUID
+
+
+class QuotesStandIn:
+    """Stands in for catalog-svc's order quotes (`POST /internal/quotes`, as `kit.catalog` asks
+    for them) in one service's own tests: `fees` gives each service code its fee lines (code,
+    piastres); a quote is signed with a key of its own and bound to the order and its citizen as
+    catalog binds it (claims `order_ref`, `sub`); a code without fees is catalog's 409. Callers
+    present `token`. The platform-wide tests in tests/ use the real catalog."""
+
+    def __init__(
+        self,
+        fees: Mapping[str, Sequence[tuple[str, int]]],
+        token: str,
+        *,
+        ttl: timedelta = timedelta(minutes=30),
+        clock: Clock = SYSTEM,
+    ) -> None:
+        self.fees, self.token, self.ttl, self.clock = fees, token, ttl, clock
+        self.key = Ed25519PrivateKey.generate()
+        self.issued: list[dict[str, Any]] = []
+        """Every quote given, in order."""
+        self.url = ""
+        """Where it is served (set by `quotes_stand_in`)."""
+
+    def quote(self, body: _OrderQuoteIn) -> dict[str, Any] | None:
+        lines = self.fees.get(body.service_code)
+        if lines is None:
+            return None
+        issued_at = self.clock.now().replace(microsecond=0)
+        expires_at = issued_at + self.ttl
+        quote_id = str(uuid.uuid4())
+        fee_lines = [{"code": code, "amount_piastres": piastres} for code, piastres in lines]
+        total = sum(piastres for _, piastres in lines)
+        claims = {
+            "iss": "shubbak-catalog", "aud": "shubbak-payment", "jti": quote_id,
+            "iat": int(issued_at.timestamp()), "exp": int(expires_at.timestamp()),
+            "service_code": body.service_code, "channel": body.channel, "method": body.method,
+            "governorate": body.governorate, "tariff_version": 1, "currency": "EGP", "total_piastres": total,
+            "lines": fee_lines, "order_ref": body.order_ref, "sub": str(body.citizen_id),
+        }  # fmt: skip
+        quote = {
+            "quote_id": quote_id, "service_code": body.service_code, "channel": body.channel,
+            "method": body.method, "governorate": body.governorate, "lines": fee_lines, "total_piastres": total,
+            "currency": "EGP", "issued_at": issued_at.isoformat(), "expires_at": expires_at.isoformat(),
+            "tariff_version": 1, "order_ref": body.order_ref, "citizen_id": str(body.citizen_id),
+            "token": jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": "stand-in"}),
+        }  # fmt: skip
+        self.issued.append(quote)
+        return quote
+
+    def app(self) -> FastAPI:
+        catalog = FastAPI()
+
+        @catalog.post("/internal/quotes", status_code=201)
+        async def order_quote(body: _OrderQuoteIn, request: Request) -> Any:
+            if (refused := _refused(request, self.token)) is not None:
+                return refused
+            quote = self.quote(body)
+            if quote is None:
+                detail = f"{body.service_code} has no tariff in force."
+                return JSONResponse({"code": "no_tariff", "status": 409, "detail": detail}, status_code=409)
+            return quote
+
+        return catalog
+
+
+@asynccontextmanager
+async def quotes_stand_in(
+    fees: Mapping[str, Sequence[tuple[str, int]]], *, token: str, clock: Clock = SYSTEM
+) -> AsyncIterator[QuotesStandIn]:
+    """A `QuotesStandIn` served over HTTP (its `url`) while the block lasts."""
+    catalog = QuotesStandIn(fees, token, clock=clock)
+    async with served(catalog.app()) as url:
+        catalog.url = url
+        yield catalog
 
 
 async def stream_messages(js: JetStreamContext, stream: str, subject_prefix: str = "") -> list[Msg]:

@@ -1,39 +1,16 @@
-"""Typed dependencies of notary's routes: what the app holds, and the clock."""
+"""Dependencies shared by the routes of notary-svc."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from kit.auth import Caller, CurrentCitizen
-from kit.catalog import Catalog
 from kit.errors import ProblemError
-from notary.documents.signing import DocumentSigner
-from notary.settings import Settings
-from notary.upstream import Registry
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _settings(request: Request) -> Settings:
-    return request.app.state.runtime.settings  # type: ignore[no-any-return]
-
-
-def _signer(request: Request) -> DocumentSigner:
-    return request.app.state.signer  # type: ignore[no-any-return]
-
-
-def _registry(request: Request) -> Registry:
-    return request.app.state.registry  # type: ignore[no-any-return]
-
-
-def _catalog(request: Request) -> Catalog:
-    return request.app.state.catalog  # type: ignore[no-any-return]
+from kit.service import Now, context
+from notary.resources import ServiceContext
 
 
 def citizen_id(caller: Caller) -> uuid.UUID:
@@ -50,8 +27,8 @@ async def _citizen(caller: CurrentCitizen) -> Caller:
     return caller
 
 
-Config = Annotated[Settings, Depends(_settings)]
-Signer = Annotated[DocumentSigner, Depends(_signer)]
-RegistryClient = Annotated[Registry, Depends(_registry)]
-CatalogClient = Annotated[Catalog, Depends(_catalog)]
+Ctx = Annotated[ServiceContext, Depends(context)]
+"""The service's settings, resources (signer, registry, catalog) and clock."""
 Citizen = Annotated[Caller, Depends(_citizen)]
+
+__all__ = ["Citizen", "Ctx", "Now", "citizen_id"]

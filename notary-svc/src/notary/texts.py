@@ -1,12 +1,33 @@
-"""notary-svc's bilingual problem texts, registered with `problems({...})`."""
+"""notary-svc's bilingual texts: each domain's table and the shared ones, in one table its manifest
+registers; and the words of a request's status."""
 
 from __future__ import annotations
 
 from kit import i18n
+from notary.certificates.texts import TEXTS as CERTIFICATES
+from notary.documents.texts import TEXTS as DOCUMENTS
+from notary.poa.texts import TEXTS as POWERS_OF_ATTORNEY
 
-problems = i18n.register_problems
-"""Register code → (title ar, title en, detail ar, detail en)."""
+SHARED: dict[str, dict[i18n.Language, i18n.Template]] = {
+    "problem.too_many_open_requests.title": {"ar": "طلبات مفتوحة كثيرة", "en": "Too many open requests"},
+    "problem.too_many_open_requests.detail": {
+        "ar": i18n.plural(
+            "limit",
+            one="لديك طلب لم يكتمل بعد. أكمله أو ألغِه أولًا.",
+            two="لديك طلبان لم يكتملا بعد. أكمل أحدهما أو ألغِه أولًا.",
+            few="لديك {limit} طلبات لم تكتمل بعد. أكمل بعضها أو ألغِه أولًا.",
+            many="لديك {limit} طلبًا لم يكتمل بعد. أكمل بعضها أو ألغِه أولًا.",
+            other="لديك {limit} طلب لم يكتمل بعد. أكمل بعضها أو ألغِه أولًا.",
+        ),
+        "en": i18n.plural(
+            "limit",
+            one="You have {limit} unfinished request. Finish or cancel it first.",
+            other="You have {limit} unfinished requests. Finish or cancel some first.",
+        ),
+    },
+}
 
+TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {**SHARED, **POWERS_OF_ATTORNEY, **CERTIFICATES, **DOCUMENTS}
 
 STATUSES = {
     "draft": i18n.Words(ar="مسودة", en="a draft"),
@@ -24,46 +45,3 @@ STATUSES = {
 def status_words(status: str) -> i18n.Words:
     """A request's status as each language says it (never the code in a text)."""
     return STATUSES.get(status, i18n.Words(ar=status, en=status))
-
-
-def fields(entries: dict[str, tuple[i18n.Template, i18n.Template]]) -> None:
-    """Register field-error reasons: code → (ar, en), under `field.<code>`."""
-    i18n.register({f"field.{code}": {"ar": ar, "en": en} for code, (ar, en) in entries.items()})
-
-
-i18n.register(
-    {
-        "validation.marriage_id_required": {
-            "ar": "حدد الزواج (marriage_id) لشهادة زواج أو طلاق.",
-            "en": "Name the marriage (marriage_id) for a marriage or divorce certificate.",
-        }
-    }
-)
-
-problems(
-    {
-        "registry_unavailable": (
-            "السجل المدني غير متاح",
-            "The civil registry is unavailable",
-            "تعذر الاستعلام من السجل المدني الآن. يُرجى المحاولة بعد قليل.",
-            "The civil registry could not be asked right now. Please try again shortly.",
-        ),
-        "too_many_open_requests": (
-            "طلبات مفتوحة كثيرة",
-            "Too many open requests",
-            i18n.plural(
-                "limit",
-                one="لديك طلب لم يكتمل بعد. أكمله أو ألغِه أولًا.",
-                two="لديك طلبان لم يكتملا بعد. أكمل أحدهما أو ألغِه أولًا.",
-                few="لديك {limit} طلبات لم تكتمل بعد. أكمل بعضها أو ألغِه أولًا.",
-                many="لديك {limit} طلبًا لم يكتمل بعد. أكمل بعضها أو ألغِه أولًا.",
-                other="لديك {limit} طلب لم يكتمل بعد. أكمل بعضها أو ألغِه أولًا.",
-            ),
-            i18n.plural(
-                "limit",
-                one="You have {limit} unfinished request. Finish or cancel it first.",
-                other="You have {limit} unfinished requests. Finish or cancel some first.",
-            ),
-        ),
-    }
-)

@@ -7,11 +7,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contracts import orders
+from contracts.events.notary import CertificateKind
 from notary.models import Base
 
 
@@ -26,7 +27,7 @@ class CertificateRequest(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     citizen_id: Mapped[uuid.UUID]
-    kind: Mapped[str]
+    kind: Mapped[CertificateKind] = mapped_column(Text)
     relation: Mapped[str] = mapped_column(comment="self, spouse, child, parent (as the registry links them)")
     subject_national_ids: Mapped[list[str]] = mapped_column(JSONB)
     marriage_id: Mapped[str | None]

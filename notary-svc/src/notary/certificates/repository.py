@@ -13,14 +13,6 @@ class CertificateRepository(Repository[CertificateRequest]):
     model = CertificateRequest
     order = (CertificateRequest.created_at, CertificateRequest.id)
 
-    async def lock(self, request_id: uuid.UUID) -> CertificateRequest | None:
-        return await self.session.scalar(
-            select(CertificateRequest)
-            .where(CertificateRequest.id == request_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-
     async def open_count(self, citizen_id: uuid.UUID, *, hold: bool = False) -> int:
         """The citizen's requests awaiting payment; `hold`: first take the citizen's limit lock
         until the transaction ends, so concurrent requests count one after another."""

@@ -9,36 +9,29 @@ from kit.app import Session
 from kit.errors import responses
 from notary.certificates import service
 from notary.certificates.schemas import CertificateOut, CertificatePage, CreateCertificate, FamilyOut, QuoteRequest
-from notary.deps import CatalogClient, Citizen, Config, RegistryClient, citizen_id, utcnow
+from notary.deps import Citizen, Ctx, Now, citizen_id
 
 router = APIRouter(prefix="/v1/certificates", tags=["certificates"])
 
 
 @router.get("/family", responses=responses(401, 403, 503))
-async def family(caller: Citizen, registry: RegistryClient) -> FamilyOut:
+async def family(caller: Citizen, ctx: Ctx) -> FamilyOut:
     """You, your spouse, children and parents, and the marriages, as the civil registry links them."""
-    return await service.family(registry, national_id=caller.national_id or "")
+    return await service.family(ctx.resources.registry, national_id=caller.national_id or "")
 
 
 @router.post("", status_code=201, responses=responses(401, 403, 409, 422, 503))
-async def create(
-    body: CreateCertificate,
-    caller: Citizen,
-    session: Session,
-    registry: RegistryClient,
-    catalog: CatalogClient,
-    settings: Config,
-) -> CertificateOut:
+async def create(body: CreateCertificate, caller: Citizen, session: Session, ctx: Ctx, now: Now) -> CertificateOut:
     """Ask for a certificate; pay with `payment` and it is issued at once."""
     cert = await service.request(
         session,
         citizen_id=citizen_id(caller),
         national_id=caller.national_id or "",
         body=body,
-        registry=registry,
-        catalog=catalog,
-        settings=settings,
-        now=utcnow(),
+        registry=ctx.resources.registry,
+        catalog=ctx.resources.catalog,
+        settings=ctx.settings,
+        now=now,
     )
     return CertificateOut.of(cert)
 
@@ -58,12 +51,7 @@ async def get_one(request_id: uuid.UUID, caller: Citizen, session: Session) -> C
 
 @router.post("/{request_id}/quote", responses=responses(401, 403, 404, 409, 422, 503))
 async def requote(
-    request_id: uuid.UUID,
-    body: QuoteRequest,
-    caller: Citizen,
-    session: Session,
-    registry: RegistryClient,
-    catalog: CatalogClient,
+    request_id: uuid.UUID, body: QuoteRequest, caller: Citizen, session: Session, ctx: Ctx, now: Now
 ) -> CertificateOut:
     """A new locked quote (the previous one expired, or another payment method)."""
     cert = await service.requote(
@@ -73,14 +61,14 @@ async def requote(
         national_id=caller.national_id or "",
         method=body.method,
         channel=body.channel,
-        registry=registry,
-        catalog=catalog,
-        now=utcnow(),
+        registry=ctx.resources.registry,
+        catalog=ctx.resources.catalog,
+        now=now,
     )
     return CertificateOut.of(cert)
 
 
 @router.post("/{request_id}/cancellation", responses=responses(401, 403, 404, 409, 422))
-async def cancel(request_id: uuid.UUID, caller: Citizen, session: Session) -> CertificateOut:
-    cert = await service.cancel(session, request_id=request_id, citizen_id=citizen_id(caller), now=utcnow())
+async def cancel(request_id: uuid.UUID, caller: Citizen, session: Session, now: Now) -> CertificateOut:
+    cert = await service.cancel(session, request_id=request_id, citizen_id=citizen_id(caller), now=now)
     return CertificateOut.of(cert)

@@ -12,6 +12,10 @@ from notary.certificates.models import CertificateRequest
 from notary.poa.schemas import PaymentInstructions
 
 Kind = Literal["birth", "marriage", "divorce"]
+Relation = Literal["self", "spouse", "child", "parent"]
+"""How the registry links a person to the citizen."""
+MarriageRelation = Literal["self", "parent"]
+"""Whose marriage: the citizen's own or a parent's."""
 
 
 class CreateCertificate(BaseModel):
@@ -42,7 +46,7 @@ class QuoteRequest(BaseModel):
 class FamilyMember(BaseModel):
     national_id: str
     full_name_ar: str
-    relation: Literal["self", "spouse", "child", "parent"]
+    relation: Relation
     birth_date: date
     alive: bool
 
@@ -53,7 +57,7 @@ class MarriageOut(BaseModel):
     wife_national_id: str
     marriage_date: date
     divorce_date: date | None
-    relation: Literal["self", "parent"]
+    relation: MarriageRelation
 
 
 class FamilyOut(BaseModel):

@@ -20,65 +20,29 @@ from kit import i18n, payable
 from kit.catalog import Catalog
 from kit.errors import FieldError, NotFound, ProblemError
 from kit.messaging import record
+from kit.registry import Marriage, Registry, RegistryPerson
 from kit.repository import Page
 from notary import governorates
 from notary.certificates.models import CertificateRequest, CertStatus
 from notary.certificates.repository import CertificateRepository
-from notary.certificates.schemas import CreateCertificate, FamilyMember, FamilyOut, MarriageOut
+from notary.certificates.schemas import (
+    CreateCertificate,
+    FamilyMember,
+    FamilyOut,
+    MarriageOut,
+    MarriageRelation,
+    Relation,
+)
 from notary.documents import service as documents
 from notary.documents.signing import DocumentSigner
 from notary.settings import Settings
-from notary.texts import fields, problems, status_words
-from notary.upstream import Marriage, Registry, RegistryPerson
+from notary.texts import status_words
 
 SERVICE_CODES = {
     "birth": "civil.certificate.birth",
     "marriage": "civil.certificate.marriage",
     "divorce": "civil.certificate.divorce",
 }
-
-problems(
-    {
-        "certificate_not_found": (
-            "طلب الشهادة غير موجود",
-            "Certificate request not found",
-            "لا يوجد طلب شهادة بهذا المعرف في حسابك.",
-            "You have no certificate request with this id.",
-        ),
-        "certificate_state_conflict": (
-            "لا يمكن تنفيذ هذا الإجراء على طلب الشهادة الآن",
-            "The certificate request cannot do this now",
-            "حالة الطلب: {status}.",
-            "The request is {status}.",
-        ),
-        "certificate_not_allowed": (
-            "لا يمكن استخراج هذه الشهادة",
-            "This certificate cannot be issued to you",
-            "راجع قائمة الأخطاء.",
-            "See `errors`.",
-        ),
-        "citizen_not_in_registry": (
-            "بياناتك غير موجودة في السجل المدني",
-            "You are not in the civil registry",
-            "تعذر العثور على رقمك القومي في السجل المدني.",
-            "Your national ID was not found in the civil registry.",
-        ),
-    }
-)
-fields(
-    {
-        "not_family": (
-            "الشخص ليس أنت ولا زوجك ولا أحد أبنائك أو والديك وفق السجل المدني.",
-            "The person is not you, your spouse, a child or a parent as the civil registry links them.",
-        ),
-        "not_found_in_registry": ("غير موجود في السجل المدني.", "Not in the civil registry."),
-        "not_your_marriage": (
-            "هذا الزواج ليس زواجك ولا زواج أحد والديك وفق السجل المدني.",
-            "This marriage is not yours or a parent's as the civil registry holds it.",
-        ),
-        "not_divorced": ("لم يُسجَّل طلاق لهذا الزواج.", "No divorce is registered for this marriage."),
-    }
-)
 
 
 def _refuse(field: str, code: str) -> ProblemError:
@@ -96,7 +60,7 @@ async def _me(registry: Registry, national_id: str) -> RegistryPerson:
     return me
 
 
-def _relation(me: RegistryPerson, nid: str) -> str | None:
+def _relation(me: RegistryPerson, nid: str) -> Relation | None:
     if nid == me.national_id:
         return "self"
     if nid == me.spouse_national_id:
@@ -119,7 +83,7 @@ async def family(registry: Registry, *, national_id: str) -> FamilyOut:
         relation = _relation(me, nid)
         if person is None or relation is None:
             continue
-        members.append(FamilyMember(national_id=nid, full_name_ar=person.full_name_ar, relation=relation,  # type: ignore[arg-type]
+        members.append(FamilyMember(national_id=nid, full_name_ar=person.full_name_ar, relation=relation,
                                     birth_date=person.birth_date, alive=person.alive))  # fmt: skip
         if relation == "parent":
             marriages += [
@@ -130,8 +94,8 @@ async def family(registry: Registry, *, national_id: str) -> FamilyOut:
     return FamilyOut(members=members, marriages=marriages)
 
 
-def _marriage_out(m: Marriage, relation: str) -> MarriageOut:
-    return MarriageOut(relation=relation, **m.model_dump(exclude={"governorate"}))  # type: ignore[arg-type]
+def _marriage_out(m: Marriage, relation: MarriageRelation) -> MarriageOut:
+    return MarriageOut(relation=relation, **m.model_dump(exclude={"governorate"}))
 
 
 def _person_facts(p: RegistryPerson) -> dict[str, Any]:
@@ -140,7 +104,7 @@ def _person_facts(p: RegistryPerson) -> dict[str, Any]:
 
 async def _facts(
     registry: Registry, me: RegistryPerson, body: CreateCertificate
-) -> tuple[str, list[str], dict[str, Any]]:
+) -> tuple[Relation, list[str], dict[str, Any]]:
     if body.kind == "birth":
         nid = body.national_id or me.national_id
         relation = _relation(me, nid)
@@ -162,13 +126,16 @@ async def _facts(
             }
         }
         return relation, [nid], facts
-    marriage, relation = next(((m, "self") for m in me.marriages if m.marriage_id == body.marriage_id), (None, ""))
+    marriage = next((m for m in me.marriages if m.marriage_id == body.marriage_id), None)
+    whose: MarriageRelation = "self"
     if marriage is None:
+        whose = "parent"
         for parent_id in filter(None, (me.father_national_id, me.mother_national_id)):
             parent = await registry.person(parent_id)
-            found = next((m for m in (parent.marriages if parent else []) if m.marriage_id == body.marriage_id), None)
-            if found is not None:
-                marriage, relation = found, "parent"
+            marriage = next(
+                (m for m in (parent.marriages if parent else []) if m.marriage_id == body.marriage_id), None
+            )
+            if marriage is not None:
                 break
     if marriage is None:
         raise _refuse("body.marriage_id", "not_your_marriage")
@@ -183,7 +150,7 @@ async def _facts(
         else {"national_id": marriage.husband_national_id, "full_name_ar": ""},
         "wife": _person_facts(wife) if wife else {"national_id": marriage.wife_national_id, "full_name_ar": ""},
     }
-    return relation, [marriage.husband_national_id, marriage.wife_national_id], facts
+    return whose, [marriage.husband_national_id, marriage.wife_national_id], facts
 
 
 async def request(
@@ -276,7 +243,7 @@ async def _owned(
     session: AsyncSession, *, request_id: uuid.UUID, citizen_id: uuid.UUID, lock: bool
 ) -> CertificateRequest:
     repo = CertificateRepository(session)
-    cert = await (repo.lock(request_id) if lock else repo.get(request_id))
+    cert = await repo.get(request_id, for_update=lock)
     if cert is None or cert.citizen_id != citizen_id:
         raise NotFound("certificate_not_found")
     return cert
@@ -296,7 +263,7 @@ async def paid(
     session: AsyncSession, *, request_id: uuid.UUID, event: PaymentSucceeded, signer: DocumentSigner, now: datetime
 ) -> bool:
     """The fee is paid: issue at once. False if `request_id` is not a certificate request."""
-    cert = await CertificateRepository(session).lock(request_id)
+    cert = await CertificateRepository(session).get(request_id, for_update=True)
     if cert is None:
         return False
     verdict = await payable.settle(session, event, payable.order_of(cert), now=now)
@@ -318,7 +285,7 @@ async def paid(
         CertificateIssued(
             certificate_id=cert.id,
             citizen_id=cert.citizen_id,
-            kind=cert.kind,  # type: ignore[arg-type]
+            kind=cert.kind,
             document_number=doc.number,
             subject_national_ids=tuple(cert.subject_national_ids),
             issued_at=now,

@@ -16,70 +16,6 @@ from notary.documents.models import Document
 from notary.documents.service import status_of
 from notary.documents.signing import b64url
 
-i18n.register(
-    {
-        "document.title.poa": {"ar": "توكيل رسمي", "en": "Power of attorney"},
-        "document.title.birth": {"ar": "شهادة ميلاد (مستخرج رسمي)", "en": "Birth certificate (official extract)"},
-        "document.title.marriage": {
-            "ar": "وثيقة زواج (مستخرج رسمي)",
-            "en": "Marriage certificate (official extract)",
-        },
-        "document.title.divorce": {"ar": "إشهاد طلاق (مستخرج رسمي)", "en": "Divorce certificate (official extract)"},
-        "document.status.valid": {"ar": "ساري", "en": "Valid"},
-        "document.status.revoked": {"ar": "ملغى", "en": "Revoked"},
-        "document.status.expired": {"ar": "منتهي", "en": "Expired"},
-        "document.sex.male": {"ar": "ذكر", "en": "Male"},
-        "document.sex.female": {"ar": "أنثى", "en": "Female"},
-        "document.poa.general": {"ar": "توكيل عام رسمي", "en": "General power of attorney"},
-        "document.poa.special": {"ar": "توكيل خاص", "en": "Special power of attorney"},
-        "document.person": {
-            "ar": "{role}: {name} — الرقم القومي {national_id}",
-            "en": "{role}: {name} — National ID {national_id}",
-        },
-        "document.principal": {"ar": "الموكل", "en": "Principal"},
-        "document.agent": {"ar": "الوكيل", "en": "Agent"},
-        "document.name": {"ar": "الاسم", "en": "Name"},
-        "document.husband": {"ar": "الزوج", "en": "Husband"},
-        "document.wife": {"ar": "الزوجة", "en": "Wife"},
-        "document.scope": {"ar": "البند: {scope}", "en": "Power: {scope}"},
-        "document.condition": {"ar": "شرط خاص: {condition}", "en": "Special condition (as written): {condition}"},
-        "document.valid_until": {"ar": "السريان حتى: {day}", "en": "Valid until: {day}"},
-        "document.until_revoked": {"ar": "السريان: حتى الإلغاء", "en": "Valid until revoked"},
-        "document.office": {"ar": "مكتب التوثيق: {office}", "en": "Notary office: {office}"},
-        "document.birth_date": {"ar": "تاريخ الميلاد: {day}", "en": "Date of birth: {day}"},
-        "document.sex": {"ar": "النوع: {sex}", "en": "Sex: {sex}"},
-        "document.birth_governorate": {
-            "ar": "محافظة الميلاد: {governorate}",
-            "en": "Governorate of birth: {governorate}",
-        },
-        "document.mother": {"ar": "اسم الأم: {name}", "en": "Mother: {name}"},
-        "document.father": {"ar": "اسم الأب: {name}", "en": "Father: {name}"},
-        "document.marriage_date": {"ar": "تاريخ الزواج: {day}", "en": "Date of marriage: {day}"},
-        "document.divorce_date": {"ar": "تاريخ الطلاق: {day}", "en": "Date of divorce: {day}"},
-        "document.registered_in": {"ar": "محافظة القيد: {governorate}", "en": "Registered in: {governorate}"},
-        "document.number": {"ar": "رقم المستند: {number}", "en": "Document number: {number}"},
-        "document.issued": {"ar": "تاريخ الإصدار: {day}", "en": "Issued: {day}"},
-        "document.status": {"ar": "الحالة: {status}", "en": "Status: {status}"},
-        "document.code": {"ar": "رمز التحقق: {code}", "en": "Verification code: {code}"},
-        "document.verification": {"ar": "التحقق", "en": "Verification"},
-        "document.verify_at": {
-            "ar": "تحقق من صلاحية المستند على {url}",
-            "en": "Check the document's status at {url}",
-        },
-        "document.signature": {
-            "ar": "التوقيع الإلكتروني (Ed25519) · معرف المفتاح: {key_id} · المفتاح العام: {x}",
-            "en": "Electronic signature (Ed25519) · key id: {key_id} · public key: {x}",
-        },
-        "document.sha256": {"ar": "بصمة المحتوى (SHA-256): {digest}", "en": "Content digest (SHA-256): {digest}"},
-        "document.signature_value": {"ar": "التوقيع: {signature}", "en": "Signature: {signature}"},
-        "document.canonical": {
-            "ar": "المحتوى الموقّع (base64url): {content}",
-            "en": "Signed content (base64url): {content}",
-        },
-        "document.print": {"ar": "طباعة", "en": "Print"},
-    }
-)
-
 _STYLE = """
 body{font-family:"Noto Naskh Arabic","Amiri","Segoe UI",Arial,sans-serif;margin:2em;color:#111}
 table{border-collapse:collapse;width:100%}td{border:1px solid #999;padding:.4em;vertical-align:top}
@@ -149,11 +85,11 @@ def _marriage(page: _Page, kind: str, c: dict[str, Any]) -> None:
     page.row("registered_in", governorate=governorates.name(m.get("governorate"), page.language))
 
 
-def page(doc: Document, *, public_key_x: str, language: i18n.Language) -> str:
+def page(doc: Document, *, public_key_x: str, language: i18n.Language, now: datetime) -> str:
     p = _Page(language)
     p.row("number", number=doc.number)
     p.row("issued", day=i18n.day(doc.issued_at, language))
-    p.row("status", status=p.t(f"status.{status_of(doc)}"))
+    p.row("status", status=p.t(f"status.{status_of(doc, now=now)}"))
     if doc.kind == "poa":
         _poa(p, doc.content)
     elif doc.kind == "birth":

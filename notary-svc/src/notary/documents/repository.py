@@ -13,10 +13,7 @@ class DocumentRepository(Repository[Document]):
     order = (Document.issued_at, Document.number)
 
     async def next_serial(self) -> int:
-        return int(await self.session.scalar(NUMBER_SEQUENCE.next_value()))  # type: ignore[arg-type]
-
-    async def lock(self, number: str) -> Document | None:
-        return await self.session.get(Document, number, with_for_update=True)
+        return (await self.session.execute(select(NUMBER_SEQUENCE.next_value()))).scalar_one()
 
     async def by_source(self, source_id: uuid.UUID) -> Document | None:
         return await self.session.scalar(select(Document).where(Document.source_id == source_id))

@@ -23,11 +23,11 @@ class VerificationOut(BaseModel):
     key_id: str
 
     @classmethod
-    def of(cls, doc: Document) -> VerificationOut:
+    def of(cls, doc: Document, *, now: datetime) -> VerificationOut:
         return cls(
             document_number=doc.number,
             kind=doc.kind,
-            status=status_of(doc),
+            status=status_of(doc, now=now),
             issued_at=doc.issued_at,
             valid_until=doc.valid_until,
             revoked_at=doc.revoked_at,
@@ -46,8 +46,8 @@ class DocumentOut(VerificationOut):
     algorithm: Literal["EdDSA"] = "EdDSA"
 
     @classmethod
-    def of(cls, doc: Document) -> DocumentOut:
-        base = VerificationOut.of(doc).model_dump()
+    def of(cls, doc: Document, *, now: datetime) -> DocumentOut:
+        base = VerificationOut.of(doc, now=now).model_dump()
         return cls(
             **base,
             verification_code=doc.verification_code,
@@ -61,8 +61,8 @@ class DocumentSummary(VerificationOut):
     verification_code: str
 
     @classmethod
-    def of(cls, doc: Document) -> DocumentSummary:
-        return cls(**VerificationOut.of(doc).model_dump(), verification_code=doc.verification_code)
+    def of(cls, doc: Document, *, now: datetime) -> DocumentSummary:
+        return cls(**VerificationOut.of(doc, now=now).model_dump(), verification_code=doc.verification_code)
 
 
 class DocumentPage(BaseModel):

@@ -8,46 +8,31 @@ import secrets
 import uuid
 from datetime import date, datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kit.clock import CAIRO, local_day
 from kit.errors import NotFound
+from kit.repository import Page
 from notary.documents.models import Document
 from notary.documents.repository import DocumentRepository
 from notary.documents.signing import DocumentSigner, canonical
-from notary.texts import problems
 
-CAIRO = ZoneInfo("Africa/Cairo")
 PREFIX = {"poa": "POA", "birth": "BC", "marriage": "MC", "divorce": "DC"}
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
 DocumentStatus = Literal["valid", "revoked", "expired"]
-
-problems(
-    {
-        "document_not_found": (
-            "المستند غير موجود",
-            "Document not found",
-            "لا يوجد مستند بهذا الرقم وهذا الرمز. تحقق من الرقم ورمز التحقق المطبوعين على المستند.",
-            "No document has this number and code. Check the number and verification code printed on it.",
-        ),
-    }
-)
 
 
 def new_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
 
 
-def today() -> date:
-    return datetime.now(CAIRO).date()
-
-
-def status_of(doc: Document, *, on: date | None = None) -> DocumentStatus:
+def status_of(doc: Document, *, now: datetime) -> DocumentStatus:
+    """In force, revoked, or expired (its last valid day, in Egypt, is past)."""
     if doc.revoked_at is not None:
         return "revoked"
-    if doc.valid_until is not None and doc.valid_until < (on or today()):
+    if doc.valid_until is not None and doc.valid_until < local_day(now):
         return "expired"
     return "valid"
 
@@ -96,7 +81,7 @@ async def issue(
 
 
 async def revoke(session: AsyncSession, *, number: str, reason: str | None, now: datetime) -> None:
-    doc = await DocumentRepository(session).lock(number)
+    doc = await DocumentRepository(session).get(number, for_update=True)
     if doc is not None and doc.revoked_at is None:
         doc.revoked_at = now
         doc.revoke_reason = reason
@@ -115,3 +100,8 @@ async def own(session: AsyncSession, *, number: str, citizen_id: uuid.UUID) -> D
     if doc is None or doc.citizen_id != citizen_id:
         raise NotFound("document_not_found")
     return doc
+
+
+async def page_for(session: AsyncSession, *, citizen_id: uuid.UUID, limit: int, cursor: str | None) -> Page[Document]:
+    """The documents issued to the citizen, oldest first."""
+    return await DocumentRepository(session).page_for(citizen_id, limit=limit, cursor=cursor)

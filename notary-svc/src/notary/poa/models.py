@@ -7,11 +7,12 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Identity, String
+from sqlalchemy import BigInteger, Identity, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contracts import orders
+from contracts.events.notary import PoaKind
 from notary.models import Base
 
 
@@ -47,7 +48,7 @@ class PowerOfAttorney(Base):
     principal_national_id: Mapped[str] = mapped_column(String(14))
     principal: Mapped[dict[str, Any]] = mapped_column(JSONB, comment="registry snapshot at drafting")
     agents: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, comment="registry snapshots, in order")
-    kind: Mapped[str]
+    kind: Mapped[PoaKind] = mapped_column(Text)
     service_code: Mapped[str]
     scopes: Mapped[list[str]] = mapped_column(JSONB)
     special_conditions: Mapped[list[str]] = mapped_column(JSONB)

@@ -14,14 +14,6 @@ class PoaRepository(Repository[PowerOfAttorney]):
     model = PowerOfAttorney
     order = (PowerOfAttorney.created_at, PowerOfAttorney.id)
 
-    async def lock(self, poa_id: uuid.UUID) -> PowerOfAttorney | None:
-        return await self.session.scalar(
-            select(PowerOfAttorney)
-            .where(PowerOfAttorney.id == poa_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-
     async def open_count(self, citizen_id: uuid.UUID, *, hold: bool = False) -> int:
         """The citizen's open requests; `hold`: first take the citizen's limit lock until the
         transaction ends, so concurrent drafts count one after another (not all 19, all insert)."""

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from kit.app import Session
 from kit.errors import responses
-from notary.deps import CatalogClient, Citizen, Config, RegistryClient, citizen_id, utcnow
+from notary.deps import Citizen, Ctx, Now, citizen_id
 from notary.poa import service
 from notary.poa.models import Status
 from notary.poa.schemas import (
@@ -33,26 +33,25 @@ async def scopes() -> list[ScopeOut]:
 
 
 @router.post("", status_code=201, responses=responses(401, 403, 409, 422, 503))
-async def create(
-    body: CreatePoa, caller: Citizen, session: Session, registry: RegistryClient, settings: Config
-) -> PoaOut:
+async def create(body: CreatePoa, caller: Citizen, session: Session, ctx: Ctx, now: Now) -> PoaOut:
     """Draft a power of attorney: you are the principal; agents are checked against the registry."""
     poa = await service.draft(
         session,
         citizen_id=citizen_id(caller),
         national_id=caller.national_id or "",
         body=body,
-        registry=registry,
-        settings=settings,
-        now=utcnow(),
+        registry=ctx.resources.registry,
+        settings=ctx.settings,
+        now=now,
     )
-    return PoaOut.of(poa)
+    return PoaOut.of(poa, now=now)
 
 
 @router.get("", responses=responses(401, 403, 422))
 async def list_mine(
     caller: Citizen,
     session: Session,
+    now: Now,
     status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: str | None = None,
@@ -60,12 +59,12 @@ async def list_mine(
     page = await service.page_for(
         session, citizen_id=citizen_id(caller), status=status.value if status else None, limit=limit, cursor=cursor
     )
-    return PoaPage(items=[PoaOut.of(p) for p in page.items], next_cursor=page.next_cursor)
+    return PoaPage(items=[PoaOut.of(p, now=now) for p in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/{poa_id}", responses=responses(401, 403, 404, 422))
-async def get_one(poa_id: uuid.UUID, caller: Citizen, session: Session) -> PoaOut:
-    return PoaOut.of(await service.get(session, poa_id=poa_id, citizen_id=citizen_id(caller)))
+async def get_one(poa_id: uuid.UUID, caller: Citizen, session: Session, now: Now) -> PoaOut:
+    return PoaOut.of(await service.get(session, poa_id=poa_id, citizen_id=citizen_id(caller)), now=now)
 
 
 @router.get("/{poa_id}/history", responses=responses(401, 403, 404, 422))
@@ -76,7 +75,7 @@ async def history(poa_id: uuid.UUID, caller: Citizen, session: Session) -> list[
 
 @router.post("/{poa_id}/quote", responses=responses(401, 403, 404, 409, 422, 503))
 async def quote(
-    poa_id: uuid.UUID, body: QuoteRequest, caller: Citizen, session: Session, catalog: CatalogClient
+    poa_id: uuid.UUID, body: QuoteRequest, caller: Citizen, session: Session, ctx: Ctx, now: Now
 ) -> QuoteOut:
     """Lock the fee (30 minutes); pay it with `POST /v1/payments` using `payment`."""
     poa, locked = await service.quote(
@@ -85,8 +84,8 @@ async def quote(
         citizen_id=citizen_id(caller),
         channel=body.channel,
         method=body.method,
-        catalog=catalog,
-        now=utcnow(),
+        catalog=ctx.resources.catalog,
+        now=now,
     )
     return QuoteOut(
         service_code=locked.service_code,
@@ -98,18 +97,20 @@ async def quote(
 
 
 @router.post("/{poa_id}/cancellation", responses=responses(401, 403, 404, 409, 422))
-async def cancel(poa_id: uuid.UUID, caller: Citizen, session: Session, body: ReasonIn | None = None) -> PoaOut:
+async def cancel(
+    poa_id: uuid.UUID, caller: Citizen, session: Session, now: Now, body: ReasonIn | None = None
+) -> PoaOut:
     """Cancel before verification; a paid fee is refunded in full."""
     reason = body.reason if body else None
-    return PoaOut.of(
-        await service.cancel(session, poa_id=poa_id, citizen_id=citizen_id(caller), reason=reason, now=utcnow())
-    )
+    poa = await service.cancel(session, poa_id=poa_id, citizen_id=citizen_id(caller), reason=reason, now=now)
+    return PoaOut.of(poa, now=now)
 
 
 @router.post("/{poa_id}/revocation", responses=responses(401, 403, 404, 409, 422))
-async def revoke(poa_id: uuid.UUID, caller: Citizen, session: Session, body: ReasonIn | None = None) -> PoaOut:
+async def revoke(
+    poa_id: uuid.UUID, caller: Citizen, session: Session, now: Now, body: ReasonIn | None = None
+) -> PoaOut:
     """Revoke an issued power of attorney; verification says `revoked` from now on."""
     reason = body.reason if body else None
-    return PoaOut.of(
-        await service.revoke(session, poa_id=poa_id, citizen_id=citizen_id(caller), reason=reason, now=utcnow())
-    )
+    poa = await service.revoke(session, poa_id=poa_id, citizen_id=citizen_id(caller), reason=reason, now=now)
+    return PoaOut.of(poa, now=now)

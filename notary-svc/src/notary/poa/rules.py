@@ -7,89 +7,10 @@ from typing import Any
 
 from kit import i18n
 from kit.errors import FieldError, ProblemError
+from kit.registry import Registry, RegistryPerson
 from notary.poa.schemas import CreatePoa
 from notary.poa.scopes import BY_CODE
 from notary.settings import Settings
-from notary.texts import fields, problems
-from notary.upstream import Registry, RegistryPerson
-
-problems(
-    {
-        "poa_invalid": (
-            "لا يمكن إنشاء التوكيل بهذه البيانات",
-            "The power of attorney cannot be drafted as given",
-            "راجع قائمة الأخطاء لكل حقل.",
-            "See `errors` for each field.",
-        ),
-        "principal_not_eligible": (
-            "لا يمكنك إصدار توكيل",
-            "You cannot grant a power of attorney",
-            "يشترط أن يكون الموكل مسجلًا بالسجل المدني وعلى قيد الحياة وبالغًا سن الرشد ({age}).",
-            "The principal must be in the civil registry, alive, and of full age ({age}).",
-        ),
-    }
-)
-fields(
-    {
-        "unknown_scope": ("بند غير معروف.", "Unknown scope."),
-        "duplicate_scope": ("البند مكرر.", "This scope is listed twice."),
-        "general_needs_management": (
-            "التوكيل العام يتضمن بند إدارة جميع الشؤون.",
-            "A general power of attorney includes general management.",
-        ),
-        "special_excludes_management": (
-            "التوكيل الخاص لا يتضمن بند إدارة جميع الشؤون؛ اختر توكيلًا عامًا.",
-            "A special power of attorney cannot grant general management; choose a general one.",
-        ),
-        "agent_not_found": (
-            "لا يوجد شخص بهذا الرقم القومي في السجل المدني.",
-            "No one in the civil registry has this national ID.",
-        ),
-        "agent_deceased": ("الوكيل متوفى وفق السجل المدني.", "The agent is deceased according to the civil registry."),
-        "agent_minor": ("الوكيل لم يبلغ سن الرشد ({age}).", "The agent is under full age ({age})."),
-        "agent_is_principal": ("لا يجوز أن يكون الوكيل هو الموكل نفسه.", "The agent cannot be the principal."),
-        "agent_duplicate": ("الوكيل مكرر.", "This agent is listed twice."),
-        "too_many_agents": (
-            i18n.plural(
-                "max",
-                one="الحد الأقصى وكيل واحد.",
-                two="الحد الأقصى وكيلان.",
-                few="الحد الأقصى {max} وكلاء.",
-                many="الحد الأقصى {max} وكيلًا.",
-                other="الحد الأقصى {max} وكيل.",
-            ),
-            i18n.plural("max", one="At most {max} agent.", other="At most {max} agents."),
-        ),
-        "too_many_conditions": (
-            i18n.plural(
-                "max",
-                one="الحد الأقصى شرط واحد.",
-                two="الحد الأقصى شرطان.",
-                few="الحد الأقصى {max} شروط.",
-                many="الحد الأقصى {max} شرطًا.",
-                other="الحد الأقصى {max} شرط.",
-            ),
-            i18n.plural("max", one="At most {max} condition.", other="At most {max} conditions."),
-        ),
-        "condition_too_long": (
-            i18n.plural(
-                "max",
-                one="الشرط أطول من حرف واحد.",
-                two="الشرط أطول من حرفين.",
-                few="الشرط أطول من {max} أحرف.",
-                many="الشرط أطول من {max} حرفًا.",
-                other="الشرط أطول من {max} حرف.",
-            ),
-            i18n.plural(
-                "max",
-                one="A condition is longer than {max} character.",
-                other="A condition is longer than {max} characters.",
-            ),
-        ),
-        "valid_until_past": ("تاريخ انتهاء السريان يجب أن يكون بعد اليوم.", "The end of validity must be after today."),
-        "valid_until_too_far": ("أقصى مدة سريان {years}.", "Validity is at most {years}."),
-    }
-)
 
 
 def _add_years(day: date, years: int) -> date:

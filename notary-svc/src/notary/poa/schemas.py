@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from contracts.fields import Channel, PaymentMethod, TypedNationalId
-from notary.documents.service import today
+from kit.clock import local_day
 from notary.poa.models import PoaTransition, PowerOfAttorney
 from notary.poa.scopes import BY_CODE
 
@@ -101,8 +101,8 @@ class PoaOut(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, poa: PowerOfAttorney) -> PoaOut:
-        expired = poa.status == "issued" and poa.valid_until is not None and poa.valid_until < today()
+    def of(cls, poa: PowerOfAttorney, *, now: datetime) -> PoaOut:
+        expired = poa.status == "issued" and poa.valid_until is not None and poa.valid_until < local_day(now)
         scopes = [BY_CODE[c] for c in poa.scopes if c in BY_CODE]
         return cls(
             **{

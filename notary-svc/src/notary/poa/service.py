@@ -25,8 +25,10 @@ from contracts.events.payment import PaymentSucceeded
 from contracts.governorates import ABROAD
 from kit import i18n, payable
 from kit.catalog import Catalog, Quote
+from kit.clock import local_day
 from kit.errors import NotFound, ProblemError
 from kit.messaging import record
+from kit.registry import Registry
 from kit.repository import Page
 from notary import governorates
 from notary.documents import service as documents
@@ -37,33 +39,9 @@ from notary.poa.repository import PoaRepository
 from notary.poa.schemas import CreatePoa
 from notary.poa.scopes import BY_CODE, SERVICE_CODES
 from notary.settings import Settings
-from notary.texts import problems, status_words
-from notary.upstream import Registry
+from notary.texts import status_words
 
 log = logging.getLogger("notary.poa")
-
-problems(
-    {
-        "poa_not_found": (
-            "التوكيل غير موجود",
-            "Power of attorney not found",
-            "لا يوجد توكيل بهذا المعرف في حسابك.",
-            "You have no power of attorney with this id.",
-        ),
-        "poa_state_conflict": (
-            "لا يمكن تنفيذ هذا الإجراء على التوكيل الآن",
-            "The power of attorney cannot do this now",
-            "حالة التوكيل: {status}.",
-            "The power of attorney is {status}.",
-        ),
-        "poa_expired": (
-            "انتهت مدة سريان التوكيل",
-            "The power of attorney has expired",
-            "انتهى سريان التوكيل في {valid_until}؛ لا حاجة لإلغائه.",
-            "It expired on {valid_until}; there is nothing to revoke.",
-        ),
-    }
-)
 
 
 def conflict(poa: PowerOfAttorney) -> ProblemError:
@@ -87,7 +65,7 @@ async def _move(
 
 async def _owned(session: AsyncSession, *, poa_id: uuid.UUID, citizen_id: uuid.UUID, lock: bool) -> PowerOfAttorney:
     repo = PoaRepository(session)
-    poa = await (repo.lock(poa_id) if lock else repo.get(poa_id))
+    poa = await repo.get(poa_id, for_update=lock)
     if poa is None or poa.citizen_id != citizen_id:
         raise NotFound("poa_not_found")  # someone else's is as absent as a missing one
     return poa
@@ -114,7 +92,7 @@ async def draft(
     """Check the principal, the agents and the terms against the registry; keep a draft."""
     repo = PoaRepository(session)
     await _within_limit(repo, citizen_id, settings=settings, hold=False)  # a quick refusal
-    today = documents.today()
+    today = local_day(now)
     principal = rules.check_principal(await registry.person(national_id), settings=settings, today=today)
     errors = rules.check_terms(body, settings=settings, today=today)
     agents, agent_errors = await rules.check_agents(
@@ -231,7 +209,7 @@ async def revoke(
     poa = await _owned(session, poa_id=poa_id, citizen_id=citizen_id, lock=True)
     if poa.status != Status.ISSUED:
         raise conflict(poa)
-    if poa.valid_until is not None and poa.valid_until < documents.today():
+    if poa.valid_until is not None and poa.valid_until < local_day(now):
         raise ProblemError("poa_expired", status=409, params={"valid_until": i18n.Day(poa.valid_until)})
     poa.revoked_at, poa.reason = now, reason
     await _move(session, poa, Status.REVOKED, now=now, actor=f"citizen:{citizen_id}", reason=reason or "revoked")
@@ -270,7 +248,7 @@ async def history(session: AsyncSession, *, poa_id: uuid.UUID, citizen_id: uuid.
 
 async def paid(session: AsyncSession, *, poa_id: uuid.UUID, event: PaymentSucceeded, now: datetime) -> bool:
     """payment-svc says a payment succeeded. False if `poa_id` is not a power of attorney."""
-    poa = await PoaRepository(session).lock(poa_id)
+    poa = await PoaRepository(session).get(poa_id, for_update=True)
     if poa is None:
         return False
     actor = f"payment:{event.payment_id}"
@@ -290,7 +268,7 @@ async def paid(session: AsyncSession, *, poa_id: uuid.UUID, event: PaymentSuccee
             poa_id=poa.id,
             citizen_id=poa.citizen_id,
             principal_national_id=poa.principal_national_id,
-            kind=poa.kind,  # type: ignore[arg-type]
+            kind=poa.kind,
             service_code=poa.service_code,
             governorate=poa.governorate,
             order_ref=poa.order_ref,
@@ -315,7 +293,7 @@ async def paid(session: AsyncSession, *, poa_id: uuid.UUID, event: PaymentSuccee
 async def appointment_booked(
     session: AsyncSession, *, poa_id: uuid.UUID, event: AppointmentBooked, now: datetime
 ) -> None:
-    poa = await PoaRepository(session).lock(poa_id)
+    poa = await PoaRepository(session).get(poa_id, for_update=True)
     if poa is None or poa.status not in PAID_STATES:
         log.info("appointment %s for poa %s not applied (%s)", event.appointment_id, poa_id, poa and poa.status)
         return
@@ -336,7 +314,7 @@ async def appointment_cancelled(
 ) -> None:
     """A no-show waits for the citizen to rebook (office-routing's reschedule); an appointment
     the citizen or the office cancelled leaves it paid, awaiting a new one."""
-    poa = await PoaRepository(session).lock(poa_id)
+    poa = await PoaRepository(session).get(poa_id, for_update=True)
     if poa is None or poa.status != Status.APPOINTMENT_BOOKED or poa.appointment_id != event.appointment_id:
         return  # an older appointment, or one we cancelled ourselves
     to = Status.NO_SHOW if event.reason == "no_show" else Status.PAID
@@ -347,7 +325,7 @@ async def appointment_verified(
     session: AsyncSession, *, poa_id: uuid.UUID, event: AppointmentVerified, signer: DocumentSigner, now: datetime
 ) -> None:
     """The clerk confirmed the principal in person: issue (number, frozen content, signature)."""
-    poa = await PoaRepository(session).lock(poa_id)
+    poa = await PoaRepository(session).get(poa_id, for_update=True)
     if poa is None or poa.status not in PAID_STATES:
         log.warning("verification %s for poa %s ignored (%s)", event.appointment_id, poa_id, poa and poa.status)
         return
@@ -384,7 +362,7 @@ async def appointment_verified(
         PoaIssued(
             poa_id=poa.id,
             document_number=doc.number,
-            kind=poa.kind,  # type: ignore[arg-type]
+            kind=poa.kind,
             principal_national_id=poa.principal_national_id,
             agent_national_id=agent_ids[0],
             agent_national_ids=agent_ids,
