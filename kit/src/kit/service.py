@@ -93,7 +93,7 @@ class Manifest(Generic[S, R]):
     build_resources: Callable[[Runtime[S]], Awaitable[R]]
     routers: Sequence[APIRouter] = ()
     handlers: Handlers[S, R] | None = None
-    texts: Mapping[str, Mapping[i18n.Language, str]] = field(default_factory=dict)
+    texts: Mapping[str, Mapping[i18n.Language, i18n.Template]] = field(default_factory=dict)
     sweeps: Sequence[Sweep[S, R]] = ()
     verifier: Callable[[Runtime[S], R], TokenVerifier | Verifiers] | None = None
     """Only for a service that verifies tokens itself (identity, with its own keys); the others
@@ -102,6 +102,9 @@ class Manifest(Generic[S, R]):
     """Long-running loops of the service's own (`runtime.spawn`), once its context exists."""
     description: str = ""
     version: str = "0.1.0"
+    development_routers: Sequence[APIRouter] = ()
+    """Mounted only outside production: stand-ins for systems outside the state (a payment
+    sandbox), which a developer or a test drives."""
 
     def create_app(self, settings: S | None = None, *, clock: Clock | None = None) -> FastAPI:
         """The service's app; refused when a text it shows is missing in Arabic or English."""
