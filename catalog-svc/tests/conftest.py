@@ -42,6 +42,6 @@ def clock() -> OffsetClock:
 @pytest.fixture(scope="module")
 async def client(settings: Settings, identity: Identity, clock: OffsetClock) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, clock=clock)
-    trust(app, identity.verifier())
     async with running(app) as client:
+        trust(app, identity.verifier())
         yield client
