@@ -181,11 +181,15 @@ class TestSweep:
         assert stored.answer_check_at is not None
         assert stored.answer_check_at >= moment + service_time * 2
         nc = await nats.connect(h.settings.nats_url)
+
+        async def asked() -> bool:  # once the relay has published it
+            messages = await stream_messages(nc.jetstream(), "PAYMENT", "payment.order.answer_requested.v1")
+            return any(Envelope.from_bytes(m.data).data["payment_id"] == silent["id"] for m in messages)
+
         try:
-            asked = await stream_messages(nc.jetstream(), "PAYMENT", "payment.order.answer_requested.v1")
+            await wait_for(asked)
         finally:
             await nc.close()
-        assert any(Envelope.from_bytes(m.data).data["payment_id"] == silent["id"] for m in asked)
 
         assert stored.answer_by is not None
         past = stored.answer_by + timedelta(seconds=h.settings.answer_grace_seconds + 1)
