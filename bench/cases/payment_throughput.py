@@ -17,6 +17,7 @@ import asyncio
 import json
 import time
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,12 @@ import kit.db as db
 from bench.harness import Case, Env, Trial
 from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.migrations import upgrade_async
-from kit.testing import running
-from payment.main import create_app
+from kit.runtime import Runtime
+from kit.testing import running, trust
+from payment.manifest import manifest
 from payment.providers import signing
 from payment.quotes.service import QuoteVerifier
+from payment.resources import Resources, build_resources
 from payment.settings import Settings
 
 SERVICE_DIR = Path(__file__).resolve().parents[2] / "payment-svc"
@@ -60,10 +63,12 @@ def _cache(path: str) -> JWKSCache:
     return JWKSCache(f"http://keys{path}", http)
 
 
-def _quote() -> str:
+def _quote(order_ref: str, citizen_id: str) -> str:
+    """The quote catalog issues to the order's service, bound to the order and its citizen."""
     line = {"code": "base_fee", "amount_piastres": 15000, "label_ar": "الرسم", "label_en": "Fee"}
     return _sign(
         {"iss": "shubbak-catalog", "aud": "shubbak-payment", "jti": str(uuid.uuid4()),
+         "order_ref": order_ref, "sub": citizen_id,
          "service_code": "notary.poa.general", "channel": "web", "method": "card", "governorate": "03",
          "tariff_version": 1, "currency": "EGP",
          "total_piastres": 15000, "lines": [line]}
@@ -106,25 +111,33 @@ async def _app(env: Env) -> tuple[FastAPI, str]:
         db_pool_size=CONCURRENCY, sandbox_callback_url="http://payment", sandbox_delay_seconds=0,
         expiry_sweep_seconds=3600,
     )  # fmt: skip
-    return create_app(settings), url
+    return replace(manifest, build_resources=_with_catalog_keys).create_app(settings), url
 
 
-def _wire(app: FastAPI) -> dict[str, str]:
-    app.state.verifier = TokenVerifier(
-        _cache("/jwks"), issuer="shubbak-identity", audience="shubbak", issued_by=Issuer.IDENTITY
-    )
-    app.state.quote_verifier = QuoteVerifier(_cache("/quotes"), issuer="shubbak-catalog", audience="shubbak-payment")
-    token = _sign({"iss": "shubbak-identity", "aud": "shubbak", "sub": str(uuid.uuid4()), "typ": "citizen"})
-    return {"Authorization": f"Bearer {token}"}
+async def _with_catalog_keys(runtime: Runtime[Settings]) -> Resources:
+    """payment-svc's resources, verifying quotes with the bench's stand-in for catalog's keys."""
+    built = await build_resources(runtime)
+    quotes = QuoteVerifier(_cache("/quotes"), issuer="shubbak-catalog", audience="shubbak-payment")
+    return replace(built, quotes=quotes)
 
 
-async def _create_confirm(client: httpx.AsyncClient, citizen: dict[str, str], i: int) -> dict[str, Any]:
-    body = {"owner_service": "notary", "order_id": f"bench-{i}-{uuid.uuid4().hex[:6]}", "quote": _quote()}
+def _wire(app: FastAPI) -> tuple[str, dict[str, str]]:
+    """Trust the bench's identity key; one citizen: their id and headers."""
+    trust(app, TokenVerifier(_cache("/jwks"), issuer="shubbak-identity", audience="shubbak", issued_by=Issuer.IDENTITY))
+    sub = str(uuid.uuid4())
+    token = _sign({"iss": "shubbak-identity", "aud": "shubbak", "sub": sub, "typ": "citizen"})
+    return sub, {"Authorization": f"Bearer {token}"}
+
+
+async def _create_confirm(client: httpx.AsyncClient, citizen: tuple[str, dict[str, str]], i: int) -> dict[str, Any]:
+    citizen_id, headers = citizen
+    order_id = f"bench-{i}-{uuid.uuid4().hex[:6]}"
+    body = {"owner_service": "notary", "order_id": order_id, "quote": _quote(f"notary:{order_id}", citizen_id)}
     created = await client.post(
-        "/v1/payments", json=body, headers={**citizen, "Idempotency-Key": f"bench-{uuid.uuid4()}"}
+        "/v1/payments", json=body, headers={**headers, "Idempotency-Key": f"bench-{uuid.uuid4()}"}
     )
     assert created.status_code == 201, created.text
-    confirmed = await client.post(f"/v1/payments/{created.json()['id']}/confirm", json={}, headers=citizen)
+    confirmed = await client.post(f"/v1/payments/{created.json()['id']}/confirm", json={}, headers=headers)
     assert confirmed.status_code == 200, confirmed.text
     return confirmed.json()  # type: ignore[no-any-return]
 

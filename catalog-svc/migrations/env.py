@@ -1,5 +1,6 @@
-from catalog.models import Base
+from catalog.models import Base, load_all
 from catalog.settings import Settings
 from kit.migrations import run_env
 
+load_all()
 run_env(metadata=Base.metadata, default_url=Settings().database_url)

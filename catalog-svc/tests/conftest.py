@@ -10,7 +10,8 @@ from catalog_support import Identity
 
 from catalog.main import create_app
 from catalog.settings import Settings
-from kit.testing import migrated_database, running
+from kit.clock import OffsetClock
+from kit.testing import migrated_database, running, trust
 
 SERVICE_DIR = Path(__file__).parents[1]
 
@@ -33,8 +34,14 @@ def settings(catalog_url: str, nats_server: Any) -> Settings:
 
 
 @pytest.fixture(scope="module")
-async def client(settings: Settings, identity: Identity) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    app.state.verifier = identity.verifier()
+def clock() -> OffsetClock:
+    """The service's clock: the time runs, and a test may move it."""
+    return OffsetClock()
+
+
+@pytest.fixture(scope="module")
+async def client(settings: Settings, identity: Identity, clock: OffsetClock) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, clock=clock)
     async with running(app) as client:
+        trust(app, identity.verifier())
         yield client

@@ -119,14 +119,14 @@ class TestChange:
     async def test_only_admins_change_rollout(self, client: httpx.AsyncClient, identity: Identity) -> None:
         url = f"/v1/services/{SERVICE}/rollout/01"
         assert (await client.put(url, json=change(FAR))).status_code == 401
-        citizen = await client.put(url, json=change(FAR), headers=identity.headers())
+        citizen = await client.put(url, json=change(FAR), headers=identity.citizen())
         clerk = await client.put(
             url, json=change(FAR), headers=identity.headers("c", typ="staff", roles=["notary_clerk"])
         )
         assert citizen.status_code == clerk.status_code == 403
         listing = (await client.get(f"/v1/services/{SERVICE}/rollout")).json()["items"]
         assert next(i for i in listing if i["governorate"] == "01")["status"] == "live"  # unchanged
-        assert (await client.get(f"/v1/services/{SERVICE}/audit", headers=identity.headers())).status_code == 403
+        assert (await client.get(f"/v1/services/{SERVICE}/audit", headers=identity.citizen())).status_code == 403
 
     async def test_bad_changes_are_validation_problems(self, client: httpx.AsyncClient, identity: Identity) -> None:
         naive = await client.put(

@@ -4,13 +4,14 @@ never changes."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import jwt
 from catalog_support import Identity, tariff_body, wait_for_event
 
 from catalog.settings import Settings
+from kit.clock import OffsetClock
 
 SERVICE = "notary.poa.special"
 TARIFFS = f"/v1/services/{SERVICE}/tariffs"
@@ -73,10 +74,10 @@ class TestLockedQuote:
 
 class TestScheduled:
     async def test_future_tariff_is_announced_but_not_yet_charged(
-        self, client: httpx.AsyncClient, identity: Identity
+        self, client: httpx.AsyncClient, identity: Identity, clock: OffsetClock
     ) -> None:
         service = "civil.certificate.divorce"
-        starts = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
+        starts = (clock.now() + timedelta(days=30)).replace(microsecond=0)
         body = tariff_body(7000, effective_from=starts.isoformat())
         published = await client.post(f"/v1/services/{service}/tariffs", json=body, headers=identity.admin())
         assert published.status_code == 201
@@ -89,6 +90,16 @@ class TestScheduled:
 
         history = (await client.get(f"/v1/services/{service}/tariffs")).json()["items"]
         assert [t["version"] for t in history] == [2, 1]
+
+        clock.advance(timedelta(days=31))  # the day comes: the new tariff is charged
+        try:
+            quoted = (await client.get(f"/v1/services/{service}/quote", params=PARAMS)).json()
+            detail = (await client.get(f"/v1/services/{service}")).json()
+        finally:
+            clock.advance(-timedelta(days=31))
+        assert quoted["tariff_version"] == 2
+        assert quoted["total_piastres"] == 7000 + 500 - 300
+        assert (detail["tariff"]["version"], detail["next_tariff"]) == (2, None)
 
 
 class TestConcurrent:
@@ -113,12 +124,12 @@ class TestRefused:
         assert (await client.post(TARIFFS, json=tariff_body())).status_code == 401
         clerk = identity.headers("clerk", typ="staff", roles=["notary_clerk"])
         assert (await client.post(TARIFFS, json=tariff_body(), headers=clerk)).status_code == 403
-        assert (await client.post(TARIFFS, json=tariff_body(), headers=identity.headers())).status_code == 403
+        assert (await client.post(TARIFFS, json=tariff_body(), headers=identity.citizen())).status_code == 403
 
     async def test_invalid_tariff_names_every_problem_in_arabic(
-        self, client: httpx.AsyncClient, identity: Identity
+        self, client: httpx.AsyncClient, identity: Identity, clock: OffsetClock
     ) -> None:
-        yesterday = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+        yesterday = (clock.now() - timedelta(days=1)).isoformat()
         body = tariff_body(effective_from=yesterday)
         body["components"].append({"code": "stamp_duty", "amount_piastres": -5, "channel": "web"})
         response = await client.post(TARIFFS, json=body, headers=identity.admin())

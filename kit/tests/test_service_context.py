@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import uuid
 from dataclasses import dataclass
@@ -164,3 +165,22 @@ class TestEvery:
 def test_texts_need_both_languages():
     with pytest.raises(ValueError, match="lacks"):
         i18n.register({"problem.only_arabic.title": {"ar": "نص"}})  # type: ignore[dict-item]
+
+
+def test_development_routers_are_mounted_outside_production_only():
+    sandbox = APIRouter()
+
+    @sandbox.post("/v1/sandbox/approve")
+    async def approve() -> dict[str, str]:
+        return {"ok": "yes"}
+
+    manifest = dataclasses.replace(build(Handlers()), development_routers=[sandbox])
+    settings = settings_for("dev-routes", "postgresql+asyncpg://nowhere/x", "nats://nowhere")
+
+    def paths(environment: str) -> set[str]:
+        app = manifest.create_app(settings.model_copy(update={"environment": environment}))
+        return set(app.openapi()["paths"])
+
+    assert {"/hello", "/v1/sandbox/approve"} <= paths("test")
+    assert "/hello" in paths("production")
+    assert "/v1/sandbox/approve" not in paths("production")

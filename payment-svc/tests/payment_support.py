@@ -1,5 +1,6 @@
-"""Test helpers for payment-svc: identity's and catalog's keys served in-process, tokens and
-signed quotes minted here, and an app running against real PostgreSQL and NATS."""
+"""Test helpers for payment-svc: identity's, the gateway's and catalog's keys served in-process,
+tokens and signed quotes minted here, and an app running against real PostgreSQL and NATS on a
+clock the tests move."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +23,16 @@ from fastapi import FastAPI
 from jwt.algorithms import OKPAlgorithm
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
+from kit.auth import Issuer, JWKSCache, Verifiers
+from kit.catalog import ServiceNames
+from kit.clock import OffsetClock
 from kit.db import transaction
-from kit.testing import migrated_database, running
-from payment.main import create_app
+from kit.runtime import Runtime
+from kit.testing import TokenIssuer, migrated_database, running, runtime_of, trust
+from payment.manifest import manifest
 from payment.providers import signing
 from payment.quotes.service import QuoteVerifier
+from payment.resources import Resources, build_resources
 from payment.settings import Settings
 
 SERVICE_DIR = Path(__file__).parents[1]
@@ -33,7 +40,7 @@ CALLBACK = "http://payment"
 
 
 class KeyRing:
-    """An Ed25519 key ring published as a JWKS (identity's access tokens, catalog's quotes)."""
+    """An Ed25519 key ring published as a JWKS: catalog's quote keys (any claims, any kid)."""
 
     def __init__(self, issuer: str, audience: str) -> None:
         self.issuer, self.audience = issuer, audience
@@ -86,19 +93,25 @@ def subject_of(headers: dict[str, str]) -> str:
 class Harness:
     """A running payment-svc and everything a test needs to drive it."""
 
-    def __init__(self, app: FastAPI, client: httpx.AsyncClient, settings: Settings) -> None:
-        self.app, self.client, self.settings = app, client, settings
-        self.identity = KeyRing("shubbak-identity", "shubbak")
-        self.gateway = KeyRing("shubbak-gateway", "shubbak")  # integrators' tokens (OAuth2 client credentials)
-        self.catalog = KeyRing("shubbak-catalog", "shubbak-payment")
+    def __init__(
+        self,
+        app: FastAPI,
+        client: httpx.AsyncClient,
+        settings: Settings,
+        clock: OffsetClock,
+        stand_ins: StandIns,
+    ) -> None:
+        self.app, self.client, self.settings, self.clock = app, client, settings, clock
+        self.identity, self.gateway, self.catalog = stand_ins.identity, stand_ins.gateway, stand_ins.catalog
+        assert stand_ins.resources is not None, "the app has not started"
+        self.resources: Resources = stand_ins.resources
 
     def citizen(self) -> tuple[str, dict[str, str]]:
         sub = str(uuid.uuid4())
-        return sub, {"Authorization": f"Bearer {self.identity.sign({'sub': sub, 'typ': 'citizen'})}"}
+        return sub, self.identity.headers(sub, typ="citizen")
 
     def staff(self, *roles: str) -> dict[str, str]:
-        token = self.identity.sign({"sub": f"staff-{uuid.uuid4().hex[:6]}", "typ": "staff", "roles": list(roles)})
-        return {"Authorization": f"Bearer {token}"}
+        return self.identity.headers(f"staff-{uuid.uuid4().hex[:6]}", typ="staff", roles=list(roles))
 
     def quote(self, **overrides: Any) -> str:
         """A quote for browsing the fee (bound to no order): payment-svc takes no payment with it."""
@@ -157,15 +170,38 @@ class Harness:
         headers = {"Content-Type": "application/json"}
         if signature == "sign":
             secret = secret or self.settings.notification_secret(provider)
-            headers[signing.HEADER] = signing.sign(secret, body, timestamp or int(time.time()))
+            headers[signing.HEADER] = signing.sign(secret, body, timestamp or int(self.clock.now().timestamp()))
         elif signature is not None:
             headers[signing.HEADER] = signature
         return await self.client.post(f"/v1/provider-notifications/{provider}", content=body, headers=headers)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        async with transaction(self.app.state.runtime.sessions) as session:
+        async with transaction(runtime_of(self.app).sessions) as session:
             yield session
+
+    async def sweep(self, name: str, *, at: datetime | None = None) -> Any:
+        """Run one of the service's sweeps now, as its loop does (in a transaction of its own);
+        `at` moves the service's clock there for the run, and back after."""
+        found = next(sweep for sweep in manifest.sweeps if sweep.name == name)
+        offset = (at - self.clock.now()) if at is not None else None
+        if offset is not None:
+            self.clock.advance(offset)
+        try:
+            async with self.session() as session:
+                return await found.run(session, runtime_of(self.app).context)
+        finally:
+            if offset is not None:
+                self.clock.advance(-offset)
+
+    @asynccontextmanager
+    async def later(self, by: timedelta) -> AsyncIterator[None]:
+        """The service's clock `by` ahead (it keeps running), then back."""
+        self.clock.advance(by)
+        try:
+            yield
+        finally:
+            self.clock.advance(-by)
 
     async def balances(self) -> dict[str, Any]:
         response = await self.client.get("/v1/payments/ledger/balances", headers=self.staff("auditor"))
@@ -173,16 +209,47 @@ class Harness:
         return response.json()
 
 
+class StandIns:
+    """What lies outside payment-svc, for its own tests: identity's and the gateway's tokens,
+    catalog's quote keys and (if given) its catalogue, and the way back from the sandbox providers
+    to the app (their notifications, over in-process HTTP)."""
+
+    def __init__(self, catalogue: httpx.AsyncClient | None) -> None:
+        self.identity = TokenIssuer()
+        self.gateway = TokenIssuer(issued_by=Issuer.GATEWAY)  # integrators' tokens (OAuth2 client credentials)
+        self.catalog = KeyRing("shubbak-catalog", "shubbak-payment")
+        self.catalogue = catalogue
+        self.callback: httpx.AsyncClient | None = None
+        self.resources: Resources | None = None
+
+    async def build(self, runtime: Runtime[Settings]) -> Resources:
+        """The service's own resources, with catalog's keys and catalogue stood in for."""
+        built = await build_resources(runtime)
+        assert built.sandbox is not None
+        built.sandbox.http = self.callback
+        self.resources = replace(
+            built,
+            quotes=QuoteVerifier(
+                self.catalog.cache("/.well-known/quote-keys.json"), issuer="shubbak-catalog", audience="shubbak-payment"
+            ),
+            names=ServiceNames(self.catalogue, "http://catalog") if self.catalogue is not None else built.names,
+        )
+        return self.resources
+
+
 @asynccontextmanager
-async def harness(pg_server: Any, nats_url: str, **settings: Any) -> AsyncIterator[Harness]:
-    """A migrated database of its own and the app running on it (one per test module)."""
+async def harness(
+    pg_server: Any, nats_url: str, *, catalogue: httpx.AsyncClient | None = None, **settings: Any
+) -> AsyncIterator[Harness]:
+    """A migrated database of its own and the app running on it (one per test module). Without a
+    `catalogue`, catalog-svc does not answer (receipts name no service)."""
     async with migrated_database(pg_server, SERVICE_DIR, "payment") as url:
-        async with _running(url, nats_url, **settings) as h:
+        async with _running(url, nats_url, StandIns(catalogue), **settings) as h:
             yield h
 
 
 @asynccontextmanager
-async def _running(url: str, nats_url: str, **settings: Any) -> AsyncIterator[Harness]:
+async def _running(url: str, nats_url: str, stand_ins: StandIns, **settings: Any) -> AsyncIterator[Harness]:
     config = Settings(
         database_url=url,
         nats_url=nats_url,
@@ -193,35 +260,18 @@ async def _running(url: str, nats_url: str, **settings: Any) -> AsyncIterator[Ha
         sandbox_delay_seconds=0,
         expiry_sweep_seconds=3600,
         answer_sweep_seconds=3600,
-        catalog_url="http://127.0.0.1:9",  # nothing listens; a test of services' names brings catalog-svc
+        catalog_url="http://127.0.0.1:9",  # nothing listens
         **settings,
     )
-    app = create_app(config)
-    async with running(app) as client:
-        h = Harness(app, client, config)
-        app.state.verifier = Verifiers(  # as kit.app.verifiers trusts them in production
-            TokenVerifier(
-                h.identity.cache("/.well-known/jwks.json"),
-                issuer="shubbak-identity",
-                audience="shubbak",
-                issued_by=Issuer.IDENTITY,
-            ),
-            TokenVerifier(
-                h.gateway.cache("/.well-known/integrator-jwks.json"),
-                issuer="shubbak-gateway",
-                audience="shubbak",
-                issued_by=Issuer.GATEWAY,
-            ),
-        )
-        app.state.quote_verifier = QuoteVerifier(
-            h.catalog.cache("/.well-known/quote-keys.json"), issuer="shubbak-catalog", audience="shubbak-payment"
-        )
-        app.state.sandbox.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=CALLBACK)
-        try:
-            yield h
-        finally:
-            await app.state.sandbox.close()
-            await app.state.sandbox.http.aclose()
+    clock = OffsetClock()
+    app = replace(manifest, build_resources=stand_ins.build).create_app(config, clock=clock)
+    stand_ins.callback = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=CALLBACK)
+    try:
+        async with running(app) as client:
+            trust(app, Verifiers(stand_ins.identity.verifier(), stand_ins.gateway.verifier()))  # as kit.app does
+            yield Harness(app, client, config, clock, stand_ins)
+    finally:
+        await stand_ins.callback.aclose()
 
 
 async def wait_for(condition: Any, timeout: float = 15.0) -> None:

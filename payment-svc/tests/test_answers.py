@@ -103,7 +103,7 @@ class TestRefusal:
     async def test_refunded_in_full_once_whatever_the_order(self, h: Harness, owner: str):
         _, citizen = h.citizen()
         intent = await paid(h, citizen, owner)
-        refunds_before = len(h.app.state.sandbox.refunds)
+        refunds_before = len(h.resources.sandbox.refunds)
         await publish(h, refused(intent), source=f"{owner}-svc")
         await status_is(h, citizen, intent["id"], "refunded")
         after = await h.get(intent["id"], citizen)
@@ -111,7 +111,7 @@ class TestRefusal:
         listed = (await h.client.get(f"/v1/payments/{intent['id']}/refunds", headers=citizen)).json()
         assert [(r["amount_piastres"], r["automatic"]) for r in listed] == [(after["amount_piastres"], True)]
         assert "order_cancelled" in listed[0]["reason"]
-        assert len(h.app.state.sandbox.refunds) == refunds_before + 1
+        assert len(h.resources.sandbox.refunds) == refunds_before + 1
 
         # the owner says it again (a second announcement): nothing more goes back
         await publish(h, refused(intent))
@@ -151,24 +151,15 @@ class TestRefusal:
             raise ConnectionError("acquirer unreachable")
 
         with monkeypatch.context() as patched:
-            patched.setattr(h.app.state.sandbox, "refund", down)
+            patched.setattr(h.resources.sandbox, "refund", down)
             await publish(h, refused(intent))
             await answer_is(h, intent["id"], "refused")
         stored = await row(h, intent["id"])
         assert stored.status == "succeeded"
         assert stored.answer_check_at is not None
-        async with h.session() as session:
-            swept = await answers.sweep(session, providers=h.app.state.providers, policy=policy(h), now=later(2))
+        swept = await h.sweep("answers", at=h.clock.now() + timedelta(minutes=2))
         assert swept.refunded >= 1
         assert (await h.get(intent["id"], citizen))["status"] == "refunded"
-
-
-def policy(h: Harness) -> answers.Policy:
-    return answers.Policy.of(h.settings)
-
-
-def later(minutes: float) -> datetime:
-    return datetime.now(UTC) + timedelta(minutes=minutes)
 
 
 class TestSweep:
@@ -179,29 +170,30 @@ class TestSweep:
         await answer_is(h, kept["id"], "applied")
         service_time = timedelta(seconds=h.settings.answer_service_seconds)
 
-        async with h.session() as session:  # within the service time: nothing to do
-            await answers.sweep(session, providers=h.app.state.providers, policy=policy(h), now=datetime.now(UTC))
+        await h.sweep("answers")  # within the service time: nothing to do
         assert (await row(h, silent["id"])).announcements == 1
 
-        moment = datetime.now(UTC) + service_time + timedelta(seconds=1)
-        async with h.session() as session:
-            swept = await answers.sweep(session, providers=h.app.state.providers, policy=policy(h), now=moment)
+        moment = h.clock.now() + service_time + timedelta(seconds=1)
+        swept = await h.sweep("answers", at=moment)
         assert swept.asked >= 1
         stored = await row(h, silent["id"])
         assert stored.announcements == 2
         assert stored.answer_check_at is not None
         assert stored.answer_check_at >= moment + service_time * 2
         nc = await nats.connect(h.settings.nats_url)
+
+        async def asked() -> bool:  # once the relay has published it
+            messages = await stream_messages(nc.jetstream(), "PAYMENT", "payment.order.answer_requested.v1")
+            return any(Envelope.from_bytes(m.data).data["payment_id"] == silent["id"] for m in messages)
+
         try:
-            asked = await stream_messages(nc.jetstream(), "PAYMENT", "payment.order.answer_requested.v1")
+            await wait_for(asked)
         finally:
             await nc.close()
-        assert any(Envelope.from_bytes(m.data).data["payment_id"] == silent["id"] for m in asked)
 
         assert stored.answer_by is not None
         past = stored.answer_by + timedelta(seconds=h.settings.answer_grace_seconds + 1)
-        async with h.session() as session:
-            await answers.sweep(session, providers=h.app.state.providers, policy=policy(h), now=past)
+        await h.sweep("answers", at=past)
         after = await h.get(silent["id"], citizen)
         assert (after["status"], after["refunded_piastres"]) == ("refunded", after["amount_piastres"])
         history = (await h.client.get(f"/v1/payments/{silent['id']}/history", headers=citizen)).json()

@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from payment_support import Harness, quote_claims
 from sqlalchemy import func, select
 
 from payment.intents.models import PaymentIntent
-from payment.intents.service import expire_due
 
 
 async def _count(h: Harness, **where: str) -> int:
@@ -247,8 +246,7 @@ class TestCancelAndExpire:
     async def test_open_intents_expire(self, h: Harness):
         _, citizen = h.citizen()
         intent = await h.started(citizen, method="wallet")
-        async with h.session() as session:
-            await expire_due(session, now=datetime.now(UTC) + timedelta(hours=1))
+        await h.sweep("expiry", at=h.clock.now() + timedelta(hours=1))
         expired = await h.get(intent["id"], citizen)
         assert expired["status"] == "expired"
         assert expired["failure_reason"] == "expired"

@@ -3,14 +3,11 @@ fulfilled or in progress + refunds issued; what is in between is reported paymen
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from payment_support import Harness
 from test_answers import answer_is, applied, paid, publish, refused, status_is
-
-from payment.intents.service import expire_due
-from payment.money import service as money
 
 
 async def report(h: Harness, **query: Any) -> dict[str, Any]:
@@ -38,8 +35,7 @@ class TestInvariant:
         assert refund.status_code == 201, refund.text
         late = await h.started(citizen, method="wallet")  # captured after it expired: refunded at once
         await h.sandbox(late, "approve", hold=True)
-        async with h.session() as session:
-            await expire_due(session, now=datetime.now(UTC) + timedelta(hours=1))
+        await h.sweep("expiry", at=h.clock.now() + timedelta(hours=1))
         await h.sandbox(late, "deliver")
 
         fee = kept["amount_piastres"]
@@ -57,12 +53,11 @@ class TestInvariant:
 
         # past the service time without an answer, the in-flight payment is held without its service
         service_time = timedelta(seconds=h.settings.answer_service_seconds)
-        async with h.session() as session:
-            later = await money.invariant(session, service_time=service_time, now=datetime.now(UTC) + service_time * 2)
-        assert (later.held_without_service_piastres, later.holds) == (fee, False)
-        assert [str(p.payment_id) for p in later.held] == [in_flight["id"]]
-        async with h.session() as session:
-            assert await money.watch(session, service_time=service_time, now=datetime.now(UTC)) == (fee, 0)
+        async with h.later(service_time * 2):
+            later = await report(h)
+        assert (later["held_without_service_piastres"], later["holds"]) == (fee, False)
+        assert [p["payment_id"] for p in later["held"]] == [in_flight["id"]]
+        assert await h.sweep("money-watch") == (fee, 0)  # the metric's figures, now
 
         await publish(h, applied(in_flight))
         await answer_is(h, in_flight["id"], "applied")

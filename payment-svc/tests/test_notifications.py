@@ -17,9 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from contracts import Envelope
 from kit.migrations import upgrade_async
 from kit.testing import stream_messages
-from payment.answers.service import Policy
 from payment.intents.models import Capture
-from payment.intents.service import expire_due
 from payment.notifications import service as notifications
 from payment.notifications.models import NotificationRefusal, ProviderNotification
 from payment.refunds.models import Refund
@@ -175,7 +173,7 @@ class TestSignatures:
         from payment.providers import signing
 
         body = json.dumps(_notice(intent)).encode()
-        header = signing.sign(h.settings.notification_secret("card"), body, int(time.time()))
+        header = signing.sign(h.settings.notification_secret("card"), body, int(h.clock.now().timestamp()))
         tampered = body.replace(b'"currency": "EGP"', b'"currency": "USD"')
         response = await h.client.post(
             "/v1/provider-notifications/card", content=tampered, headers={signing.HEADER: header}
@@ -202,9 +200,9 @@ class TestRefusalsAreBounded:
                     signature=None,
                     secret=h.settings.notification_secret("post_office"),
                     window_seconds=300,
-                    providers=h.app.state.runtime.resources["providers"],
-                    policy=Policy.of(h.settings),
-                    now=datetime.now(UTC),
+                    providers=h.resources.providers,
+                    policy=h.resources.policy,
+                    now=h.clock.now(),
                     source="198.51.100.7",
                     refusals_kept=100,
                 )
@@ -254,8 +252,7 @@ class TestLateSuccess:
         _, citizen = h.citizen()
         intent = await h.started(citizen, method="wallet")
         await h.sandbox(intent, "approve", hold=True)  # approved on the phone, notification delayed
-        async with h.session() as session:
-            await expire_due(session, now=datetime.now(UTC) + timedelta(hours=1))
+        await h.sweep("expiry", at=h.clock.now() + timedelta(hours=1))
         assert (await h.get(intent["id"], citizen))["status"] == "expired"
         result = await h.sandbox(intent, "deliver")
         assert result["deliveries"][0]["outcome"] == "refunded_late"
@@ -263,7 +260,7 @@ class TestLateSuccess:
         assert (after["status"], after["refunded_piastres"], after["receipt_number"]) == ("refunded", 13000, None)
         [refund] = await _refunds(h, intent["id"])
         assert refund.automatic
-        assert h.app.state.sandbox.refunds[-1]["amount"] == 13000
+        assert h.resources.sandbox.refunds[-1]["amount"] == 13000
 
     async def test_after_cancellation_is_refunded_and_the_new_attempt_stands(self, h: Harness):
         _, citizen = h.citizen()
@@ -285,8 +282,7 @@ class TestEventsReachNats:
         await h.sandbox(paid, "approve")
         late = await h.started(citizen, method="wallet")
         await h.sandbox(late, "approve", hold=True)
-        async with h.session() as session:
-            await expire_due(session, now=datetime.now(UTC) + timedelta(hours=1))
+        await h.sweep("expiry", at=h.clock.now() + timedelta(hours=1))
         await h.sandbox(late, "deliver")
         nc = await nats.connect(nats_server.url)
         try:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
-import httpx
 import pytest
-from payment_support import Harness
+from payment_support import Harness, harness
 
-from kit.catalog import ServiceNames
 from kit.testing import catalogue_stand_in
 
 DISCOUNTED = [
@@ -23,9 +22,11 @@ DISCOUNTED = [
 
 
 @pytest.fixture(scope="module")
-async def catalog_http() -> AsyncIterator[httpx.AsyncClient]:
+async def with_catalogue(pg_server: Any, nats_server: Any) -> AsyncIterator[Harness]:
+    """payment-svc with catalog's catalogue stood in for (the default harness has none)."""
     async with catalogue_stand_in({"notary.poa.general": ("توكيل عام رسمي", "General power of attorney")}) as client:
-        yield client
+        async with harness(pg_server, nats_server.url, catalogue=client) as running:
+            yield running
 
 
 async def paid_receipt(h: Harness, citizen: dict[str, str]) -> str:
@@ -37,8 +38,8 @@ async def paid_receipt(h: Harness, citizen: dict[str, str]) -> str:
 
 
 class TestReceipt:
-    async def test_in_arabic_by_default_with_the_catalogue_name(self, h: Harness, catalog_http):
-        h.app.state.service_names = ServiceNames(catalog_http, "http://catalog")
+    async def test_in_arabic_by_default_with_the_catalogue_name(self, with_catalogue: Harness):
+        h = with_catalogue
         _, citizen = h.citizen()
         number = await paid_receipt(h, citizen)
         response = await h.client.get(f"/v1/receipts/{number}", headers=citizen)
@@ -55,8 +56,8 @@ class TestReceipt:
         assert receipt["status_name"] == "تم السداد"
         assert not any(c.isascii() and c.isalpha() for c in receipt["issued_on"])  # Cairo day and time, in Arabic
 
-    async def test_in_english_by_accept_language(self, h: Harness, catalog_http):
-        h.app.state.service_names = ServiceNames(catalog_http, "http://catalog")
+    async def test_in_english_by_accept_language(self, with_catalogue: Harness):
+        h = with_catalogue
         _, citizen = h.citizen()
         number = await paid_receipt(h, citizen)
         receipt = (await h.client.get(f"/v1/receipts/{number}", headers={**citizen, "Accept-Language": "en"})).json()
@@ -72,7 +73,7 @@ class TestReceipt:
         assert receipt["refunded"] is None
 
     async def test_without_the_catalogue_the_receipt_still_comes(self, h: Harness):
-        h.app.state.service_names = ServiceNames(httpx.AsyncClient(), "http://127.0.0.1:9", timeout=0.5)
+        # the default harness's catalog_url has nothing listening
         _, citizen = h.citizen()
         number = await paid_receipt(h, citizen)
         receipt = (await h.client.get(f"/v1/receipts/{number}", headers=citizen)).json()

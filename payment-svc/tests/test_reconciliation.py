@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from payment_support import Harness
 
 HEADER = "transaction_id,reference,amount_piastres,currency,captured_at\n"
@@ -33,7 +31,7 @@ class TestSettlementFile:
         twice, twice_line, _ = await _captured(h, citizen)
         wrong, _, wrong_txn = await _captured(h, citizen)
         missing, _, missing_txn = await _captured(h, citizen)
-        through = datetime.now(UTC).isoformat()
+        through = h.clock.now().isoformat()
         content = (
             HEADER
             + matched_line + "\n"

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from payment.intents.models import Capture, PaymentIntent
-from payment.intents.service import expire_due
 from payment.ledger.models import LedgerEntry, LedgerLine
 from payment.refunds.models import Refund
 
@@ -63,11 +62,11 @@ class TestRefunds:
         paid = await _paid(h, citizen)
         assert (await _refund(h, paid["id"], 100, headers=citizen)).status_code == 403
         assert (await _refund(h, paid["id"], 100, headers=h.staff("auditor"))).status_code == 403
-        claims = {"sub": "bank-misr", "typ": "integrator", "scope": "payment:refund"}
-        forged = h.identity.sign(claims)  # identity never issues integrators' tokens
-        assert (await _refund(h, paid["id"], 100, headers={"Authorization": f"Bearer {forged}"})).status_code == 401
-        token = h.gateway.sign(claims)
-        assert (await _refund(h, paid["id"], 100, headers={"Authorization": f"Bearer {token}"})).status_code == 201
+        claims = {"typ": "integrator", "scope": "payment:refund"}
+        forged = h.identity.headers("bank-misr", **claims)  # identity never issues integrators' tokens
+        assert (await _refund(h, paid["id"], 100, headers=forged)).status_code == 401
+        token = h.gateway.headers("bank-misr", **claims)
+        assert (await _refund(h, paid["id"], 100, headers=token)).status_code == 201
 
     async def test_unpaid_cannot_be_refunded(self, h: Harness):
         _, citizen = h.citizen()
@@ -85,8 +84,7 @@ class TestLedger:
         await _refund(h, paid["id"], 4321)
         late = await h.started(citizen, method="wallet")
         await h.sandbox(late, "approve", hold=True)
-        async with h.session() as session:
-            await expire_due(session, now=datetime.now(UTC) + timedelta(hours=1))
+        await h.sweep("expiry", at=h.clock.now() + timedelta(hours=1))
         await h.sandbox(late, "deliver")
 
         balances = await h.balances()

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path
 
-from catalog.quotes.keys import QuoteKeys
-from catalog.settings import Settings
+from catalog.resources import ServiceContext
 from kit.auth import Caller, Role, staff_of
+from kit.service import Now, context
 
-
-def get_settings(request: Request) -> Settings:
-    settings = request.app.state.runtime.settings
-    assert isinstance(settings, Settings)
-    return settings
-
-
-def get_quote_keys(request: Request) -> QuoteKeys:
-    keys: QuoteKeys = request.app.state.quote_keys
-    return keys
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-CatalogSettings = Annotated[Settings, Depends(get_settings)]
-Keys = Annotated[QuoteKeys, Depends(get_quote_keys)]
-Now = Annotated[datetime, Depends(utc_now)]
+Ctx = Annotated[ServiceContext, Depends(context)]
+"""The service's settings, resources and clock."""
 Admin = Annotated[Caller, Depends(staff_of(Role.ADMIN))]
 Auditor = Annotated[Caller, Depends(staff_of(Role.AUDITOR))]
 ServiceCodePath = Annotated[
@@ -44,3 +26,5 @@ ServiceCodePath = Annotated[
 GovernoratePath = Annotated[
     str, Path(pattern=r"^[0-9]{2}$", description="Governorate code as in the national ID.", examples=["03"])
 ]
+
+__all__ = ["Admin", "Auditor", "Ctx", "GovernoratePath", "Now", "ServiceCodePath"]

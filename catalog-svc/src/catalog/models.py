@@ -13,9 +13,11 @@ class Base(DeclarativeBase):
 
 messaging = messaging_tables(Base.metadata)
 
-# Every domain's tables, so `Base.metadata` (Alembic, tests) sees them all.
-from catalog.audit import models as _audit  # noqa: E402, F401
-from catalog.catalogue import models as _catalogue  # noqa: E402, F401
-from catalog.quotes import models as _quotes  # noqa: E402, F401
-from catalog.rollout import models as _rollout  # noqa: E402, F401
-from catalog.tariffs import models as _tariffs  # noqa: E402, F401
+
+def load_all() -> None:
+    """Import every domain's tables so `Base.metadata` is complete (migrations, tests)."""
+    from catalog.audit import models as _audit  # noqa: F401
+    from catalog.catalogue import models as _catalogue  # noqa: F401
+    from catalog.quotes import models as _quotes  # noqa: F401
+    from catalog.rollout import models as _rollout  # noqa: F401
+    from catalog.tariffs import models as _tariffs  # noqa: F401

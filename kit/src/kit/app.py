@@ -127,6 +127,9 @@ def build_app(manifest: Manifest[S, R], settings: S, clock: Clock, *, legacy: bo
     app.include_router(ops.router)
     for router in manifest.routers:
         app.include_router(router)
+    if settings.environment != "production":
+        for router in manifest.development_routers:
+            app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     return app
 

@@ -102,6 +102,9 @@ class Manifest(Generic[S, R]):
     """Long-running loops of the service's own (`runtime.spawn`), once its context exists."""
     description: str = ""
     version: str = "0.1.0"
+    development_routers: Sequence[APIRouter] = ()
+    """Mounted only outside production: stand-ins for systems outside the state (a payment
+    sandbox), which a developer or a test drives."""
 
     def create_app(self, settings: S | None = None, *, clock: Clock | None = None) -> FastAPI:
         """The service's app; refused when a text it shows is missing in Arabic or English."""

@@ -2,6 +2,8 @@
 
 from kit.messaging.consumer import Handlers
 from payment.answers import handlers as answers
+from payment.resources import Resources
+from payment.settings import Settings
 
-handlers = Handlers()
+handlers: Handlers[Settings, Resources] = Handlers()
 answers.register(handlers)

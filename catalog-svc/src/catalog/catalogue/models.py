@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from catalog.catalogue.schemas import Delivery, Family, ServiceStatus
 from catalog.models import Base
 
 
@@ -20,14 +21,14 @@ class Service(Base):
     )
 
     code: Mapped[str] = mapped_column(Text, primary_key=True)
-    family: Mapped[str] = mapped_column(Text, index=True)
+    family: Mapped[Family] = mapped_column(Text, index=True)
     name_ar: Mapped[str] = mapped_column(Text)
     name_en: Mapped[str] = mapped_column(Text)
     description_ar: Mapped[str] = mapped_column(Text)
     description_en: Mapped[str] = mapped_column(Text)
     entitlement: Mapped[bool]
     requirements: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
-    delivery: Mapped[str] = mapped_column(Text)
+    delivery: Mapped[Delivery] = mapped_column(Text)
     processing_hours: Mapped[int]
-    status: Mapped[str] = mapped_column(Text)
+    status: Mapped[ServiceStatus] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -15,7 +15,3 @@ class ServiceRepository(Repository[Service]):
         if family is not None:
             query = query.where(Service.family == family)
         return await self.paginate(query, limit=limit, cursor=cursor)
-
-    async def lock(self, code: str) -> Service | None:
-        """The service row, locked until the transaction ends (serialises tariff versions)."""
-        return (await self.session.scalars(select(Service).where(Service.code == code).with_for_update())).first()

@@ -27,6 +27,10 @@ FAMILY_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+Delivery = Literal["online_instant", "online", "office", "post"]
+ServiceStatus = Literal["live", "coming"]
+
+
 class Requirement(BaseModel):
     ar: str
     en: str
@@ -40,12 +44,12 @@ class ServiceSummary(BaseModel):
     name_ar: str
     name_en: str
     entitlement: bool = Field(description="Whether the service depends on a ration entitlement decision.")
-    delivery: Literal["online_instant", "online", "office", "post"] = Field(
+    delivery: Delivery = Field(
         description="online_instant: issued at once online; online: delivered online after processing; "
         "office: collected at an assigned office; post: sent by post."
     )
     processing_hours: int = Field(description="Expected processing time in hours (0 = instant).")
-    status: Literal["live", "coming"]
+    status: ServiceStatus
 
 
 class ServiceDetail(ServiceSummary):

@@ -15,8 +15,8 @@ from kit.repository import Page
 
 
 async def get(session: AsyncSession, *, code: str, lock: bool = False) -> Service:
-    repo = ServiceRepository(session)
-    found = await (repo.lock(code) if lock else repo.get(code))
+    """The service; `lock` holds its row until the transaction ends (serialises tariff versions)."""
+    found = await ServiceRepository(session).get(code, for_update=lock)
     if found is None:
         raise NotFound("service_not_found", params={"code": code[:64]})
     return found
@@ -45,13 +45,13 @@ def summary(service: Service) -> ServiceSummary:
     family_ar, family_en = FAMILY_NAMES[service.family]
     return ServiceSummary(
         code=service.code,
-        family=service.family,  # type: ignore[arg-type]
+        family=service.family,
         family_name_ar=family_ar,
         family_name_en=family_en,
         name_ar=service.name_ar,
         name_en=service.name_en,
         entitlement=service.entitlement,
-        delivery=service.delivery,  # type: ignore[arg-type]
+        delivery=service.delivery,
         processing_hours=service.processing_hours,
-        status=service.status,  # type: ignore[arg-type]
+        status=service.status,
     )

@@ -10,12 +10,10 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
-from sqlalchemy import or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.quotes.models import SigningKey
-
-_LOCK = "SELECT pg_advisory_xact_lock(hashtext('catalog.quote_signing_key'))"
+from catalog.quotes.repository import SigningKeyRepository
 
 
 class QuoteKeys:
@@ -27,10 +25,12 @@ class QuoteKeys:
         self._private: dict[str, Ed25519PrivateKey] = {}
 
     async def active(self, session: AsyncSession, *, now: datetime) -> tuple[str, Ed25519PrivateKey]:
-        row = await _active_row(session)
+        """The key that signs now; created (once, whichever replica asks first) if there is none."""
+        repo = SigningKeyRepository(session)
+        row = await repo.active()
         if row is None:
-            await session.execute(text(_LOCK))
-            row = await _active_row(session) or await self._create(session, now)
+            await repo.lock_all()
+            row = await repo.active() or await self._create(repo, now)
         key = self._private.get(row.kid)
         if key is None:
             loaded = serialization.load_pem_private_key(row.private_pem, password=self._secret)
@@ -39,20 +39,16 @@ class QuoteKeys:
         return row.kid, key
 
     async def rotate(self, session: AsyncSession, *, now: datetime) -> str:
-        await session.execute(text(_LOCK))
-        await session.execute(update(SigningKey).where(SigningKey.retired_at.is_(None)).values(retired_at=now))
-        return (await self._create(session, now)).kid
+        repo = SigningKeyRepository(session)
+        await repo.lock_all()
+        await repo.retire_active(now)
+        return (await self._create(repo, now)).kid
 
     async def jwks(self, session: AsyncSession, *, now: datetime) -> dict[str, Any]:
-        query = (
-            select(SigningKey)
-            .where(or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > now - self.retired_published_for))
-            .order_by(SigningKey.created_at.desc())
-        )
-        rows = (await session.scalars(query)).all()
+        rows = await SigningKeyRepository(session).published(now - self.retired_published_for)
         return {"keys": [row.public_jwk for row in rows]}
 
-    async def _create(self, session: AsyncSession, now: datetime) -> SigningKey:
+    async def _create(self, repo: SigningKeyRepository, now: datetime) -> SigningKey:
         private = Ed25519PrivateKey.generate()
         kid = f"quote-{now:%Y%m%d}-{secrets.token_hex(4)}"
         jwk = OKPAlgorithm.to_jwk(private.public_key(), as_dict=True)
@@ -67,11 +63,6 @@ class QuoteKeys:
             created_at=now,
             retired_at=None,
         )
-        session.add(row)
-        await session.flush()
+        await repo.add(row)
         self._private[kid] = private
         return row
-
-
-async def _active_row(session: AsyncSession) -> SigningKey | None:
-    return (await session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None)))).first()

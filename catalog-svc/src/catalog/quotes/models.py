@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.models import Base
+from contracts.fields import Channel, PaymentMethod
 
 
 class Quote(Base):
@@ -18,8 +19,8 @@ class Quote(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     service_code: Mapped[str] = mapped_column(Text, index=True)
-    channel: Mapped[str] = mapped_column(Text)
-    method: Mapped[str] = mapped_column(Text)
+    channel: Mapped[Channel] = mapped_column(Text)
+    method: Mapped[PaymentMethod] = mapped_column(Text)
     governorate: Mapped[str | None] = mapped_column(Text)
     tariff_version: Mapped[int]
     lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)

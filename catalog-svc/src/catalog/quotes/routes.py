@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import JSONResponse, Response
 
-from catalog.deps import Admin, CatalogSettings, Keys, Now, ServiceCodePath
+from catalog.deps import Admin, Ctx, Now, ServiceCodePath
 from catalog.quotes import service
 from catalog.quotes.schemas import OrderQuoteIn, QuoteOut, SigningKeyOut
 from contracts.fields import Channel, PaymentMethod
@@ -25,8 +24,7 @@ async def quote(
     channel: Channel,
     method: PaymentMethod,
     session: Session,
-    settings: CatalogSettings,
-    keys: Keys,
+    ctx: Ctx,
     now: Now,
     governorate: Annotated[str | None, Query(pattern=r"^[0-9]{2}$", examples=["03"])] = None,
 ) -> Response:
@@ -35,32 +33,30 @@ async def quote(
     quote of an order, which the service that owns the order gives (bound to the order and you)."""
     issued = await service.issue(
         session,
-        keys=keys,
+        keys=ctx.resources.keys,
         service_code=code,
         channel=channel,
         method=method,
         governorate=governorate,
         now=now,
-        ttl=timedelta(seconds=settings.quote_ttl_seconds),
+        ttl=ctx.resources.quote_ttl,
     )
     return JSONResponse(issued.model_dump(mode="json"), headers=NO_STORE)
 
 
 @router.post("/internal/quotes", status_code=201, include_in_schema=False, dependencies=[ServiceOnly])
-async def order_quote(
-    body: OrderQuoteIn, session: Session, settings: CatalogSettings, keys: Keys, now: Now
-) -> Response:
+async def order_quote(body: OrderQuoteIn, session: Session, ctx: Ctx, now: Now) -> Response:
     """Service-to-service: the quote of one order of the calling service, bound to the order and its
     citizen (the only quote payment-svc takes a payment with). Not routed by the gateway."""
     issued = await service.issue(
         session,
-        keys=keys,
+        keys=ctx.resources.keys,
         service_code=body.service_code,
         channel=body.channel,
         method=body.method,
         governorate=body.governorate,
         now=now,
-        ttl=timedelta(seconds=settings.quote_ttl_seconds),
+        ttl=ctx.resources.quote_ttl,
         order_ref=body.order_ref,
         citizen_id=body.citizen_id,
     )
@@ -75,11 +71,11 @@ async def get_quote(request: Request, quote_id: uuid.UUID, session: Session) -> 
 
 
 @router.post("/v1/quotes/signing-keys", status_code=201, responses=responses(401, 403))
-async def rotate_signing_key(session: Session, keys: Keys, _admin: Admin, now: Now) -> SigningKeyOut:
+async def rotate_signing_key(session: Session, ctx: Ctx, _admin: Admin, now: Now) -> SigningKeyOut:
     """Start signing quotes with a new key; the previous one stays published for verification."""
-    return SigningKeyOut(kid=await keys.rotate(session, now=now))
+    return SigningKeyOut(kid=await ctx.resources.keys.rotate(session, now=now))
 
 
 @router.get("/.well-known/quote-keys.json", include_in_schema=False)
-async def quote_keys(request: Request, session: Session, keys: Keys, now: Now) -> Response:
-    return cached_json(request, await keys.jwks(session, now=now), max_age=300)
+async def quote_keys(request: Request, session: Session, ctx: Ctx, now: Now) -> Response:
+    return cached_json(request, await ctx.resources.keys.jwks(session, now=now), max_age=300)

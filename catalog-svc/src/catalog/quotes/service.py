@@ -22,6 +22,7 @@ from catalog.rollout import service as rollout
 from catalog.tariffs import pricing
 from catalog.tariffs import service as tariffs
 from catalog.tariffs.schemas import Line
+from contracts.fields import Channel, PaymentMethod
 from kit import i18n
 from kit.errors import FieldError, NotFound, ProblemError
 
@@ -33,8 +34,8 @@ async def issue(
     *,
     keys: QuoteKeys,
     service_code: str,
-    channel: str,
-    method: str,
+    channel: Channel,
+    method: PaymentMethod,
     governorate: str | None,
     now: datetime,
     ttl: timedelta,
@@ -113,8 +114,8 @@ def out(quote: Quote) -> QuoteOut:
     return QuoteOut(
         quote_id=quote.id,
         service_code=quote.service_code,
-        channel=quote.channel,  # type: ignore[arg-type]
-        method=quote.method,  # type: ignore[arg-type]
+        channel=quote.channel,
+        method=quote.method,
         governorate=quote.governorate,
         lines=[Line.model_validate(line) for line in quote.lines],
         total_piastres=quote.total_piastres,

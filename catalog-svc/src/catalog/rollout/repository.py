@@ -13,11 +13,8 @@ class RolloutRepository(Repository[Rollout]):
     model = Rollout
     order = (Rollout.service_code, Rollout.governorate)
 
-    async def one(self, service_code: str, governorate: str, *, lock: bool = False) -> Rollout | None:
-        query = select(Rollout).where(Rollout.service_code == service_code, Rollout.governorate == governorate)
-        if lock:
-            query = query.with_for_update()
-        return (await self.session.scalars(query)).first()
+    async def one(self, service_code: str, governorate: str) -> Rollout | None:
+        return await self.get((service_code, governorate))
 
     async def all_of(self, service_code: str) -> list[Rollout]:
         query = select(Rollout).where(Rollout.service_code == service_code)
@@ -38,6 +35,6 @@ class RolloutRepository(Repository[Rollout]):
             .returning(Rollout.governorate)
         )
         was_new = created.first() is not None
-        row = await self.one(service_code, governorate, lock=True)
+        row = await self.get((service_code, governorate), for_update=True)
         assert row is not None
         return row, was_new

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from catalog.catalogue import service as catalogue
-from catalog.deps import Admin, CatalogSettings, GovernoratePath, Now, ServiceCodePath
+from catalog.deps import Admin, Ctx, GovernoratePath, Now, ServiceCodePath
 from catalog.rollout import service
 from catalog.rollout.schemas import RolloutEntry, RolloutIn, RolloutList
 from kit.app import Session
@@ -15,13 +15,11 @@ router = APIRouter(prefix="/v1/services/{code}/rollout", tags=["roll-out"])
 
 
 @router.get("", response_model=RolloutList, responses=cacheable(404, 422))
-async def get_rollout(
-    request: Request, code: ServiceCodePath, session: Session, settings: CatalogSettings, now: Now
-) -> Response:
+async def get_rollout(request: Request, code: ServiceCodePath, session: Session, ctx: Ctx, now: Now) -> Response:
     """Where the service is live, planned or suspended: every governorate with its date."""
     await catalogue.get(session, code=code)
     listing = await service.listing(session, service_code=code, now=now)
-    return cached_json(request, listing, max_age=settings.cache_max_age_seconds)
+    return cached_json(request, listing, max_age=ctx.settings.cache_max_age_seconds)
 
 
 @router.put("/{governorate}", responses=responses(401, 403, 404, 422))

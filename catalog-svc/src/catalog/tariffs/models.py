@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.models import Base
+from contracts.fields import Channel, PaymentMethod
 
 
 class Tariff(Base):
@@ -18,8 +19,8 @@ class Tariff(Base):
     service_code: Mapped[str] = mapped_column(ForeignKey("services.code"), primary_key=True)
     version: Mapped[int] = mapped_column(primary_key=True)
     effective_from: Mapped[datetime]
-    channels: Mapped[list[str]] = mapped_column(JSONB)
-    methods: Mapped[list[str]] = mapped_column(JSONB)
+    channels: Mapped[list[Channel]] = mapped_column(JSONB)
+    methods: Mapped[list[PaymentMethod]] = mapped_column(JSONB)
     components: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     """Rows {code, amount_piastres, channel|null, method|null}; matching rows of one code add up."""
     published_by: Mapped[str] = mapped_column(Text)

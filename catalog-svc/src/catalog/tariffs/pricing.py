@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from catalog.tariffs.schemas import COMPONENT_ORDER, ELECTRONIC_METHODS, LABELS, Fee, Line, TariffIn
+from contracts.fields import Channel, PaymentMethod
 from kit import i18n
 from kit.errors import FieldError
 
@@ -31,11 +32,13 @@ def lines_for(components: Iterable[Mapping[str, Any]], *, channel: str, method: 
     return lines
 
 
-def fee_table(components: Sequence[Mapping[str, Any]], channels: Sequence[str], methods: Sequence[str]) -> list[Fee]:
+def fee_table(
+    components: Sequence[Mapping[str, Any]], channels: Sequence[Channel], methods: Sequence[PaymentMethod]
+) -> list[Fee]:
     return [
         Fee(
-            channel=channel,  # type: ignore[arg-type]
-            method=method,  # type: ignore[arg-type]
+            channel=channel,
+            method=method,
             total_piastres=sum(line.amount_piastres for line in lines_for(components, channel=channel, method=method)),
         )
         for channel in channels

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from catalog.catalogue import service as catalogue
-from catalog.deps import Admin, CatalogSettings, Now, ServiceCodePath
+from catalog.deps import Admin, Ctx, Now, ServiceCodePath
 from catalog.tariffs import service
 from catalog.tariffs.schemas import TariffIn, TariffList, TariffOut
 from kit.app import Session
@@ -15,13 +15,11 @@ router = APIRouter(prefix="/v1/services/{code}/tariffs", tags=["tariffs"])
 
 
 @router.get("", response_model=TariffList, responses=cacheable(404, 422))
-async def list_tariffs(
-    request: Request, code: ServiceCodePath, session: Session, settings: CatalogSettings
-) -> Response:
+async def list_tariffs(request: Request, code: ServiceCodePath, session: Session, ctx: Ctx) -> Response:
     """Every published tariff version of the service, newest first."""
     await catalogue.get(session, code=code)
     return cached_json(
-        request, await service.history(session, service_code=code), max_age=settings.cache_max_age_seconds
+        request, await service.history(session, service_code=code), max_age=ctx.settings.cache_max_age_seconds
     )
 
 

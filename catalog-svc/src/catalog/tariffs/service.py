@@ -22,8 +22,8 @@ def out(tariff: Tariff) -> TariffOut:
         service_code=tariff.service_code,
         version=tariff.version,
         effective_from=tariff.effective_from,
-        channels=tariff.channels,  # type: ignore[arg-type]
-        methods=tariff.methods,  # type: ignore[arg-type]
+        channels=tariff.channels,
+        methods=tariff.methods,
         components=[Component.model_validate(row) for row in tariff.components],
         fees=pricing.fee_table(tariff.components, tariff.channels, tariff.methods),
         published_at=tariff.published_at,

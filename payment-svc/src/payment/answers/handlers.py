@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts import Envelope
 from contracts.events.payment import PaymentApplied, PaymentRefused
 from kit.messaging.consumer import Handlers
-from kit.runtime import resources_of
 from payment.answers import service
-from payment.deps import utcnow
-from payment.providers.base import Providers
+
+if TYPE_CHECKING:
+    from payment.resources import EventCtx, Resources
+    from payment.settings import Settings
 
 
-def register(handlers: Handlers) -> None:
-    @handlers.on(PaymentApplied)
-    async def applied(session: AsyncSession, event: PaymentApplied, envelope: Envelope) -> None:
-        await service.applied(session, event=event, now=utcnow())
+async def applied(session: AsyncSession, event: PaymentApplied, ctx: EventCtx) -> None:
+    await service.applied(session, event=event, now=ctx.now())
 
-    @handlers.on(PaymentRefused)
-    async def refused(session: AsyncSession, event: PaymentRefused, envelope: Envelope) -> None:
-        providers: Providers = resources_of(session)["providers"]  # set by payment.main at startup
-        await service.refused(session, event=event, providers=providers, now=utcnow())
+
+async def refused(session: AsyncSession, event: PaymentRefused, ctx: EventCtx) -> None:
+    await service.refused(session, event=event, providers=ctx.resources.providers, now=ctx.now())
+
+
+def register(handlers: Handlers[Settings, Resources]) -> None:
+    handlers.on(PaymentApplied)(applied)
+    handlers.on(PaymentRefused)(refused)

@@ -120,7 +120,7 @@ def _refusal_reason(intent: PaymentIntent) -> str:
 
 
 async def _answered(session: AsyncSession, payment_id: uuid.UUID, order_ref: str) -> PaymentIntent | None:
-    intent = await IntentRepository(session).lock(payment_id)
+    intent = await IntentRepository(session).get(payment_id, for_update=True)
     if intent is None or intent.order_ref != order_ref:
         # Only the order's owner answers for it; anything else is a bug or a forgery.
         log.error("answer about payment %s for %s matches no payment of that order", payment_id, order_ref)

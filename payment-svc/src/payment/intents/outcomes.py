@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.events.payment import FailureReason
 from payment.answers.service import Policy, announce
 from payment.intents.models import OPEN, Capture, PaymentIntent, Status
 from payment.intents.repository import CaptureRepository, IntentRepository
@@ -26,7 +27,10 @@ from payment.refunds import service as refunds
 
 log = logging.getLogger("payment.outcomes")
 
-FAILURES = {"declined": (Status.FAILED, "declined"), "error": (Status.FAILED, "provider_error")}
+FAILURES: dict[str, tuple[Status, FailureReason]] = {
+    "declined": (Status.FAILED, "declined"),
+    "error": (Status.FAILED, "provider_error"),
+}
 
 
 async def apply_success(
@@ -113,6 +117,9 @@ async def apply_failure(session: AsyncSession, *, intent: PaymentIntent, reason:
     if intent.status not in OPEN:
         # Ended already (paid, or failed before): a late or out-of-order failure changes nothing.
         return "ignored"
-    to, failure = (Status.EXPIRED, "expired") if reason == "timeout" else FAILURES.get(reason, FAILURES["error"])
+    failed: tuple[Status, FailureReason] = (
+        (Status.EXPIRED, "expired") if reason == "timeout" else FAILURES.get(reason, FAILURES["error"])
+    )
+    to, failure = failed
     await fail(session, intent, to=to, reason=failure, now=now, actor=f"provider:{intent.provider}")
     return str(to)

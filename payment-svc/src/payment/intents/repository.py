@@ -39,15 +39,8 @@ class IntentRepository(Repository[PaymentIntent]):
             )
         )
 
-    async def lock(self, payment_id: uuid.UUID) -> PaymentIntent | None:
-        return await self.session.scalar(
-            select(PaymentIntent)
-            .where(PaymentIntent.id == payment_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-
     async def lock_by_reference(self, provider: str, reference: str) -> PaymentIntent | None:
+        """The intent a provider's notification names, locked (by the provider's reference, not its id)."""
         return await self.session.scalar(
             select(PaymentIntent)
             .where(PaymentIntent.provider == provider, PaymentIntent.provider_reference == reference)
@@ -56,6 +49,7 @@ class IntentRepository(Repository[PaymentIntent]):
         )
 
     async def lock_due(self, now: datetime, limit: int) -> Sequence[PaymentIntent]:
+        """Open intents whose time is up, locked; those another replica's sweep holds are skipped."""
         return (
             await self.session.scalars(
                 select(PaymentIntent)

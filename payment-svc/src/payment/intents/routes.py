@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 from kit.app import Session
 from kit.auth import CurrentCaller, CurrentCitizen
 from kit.errors import responses
-from payment.deps import AppSettings, IdempotencyKey, Providers, Quotes, utcnow
+from payment.deps import Ctx, IdempotencyKey, Now
 from payment.intents import service
 from payment.intents.schemas import ConfirmIntent, CreateIntent, IntentOut, IntentPage, TransitionOut
 
@@ -21,8 +21,8 @@ async def create_intent(
     idempotency_key: IdempotencyKey,
     caller: CurrentCitizen,
     session: Session,
-    quotes: Quotes,
-    settings: AppSettings,
+    ctx: Ctx,
+    now: Now,
     response: Response,
 ) -> IntentOut:
     """Start paying an order at the price locked by a signed quote. Safe to retry with the same
@@ -32,9 +32,9 @@ async def create_intent(
         citizen_id=service.citizen_id_of(caller),
         idempotency_key=idempotency_key,
         body=body,
-        verify_quote=quotes.verify,
-        ttl_minutes=settings.ttl_minutes,
-        now=utcnow(),
+        verify_quote=ctx.resources.quotes.verify,
+        ttl_minutes=ctx.settings.ttl_minutes,
+        now=now,
     )
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
@@ -66,15 +66,15 @@ async def payment_history(payment_id: uuid.UUID, caller: CurrentCaller, session:
 
 @router.post("/{payment_id}/confirm", response_model=IntentOut, responses=responses(401, 403, 404, 409, 422))
 async def confirm_payment(
-    payment_id: uuid.UUID, body: ConfirmIntent, caller: CurrentCitizen, session: Session, providers: Providers
+    payment_id: uuid.UUID, body: ConfirmIntent, caller: CurrentCitizen, session: Session, ctx: Ctx, now: Now
 ) -> IntentOut:
     """Hand the payment to the provider; `next_action` says what the citizen does next."""
     intent = await service.confirm(
-        session, payment_id=payment_id, caller=caller, body=body, providers=providers, now=utcnow()
+        session, payment_id=payment_id, caller=caller, body=body, providers=ctx.resources.providers, now=now
     )
     return IntentOut.model_validate(intent)
 
 
 @router.post("/{payment_id}/cancel", response_model=IntentOut, responses=responses(401, 403, 404, 409))
-async def cancel_payment(payment_id: uuid.UUID, caller: CurrentCitizen, session: Session) -> IntentOut:
-    return IntentOut.model_validate(await service.cancel(session, payment_id=payment_id, caller=caller, now=utcnow()))
+async def cancel_payment(payment_id: uuid.UUID, caller: CurrentCitizen, session: Session, now: Now) -> IntentOut:
+    return IntentOut.model_validate(await service.cancel(session, payment_id=payment_id, caller=caller, now=now))

@@ -1,5 +1,5 @@
 """Payment intents: idempotent creation from a signed quote, confirmation with the provider,
-cancellation, expiry. What providers report is applied in `payments.py` of this folder."""
+cancellation, expiry. What providers report is applied in `outcomes.py` of this folder."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.events.payment import PaymentFailed, PaymentIntentCreated
+from contracts.events.payment import FailureReason, PaymentFailed, PaymentIntentCreated
 from kit import i18n
 from kit.auth import Caller, Role
 from kit.errors import FieldError, NotFound, ProblemError
@@ -25,69 +25,6 @@ from payment.intents.transitions import move, note
 from payment.providers.base import Providers, StartRequest
 from payment.quotes.schemas import Quote
 from payment.quotes.service import invalid_quote
-
-i18n.register(
-    {
-        "problem.idempotency_key_reused.title": {
-            "en": "This Idempotency-Key was used for a different request",
-            "ar": "مفتاح عدم التكرار (Idempotency-Key) استُخدم لطلب مختلف",
-        },
-        "problem.idempotency_key_reused.detail": {
-            "en": "Use a new Idempotency-Key for a new payment, or resend exactly the same request.",
-            "ar": "استخدم مفتاحًا جديدًا لعملية سداد جديدة، أو أعد إرسال الطلب نفسه دون تغيير.",
-        },
-        "problem.order_already_has_payment.title": {
-            "en": "This order already has a payment",
-            "ar": "يوجد سداد قائم لهذا الطلب",
-        },
-        "problem.order_already_has_payment.detail": {
-            "en": "An order is paid at most once; continue with payment {payment_id}.",
-            "ar": "لا يُسدَّد الطلب إلا مرة واحدة؛ تابع عملية السداد {payment_id}.",
-        },
-        "problem.quote_method_mismatch.title": {
-            "en": "The quote was priced for another payment method",
-            "ar": "عرض السعر محسوب لطريقة سداد أخرى",
-        },
-        "problem.quote_method_mismatch.detail": {
-            "en": "Ask for a quote for {method}; fees differ by payment method.",
-            "ar": "اطلب عرض سعر لطريقة السداد {method}؛ فالرسوم تختلف باختلاف طريقة السداد.",
-        },
-        "problem.payment_not_found.title": {"en": "Payment not found", "ar": "عملية السداد غير موجودة"},
-        "problem.order_not_found.title": {"en": "Order not found", "ar": "الطلب غير موجود"},
-        "problem.order_not_found.detail": {
-            "en": "You have no order with this reference awaiting payment.",
-            "ar": "لا يوجد لديك طلب بهذا المرجع بانتظار السداد.",
-        },
-        "problem.payment_not_found.detail": {
-            "en": "You have no payment with this id.",
-            "ar": "لا توجد عملية سداد بهذا المعرف في حسابك.",
-        },
-        "problem.payment_state_conflict.title": {
-            "en": "The payment cannot do this now",
-            "ar": "لا يمكن تنفيذ هذا الإجراء على عملية السداد الآن",
-        },
-        "problem.payment_state_conflict.detail": {
-            "en": "The payment is {status}.",
-            "ar": "حالة عملية السداد: {status}.",
-        },
-        "problem.method_unavailable.title": {
-            "en": "This payment method is not available",
-            "ar": "طريقة السداد هذه غير متاحة",
-        },
-        "problem.method_unavailable.detail": {
-            "en": "Payment by {method} is not available right now; choose another method.",
-            "ar": "السداد عن طريق {method} غير متاح الآن؛ اختر طريقة أخرى.",
-        },
-        "problem.wallet_mobile_required.title": {
-            "en": "The wallet's mobile number is required",
-            "ar": "رقم الهاتف المحمول للمحفظة مطلوب",
-        },
-        "problem.wallet_mobile_required.detail": {
-            "en": "To pay by mobile wallet, give the mobile number that holds the wallet (wallet_mobile).",
-            "ar": "للسداد بمحفظة الهاتف المحمول أدخل رقم الهاتف المسجلة عليه المحفظة (wallet_mobile).",
-        },
-    }
-)
 
 READERS = (Role.AUDITOR, Role.ADMIN)
 
@@ -233,7 +170,7 @@ def _may_see(caller: Caller, intent: PaymentIntent) -> bool:
 
 
 async def _locked_own(session: AsyncSession, *, payment_id: uuid.UUID, caller: Caller) -> PaymentIntent:
-    intent = await IntentRepository(session).lock(payment_id)
+    intent = await IntentRepository(session).get(payment_id, for_update=True)
     if intent is None or caller.subject != str(intent.citizen_id):
         raise NotFound("payment_not_found")
     return intent
@@ -286,7 +223,7 @@ async def cancel(session: AsyncSession, *, payment_id: uuid.UUID, caller: Caller
 
 
 async def fail(
-    session: AsyncSession, intent: PaymentIntent, *, to: Status, reason: str, now: datetime, actor: str
+    session: AsyncSession, intent: PaymentIntent, *, to: Status, reason: FailureReason, now: datetime, actor: str
 ) -> None:
     await move(session, intent, to, now=now, actor=actor, reason=reason)
     await record(
@@ -296,7 +233,7 @@ async def fail(
             citizen_id=intent.citizen_id,
             service_code=intent.service_code,
             order_ref=intent.order_ref,
-            reason=reason,  # type: ignore[arg-type]
+            reason=reason,
             failed_at=now,
         ),
     )

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fastapi import APIRouter, Depends
 
 from kit.app import Session
 from kit.auth import Role, staff_of
 from kit.errors import responses
-from payment.deps import AppSettings, utcnow
+from payment.deps import Ctx, Now
 from payment.ledger import service
 from payment.ledger.schemas import AccountBalance, Balances
 from payment.money import service as money
@@ -40,8 +38,7 @@ async def balances(session: Session) -> Balances:
     responses=responses(401, 403),
     dependencies=[Depends(staff_of(Role.AUDITOR))],
 )
-async def money_invariant(session: Session, settings: AppSettings) -> MoneyInvariant:
+async def money_invariant(session: Session, ctx: Ctx, now: Now) -> MoneyInvariant:
     """Reconciliation of the money (auditors, admins): captured = fees kept for orders fulfilled or
     in progress + refunds issued; what is in between, payment by payment."""
-    service_time = timedelta(seconds=settings.answer_service_seconds)
-    return await money.invariant(session, service_time=service_time, now=utcnow())
+    return await money.invariant(session, service_time=ctx.resources.policy.service_time, now=now)

@@ -18,7 +18,8 @@ class NotificationRepository(Repository[ProviderNotification]):
         statement = insert(ProviderNotification).values(**values)
         if values.get("signature_valid"):
             statement = statement.on_conflict_do_nothing(
-                index_elements=["provider", "notification_id"], index_where=ProviderNotification.signature_valid
+                index_elements=["provider", "notification_id"],
+                index_where=ProviderNotification.signature_valid.expression,
             )
         return await self.session.scalar(statement.returning(ProviderNotification.id))
 

@@ -8,8 +8,7 @@ from starlette.responses import JSONResponse, Response
 from kit import errors
 from kit.app import Session
 from kit.errors import responses
-from payment.answers.service import Policy
-from payment.deps import AppSettings, Providers, utcnow
+from payment.deps import Ctx, Now
 from payment.notifications import service
 from payment.notifications.schemas import Outcome
 from payment.providers import signing
@@ -31,8 +30,8 @@ async def provider_notification(
     provider: Literal["card", "wallet", "post_office", "cash_network"],
     request: Request,
     session: Session,
-    settings: AppSettings,
-    providers: Providers,
+    ctx: Ctx,
+    now: Now,
 ) -> Response:
     """Where providers post signed notifications: `Shubbak-Signature: t=<unix>,v1=<HMAC-SHA256 hex
     of "<t>.<body>">`. Unsigned, stale or tampered ones are refused (401) and logged; a repeat
@@ -45,13 +44,13 @@ async def provider_notification(
         provider_name=provider,
         body=body,
         signature=request.headers.get(signing.HEADER),
-        secret=settings.notification_secret(provider),
-        window_seconds=settings.notification_window_seconds,
-        providers=providers,
-        policy=Policy.of(settings),
-        now=utcnow(),
+        secret=ctx.settings.notification_secret(provider),
+        window_seconds=ctx.settings.notification_window_seconds,
+        providers=ctx.resources.providers,
+        policy=ctx.resources.policy,
+        now=now,
         source=_source(request),
-        refusals_kept=settings.notification_refusals_kept,
+        refusals_kept=ctx.settings.notification_refusals_kept,
     )
     if received.status == 401:
         # Returned, not raised: the refusal is logged in this request's transaction.

@@ -10,7 +10,6 @@ from datetime import datetime
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit import i18n
 from payment.answers.service import Policy
 from payment.intents import outcomes
 from payment.intents.repository import IntentRepository
@@ -22,32 +21,6 @@ from payment.providers.base import Providers
 log = logging.getLogger("payment.notifications")
 
 MAX_LOGGED_BODY = 8000
-
-i18n.register(
-    {
-        "problem.notification_refused.title": {
-            "en": "Notification refused",
-            "ar": "تم رفض الإشعار",
-        },
-        "problem.notification_refused.detail": {
-            "en": "The notification is not signed, too old, or its signature does not match ({reason}).",
-            "ar": "الإشعار غير موقّع أو قديم أو توقيعه غير مطابق ({reason}).",
-        },
-        "problem.invalid_notification.title": {
-            "en": "The notification is malformed",
-            "ar": "صيغة الإشعار غير صحيحة",
-        },
-        "problem.invalid_notification.detail": {
-            "en": "The notification's body does not have the fields this provider sends.",
-            "ar": "نص الإشعار لا يتضمن الحقول التي يرسلها هذا المزود.",
-        },
-        "problem.unknown_provider.title": {"en": "Unknown payment provider", "ar": "مزود سداد غير معروف"},
-        "problem.unknown_provider.detail": {
-            "en": "No payment provider of the platform has this name.",
-            "ar": "لا يوجد مزود سداد بهذا الاسم على المنصة.",
-        },
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import PlainTextResponse, RedirectResponse
 
-from kit import i18n
 from kit.errors import NotFound, responses
+from payment.deps import Ctx
 from payment.providers.sandbox import CARD_OTP, Delivery, Sandbox, SandboxPayment
 from payment.providers.schemas import DeliveryOut, OtpIn, SandboxResult
 
@@ -25,23 +25,19 @@ router = APIRouter(prefix="/v1/payment-sandbox", tags=["development: payment san
 
 ProviderName = Literal["card", "wallet", "post_office", "cash_network"]
 
-i18n.register(
-    {
-        "problem.sandbox_payment_not_found.title": {"en": "No such sandbox payment", "ar": "لا توجد عملية بهذا المرجع"},
-        "problem.sandbox_payment_not_found.detail": {
-            "en": "This sandbox provider has no payment with this reference.",
-            "ar": "لا توجد لدى مزود التجربة عملية سداد بهذا الرقم المرجعي.",
-        },
-    }
-)
+
+def _sandbox(ctx: Ctx) -> Sandbox:
+    if ctx.resources.sandbox is None:  # production has none, and does not mount these routes
+        raise NotFound()
+    return ctx.resources.sandbox
 
 
-def _sandbox(request: Request) -> Sandbox:
-    return request.app.state.sandbox  # type: ignore[no-any-return]
+SandboxOf = Annotated[Sandbox, Depends(_sandbox)]
+"""The development providers, from the service's resources."""
 
 
-def _payment(request: Request, provider: str, reference: str) -> SandboxPayment:
-    payment = _sandbox(request).find(provider, reference)
+def _payment(sandbox: Sandbox, provider: str, reference: str) -> SandboxPayment:
+    payment = sandbox.find(provider, reference)
     if payment is None:
         raise NotFound("sandbox_payment_not_found")
     return payment
@@ -61,7 +57,7 @@ def _result(p: SandboxPayment, deliveries: list[Delivery]) -> SandboxResult:
 async def approve(
     provider: ProviderName,
     reference: str,
-    request: Request,
+    sandbox: SandboxOf,
     hold: bool = False,
     delay: Annotated[float, Query(ge=0, le=60)] = 0,
     amount_piastres: Annotated[int | None, Query(ge=0)] = None,
@@ -69,10 +65,8 @@ async def approve(
 ) -> SandboxResult:
     """The citizen paid (card, wallet approved, or cash at the counter). `hold` keeps the
     notification for a late delivery; `amount_piastres` simulates a wrong amount."""
-    p = _payment(request, provider, reference)
-    deliveries = await _sandbox(request).approve(
-        p, hold=hold, delay=delay, amount_piastres=amount_piastres, currency=currency
-    )
+    p = _payment(sandbox, provider, reference)
+    deliveries = await sandbox.approve(p, hold=hold, delay=delay, amount_piastres=amount_piastres, currency=currency)
     return _result(p, deliveries)
 
 
@@ -80,32 +74,32 @@ async def approve(
 async def decline(
     provider: ProviderName,
     reference: str,
-    request: Request,
+    sandbox: SandboxOf,
     reason: Literal["declined", "timeout", "error"] = "declined",
     hold: bool = False,
     delay: Annotated[float, Query(ge=0, le=60)] = 0,
 ) -> SandboxResult:
     """The citizen rejected (wallet), the issuer declined (card), or nobody paid in time (`timeout`)."""
-    p = _payment(request, provider, reference)
-    return _result(p, await _sandbox(request).decline(p, reason=reason, hold=hold, delay=delay))
+    p = _payment(sandbox, provider, reference)
+    return _result(p, await sandbox.decline(p, reason=reason, hold=hold, delay=delay))
 
 
 @router.post("/{provider}/{reference}/duplicate", response_model=SandboxResult, responses=responses(404, 422))
-async def duplicate(provider: ProviderName, reference: str, request: Request) -> SandboxResult:
-    p = _payment(request, provider, reference)
-    return _result(p, await _sandbox(request).resend_last(p))
+async def duplicate(provider: ProviderName, reference: str, sandbox: SandboxOf) -> SandboxResult:
+    p = _payment(sandbox, provider, reference)
+    return _result(p, await sandbox.resend_last(p))
 
 
 @router.post("/{provider}/{reference}/deliver", response_model=SandboxResult, responses=responses(404, 422))
-async def deliver(provider: ProviderName, reference: str, request: Request, reverse: bool = False) -> SandboxResult:
-    p = _payment(request, provider, reference)
-    return _result(p, await _sandbox(request).deliver_held(p, reverse=reverse))
+async def deliver(provider: ProviderName, reference: str, sandbox: SandboxOf, reverse: bool = False) -> SandboxResult:
+    p = _payment(sandbox, provider, reference)
+    return _result(p, await sandbox.deliver_held(p, reverse=reverse))
 
 
 @router.get("/card/checkout/{reference}", responses=responses(404))
-async def checkout_page(reference: str, request: Request) -> dict[str, Any]:
+async def checkout_page(reference: str, request: Request, sandbox: SandboxOf) -> dict[str, Any]:
     """The acquirer's 3-D Secure challenge (a real acquirer shows a form; this one takes JSON)."""
-    p = _payment(request, "card", reference)
+    p = _payment(sandbox, "card", reference)
     return {
         "merchant": "Shubbak — the one window",
         "amount_piastres": p.amount_piastres,
@@ -119,11 +113,10 @@ async def checkout_page(reference: str, request: Request) -> dict[str, Any]:
 
 
 @router.post("/card/checkout/{reference}", responses=responses(404, 422))
-async def checkout_submit(reference: str, body: OtpIn, request: Request) -> Any:
+async def checkout_submit(reference: str, body: OtpIn, sandbox: SandboxOf) -> Any:
     """Submit the code: the acquirer captures (or declines), notifies payment-svc asynchronously,
     and sends the citizen back to the merchant's `return_url`."""
-    sandbox = _sandbox(request)
-    p = _payment(request, "card", reference)
+    p = _payment(sandbox, "card", reference)
     if body.otp == CARD_OTP:
         await sandbox.approve(p)
     else:
@@ -140,5 +133,5 @@ class CsvResponse(PlainTextResponse):
 
 
 @router.get("/{provider}/settlement.csv", response_class=CsvResponse, responses=responses(422))
-async def settlement_file(provider: ProviderName, request: Request) -> CsvResponse:
-    return CsvResponse(_sandbox(request).settlement_csv(provider))
+async def settlement_file(provider: ProviderName, sandbox: SandboxOf) -> CsvResponse:
+    return CsvResponse(sandbox.settlement_csv(provider))

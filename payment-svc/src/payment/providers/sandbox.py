@@ -17,15 +17,15 @@ import io
 import json
 import logging
 import secrets
-import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
 
 from kit import i18n
+from kit.clock import SYSTEM, Clock
 from payment.providers import signing
 from payment.providers.base import Started, StartRequest
 
@@ -70,6 +70,7 @@ class Sandbox:
         http: httpx.AsyncClient | None = None,
         delay_seconds: float = 0.2,
         attempts: int = 3,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.secrets = secrets_by_provider
         self.callback_url = callback_url.rstrip("/")
@@ -77,6 +78,7 @@ class Sandbox:
         self.http = http
         self.delay_seconds = delay_seconds
         self.attempts = attempts
+        self.clock = clock  # the platform's time (tests move it): its notifications stay fresh
         self.payments: dict[tuple[str, str], SandboxPayment] = {}
         self.refunds: list[dict[str, Any]] = []
         self._background: set[asyncio.Task[None]] = set()
@@ -159,8 +161,7 @@ class Sandbox:
         """The citizen paid: the provider captures and notifies (a new transaction each time)."""
         txn = f"tx_{secrets.token_hex(8)}"
         amount = p.amount_piastres if amount_piastres is None else amount_piastres
-        now = datetime.now(UTC)
-        p.transactions.append((txn, amount, now))
+        p.transactions.append((txn, amount, self.clock.now()))
         p.status = "captured"
         notice = self._notice(
             p,
@@ -205,7 +206,7 @@ class Sandbox:
             "id": f"evt_{secrets.token_hex(10)}",
             "type": kind,
             "reference": p.reference,
-            "occurred_at": datetime.now(UTC).isoformat(),
+            "occurred_at": self.clock.now().isoformat(),
             **fields,
         }
 
@@ -237,7 +238,7 @@ class Sandbox:
         for attempt in range(self.attempts):
             headers = {
                 "Content-Type": "application/json",
-                signing.HEADER: signing.sign(self.secrets[p.provider], body, int(time.time())),
+                signing.HEADER: signing.sign(self.secrets[p.provider], body, int(self.clock.now().timestamp())),
             }
             try:
                 assert self.http is not None, "the sandbox has no HTTP client"

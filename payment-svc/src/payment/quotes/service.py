@@ -15,42 +15,6 @@ from payment.quotes.schemas import Quote
 
 ALGORITHMS = ("EdDSA",)
 
-i18n.register(
-    {
-        "problem.invalid_quote.title": {"en": "The price quote is not valid", "ar": "عرض السعر غير صالح"},
-        "problem.invalid_quote.detail": {
-            "en": "Ask for a new quote of the service fee and try again.",
-            "ar": "اطلب عرض سعر جديدًا لرسوم الخدمة ثم أعد المحاولة.",
-        },
-        "quote.expired": {"en": "The quote has expired.", "ar": "انتهت صلاحية عرض السعر."},
-        "quote.bad_signature": {
-            "en": "The quote's signature is not valid.",
-            "ar": "توقيع عرض السعر غير صالح.",
-        },
-        "quote.wrong_audience": {
-            "en": "The quote was not issued for payments.",
-            "ar": "لم يصدر عرض السعر لأغراض السداد.",
-        },
-        "quote.malformed": {"en": "The quote is malformed.", "ar": "عرض السعر تالف."},
-        "quote.not_for_an_order": {
-            "en": "This quote only shows the fee. Pay with the quote your order gives you, from its service.",
-            "ar": "عرض السعر هذا لبيان الرسوم فقط. ادفع بعرض السعر الذي يصدر لطلبك من الخدمة المختصة.",
-        },
-        "quote.another_order": {
-            "en": "The quote was issued for another order or another service.",
-            "ar": "صدر عرض السعر لطلب آخر أو لخدمة أخرى.",
-        },
-        "validation.quote_lines_total": {
-            "en": "The quote's lines do not add up to its total.",
-            "ar": "مجموع بنود عرض السعر لا يساوي إجماليه.",
-        },
-        "quote.nothing_to_pay": {
-            "en": "This service is free: there is nothing to pay.",
-            "ar": "هذه الخدمة مجانية: لا يوجد ما يُسدَّد.",
-        },
-    }
-)
-
 
 def invalid_quote(reason: str) -> ProblemError:
     return ProblemError(

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Response
 
 from kit.app import Session
 from kit.auth import CurrentCaller
 from kit.errors import responses
+from payment.deps import Ctx
 from payment.receipts import service
 from payment.receipts.schemas import Receipt
 
@@ -18,11 +19,10 @@ async def get_receipt(
     receipt_number: Annotated[str, Path(pattern=r"^RC-[0-9]{4}-[0-9]{8,}$")],
     caller: CurrentCaller,
     session: Session,
-    request: Request,
+    ctx: Ctx,
     response: Response,
 ) -> Receipt:
     """The receipt of a successful payment (its citizen, auditors, admins), in the caller's language."""
-    names = getattr(request.app.state, "service_names", None)
-    found = await service.receipt(session, receipt_number=receipt_number, caller=caller, names=names)
+    found = await service.receipt(session, receipt_number=receipt_number, caller=caller, names=ctx.resources.names)
     response.headers["Content-Language"] = found.language
     return found

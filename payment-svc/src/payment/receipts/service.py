@@ -15,17 +15,6 @@ from payment.intents.repository import IntentRepository
 from payment.intents.service import READERS
 from payment.receipts.schemas import Receipt, ReceiptLine
 
-i18n.register(
-    {
-        "problem.receipt_not_found.title": {"en": "Receipt not found", "ar": "الإيصال غير موجود"},
-        "problem.receipt_not_found.detail": {
-            "en": "You have no receipt with this number.",
-            "ar": "لا يوجد إيصال بهذا الرقم في حسابك.",
-        },
-        "receipt.title": {"en": "Government service fee receipt", "ar": "إيصال سداد رسوم خدمة حكومية"},
-    }
-)
-
 
 def build(intent: PaymentIntent, *, service_name: i18n.Words | None, language: i18n.Language) -> Receipt:
     assert intent.receipt_number
@@ -63,7 +52,7 @@ def build(intent: PaymentIntent, *, service_name: i18n.Words | None, language: i
     )
 
 
-async def receipt(session: AsyncSession, *, receipt_number: str, caller: Caller, names: ServiceNames | None) -> Receipt:
+async def receipt(session: AsyncSession, *, receipt_number: str, caller: Caller, names: ServiceNames) -> Receipt:
     intent = await IntentRepository(session).by_receipt(receipt_number)
     if intent is None:
         raise NotFound("receipt_not_found")
@@ -71,5 +60,5 @@ async def receipt(session: AsyncSession, *, receipt_number: str, caller: Caller,
     if not owner and not any(caller.has_role(role) for role in READERS):
         raise NotFound("receipt_not_found")
     language = i18n.current_language()
-    service_name = await names.get(intent.service_code) if names is not None else None
+    service_name = await names.get(intent.service_code)
     return build(intent, service_name=service_name, language=language)

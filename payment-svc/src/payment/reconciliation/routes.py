@@ -9,7 +9,7 @@ from pydantic import AwareDatetime
 from kit.app import Session
 from kit.auth import Caller, Role, staff_of
 from kit.errors import ProblemError, responses
-from payment.deps import utcnow
+from payment.deps import Now
 from payment.reconciliation import service
 from payment.reconciliation.models import SettlementFile
 from payment.reconciliation.schemas import LineOut, SettlementReport
@@ -48,6 +48,7 @@ async def import_settlement(
     response: Response,
     session: Session,
     caller: Annotated[Caller, Depends(staff_of(Role.ADMIN))],
+    now: Now,
     through: Annotated[AwareDatetime | None, Query(description="Captures up to here must be in the file.")] = None,
     filename: Annotated[str | None, Query(max_length=200)] = None,
 ) -> SettlementReport:
@@ -55,7 +56,6 @@ async def import_settlement(
     content = await request.body()
     if len(content) > MAX_BYTES:
         raise ProblemError("payload_too_large", status=413)
-    now = utcnow()
     file, created = await service.import_file(
         session,
         provider=provider,

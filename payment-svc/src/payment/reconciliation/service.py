@@ -33,31 +33,6 @@ from payment.reconciliation.repository import SettlementRepository
 COLUMNS = ("transaction_id", "reference", "amount_piastres", "currency", "captured_at")
 MAX_LINES = 100_000
 
-i18n.register(
-    {
-        "problem.invalid_settlement_file.title": {
-            "en": "The settlement file cannot be read",
-            "ar": "تعذرت قراءة ملف التسوية",
-        },
-        "problem.invalid_settlement_file.detail": {
-            "en": "Send UTF-8 CSV with the columns {columns} (at most {max_lines} lines).",
-            "ar": i18n.plural(
-                "max_lines",
-                one="أرسل ملف CSV بترميز UTF-8 بالأعمدة {columns} (بحد أقصى سطر واحد).",
-                two="أرسل ملف CSV بترميز UTF-8 بالأعمدة {columns} (بحد أقصى سطرين).",
-                few="أرسل ملف CSV بترميز UTF-8 بالأعمدة {columns} (بحد أقصى {max_lines} أسطر).",
-                many="أرسل ملف CSV بترميز UTF-8 بالأعمدة {columns} (بحد أقصى {max_lines} سطرًا).",
-                other="أرسل ملف CSV بترميز UTF-8 بالأعمدة {columns} (بحد أقصى {max_lines} سطر).",
-            ),
-        },
-        "problem.settlement_not_found.title": {"en": "Settlement file not found", "ar": "ملف التسوية غير موجود"},
-        "problem.settlement_not_found.detail": {
-            "en": "There is no settlement file with this id.",
-            "ar": "لا يوجد ملف تسوية بهذا المعرف.",
-        },
-    }
-)
-
 
 def _unreadable() -> ProblemError:
     return ProblemError(
@@ -116,8 +91,8 @@ async def import_file(
     seen: set[str] = set()
     settled = 0
     for line_no, row in enumerate(rows, start=2):
-        line = {"file_id": file_id, "line_no": line_no, "transaction_id": row.get("transaction_id") or None}
-        txn = line["transaction_id"]
+        txn = row.get("transaction_id") or None
+        line: dict[str, Any] = {"file_id": file_id, "line_no": line_no, "transaction_id": txn}
         try:
             amount = int(row.get("amount_piastres", ""))
         except ValueError:

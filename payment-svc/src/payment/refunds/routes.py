@@ -7,10 +7,8 @@ from fastapi import APIRouter, Response
 from kit.app import Session
 from kit.auth import CurrentCaller
 from kit.errors import responses
-from payment.deps import IdempotencyKey, Providers, Refunder, utcnow
-from payment.intents import service as intents
+from payment.deps import Ctx, IdempotencyKey, Now, Refunder
 from payment.refunds import service
-from payment.refunds.repository import RefundRepository
 from payment.refunds.schemas import CreateRefund, RefundOut
 
 router = APIRouter(prefix="/v1/payments", tags=["refunds"])
@@ -25,7 +23,8 @@ async def refund_payment(
     idempotency_key: IdempotencyKey,
     caller: Refunder,
     session: Session,
-    providers: Providers,
+    ctx: Ctx,
+    now: Now,
     response: Response,
 ) -> RefundOut:
     """Return all or part of a succeeded payment (admins, or integrators with `payment:refund`)."""
@@ -35,8 +34,8 @@ async def refund_payment(
         body=body,
         idempotency_key=idempotency_key,
         caller=caller,
-        providers=providers,
-        now=utcnow(),
+        providers=ctx.resources.providers,
+        now=now,
     )
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
@@ -45,5 +44,5 @@ async def refund_payment(
 
 @router.get("/{payment_id}/refunds", response_model=list[RefundOut], responses=responses(401, 404))
 async def list_refunds(payment_id: uuid.UUID, caller: CurrentCaller, session: Session) -> list[RefundOut]:
-    await intents.visible(session, payment_id=payment_id, caller=caller)
-    return [RefundOut.model_validate(r) for r in await RefundRepository(session).for_payment(payment_id)]
+    refunds = await service.of_payment(session, payment_id=payment_id, caller=caller)
+    return [RefundOut.model_validate(r) for r in refunds]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,26 +15,13 @@ from kit.errors import NotFound, ProblemError
 from kit.messaging import record
 from payment.intents.models import Capture, PaymentIntent, Status
 from payment.intents.repository import CaptureRepository, IntentRepository
-from payment.intents.service import state_conflict
+from payment.intents.service import state_conflict, visible
 from payment.intents.transitions import move, note
 from payment.ledger import service as ledger
 from payment.providers.base import Provider, Providers
 from payment.refunds.models import Refund
 from payment.refunds.repository import RefundRepository
 from payment.refunds.schemas import CreateRefund
-
-i18n.register(
-    {
-        "problem.refund_exceeds_payment.title": {
-            "en": "The refund is larger than what remains of the payment",
-            "ar": "مبلغ الاسترداد أكبر من المتبقي من المبلغ المسدد",
-        },
-        "problem.refund_exceeds_payment.detail": {
-            "en": "At most {remaining} can still be refunded.",
-            "ar": "أقصى ما يمكن استرداده الآن {remaining}.",
-        },
-    }
-)
 
 
 async def return_money(
@@ -138,7 +126,7 @@ async def refund(
     now: datetime,
 ) -> tuple[Refund, bool]:
     """A requested refund of a succeeded payment, full or partial; replays by Idempotency-Key."""
-    intent = await IntentRepository(session).lock(payment_id)
+    intent = await IntentRepository(session).get(payment_id, for_update=True)
     if intent is None:
         raise NotFound("payment_not_found")
     existing = await RefundRepository(session).by_key(payment_id, idempotency_key)
@@ -181,3 +169,9 @@ async def refund(
         )
     await announce(session, intent, made)
     return made, True
+
+
+async def of_payment(session: AsyncSession, *, payment_id: uuid.UUID, caller: Caller) -> Sequence[Refund]:
+    """The refunds of a payment the caller may see (404 otherwise), oldest first."""
+    await visible(session, payment_id=payment_id, caller=caller)
+    return await RefundRepository(session).for_payment(payment_id)
