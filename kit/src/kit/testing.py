@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import json
 import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
+import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from jwt.algorithms import OKPAlgorithm
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
+from contracts.national_id import birth_date
 from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 from kit.migrations import upgrade_async
+from kit.registry import Marriage, RegistryPerson
 from kit.runtime import Runtime
 
 
@@ -66,6 +72,89 @@ async def catalogue_stand_in(names: dict[str, tuple[str, str]]) -> AsyncIterator
 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=catalogue), base_url="http://catalog") as client:
         yield client
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[str]:
+    """Serve `app` over real HTTP on a free local port, in this event loop, for a service under
+    test that reaches it by the URL in its settings (a stand-in of another service); its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve(), name="kit.testing.serving")
+    while not server.started:
+        if task.done():
+            task.result()  # it could not start: raise why
+            raise RuntimeError("the stand-in stopped before it started")
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+class RegistryStandIn:
+    """Stands in for identity-svc's mirror of the civil registry in one service's own tests: the
+    people and marriage records a test writes, answered at `GET /internal/registry/persons/{id}`
+    as identity answers `kit.registry.Registry` (a person's children from their parents' links,
+    their marriages, 404 for an unknown ID, 401 without the internal token). Serve `app()` with
+    `serving`. The platform-wide tests in tests/ use the real identity-svc."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.people: dict[str, dict[str, Any]] = {}
+        self.marriages: list[Marriage] = []
+
+    def person(self, national_id: str, *, sex: str = "male", **facts: Any) -> str:
+        """Record a person (born on the date their national ID says, single, alive, in Port Said,
+        unless `facts` say otherwise); their national ID."""
+        self.people[national_id] = {
+            "national_id": national_id, "birth_date": birth_date(national_id), "sex": sex, "governorate": "03",
+            "alive": True, "marital_status": "single", "first_name_ar": "محمد", "full_name_ar": "محمد أحمد علي",
+            **facts,
+        }  # fmt: skip
+        return national_id
+
+    def update(self, national_id: str, **facts: Any) -> None:
+        self.people[national_id].update(facts)
+
+    def marriage(self, *, husband: str, wife: str, on: date, governorate: str = "03") -> None:
+        """A marriage record in force, and both spouses married to each other."""
+        self.marriages.append(
+            Marriage(
+                marriage_id=str(uuid.uuid4()), husband_national_id=husband, wife_national_id=wife, marriage_date=on,
+                governorate=governorate,
+            )
+        )  # fmt: skip
+        self.update(husband, marital_status="married", spouse_national_id=wife)
+        self.update(wife, marital_status="married", spouse_national_id=husband)
+
+    def answer(self, national_id: str) -> RegistryPerson | None:
+        found = self.people.get(national_id)
+        if found is None:
+            return None
+        children = [
+            nid
+            for nid, p in self.people.items()
+            if national_id in (p.get("father_national_id"), p.get("mother_national_id"))
+        ]
+        marriages = [m for m in self.marriages if national_id in (m.husband_national_id, m.wife_national_id)]
+        return RegistryPerson.model_validate({**found, "children": sorted(children), "marriages": marriages})
+
+    def app(self) -> FastAPI:
+        registry = FastAPI()
+
+        @registry.get("/internal/registry/persons/{national_id}")
+        async def person(national_id: str, request: Request) -> Any:
+            scheme, _, token = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), self.token.encode()):
+                return JSONResponse({"code": "unauthenticated"}, status_code=401)
+            found = self.answer(national_id)
+            if found is None:
+                return JSONResponse({"code": "not_found"}, status_code=404)
+            return found.model_dump(mode="json")
+
+        return registry
 
 
 async def stream_messages(js: JetStreamContext, stream: str, subject_prefix: str = "") -> list[Msg]:
