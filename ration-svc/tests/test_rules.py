@@ -7,9 +7,10 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from ration_support import RULES_2025, nid, now, settings, started
+from ration_support import RULES_2025, eventually, nid, now, settings, started
 from sqlalchemy import text
 
+from kit.clock import ManualClock
 from ration import scheduler
 from ration.audit import repository as audit
 from ration.cards import service as cards
@@ -140,3 +141,26 @@ class TestRuleSets:
         response = await client.post("/v1/ration-rules", json=body, headers={**tokens.officer(), **EN})
         assert response.status_code == 409
         assert "dup.1" in response.json()["detail"]
+
+
+class TestSweep:
+    async def test_a_due_rule_set_goes_live_by_the_sweep_on_the_services_clock(
+        self, api, ration_url, nats_server, tokens
+    ):
+        client, _ = api
+        officer = {**tokens.officer(), **EN}
+        draft = (await client.post("/v1/ration-rules", json=rules_with("sweep.1", 2017), headers=officer)).json()
+        when = now() + timedelta(days=3)
+        scheduled = await client.post(
+            f"/v1/ration-rules/{draft['id']}/schedule", json={"effective_from": when.isoformat()}, headers=officer
+        )
+        assert scheduled.json()["status"] == "scheduled"
+        later = settings(ration_url, nats_server.url, run_consumers=False, run_relay=False)  # another replica
+        async with started(later, tokens, clock=ManualClock(when + timedelta(minutes=1))) as (_, replica):
+
+            async def live():
+                found = await replica.get(f"/v1/ration-rules/{draft['id']}", headers=officer)
+                return found.json()["status"] == "active"
+
+            await eventually(live)  # its sweep ran as it started, three days on by its clock
+        assert (await client.get(f"/v1/ration-rules/{draft['id']}", headers=officer)).json()["applied_at"] is not None
