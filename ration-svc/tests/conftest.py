@@ -1,23 +1,26 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import nats
 import pytest
-from ration_support import KeyRing
+from ration_support import INTERNAL, Tokens
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from devstack.service import ServiceProcess
 from kit import db
 from kit.messaging.bus import ensure_streams
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.tables import messaging_tables
 from kit.migrations import upgrade_async
-from ration.models import Base
+from kit.testing import RegistryStandIn, served
+from ration.models import Base, load_all
 
 SERVICE_DIR = Path(__file__).parents[1]
+load_all()
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +43,9 @@ async def sessions(ration_url: str) -> AsyncIterator[async_sessionmaker[AsyncSes
 
 
 @pytest.fixture(scope="module")
-def ring() -> KeyRing:
-    """Signs citizens', officers' and integrators' tokens as identity-svc would."""
-    return KeyRing()
+def tokens() -> Tokens:
+    """Citizens', officers' and integrators' tokens, signed as identity and the gateway sign them."""
+    return Tokens()
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +55,26 @@ async def js(nats_server: Any) -> AsyncIterator[Any]:
     await ensure_streams(client.jetstream())
     yield client.jetstream()
     await client.close()
+
+
+@pytest.fixture(scope="module")
+def catalog(pg_server: Any, nats_server: Any, devstack_root: Path) -> Iterator[ServiceProcess]:
+    """The real catalog-svc, as its own process on its own database (its seeded catalogue), which
+    ration asks for each card-service order's locked fee with the internal token."""
+    process = ServiceProcess(
+        "catalog",
+        pg=pg_server,
+        nats_url=nats_server.url,
+        data_dir=devstack_root / f"catalog-{secrets.token_hex(4)}",
+        settings={"INTERNAL_TOKEN": INTERNAL, "SERVICE_NAME": f"catalog-{secrets.token_hex(4)}"},
+    )
+    with process:
+        yield process
+
+
+@pytest.fixture(scope="module")
+async def registry() -> AsyncIterator[tuple[RegistryStandIn, str]]:
+    """identity's mirror of the civil registry, stood in (the people each test writes); its URL."""
+    stand_in = RegistryStandIn(INTERNAL)
+    async with served(stand_in.app()) as url:
+        yield stand_in, url

@@ -1,26 +1,31 @@
-"""Helpers for ration-svc's tests: national IDs, a default rule set, tokens, events, waiting."""
+"""Helpers for ration-svc's tests: national IDs, a default rule set, tokens, the app on real
+PostgreSQL and NATS, the other services it asks (catalog-svc as a process, identity's registry
+stood in), waiting."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
-import time
 import uuid
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-import jwt
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
-from jwt.algorithms import OKPAlgorithm
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
+from kit.auth import Issuer, Verifiers
+from kit.clock import Clock
+from kit.testing import TokenIssuer, running, trust
+from ration.cards import service as cards
+from ration.cards.models import Household
+from ration.main import create_app
+from ration.settings import Settings
 
-ISSUER, AUDIENCE = "shubbak-identity", "shubbak"
-INTEGRATOR_ISSUER = "shubbak-gateway"
+INTERNAL = f"test-internal-{uuid.uuid4().hex}"
+"""The platform's internal token in these tests (catalog-svc's process and the registry stand-in)."""
 
 RULES_2025: dict[str, Any] = {
     "version": "2025.1",
@@ -71,12 +76,16 @@ RULES_2025: dict[str, Any] = {
 _issued: set[str] = set()
 
 
-def nid(born: str = "900101", governorate: str = "03", male: bool = True) -> str:
-    """A well-formed national ID, unique per call (century 2 = born in the 1900s).
+def nid(born: str | date = "900101", governorate: str = "03", male: bool = True) -> str:
+    """A well-formed national ID, unique per call, of someone born on `born` (a date, or YYMMDD:
+    a year after 30 is in the 1900s); the sequence's last digit says the sex.
 
     Random IDs for one birth date and governorate have only 5,000 spellings, so two calls
     could collide (a person on two cards by accident); issued ones are remembered."""
-    century = "2" if int(born[:2]) > 30 else "3"
+    if isinstance(born, date):
+        century, born = ("2" if born.year < 2000 else "3"), f"{born:%y%m%d}"
+    else:
+        century = "2" if int(born[:2]) > 30 else "3"
     while True:
         seq = secrets.randbelow(500) * 2 + (1 if male else 0)
         found = f"{century}{born}{governorate}{seq:04d}{secrets.randbelow(10)}"[:14].ljust(14, "0")
@@ -94,43 +103,65 @@ def citizen_id(national_id: str) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_OID, f"citizen:{national_id}")
 
 
-class KeyRing:
-    """Stands in for identity-svc's JWKS and the gateway's integrator JWKS (one key serves both
-    here): tokens signed here verify like real ones, each kind under the issuer that issues it."""
+class Tokens:
+    """Callers' tokens: citizens' and officers' as identity-svc signs them, integrators' as the
+    gateway does (`kit.testing.TokenIssuer` for each), verified as production verifies them."""
 
     def __init__(self) -> None:
-        self.key = Ed25519PrivateKey.generate()
-
-    def jwks(self) -> dict[str, Any]:
-        jwk = json.loads(OKPAlgorithm.to_jwk(self.key.public_key()))
-        return {"keys": [{**jwk, "kid": "k1", "alg": "EdDSA", "use": "sig"}]}
-
-    def token(self, **claims: Any) -> str:
-        issued = int(time.time())
-        body = {"iss": ISSUER, "aud": AUDIENCE, "sub": "user-1", "iat": issued, "exp": issued + 600, **claims}
-        return jwt.encode(body, self.key, algorithm="EdDSA", headers={"kid": "k1"})
+        self.identity = TokenIssuer()
+        self.gateway = TokenIssuer(issued_by=Issuer.GATEWAY)
 
     def citizen(self, national_id: str) -> dict[str, str]:
-        token = self.token(typ="citizen", sub=str(citizen_id(national_id)), nid=national_id)
-        return {"Authorization": f"Bearer {token}"}
+        return self.identity.headers(str(citizen_id(national_id)), typ="citizen", nid=national_id)
 
     def officer(self, governorate: str = "03") -> dict[str, str]:
-        token = self.token(typ="staff", sub=f"officer-{governorate}", roles=["ration_officer"], gov=governorate)
-        return {"Authorization": f"Bearer {token}"}
+        return self.identity.headers(f"officer-{governorate}", typ="staff", roles=["ration_officer"], gov=governorate)
 
     def integrator(self, *scopes: str) -> dict[str, str]:
-        token = self.token(typ="integrator", iss=INTEGRATOR_ISSUER, sub="gov-03", scope=" ".join(scopes))
-        return {"Authorization": f"Bearer {token}"}
+        return self.gateway.integrator(*scopes, sub="gov-03")
 
     def verifier(self) -> Verifiers:
-        jwks_app = FastAPI()
-        jwks_app.get("/.well-known/jwks.json")(self.jwks)
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://identity")
-        cache = JWKSCache("http://identity/.well-known/jwks.json", http, min_refresh_seconds=0)
-        return Verifiers(  # as kit.app.verifiers trusts them in production
-            TokenVerifier(cache, issuer=ISSUER, audience=AUDIENCE, issued_by=Issuer.IDENTITY),
-            TokenVerifier(cache, issuer=INTEGRATOR_ISSUER, audience=AUDIENCE, issued_by=Issuer.GATEWAY),
-        )
+        return Verifiers(self.identity.verifier(), self.gateway.verifier())
+
+
+def settings(ration_url: str, nats_url: str, **overrides: Any) -> Settings:
+    """The service's settings in these tests: its own consumer name (so a module's app never
+    shares a durable with another's), no sweep during a test (tests tick by hand)."""
+    values: dict[str, Any] = {
+        "service_name": f"ration-{uuid.uuid4().hex[:8]}", "database_url": ration_url, "nats_url": nats_url,
+        "environment": "test", "log_json": False, "tick_seconds": 3600, "bus_backoff_seconds": (0.2,),
+        "internal_token": INTERNAL, "identity_internal_token": INTERNAL, **overrides,
+    }  # fmt: skip
+    return Settings(**values)
+
+
+@asynccontextmanager
+async def started(
+    config: Settings, tokens: Tokens, *, clock: Clock | None = None
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """ration-svc running (bus, relay, consumers, sweeps) with callers' tokens trusted; the app
+    and an in-process client."""
+    app = create_app(config, clock=clock)
+    trust(app, tokens.verifier())
+    async with running(app) as client:
+        yield app, client
+
+
+async def new_card(
+    sessions: async_sessionmaker[AsyncSession],
+    *members: tuple[str, str],
+    holder: str | None = None,
+    governorate: str = "03",
+) -> tuple[Household, str]:
+    """A card (decided at once) with its holder (a new person unless given) and members (national
+    ID, relation); the card and the holder's national ID."""
+    holder = holder or nid(governorate=governorate)
+    async with sessions() as session, session.begin():
+        card = await cards.create_household(
+            session, governorate=governorate, supply_office="PS-01", holder_national_id=holder, members=members,
+            now=now(),
+        )  # fmt: skip
+    return card, holder
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 20.0) -> Any:

@@ -8,11 +8,13 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
-from ration_support import RULES_2025, nid, now
+from ration_support import RULES_2025, new_card, nid, now
 from sqlalchemy import select, text
 
 from contracts import Envelope
 from contracts.events.civil import AddressChanged, DivorceRegistered, MarriageRegistered
+from kit.clock import SYSTEM
+from kit.service import EventContext
 from ration.audit import repository as audit
 from ration.cards import handlers
 from ration.cards import service as cards
@@ -22,6 +24,7 @@ from ration.eligibility.models import Decision
 from ration.facts import repository as facts
 from ration.rules import service as rules
 from ration.rules.schemas import RuleSetIn
+from ration.settings import Settings
 
 ENGINE_RULE = {
     "code": "big_engine",
@@ -37,21 +40,17 @@ async def active_rules(sessions):
     data = {**RULES_2025, "version": "2025.engine", "rules": [*RULES_2025["rules"], ENGINE_RULE]}
     async with sessions() as session, session.begin():
         draft = await rules.create_draft(session, data=RuleSetIn.model_validate(data), actor="test")
-        await rules.schedule(session, rule_set_id=draft.id, effective_from=now(), actor="test")
-
-
-async def new_card(sessions, *members: tuple[str, str], holder: str | None = None) -> tuple[Household, str]:
-    holder = holder or nid()
-    async with sessions() as session, session.begin():
-        card = await cards.create_household(
-            session, governorate="03", supply_office="PS-01", holder_national_id=holder, members=members
-        )
-    return card, holder
+        await rules.schedule(session, rule_set_id=draft.id, effective_from=now(), actor="test", now=now())
 
 
 async def deliver(sessions, handler, event) -> None:
+    """The handler as the consumer calls it: its event and the event's context (the civil
+    handlers read only the clock of it, so no resources are built here)."""
+    ctx = EventContext(
+        settings=Settings(), resources=None, clock=SYSTEM, envelope=Envelope.wrap(event, source="civil-registry")
+    )
     async with sessions() as session, session.begin():
-        await handler(session, event, Envelope.wrap(event, source="civil-registry"))
+        await handler(session, event, ctx)
 
 
 async def card_of(sessions, national_id: str) -> Household | None:
@@ -183,7 +182,7 @@ class TestEngineRule:
                     make="Mercedes", model="E200", model_year=year, engine_cc=cc, governorate="03",
                     at=datetime(2024, 3, 2, tzinfo=UTC),
                 )  # fmt: skip
-                await eligibility.reevaluate_persons(session, national_ids=[holder], trigger="test")
+                await eligibility.reevaluate_persons(session, national_ids=[holder], trigger="test", now=now())
             decision = await latest(sessions, card.id)
             if cc < 2000:
                 assert decision.eligible

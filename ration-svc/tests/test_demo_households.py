@@ -77,7 +77,7 @@ class TestLoad:
     async def test_cards_are_made_once_and_some_are_excluded(self, sessions):
         async with sessions() as session, session.begin():
             draft = await rules.create_draft(session, data=RuleSetIn.model_validate(RULES_2025), actor="test")
-            await rules.schedule(session, rule_set_id=draft.id, effective_from=now(), actor="test")
+            await rules.schedule(session, rule_set_id=draft.id, effective_from=now(), actor="test", now=now())
         people = []
         for year in range(1960, 1960 + demo.CAR_EVERY + 1):
             husband, wife = couple(date(year, 1, 1), date(year + 2, 1, 1))
@@ -85,10 +85,10 @@ class TestLoad:
         people.append(person(EXTRACT_DAY))
         plans = plan(people)
         async with sessions() as session, session.begin():
-            total, made = await demo.load_cards(session, plans)
+            total, made = await demo.load_cards(session, plans, now=now())
         assert total == len(made) == demo.CAR_EVERY + 1
         async with sessions() as session, session.begin():
-            assert await demo.load_cards(session, plans) == (total, [])
+            assert await demo.load_cards(session, plans, now=now()) == (total, [])
         async with sessions() as session:
             members = await session.scalar(
                 select(func.count()).select_from(Member).where(Member.household_id.in_(made))

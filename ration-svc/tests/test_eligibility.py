@@ -6,13 +6,11 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from ration_support import RULES_2025, nid, now
+from ration_support import RULES_2025, new_card, nid, now
 from sqlalchemy import select, text
 
 from contracts import Envelope
 from contracts.events.ration import EligibilityChanged
-from ration.cards import service as cards
-from ration.cards.models import Household
 from ration.eligibility import service as eligibility
 from ration.eligibility.models import Decision
 from ration.facts import repository as facts
@@ -24,16 +22,7 @@ from ration.rules.schemas import RuleSetIn
 async def active_rules(sessions):
     async with sessions() as session, session.begin():
         draft = await rules.create_draft(session, data=RuleSetIn.model_validate(RULES_2025), actor="test")
-        await rules.schedule(session, rule_set_id=draft.id, effective_from=now(), actor="test")
-
-
-async def household(sessions, *members: tuple[str, str], governorate: str = "03") -> tuple[Household, str]:
-    holder = nid(governorate=governorate)
-    async with sessions() as session, session.begin():
-        card = await cards.create_household(
-            session, governorate=governorate, supply_office="PS-01", holder_national_id=holder, members=members
-        )
-    return card, holder
+        await rules.schedule(session, rule_set_id=draft.id, effective_from=now(), actor="test", now=now())
 
 
 async def car(sessions, owner: str, *, year: int, vehicle_id: uuid.UUID | None = None, kind: str = "private_car"):
@@ -52,7 +41,7 @@ async def car(sessions, owner: str, *, year: int, vehicle_id: uuid.UUID | None =
             governorate="03",
             at=now().replace(year=2024, month=3, day=2),
         )
-        await eligibility.reevaluate_persons(session, national_ids=[owner], trigger="test")
+        await eligibility.reevaluate_persons(session, national_ids=[owner], trigger="test", now=now())
     return vehicle_id
 
 
@@ -69,13 +58,13 @@ async def events_for(sessions, card_id) -> list[EligibilityChanged]:
         payloads = await session.scalars(
             text("SELECT payload FROM ration.outbox WHERE aggregate_id = :a ORDER BY seq"), {"a": str(card_id)}
         )
-        return [Envelope.from_bytes(p).event() for p in payloads]  # type: ignore[misc]
+        return [Envelope.from_bytes(p).event() for p in payloads]
 
 
 class TestFirstDecision:
     async def test_a_new_household_is_eligible_with_its_entitlement(self, sessions):
         spouse, child = nid(born="920202", male=False), nid(born="150505")
-        card, _ = await household(sessions, (spouse, "spouse"), (child, "child"))
+        card, _ = await new_card(sessions, (spouse, "spouse"), (child, "child"))
         [decision] = await decisions_of(sessions, card.id)
         assert decision.eligible
         assert decision.members_count == 3
@@ -85,7 +74,7 @@ class TestFirstDecision:
 
     async def test_entitlement_is_capped_per_card(self, sessions):
         children = [(nid(born="100101"), "child") for _ in range(5)]
-        card, _ = await household(sessions, *children)
+        card, _ = await new_card(sessions, *children)
         [decision] = await decisions_of(sessions, card.id)
         assert decision.members_count == 6
         assert decision.entitlement_piastres == 20000
@@ -93,7 +82,7 @@ class TestFirstDecision:
 
 class TestCar:
     async def test_a_new_car_excludes_and_the_explanation_names_it(self, sessions):
-        card, holder = await household(sessions)
+        card, holder = await new_card(sessions)
         await car(sessions, holder, year=2019)
         history = await decisions_of(sessions, card.id)
         assert [d.eligible for d in history] == [True, False]
@@ -112,23 +101,23 @@ class TestCar:
         assert event.governorate == "03"
 
     async def test_an_old_car_or_a_truck_does_not_exclude(self, sessions):
-        card, holder = await household(sessions)
+        card, holder = await new_card(sessions)
         await car(sessions, holder, year=2010)
         await car(sessions, holder, year=2022, kind="truck")
         assert [d.eligible for d in await decisions_of(sessions, card.id)] == [True]
 
     async def test_selling_the_car_restores_eligibility(self, sessions):
-        card, holder = await household(sessions)
+        card, holder = await new_card(sessions)
         vehicle = await car(sessions, holder, year=2020)
         async with sessions() as session, session.begin():
             await facts.vehicle_transferred(session, vehicle_id=vehicle, plate="ب ج د 1234", to_owner=nid(), at=now())
-            await eligibility.reevaluate_persons(session, national_ids=[holder], trigger="test")
+            await eligibility.reevaluate_persons(session, national_ids=[holder], trigger="test", now=now())
         assert [d.eligible for d in await decisions_of(sessions, card.id)] == [True, False, True]
         events = await events_for(sessions, card.id)
         assert [e.eligible for e in events] == [False, True]
 
     async def test_the_same_fact_twice_changes_nothing(self, sessions):
-        card, holder = await household(sessions)
+        card, holder = await new_card(sessions)
         vehicle = await car(sessions, holder, year=2021)
         await car(sessions, holder, year=2021, vehicle_id=vehicle)
         assert len(await decisions_of(sessions, card.id)) == 2
@@ -136,14 +125,14 @@ class TestCar:
 
     async def test_a_members_car_counts_for_the_household(self, sessions):
         son = nid(born="990101")
-        card, _ = await household(sessions, (son, "child"))
+        card, _ = await new_card(sessions, (son, "child"))
         await car(sessions, son, year=2023)
         assert not (await decisions_of(sessions, card.id))[-1].eligible
 
 
 class TestOtherFacts:
     async def test_electricity_over_the_threshold_excludes(self, sessions):
-        card, holder = await household(sessions)
+        card, holder = await new_card(sessions)
         async with sessions() as session, session.begin():
             await facts.consumption_reported(
                 session,
@@ -155,7 +144,7 @@ class TestOtherFacts:
                 kwh=700,
                 at=now(),
             )
-            await eligibility.reevaluate_persons(session, national_ids=[holder], trigger="test")
+            await eligibility.reevaluate_persons(session, national_ids=[holder], trigger="test", now=now())
         last = (await decisions_of(sessions, card.id))[-1]
         assert not last.eligible
         assert last.reason_codes == ["electricity_consumption"]
@@ -163,7 +152,7 @@ class TestOtherFacts:
 
     async def test_private_school_fees_and_a_car_give_two_reasons(self, sessions):
         child = nid(born="150101")
-        card, holder = await household(sessions, (child, "child"))
+        card, holder = await new_card(sessions, (child, "child"))
         async with sessions() as session, session.begin():
             await facts.fees_reported(
                 session,

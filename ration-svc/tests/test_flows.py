@@ -6,58 +6,29 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import nats
 import pytest
-from ration_support import RULES_2025, KeyRing, eventually, nid, now
+from ration_support import RULES_2025, eventually, new_card, nid, now, settings, started
 from sqlalchemy import func, select
 
 from contracts import Envelope, Event
 from contracts.events.civil import BirthRegistered, DeathRegistered
 from contracts.events.ration import AppealDecided, EligibilityChanged
 from contracts.events.traffic import VehicleRegistered, VehicleTransferred
-from kit.messaging.bus import ensure_streams
-from kit.testing import running, stream_messages
+from kit.testing import stream_messages
 from ration import scheduler
-from ration.cards import service as cards
 from ration.cards.models import Member
-from ration.main import create_app
 from ration.rules import service as rules
 from ration.rules.schemas import RuleSetIn
-from ration.settings import Settings
 
 EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture(scope="module")
-def ring() -> KeyRing:
-    return KeyRing()
-
-
-@pytest.fixture(scope="module")
-async def js(nats_server):
-    client = await nats.connect(nats_server.url)
-    await ensure_streams(client.jetstream())
-    yield client.jetstream()
-    await client.close()
-
-
-@pytest.fixture(scope="module")
-async def client(ration_url, nats_server, ring, sessions):
+async def client(ration_url, nats_server, tokens, sessions):
     async with sessions() as session, session.begin():
         draft = await rules.create_draft(session, data=RuleSetIn.model_validate(RULES_2025), actor="test")
-        await rules.schedule(session, rule_set_id=draft.id, effective_from=now(), actor="test")
-    settings = Settings(
-        service_name="ration-flows",
-        database_url=ration_url,
-        nats_url=nats_server.url,
-        environment="test",
-        log_json=False,
-        tick_seconds=3600,
-        bus_backoff_seconds=(0.2,),
-    )
-    app = create_app(settings)
-    app.state.verifier = ring.verifier()
-    async with running(app) as http:
+        await rules.schedule(session, rule_set_id=draft.id, effective_from=now(), actor="test", now=now())
+    async with started(settings(ration_url, nats_server.url), tokens) as (_, http):
         yield http
 
 
@@ -70,15 +41,6 @@ async def publish(js, event: Event, *, msg_id: str | None = None) -> Envelope:
 async def redeliver(js, envelope: Envelope) -> None:
     """The same event again under another Nats-Msg-Id, so only the inbox can stop it."""
     await js.publish(envelope.type, envelope.to_bytes(), headers={"Nats-Msg-Id": str(uuid.uuid4())})
-
-
-async def new_card(sessions, *members):
-    holder = nid()
-    async with sessions() as session, session.begin():
-        card = await cards.create_household(
-            session, governorate="03", supply_office="PS-01", holder_national_id=holder, members=members
-        )
-    return card, holder
 
 
 def registered(owner: str, year: int, vehicle_id: uuid.UUID | None = None) -> VehicleRegistered:
@@ -104,14 +66,14 @@ async def published(js, card_id) -> list[EligibilityChanged]:
     return [e for e in events if isinstance(e, EligibilityChanged) and e.card_id == card_id]
 
 
-async def card_view(client, ring, national_id: str) -> dict:
-    response = await client.get("/v1/ration-card", headers={**ring.citizen(national_id), **EN})
+async def card_view(client, tokens, national_id: str) -> dict:
+    response = await client.get("/v1/ration-card", headers={**tokens.citizen(national_id), **EN})
     assert response.status_code == 200, response.text
     return response.json()
 
 
 class TestCarEvents:
-    async def test_a_car_event_excludes_and_a_sale_restores(self, client, js, ring, sessions):
+    async def test_a_car_event_excludes_and_a_sale_restores(self, client, js, tokens, sessions):
         card, holder = await new_card(sessions)
         car = registered(holder, 2019)
         await publish(js, car)
@@ -125,7 +87,7 @@ class TestCarEvents:
         assert "Kia" in event.reasons[0].explanation_en
         assert "2019" in event.reasons[0].explanation_en
         assert "2024-03-02" in event.reasons[0].explanation_en
-        view = await card_view(client, ring, holder)
+        view = await card_view(client, tokens, holder)
         assert view["decision"]["eligible"] is False
         assert view["decision"]["appealable"] is True
         assert "model 2019, registered 2024-03-02" in view["decision"]["reasons"][0]["explanation"]
@@ -148,10 +110,10 @@ class TestCarEvents:
 
         events = await eventually(restored)
         assert [e.eligible for e in events] == [False, True]
-        view = await card_view(client, ring, holder)
+        view = await card_view(client, tokens, holder)
         assert [d["eligible"] for d in view["history"]] == [True, False, True]  # newest first
 
-    async def test_arabic_is_the_default_language(self, client, js, ring, sessions):
+    async def test_arabic_is_the_default_language(self, client, js, tokens, sessions):
         card, holder = await new_card(sessions)
         await publish(js, registered(holder, 2020))
 
@@ -159,12 +121,12 @@ class TestCarEvents:
             return await published(js, card.id)
 
         await eventually(excluded)
-        response = await client.get("/v1/ration-card", headers=ring.citizen(holder))
+        response = await client.get("/v1/ration-card", headers=tokens.citizen(holder))
         assert "٢٠٢٠" in response.json()["decision"]["reasons"][0]["explanation"]
 
 
 class TestCivilEvents:
-    async def test_a_birth_delivered_twice_adds_the_newborn_once(self, client, js, ring, sessions):
+    async def test_a_birth_delivered_twice_adds_the_newborn_once(self, client, js, tokens, sessions):
         mother = nid(born="950303", male=False)
         card, holder = await new_card(sessions, (mother, "spouse"))
         child = nid(born="250101")
@@ -183,7 +145,7 @@ class TestCivilEvents:
         await redeliver(js, envelope)
 
         async def added():
-            view = await card_view(client, ring, holder)
+            view = await card_view(client, tokens, holder)
             return view if any(m["national_id"] == child for m in view["members"]) else None
 
         view = await eventually(added)
@@ -198,10 +160,10 @@ class TestCivilEvents:
             return n
 
         assert await eventually(both_handled) == 1
-        view = await card_view(client, ring, child)  # the newborn is on the card too
+        view = await card_view(client, tokens, child)  # the newborn is on the card too
         assert view["id"] == str(card.id)
 
-    async def test_a_death_removes_the_member_and_the_spouse_becomes_holder(self, client, js, ring, sessions):
+    async def test_a_death_removes_the_member_and_the_spouse_becomes_holder(self, client, js, tokens, sessions):
         wife = nid(born="880808", male=False)
         _card, holder = await new_card(sessions, (wife, "spouse"))
         await publish(
@@ -209,7 +171,7 @@ class TestCivilEvents:
         )
 
         async def removed():
-            view = await card_view(client, ring, wife)
+            view = await card_view(client, tokens, wife)
             return view if len(view["members"]) == 1 else None
 
         view = await eventually(removed)
@@ -218,23 +180,23 @@ class TestCivilEvents:
 
 
 class TestCardAccess:
-    async def test_another_citizens_card_is_not_found(self, client, ring, sessions):
+    async def test_another_citizens_card_is_not_found(self, client, tokens, sessions):
         mine, me = await new_card(sessions)
         theirs, _ = await new_card(sessions)
-        assert (await client.get(f"/v1/ration-card/{mine.id}", headers=ring.citizen(me))).status_code == 200
-        response = await client.get(f"/v1/ration-card/{theirs.id}", headers={**ring.citizen(me), **EN})
+        assert (await client.get(f"/v1/ration-card/{mine.id}", headers=tokens.citizen(me))).status_code == 200
+        response = await client.get(f"/v1/ration-card/{theirs.id}", headers={**tokens.citizen(me), **EN})
         assert response.status_code == 404
         assert response.headers["content-type"].startswith("application/problem+json")
         assert response.json()["code"] == "ration_card_not_found"
 
-    async def test_no_card_and_no_token(self, client, ring):
-        assert (await client.get("/v1/ration-card", headers=ring.citizen(nid()))).status_code == 404
+    async def test_no_card_and_no_token(self, client, tokens):
+        assert (await client.get("/v1/ration-card", headers=tokens.citizen(nid()))).status_code == 404
         assert (await client.get("/v1/ration-card")).status_code == 401
-        assert (await client.get("/v1/ration-card", headers=ring.officer())).status_code == 403
+        assert (await client.get("/v1/ration-card", headers=tokens.officer())).status_code == 403
 
 
 class TestAppeals:
-    async def test_an_accepted_appeal_overrides_until_its_expiry(self, client, js, ring, sessions):
+    async def test_an_accepted_appeal_overrides_until_its_expiry(self, client, js, tokens, sessions):
         card, holder = await new_card(sessions)
         await publish(js, registered(holder, 2022))
 
@@ -245,29 +207,29 @@ class TestAppeals:
         filed = await client.post(
             f"/v1/ration-card/{card.id}/appeals",
             json={"grounds": "the car belongs to my employer / السيارة ملك جهة العمل"},
-            headers=ring.citizen(holder),
+            headers=tokens.citizen(holder),
         )
         assert filed.status_code == 201, filed.text
         appeal = filed.json()
         again = await client.post(
-            f"/v1/ration-card/{card.id}/appeals", json={"grounds": "once more please"}, headers=ring.citizen(holder)
+            f"/v1/ration-card/{card.id}/appeals", json={"grounds": "once more please"}, headers=tokens.citizen(holder)
         )
         assert again.status_code == 409
         assert again.json()["code"] == "appeal_already_open"
 
-        queue = await client.get("/v1/appeals", headers=ring.officer("03"))
+        queue = await client.get("/v1/appeals", headers=tokens.officer("03"))
         assert appeal["id"] in [a["id"] for a in queue.json()["items"]]
-        other_gov = await client.get(f"/v1/appeals/{appeal['id']}", headers=ring.officer("01"))
+        other_gov = await client.get(f"/v1/appeals/{appeal['id']}", headers=tokens.officer("01"))
         assert other_gov.status_code == 404
 
         until = now() + timedelta(days=90)
         decided = await client.post(
             f"/v1/appeals/{appeal['id']}/decision",
             json={"outcome": "accepted", "reason": "employer's car", "override_until": until.isoformat()},
-            headers=ring.officer("03"),
+            headers=tokens.officer("03"),
         )
         assert decided.status_code == 200, decided.text
-        view = await card_view(client, ring, holder)
+        view = await card_view(client, tokens, holder)
         assert view["decision"]["eligible"] is True
         assert view["decision"]["overridden_by_appeal"] == appeal["id"]
         events = await eventually(lambda: _count(js, card.id, 2))
@@ -280,42 +242,44 @@ class TestAppeals:
         twice = await client.post(
             f"/v1/appeals/{appeal['id']}/decision",
             json={"outcome": "rejected", "reason": "changed my mind"},
-            headers=ring.officer("03"),
+            headers=tokens.officer("03"),
         )
         assert twice.status_code == 409
 
         async with sessions() as session, session.begin():  # the override runs out
             await scheduler.tick(session, now=until + timedelta(seconds=1))
-        view = await card_view(client, ring, holder)
+        view = await card_view(client, tokens, holder)
         assert view["decision"]["eligible"] is False
         assert view["decision"]["overridden_by_appeal"] is None
 
-    async def test_an_eligible_household_cannot_appeal(self, client, ring, sessions):
+    async def test_an_eligible_household_cannot_appeal(self, client, tokens, sessions):
         card, holder = await new_card(sessions)
         response = await client.post(
-            f"/v1/ration-card/{card.id}/appeals", json={"grounds": "nothing to appeal"}, headers=ring.citizen(holder)
+            f"/v1/ration-card/{card.id}/appeals", json={"grounds": "nothing to appeal"}, headers=tokens.citizen(holder)
         )
         assert response.status_code == 409
         assert response.json()["code"] == "not_excluded"
 
-    async def test_a_rejected_appeal_is_explained(self, client, js, ring, sessions):
+    async def test_a_rejected_appeal_is_explained(self, client, js, tokens, sessions):
         card, holder = await new_card(sessions)
         await publish(js, registered(holder, 2023))
         await eventually(lambda: _count(js, card.id, 1))
         appeal = (
             await client.post(
-                f"/v1/ration-card/{card.id}/appeals", json={"grounds": "the car was sold"}, headers=ring.citizen(holder)
+                f"/v1/ration-card/{card.id}/appeals",
+                json={"grounds": "the car was sold"},
+                headers=tokens.citizen(holder),
             )
         ).json()
         decided = await client.post(
             f"/v1/appeals/{appeal['id']}/decision",
             json={"outcome": "rejected", "reason": "traffic still lists you as owner"},
-            headers=ring.officer("03"),
+            headers=tokens.officer("03"),
         )
         assert decided.json()["status"] == "rejected"
-        mine = await client.get(f"/v1/appeals/{appeal['id']}", headers=ring.citizen(holder))
+        mine = await client.get(f"/v1/appeals/{appeal['id']}", headers=tokens.citizen(holder))
         assert mine.json()["outcome_reason"] == "traffic still lists you as owner"
-        assert (await card_view(client, ring, holder))["decision"]["eligible"] is False
+        assert (await card_view(client, tokens, holder))["decision"]["eligible"] is False
         [told] = await eventually(lambda: _appeal_decided(js, appeal["id"]))
         assert (told.outcome, told.override_until, told.reason) == (
             "rejected",
@@ -323,11 +287,11 @@ class TestAppeals:
             "traffic still lists you as owner",
         )
 
-    async def test_a_decision_validation_error_is_bilingual(self, client, ring):
+    async def test_a_decision_validation_error_is_bilingual(self, client, tokens):
         response = await client.post(
             f"/v1/appeals/{uuid.uuid4()}/decision",
             json={"outcome": "accepted", "reason": "ok"},
-            headers={**ring.officer("03"), **EN},
+            headers={**tokens.officer("03"), **EN},
         )
         assert response.status_code == 422
         assert {e["field"] for e in response.json()["errors"]} >= {"body.reason"}

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import csv
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from ration_support import RULES_2025, KeyRing, eventually, nid, now
+from ration_support import RULES_2025, eventually, nid, now, settings, started
 from sqlalchemy import func, select, text
 
-from kit.testing import running
+from kit.clock import SYSTEM
 from ration import scheduler
 from ration.cards.models import Household, Member
 from ration.cards.repository import HouseholdRepository
@@ -25,17 +24,15 @@ from ration.imports.cli import main as cli_main
 from ration.imports.cli import run_import
 from ration.imports.generator import write
 from ration.imports.models import Import
-from ration.main import create_app
 from ration.rules import service as rules
 from ration.rules.schemas import RuleSetIn
-from ration.settings import Settings
 
 
 @pytest.fixture(scope="module", autouse=True)
 async def active_rules(sessions):
     async with sessions() as session, session.begin():
         draft = await rules.create_draft(session, data=RuleSetIn.model_validate(RULES_2025), actor="test")
-        await rules.schedule(session, rule_set_id=draft.id, effective_from=now(), actor="test")
+        await rules.schedule(session, rule_set_id=draft.id, effective_from=now(), actor="test", now=now())
 
 
 async def counts(sessions) -> dict[str, int]:
@@ -140,11 +137,11 @@ class TestEvaluationJob:
 
         steps = []
         async with sessions() as session, session.begin():  # a worker that stops after one chunk
-            steps.append(await eligibility.work_job(session, job_id=outcome.job_id, chunk=10))
+            steps.append(await eligibility.work_job(session, job_id=outcome.job_id, chunk=10, now=now()))
 
         async def killed_midway():
             async with sessions() as session, session.begin():
-                await eligibility.work_job(session, job_id=outcome.job_id, chunk=10)
+                await eligibility.work_job(session, job_id=outcome.job_id, chunk=10, now=now())
                 raise RuntimeError("worker killed")
 
         with pytest.raises(RuntimeError):  # and one killed in the middle of the next: nothing of it stays
@@ -158,9 +155,9 @@ class TestEvaluationJob:
             async with session.begin():
                 assert await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": eligibility.JOBS_LOCK})
                 async with sessions() as other, other.begin():
-                    assert await eligibility.work_job(other, job_id=outcome.job_id) is None
+                    assert await eligibility.work_job(other, job_id=outcome.job_id, now=now()) is None
 
-        await scheduler.drain(sessions, job_id=outcome.job_id, progress=steps.append)
+        await scheduler.drain(sessions, clock=SYSTEM, job_id=outcome.job_id, progress=steps.append)
         async with sessions() as session:
             record = await session.get(Import, outcome.record.id)
             job = await session.get(EvaluationJob, outcome.job_id)
@@ -181,7 +178,7 @@ class TestEvaluationJob:
         assert left == 0
 
         async with sessions() as session, session.begin():  # nothing left: a worker finds no job
-            assert await eligibility.work_job(session) is None
+            assert await eligibility.work_job(session, now=now()) is None
 
 
 class TestBadRows:
@@ -221,9 +218,9 @@ class TestBadRows:
         async with sessions() as session, session.begin():  # replaced as a paid replacement does it
             card = await session.scalar(select(Household).where(Household.card_number == "C-77001"))
             repo = HouseholdRepository(session)
-            await repo.invalidate("C-77001", reason="lost", at=datetime.now(UTC))
+            await repo.invalidate("C-77001", reason="lost", at=now())
             card.card_number = "C-77002"
-            await repo.issue(household_id=card.id, card_number="C-77002", reason="lost", at=datetime.now(UTC))
+            await repo.issue(household_id=card.id, card_number="C-77002", reason="lost", at=now())
         stale = tmp_path / "stale.csv"  # a governorate file still listing the old number
         stale.write_text(
             f"card_number,supply_office,national_id,relation\nC-77001,SO-1,{holder},holder\nC-77001,SO-1,{child},child\n"
@@ -255,42 +252,37 @@ class TestInterrupted:
         with pytest.raises(ConnectionError):
             async with sessions() as session, session.begin():
                 await service.run(
-                    session, kind="households", governorate="03", chunks=broken(), filename=None, actor="test"
+                    session,
+                    kind="households",
+                    governorate="03",
+                    chunks=broken(),
+                    filename=None,
+                    actor="test",
+                    clock=SYSTEM,
                 )
         assert await counts(sessions) == before
 
 
 @pytest.fixture(scope="module")
-async def api(ration_url, nats_server):
-    ring = KeyRing()
-    settings = Settings(
-        service_name="ration-imports",
-        database_url=ration_url,
-        nats_url=nats_server.url,
-        environment="test",
-        log_json=False,
-        tick_seconds=3600,
-    )
-    app = create_app(settings)
-    app.state.verifier = ring.verifier()
-    async with running(app) as client:
-        yield client, ring
+async def api(ration_url, nats_server, tokens):
+    async with started(settings(ration_url, nats_server.url), tokens) as (_, client):
+        yield client, tokens
 
 
 class TestApi:
     async def test_an_integrator_imports_and_reads_the_rejects(self, api):
-        client, ring = api
+        client, tokens = api
         body = f"national_id,monthly_salary_piastres,employer\n{nid()},1500000,Bank\nbad,1,x\n".encode()
         response = await client.post(
             "/v1/ration-imports/incomes?governorate=03&filename=salaries.csv",
             content=body,
-            headers={**ring.integrator("ration.import"), "Content-Type": "text/csv"},
+            headers={**tokens.integrator("ration.import"), "Content-Type": "text/csv"},
         )
         assert response.status_code == 201, response.text
         record = response.json()
         assert (record["rows_accepted"], record["rows_rejected"]) == (1, 1)
         again = await client.post(
-            "/v1/ration-imports/incomes?governorate=03", content=body, headers=ring.integrator("ration.import")
+            "/v1/ration-imports/incomes?governorate=03", content=body, headers=tokens.integrator("ration.import")
         )
         assert again.status_code == 200
         assert again.json()["repeated"]
@@ -298,7 +290,7 @@ class TestApi:
 
         async def decided(import_id=record["id"]):  # the worker decides an import's households after its commit
             body = (
-                await client.get(f"/v1/ration-imports/{import_id}", headers=ring.integrator("ration.import"))
+                await client.get(f"/v1/ration-imports/{import_id}", headers=tokens.integrator("ration.import"))
             ).json()
             return body if body["evaluation_status"] == "done" else None
 
@@ -311,7 +303,7 @@ class TestApi:
         response = await client.post(
             "/v1/ration-imports/households?governorate=03",
             content=body.encode(),
-            headers={**ring.integrator("ration.import"), "Content-Type": "text/csv"},
+            headers={**tokens.integrator("ration.import"), "Content-Type": "text/csv"},
         )
         assert response.status_code == 201, response.text
         loaded = response.json()
@@ -322,22 +314,22 @@ class TestApi:
         assert done["evaluated_at"] is not None
         rejects = await client.get(
             f"/v1/ration-imports/{record['id']}/rejects",
-            headers={**ring.integrator("ration.import"), "Accept-Language": "en"},
+            headers={**tokens.integrator("ration.import"), "Accept-Language": "en"},
         )
         lines = list(csv.reader(rejects.text.splitlines()))
         assert lines[1][:3] == ["3", "national_id", "invalid_national_id"]
         assert lines[1][3] == "Not a 14-digit national ID"
 
     async def test_only_importers_may_import(self, api):
-        client, ring = api
+        client, tokens = api
         body = b"national_id,feddans\n"
-        for headers in (ring.integrator("something.else"), ring.citizen(nid()), ring.officer("01")):
+        for headers in (tokens.integrator("something.else"), tokens.citizen(nid()), tokens.officer("01")):
             response = await client.post("/v1/ration-imports/land?governorate=03", content=body, headers=headers)
             assert response.status_code == 403
         response = await client.post(
             "/v1/ration-imports/pets?governorate=03",
             content=body,
-            headers={**ring.integrator("ration.import"), "Accept-Language": "en"},
+            headers={**tokens.integrator("ration.import"), "Accept-Language": "en"},
         )
         assert response.status_code == 422
         assert response.json()["code"] == "unknown_import_kind"

@@ -7,17 +7,15 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from ration_support import RULES_2025, KeyRing, nid, now
+from ration_support import RULES_2025, eventually, nid, now, settings, started
 from sqlalchemy import text
 
-from kit.testing import running
+from kit.clock import ManualClock
 from ration import scheduler
 from ration.audit import repository as audit
 from ration.cards import service as cards
 from ration.cards.models import Household
 from ration.facts import repository as facts
-from ration.main import create_app
-from ration.settings import Settings
 
 EN = {"Accept-Language": "en"}
 
@@ -30,27 +28,16 @@ def rules_with(version: str, min_model_year: int) -> dict:
 
 
 @pytest.fixture(scope="module")
-async def api(ration_url, nats_server):
-    ring = KeyRing()
-    settings = Settings(
-        service_name="ration-rules",
-        database_url=ration_url,
-        nats_url=nats_server.url,
-        environment="test",
-        log_json=False,
-        tick_seconds=3600,
-    )
-    app = create_app(settings)
-    app.state.verifier = ring.verifier()
-    async with running(app) as client:
-        yield client, ring
+async def api(ration_url, nats_server, tokens):
+    async with started(settings(ration_url, nats_server.url), tokens) as (_, client):
+        yield client, tokens
 
 
 async def card_with_car(sessions, governorate: str, year: int) -> uuid.UUID:
     holder = nid(governorate=governorate)
     async with sessions() as session, session.begin():
         card = await cards.create_household(
-            session, governorate=governorate, supply_office="SO", holder_national_id=holder
+            session, governorate=governorate, supply_office="SO", holder_national_id=holder, now=now()
         )
         await facts.vehicle_registered(
             session,
@@ -75,8 +62,8 @@ async def eligible(sessions, card_id) -> bool | None:
 
 class TestRuleSets:
     async def test_draft_simulate_schedule_apply(self, api, sessions):
-        client, ring = api
-        officer = {**ring.officer("01"), **EN}
+        client, tokens = api
+        officer = {**tokens.officer("01"), **EN}
         first = await client.post("/v1/ration-rules", json=rules_with("2019.1", 2015), headers=officer)
         assert first.status_code == 201, first.text
         applied = await client.post(
@@ -89,7 +76,7 @@ class TestRuleSets:
         cairo_2016 = await card_with_car(sessions, "01", 2016)
         giza_2018 = await card_with_car(sessions, "21", 2018)
         async with sessions() as session, session.begin():
-            await scheduler.tick(session)  # nothing due; the facts above were stored without evaluation
+            await scheduler.tick(session, now=now())  # nothing due; the facts above were stored without evaluation
         draft = await client.post("/v1/ration-rules", json=rules_with("2025.2", 2017), headers=officer)
         draft_id = draft.json()["id"]
 
@@ -132,25 +119,48 @@ class TestRuleSets:
             assert statuses == {"2019.1": "retired", "2025.2": "active"}
 
     async def test_templates_may_only_name_facts_the_rule_knows(self, api):
-        client, ring = api
+        client, tokens = api
         body = rules_with("bad.1", 2017)
         body["rules"][0]["explanation_en"] = "A car of {colour}"
-        response = await client.post("/v1/ration-rules", json=body, headers={**ring.officer(), **EN})
+        response = await client.post("/v1/ration-rules", json=body, headers={**tokens.officer(), **EN})
         assert response.status_code == 422
         assert "colour" in response.json()["errors"][0]["reason"]
 
     async def test_only_ration_officers_edit_rules(self, api):
-        client, ring = api
-        for headers in (ring.citizen(nid()), ring.integrator("ration.import")):
+        client, tokens = api
+        for headers in (tokens.citizen(nid()), tokens.integrator("ration.import")):
             assert (
                 await client.post("/v1/ration-rules", json=rules_with("z.1", 2017), headers=headers)
             ).status_code == 403
         assert (await client.get("/v1/ration-rules")).status_code == 401
 
     async def test_a_version_is_used_once(self, api):
-        client, ring = api
+        client, tokens = api
         body = rules_with("dup.1", 2017)
-        assert (await client.post("/v1/ration-rules", json=body, headers=ring.officer())).status_code == 201
-        response = await client.post("/v1/ration-rules", json=body, headers={**ring.officer(), **EN})
+        assert (await client.post("/v1/ration-rules", json=body, headers=tokens.officer())).status_code == 201
+        response = await client.post("/v1/ration-rules", json=body, headers={**tokens.officer(), **EN})
         assert response.status_code == 409
         assert "dup.1" in response.json()["detail"]
+
+
+class TestSweep:
+    async def test_a_due_rule_set_goes_live_by_the_sweep_on_the_services_clock(
+        self, api, ration_url, nats_server, tokens
+    ):
+        client, _ = api
+        officer = {**tokens.officer(), **EN}
+        draft = (await client.post("/v1/ration-rules", json=rules_with("sweep.1", 2017), headers=officer)).json()
+        when = now() + timedelta(days=3)
+        scheduled = await client.post(
+            f"/v1/ration-rules/{draft['id']}/schedule", json={"effective_from": when.isoformat()}, headers=officer
+        )
+        assert scheduled.json()["status"] == "scheduled"
+        later = settings(ration_url, nats_server.url, run_consumers=False, run_relay=False)  # another replica
+        async with started(later, tokens, clock=ManualClock(when + timedelta(minutes=1))) as (_, replica):
+
+            async def live():
+                found = await replica.get(f"/v1/ration-rules/{draft['id']}", headers=officer)
+                return found.json()["status"] == "active"
+
+            await eventually(live)  # its sweep ran as it started, three days on by its clock
+        assert (await client.get(f"/v1/ration-rules/{draft['id']}", headers=officer)).json()["applied_at"] is not None

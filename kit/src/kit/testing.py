@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from nats.js.errors import NotFoundError
 from pydantic import BaseModel
 from starlette.types import ASGIApp
 
+from contracts.national_id import birth_date
 from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 from kit.clock import SYSTEM, Clock
 from kit.migrations import upgrade_async
@@ -138,6 +139,32 @@ class RegistryStandIn:
     def marry(self, marriage: Marriage) -> Marriage:
         self.marriages.append(marriage)
         return marriage
+
+    def person(self, national_id: str, *, sex: str = "male", **facts: Any) -> str:
+        """Record a person (born on the date their national ID says, single, alive, in Port Said,
+        unless `facts` say otherwise); their national ID."""
+        values: dict[str, Any] = {
+            "national_id": national_id, "birth_date": birth_date(national_id), "sex": sex, "governorate": "03",
+            "alive": True, "marital_status": "single", "first_name_ar": "محمد", "full_name_ar": "محمد أحمد علي",
+            **facts,
+        }  # fmt: skip
+        self.add(RegistryPerson.model_validate(values))
+        return national_id
+
+    def update(self, national_id: str, **facts: Any) -> None:
+        values = {**self.people[national_id].model_dump(), **facts}
+        self.people[national_id] = RegistryPerson.model_validate(values)
+
+    def marriage(self, *, husband: str, wife: str, on: date, governorate: str = "03") -> None:
+        """A marriage record in force, and both spouses married to each other."""
+        self.marry(
+            Marriage(
+                marriage_id=str(uuid.uuid4()), husband_national_id=husband, wife_national_id=wife, marriage_date=on,
+                governorate=governorate,
+            )
+        )  # fmt: skip
+        self.update(husband, marital_status="married", spouse_national_id=wife)
+        self.update(wife, marital_status="married", spouse_national_id=husband)
 
     def answer(self, national_id: str) -> RegistryPerson | None:
         found = self.people.get(national_id)

@@ -19,15 +19,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit import db
+from kit.clock import utcnow
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.tables import messaging_tables
 from kit.registry import Registry
 from ration.cards import service as cards
-from ration.cards.models import Household
+from ration.cards.repository import HouseholdRepository
 from ration.eligibility import service as eligibility
 from ration.facts import repository as facts
 from ration.households import Plan, plan
@@ -107,23 +107,20 @@ async def _exclusions(session: AsyncSession, cards_: list[tuple[int, Plan]]) -> 
             )  # fmt: skip
 
 
-async def load_cards(session: AsyncSession, plans: list[Plan]) -> tuple[int, list[uuid.UUID]]:
+async def load_cards(session: AsyncSession, plans: list[Plan], *, now: datetime) -> tuple[int, list[uuid.UUID]]:
     """Create the cards not made yet (by their demo numbers), then decide them in one pass."""
     numbered = [(i, card_number(card.governorate, i), card) for i, card in enumerate(plans, start=1)]
-    existing = set(
-        await session.scalars(
-            select(Household.card_number).where(Household.card_number.in_([n for _, n, _ in numbered]))
-        )
-    )
+    existing = await HouseholdRepository(session).numbered([n for _, n, _ in numbered])
     made: list[uuid.UUID] = []
     for _, number, card in (row for row in numbered if row[1] not in existing):
         household = await cards.create_household(
             session, governorate=card.governorate, supply_office=SUPPLY_OFFICE.format(governorate=card.governorate),
-            holder_national_id=card.holder, members=card.members, card_number=number, source="demo", evaluate=False,
+            holder_national_id=card.holder, members=card.members, card_number=number, source="demo", now=now,
+            evaluate=False,
         )  # fmt: skip
         made.append(household.id)
     await _exclusions(session, [(i, card) for i, number, card in numbered if number not in existing])
-    await eligibility.reevaluate_households(session, household_ids=made, trigger="demo")
+    await eligibility.reevaluate_households(session, household_ids=made, trigger="demo", now=now)
     return len(numbered), made
 
 
@@ -144,10 +141,11 @@ async def main() -> None:
             people = [person async for person in registry.everyone()]
         plans = plan(people)
         async with db.transaction(sessions) as session:
+            now = utcnow()
             if await RuleSetRepository(session).by_version("2025.1") is None:
                 draft = await rules.create_draft(session, data=RuleSetIn.model_validate(RULES), actor="demo")
-                await rules.schedule(session, rule_set_id=draft.id, effective_from=datetime.now(UTC), actor="demo")
-            total, made = await load_cards(session, plans)
+                await rules.schedule(session, rule_set_id=draft.id, effective_from=now, actor="demo", now=now)
+            total, made = await load_cards(session, plans, now=now)
     finally:
         await engine.dispose()
     print(f"  ration: {total} cards for the demo registry's households ({len(made)} new)")

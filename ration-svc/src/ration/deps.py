@@ -1,23 +1,33 @@
-"""Dependencies of ration-svc's routes: its settings and identity's registry (catalog's client:
-`ration.cards.routes.CatalogClient`)."""
+"""Dependencies shared by the routes of ration-svc."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query
 
-from kit.registry import Registry
-from ration.settings import Settings
+from kit.auth import Caller, CurrentCaller, Role, staff_of
+from kit.errors import ProblemError
+from kit.service import Now, context
+from ration.imports.service import IMPORT_SCOPE
+from ration.resources import ServiceContext
 
-
-def _registry(request: Request) -> Registry:
-    return request.app.state.registry  # type: ignore[no-any-return]
-
-
-def _settings(request: Request) -> Settings:
-    return request.app.state.runtime.settings  # type: ignore[no-any-return]
+Governorate = Annotated[str, Query(pattern=r"^[0-9]{2}$", description="Two-digit governorate code.")]
 
 
-RegistryClient = Annotated[Registry, Depends(_registry)]
-Config = Annotated[Settings, Depends(_settings)]
+async def _importer(caller: CurrentCaller, governorate: Governorate) -> Caller:
+    """An integrator with the import scope, or a ration officer of that governorate."""
+    if caller.kind == "integrator" and IMPORT_SCOPE in caller.scopes:
+        return caller
+    if caller.has_role(Role.RATION_OFFICER) and (Role.ADMIN in caller.roles or caller.governorate == governorate):
+        return caller
+    raise ProblemError("forbidden", status=403)
+
+
+Ctx = Annotated[ServiceContext, Depends(context)]
+"""The service's settings, resources and clock."""
+Officer = Annotated[Caller, Depends(staff_of(Role.RATION_OFFICER))]
+"""A ration officer (their governorate in the token)."""
+Importer = Annotated[Caller, Depends(_importer)]
+
+__all__ = ["Ctx", "Governorate", "Importer", "Now", "Officer"]

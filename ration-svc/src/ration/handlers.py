@@ -3,7 +3,9 @@
 from kit.messaging.consumer import Handlers
 from ration.cards import handlers as cards
 from ration.facts import handlers as facts
+from ration.resources import Resources
+from ration.settings import Settings
 
-handlers = Handlers()
+handlers: Handlers[Settings, Resources] = Handlers()
 cards.register(handlers)
 facts.register(handlers)

@@ -13,12 +13,14 @@ class Base(DeclarativeBase):
 
 messaging = messaging_tables(Base.metadata)
 
-# Every domain's tables, so `Base.metadata` (Alembic, tests) sees them all.
-from ration.appeals import models as _appeals  # noqa: E402, F401
-from ration.audit import models as _audit  # noqa: E402, F401
-from ration.cards import models as _cards  # noqa: E402, F401
-from ration.eligibility import models as _eligibility  # noqa: E402, F401
-from ration.facts import models as _facts  # noqa: E402, F401
-from ration.imports import models as _imports  # noqa: E402, F401
-from ration.requests import models as _requests  # noqa: E402, F401
-from ration.rules import models as _rules  # noqa: E402, F401
+
+def load_all() -> None:
+    """Import every domain's tables so `Base.metadata` is complete (migrations, tests)."""
+    from ration.appeals import models as _appeals  # noqa: F401
+    from ration.audit import models as _audit  # noqa: F401
+    from ration.cards import models as _cards  # noqa: F401
+    from ration.eligibility import models as _eligibility  # noqa: F401
+    from ration.facts import models as _facts  # noqa: F401
+    from ration.imports import models as _imports  # noqa: F401
+    from ration.requests import models as _requests  # noqa: F401
+    from ration.rules import models as _rules  # noqa: F401

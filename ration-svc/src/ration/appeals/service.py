@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Literal, cast
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,62 +22,16 @@ from ration.appeals.repository import AppealRepository
 from ration.audit import repository as audit
 from ration.cards import service as cards
 from ration.cards.models import Household
+from ration.cards.repository import HouseholdRepository
 from ration.eligibility import service as eligibility
-from ration.eligibility.models import Decision
 
 ANSWER_WITHIN = timedelta(days=15)
 MAX_OVERRIDE = timedelta(days=366)
 
-i18n.register(
-    {
-        "problem.appeal_not_found.title": {"en": "Appeal not found", "ar": "التظلم غير موجود"},
-        "problem.appeal_not_found.detail": {
-            "en": "There is no appeal with this id for you.",
-            "ar": "لا يوجد تظلم بهذا المعرف يخصك.",
-        },
-        "problem.not_excluded.title": {"en": "Nothing to appeal", "ar": "لا يوجد ما يُتظلم منه"},
-        "problem.not_excluded.detail": {
-            "en": "Your household is eligible; an appeal is for an exclusion.",
-            "ar": "أسرتك مستحقة للدعم؛ التظلم يكون من قرار الاستبعاد.",
-        },
-        "problem.appeal_window_closed.title": {"en": "The appeal window has closed", "ar": "انتهت مهلة التظلم"},
-        "problem.appeal_window_closed.detail": {
-            "en": "Appeals against this decision were accepted until {deadline}.",
-            "ar": "كان التظلم من هذا القرار متاحًا حتى {deadline}.",
-        },
-        "problem.appeal_already_open.title": {"en": "An appeal is already open", "ar": "يوجد تظلم قيد النظر"},
-        "problem.appeal_already_open.detail": {
-            "en": "This decision already has an open appeal; you will be told its outcome.",
-            "ar": "يوجد تظلم قيد النظر على هذا القرار، وستُبلَّغ بنتيجته.",
-        },
-        "problem.appeal_already_decided.title": {"en": "Appeal already decided", "ar": "تم البت في التظلم"},
-        "problem.appeal_already_decided.detail": {
-            "en": "This appeal was decided already; its outcome stands.",
-            "ar": "سبق البت في هذا التظلم، وقراره نافذ.",
-        },
-        "validation.override_until_required": {
-            "en": "An accepted appeal needs override_until: until when the household stays eligible.",
-            "ar": "قبول التظلم يتطلب override_until: التاريخ الذي تظل الأسرة مستحقة حتى حلوله.",
-        },
-        "validation.override_not_allowed": {
-            "en": "A rejected appeal has no override_until.",
-            "ar": "التظلم المرفوض ليس له override_until.",
-        },
-        "problem.override_out_of_range.title": {"en": "Invalid override expiry", "ar": "تاريخ انتهاء غير صالح"},
-        "problem.override_out_of_range.detail": {
-            "en": "The override must end in the future and within a year.",
-            "ar": "يجب أن ينتهي الاستثناء في المستقبل وخلال عام.",
-        },
-    }
-)
 
-
-async def file(
-    session: AsyncSession, *, caller: Caller, card_id: uuid.UUID, grounds: str, now: datetime | None = None
-) -> Appeal:
-    now = now or datetime.now(UTC)
+async def file(session: AsyncSession, *, caller: Caller, card_id: uuid.UUID, grounds: str, now: datetime) -> Appeal:
     household = await cards.card_for(session, caller=caller, card_id=card_id)
-    decision = await session.get(Decision, household.current_decision_id) if household.current_decision_id else None
+    decision = await eligibility.decision(session, household.current_decision_id)
     if decision is None or decision.eligible:
         raise ProblemError("not_excluded", status=409)
     if decision.appeal_deadline is None or now.date() > decision.appeal_deadline:
@@ -149,11 +104,11 @@ async def decide(
     outcome: str,
     reason: str,
     override_until: datetime | None,
-    now: datetime | None = None,
+    now: datetime,
 ) -> Appeal:
-    now = now or datetime.now(UTC)
-    appeal = await get_for_officer(session, officer=officer, appeal_id=appeal_id)
-    await session.refresh(appeal, with_for_update=True)
+    await get_for_officer(session, officer=officer, appeal_id=appeal_id)
+    appeal = await AppealRepository(session).get(appeal_id, for_update=True)
+    assert appeal is not None  # found a moment ago; appeals are never deleted
     if appeal.status != "open":
         raise ProblemError("appeal_already_decided", status=409)
     if outcome == "accepted":
@@ -173,7 +128,7 @@ async def decide(
         target_id=str(appeal.id),
         details={"reason": reason, "override_until": override_until.isoformat() if override_until else None},
     )
-    household = await session.get(Household, appeal.household_id)
+    household = await HouseholdRepository(session).get(appeal.household_id)
     assert household is not None
     await messaging.record(
         session,
@@ -184,7 +139,7 @@ async def decide(
             filed_by_national_id=appeal.filed_by,
             holder_national_id=household.holder_national_id,
             governorate=appeal.governorate,
-            outcome=outcome,  # type: ignore[arg-type]
+            outcome=cast(Literal["accepted", "rejected"], outcome),
             reason=reason,
             override_until=override_until.astimezone(UTC).date() if override_until else None,
             decided_at=now,

@@ -6,11 +6,11 @@ request's change is made) or failed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts import Envelope, orders
+from contracts import orders
 from contracts.events.civil import (
     AddressChanged,
     BirthRegistered,
@@ -24,9 +24,13 @@ from kit.messaging.consumer import Handlers
 from ration.cards import replacements, service
 from ration.requests import service as requests
 
+if TYPE_CHECKING:
+    from ration.resources import EventCtx, Resources
+    from ration.settings import Settings
 
-async def on_birth(session: AsyncSession, event: BirthRegistered, envelope: Envelope) -> None:
-    now = datetime.now(UTC)
+
+async def on_birth(session: AsyncSession, event: BirthRegistered, ctx: EventCtx) -> None:
+    now = ctx.now()
     await service.add_newborn(
         session,
         child_national_id=event.child_national_id,
@@ -36,14 +40,14 @@ async def on_birth(session: AsyncSession, event: BirthRegistered, envelope: Enve
     await requests.settle(session, national_ids=[event.child_national_id], now=now)
 
 
-async def on_death(session: AsyncSession, event: DeathRegistered, envelope: Envelope) -> None:
-    now = datetime.now(UTC)
+async def on_death(session: AsyncSession, event: DeathRegistered, ctx: EventCtx) -> None:
+    now = ctx.now()
     await service.remove_deceased(session, national_id=event.national_id, at=now)
     await requests.settle(session, national_ids=[event.national_id], now=now)
 
 
-async def on_marriage(session: AsyncSession, event: MarriageRegistered, envelope: Envelope) -> None:
-    now = datetime.now(UTC)
+async def on_marriage(session: AsyncSession, event: MarriageRegistered, ctx: EventCtx) -> None:
+    now = ctx.now()
     await service.move_on_marriage(
         session,
         husband_national_id=event.husband_national_id,
@@ -53,8 +57,8 @@ async def on_marriage(session: AsyncSession, event: MarriageRegistered, envelope
     await requests.settle(session, national_ids=[event.husband_national_id, event.wife_national_id], now=now)
 
 
-async def on_divorce(session: AsyncSession, event: DivorceRegistered, envelope: Envelope) -> None:
-    now = datetime.now(UTC)
+async def on_divorce(session: AsyncSession, event: DivorceRegistered, ctx: EventCtx) -> None:
+    now = ctx.now()
     await service.split_on_divorce(
         session,
         husband_national_id=event.husband_national_id,
@@ -64,18 +68,19 @@ async def on_divorce(session: AsyncSession, event: DivorceRegistered, envelope: 
     await requests.settle(session, national_ids=[event.husband_national_id, event.wife_national_id], now=now)
 
 
-async def on_address(session: AsyncSession, event: AddressChanged, envelope: Envelope) -> None:
+async def on_address(session: AsyncSession, event: AddressChanged, ctx: EventCtx) -> None:
     await service.follow_address(
-        session, national_id=event.national_id, governorate=event.governorate, changed_at=event.changed_at
-    )
+        session, national_id=event.national_id, governorate=event.governorate, changed_at=event.changed_at,
+        now=ctx.now(),
+    )  # fmt: skip
 
 
-async def on_payment_succeeded(session: AsyncSession, event: PaymentSucceeded, envelope: Envelope) -> None:
+async def on_payment_succeeded(session: AsyncSession, event: PaymentSucceeded, ctx: EventCtx) -> None:
     """A payment of a `ration:` order (a replacement card, a member request) is answered (applied
     or refused); other services' are skipped."""
     if orders.owner_of(event.order_ref) != "ration":
         return
-    now = datetime.now(UTC)
+    now = ctx.now()
     if (order_id := orders.order_id(event.order_ref, "ration")) is not None:
         # Each kind of paid card-service order in turn (the next one goes here); none: refused.
         if await replacements.paid(session, order_id=order_id, event=event, now=now):
@@ -85,19 +90,19 @@ async def on_payment_succeeded(session: AsyncSession, event: PaymentSucceeded, e
     await payable.settle(session, event, None, now=now)  # no such order
 
 
-async def on_payment_failed(session: AsyncSession, event: PaymentFailed, envelope: Envelope) -> None:
+async def on_payment_failed(session: AsyncSession, event: PaymentFailed, ctx: EventCtx) -> None:
     if (order_id := orders.order_id(event.order_ref, "ration")) is not None:
         if await requests.is_request(session, order_id):
-            await requests.payment_failed(session, request_id=order_id, event=event, now=datetime.now(UTC))
+            await requests.payment_failed(session, request_id=order_id, event=event, now=ctx.now())
         else:
-            await replacements.payment_failed(session, order_id=order_id, event=event, now=datetime.now(UTC))
+            await replacements.payment_failed(session, order_id=order_id, event=event, now=ctx.now())
 
 
-def register(handlers: Handlers) -> None:
-    handlers.on(BirthRegistered)(on_birth)  # type: ignore[arg-type]
-    handlers.on(DeathRegistered)(on_death)  # type: ignore[arg-type]
-    handlers.on(MarriageRegistered)(on_marriage)  # type: ignore[arg-type]
-    handlers.on(DivorceRegistered)(on_divorce)  # type: ignore[arg-type]
-    handlers.on(AddressChanged)(on_address)  # type: ignore[arg-type]
+def register(handlers: Handlers[Settings, Resources]) -> None:
+    handlers.on(BirthRegistered)(on_birth)
+    handlers.on(DeathRegistered)(on_death)
+    handlers.on(MarriageRegistered)(on_marriage)
+    handlers.on(DivorceRegistered)(on_divorce)
+    handlers.on(AddressChanged)(on_address)
     payable.on_payment(handlers, on_payment_succeeded)
-    handlers.on(PaymentFailed)(on_payment_failed)  # type: ignore[arg-type]
+    handlers.on(PaymentFailed)(on_payment_failed)

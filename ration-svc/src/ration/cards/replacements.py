@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
+from typing import Literal, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,10 +38,12 @@ from ration.audit import repository as audit
 from ration.cards.models import Household, ReplacementOrder
 from ration.cards.repository import HouseholdRepository, ReplacementRepository
 from ration.cards.service import new_card_number
+from ration.cards.texts import card_status
 from ration.orders.models import citizen_of
 
 log = logging.getLogger("ration.replacements")
 
+ReplacementReason = Literal["damaged", "lost"]
 SERVICE_CODES = {"damaged": "ration.card.replace_damaged", "lost": "ration.card.replace_lost"}
 AWAITING, ISSUED, CANCELLED, FAILED = "awaiting_payment", "issued", "cancelled", "failed"
 STATUSES = {
@@ -49,39 +52,6 @@ STATUSES = {
     CANCELLED: i18n.Words(ar="أُلغي الطلب", en="cancelled"),
     FAILED: i18n.Words(ar="تعذر التنفيذ", en="failed"),
 }
-CARD_STATUSES = {
-    "active": i18n.Words(ar="سارية", en="active"),
-    "closed": i18n.Words(ar="مغلقة", en="closed"),
-}
-
-i18n.register_problems(
-    {
-        "replacement_already_open": (
-            "يوجد طلب بدل مفتوح لهذه البطاقة",
-            "A replacement is already open for this card",
-            "سدد رسوم الطلب {order_id} أو ألغه أولًا.",
-            "Pay or cancel order {order_id} first.",
-        ),
-        "replacement_not_found": (
-            "طلب البدل غير موجود",
-            "Replacement order not found",
-            "لا يوجد طلب بدل بهذا المعرف لهذه البطاقة.",
-            "This card has no replacement order with this id.",
-        ),
-        "replacement_state_conflict": (
-            "لا يمكن تنفيذ هذا الإجراء على طلب البدل الآن",
-            "The replacement order cannot do this now",
-            "حالة الطلب: {status}.",
-            "The order is {status}.",
-        ),
-        "card_not_active": (
-            "البطاقة غير سارية",
-            "The card is not active",
-            "لا تُصدر بطاقة بديلة لبطاقة حالتها {status}.",
-            "No replacement is issued for a card that is {status}.",
-        ),
-    }
-)
 
 
 def conflict(order: ReplacementOrder) -> ProblemError:
@@ -133,8 +103,7 @@ async def request(
     so a catalog outage leaves nothing behind (503)."""
     _holder_only(household, caller)
     if household.status != "active":
-        words = CARD_STATUSES.get(household.status, i18n.Words(ar=household.status, en=household.status))
-        raise ProblemError("card_not_active", status=409, params={"status": words})
+        raise ProblemError("card_not_active", status=409, params={"status": card_status(household.status)})
     orders = ReplacementRepository(session)
     if (existing := await orders.open_for(household.id)) is not None:
         raise _already_open(existing)
@@ -148,7 +117,7 @@ async def request(
         citizen_id=citizen_of(caller.subject),
     )
     cards = HouseholdRepository(session)
-    locked = await cards.lock(household.id)  # serialises two requests for one card
+    locked = await cards.get(household.id, for_update=True)  # serialises two requests for one card
     assert locked is not None
     if (existing := await orders.open_for(household.id)) is not None:
         raise _already_open(existing)
@@ -189,7 +158,7 @@ async def get(
     session: AsyncSession, *, household: Household, order_id: uuid.UUID, lock: bool = False
 ) -> ReplacementOrder:
     repo = ReplacementRepository(session)
-    order = await (repo.lock(order_id) if lock else repo.get(order_id))
+    order = await repo.get(order_id, for_update=lock)
     if order is None or order.household_id != household.id:
         raise NotFound("replacement_not_found")
     return order
@@ -271,7 +240,7 @@ def payable_order(order: ReplacementOrder) -> payable.Order:
 async def paid(session: AsyncSession, *, order_id: uuid.UUID, event: PaymentSucceeded, now: datetime) -> bool:
     """A payment of `ration:<order_id>`: issue the new number (once) if it is the order's own;
     otherwise it is refused (and refunded by payment-svc). False if it is no replacement order."""
-    order = await ReplacementRepository(session).lock(order_id)
+    order = await ReplacementRepository(session).get(order_id, for_update=True)
     if order is None:
         return False
     verdict = await payable.settle(session, event, payable_order(order), now=now)
@@ -289,7 +258,7 @@ async def paid(session: AsyncSession, *, order_id: uuid.UUID, event: PaymentSucc
 
 async def _issue(session: AsyncSession, order: ReplacementOrder, *, event: PaymentSucceeded, now: datetime) -> None:
     cards = HouseholdRepository(session)
-    household = await cards.lock(order.household_id)
+    household = await cards.get(order.household_id, for_update=True)
     assert household is not None
     old = household.card_number
     await cards.invalidate(old, reason=order.reason, at=now)  # a lost one already is: no-op
@@ -311,7 +280,7 @@ async def _issue(session: AsyncSession, order: ReplacementOrder, *, event: Payme
             order_id=order.id,
             holder_national_id=household.holder_national_id,
             governorate=household.governorate,
-            reason=order.reason,  # type: ignore[arg-type]
+            reason=cast(ReplacementReason, order.reason),
             old_card_number=old,
             new_card_number=household.card_number,
             service_code=order.service_code,
@@ -324,7 +293,7 @@ async def _issue(session: AsyncSession, order: ReplacementOrder, *, event: Payme
 
 async def payment_failed(session: AsyncSession, *, order_id: uuid.UUID, event: PaymentFailed, now: datetime) -> None:
     """The order keeps awaiting payment: the citizen can pay again (see the module's docstring)."""
-    order = await ReplacementRepository(session).lock(order_id)
+    order = await ReplacementRepository(session).get(order_id, for_update=True)
     if order is None or order.status != AWAITING:
         return
     order.failed_payments += 1
@@ -336,54 +305,6 @@ async def payment_failed(session: AsyncSession, *, order_id: uuid.UUID, event: P
 
 
 # -- what the citizen is told ---------------------------------------------------------------
-
-
-i18n.register(
-    {
-        "replacement.next.pay": {
-            "ar": "ادفع الرسوم ({amount}) قبل {deadline} بتوقيت القاهرة ببيانات السداد المرفقة بالطلب. إن انتهت "
-            "صلاحية عرض السعر أو فشل السداد فاطلب عرض سعر جديدًا وادفع مرة أخرى.",
-            "en": "Pay the fee of {amount} with POST /v1/payments using `payment` (owner_service, order_id, quote) "
-            "before {deadline} Cairo time. If the quote expires or a payment fails, ask for a new quote "
-            "(POST .../quote) and pay again.",
-        },
-        "replacement.next.lost_stopped": {
-            "ar": " رقم البطاقة المفقودة {card} أُوقف ولا يمكن استخدامه.",
-            "en": " The lost card's number {card} is stopped and cannot be used.",
-        },
-        "replacement.next.current_works": {
-            "ar": " تظل بطاقتك الحالية صالحة حتى يصدر الرقم الجديد.",
-            "en": " Your current card keeps working until the new number is issued.",
-        },
-        "replacement.next.issued": {
-            "ar": "رقم بطاقتك الجديد {new}؛ الرقم القديم {old} لم يعد صالحًا. استلم البطاقة المطبوعة من مكتب التموين.",
-            "en": "Your new card number is {new}; the old number {old} no longer works. "
-            "Collect the printed card at your supply office.",
-        },
-        "replacement.next.issued_damaged": {
-            "ar": "رقم بطاقتك الجديد {new}؛ الرقم القديم {old} لم يعد صالحًا. "
-            "استلم البطاقة المطبوعة من مكتب التموين مع البطاقة التالفة.",
-            "en": "Your new card number is {new}; the old number {old} no longer works. "
-            "Collect the printed card at your supply office, bringing the damaged card.",
-        },
-        "replacement.next.ended": {
-            "ar": "انتهى الطلب دون إصدار بطاقة.",
-            "en": "The order ended without a new card.",
-        },
-        "replacement.next.refunded": {
-            "ar": " أي مبلغ سُدد له يُرد إليك تلقائيًا.",
-            "en": " Any fee paid for it is refunded to you automatically.",
-        },
-        "replacement.next.lost_stays_stopped": {
-            "ar": " تظل البطاقة المفقودة موقوفة؛",
-            "en": " The lost card stays stopped;",
-        },
-        "replacement.next.new_order": {
-            "ar": " يمكنك تقديم طلب بدل جديد.",
-            "en": " You can open a new replacement order.",
-        },
-    }
-)
 
 
 def next_step(order: ReplacementOrder) -> dict[str, str]:

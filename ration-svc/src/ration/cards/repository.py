@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, text, update
@@ -77,13 +78,14 @@ class HouseholdRepository(Repository[Household]):
             .values(invalidated_at=at, invalidated_reason=reason)
         )
 
-    async def lock(self, household_id: uuid.UUID) -> Household | None:
-        return await self.session.scalar(
-            select(Household)
-            .where(Household.id == household_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+    async def reload(self, household: Household) -> None:
+        """Read the row again (server defaults, a decision just written)."""
+        await self.session.refresh(household)
+
+    async def numbered(self, card_numbers: Sequence[str]) -> set[str]:
+        """Which of these card numbers are some household's current number."""
+        query = select(Household.card_number).where(Household.card_number.in_(list(card_numbers)))
+        return set(await self.session.scalars(query))
 
     async def card_issue(self, card_number: str) -> CardIssue | None:
         return await self.session.get(CardIssue, card_number, populate_existing=True)
@@ -96,14 +98,6 @@ class HouseholdRepository(Repository[Household]):
 class ReplacementRepository(Repository[ReplacementOrder]):
     model = ReplacementOrder
     order = (ReplacementOrder.created_at, ReplacementOrder.id)
-
-    async def lock(self, order_id: uuid.UUID) -> ReplacementOrder | None:
-        return await self.session.scalar(
-            select(ReplacementOrder)
-            .where(ReplacementOrder.id == order_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
 
     async def open_for(self, household_id: uuid.UUID) -> ReplacementOrder | None:
         return await self.session.scalar(

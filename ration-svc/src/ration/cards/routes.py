@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 
 from kit import db
 from kit.app import Session
 from kit.auth import CurrentCitizen
-from kit.catalog import Catalog
 from kit.errors import responses
 from ration.cards import replacements, service
 from ration.cards.models import Household, ReplacementOrder
@@ -24,16 +23,19 @@ from ration.cards.schemas import (
     ReplacementPage,
     replacement_out,
 )
-from ration.eligibility.repository import DecisionRepository
+from ration.deps import Ctx, Now
+from ration.eligibility import service as eligibility
 from ration.eligibility.schemas import DecisionOut, DecisionPage
 
 router = APIRouter(prefix="/v1/ration-card", tags=["ration card"])
+Limit = Annotated[int, Query(ge=1, le=100)]
+Cursor = Annotated[str | None, Query(max_length=500)]
 
 
-async def _card_out(session: Session, household: Household) -> CardOut:
+async def _card_out(session: Session, household: Household, *, now: datetime) -> CardOut:
     members = await service.members(session, household_id=household.id)
-    page = await DecisionRepository(session).history(household.id, limit=10, cursor=None)
-    history = [DecisionOut.of(d) for d in page.items]
+    page = await eligibility.history(session, household_id=household.id, limit=10, cursor=None)
+    history = [DecisionOut.of(d, now=now) for d in page.items]
     current = next((d for d in history if d.id == household.current_decision_id), None)
     return CardOut(
         id=household.id,
@@ -50,37 +52,26 @@ async def _card_out(session: Session, household: Household) -> CardOut:
 
 
 @router.get("", response_model=CardOut, responses=responses(401, 403, 404))
-async def my_card(caller: CurrentCitizen, session: Session) -> CardOut:
+async def my_card(caller: CurrentCitizen, session: Session, now: Now) -> CardOut:
     """The ration card that lists the signed-in citizen (by national ID)."""
     await db.snapshot(session)  # the card, its members and its decision as of one moment
-    return await _card_out(session, await service.card_of(session, caller=caller))
+    return await _card_out(session, await service.card_of(session, caller=caller), now=now)
 
 
 @router.get("/{card_id}", response_model=CardOut, responses=responses(401, 403, 404, 422))
-async def card(card_id: UUID, caller: CurrentCitizen, session: Session) -> CardOut:
+async def card(card_id: UUID, caller: CurrentCitizen, session: Session, now: Now) -> CardOut:
     await db.snapshot(session)
-    return await _card_out(session, await service.card_for(session, caller=caller, card_id=card_id))
+    return await _card_out(session, await service.card_for(session, caller=caller, card_id=card_id), now=now)
 
 
 @router.get("/{card_id}/decisions", response_model=DecisionPage, responses=responses(401, 403, 404, 422))
 async def decisions(
-    card_id: UUID,
-    caller: CurrentCitizen,
-    session: Session,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    card_id: UUID, caller: CurrentCitizen, session: Session, now: Now, limit: Limit = 20, cursor: Cursor = None
 ) -> DecisionPage:
     """Every decision on the card, newest first: eligible today, maybe not tomorrow."""
     household = await service.card_for(session, caller=caller, card_id=card_id)
-    page = await DecisionRepository(session).history(household.id, limit=limit, cursor=cursor)
-    return DecisionPage(items=[DecisionOut.of(d) for d in page.items], next_cursor=page.next_cursor)
-
-
-def _catalog(request: Request) -> Catalog:
-    return request.app.state.catalog  # type: ignore[no-any-return]
-
-
-CatalogClient = Annotated[Catalog, Depends(_catalog)]
+    page = await eligibility.history(session, household_id=household.id, limit=limit, cursor=cursor)
+    return DecisionPage(items=[DecisionOut.of(d, now=now) for d in page.items], next_cursor=page.next_cursor)
 
 
 def _out(order: ReplacementOrder) -> ReplacementOut:
@@ -94,7 +85,7 @@ def _out(order: ReplacementOrder) -> ReplacementOut:
     responses=responses(401, 403, 404, 409, 422, 503),
 )
 async def request_replacement(
-    card_id: UUID, body: ReplacementIn, caller: CurrentCitizen, session: Session, catalog: CatalogClient
+    card_id: UUID, body: ReplacementIn, caller: CurrentCitizen, session: Session, ctx: Ctx, now: Now
 ) -> ReplacementOut:
     """Ask for a replacement card (بدل تالف / بدل فاقد), a paid service: the fee is locked by a
     catalogue quote, then paid with `POST /v1/payments` using `payment`. A lost card's number
@@ -107,19 +98,15 @@ async def request_replacement(
         reason=body.reason,
         channel=body.channel,
         method=body.method,
-        catalog=catalog,
-        now=datetime.now(UTC),
+        catalog=ctx.resources.catalog,
+        now=now,
     )
     return _out(order)
 
 
 @router.get("/{card_id}/replacements", response_model=ReplacementPage, responses=responses(401, 403, 404, 422))
 async def list_replacements(
-    card_id: UUID,
-    caller: CurrentCitizen,
-    session: Session,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    card_id: UUID, caller: CurrentCitizen, session: Session, limit: Limit = 20, cursor: Cursor = None
 ) -> ReplacementPage:
     """The card's replacement orders, newest first."""
     await db.snapshot(session)
@@ -143,7 +130,7 @@ async def get_replacement(card_id: UUID, order_id: UUID, caller: CurrentCitizen,
     responses=responses(401, 403, 404, 409, 422, 503),
 )
 async def requote_replacement(
-    card_id: UUID, order_id: UUID, body: QuoteIn, caller: CurrentCitizen, session: Session, catalog: CatalogClient
+    card_id: UUID, order_id: UUID, body: QuoteIn, caller: CurrentCitizen, session: Session, ctx: Ctx, now: Now
 ) -> ReplacementOut:
     """A new quote for an unpaid order: the previous one expired, a payment failed, or you pay
     another way."""
@@ -155,8 +142,8 @@ async def requote_replacement(
         caller=caller,
         channel=body.channel,
         method=body.method,
-        catalog=catalog,
-        now=datetime.now(UTC),
+        catalog=ctx.resources.catalog,
+        now=now,
     )
     return _out(order)
 
@@ -164,10 +151,10 @@ async def requote_replacement(
 @router.delete(
     "/{card_id}/replacements/{order_id}", response_model=ReplacementOut, responses=responses(401, 403, 404, 409, 422)
 )
-async def cancel_replacement(card_id: UUID, order_id: UUID, caller: CurrentCitizen, session: Session) -> ReplacementOut:
+async def cancel_replacement(
+    card_id: UUID, order_id: UUID, caller: CurrentCitizen, session: Session, now: Now
+) -> ReplacementOut:
     """Cancel an unpaid order. A lost card stays stopped; a payment still in flight is refunded."""
     household = await service.card_for(session, caller=caller, card_id=card_id)
-    order = await replacements.cancel(
-        session, household=household, order_id=order_id, caller=caller, now=datetime.now(UTC)
-    )
+    order = await replacements.cancel(session, household=household, order_id=order_id, caller=caller, now=now)
     return _out(order)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,10 +36,14 @@ class CardOut(BaseModel):
     history: list[DecisionOut] = Field(description="The latest decisions, newest first (see /decisions for all).")
 
 
+ReplacementReason = Literal["damaged", "lost"]
+ReplacementStatus = Literal["awaiting_payment", "issued", "cancelled", "failed"]
+
+
 class ReplacementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Literal["damaged", "lost"] = Field(description="بدل تالف (damaged) or بدل فاقد (lost).")
+    reason: ReplacementReason = Field(description="بدل تالف (damaged) or بدل فاقد (lost).")
     method: PaymentMethod = Field(default="card", description="How you will pay; the fee may differ by method.")
     channel: Channel = Field(default="web", description="Where you ask from; the fee may differ by channel.")
 
@@ -84,8 +88,8 @@ class NextStep(BaseModel):
 class ReplacementOut(BaseModel):
     id: UUID
     card_id: UUID
-    reason: Literal["damaged", "lost"]
-    status: Literal["awaiting_payment", "issued", "cancelled", "failed"]
+    reason: ReplacementReason
+    status: ReplacementStatus
     order_ref: str = Field(description="`ration:<id>`: how payment-svc names this order.")
     fee: FeeOut
     old_card_number: str
@@ -129,8 +133,8 @@ def replacement_out(order: ReplacementOrder, *, next_step: dict[str, str]) -> Re
     return ReplacementOut(
         id=order.id,
         card_id=order.household_id,
-        reason=order.reason,  # type: ignore[arg-type]
-        status=order.status,  # type: ignore[arg-type]
+        reason=cast(ReplacementReason, order.reason),
+        status=cast(ReplacementStatus, order.status),
         order_ref=order.order_ref,
         fee=fee_out(order),
         old_card_number=order.old_card_number,

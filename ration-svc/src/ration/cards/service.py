@@ -6,11 +6,11 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit import i18n
+from contracts.national_id import birth_date
 from kit.auth import Caller
 from kit.errors import ProblemError
 from ration.audit import repository as audit
@@ -18,38 +18,11 @@ from ration.cards.models import Household, Member
 from ration.cards.repository import HouseholdRepository
 from ration.eligibility import service as eligibility
 
-i18n.register(
-    {
-        "problem.ration_card_not_found.title": {"en": "No ration card", "ar": "لا توجد بطاقة تموين"},
-        "problem.ration_card_not_found.detail": {
-            "en": "No ration card lists you as a member.",
-            "ar": "لا توجد بطاقة تموين مسجل بها اسمك.",
-        },
-        "problem.not_card_holder.title": {"en": "Only the card holder can do this", "ar": "لصاحب البطاقة فقط"},
-        "problem.not_card_holder.detail": {
-            "en": "This service is requested by the holder of the ration card.",
-            "ar": "يطلب هذه الخدمة صاحب بطاقة التموين.",
-        },
-    }
-)
-
-
 UNASSIGNED_OFFICE = "unassigned"
 
 
 def new_card_number(governorate: str) -> str:
     return f"{governorate}{secrets.randbelow(10**12):012d}"
-
-
-def birth_date_of(national_id: str) -> date | None:
-    """From the national ID: century digit (2 → 1900s, 3 → 2000s), then YYMMDD."""
-    century = {"2": 1900, "3": 2000}.get(national_id[0])
-    if century is None:
-        return None
-    try:
-        return date(century + int(national_id[1:3]), int(national_id[3:5]), int(national_id[5:7]))
-    except ValueError:
-        return None
 
 
 async def create_household(
@@ -61,12 +34,11 @@ async def create_household(
     members: Sequence[tuple[str, str]] = (),
     card_number: str | None = None,
     source: str = "registration",
-    now: datetime | None = None,
+    now: datetime,
     evaluate: bool = True,
 ) -> Household:
     """A new card with its holder and members (national ID, relation), then its first decision
     (`evaluate=False`: the caller decides many new cards at once)."""
-    now = now or datetime.now(UTC)
     repo = HouseholdRepository(session)
     household = await repo.add(
         Household(
@@ -83,7 +55,7 @@ async def create_household(
         )
     if evaluate:
         await eligibility.reevaluate_households(session, household_ids=[household.id], trigger="card_created", now=now)
-    await session.refresh(household)
+    await repo.reload(household)
     return household
 
 
@@ -184,7 +156,7 @@ def _successor(remaining: Sequence[Member]) -> Member | None:
     spouses = [m for m in remaining if m.relation == "spouse"]
     if spouses:
         return spouses[0]
-    return min(remaining, key=lambda m: birth_date_of(m.national_id) or date.max)
+    return min(remaining, key=lambda m: birth_date(m.national_id) or date.max)
 
 
 async def move_on_marriage(
@@ -256,7 +228,7 @@ async def split_on_divorce(
 
 
 async def follow_address(
-    session: AsyncSession, *, national_id: str, governorate: str, changed_at: datetime
+    session: AsyncSession, *, national_id: str, governorate: str, changed_at: datetime, now: datetime
 ) -> Household | None:
     """A holder who moves to another governorate takes the card along: it is served there (its
     officers, its batches), by a supply office that governorate assigns (`unassigned` until then).
@@ -271,7 +243,7 @@ async def follow_address(
         return None
     old = (household.governorate, household.supply_office)
     household.governorate, household.supply_office = governorate, UNASSIGNED_OFFICE
-    household.updated_at = datetime.now(UTC)
+    household.updated_at = now
     await session.flush()
     await audit.append(
         session,

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import CursorResult, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.messaging.outbox import binding_of, wake_relay_after_commit
 from kit.repository import Page, Repository
+from ration.cards.models import Household
 from ration.eligibility import sql
 from ration.eligibility.models import Decision
+from ration.rules.models import RuleSet
 
 
 class DecisionRepository(Repository[Decision]):
@@ -23,6 +26,41 @@ class DecisionRepository(Repository[Decision]):
         return await self.paginate(
             select(Decision).where(Decision.household_id == household_id), limit=limit, cursor=cursor, newest_first=True
         )
+
+
+async def active_rules(session: AsyncSession) -> dict[str, Any] | None:
+    """The active rule set as the evaluation query needs it, or None before the first one."""
+    rule_set = await session.scalar(select(RuleSet).where(RuleSet.status == "active"))
+    return None if rule_set is None else rule_set.as_data()
+
+
+async def advisory_lock(session: AsyncSession, key: int, *, shared: bool = False) -> None:
+    """Wait for the transaction-scoped advisory lock `key` (shared: beside other shared holders)."""
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    await session.execute(text(f"SELECT {function}(:k)"), {"k": key})
+
+
+async def try_advisory_lock(session: AsyncSession, key: int) -> bool:
+    """Take the transaction-scoped advisory lock `key` if nobody holds it."""
+    return bool((await session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key})).scalar())
+
+
+async def lock_households(session: AsyncSession, target: sql.Target) -> None:
+    """Lock the target households, in id order (so two evaluations never deadlock)."""
+    await session.execute(
+        text(f"SELECT h.id FROM ration.households h WHERE ({target.where}) ORDER BY h.id FOR UPDATE"),
+        dict(target.params),
+    )
+
+
+async def expired_overrides(session: AsyncSession, now: datetime) -> list[uuid.UUID]:
+    """Households whose current decision rests on an appeal override that has run out."""
+    query = (
+        select(Household.id)
+        .join(Decision, Decision.id == Household.current_decision_id)
+        .where(Decision.override_until.is_not(None), Decision.override_until <= now)
+    )
+    return list(await session.scalars(query))
 
 
 async def run_evaluation(session: AsyncSession, query: sql.Query) -> dict[str, int]:
@@ -72,7 +110,7 @@ async def create_job(
         ),
         {"j": job_id, **target.params},
     )
-    total = int(result.rowcount or 0)
+    total = int(cast(CursorResult[Any], result).rowcount or 0)
     await session.execute(
         text(
             "UPDATE ration.evaluation_jobs SET total = CAST(:n AS bigint),"
@@ -149,6 +187,11 @@ async def job_finished(session: AsyncSession, job_id: uuid.UUID) -> bool:
         text("SELECT finished_at IS NOT NULL FROM ration.evaluation_jobs WHERE id = :id"), {"id": job_id}
     )
     return bool(finished)
+
+
+async def jobs_pending(session: AsyncSession) -> bool:
+    pending = await session.scalar(text("SELECT count(*) FROM ration.evaluation_jobs WHERE finished_at IS NULL"))
+    return bool(pending)
 
 
 async def analyze(session: AsyncSession, tables: tuple[str, ...]) -> None:

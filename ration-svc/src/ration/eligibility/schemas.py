@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -32,12 +32,12 @@ class DecisionOut(BaseModel):
     trigger: str
 
     @classmethod
-    def of(cls, decision: Decision) -> DecisionOut:
+    def of(cls, decision: Decision, *, now: datetime) -> DecisionOut:
+        """The decision as the caller reads it: the explanations (written in both languages when
+        the decision was made) in the caller's language; appealable until its deadline."""
         key = "explanation_en" if i18n.current_language() == "en" else "explanation_ar"
         appealable = (
-            not decision.eligible
-            and decision.appeal_deadline is not None
-            and datetime.now(UTC).date() <= decision.appeal_deadline
+            not decision.eligible and decision.appeal_deadline is not None and now.date() <= decision.appeal_deadline
         )
         return cls(
             id=decision.id,

@@ -10,48 +10,33 @@ from __future__ import annotations
 import uuid
 import zlib
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.ration import EligibilityChanged
 from kit import telemetry
-from ration.cards.models import Household
+from kit.repository import Page
 from ration.eligibility import repository, sql
 from ration.eligibility.models import Decision
-from ration.rules.models import RuleSet
+from ration.eligibility.repository import DecisionRepository
 
 BATCH_LOCK = zlib.crc32(b"ration.eligibility.batch")
 
 
-async def _active_rules(session: AsyncSession) -> dict[str, Any] | None:
-    rule_set = await session.scalar(select(RuleSet).where(RuleSet.status == "active"))
-    if rule_set is None:
-        return None
-    return {
-        "id": rule_set.id,
-        "version": rule_set.version,
-        "subsidy_per_member_piastres": rule_set.subsidy_per_member_piastres,
-        "card_cap_piastres": rule_set.card_cap_piastres,
-        "appeal_window_days": rule_set.appeal_window_days,
-        "rules": rule_set.rules,
-    }
-
-
 async def _run(
-    session: AsyncSession, target: sql.Target, *, trigger: str, now: datetime | None, batch: bool = False
+    session: AsyncSession, target: sql.Target, *, trigger: str, now: datetime, batch: bool = False
 ) -> dict[str, int]:
     """Targeted evaluations run as one statement; batches are staged (see `sql.evaluate_staged`)."""
-    rules = await _active_rules(session)
+    rules = await repository.active_rules(session)
     if rules is None:
         return {"evaluated": 0, "changed": 0, "notified": 0}
     build = sql.evaluate_staged if batch else sql.evaluate
     query = build(
         rules,
         target,
-        now=now or datetime.now(UTC),
+        now=now,
         trigger=trigger[:100],
         source=repository.outbox_source(session),
         headers=telemetry.inject_headers(),
@@ -63,15 +48,12 @@ async def _run(
 
 
 async def _lock_targeted(session: AsyncSession, target: sql.Target) -> None:
-    await session.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": BATCH_LOCK})
-    await session.execute(
-        text(f"SELECT h.id FROM ration.households h WHERE ({target.where}) ORDER BY h.id FOR UPDATE"),
-        dict(target.params),
-    )
+    await repository.advisory_lock(session, BATCH_LOCK, shared=True)
+    await repository.lock_households(session, target)
 
 
 async def reevaluate_households(
-    session: AsyncSession, *, household_ids: Sequence[uuid.UUID], trigger: str, now: datetime | None = None
+    session: AsyncSession, *, household_ids: Sequence[uuid.UUID], trigger: str, now: datetime
 ) -> dict[str, int]:
     if not household_ids:
         return {"evaluated": 0, "changed": 0, "notified": 0}
@@ -81,7 +63,7 @@ async def reevaluate_households(
 
 
 async def reevaluate_persons(
-    session: AsyncSession, *, national_ids: Sequence[str], trigger: str, now: datetime | None = None
+    session: AsyncSession, *, national_ids: Sequence[str], trigger: str, now: datetime
 ) -> dict[str, int]:
     """Re-evaluate the households these people belong to (after a fact about them)."""
     if not national_ids:
@@ -91,35 +73,26 @@ async def reevaluate_persons(
     return await _run(session, target, trigger=trigger, now=now)
 
 
-async def reevaluate_batch(
-    session: AsyncSession, *, target: sql.Target, trigger: str, now: datetime | None = None
-) -> dict[str, int]:
-    await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": BATCH_LOCK})
+async def reevaluate_batch(session: AsyncSession, *, target: sql.Target, trigger: str, now: datetime) -> dict[str, int]:
+    await repository.advisory_lock(session, BATCH_LOCK)
     return await _run(session, target, trigger=trigger, now=now, batch=True)
 
 
-async def reevaluate_all(session: AsyncSession, *, trigger: str, now: datetime | None = None) -> dict[str, int]:
+async def reevaluate_all(session: AsyncSession, *, trigger: str, now: datetime) -> dict[str, int]:
     return await reevaluate_batch(session, target=sql.everyone(), trigger=trigger, now=now)
 
 
-async def reevaluate_expired_overrides(session: AsyncSession, *, now: datetime | None = None) -> dict[str, int]:
+async def reevaluate_expired_overrides(session: AsyncSession, *, now: datetime) -> dict[str, int]:
     """Households whose appeal override has run out go back to what the rules say."""
-    now = now or datetime.now(UTC)
-    ids = list(
-        await session.scalars(
-            select(Household.id)
-            .join(Decision, Decision.id == Household.current_decision_id)
-            .where(Decision.override_until.is_not(None), Decision.override_until <= now)
-        )
-    )
+    ids = await repository.expired_overrides(session, now)
     return await reevaluate_households(session, household_ids=ids, trigger="override_expired", now=now)
 
 
 async def simulate(
-    session: AsyncSession, *, rule_set: dict[str, Any], governorate: str | None, now: datetime | None = None
+    session: AsyncSession, *, rule_set: dict[str, Any], governorate: str | None, now: datetime
 ) -> list[Any]:
     target = sql.governorate(governorate) if governorate else sql.everyone()
-    return await repository.run_simulation(session, sql.simulate(rule_set, target, now=now or datetime.now(UTC)))
+    return await repository.run_simulation(session, sql.simulate(rule_set, target, now=now))
 
 
 JOBS_LOCK = zlib.crc32(b"ration.eligibility.jobs")
@@ -136,13 +109,13 @@ async def enqueue(
 
 
 async def work_job(
-    session: AsyncSession, *, job_id: uuid.UUID | None = None, chunk: int = JOB_CHUNK, now: datetime | None = None
+    session: AsyncSession, *, now: datetime, job_id: uuid.UUID | None = None, chunk: int = JOB_CHUNK
 ) -> dict[str, Any] | None:
     """Evaluate the next chunk of the oldest unfinished job (or of `job_id`), in the caller's
     transaction. None when another worker holds the jobs lock or nothing is pending. Elected by
     an advisory lock; progress moves with the decisions, so a crash repeats at most this chunk,
     and a repeated chunk changes nothing (decisions are written only when the outcome differs)."""
-    if not (await session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": JOBS_LOCK})).scalar():
+    if not await repository.try_advisory_lock(session, JOBS_LOCK):
         return None
     job = await repository.next_job(session, job_id)
     if job is None:
@@ -160,3 +133,16 @@ async def work_job(
 
 async def job_finished(session: AsyncSession, *, job_id: uuid.UUID) -> bool:
     return await repository.job_finished(session, job_id)
+
+
+async def jobs_pending(session: AsyncSession) -> bool:
+    return await repository.jobs_pending(session)
+
+
+async def history(session: AsyncSession, *, household_id: uuid.UUID, limit: int, cursor: str | None) -> Page[Decision]:
+    """The household's decisions, newest first."""
+    return await DecisionRepository(session).history(household_id, limit=limit, cursor=cursor)
+
+
+async def decision(session: AsyncSession, decision_id: uuid.UUID | None) -> Decision | None:
+    return await DecisionRepository(session).get(decision_id) if decision_id is not None else None

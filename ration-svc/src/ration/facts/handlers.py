@@ -3,9 +3,12 @@ households of the people they concern (once per batch of events)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts import Envelope
+from contracts import Envelope, Event
 from contracts.events.education import FeesReported
 from contracts.events.electricity import ConsumptionReported
 from contracts.events.traffic import VehicleRegistered, VehicleTransferred
@@ -13,13 +16,19 @@ from kit.messaging.consumer import Handlers
 from ration.eligibility import service as eligibility
 from ration.facts import repository as facts
 
+if TYPE_CHECKING:
+    from ration.resources import Resources, ServiceContext
+    from ration.settings import Settings
 
-def _trigger(items: list[tuple[object, Envelope]]) -> str:
+
+def _trigger(items: Sequence[tuple[Event, Envelope]]) -> str:
     subject = items[0][1].type
     return f"event:{subject}" if len(items) > 1 else f"event:{subject}:{items[0][1].id}"
 
 
-async def on_vehicles_registered(session: AsyncSession, items: list[tuple[VehicleRegistered, Envelope]]) -> None:
+async def on_vehicles_registered(
+    session: AsyncSession, items: list[tuple[VehicleRegistered, Envelope]], ctx: ServiceContext
+) -> None:
     for event, _ in items:
         await facts.vehicle_registered(
             session,
@@ -35,10 +44,12 @@ async def on_vehicles_registered(session: AsyncSession, items: list[tuple[Vehicl
             at=event.registered_at,
         )
     owners = [event.owner_national_id for event, _ in items]
-    await eligibility.reevaluate_persons(session, national_ids=owners, trigger=_trigger(items))  # type: ignore[arg-type]
+    await eligibility.reevaluate_persons(session, national_ids=owners, trigger=_trigger(items), now=ctx.now())
 
 
-async def on_vehicles_transferred(session: AsyncSession, items: list[tuple[VehicleTransferred, Envelope]]) -> None:
+async def on_vehicles_transferred(
+    session: AsyncSession, items: list[tuple[VehicleTransferred, Envelope]], ctx: ServiceContext
+) -> None:
     for event, _ in items:
         await facts.vehicle_transferred(
             session,
@@ -48,10 +59,12 @@ async def on_vehicles_transferred(session: AsyncSession, items: list[tuple[Vehic
             at=event.transferred_at,
         )
     people = [nid for event, _ in items for nid in (event.from_national_id, event.to_national_id)]
-    await eligibility.reevaluate_persons(session, national_ids=people, trigger=_trigger(items))  # type: ignore[arg-type]
+    await eligibility.reevaluate_persons(session, national_ids=people, trigger=_trigger(items), now=ctx.now())
 
 
-async def on_consumption_reported(session: AsyncSession, items: list[tuple[ConsumptionReported, Envelope]]) -> None:
+async def on_consumption_reported(
+    session: AsyncSession, items: list[tuple[ConsumptionReported, Envelope]], ctx: ServiceContext
+) -> None:
     for event, _ in items:
         await facts.consumption_reported(
             session,
@@ -64,10 +77,12 @@ async def on_consumption_reported(session: AsyncSession, items: list[tuple[Consu
             at=event.reported_at,
         )
     people = [event.subscriber_national_id for event, _ in items]
-    await eligibility.reevaluate_persons(session, national_ids=people, trigger=_trigger(items))  # type: ignore[arg-type]
+    await eligibility.reevaluate_persons(session, national_ids=people, trigger=_trigger(items), now=ctx.now())
 
 
-async def on_fees_reported(session: AsyncSession, items: list[tuple[FeesReported, Envelope]]) -> None:
+async def on_fees_reported(
+    session: AsyncSession, items: list[tuple[FeesReported, Envelope]], ctx: ServiceContext
+) -> None:
     for event, _ in items:
         await facts.fees_reported(
             session,
@@ -80,11 +95,11 @@ async def on_fees_reported(session: AsyncSession, items: list[tuple[FeesReported
             at=event.reported_at,
         )
     people = [nid for event, _ in items for nid in (event.guardian_national_id, event.student_national_id)]
-    await eligibility.reevaluate_persons(session, national_ids=people, trigger=_trigger(items))  # type: ignore[arg-type]
+    await eligibility.reevaluate_persons(session, national_ids=people, trigger=_trigger(items), now=ctx.now())
 
 
-def register(handlers: Handlers) -> None:
-    handlers.on_batch(VehicleRegistered)(on_vehicles_registered)  # type: ignore[arg-type]
-    handlers.on_batch(VehicleTransferred)(on_vehicles_transferred)  # type: ignore[arg-type]
-    handlers.on_batch(ConsumptionReported)(on_consumption_reported)  # type: ignore[arg-type]
-    handlers.on_batch(FeesReported)(on_fees_reported)  # type: ignore[arg-type]
+def register(handlers: Handlers[Settings, Resources]) -> None:
+    handlers.on_batch(VehicleRegistered)(on_vehicles_registered)
+    handlers.on_batch(VehicleTransferred)(on_vehicles_transferred)
+    handlers.on_batch(ConsumptionReported)(on_consumption_reported)
+    handlers.on_batch(FeesReported)(on_fees_reported)

@@ -18,15 +18,16 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TextIO
 
 from kit import db
+from kit.clock import SYSTEM
 from kit.errors import ProblemError
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.tables import messaging_tables
 from ration import scheduler
 from ration.imports import repository, service
 from ration.imports.kinds import KINDS
-from ration.imports.models import Import
 from ration.models import Base
 from ration.settings import Settings
 
@@ -34,7 +35,7 @@ CHUNK = 1 << 20
 
 
 class Bar:
-    def __init__(self, total: int, stream=sys.stderr, unit: str = "MB/s") -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, total: int, stream: TextIO = sys.stderr, unit: str = "MB/s") -> None:
         self.total = max(total, 1)
         self.unit = unit
         self.done = 0
@@ -86,6 +87,7 @@ async def run_import(
                 chunks=chunks_of(path),
                 filename=path.name,
                 actor="cli",
+                clock=SYSTEM,
                 progress=None if size is None else Bar(size),
             )
             rejected = await repository.rejects(session, outcome.record.id, limit=10**9)
@@ -100,10 +102,15 @@ async def run_import(
         if evaluate and outcome.job_id is not None and outcome.record.evaluation_status != "done":
             bar = None if size is None else Bar(outcome.record.households_to_evaluate, unit="households/s")
             await scheduler.drain(
-                sessions, job_id=outcome.job_id, progress=None if bar is None else (lambda step: bar(step["evaluated"]))
+                sessions,
+                clock=SYSTEM,
+                job_id=outcome.job_id,
+                progress=None if bar is None else (lambda step: bar(step["evaluated"])),
             )
             async with db.transaction(sessions) as session:
-                outcome.record = await session.get_one(Import, outcome.record.id)
+                record = await repository.get(session, outcome.record.id)
+            assert record is not None  # imports are never deleted
+            outcome.record = record
         return outcome
     finally:
         await engine.dispose()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import CursorResult, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ration.imports.kinds import Kind
@@ -30,6 +30,19 @@ async def stage_lines(session: AsyncSession, chunks: AsyncIterable[bytes]) -> in
     conn = await _asyncpg(session)
     await conn.copy_to_table("stage_raw", source=chunks, columns=["raw"], format="csv", delimiter="\x01", quote="\x02")
     return int((await session.execute(text("SELECT count(*) FROM stage_raw"))).scalar_one())
+
+
+async def add(session: AsyncSession, record: Import) -> None:
+    session.add(record)
+    await session.flush()
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()
+
+
+async def get(session: AsyncSession, import_id: uuid.UUID) -> Import | None:
+    return await session.get(Import, import_id, populate_existing=True)
 
 
 async def header(session: AsyncSession) -> str | None:
@@ -74,7 +87,7 @@ SELECT CAST(:id AS uuid), line, field, reason, left(value, 200) FROM (
   {"UNION ALL " + kind.cross_checks if kind.cross_checks else ""}
 ) r
 ON CONFLICT DO NOTHING"""
-    result = await session.execute(text(sql), {"id": import_id, "gov": governorate})
+    result = cast(CursorResult[Any], await session.execute(text(sql), {"id": import_id, "gov": governorate}))
     return int(result.rowcount or 0)
 
 
@@ -100,10 +113,10 @@ async def tune(session: AsyncSession) -> None:
 
 async def merge(session: AsyncSession, kind: Kind, *, governorate: str, good: int) -> None:
     """Run the kind's merge; for households, make sure every touched card's members count is right."""
-    results = []
+    results: list[CursorResult[Any]] = []
     for statement in kind.merge.split(";"):
         if statement.strip():
-            results.append(await session.execute(text(statement), {"gov": governorate}))
+            results.append(cast(CursorResult[Any], await session.execute(text(statement), {"gov": governorate})))
     if kind.members_count:
         created = int(results[0].scalar_one())
         members_added = int(results[2].rowcount or 0)

@@ -9,28 +9,18 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from kit import i18n
 from kit.app import Session
-from kit.auth import Caller, CurrentCaller, Role
+from kit.auth import CurrentCaller
 from kit.errors import ProblemError, responses
-from ration.imports import repository, service
-from ration.imports.models import Import
+from ration.deps import Ctx, Governorate, Importer
+from ration.imports import service
 from ration.imports.schemas import ImportOut
 
 router = APIRouter(prefix="/v1/ration-imports", tags=["bulk imports"])
-SCOPE = "ration.import"
-Governorate = Annotated[str, Query(pattern=r"^[0-9]{2}$", description="Two-digit governorate code.")]
-
-
-async def importer(caller: CurrentCaller, governorate: Governorate) -> Caller:
-    if caller.kind == "integrator" and SCOPE in caller.scopes:
-        return caller
-    if caller.has_role(Role.RATION_OFFICER) and (Role.ADMIN in caller.roles or caller.governorate == governorate):
-        return caller
-    raise ProblemError("forbidden", status=403)
 
 
 async def _body(request: Request, limit: int) -> AsyncIterator[bytes]:
@@ -54,40 +44,28 @@ async def import_file(
     governorate: Governorate,
     request: Request,
     session: Session,
-    caller: Annotated[Caller, Depends(importer)],
+    caller: Importer,
+    ctx: Ctx,
     filename: Annotated[str | None, Query(max_length=255)] = None,
 ) -> Response:
-    limit = request.app.state.runtime.settings.import_max_bytes
     outcome = await service.run(
         session,
         kind=kind,
         governorate=governorate,
-        chunks=_body(request, limit),
+        chunks=_body(request, ctx.settings.import_max_bytes),
         filename=filename,
         actor=caller.subject,
+        clock=ctx.clock,
+        wake=ctx.resources.jobs_wake,
     )
     body = ImportOut.model_validate(outcome.record)
     body.repeated = outcome.repeated
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if outcome.repeated else 201)
 
 
-async def _visible(session: Session, caller: Caller, import_id: UUID) -> Import:
-    record = await session.get(Import, import_id)
-    allowed = record is not None and (
-        (caller.kind == "integrator" and SCOPE in caller.scopes)
-        or (
-            caller.has_role(Role.RATION_OFFICER)
-            and (Role.ADMIN in caller.roles or caller.governorate == record.governorate)
-        )
-    )
-    if not allowed or record is None:
-        raise ProblemError("not_found", status=404)
-    return record
-
-
 @router.get("/{import_id}", response_model=ImportOut, responses=responses(401, 404, 422))
 async def get_import(import_id: UUID, caller: CurrentCaller, session: Session) -> ImportOut:
-    return ImportOut.model_validate(await _visible(session, caller, import_id))
+    return ImportOut.model_validate(await service.visible(session, caller=caller, import_id=import_id))
 
 
 @router.get(
@@ -99,11 +77,11 @@ async def get_import(import_id: UUID, caller: CurrentCaller, session: Session) -
 )
 async def get_rejects(import_id: UUID, caller: CurrentCaller, session: Session) -> Response:
     """The rejected rows as CSV: line, field, reason code, reason (caller's language), value."""
-    record = await _visible(session, caller, import_id)
+    record = await service.visible(session, caller=caller, import_id=import_id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["line", "field", "code", "reason", "value"])
     language = i18n.current_language()
-    for row in await repository.rejects(session, record.id):
+    for row in await service.rejects(session, record=record):
         writer.writerow([row.line, row.field, row.reason, service.reject_reason(row.reason, language), row.value or ""])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8")

@@ -7,75 +7,29 @@ the import shows its progress (`evaluation_status`, `households_reevaluated`). T
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit import i18n
+from kit.auth import Caller, Role
+from kit.clock import Clock
+from kit.db import after_commit
 from kit.errors import FieldError, ProblemError
-from ration import scheduler
 from ration.audit import repository as audit
 from ration.eligibility import service as eligibility
 from ration.eligibility import sql as targets
 from ration.imports import repository
 from ration.imports.kinds import KINDS, Kind
-from ration.imports.models import Import
-
-i18n.register(
-    {
-        "problem.unknown_import_kind.title": {"en": "Unknown file kind", "ar": "نوع ملف غير معروف"},
-        "problem.unknown_import_kind.detail": {
-            "en": "Known kinds: {kinds}.",
-            "ar": "الأنواع المعروفة: {kinds}.",
-        },
-        "problem.bad_header.title": {"en": "Unexpected header row", "ar": "سطر العناوين غير متوقع"},
-        "problem.bad_header.detail": {
-            "en": "The first line must be: {expected}",
-            "ar": "يجب أن يكون السطر الأول: {expected}",
-        },
-        "problem.empty_file.title": {"en": "The file is empty", "ar": "الملف فارغ"},
-        "problem.empty_file.detail": {
-            "en": "The file has no lines; send the header line and the rows.",
-            "ar": "لا يحتوي الملف على أي سطر؛ أرسل سطر العناوين ثم السطور.",
-        },
-        "import.reject.wrong_column_count": {"en": "Wrong number of columns", "ar": "عدد الأعمدة غير صحيح"},
-        "import.reject.invalid_national_id": {"en": "Not a 14-digit national ID", "ar": "ليس رقمًا قوميًا من ١٤ رقمًا"},
-        "import.reject.invalid_number": {"en": "Not a number in the allowed range", "ar": "ليس رقمًا في النطاق المسموح"},
-        "import.reject.invalid_date": {"en": "Not a date (YYYY-MM-DD)", "ar": "ليس تاريخًا بصيغة YYYY-MM-DD"},
-        "import.reject.invalid_id": {"en": "Not a valid identifier", "ar": "معرف غير صالح"},
-        "import.reject.invalid_text": {
-            "en": "Empty, too long or wrong format",
-            "ar": "فارغ أو طويل جدًا أو بصيغة خاطئة",
-        },
-        "import.reject.not_allowed_value": {"en": "Not one of the allowed values", "ar": "ليست من القيم المسموح بها"},
-        "import.reject.duplicate_in_file": {
-            "en": "Repeats an earlier line of the same file",
-            "ar": "مكرر لسطر سابق في الملف نفسه",
-        },
-        "import.reject.card_without_single_holder": {
-            "en": "The card must have exactly one holder",
-            "ar": "يجب أن يكون للبطاقة صاحب واحد فقط",
-        },
-        "import.reject.member_on_other_card": {
-            "en": "This person is already on another card",
-            "ar": "هذا الشخص مقيد على بطاقة أخرى",
-        },
-        "import.reject.card_number_no_longer_valid": {
-            "en": "This card number was replaced or cancelled; use the card's current number",
-            "ar": "رقم البطاقة هذا استُبدل أو أُلغي؛ استخدم رقم البطاقة الحالي",
-        },
-        "import.reject.card_in_other_governorate": {
-            "en": "The card belongs to another governorate",
-            "ar": "البطاقة تابعة لمحافظة أخرى",
-        },
-    }
-)
+from ration.imports.models import Import, ImportReject
 
 Progress = Callable[[int], None]
+IMPORT_SCOPE = "ration.import"
+"""The integrator scope that may send a governorate's bulk files."""
 
 
 @dataclass
@@ -121,10 +75,14 @@ async def run(
     chunks: AsyncIterable[bytes],
     filename: str | None,
     actor: str,
+    clock: Clock,
     progress: Progress | None = None,
+    wake: asyncio.Event | None = None,
 ) -> Outcome:
+    """Import one file in the caller's transaction (`clock`: when it started and finished, minutes
+    apart for a big file). `wake` is set once the transaction commits (the service's job runner)."""
     spec = kind_named(kind)
-    started = datetime.now(UTC)
+    started = clock.now()
     hashing = _Hashing(chunks, progress)
     lines = await repository.stage_lines(session, hashing)
     checksum = hashing.sha.hexdigest()
@@ -156,8 +114,7 @@ async def run(
         imported_by=actor,
         started_at=started,
     )
-    session.add(record)
-    await session.flush()
+    await repository.add(session, record)
     await repository.split(session, spec)
     await repository.reject(session, spec, import_id=record.id, governorate=governorate)
     record.rows_accepted = await repository.keep_good(session, spec, import_id=record.id)
@@ -171,11 +128,13 @@ async def run(
         session, target=target, trigger=f"import:{record.id}", import_id=record.id
     )
     record.households_to_evaluate = households
+    finished = clock.now()
     if households == 0:
-        record.evaluation_status, record.evaluated_at = "done", datetime.now(UTC)
-    record.finished_at = datetime.now(UTC)
-    await session.flush()
-    scheduler.wake_jobs_after_commit(session)
+        record.evaluation_status, record.evaluated_at = "done", finished
+    record.finished_at = finished
+    await repository.flush(session)
+    if wake is not None:
+        after_commit(session, wake.set)
     await audit.append(
         session,
         actor=actor,
@@ -199,3 +158,22 @@ async def run(
 
 def reject_reason(code: str, language: i18n.Language | None = None) -> str:
     return i18n.text(f"import.reject.{code}", language) if i18n.has(f"import.reject.{code}") else code
+
+
+def _may_see(caller: Caller, record: Import) -> bool:
+    """An integrator with the import scope; a ration officer of the file's governorate."""
+    return (caller.kind == "integrator" and IMPORT_SCOPE in caller.scopes) or (
+        caller.has_role(Role.RATION_OFFICER)
+        and (Role.ADMIN in caller.roles or caller.governorate == record.governorate)
+    )
+
+
+async def visible(session: AsyncSession, *, caller: Caller, import_id: uuid.UUID) -> Import:
+    record = await repository.get(session, import_id)
+    if record is None or not _may_see(caller, record):
+        raise ProblemError("not_found", status=404)
+    return record
+
+
+async def rejects(session: AsyncSession, *, record: Import) -> list[ImportReject]:
+    return await repository.rejects(session, record.id)

@@ -15,20 +15,14 @@ class MemberRequestRepository(Repository[MemberRequest]):
     model = MemberRequest
     order = (MemberRequest.created_at, MemberRequest.id)
 
-    async def lock(self, request_id: uuid.UUID) -> MemberRequest | None:
-        return await self.session.scalar(
-            select(MemberRequest)
-            .where(MemberRequest.id == request_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-
     async def open_about(self, national_id: str) -> MemberRequest | None:
         return await self.session.scalar(
             select(MemberRequest).where(MemberRequest.national_id == national_id, MemberRequest.status.in_(OPEN))
         )
 
     async def lock_open_about(self, national_ids: Sequence[str]) -> list[MemberRequest]:
+        """The open requests about these people, locked in id order (many rows by a condition,
+        not one by its id: `get(id, for_update=True)` does not fit)."""
         query = (
             select(MemberRequest)
             .where(MemberRequest.national_id.in_(list(national_ids)), MemberRequest.status.in_(OPEN))

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal, cast
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,7 +12,6 @@ from ration.cards.schemas import FeeOut, NextStep, PaymentInstructions, fee_out
 from ration.requests import texts
 from ration.requests.models import MemberRequest
 
-CAIRO = ZoneInfo("Africa/Cairo")
 Kind = Literal["add_newborn", "remove_member"]
 Reason = Literal["birth", "death", "emigration", "marriage"]
 Status = Literal["in_review", "awaiting_payment", "completed", "already_done", "rejected", "cancelled", "failed"]
@@ -145,48 +143,26 @@ def _decision(request: MemberRequest) -> DecisionOut | None:
 
 def next_step(request: MemberRequest, *, now: datetime) -> dict[str, str]:
     """What the holder does next, in both languages."""
+    return {language: _next_step(request, language, now=now) for language in i18n.SUPPORTED}
+
+
+def _next_step(request: MemberRequest, language: i18n.Language, *, now: datetime) -> str:
+    def t(key: str, **params: object) -> str:
+        return i18n.text(f"member_request.next.{key}", language, **params)
+
     if request.status == "in_review":
-        return {
-            "ar": "يراجع موظف التموين بالمحافظة طلبك، وستظهر النتيجة هنا مع أسبابها.",
-            "en": "A ration officer of your governorate reviews the request; the decision and its reasons appear here.",
-        }
+        return t("in_review")
     if request.status == "awaiting_payment" and request.quote_expires_at > now:
-        fee, until = request.amount_piastres, request.quote_expires_at
-        return {
-            "ar": f"ادفع الرسوم {i18n.money(fee, 'ar')} عبر POST /v1/payments ببيانات `payment` قبل "
-            f"{i18n.moment(until, 'ar')} بتوقيت القاهرة؛ تتغير البطاقة فور السداد.",
-            "en": f"Pay the fee of {i18n.money(fee, 'en')} with POST /v1/payments using `payment` before "
-            f"{i18n.moment(until, 'en')} Cairo time; the card changes as soon as it is paid.",
-        }
+        return t("pay", amount=i18n.Money(request.amount_piastres), deadline=i18n.Moment(request.quote_expires_at))
     if request.status == "awaiting_payment":
-        return {
-            "ar": f"انتهت صلاحية عرض السعر: اطلب عرضًا جديدًا (POST /v1/ration-card-requests/{request.id}/quote) ثم "
-            "ادفع الرسوم.",
-            "en": f"The fee quote has expired: ask for a new one (POST /v1/ration-card-requests/{request.id}/quote), "
-            "then pay.",
-        }
+        return t("quote_expired", request_id=str(request.id))
     if request.status == "completed":
-        added = request.kind == "add_newborn"
-        return {
-            "ar": f"{'أُضيف' if added else 'حُذف'} {request.national_id} {'إلى' if added else 'من'} البطاقة، "
-            "وأعيد حساب الاستحقاق.",
-            "en": f"{request.national_id} is {'on' if added else 'off'} the card now; the entitlement is recalculated.",
-        }
-    refund_ar = " أي مبلغ سُدد له يُرد إليك تلقائيًا." if request.refund_requested_at else ""
-    refund_en = " Any fee paid for it is refunded to you automatically." if request.refund_requested_at else ""
-    if request.status == "already_done":
-        return {
-            "ar": f"كان السجل المدني قد نفذ هذا التعديل على البطاقة؛ لا شيء عليك.{refund_ar}",
-            "en": f"The civil registry had already made this change to the card; nothing to do.{refund_en}",
-        }
-    return {
-        "ar": f"انتهى الطلب دون تعديل البطاقة.{refund_ar} يمكنك تقديم طلب جديد مع بيان الأسباب.",
-        "en": f"The request ended without changing the card.{refund_en} You can file a new one, giving more details.",
-    }
+        return t("added" if request.kind == "add_newborn" else "removed", national_id=request.national_id)
+    refund = t("refunded") if request.refund_requested_at else ""
+    return t("already_done" if request.status == "already_done" else "ended", refund=refund)
 
 
-def request_out(request: MemberRequest) -> MemberRequestOut:
-    now = datetime.now(UTC)
+def request_out(request: MemberRequest, *, now: datetime) -> MemberRequestOut:
     payable = request.status == "awaiting_payment" and request.quote_expires_at > now
     return MemberRequestOut(
         id=request.id,

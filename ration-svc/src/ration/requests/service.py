@@ -54,6 +54,7 @@ from ration.audit import repository as audit
 from ration.cards import service as cards
 from ration.cards.models import Household
 from ration.cards.repository import HouseholdRepository
+from ration.cards.texts import card_status
 from ration.eligibility import service as eligibility
 from ration.orders.models import citizen_of
 from ration.requests import proof, texts
@@ -104,7 +105,7 @@ def conflict(request: MemberRequest) -> ProblemError:
     return ProblemError(
         "member_request_state_conflict",
         status=409,
-        params={"status": i18n.Words(ar=texts.STATUSES[request.status][0], en=texts.STATUSES[request.status][1])},
+        params={"status": texts.status_words(request.status)},
         extra={"request_status": request.status},
     )
 
@@ -165,7 +166,7 @@ async def file(
     leaves nothing behind, 503), then record the request and decide it where the registry proves it."""
     cards.require_holder(household, caller)
     if household.status != "active":
-        raise ProblemError("card_closed", status=409, params={"status": household.status})
+        raise ProblemError("card_closed", status=409, params={"status": card_status(household.status)})
     if (done := await _already_done(session, household, ask)) is not None:
         return done
     requests = MemberRequestRepository(session)
@@ -184,7 +185,7 @@ async def file(
         citizen_id=citizen_of(caller.subject),
     )
     repo = HouseholdRepository(session)
-    await repo.lock(household.id)  # serialises requests (and registry events) about this card
+    await repo.get(household.id, for_update=True)  # serialises requests (and registry events) about this card
     if (done := await _already_done(session, household, ask)) is not None:
         return done
     members = await repo.members(household.id)
@@ -272,7 +273,7 @@ async def _apply(
 ) -> str | None:
     """Add or remove the person; None when done now, else why not (the request has ended)."""
     repo = HouseholdRepository(session)
-    household = await repo.lock(request.household_id)
+    household = await repo.get(request.household_id, for_update=True)
     assert household is not None
     if household.status != "active":
         await _fail(session, request, reason=f"the card is {household.status}", now=now)
@@ -367,8 +368,8 @@ async def _lock(session: AsyncSession, request_id: uuid.UUID) -> MemberRequest |
     found = await requests.get(request_id)
     if found is None:
         return None
-    await HouseholdRepository(session).lock(found.household_id)
-    return await requests.lock(request_id)
+    await HouseholdRepository(session).get(found.household_id, for_update=True)
+    return await requests.get(request_id, for_update=True)
 
 
 def _officer_sees(officer: Caller, request: MemberRequest) -> bool:

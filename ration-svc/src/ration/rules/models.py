@@ -32,3 +32,14 @@ class RuleSet(Base):
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
     scheduled_by: Mapped[str | None] = mapped_column(String(100))
     applied_at: Mapped[datetime | None] = mapped_column()
+
+    def as_data(self) -> dict[str, Any]:
+        """What the evaluation query needs of a rule set."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "subsidy_per_member_piastres": self.subsidy_per_member_piastres,
+            "card_cap_piastres": self.card_cap_piastres,
+            "appeal_window_days": self.appeal_window_days,
+            "rules": self.rules,
+        }

@@ -14,6 +14,10 @@ class RuleSetRepository(Repository[RuleSet]):
     model = RuleSet
     order = (RuleSet.created_at, RuleSet.id)
 
+    async def reload(self, rule_set: RuleSet) -> None:
+        """Read the row again (its server defaults)."""
+        await self.session.refresh(rule_set)
+
     async def active(self) -> RuleSet | None:
         return await self.session.scalar(select(RuleSet).where(RuleSet.status == "active"))
 

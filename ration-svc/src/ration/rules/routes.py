@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 
 from kit.app import Session
-from kit.auth import Role, StaffOf
 from kit.errors import responses
+from ration.deps import Now, Officer
 from ration.rules import service
 from ration.rules.models import RuleSet
 from ration.rules.schemas import (
@@ -24,7 +23,6 @@ from ration.rules.schemas import (
 )
 
 router = APIRouter(prefix="/v1/ration-rules", tags=["ration rules"])
-Officer = StaffOf(Role.RATION_OFFICER)
 
 
 def _out(rule_set: RuleSet) -> RuleSetOut:
@@ -53,8 +51,9 @@ async def get(rule_set_id: UUID, _: Officer, session: Session) -> RuleSetOut:
 
 
 @router.patch("/{rule_set_id}", response_model=RuleSetOut, responses=responses(401, 403, 404, 409, 422))
-async def edit(rule_set_id: UUID, body: RuleSetPatch, officer: Officer, session: Session) -> RuleSetOut:
-    return _out(await service.update_draft(session, rule_set_id=rule_set_id, patch=body, actor=officer.subject))
+async def edit(rule_set_id: UUID, body: RuleSetPatch, officer: Officer, session: Session, now: Now) -> RuleSetOut:
+    rule_set = await service.update_draft(session, rule_set_id=rule_set_id, patch=body, actor=officer.subject, now=now)
+    return _out(rule_set)
 
 
 @router.post("/{rule_set_id}/simulation", response_model=SimulationOut, responses=responses(401, 403, 404, 422))
@@ -62,10 +61,10 @@ async def simulate(
     rule_set_id: UUID,
     _: Officer,
     session: Session,
+    at: Now,
     governorate: Annotated[str | None, Query(pattern=r"^[0-9]{2}$")] = None,
 ) -> SimulationOut:
     """How many households this rule set would exclude, per governorate, on today's facts."""
-    at = datetime.now(UTC)
     rule_set, rows = await service.simulate(session, rule_set_id=rule_set_id, governorate=governorate, now=at)
     impacts = [
         GovernorateImpact(
@@ -89,10 +88,10 @@ async def simulate(
 
 
 @router.post("/{rule_set_id}/schedule", response_model=RuleSetOut, responses=responses(401, 403, 404, 409, 422))
-async def schedule(rule_set_id: UUID, body: ScheduleIn, officer: Officer, session: Session) -> RuleSetOut:
+async def schedule(rule_set_id: UUID, body: ScheduleIn, officer: Officer, session: Session, now: Now) -> RuleSetOut:
     """Schedule a draft to go live at `effective_from`; if that is now or past, it goes live at once
     and every household is re-evaluated in the same transaction."""
     rule_set = await service.schedule(
-        session, rule_set_id=rule_set_id, effective_from=body.effective_from, actor=officer.subject
+        session, rule_set_id=rule_set_id, effective_from=body.effective_from, actor=officer.subject, now=now
     )
     return _out(rule_set)

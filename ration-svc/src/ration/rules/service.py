@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,35 +17,6 @@ from ration.rules.models import RuleSet
 from ration.rules.repository import RuleSetRepository
 from ration.rules.schemas import RuleSetIn, RuleSetPatch
 
-i18n.register(
-    {
-        "problem.rule_set_not_found.title": {"en": "Rule set not found", "ar": "مجموعة القواعد غير موجودة"},
-        "problem.rule_set_not_found.detail": {
-            "en": "There is no rule set with this id.",
-            "ar": "لا توجد مجموعة قواعد بهذا المعرف.",
-        },
-        "validation.unknown_placeholders": {
-            "en": "Unknown placeholders {unknown}; this kind of rule knows: {known}.",
-            "ar": "عناصر نائبة غير معروفة {unknown}؛ هذا النوع من القواعد يعرف: {known}.",
-        },
-        "validation.duplicate_rule_codes": {
-            "en": "Each rule needs its own code.",
-            "ar": "يلزم لكل قاعدة رمز خاص بها.",
-        },
-        "problem.rule_set_version_taken.title": {"en": "Version already exists", "ar": "الإصدار موجود بالفعل"},
-        "problem.rule_set_version_taken.detail": {
-            "en": "A rule set with version {version} already exists; choose a new version.",
-            "ar": "توجد مجموعة قواعد بالإصدار {version}؛ اختر إصدارًا جديدًا.",
-        },
-        "problem.rule_set_not_draft.title": {"en": "Rule set is not a draft", "ar": "مجموعة القواعد ليست مسودة"},
-        "problem.rule_set_not_draft.detail": {
-            "en": "Only a draft can be edited or scheduled; this one is {status}. Draft a new version instead.",
-            "ar": "لا يمكن تعديل أو جدولة إلا المسودة؛ وهذه حالتها {status}. أنشئ إصدارًا جديدًا بدلًا منها.",
-        },
-    }
-)
-
-
 STATUSES = {
     "draft": i18n.Words(ar="مسودة", en="a draft"),
     "scheduled": i18n.Words(ar="مجدولة", en="scheduled"),
@@ -56,18 +27,6 @@ STATUSES = {
 
 def _status(status: str) -> i18n.Words:
     return STATUSES.get(status, i18n.Words(ar=status, en=status))
-
-
-def as_data(rule_set: RuleSet) -> dict[str, Any]:
-    """What the evaluation query needs of a rule set."""
-    return {
-        "id": rule_set.id,
-        "version": rule_set.version,
-        "subsidy_per_member_piastres": rule_set.subsidy_per_member_piastres,
-        "card_cap_piastres": rule_set.card_cap_piastres,
-        "appeal_window_days": rule_set.appeal_window_days,
-        "rules": rule_set.rules,
-    }
 
 
 def _rules_json(rules: list[Any]) -> list[dict[str, Any]]:
@@ -101,7 +60,7 @@ async def create_draft(session: AsyncSession, *, data: RuleSetIn, actor: str) ->
             created_by=actor,
         )
     )
-    await session.refresh(rule_set)
+    await repo.reload(rule_set)
     await audit.append(
         session,
         actor=actor,
@@ -113,7 +72,9 @@ async def create_draft(session: AsyncSession, *, data: RuleSetIn, actor: str) ->
     return rule_set
 
 
-async def update_draft(session: AsyncSession, *, rule_set_id: uuid.UUID, patch: RuleSetPatch, actor: str) -> RuleSet:
+async def update_draft(
+    session: AsyncSession, *, rule_set_id: uuid.UUID, patch: RuleSetPatch, actor: str, now: datetime
+) -> RuleSet:
     rule_set = await get(session, rule_set_id=rule_set_id)
     if rule_set.status != "draft":
         raise ProblemError("rule_set_not_draft", status=409, params={"status": _status(rule_set.status)})
@@ -123,7 +84,7 @@ async def update_draft(session: AsyncSession, *, rule_set_id: uuid.UUID, patch: 
         setattr(rule_set, key, value)
     if patch.rules is not None:
         rule_set.rules = _rules_json(patch.rules)
-    rule_set.updated_at = datetime.now(UTC)
+    rule_set.updated_at = now
     await session.flush()
     await audit.append(
         session,
@@ -137,10 +98,9 @@ async def update_draft(session: AsyncSession, *, rule_set_id: uuid.UUID, patch: 
 
 
 async def schedule(
-    session: AsyncSession, *, rule_set_id: uuid.UUID, effective_from: datetime, actor: str, now: datetime | None = None
+    session: AsyncSession, *, rule_set_id: uuid.UUID, effective_from: datetime, actor: str, now: datetime
 ) -> RuleSet:
     """Schedule a draft. If its time has already come it goes live now, with a full re-evaluation."""
-    now = now or datetime.now(UTC)
     rule_set = await get(session, rule_set_id=rule_set_id)
     if rule_set.status != "draft":
         raise ProblemError("rule_set_not_draft", status=409, params={"status": _status(rule_set.status)})
@@ -162,10 +122,9 @@ async def schedule(
     return rule_set
 
 
-async def apply_due(session: AsyncSession, *, now: datetime | None = None) -> list[dict[str, Any]]:
+async def apply_due(session: AsyncSession, *, now: datetime) -> list[dict[str, Any]]:
     """Make every due scheduled rule set active in turn and re-evaluate all households under the
     last one (set-based). Safe to call from several instances (due rows are locked, skip-locked)."""
-    now = now or datetime.now(UTC)
     repo = RuleSetRepository(session)
     due = await repo.due(now)
     if not due:
@@ -192,8 +151,8 @@ async def apply_due(session: AsyncSession, *, now: datetime | None = None) -> li
 
 
 async def simulate(
-    session: AsyncSession, *, rule_set_id: uuid.UUID, governorate: str | None, now: datetime | None = None
+    session: AsyncSession, *, rule_set_id: uuid.UUID, governorate: str | None, now: datetime
 ) -> tuple[RuleSet, list[Any]]:
     rule_set = await get(session, rule_set_id=rule_set_id)
-    rows = await eligibility.simulate(session, rule_set=as_data(rule_set), governorate=governorate, now=now)
+    rows = await eligibility.simulate(session, rule_set=rule_set.as_data(), governorate=governorate, now=now)
     return rule_set, rows
