@@ -13,7 +13,8 @@ UNTYPED := gateway identity catalog notary ration payment
 MODULES := $(filter-out $(UNTYPED),$(notdir $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /src/*/__init__.py,$(PACKAGES))))))
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint bench clean contracts-export fuzz
+NODE_TOOLS := .data/node/.installed
+.PHONY: help install run test lint bench clean contracts-export fuzz node-tools
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -30,7 +31,11 @@ install: $(STAMP) ## create .venv and install every package (editable) and the d
 run: $(STAMP) ## start PostgreSQL, NATS, every service and the gateway with demo data (Ctrl-C stops all)
 	$(PY) -m devstack.run
 
-test: $(STAMP) ## run every package's tests against real PostgreSQL and NATS
+node-tools: $(STAMP) ## the contract tests' Node tools (AsyncAPI parser, TypeScript client generator) into .data/node
+	@command -v npm >/dev/null || { echo "make test needs Node 20 and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	@$(PY) tests/node_tools.py >/dev/null
+
+test: $(STAMP) node-tools ## run every package's tests against real PostgreSQL and NATS
 	@failed=(); passed=0; failures=0; for d in $(TEST_DIRS); do \
 	  [ -d $$d ] || continue; \
 	  echo "== $$d"; \
