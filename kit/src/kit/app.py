@@ -13,7 +13,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
 
-from kit import db, errors, http_cache, logs, metrics, ops, service, telemetry
+from kit import db, errors, http_cache, logs, metrics, openapi, ops, problems, service, telemetry
 from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 from kit.clock import SYSTEM, Clock
 from kit.db import transaction
@@ -117,10 +117,18 @@ def build_app(manifest: Manifest[S, R], settings: S, clock: Clock, *, legacy: bo
             if aclose is not None:
                 await aclose()
 
-    app = FastAPI(title=manifest.title, description=manifest.description, version=manifest.version, lifespan=lifespan)
+    app = FastAPI(
+        title=manifest.title,
+        description=manifest.description,
+        version=manifest.version,
+        lifespan=lifespan,
+        generate_unique_id_function=openapi.operation_id,
+    )
     errors.install(app)
     generate = app.openapi
-    app.openapi = lambda: http_cache.declare_not_modified(errors.problem_openapi(generate()))  # type: ignore[method-assign]
+    app.openapi = lambda: openapi.describe(  # type: ignore[method-assign]
+        http_cache.declare_not_modified(errors.problem_openapi(generate())), app.routes
+    )
     app.add_middleware(http_cache.ConditionalGetMiddleware)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.include_router(operations_router())
@@ -161,6 +169,7 @@ def operations_router() -> APIRouter:
         return JSONResponse({"status": "ready"})
 
     router.add_api_route("/metrics", metrics.endpoint, methods=["GET"])
+    router.add_api_route("/problems.json", problems.endpoint, methods=["GET"])  # the gateway's problem pages
     return router
 
 
