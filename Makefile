@@ -14,7 +14,7 @@ MODULES := $(filter-out $(UNTYPED),$(notdir $(patsubst %/__init__.py,%,$(wildcar
 
 .DEFAULT_GOAL := help
 NODE_TOOLS := .data/node/.installed
-.PHONY: help install run test lint bench clean contracts-export fuzz node-tools
+.PHONY: help install run test lint bench clean contracts-export contracts-release fuzz node-tools
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ bench: $(STAMP) ## benchmarks: ratios against baselines measured in the same run
 
 deploy-check: $(STAMP) ## render every Kubernetes overlay in deploy/ and validate each object offline
 	$(PY) -m shubbak_deploy check
+
+contracts-release: $(STAMP) ## write the released API contracts (contracts/released: merged OpenAPI, AsyncAPI)
+	$(PY) -m devstack.contracts_release
 
 contracts-export: $(STAMP) ## JSON Schema for every event and the AsyncAPI document, into contracts/export
 	$(PY) -m contracts export --out contracts/export

@@ -75,6 +75,21 @@ def refine(operation: dict[str, Any], access: Access | None) -> None:
         openapi.declare(operation, who)
 
 
+def unique_operation_id(operation: dict[str, Any], service: str, taken: set[str]) -> None:
+    """An operationId another service (or route) already uses gets the service's name in front,
+    so the merged document stays valid; `x-operation-id-clash` keeps the name that clashed (the
+    route function to rename)."""
+    wanted = operation["operationId"]
+    found, n = wanted, 1
+    while found in taken:
+        n += 1
+        found = openapi.camel(f"{service}_{wanted}") + (str(n) if n > 2 else "")
+    if found != wanted:
+        operation["operationId"] = found
+        operation["x-operation-id-clash"] = wanted
+    taken.add(found)
+
+
 def idempotent_posts(document: dict[str, Any]) -> None:
     """Every POST the gateway proxies takes `Idempotency-Key` (gateway.idempotency)."""
     ref = {"$ref": f"#/components/parameters/{IDEMPOTENCY_KEY}"}

@@ -9,14 +9,19 @@ from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
+from fastapi import FastAPI
 
 from gateway import contract
 from gateway.policy import PolicyTable
 from gateway.routing import RouteTable
 from gateway.state import Gateway
+from kit import openapi as kit_openapi
 from kit.errors import problem_openapi, problem_schemas
 
 TITLE = "Shubbak — the one window API"
+API_VERSION = "1.0.0"
+"""The public API's version (the merged document's `info.version`): a change that breaks a client
+built against contracts/released/openapi.json needs a new major version (devstack.contracts_release)."""
 GATEWAY = "gateway"
 OWN_PREFIXES = ("/v1/oauth", "/v1/webhooks", "/v1/events")
 DESCRIPTION = (
@@ -25,7 +30,7 @@ DESCRIPTION = (
     "Events integrators can receive (webhooks, NATS) are described in the "
     "[AsyncAPI document](/asyncapi.json)."
 )
-FETCH_TIMEOUT_SECONDS = 2.0
+FETCH_TIMEOUT_SECONDS = 5.0
 FAILURE_CACHE_SECONDS = 5.0
 _SCHEMA_REF = "#/components/schemas/"
 
@@ -83,16 +88,21 @@ class MergedOpenAPI:
         if own is not None:
             documents[GATEWAY] = own
             routes = RouteTable({**self.gateway.settings.routes, **dict.fromkeys(OWN_PREFIXES, GATEWAY)})
-        merged = merge(documents, routes, policies=self.gateway.policies)
+        merged = merge(documents, routes, policies=self.gateway.policies, version=API_VERSION)
         merged["info"]["description"] = DESCRIPTION
         return merged
+
+
+def own_document(app: FastAPI) -> Document:
+    """The gateway's own routes, described as kit describes a service's (who may call, ...)."""
+    return kit_openapi.describe(problem_openapi(app.openapi()), app.routes)
 
 
 def merge(
     documents: Mapping[str, Document | None],
     routes: RouteTable,
     *,
-    version: str = "1",
+    version: str = API_VERSION,
     policies: PolicyTable | None = None,
 ) -> Document:
     """Paths each service is routed for, with their schemas; clashing names get the service's prefix.
@@ -102,6 +112,7 @@ def merge(
     schemas: dict[str, Any] = {}
     security: dict[str, Any] = {}
     parameters: dict[str, Any] = {}
+    operation_ids: set[str] = set()
     unavailable: list[str] = []
     for service, document in documents.items():
         if document is None:
@@ -122,11 +133,13 @@ def merge(
             schemas[renames.get(name, name)] = _rewrite(schema, renames)
         if service != GATEWAY:
             contract.idempotent_posts({"paths": kept})
-        for path, item in kept.items():
+        for path, item in sorted(kept.items()):
             rule = policies.match(path) if policies else None
             for method, operation in item.items():
                 if isinstance(operation, dict) and rule is not None:
                     contract.refine(operation, rule.access(method.upper()))
+                if isinstance(operation, dict) and "operationId" in operation:
+                    contract.unique_operation_id(operation, service, operation_ids)
         paths.update(_rewrite(kept, renames))
         for name, scheme in components.get("securitySchemes", {}).items():
             _merge_scheme(security, name, scheme)

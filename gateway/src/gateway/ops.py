@@ -18,7 +18,7 @@ from gateway import docs as documentation
 from gateway import problems
 from gateway.events import routes as events
 from gateway.integrators.routes import router as integrator_router
-from gateway.openapi import MergedOpenAPI
+from gateway.openapi import MergedOpenAPI, own_document
 from gateway.state import Gateway
 from gateway.webhooks import rotation_routes
 from gateway.webhooks.routes import _integrator_caller
@@ -116,8 +116,7 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi_document() -> dict[str, Any]:
-        own = openapi.describe(errors.problem_openapi(app.openapi()), app.routes)
-        return await merged.document(own=own)
+        return await merged.document(own=own_document(app))
 
     @app.get("/asyncapi.json", include_in_schema=False)
     async def asyncapi_document() -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
@@ -110,6 +111,7 @@ def build_app(manifest: Manifest[S, R], settings: S, clock: Clock, *, legacy: bo
                 runtime.every(sweep.seconds(settings), _sweep_run(runtime, sweep, ctx), sweep.name)
             if manifest.start is not None:
                 await manifest.start(runtime, ctx)
+            runtime.spawn(_warm_openapi(app), "openapi-document")
             yield
         finally:
             await runtime.close()
@@ -137,6 +139,13 @@ def build_app(manifest: Manifest[S, R], settings: S, clock: Clock, *, legacy: bo
         app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     return app
+
+
+async def _warm_openapi(app: FastAPI) -> None:
+    """Build the OpenAPI document once, just after start: its first build takes about a second of
+    CPU, which the gateway's merged document must not wait for (it fetches with a short timeout)."""
+    await asyncio.sleep(0)
+    app.openapi()
 
 
 def _sweep_run(runtime: Runtime[S], sweep: Sweep[S, R], ctx: Context[S, R]) -> Callable[[], Awaitable[object]]:
