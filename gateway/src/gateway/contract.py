@@ -7,6 +7,7 @@ CloudEvent in structured mode signed per Standard Webhooks)."""
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -123,7 +124,25 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
     document["webhooks"] = webhooks
     components.setdefault("schemas", {}).update(schemas)
     document["tags"] = openapi.tags(_tags(document))
+    unique_titles(components["schemas"])
     return document
+
+
+def unique_titles(schemas: dict[str, Any]) -> None:
+    """Schemas of different names keep the title of the model they came from (two services'
+    `Status`, pydantic's `Rule-Input` and `Rule-Output`): client generators name classes by title,
+    so a shared title becomes the schema's own name, in PascalCase (`office_routing_Status` →
+    `OfficeRoutingStatus`)."""
+    by_title: dict[str, list[str]] = {}
+    for name, schema in schemas.items():
+        if isinstance(schema, dict) and isinstance(schema.get("title"), str):
+            by_title.setdefault(schema["title"], []).append(name)
+    for names in by_title.values():
+        if len(names) > 1:
+            for name in names:
+                schemas[name]["title"] = "".join(
+                    part[:1].upper() + part[1:] for part in re.split(r"[_\-]+", name) if part
+                )
 
 
 def _tags(document: dict[str, Any]) -> Iterable[str]:
