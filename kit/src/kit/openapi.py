@@ -181,8 +181,8 @@ def describe(document: dict[str, Any], routes: Iterable[BaseRoute]) -> dict[str,
         if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
             continue
         who = admits(route)
-        for method in route.methods:
-            operation = paths.get(route.path_format, {}).get(method.lower())
+        for method in route.methods or ():
+            operation = paths.get(route.path_format or "", {}).get(method.lower())
             if operation is None:
                 continue
             if "x-admits" not in operation:
