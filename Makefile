@@ -13,7 +13,8 @@ UNTYPED := gateway identity
 MODULES := $(filter-out $(UNTYPED),$(notdir $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /src/*/__init__.py,$(PACKAGES))))))
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint bench clean contracts-export fuzz
+NODE_TOOLS := .data/node/.installed
+.PHONY: help install run test lint bench clean contracts-export contracts-release fuzz node-tools
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -30,7 +31,11 @@ install: $(STAMP) ## create .venv and install every package (editable) and the d
 run: $(STAMP) ## start PostgreSQL, NATS, every service and the gateway with demo data (Ctrl-C stops all)
 	$(PY) -m devstack.run
 
-test: $(STAMP) ## run every package's tests against real PostgreSQL and NATS
+node-tools: $(STAMP) ## the contract tests' Node tools (AsyncAPI parser, TypeScript client generator) into .data/node
+	@command -v npm >/dev/null || { echo "make test needs Node 20 and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	@$(PY) tests/node_tools.py >/dev/null
+
+test: $(STAMP) node-tools ## run every package's tests against real PostgreSQL and NATS
 	@failed=(); passed=0; failures=0; for d in $(TEST_DIRS); do \
 	  [ -d $$d ] || continue; \
 	  echo "== $$d"; \
@@ -58,6 +63,9 @@ bench: $(STAMP) ## benchmarks: ratios against baselines measured in the same run
 
 deploy-check: $(STAMP) ## render every Kubernetes overlay in deploy/ and validate each object offline
 	$(PY) -m shubbak_deploy check
+
+contracts-release: $(STAMP) ## write the released API contracts (contracts/released: merged OpenAPI, AsyncAPI)
+	$(PY) -m devstack.contracts_release
 
 contracts-export: $(STAMP) ## JSON Schema for every event and the AsyncAPI document, into contracts/export
 	$(PY) -m contracts export --out contracts/export

@@ -29,7 +29,8 @@ class TestWrap:
         envelope = Envelope.wrap(event, source="civil-registry", traceparent=TRACEPARENT)
         assert envelope.type == "civil.birth.registered.v1"
         assert envelope.subject == event.child_national_id
-        assert envelope.data_version == 1
+        assert envelope.dataversion == 1
+        assert envelope.dataschema == "http://127.0.0.1:8000/schemas/events/civil.birth.registered.v1.json"
         assert envelope.specversion == "1.0"
         assert envelope.datacontenttype == "application/json"
         assert envelope.traceparent == TRACEPARENT
@@ -97,7 +98,7 @@ class TestFromBytes:
             ({"specversion": "0.3"}, "specversion"),
             ({"datacontenttype": "application/xml"}, "datacontenttype"),
             ({"data": "a string"}, "data"),
-            ({"data_version": 2}, "data_version"),
+            ({"dataversion": 2}, "dataversion"),
             ({"source": ""}, "source"),
         ],
     )
@@ -108,13 +109,31 @@ class TestFromBytes:
         assert isinstance(caught.value, ValueError)
 
     def test_unknown_envelope_fields_are_ignored(self) -> None:
-        envelope = Envelope.from_bytes(json.dumps(_raw(dataschema="urn:x")).encode())
+        envelope = Envelope.from_bytes(json.dumps(_raw(comexampleother="x")).encode())
         assert envelope.type == "civil.birth.registered.v1"
+
+    def test_the_old_name_of_the_version_is_read_never_written(self) -> None:
+        """Before 1.1 the version was `data_version` (not a valid CloudEvents attribute name):
+        events already in the streams still parse; new ones carry `dataversion` only."""
+        raw = _raw()
+        raw["data_version"] = raw.pop("dataversion")
+        envelope = Envelope.from_bytes(json.dumps(raw).encode())
+        assert envelope.dataversion == 1
+        written = json.loads(envelope.to_bytes())
+        assert written["dataversion"] == 1
+        assert "data_version" not in written
+        with pytest.raises(InvalidEnvelope, match="dataversion"):
+            Envelope.from_bytes(json.dumps(raw | {"data_version": 2}).encode())
+
+    def test_absent_attributes_are_left_out_not_null(self) -> None:
+        written = json.loads(Envelope.wrap(_birth(), source="s").to_bytes())
+        assert "traceparent" not in written
+        assert None not in written.values()
 
 
 class TestEvent:
     def test_unknown_type_is_unknown_event(self) -> None:
-        envelope = Envelope.from_bytes(json.dumps(_raw(type="civil.birth.registered.v9", data_version=9)).encode())
+        envelope = Envelope.from_bytes(json.dumps(_raw(type="civil.birth.registered.v9", dataversion=9)).encode())
         with pytest.raises(UnknownEvent, match=r"civil\.birth\.registered\.v9") as caught:
             envelope.event()
         assert isinstance(caught.value, ValueError)

@@ -94,14 +94,43 @@ class TestAsyncApi:
         addresses = [channel["address"] for channel in asyncapi["channels"].values()]
         assert sorted(addresses) == sorted(_subjects())
 
-    def test_one_receive_operation_per_channel(self, asyncapi: dict[str, Any]) -> None:
+    def test_one_operation_per_channel_send_or_receive(self, asyncapi: dict[str, Any]) -> None:
+        """The document describes the platform: it sends what its services publish and receives
+        what the authorities owning the facts publish (civil registry, traffic, ...)."""
         operations = asyncapi["operations"]
         assert {op["channel"]["$ref"] for op in operations.values()} == {
             f"#/channels/{key}" for key in asyncapi["channels"]
         }
+        actions = {}
         for name, operation in operations.items():
-            assert name.startswith("on")
-            assert operation["action"] == "receive"
+            assert name.startswith(operation["action"])
+            address = _resolve(asyncapi, operation["channel"]["$ref"])["address"]
+            actions[address] = operation["action"]
+        assert actions["traffic.vehicle.registered.v1"] == "receive"
+        assert actions["civil.birth.registered.v1"] == "receive"
+        assert actions["notary.poa.issued.v1"] == "send"
+        assert actions["payment.intent.succeeded.v1"] == "send"
+        assert set(actions.values()) == {"send", "receive"}
+
+    def test_messages_declare_their_nats_headers(self, asyncapi: dict[str, Any]) -> None:
+        for message in asyncapi["components"]["messages"].values():
+            headers = _resolve(asyncapi, message["headers"]["$ref"])
+            assert {"Nats-Msg-Id", "traceparent", "tracestate", "Content-Type"} <= set(headers["properties"])
+            assert message["contentType"] == "application/cloudevents+json"
+            (example,) = message["examples"]
+            Draft202012Validator({**asyncapi, "$ref": message["headers"]["$ref"]}).validate(example["headers"])
+            assert example["headers"]["Nats-Msg-Id"] == example["payload"]["id"]
+
+    def test_servers_declare_their_security(self, asyncapi: dict[str, Any]) -> None:
+        schemes = asyncapi["components"]["securitySchemes"]
+        assert schemes["natsAccount"]["type"] == "userPassword"
+        flow = schemes["integratorOAuth"]["flows"]["clientCredentials"]
+        assert flow["tokenUrl"] == "http://127.0.0.1:8000/v1/oauth/token"
+        assert "publish:traffic.vehicle.registered.v1" in flow["availableScopes"]
+        assert not any(scope.startswith("publish:payment.") for scope in flow["availableScopes"])
+        for server in asyncapi["servers"].values():
+            for ref in server["security"]:
+                _resolve(asyncapi, ref["$ref"])
 
     def test_messages_describe_the_event(self, asyncapi: dict[str, Any]) -> None:
         for cls in registry.all_events():

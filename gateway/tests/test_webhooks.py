@@ -9,6 +9,7 @@ import json
 import os
 import secrets
 import sys
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -19,10 +20,14 @@ import httpx
 import jwt
 import nats
 import pytest
+from cloudevents.core.bindings.http import HTTPMessage, from_structured
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
 from conftest import GatewayFactory
 from gateway_support import serving
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from webhook_support import Receiver, eventually, reference_verify
 
 from contracts import Envelope
@@ -32,6 +37,7 @@ from devstack.nats import NatsProcess
 from devstack.ports import free_port
 from devstack.postgres import PostgresProcess
 from gateway.integrators.service import check_scopes
+from gateway.webhooks import signing
 from kit.migrations import upgrade_async
 from kit.sealing import Sealer
 
@@ -466,3 +472,118 @@ class TestServerSideRequestForgery:
         for text_ in responses:
             assert "password" not in text_
             assert "Error" not in text_  # no exception names (ClientConnectorError, ...)
+
+
+# -- CloudEvents deliveries, secret rotation, the example receiver (issue 14) ---------------------
+
+EXAMPLE_RECEIVER = GATEWAY_DIR.parent / "contracts" / "examples" / "webhook_receiver.py"
+
+
+async def subscribed(client: httpx.AsyncClient, auth: dict[str, str], url: str) -> dict[str, Any]:
+    created = await client.post("/v1/webhooks", json={"url": url, "event_types": [DIED]}, headers=auth)
+    assert created.status_code == 201, created.text
+    found: dict[str, Any] = created.json()
+    return found
+
+
+class TestCloudEventDeliveries:
+    async def test_a_delivery_is_a_cloudevent_the_sdk_and_standardwebhooks_accept(
+        self, client: httpx.AsyncClient, bank: dict[str, Any], nats_server: NatsProcess
+    ) -> None:
+        receiver = Receiver()
+        async with serving(receiver.app()) as receiver_url:
+            subscription = await subscribed(client, await token_for(client, bank), f"{receiver_url}/hook")
+            (event_id,) = await publish(nats_server.url, died("05"))
+
+            async def delivered() -> bool:
+                return event_id in receiver.accepted_ids()
+
+            await eventually(delivered, "the delivery")
+        headers, body, _ = next(r for r in receiver.received if r[0]["webhook-id"] == event_id)
+        assert headers["content-type"] == "application/cloudevents+json"
+        event = from_structured(HTTPMessage(headers=headers, body=body), JSONFormat(), CloudEvent)
+        assert (event.get_id(), event.get_type()) == (event_id, DIED)
+        assert event.get_extension("dataversion") == 1
+        assert Webhook(subscription["secret"]).verify(body, headers) == json.loads(body)
+        with pytest.raises(WebhookVerificationError):
+            Webhook(subscription["secret"]).verify(body.replace(b'"05"', b'"06"'), headers)
+
+    async def test_a_rotated_secret_signs_beside_the_old_one_until_the_overlap_ends(
+        self, client: httpx.AsyncClient, bank: dict[str, Any], nats_server: NatsProcess, database_url: str
+    ) -> None:
+        receiver = Receiver()
+        async with serving(receiver.app()) as receiver_url:
+            auth = await token_for(client, bank)
+            subscription = await subscribed(client, auth, f"{receiver_url}/hook")
+            old = subscription["secret"]
+            rotations = f"/v1/webhooks/{subscription['id']}/secret-rotations"
+            rotated = await client.post(rotations, json={"overlap_seconds": 3600}, headers=auth)
+            assert rotated.status_code == 201, rotated.text
+            new = rotated.json()["secret"]
+            assert new.startswith("whsec_")
+            assert new != old
+            assert rotated.json()["previous_secret_valid_until"]
+            (during,) = await publish(nats_server.url, died("07"))
+            await eventually(_delivered(receiver, during), "a delivery during the overlap")
+            ended = await client.post(rotations, json={"overlap_seconds": 0}, headers=auth)
+            newest = ended.json()["secret"]
+            assert ended.json()["previous_secret_valid_until"] is None
+            (after,) = await publish(nats_server.url, died("07"))
+            await eventually(_delivered(receiver, after), "a delivery after it")
+            stranger = await create_integrator(database_url, f"Other {secrets.token_hex(3)}", f"events:{DIED}")
+            other = await token_for(client, stranger)
+            assert (await client.post(rotations, headers=other)).status_code == 404  # not theirs
+        headers, body, _ = next(r for r in receiver.received if r[0]["webhook-id"] == during)
+        assert len(headers["webhook-signature"].split(" ")) == 2  # "v1,<old> v1,<new>"
+        assert Webhook(old).verify(body, headers)
+        assert Webhook(new).verify(body, headers)
+        headers, body, _ = next(r for r in receiver.received if r[0]["webhook-id"] == after)
+        assert len(headers["webhook-signature"].split(" ")) == 1
+        assert Webhook(newest).verify(body, headers)
+        with pytest.raises(WebhookVerificationError):
+            Webhook(new).verify(body, headers)
+
+    async def test_the_example_receiver_verifies_a_real_delivery_and_rejects_a_tampered_one(
+        self, client: httpx.AsyncClient, bank: dict[str, Any], nats_server: NatsProcess
+    ) -> None:
+        port = free_port()
+        auth = await token_for(client, bank)
+        subscription = await subscribed(client, auth, f"http://127.0.0.1:{port}/hook")
+        example = await asyncio.create_subprocess_exec(
+            sys.executable, str(EXAMPLE_RECEIVER), "--port", str(port),
+            env={**os.environ, "SHUBBAK_WEBHOOK_SECRET": subscription["secret"]},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            assert example.stdout is not None
+            listening = json.loads(await asyncio.wait_for(example.stdout.readline(), 30))
+            assert listening["listening"].endswith(f":{port}/hook")
+            (event_id,) = await publish(nats_server.url, died("08"))
+            line = json.loads(await asyncio.wait_for(example.stdout.readline(), 60))
+            assert (line["id"], line["type"], line["model"]) == (event_id, DIED, "DeathRegistered")
+            assert line["data"]["governorate"] == "08"
+            log = (await client.get(f"/v1/webhooks/{subscription['id']}/deliveries", headers=auth)).json()["items"]
+            assert any(d["event_id"] == event_id for d in log)
+
+            async def delivered() -> bool:
+                items = (await client.get(f"/v1/webhooks/{subscription['id']}/deliveries", headers=auth)).json()
+                return any(d["event_id"] == event_id and d["status"] == "delivered" for d in items["items"])
+
+            await eventually(delivered, "the gateway to log the example's 204")
+            # the same delivery, its body changed by someone on the way: refused, never parsed
+            signed = signing.headers([subscription["secret"]], event_id, int(time.time()), b'{"id": "x"}')
+            async with httpx.AsyncClient() as http:
+                good = await http.post(f"http://127.0.0.1:{port}/hook", content=b'{"id": "x"}', headers=signed)
+                tampered = await http.post(f"http://127.0.0.1:{port}/hook", content=b'{"id": "y"}', headers=signed)
+            assert good.status_code == 204  # signed right: accepted (the body is not an event: skipped)
+            assert tampered.status_code == 401
+        finally:
+            example.terminate()
+            await example.wait()
+
+
+def _delivered(receiver: Receiver, event_id: str) -> Any:
+    async def check() -> bool:
+        return event_id in receiver.accepted_ids()
+
+    return check

@@ -6,6 +6,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+from cloudevents.core.bindings.http import HTTPMessage, from_structured
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
 from kit_support import address_event, create_schema, service_metadata
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -46,6 +49,30 @@ class TestRecord:
         published = [m for m in await stream_messages(js, "CIVIL") if m.headers.get("Nats-Msg-Id") == str(envelope.id)]
         assert len(published) == 1
         assert Envelope.from_bytes(published[0].data).event().address_ar == f"committed {schema}"
+        await bus.close()
+        await engine.dispose()
+
+    async def test_what_the_relay_publishes_is_a_cloudevent_the_official_sdk_parses(
+        self, pg_database, nats_server, schema, js
+    ):
+        """Structured mode over NATS: the message body is the CloudEvent (JSON format), its
+        headers say so and carry the id JetStream dedupes on; `dataschema` names the type's
+        schema at the platform's gateway (the binding's public URL)."""
+        url = pg_database()
+        engine, binding, sessions = await _setup(url, schema)
+        binding.public_url = "https://api.gov.example"
+        async with db.transaction(sessions) as session:
+            envelope = await record(session, address_event(_nid(9), f"cloudevent {schema}"))
+        bus = await connect(nats_server.url, name="relay")
+        relay = OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding)
+        assert await relay.relay_once() == 1
+        (message,) = [m for m in await stream_messages(js, "CIVIL") if m.headers.get("Nats-Msg-Id") == str(envelope.id)]
+        assert message.headers["Content-Type"] == "application/cloudevents+json"
+        event = from_structured(HTTPMessage(headers=dict(message.headers), body=message.data), JSONFormat(), CloudEvent)
+        assert (event.get_id(), event.get_type()) == (str(envelope.id), "civil.address.changed.v1")
+        assert event.get_dataschema() == "https://api.gov.example/schemas/events/civil.address.changed.v1.json"
+        assert event.get_extension("dataversion") == 1
+        assert event.get_data()["address_ar"] == f"cloudevent {schema}"
         await bus.close()
         await engine.dispose()
 

@@ -7,7 +7,12 @@ the Ministry of Supply's eligibility decisions. Never shared, whatever scope an 
 a citizen's account (`identity.*`), payments, appointments, a power of attorney before it is
 issued, appeals, and the household data other ministries report for eligibility (electricity,
 education). The gateway enforces this on webhooks and when it writes integrators' NATS accounts,
-and refuses an `events:` scope naming an internal type."""
+and refuses an `events:` scope naming an internal type.
+
+The other way, which events integrators publish into the platform: the facts of record other
+authorities hold (the civil registry, traffic, the electricity companies, education). Deny by
+default too: no integrator may publish a platform service's events (a payment, an issued power
+of attorney), whatever `publish:` scope it was given."""
 
 from __future__ import annotations
 
@@ -27,3 +32,17 @@ SHARED_WITH_INTEGRATORS: tuple[str, ...] = (
 
 def shared_with_integrators(subject: str) -> bool:
     return any(subject_matches(pattern, subject) for pattern in SHARED_WITH_INTEGRATORS)
+
+
+PUBLISHED_BY_INTEGRATORS: tuple[str, ...] = (
+    "civil.>",
+    "traffic.>",
+    "electricity.>",
+    "education.>",
+)
+"""Event types the authorities that own those facts publish into the platform (`POST /v1/events`
+with a `publish:<type>` scope); no platform service publishes them."""
+
+
+def published_by_integrators(subject: str) -> bool:
+    return any(subject_matches(pattern, subject) for pattern in PUBLISHED_BY_INTEGRATORS)

@@ -1,22 +1,47 @@
-"""``Envelope``: the CloudEvents-like wrapper every event travels in on NATS."""
+"""``Envelope``: every event travels as a CloudEvent 1.0 in structured mode (JSON format).
 
+On NATS the message body is the CloudEvent (``application/cloudevents+json``), as it is in a
+webhook delivery and in ``POST /v1/events``; the official CloudEvents SDKs parse it. The
+extension attributes are ``dataversion`` (the type's version), ``traceparent`` and
+``tracestate`` (W3C trace context, CloudEvents' distributed tracing extension). Until 1.1 the
+version travelled as ``data_version``, which is not a valid CloudEvents attribute name
+(lower-case letters and digits only): it is still accepted when reading, never written.
+"""
+
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from contracts.base import SUBJECT_PATTERN, Event
 from contracts.errors import InvalidEnvelope
 from contracts.fields import UtcDatetime
 from contracts.registry import event_class
 
+CONTENT_TYPE = "application/cloudevents+json"
+"""One event, structured mode (CloudEvents JSON format)."""
+BATCH_CONTENT_TYPE = "application/cloudevents-batch+json"
+"""A JSON array of events in structured mode (CloudEvents JSON batch format)."""
+SCHEMA_PATH = "/schemas/events/{type}.json"
+"""Where the gateway serves each event type's JSON Schema (the ``dataschema`` of its events)."""
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+"""The gateway as ``make run`` starts it; a deployment sets its own (``PUBLIC_URL``)."""
+EXTENSION_NAME = re.compile(r"^[a-z0-9]{1,20}$")
+"""CloudEvents 1.0: an extension attribute's name is lower-case letters and digits, at most 20."""
+
+
+def dataschema(event_type: str, public_url: str = DEFAULT_PUBLIC_URL) -> str:
+    """The absolute URI of ``event_type``'s JSON Schema as the platform's gateway serves it."""
+    return public_url.rstrip("/") + SCHEMA_PATH.format(type=event_type)
+
 
 class Envelope(BaseModel):
-    """One event on the wire: routing and tracing metadata around the event data."""
+    """One event on the wire: a CloudEvent 1.0 whose data is the versioned event."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", validate_by_name=True, validate_by_alias=True)
 
     specversion: Literal["1.0"] = Field(default="1.0", description="CloudEvents spec version.")
     id: UUID = Field(description="Event id: the outbox sends it as Nats-Msg-Id; consumers dedupe on it.")
@@ -27,8 +52,19 @@ class Envelope(BaseModel):
     source: str = Field(min_length=1, max_length=200, description="Producing service, e.g. identity-svc.")
     subject: str = Field(min_length=1, max_length=200, description="The aggregate id (e.g. the citizen id).")
     time: UtcDatetime = Field(description="When the fact happened (timezone-aware, UTC).")
-    datacontenttype: Literal["application/json"] = "application/json"
-    data_version: int = Field(ge=1, description="Version N of the type's .vN suffix.")
+    datacontenttype: Literal["application/json"] = Field(
+        default="application/json", description="The media type of `data`: always JSON."
+    )
+    dataschema: str | None = Field(
+        default=None,
+        max_length=500,
+        description="The absolute URI of the JSON Schema of `data` (the gateway's /schemas/events/<type>.json).",
+    )
+    dataversion: int = Field(
+        ge=1,
+        validation_alias=AliasChoices("dataversion", "data_version"),
+        description="Version N of the type's .vN suffix (extension attribute; `data_version` before 1.1).",
+    )
     traceparent: str | None = Field(
         default=None, max_length=512, description="W3C trace context of the producing request."
     )
@@ -38,8 +74,8 @@ class Envelope(BaseModel):
     @model_validator(mode="after")
     def _version_matches_type(self) -> Self:
         suffix = int(self.type.rsplit(".v", 1)[1])
-        if self.data_version != suffix:
-            raise ValueError(f"data_version {self.data_version} does not match type {self.type}")
+        if self.dataversion != suffix:
+            raise ValueError(f"dataversion {self.dataversion} does not match type {self.type}")
         return self
 
     @classmethod
@@ -52,23 +88,27 @@ class Envelope(BaseModel):
         time: datetime | None = None,
         traceparent: str | None = None,
         tracestate: str | None = None,
+        public_url: str = DEFAULT_PUBLIC_URL,
     ) -> "Envelope":
-        """Put ``event`` in a new envelope (a fresh id and the current time unless given)."""
+        """Put ``event`` in a new envelope (a fresh id and the current time unless given);
+        ``public_url`` is the platform's gateway, where ``dataschema`` points."""
         return cls(
             id=id or uuid.uuid4(),
             type=event.subject,
             source=source,
             subject=event.aggregate_id(),
             time=time or datetime.now(UTC),
-            data_version=event.version,
+            dataschema=dataschema(event.subject, public_url),
+            dataversion=event.version,
             traceparent=traceparent,
             tracestate=tracestate,
             data=event.model_dump(mode="json"),
         )
 
     def to_bytes(self) -> bytes:
-        """Compact UTF-8 JSON (Arabic is kept as-is, not ``\\u``-escaped)."""
-        return self.model_dump_json().encode()
+        """The CloudEvent in structured mode: compact UTF-8 JSON (Arabic is kept as-is, not
+        ``\\u``-escaped); an absent attribute is left out, never ``null``."""
+        return self.model_dump_json(exclude_none=True).encode()
 
     @classmethod
     def from_bytes(cls, raw: bytes | bytearray | str) -> "Envelope":

@@ -95,6 +95,7 @@ class Platform:
             {
                 "ENVIRONMENT": env.get("ENVIRONMENT", "development"),
                 "NATS_URL": self.nats.url,
+                "PUBLIC_URL": env.get("PUBLIC_URL", self.gateway.url),  # events' dataschema, the AsyncAPI servers
                 f"{service.env_prefix}DATABASE_URL": self.pg.dsn(service.package, driver="postgresql+asyncpg"),
                 f"{service.env_prefix}PORT": str(service.port),
                 f"{service.env_prefix}LOG_JSON": env.get("LOG_JSON", "true"),

@@ -9,46 +9,47 @@ from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
+from fastapi import FastAPI
 
+from gateway import contract
+from gateway.policy import PolicyTable
 from gateway.routing import RouteTable
 from gateway.state import Gateway
+from kit import openapi as kit_openapi
 from kit.errors import problem_openapi, problem_schemas
 
 TITLE = "Shubbak — the one window API"
+API_VERSION = "1.0.0"
+"""The public API's version (the merged document's `info.version`): a change that breaks a client
+built against contracts/released/openapi.json needs a new major version (devstack.contracts_release)."""
 GATEWAY = "gateway"
-OWN_PREFIXES = ("/v1/oauth", "/v1/webhooks")
+OWN_PREFIXES = ("/v1/oauth", "/v1/webhooks", "/v1/events")
 DESCRIPTION = (
     "One versioned API for web and mobile apps and for ministry integrators. "
     "Errors are application/problem+json (RFC 9457), in Arabic by default (Accept-Language). "
     "Events integrators can receive (webhooks, NATS) are described in the "
     "[AsyncAPI document](/asyncapi.json)."
 )
-FETCH_TIMEOUT_SECONDS = 2.0
+FETCH_TIMEOUT_SECONDS = 5.0
 FAILURE_CACHE_SECONDS = 5.0
 _SCHEMA_REF = "#/components/schemas/"
 
 Document = dict[str, Any]
 
 
-class MergedOpenAPI:
-    """Fetches each routed service's /openapi.json (cached briefly) and merges them."""
+class Fetched:
+    """A JSON document every routed service serves at `path` (its OpenAPI document, its problem
+    texts), fetched with a short timeout and cached briefly; None for a service that did not answer."""
 
-    def __init__(self, gateway: Gateway) -> None:
+    def __init__(self, gateway: Gateway, path: str) -> None:
         self.gateway = gateway
+        self.path = path
         self._cache: dict[str, tuple[float, Document | None]] = {}
 
-    async def document(self, own: Document | None = None) -> Document:
-        """The services' documents merged; `own` adds the gateway's own public routes."""
+    async def all(self) -> dict[str, Document | None]:
         names = self.gateway.routes.services()
         fetched = await asyncio.gather(*(self._cached(name) for name in names))
-        documents = dict(zip(names, fetched, strict=True))
-        routes = self.gateway.routes
-        if own is not None:
-            documents[GATEWAY] = own
-            routes = RouteTable({**self.gateway.settings.routes, **dict.fromkeys(OWN_PREFIXES, GATEWAY)})
-        merged = merge(documents, routes)
-        merged["info"]["description"] = DESCRIPTION
-        return merged
+        return dict(zip(names, fetched, strict=True))
 
     async def _cached(self, service: str) -> Document | None:
         now = time.monotonic()
@@ -61,7 +62,7 @@ class MergedOpenAPI:
         return document
 
     async def _fetch(self, service: str) -> Document | None:
-        url = f"{self.gateway.upstreams[service]}/openapi.json"
+        url = f"{self.gateway.upstreams[service]}{self.path}"
         try:
             timeout = aiohttp.ClientTimeout(total=FETCH_TIMEOUT_SECONDS)
             async with self.gateway.session.get(url, timeout=timeout) as response:
@@ -73,11 +74,45 @@ class MergedOpenAPI:
         return document if isinstance(document, dict) else None
 
 
-def merge(documents: Mapping[str, Document | None], routes: RouteTable, *, version: str = "1") -> Document:
-    """Paths each service is routed for, with their schemas; clashing names get the service's prefix."""
+class MergedOpenAPI:
+    """Fetches each routed service's /openapi.json (cached briefly) and merges them."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self.fetched = Fetched(gateway, "/openapi.json")
+
+    async def document(self, own: Document | None = None) -> Document:
+        """The services' documents merged; `own` adds the gateway's own public routes."""
+        documents = await self.fetched.all()
+        routes = self.gateway.routes
+        if own is not None:
+            documents[GATEWAY] = own
+            routes = RouteTable({**self.gateway.settings.routes, **dict.fromkeys(OWN_PREFIXES, GATEWAY)})
+        merged = merge(documents, routes, policies=self.gateway.policies, version=API_VERSION)
+        merged["info"]["description"] = DESCRIPTION
+        return merged
+
+
+def own_document(app: FastAPI) -> Document:
+    """The gateway's own routes, described as kit describes a service's (who may call, ...)."""
+    return kit_openapi.describe(problem_openapi(app.openapi()), app.routes)
+
+
+def merge(
+    documents: Mapping[str, Document | None],
+    routes: RouteTable,
+    *,
+    version: str = API_VERSION,
+    policies: PolicyTable | None = None,
+) -> Document:
+    """Paths each service is routed for, with their schemas; clashing names get the service's prefix.
+    Whom each operation admits is narrowed by the edge `policies`; every proxied POST takes
+    Idempotency-Key; the schemes, parameters, tags, servers and webhooks complete it (gateway.contract)."""
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
     security: dict[str, Any] = {}
+    parameters: dict[str, Any] = {}
+    operation_ids: set[str] = set()
     unavailable: list[str] = []
     for service, document in documents.items():
         if document is None:
@@ -96,19 +131,41 @@ def merge(documents: Mapping[str, Document | None], routes: RouteTable, *, versi
         renames = _renames(service, needed, schemas)
         for name, schema in needed.items():
             schemas[renames.get(name, name)] = _rewrite(schema, renames)
+        if service != GATEWAY:
+            contract.idempotent_posts({"paths": kept})
+        for path, item in sorted(kept.items()):
+            rule = policies.match(path) if policies else None
+            for method, operation in item.items():
+                if isinstance(operation, dict) and rule is not None:
+                    contract.refine(operation, rule.access(method.upper()))
+                if isinstance(operation, dict) and "operationId" in operation:
+                    contract.unique_operation_id(operation, service, operation_ids)
         paths.update(_rewrite(kept, renames))
         for name, scheme in components.get("securitySchemes", {}).items():
-            security.setdefault(name, scheme)
+            _merge_scheme(security, name, scheme)
+        for name, parameter in components.get("parameters", {}).items():
+            parameters.setdefault(name, parameter)
     components_out: dict[str, Any] = {"schemas": dict(sorted(schemas.items()))}
     if security:
         components_out["securitySchemes"] = security
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": TITLE, "version": version},
-        "paths": dict(sorted(paths.items())),
-        "components": components_out,
-        "x-unavailable-services": sorted(unavailable),
-    }
+    if parameters:
+        components_out["parameters"] = parameters
+    return contract.complete(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": TITLE, "version": version},
+            "paths": dict(sorted(paths.items())),
+            "components": components_out,
+            "x-unavailable-services": sorted(unavailable),
+        }
+    )
+
+
+def _merge_scheme(merged: dict[str, Any], name: str, scheme: Any) -> None:
+    """The first document's scheme, with the OAuth2 scopes every document names."""
+    kept = merged.setdefault(name, copy.deepcopy(scheme))
+    for flow_name, flow in (scheme.get("flows") or {}).items() if isinstance(scheme, dict) else ():
+        kept.setdefault("flows", {}).setdefault(flow_name, copy.deepcopy(flow))["scopes"].update(flow.get("scopes", {}))
 
 
 _PROBLEM = {"application/problem+json": {"schema": {"$ref": f"{_SCHEMA_REF}Problem"}}}

@@ -1,5 +1,6 @@
-"""The gateway's own endpoints: health, readiness, metrics, the merged API docs and the
-AsyncAPI document of the events; and the integrators' OAuth token endpoint and webhooks."""
+"""The gateway's own endpoints: health, readiness, metrics, the merged API docs (served whole:
+gateway.docs), the problem pages, the events' JSON Schemas and AsyncAPI document; and the
+integrators' OAuth token endpoint, webhooks and events endpoint."""
 
 from __future__ import annotations
 
@@ -8,18 +9,23 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.telemetry import TelemetryConfig
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from contracts import __version__ as contracts_version
 from contracts.export import asyncapi
+from gateway import docs as documentation
+from gateway import problems
+from gateway.events import routes as events
 from gateway.integrators.routes import router as integrator_router
-from gateway.openapi import TITLE, MergedOpenAPI
+from gateway.openapi import MergedOpenAPI, own_document
 from gateway.state import Gateway
+from gateway.webhooks import rotation_routes
+from gateway.webhooks.routes import _integrator_caller
 from gateway.webhooks.routes import router as webhook_router
-from kit import errors, logs, metrics, telemetry
+from kit import errors, logs, metrics, openapi, telemetry
 from kit import ops as operators
+from kit.auth import ADMITS, Admits
 
 OWN_PATHS = frozenset(
     {
@@ -29,17 +35,24 @@ OWN_PATHS = frozenset(
         "/openapi.json",
         "/asyncapi.json",
         "/docs",
+        "/redoc",
+        "/problems.json",
+        "/v1/events",
         "/.well-known/integrator-jwks.json",
     }
 )
-OWN_PREFIXES = ("/v1/oauth/", "/v1/webhooks/", "/ops/")
+OWN_PREFIXES = ("/v1/oauth/", "/v1/webhooks/", "/ops/", "/docs/", "/problems/", "/schemas/")
 
 
 def is_own(path: str) -> bool:
-    """Paths the gateway answers itself: integrators' OAuth and webhooks, docs, operations (the
-    dead letters of its webhook consumers, for admins inside the cluster: the Ingress has no /ops)."""
+    """Paths the gateway answers itself: integrators' OAuth, webhooks and events, docs, problem
+    pages, schemas, operations (the dead letters of its webhook consumers, for admins inside the
+    cluster: the Ingress has no /ops)."""
     return path in OWN_PATHS or path == "/v1/webhooks" or path.startswith(OWN_PREFIXES)
 
+
+# Until webhooks/routes.py marks its gate itself (kit.auth.admitting): integrators only.
+ADMITS.setdefault(_integrator_caller, Admits(integrator=frozenset()))
 
 # The OpenTelemetry ASGI middleware around the whole gateway already makes the server span.
 NO_NATIVE_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
@@ -68,11 +81,16 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         telemetry=NO_NATIVE_TELEMETRY,
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.gateway = gateway
     errors.install(app)
     app.include_router(integrator_router)
     app.include_router(webhook_router)
+    app.include_router(rotation_routes.router(gateway))
+    app.include_router(events.router(gateway))
+    app.include_router(documentation.router())
+    app.include_router(problems.router(gateway))
     app.include_router(operators.router)
     events_document: dict[str, Any] = {}
 
@@ -97,18 +115,14 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
         return JSONResponse({"status": "ready", "circuits": circuits})
 
     @app.get("/openapi.json", include_in_schema=False)
-    async def openapi() -> dict[str, Any]:
-        return await merged.document(own=app.openapi())
+    async def openapi_document() -> dict[str, Any]:
+        return await merged.document(own=own_document(app))
 
     @app.get("/asyncapi.json", include_in_schema=False)
     async def asyncapi_document() -> dict[str, Any]:
         if not events_document:  # built in-process from contracts, once
-            events_document.update(asyncapi(contracts_version))
+            events_document.update(asyncapi(contracts_version, settings.public_url))
         return events_document
-
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=TITLE)
 
     app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
     return app

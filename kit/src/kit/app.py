@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
@@ -13,7 +14,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
 
-from kit import db, errors, http_cache, logs, metrics, ops, service, telemetry
+from kit import db, errors, http_cache, logs, metrics, openapi, ops, problems, service, telemetry
 from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 from kit.clock import SYSTEM, Clock
 from kit.db import transaction
@@ -110,6 +111,7 @@ def build_app(manifest: Manifest[S, R], settings: S, clock: Clock, *, legacy: bo
                 runtime.every(sweep.seconds(settings), _sweep_run(runtime, sweep, ctx), sweep.name)
             if manifest.start is not None:
                 await manifest.start(runtime, ctx)
+            runtime.spawn(_warm_openapi(app), "openapi-document")
             yield
         finally:
             await runtime.close()
@@ -117,10 +119,18 @@ def build_app(manifest: Manifest[S, R], settings: S, clock: Clock, *, legacy: bo
             if aclose is not None:
                 await aclose()
 
-    app = FastAPI(title=manifest.title, description=manifest.description, version=manifest.version, lifespan=lifespan)
+    app = FastAPI(
+        title=manifest.title,
+        description=manifest.description,
+        version=manifest.version,
+        lifespan=lifespan,
+        generate_unique_id_function=openapi.operation_id,
+    )
     errors.install(app)
     generate = app.openapi
-    app.openapi = lambda: http_cache.declare_not_modified(errors.problem_openapi(generate()))  # type: ignore[method-assign]
+    app.openapi = lambda: openapi.describe(  # type: ignore[method-assign]
+        http_cache.declare_not_modified(errors.problem_openapi(generate())), app.routes
+    )
     app.add_middleware(http_cache.ConditionalGetMiddleware)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.include_router(operations_router())
@@ -132,6 +142,13 @@ def build_app(manifest: Manifest[S, R], settings: S, clock: Clock, *, legacy: bo
             app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     return app
+
+
+async def _warm_openapi(app: FastAPI) -> None:
+    """Build the OpenAPI document once, just after start: its first build takes about a second of
+    CPU, which the gateway's merged document must not wait for (it fetches with a short timeout)."""
+    await asyncio.sleep(0)
+    app.openapi()
 
 
 def _sweep_run(runtime: Runtime[S], sweep: Sweep[S, R], ctx: Context[S, R]) -> Callable[[], Awaitable[object]]:
@@ -164,6 +181,7 @@ def operations_router() -> APIRouter:
         return JSONResponse({"status": "ready"})
 
     router.add_api_route("/metrics", metrics.endpoint, methods=["GET"])
+    router.add_api_route("/problems.json", problems.endpoint, methods=["GET"])  # the gateway's problem pages
     return router
 
 

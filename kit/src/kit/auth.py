@@ -51,6 +51,33 @@ class Caller(BaseModel):
         return self.kind == "staff" and (role in self.roles or Role.ADMIN in self.roles)
 
 
+class Admits(BaseModel):
+    """Whom an auth dependency lets through, as the API documents it (`kit.openapi` reads it to
+    declare each operation's security, audience and required role or scope). For staff and
+    integrators, None: not admitted; empty: any role or scope."""
+
+    model_config = ConfigDict(frozen=True)
+
+    citizen: bool = False
+    staff: frozenset[str] | None = None
+    integrator: frozenset[str] | None = None
+
+
+ADMITS: dict[Callable[..., Any], Admits] = {}
+"""Auth dependencies → whom they admit. kit's own are here; a service's own gate (a dependency
+of its own over `CurrentCaller`) registers with `admitting(...)`, else it reads as any caller."""
+
+
+def admitting(who: Admits) -> Callable[[Callable[..., Any]], Any]:
+    """Decorate a service's own auth dependency with whom it admits (for the API document)."""
+
+    def mark(dependency: Callable[..., Any]) -> Any:
+        ADMITS[dependency] = who
+        return dependency
+
+    return mark
+
+
 class JWKSCache:
     def __init__(
         self,
@@ -216,6 +243,7 @@ async def get_caller(request: Request) -> Caller:
     return await verifier.verify(token.strip())
 
 
+ADMITS[get_caller] = Admits(citizen=True, staff=frozenset(), integrator=frozenset())
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
 
 
@@ -225,6 +253,7 @@ async def get_citizen(caller: CurrentCaller) -> Caller:
     return caller
 
 
+ADMITS[get_citizen] = Admits(citizen=True)
 CurrentCitizen = Annotated[Caller, Depends(get_citizen)]
 
 
@@ -236,6 +265,7 @@ def staff_of(*roles: Role) -> Callable[[Caller], Awaitable[Caller]]:
             raise ProblemError("forbidden", status=403)
         return caller
 
+    ADMITS[check] = Admits(staff=frozenset(roles))
     return check
 
 
@@ -249,4 +279,5 @@ def integrator_with(scope: str) -> Callable[[Caller], Awaitable[Caller]]:
             raise ProblemError("forbidden", status=403)
         return caller
 
+    ADMITS[check] = Admits(integrator=frozenset({scope}))
     return check

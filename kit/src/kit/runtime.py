@@ -68,7 +68,7 @@ class Runtime(Generic[S]):
             command_timeout=settings.db_command_timeout_seconds,
         )
         tables = messaging_tables(metadata)
-        binding = OutboxBinding(tables, source=settings.service_name)
+        binding = OutboxBinding(tables, source=settings.service_name, public_url=settings.public_url)
         resources: dict[str, Any] = {}
         sessions = db.sessionmaker(engine, **{SESSION_KEY: binding, LEGACY_RESOURCES_KEY: resources})
         http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))

@@ -1,7 +1,7 @@
 """Settings from the environment: one prefix per service (IDENTITY_, CATALOG_, ...).
 
-`NATS_URL` and `ENVIRONMENT` without a prefix are honoured as platform-wide defaults,
-so one variable points every service at the same NATS.
+`NATS_URL`, `ENVIRONMENT` and `PUBLIC_URL` without a prefix are honoured as platform-wide
+defaults, so one variable points every service at the same NATS.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from contracts.envelope import DEFAULT_PUBLIC_URL
 
 DEV_SECRET_PREFIX = "dev-only-"
 
@@ -39,6 +41,10 @@ class ServiceSettings(BaseSettings):
     )
     nats_url: str = Field(default_factory=lambda: os.environ.get("NATS_URL", "nats://127.0.0.1:54222"))
     nats_stream_replicas: int = Field(default=1, ge=1, le=5)
+    public_url: str = Field(
+        default_factory=lambda: os.environ.get("PUBLIC_URL", DEFAULT_PUBLIC_URL),
+        description="the platform's gateway as its callers reach it (events' `dataschema` points there)",
+    )
     log_level: str = "INFO"
     log_json: bool = True
     otel_exporter: Literal["none", "console", "otlp"] = Field(

@@ -23,6 +23,10 @@ class Subscription(Base):
     event_types: Mapped[list[str]] = mapped_column(JSONB)
     filter: Mapped[dict[str, Any]] = mapped_column(JSONB, comment="top-level data field → allowed values")
     secret: Mapped[str] = mapped_column(Text, comment="whsec_<base64>, sealed (kit.sealing): signs the deliveries")
+    previous_secret: Mapped[str | None] = mapped_column(Text, comment="the secret before the last rotation, sealed")
+    previous_secret_until: Mapped[datetime | None] = mapped_column(
+        comment="deliveries carry its signature too until then"
+    )
     status: Mapped[str] = mapped_column(Text, comment="active | disabled")
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     disabled_at: Mapped[datetime | None]

@@ -26,6 +26,8 @@ class Due:
     subscription_id: uuid.UUID
     url: str
     secret: str
+    previous_secret: str | None = None
+    previous_secret_until: datetime | None = None
 
 
 class SubscriptionRepository(Repository[Subscription]):
@@ -72,6 +74,8 @@ class DeliveryRepository(Repository[Delivery]):
                 Subscription.id,
                 Subscription.url,
                 Subscription.secret,
+                Subscription.previous_secret,
+                Subscription.previous_secret_until,
             )
             .join(Subscription, Subscription.id == Delivery.subscription_id)
             .where(

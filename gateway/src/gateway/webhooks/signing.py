@@ -1,5 +1,7 @@
 """Standard Webhooks signatures (https://www.standardwebhooks.com): the receiver checks
-`webhook-signature` = `v1,<base64 HMAC-SHA256(secret, "<webhook-id>.<webhook-timestamp>.<body>")>`."""
+`webhook-signature` = `v1,<base64 HMAC-SHA256(secret, "<webhook-id>.<webhook-timestamp>.<body>")>`.
+While a secret is rotated the header carries one signature per secret, space-separated (the old
+one first), so a receiver holding either verifies."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 
 PREFIX = "whsec_"
 
@@ -21,9 +24,9 @@ def signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
-def headers(secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+def headers(secrets: Sequence[str], message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(secret, message_id, timestamp, body),
+        "webhook-signature": " ".join(signature(secret, message_id, timestamp, body) for secret in secrets),
     }

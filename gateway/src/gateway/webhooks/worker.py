@@ -14,12 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.webhooks import service, signing
+from contracts.envelope import CONTENT_TYPE
+from gateway.webhooks import rotation, service, signing
 from gateway.webhooks.repository import DeliveryRepository, Due
 from gateway.webhooks.targets import CheckedResolver, TargetPolicy, TargetRefused
 from kit.db import transaction
@@ -87,9 +88,10 @@ class Worker:
 
     async def _send(self, http: aiohttp.ClientSession, due: Due) -> service.Outcome:
         timestamp = int(time.time())
+        secrets = rotation.signing_secrets(self.sealer, due, now=datetime.now(UTC))
         headers = {
-            **signing.headers(service.open_secret(self.sealer, due), str(due.event_id), timestamp, due.payload),
-            "content-type": "application/json",
+            **signing.headers(secrets, str(due.event_id), timestamp, due.payload),
+            "content-type": CONTENT_TYPE,  # the envelope is a CloudEvent in structured mode
             "user-agent": USER_AGENT,
         }
         try:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from contracts import Envelope, Event
+from contracts.envelope import DEFAULT_PUBLIC_URL
 from kit import telemetry
 from kit.messaging.tables import MessagingTables
 
@@ -20,9 +21,10 @@ SESSION_KEY = "kit.messaging"
 class OutboxBinding:
     """What a session needs to record events: the tables, the source name, the relay's wake-up."""
 
-    def __init__(self, tables: MessagingTables, source: str) -> None:
+    def __init__(self, tables: MessagingTables, source: str, public_url: str = DEFAULT_PUBLIC_URL) -> None:
         self.tables = tables
         self.source = source
+        self.public_url = public_url
         self.wakeup = asyncio.Event()
 
 
@@ -47,6 +49,7 @@ async def record(session: AsyncSession, event: Event) -> Envelope:
         source=binding.source,
         traceparent=headers.get("traceparent"),
         tracestate=headers.get("tracestate"),
+        public_url=binding.public_url,
     )
     values: dict[str, Any] = {
         "id": envelope.id,

@@ -20,6 +20,7 @@ from nats.js import JetStreamContext
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from contracts.envelope import CONTENT_TYPE
 from kit import metrics
 from kit.messaging.bus import RETENTION_SECONDS
 from kit.messaging.outbox import OutboxBinding
@@ -122,7 +123,7 @@ class OutboxRelay:
             return 0
         futures = []
         for row in rows:
-            headers = {**row.headers, "Nats-Msg-Id": str(row.id)}
+            headers = {**row.headers, "Nats-Msg-Id": str(row.id), "Content-Type": CONTENT_TYPE}
             futures.append(await self.js.publish_async(row.subject, row.payload, headers=headers))
         _, late = await asyncio.wait(futures, timeout=self.ack_timeout)
         for future in late:

@@ -289,7 +289,7 @@ ev AS (
       'specversion', '1.0', 'id', c.event_id, 'type', CAST(:subject AS text), 'source', CAST(:source AS text),
       'subject', c.id::text,
       'time', to_char(CAST(:now AS timestamptz) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-      'datacontenttype', 'application/json', 'data_version', 1,
+      'datacontenttype', 'application/json', 'dataversion', 1,
       'traceparent', CAST(:traceparent AS text), 'tracestate', CAST(:tracestate AS text),
       'data', jsonb_build_object(
         'card_id', c.id, 'holder_national_id', c.holder_national_id, 'eligible', c.eligible,

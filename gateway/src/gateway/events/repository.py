@@ -1,0 +1,50 @@
+"""All SQL of published events: the record of ids taken, and the outbox row the relay sends."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts import Envelope
+from gateway.events.models import ReceivedEvent
+from kit.messaging.outbox import binding_of, wake_relay_after_commit
+
+
+async def take(session: AsyncSession, envelope: Envelope, *, integrator_id: uuid.UUID, now: datetime) -> bool:
+    """Record the event's id; False if it was taken before (by anyone)."""
+    taken = await session.scalar(
+        upsert(ReceivedEvent)
+        .values(
+            id=envelope.id, type=envelope.type, source=envelope.source, integrator_id=integrator_id, received_at=now
+        )
+        .on_conflict_do_nothing(index_elements=[ReceivedEvent.id])
+        .returning(ReceivedEvent.id)
+    )
+    return taken is not None
+
+
+async def owner_of(session: AsyncSession, event_id: uuid.UUID) -> uuid.UUID | None:
+    found: uuid.UUID | None = await session.scalar(
+        select(ReceivedEvent.integrator_id).where(ReceivedEvent.id == event_id)
+    )
+    return found
+
+
+async def enqueue(session: AsyncSession, envelope: Envelope, headers: dict[str, Any]) -> None:
+    """The event into the gateway's outbox: its relay publishes it with Nats-Msg-Id = its id."""
+    outbox = binding_of(session).tables.outbox
+    await session.execute(
+        insert(outbox).values(
+            id=envelope.id,
+            subject=envelope.type,
+            aggregate_id=envelope.subject,
+            payload=envelope.to_bytes(),
+            headers=headers,
+        )
+    )
+    wake_relay_after_commit(session)

@@ -1,0 +1,98 @@
+"""`POST /v1/events`: one CloudEvent (`application/cloudevents+json`) or a batch
+(`application/cloudevents-batch+json`), answered per event."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import JSONResponse
+
+from contracts.envelope import BATCH_CONTENT_TYPE, CONTENT_TYPE, Envelope
+from contracts.examples import example
+from gateway.events import service, texts  # noqa: F401  (registers the texts)
+from gateway.events.schemas import BatchAnswer, EventAnswer
+from gateway.integrators import service as integrators
+from gateway.state import Gateway
+from kit import telemetry
+from kit.app import Session
+from kit.auth import Admits, Caller, CurrentCaller, admitting
+from kit.errors import PROBLEM_JSON, ProblemError, responses
+from kit.runtime import Runtime
+
+
+@admitting(Admits(integrator=frozenset()))
+async def _integrator(caller: CurrentCaller) -> Caller:
+    if caller.kind != "integrator":
+        raise ProblemError("forbidden", status=403)
+    return caller
+
+
+Publisher = Annotated[Caller, Depends(_integrator)]
+_SAMPLE = Envelope.wrap(example("traffic.vehicle.registered.v1"), source="traffic-department").model_dump(
+    mode="json", exclude_none=True
+)
+_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "A CloudEvent 1.0 in structured mode whose `data` is the event of its `type` "
+        "(the type's JSON Schema is at `/schemas/events/<type>.json`), or a JSON array of up to "
+        f"{service.MAX_BATCH} of them.",
+        "content": {
+            CONTENT_TYPE: {"schema": {"type": "object"}, "example": _SAMPLE},
+            BATCH_CONTENT_TYPE: {"schema": {"type": "array", "items": {"type": "object"}}, "example": [_SAMPLE]},
+        },
+    }
+}
+
+
+def _runtime(gateway: Gateway) -> Runtime[Any]:
+    if gateway.runtime is None:
+        raise RuntimeError("the gateway's lifespan has not started")
+    return gateway.runtime
+
+
+def router(gateway: Gateway) -> APIRouter:
+    events = APIRouter(tags=["events"])
+
+    @events.post(
+        "/v1/events",
+        summary="Publish events the integrator's authority owns (one CloudEvent, or a batch)",
+        description="Each event is judged on its own: `accepted` (recorded and queued for the platform, "
+        "202 for one event), `duplicate` (its id was published before: nothing happens again, 200), or "
+        "`rejected` with a problem naming the field. A batch answers 200 with every event's outcome, in "
+        "order; its good events are accepted whatever the others. Types need `publish:<type>` in the "
+        "token's scopes; only the facts ministries own (civil registry, traffic, electricity, education) "
+        "can be published.",
+        status_code=202,
+        responses={
+            200: {"model": BatchAnswer, "description": "A batch, answered per event; or one duplicate event"},
+            202: {"model": EventAnswer, "description": "The event is accepted"},
+            **responses(401, 403, 409, 415, 422),
+        },
+        openapi_extra=_BODY,
+    )
+    async def publish_events(request: Request, session: Session, caller: Publisher) -> JSONResponse:
+        items, batch = service.parse(request.headers.get("content-type", ""), await request.body())
+        account = await integrators.active(session, integrator_id=caller.subject)
+        outcomes = await service.publish(
+            session,
+            items,
+            batch=batch,
+            integrator=account,
+            token_scopes=caller.scopes,
+            public_url=gateway.settings.public_url,
+            headers=telemetry.inject_headers(),
+            now=_runtime(gateway).clock.now(),
+            path=request.url.path,
+        )
+        if batch:
+            answer = BatchAnswer.of([outcome.answer() for outcome in outcomes])
+            return JSONResponse(answer.model_dump(mode="json"), status_code=200)
+        (outcome,) = outcomes
+        if outcome.problem is not None:
+            return JSONResponse(outcome.problem, status_code=outcome.problem["status"], media_type=PROBLEM_JSON)
+        status = 202 if outcome.status == "accepted" else 200
+        return JSONResponse(EventAnswer(**outcome.answer()).model_dump(mode="json"), status_code=status)
+
+    return events
