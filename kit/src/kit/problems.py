@@ -32,6 +32,9 @@ def catalogue() -> dict[str, dict[str, Any]]:
             continue
         entry = found.setdefault(match["code"], {"type": problem_type(match["code"])})
         entry[match["part"]] = {language: template_text(by_language[language]) for language in i18n.SUPPORTED}
+    for entry in found.values():  # without a detail an answer repeats the title (kit.errors.render)
+        if "title" in entry:
+            entry.setdefault("detail", entry["title"])
     return {code: entry for code, entry in sorted(found.items()) if "title" in entry}
 
 
