@@ -36,7 +36,8 @@ class Bus:
 
 
 async def connect(url: str, *, name: str, max_pending_publishes: int = 4000) -> Bus:
-    """Connect with endless reconnects: a NATS restart must not need a service restart."""
+    """Connect with endless reconnects: a NATS restart must not need a service restart.
+    `url` may list a cluster's servers, comma-separated: any one of them reachable will do."""
 
     async def on_disconnect() -> None:
         log.warning("nats disconnected")
@@ -48,7 +49,7 @@ async def connect(url: str, *, name: str, max_pending_publishes: int = 4000) -> 
         log.warning("nats error: %s", exc)
 
     nc = await nats.connect(
-        url,
+        servers(url),
         name=name,
         allow_reconnect=True,
         max_reconnect_attempts=-1,
@@ -59,6 +60,11 @@ async def connect(url: str, *, name: str, max_pending_publishes: int = 4000) -> 
         error_cb=on_error,
     )
     return Bus(nc=nc, js=nc.jetstream(publish_async_max_pending=max_pending_publishes))
+
+
+def servers(url: str) -> list[str]:
+    """`nats://a:4222,nats://b:4222` → each server's URL."""
+    return [part.strip() for part in url.split(",") if part.strip()]
 
 
 def stream_config(stream: Stream, *, replicas: int = 1) -> StreamConfig:
