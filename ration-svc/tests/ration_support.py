@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
 import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -118,15 +116,3 @@ class KeyRing:
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://identity")
         cache = JWKSCache("http://identity/.well-known/jwks.json", http, min_refresh_seconds=0)
         return TokenVerifier(cache, issuer=ISSUER, audience=AUDIENCE)
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 20.0) -> Any:
-    """Poll until `check` returns something truthy (not a timing assertion: a bounded wait)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.1)

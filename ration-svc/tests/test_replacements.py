@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import nats
 import pytest
-from ration_support import RULES_2025, KeyRing, eventually, nid, now
+from ration_support import RULES_2025, KeyRing, nid, now
 from sqlalchemy import func, select
 
 from catalog.main import create_app as create_catalog
@@ -22,7 +22,7 @@ from contracts.events.payment import PaymentFailed, PaymentSucceeded
 from devstack.ports import free_port
 from kit.catalog import Catalog
 from kit.messaging.bus import ensure_streams
-from kit.testing import migrated_database, running, stream_messages
+from kit.testing import eventually, migrated_database, running, stream_messages
 from ration.audit.models import AuditEntry
 from ration.cards import service as cards
 from ration.cards.models import CardIssue, ReplacementOrder
