@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import nats
 from nats.aio.client import Client
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError, NotFoundError
@@ -82,17 +84,37 @@ def stream_config(stream: Stream, *, replicas: int = 1) -> StreamConfig:
 
 
 async def ensure_streams(
-    js: JetStreamContext, streams: Iterable[Stream] = (*STREAMS, DEAD_LETTER), *, replicas: int = 1
+    js: JetStreamContext,
+    streams: Iterable[Stream] = (*STREAMS, DEAD_LETTER),
+    *,
+    replicas: int = 1,
+    patience: float = 60.0,
 ) -> None:
-    """Create each stream, or bring an existing one to this configuration. Safe to run at every start."""
+    """Create each stream, or bring an existing one to this configuration. Safe to run at every start.
+
+    A cluster placing replicated streams for several services at once (or still electing its
+    leaders) can answer late: a request that times out is asked again for up to `patience`
+    seconds, rather than the service failing its start."""
+    deadline = asyncio.get_running_loop().time() + patience
     for stream in streams:
-        config = stream_config(stream, replicas=replicas)
-        try:
-            await js.stream_info(stream.name)
-        except NotFoundError:
+        while True:
             try:
-                await js.add_stream(config)
-                continue
-            except BadRequestError:  # created concurrently by another service
-                pass
-        await js.update_stream(config)
+                await _ensure(js, stream_config(stream, replicas=replicas))
+                break
+            except NatsTimeoutError:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                log.warning("JetStream did not answer for stream %s in time; asking again", stream.name)
+
+
+async def _ensure(js: JetStreamContext, config: StreamConfig) -> None:
+    assert config.name is not None
+    try:
+        await js.stream_info(config.name)
+    except NotFoundError:
+        try:
+            await js.add_stream(config)
+            return
+        except BadRequestError:  # created concurrently by another service
+            pass
+    await js.update_stream(config)
