@@ -270,16 +270,21 @@ class Platform:
             restart=lambda: server.start(timeout=60),
         )
 
-    def _wait_ready(self, service: Service, timeout: float = 60.0) -> None:
+    def _wait_ready(self, service: Service, timeout: float = 90.0) -> None:
+        """Until the service answers /readyz; one that exits meanwhile is restarted like any other
+        (a NATS cluster still electing its leaders can time a service's start-up out)."""
         deadline = time.monotonic() + timeout
-        proc = self.children[service.name].proc
+        unit = self.units[service.name]
         while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise SystemExit(f"{service.name} exited ({proc.returncode}); see {self.logs / service.name}.log")
-            with contextlib.suppress(urllib.error.URLError, OSError):
-                with urllib.request.urlopen(f"{service.url}/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        return
+            if not unit.alive():
+                if unit.in_a_row >= 3:
+                    raise SystemExit(f"{service.name} keeps exiting; see {self.logs / service.name}.log")
+                self.supervise()
+            else:
+                with contextlib.suppress(urllib.error.URLError, OSError):
+                    with urllib.request.urlopen(f"{service.url}/readyz", timeout=2) as response:
+                        if response.status == 200:
+                            return
             time.sleep(0.3)
         raise SystemExit(f"{service.name} not ready after {timeout:.0f}s; see {self.logs / service.name}.log")
 
