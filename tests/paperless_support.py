@@ -72,7 +72,7 @@ async def send(
                 raise Unanswered(f"{method} {path}: no answer ({exc!r})") from exc
             RETRIED["no answer"] += 1
         else:
-            if response.status_code in expected or not patience or not _transient(response):
+            if not patience or not _transient(response):
                 assert response.status_code in expected, f"{method} {path}: {response.status_code} {response.text}"
                 return response
             if loop.time() > deadline:

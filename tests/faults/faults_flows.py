@@ -26,8 +26,9 @@ from typing import Any
 import httpx
 from paperless_support import DEMO_AUDITOR, Citizen, Unanswered, create_staff, registry_people, send, staff_sign_in
 
-PATIENCE = 60.0
-"""How long a citizen keeps trying one request while a service is away."""
+PATIENCE = 90.0
+"""How long a citizen keeps trying one request while a service is away: longer than the gateway
+holds an `Idempotency-Key` whose holder crashed (its upstream timeout x 4 + 30 s)."""
 POLL = 0.3
 
 
