@@ -6,7 +6,10 @@
 - a duplicate arriving while the first is in flight waits for its answer (one upstream
   call), or gets 409 with Retry-After if that takes too long;
 - answers with status >= 500, or no answer at all, are not kept: the key is released so
-  the client may retry; a holder that crashed is replaced once its lock lapses.
+  the client may retry; a holder that crashed is replaced once its lock lapses;
+- if the gateway's own database is away when the answer comes, the gateway keeps trying to
+  store it (or release the key) in the background, so a client retrying after the database
+  is back is answered then, not when the lock lapses a minute later.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.idempotency import repository
@@ -116,6 +120,29 @@ async def finish(
             await repository.complete(
                 session, caller=caller, key=key, status=answer.status, headers=answer.headers, body=answer.body
             )
+
+
+async def finish_eventually(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    caller: str,
+    key: str,
+    answer: Stored | None,
+    within: float,
+    pause: float = 1.0,
+) -> bool:
+    """`finish` again every `pause` seconds until it works or `within` seconds have passed (then
+    the key's lock has lapsed anyway). True once the answer is kept or the key released."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while loop.time() < deadline:
+        await asyncio.sleep(pause)
+        try:
+            await finish(sessions, caller=caller, key=key, answer=answer)
+        except (SQLAlchemyError, OSError):
+            continue
+        return True
+    return False
 
 
 async def purge(sessions: async_sessionmaker[AsyncSession]) -> int:
