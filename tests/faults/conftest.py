@@ -20,8 +20,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     out.write_text(
         "# Fault injection figures\n\n"
         "Flows accepted (fee captured), completed (document / new card issued), duplicated (a second "
-        "document, capture, appointment or card), lost (accepted, not completed); recovery: from the "
-        "fault until every service answers /readyz again; all done: until the last flow completed.\n\n" + table + "\n",
+        "document, capture, appointment or card), lost (accepted, not completed). Seconds from the fault: "
+        "until it was over (the supervisor started the process again, the link healed), until every "
+        "service answered /readyz again (recovery), until the last flow completed (all done). Retried: "
+        "what the patient clients' requests got before an answer.\n\n" + table + "\n",
         encoding="utf-8",
     )
     terminalreporter.write_line(f"(also in {out})")

@@ -17,6 +17,7 @@ what the flow's citizen has: documents, captures, appointments, replacement card
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -77,7 +78,8 @@ class World:
         self.postgres = postgres
         self.people: Iterator[dict[str, str]] = iter(people)
         self.agents = people[-20:]  # never principals: the pool is consumed from the front
-        self.mobiles = (f"015{n:08d}" for n in range(int(uuid.uuid4().int % 10**6) * 100, 10**8))
+        first = secrets.randbelow(10**8 - 10**5)  # one mobile per citizen, unlike any earlier run's
+        self.mobiles = (f"015{n:08d}" for n in range(first, first + 10**5))
         self.clerks: dict[str, dict[str, str]] = {}
         self.clerk_locks: dict[str, asyncio.Lock] = {}
         self.households: list[dict[str, str]] = []

@@ -36,24 +36,24 @@ class Figures:
     completed: int = 0
     duplicated: int = 0
     lost: int = 0
+    fault_s: float | None = None
     recovery_s: float | None = None
     drain_s: float | None = None
     dead_lettered: int = 0
     notes: list[str] = field(default_factory=list)
 
     def row(self) -> str:
-        recovery = f"{self.recovery_s:.1f}" if self.recovery_s is not None else "-"
-        drain = f"{self.drain_s:.1f}" if self.drain_s is not None else "-"
+        seconds = [f"{s:.1f}" if s is not None else "-" for s in (self.fault_s, self.recovery_s, self.drain_s)]
         return (
             f"| {self.fault} | {self.flows} | {self.accepted} | {self.completed} | {self.duplicated} | {self.lost} "
-            f"| {recovery} | {drain} | {self.dead_lettered} | {'; '.join(self.notes)} |"
+            f"| {' | '.join(seconds)} | {self.dead_lettered} | {'; '.join(self.notes)} |"
         )
 
 
 REPORT: list[Figures] = []
 HEADER = (
-    "| fault | flows | accepted | completed | duplicated | lost | recovery s | all done s | dead-lettered | notes |\n"
-    "|---|---|---|---|---|---|---|---|---|---|"
+    "| fault | flows | accepted | completed | duplicated | lost | fault s | recovery s | all done s | dead-lettered "
+    "| notes |\n|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 Fault = Callable[[], Awaitable[None]]
@@ -81,6 +81,7 @@ async def scenario(
     await _until(lambda: sum(f.accepted for f in flows) >= len(flows) // 3 or all(t.done() for t in tasks), 120)
     began = time.monotonic()
     await fault()
+    figures.fault_s = time.monotonic() - began
     await harness.until_ready(client)
     figures.recovery_s = time.monotonic() - began
     await asyncio.wait(tasks, timeout=FLOW_TIMEOUT + 120)

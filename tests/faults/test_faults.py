@@ -4,6 +4,9 @@ starts and supervises it; hold PostgreSQL down for longer than the consumers' re
 and put latency, a stall and a cut between notary-svc and PostgreSQL or NATS (through a TCP
 fault proxy). Every accepted flow completes exactly once, the money adds up, no outbox event is
 left behind, and a request during a broken link gets a problem (503/504) instead of hanging.
+
+One platform serves the module; notary-svc's PostgreSQL and NATS connections go through fault
+proxies all along (passing everything unless a test breaks the link).
 """
 
 from __future__ import annotations
