@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import nats
 import pytest
-from ration_support import RULES_2025, KeyRing, eventually, nid, now
+from ration_support import RULES_2025, KeyRing, nid, now
 from sqlalchemy import func, select
 
 from contracts import Envelope, Event
@@ -16,7 +16,7 @@ from contracts.events.civil import BirthRegistered, DeathRegistered
 from contracts.events.ration import AppealDecided, EligibilityChanged
 from contracts.events.traffic import VehicleRegistered, VehicleTransferred
 from kit.messaging.bus import ensure_streams
-from kit.testing import running, stream_messages
+from kit.testing import eventually, running, stream_messages
 from ration import scheduler
 from ration.cards import service as cards
 from ration.cards.models import Member

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from ration_support import RULES_2025, KeyRing, eventually, nid, now
+from ration_support import RULES_2025, KeyRing, nid, now
 from sqlalchemy import func, select, text
 
-from kit.testing import running
+from kit.testing import eventually, running
 from ration import scheduler
 from ration.cards.models import Household, Member
 from ration.cards.repository import HouseholdRepository

@@ -24,7 +24,7 @@ from contracts.events.payment import PaymentFailed, PaymentSucceeded
 from devstack.ports import free_port
 from kit.catalog import Catalog
 from kit.messaging.bus import ensure_streams
-from kit.testing import migrated_database, running, stream_messages
+from kit.testing import eventually, migrated_database, running, stream_messages
 from ration.audit.models import AuditEntry
 from ration.cards import service as cards
 from ration.cards.models import CardIssue, ReplacementOrder

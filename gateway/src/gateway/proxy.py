@@ -89,6 +89,7 @@ class Proxy:
         self.gateway = gateway
         self._cache: OrderedDict[str, tuple[Caller, float]] = OrderedDict()  # token → (caller, until)
         self._cache_for: EdgeVerifier | None = None
+        self._unfinished: set[asyncio.Task[bool]] = set()  # keys still to release or answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
@@ -321,6 +322,7 @@ class Proxy:
         idempotency.check_key(key)
         print_ = idempotency.fingerprint(scope["method"], scope["path"], scope.get("query_string", b""), body)
         timeout = settings.upstream_timeout_seconds
+        lock_seconds = timeout * (settings.upstream_retries + 2) + 30
         try:
             stored = await idempotency.begin(
                 sessions,
@@ -330,7 +332,7 @@ class Proxy:
                 fingerprint=print_,
                 method=scope["method"],
                 path=scope["path"],
-                lock_seconds=timeout * (settings.upstream_retries + 2) + 30,
+                lock_seconds=lock_seconds,
                 ttl_seconds=settings.idempotency_ttl_seconds,
                 wait_seconds=timeout + 1,
             )
@@ -365,7 +367,13 @@ class Proxy:
                     idempotency.finish(sessions, self.gateway.sealer, caller=owner, key=key, answer=answer)
                 )
             except (SQLAlchemyError, OSError) as exc:
-                log.error("idempotency answer not stored: %s", type(exc).__name__)
+                log.error("idempotency answer not stored: %s; trying again", type(exc).__name__)
+                later = idempotency.finish_eventually(
+                    sessions, self.gateway.sealer, caller=owner, key=key, answer=answer, within=lock_seconds
+                )
+                task = asyncio.create_task(later, name="idempotency-finish")
+                self._unfinished.add(task)
+                task.add_done_callback(self._unfinished.discard)
         assert answer is not None
         await _send_stored(send, answer, replayed=False)
 

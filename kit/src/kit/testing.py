@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -74,3 +75,18 @@ async def stream_messages(js: JetStreamContext, stream: str, subject_prefix: str
         if (raw.subject or "").startswith(subject_prefix):
             out.append(raw)  # type: ignore[arg-type]
     return out
+
+
+async def eventually(
+    check: Callable[[], Awaitable[Any]], what: str = "the condition", timeout: float = 30.0, interval: float = 0.1
+) -> Any:
+    """Poll until `check` gives something truthy and return it; fail (not hang) after `timeout`.
+    A bounded wait for what happens asynchronously, never a timing assertion."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(interval)

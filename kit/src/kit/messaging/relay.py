@@ -118,7 +118,9 @@ class OutboxRelay:
                     .limit(self.batch_size)
                 )
             ).all()
+        gauge = metrics.OUTBOX_PENDING.labels(service=self.binding.source)
         if not rows:
+            gauge.set(0)
             return 0
         futures = []
         for row in rows:
@@ -143,6 +145,7 @@ class OutboxRelay:
             async with self.sessions() as session, session.begin():
                 await session.execute(update(o).where(o.c.seq.in_(acked)).values(published_at=datetime.now(UTC)))
             metrics.EVENTS_PUBLISHED.labels(service=self.binding.source).inc(len(acked))
+        gauge.set(len(rows) - len(acked) if len(rows) < self.batch_size else await self.pending())
         if error is not None:
             raise RuntimeError(f"publish failed after {len(acked)} of {len(rows)}: {error!r}") from error
         return len(acked)
