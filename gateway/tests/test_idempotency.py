@@ -16,8 +16,8 @@ import pytest
 from conftest import GatewayFactory
 from gateway_support import Counter, serving
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from devstack.faultproxy import FaultProxy
 from devstack.postgres import PostgresProcess

@@ -6,7 +6,6 @@ import json
 import secrets
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -130,15 +129,3 @@ class KeyRing:
             TokenVerifier(cache, issuer=ISSUER, audience=AUDIENCE, issued_by=Issuer.IDENTITY),
             TokenVerifier(cache, issuer=INTEGRATOR_ISSUER, audience=AUDIENCE, issued_by=Issuer.GATEWAY),
         )
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 20.0) -> Any:
-    """Poll until `check` returns something truthy (not a timing assertion: a bounded wait)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.1)

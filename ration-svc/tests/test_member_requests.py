@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from ration_support import RULES_2025, citizen_id, eventually, now
+from ration_support import RULES_2025, citizen_id, now
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -28,7 +28,7 @@ from identity.registry.models import Marriage, Person
 from identity.settings import Settings as IdentitySettings
 from kit.catalog import Catalog
 from kit.registry import Registry
-from kit.testing import migrated_database, running, stream_messages
+from kit.testing import eventually, migrated_database, running, stream_messages
 from ration.audit.models import AuditEntry
 from ration.cards import service as cards
 from ration.cards.models import Household, Member

@@ -14,7 +14,7 @@ import httpx
 import jwt
 import nats
 import pytest
-from ration_support import RULES_2025, KeyRing, citizen_id, eventually, nid, now
+from ration_support import RULES_2025, KeyRing, citizen_id, nid, now
 from sqlalchemy import func, select
 
 from catalog.main import create_app as create_catalog
