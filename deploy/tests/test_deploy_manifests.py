@@ -13,13 +13,14 @@ import pytest
 from pydantic import SecretStr
 from shubbak_deploy import generate, kustomize, policy, validate
 from shubbak_deploy.__main__ import main, overlays
-from shubbak_deploy.platform import REPO_ROOT, load
+from shubbak_deploy.platform import REPO_ROOT, load, load_network
 
 from devstack.postgres import bin_dir
 from kit.settings import DEV_SECRET_PREFIX, ServiceSettings
 
 OVERLAYS = {p.name: p for p in overlays()}
 SERVICES = load()
+EDGE_NAMESPACE = load_network().edge_namespace
 
 
 @pytest.fixture(scope="module", params=sorted(OVERLAYS))
@@ -128,6 +129,9 @@ class TestNetwork:
         names = set()
         for rule in policy_["spec"]["egress"]:
             for peer in rule["to"]:
+                if "ipBlock" in peer:  # the public (webhooks): tests/test_deploy_edge.py
+                    names.add("public")
+                    continue
                 labels = peer.get("podSelector", {}).get("matchLabels", {})
                 names.add(
                     labels.get("app.kubernetes.io/name") or labels.get("cnpg.io/cluster") or labels.get("k8s-app")
@@ -147,6 +151,7 @@ class TestNetwork:
         names = self.egress_names(objects, "gateway")
         assert {s.name for s in SERVICES if not s.is_gateway} <= names
         assert {n for n in names if n.endswith("-db")} == {"gateway-db"}  # idempotency keys live there
+        assert "public" in names  # webhook deliveries
 
     def test_a_database_admits_only_its_service(self, rendered: tuple[str, list[dict]]) -> None:
         _, objects = rendered
@@ -197,11 +202,11 @@ class TestRulesCatchMistakes:
         objects, net = self.broken(prod, "NetworkPolicy", "notary")
         net["spec"]["egress"].append({"to": [{"podSelector": {"matchLabels": {"cnpg.io/cluster": "identity-db"}}}]})
         net["spec"]["ingress"].append(
-            {"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}]}
+            {"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": EDGE_NAMESPACE}}}]}
         )
         problems = "\n".join(policy.check(objects))
         assert "another service's database identity-db" in problems
-        assert "only the gateway may take traffic from the ingress" in problems
+        assert "only the gateway may take traffic from the edge proxies" in problems
 
     def test_literal_secret_and_unpinned_image(self, prod: list[dict]) -> None:
         objects, deployment = self.broken(prod, "Deployment", "identity")

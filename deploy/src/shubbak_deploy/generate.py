@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from shubbak_deploy.platform import DEPLOY_DIR, Service, load
+from shubbak_deploy.platform import DEPLOY_DIR, Network, Service, load, load_network
 
 Obj = dict[str, Any]
 
@@ -34,7 +34,6 @@ BACKUP_STORE = "shubbak-backups"
 # through the Barman Cloud plugin). A test fails when the two part (deploy/tests).
 POSTGRES_VERSION = "18.6"
 POSTGRES_IMAGE = f"ghcr.io/cloudnative-pg/postgresql:{POSTGRES_VERSION}-standard-trixie"
-INGRESS_NAMESPACE = "ingress-nginx"
 MONITORING_NAMESPACE = "monitoring"
 CNPG_NAMESPACE = "cnpg-system"
 PRESTOP_SLEEP_SECONDS = 5
@@ -42,7 +41,7 @@ PRESTOP_SLEEP_SECONDS = 5
 # (kit.runtime.Runtime.close, 10 s grace): preStop + requests + drain must fit in this.
 TERMINATION_GRACE_SECONDS = 45
 # Hand-written parts of the base, listed in base/kustomization.yaml before the generated ones.
-COMMON_RESOURCES = ["common/namespace-policies.yaml", "common/nats.yaml", "common/backups.yaml", "common/ingress.yaml"]
+COMMON_RESOURCES = ["common/namespace-policies.yaml", "common/nats.yaml", "common/backups.yaml", "common/edge.yaml"]
 OTEL_RESOURCES = ["otel/collector.yaml"]
 
 
@@ -350,14 +349,26 @@ OTEL_EGRESS: Obj = {"to": [_pods("otel-collector", "telemetry")], "ports": _tcp(
 NATS_PODS: Obj = {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "nats"}}}
 
 
-def network_policy(service: Service, services: list[Service]) -> Obj:
+def public_egress(network: Network) -> Obj:
+    """Public addresses on the webhook ports, never the cluster's own or private ranges: where
+    integrators' webhook endpoints are (the gateway delivers them)."""
+    peers = [
+        {"ipBlock": {"cidr": everything, "except": network.excepted(version)}}
+        for version, everything in ((4, "0.0.0.0/0"), (6, "::/0"))
+    ]
+    return {"to": peers, "ports": _tcp(*network.public_egress_ports)}
+
+
+def network_policy(service: Service, services: list[Service], network: Network) -> Obj:
     """Who may reach this service's pods, and what they may reach: DNS, NATS, their own
-    database, the services they call and the OpenTelemetry Collector; nothing else."""
+    database, the services they call and the OpenTelemetry Collector; nothing else. The gateway
+    also takes the public's traffic from the edge proxies and delivers webhooks to public
+    addresses."""
     by_key = {s.key: s for s in services}
     callers = sorted({s.name for s in services if service.key in s.calls and s is not service})
     sources = [_pods(name) for name in callers]
     if service.is_gateway:  # the public, and the services fetching its integrator JWKS
-        sources = [_namespace(INGRESS_NAMESPACE), *sources]
+        sources = [_namespace(network.edge_namespace), *sources]
     ingress = [
         {"from": sources, "ports": _tcp(service.port)},
         {"from": [_namespace(MONITORING_NAMESPACE)], "ports": _tcp(service.port)},
@@ -371,6 +382,8 @@ def network_policy(service: Service, services: list[Service]) -> Obj:
     for key in service.calls:
         callee = by_key[key]
         egress.append({"to": [_pods(callee.name)], "ports": _tcp(callee.port)})
+    if service.is_gateway:
+        egress.append(public_egress(network))
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
@@ -540,14 +553,14 @@ def kustomization(services: list[Service]) -> Obj:
     }
 
 
-def service_objects(service: Service, services: list[Service]) -> list[Obj]:
+def service_objects(service: Service, services: list[Service], network: Network | None = None) -> list[Obj]:
     objects = [
         service_account(service),
         deployment(service),
         k8s_service(service),
         autoscaler(service),
         disruption_budget(service),
-        network_policy(service, services),
+        network_policy(service, services, network or load_network()),
     ]
     if service.database is not None:
         objects += [migration_job(service), migration_network_policy(service)]
@@ -557,8 +570,9 @@ def service_objects(service: Service, services: list[Service]) -> list[Obj]:
 def files(services: list[Service]) -> dict[str, str]:
     """Relative path under deploy/base -> content, for every generated file."""
     out = {"kustomization.yaml": HEADER + _dump([kustomization(services)])}
+    network = load_network()
     for service in services:
-        out[f"services/{service.name}.yaml"] = HEADER + _dump(service_objects(service, services))
+        out[f"services/{service.name}.yaml"] = HEADER + _dump(service_objects(service, services, network))
         if service.database is not None:
             out[f"databases/{service.name}.yaml"] = HEADER + _dump(database_objects(service))
     return out
