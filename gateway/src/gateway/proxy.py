@@ -35,6 +35,7 @@ from gateway.policy import READ_METHODS, Rule
 from gateway.routing import Match, has_dot_segments
 from gateway.settings import Rate
 from gateway.state import Gateway
+from kit import metrics
 from kit.auth import Caller
 from kit.errors import ProblemError, problem_response
 
@@ -182,6 +183,7 @@ class Proxy:
     async def _limit(self, key: str, rate: Rate) -> None:
         wait = await self.gateway.limiter.take(key, rate)
         if wait > 0:
+            metrics.RATE_LIMITED.labels(service=self.gateway.settings.service_name, limit=key.partition(":")[0]).inc()
             raise ProblemError("too_many_requests", status=429, headers={"Retry-After": retry_after(wait)})
 
     async def _limit_sensitive(self, path: str, address: str, body: bytes) -> None:

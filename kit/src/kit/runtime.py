@@ -14,6 +14,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kit import db
+from kit.messaging import lag
 from kit.messaging.bus import Bus, connect, ensure_streams
 from kit.messaging.consumer import Consumer, Handlers
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
@@ -94,6 +95,8 @@ class Runtime:
                 await consumer.ensure()
                 self.consumers.append(consumer)
                 self.spawn(consumer.run(self.stop), f"consumer-{stream}")
+            if self.consumers:
+                self.spawn(lag.watch(self.bus.js, self.consumers, self.stop), "consumer-lag")
 
     def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         """Run a background loop for the service's lifetime: it should return once `self.stop`

@@ -43,6 +43,7 @@ class OutboxRelay:
         ack_timeout: float = 10.0,
         keep_published: timedelta = timedelta(days=7),
         keep_handled: timedelta = INBOX_RETENTION,
+        observe_seconds: float = 15.0,
     ) -> None:
         self.engine = engine
         self.sessions = sessions
@@ -56,6 +57,8 @@ class OutboxRelay:
         self.keep_handled = keep_handled
         schema = self.outbox.schema or "public"
         self.lock_key = zlib.crc32(f"shubbak.outbox.{schema}".encode())
+        self.observe_seconds = observe_seconds
+        self._observed_at = float("-inf")
         self.after_publish: Callable[[list[int]], Awaitable[None]] | None = None
         """Test hook: runs after a batch is acknowledged and before it is marked published."""
 
@@ -70,6 +73,7 @@ class OutboxRelay:
                     ).scalar()
                     await lock_conn.commit()
                     if not got:
+                        await self._observe_when_due()  # a standby reports too: the leader may be stuck
                         await _sleep_or_stop(stop, 2.0)
                         continue
                     log.info("outbox relay active for %s", self.outbox.schema)
@@ -94,6 +98,7 @@ class OutboxRelay:
                 await lock_conn.commit()
                 last_ping = datetime.now(UTC)
             self.binding.wakeup.clear()
+            await self._observe_when_due()
             sent = await self.relay_once()
             if sent >= self.batch_size:
                 continue
@@ -146,6 +151,33 @@ class OutboxRelay:
         if error is not None:
             raise RuntimeError(f"publish failed after {len(acked)} of {len(rows)}: {error!r}") from error
         return len(acked)
+
+    async def observe(self) -> tuple[int, float]:
+        """The backlog as the metrics show it: events not yet published, and the oldest one's age
+        in seconds (by the database's clock). Returns (count, age)."""
+        o = self.outbox
+        async with self.sessions() as session:
+            count, age = (
+                await session.execute(
+                    select(func.count(), func.extract("epoch", func.now() - func.min(o.c.created_at))).where(
+                        o.c.published_at.is_(None)
+                    )
+                )
+            ).one()
+        service = self.binding.source
+        metrics.OUTBOX_PENDING.labels(service=service).set(count)
+        metrics.OUTBOX_OLDEST_AGE.labels(service=service).set(max(0.0, float(age or 0)))
+        return int(count), float(age or 0)
+
+    async def _observe_when_due(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if now - self._observed_at < self.observe_seconds:
+            return
+        self._observed_at = now
+        try:
+            await self.observe()
+        except Exception as exc:  # noqa: BLE001 - a metric must never stop the relay
+            log.debug("outbox backlog not measured: %s", exc)
 
     async def pending(self) -> int:
         async with self.sessions() as session:
