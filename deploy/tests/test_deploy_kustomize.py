@@ -273,3 +273,28 @@ class TestKustomizeNames:
         real = realkustomize.find()
         assert real is not None
         assert realkustomize.differences(build(overlay), real.build(overlay)) == []
+
+
+def test_generator_options_label_and_keep_a_stable_name(tmp_path: Path) -> None:
+    folder = write(
+        tmp_path,
+        {
+            "kustomization.yaml": {
+                "configMapGenerator": [
+                    {
+                        "name": "board",
+                        "literals": ["A=1"],
+                        "options": {"disableNameSuffixHash": True, "labels": {"grafana_dashboard": 1}},
+                    }
+                ]
+            }
+        },
+    )
+    (config,) = build(folder)
+    assert config["metadata"] == {"name": "board", "labels": {"grafana_dashboard": "1"}}
+    bad = write(
+        tmp_path / "bad",
+        {"kustomization.yaml": {"configMapGenerator": [{"name": "x", "literals": [], "options": {"immutable": True}}]}},
+    )
+    with pytest.raises(KustomizeError, match="unsupported options"):
+        build(bad)

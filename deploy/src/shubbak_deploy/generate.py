@@ -1,8 +1,9 @@
 """Write the generated part of the kustomize base from platform.toml and deploy/services.toml:
 per service its ServiceAccount, Deployment, Service, HorizontalPodAutoscaler,
-PodDisruptionBudget, NetworkPolicies and migration Job (base/services/<name>.yaml), its
-CloudNativePG cluster with scheduled backups (base/databases/<name>.yaml), and
-base/kustomization.yaml with the settings ConfigMaps. Seven services, one template: no
+PodDisruptionBudget, NetworkPolicies, migration Job, ServiceMonitor and alert rules
+(base/services/<name>.yaml), its CloudNativePG cluster with scheduled backups and a PodMonitor
+(base/databases/<name>.yaml), the Grafana dashboards (base/monitoring/dashboards/*.json), and
+base/kustomization.yaml with the settings and dashboard ConfigMaps. Seven services, one template: no
 copy-pasted YAML to drift apart."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from shubbak_deploy import monitoring
 from shubbak_deploy.platform import DEPLOY_DIR, Network, Service, load, load_network
 
 Obj = dict[str, Any]
@@ -494,7 +496,7 @@ def database_objects(service: Service) -> list[Obj]:
             ],
         },
     }
-    return [cluster, backup, policy]
+    return [cluster, backup, policy, monitoring.database_monitor(service)]
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -544,6 +546,7 @@ def kustomization(services: list[Service]) -> Obj:
     generators = [{"name": "shubbak-platform", "literals": platform_literals()}]
     generators += [{"name": config_map_name(s), "literals": service_literals(s, services)} for s in services]
     generators.append({"name": "otel-collector-config", "files": ["collector.yaml=otel/collector-config.yaml"]})
+    generators += monitoring.dashboard_generators(services)
     return {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",
@@ -561,6 +564,8 @@ def service_objects(service: Service, services: list[Service], network: Network 
         autoscaler(service),
         disruption_budget(service),
         network_policy(service, services, network or load_network()),
+        monitoring.service_monitor(service),
+        monitoring.alert_rules(service),
     ]
     if service.database is not None:
         objects += [migration_job(service), migration_network_policy(service)]
@@ -575,6 +580,7 @@ def files(services: list[Service]) -> dict[str, str]:
         out[f"services/{service.name}.yaml"] = HEADER + _dump(service_objects(service, services, network))
         if service.database is not None:
             out[f"databases/{service.name}.yaml"] = HEADER + _dump(database_objects(service))
+    out.update(monitoring.dashboard_files(services))
     return out
 
 
@@ -604,8 +610,8 @@ def stale(base: Path = DEPLOY_DIR / "base") -> list[str]:
     ]
     leftovers = [
         str(path.relative_to(base))
-        for folder in ("services", "databases")
-        for path in sorted((base / folder).glob("*.yaml"))
+        for folder, pattern in (("services", "*.yaml"), ("databases", "*.yaml"), (monitoring.DASHBOARDS, "*.json"))
+        for path in sorted((base / folder).glob(pattern))
         if str(path.relative_to(base)) not in expected
     ]
     return changed + [f"{rel} (no longer generated: delete it)" for rel in leftovers]

@@ -131,12 +131,26 @@ def _generate_config_map(objects: list[Obj], generator: Obj, directory: Path) ->
             raise KustomizeError(f"configMapGenerator {name}: file {path} not found")
         data[k if sep else path.name] = path.read_text(encoding="utf-8")
     behavior = generator.get("behavior", "create")
-    existing = [o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"] == name and o.get(_GENERATED)]
+    options = generator.get("options", {})
+    unknown = sorted(set(options) - {"labels", "annotations", "disableNameSuffixHash"})
+    if unknown:
+        raise KustomizeError(f"configMapGenerator {name}: unsupported options {unknown}")
+    existing = [o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"] == name and _GENERATED in o]
     if behavior == "create":
         if existing:
             raise KustomizeError(f"configMapGenerator {name}: already generated (use behavior: merge)")
+        metadata: Obj = {"name": name}
+        for field in ("labels", "annotations"):
+            if options.get(field):
+                metadata[field] = {k: str(v) for k, v in options[field].items()}
         objects.append(
-            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": data, _GENERATED: True}
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": metadata,
+                "data": data,
+                _GENERATED: not options.get("disableNameSuffixHash", False),
+            }
         )
     elif behavior in ("merge", "replace"):
         if not existing:
@@ -151,7 +165,7 @@ def _finish_generated(objects: list[Obj]) -> None:
     so a settings change rolls the pods that use it (as kustomize does)."""
     renamed: dict[tuple[str, str], str] = {}
     for obj in objects:
-        if obj.pop(_GENERATED, False):
+        if obj.pop(_GENERATED, False):  # False: generated, but its name keeps no hash
             meta = obj["metadata"]
             renamed[(meta.get("namespace", ""), meta["name"])] = f"{meta['name']}-{config_map_hash(obj)}"
             meta["name"] = renamed[(meta.get("namespace", ""), meta["name"])]
