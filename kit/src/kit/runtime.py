@@ -13,7 +13,7 @@ from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from kit import db
+from kit import db, telemetry
 from kit.messaging import lag
 from kit.messaging.bus import Bus, connect, ensure_streams
 from kit.messaging.consumer import Consumer, Handlers
@@ -75,6 +75,7 @@ class Runtime:
 
     async def start(self, handlers: Handlers | None = None, *, connect_timeout: float = 30.0) -> None:
         s = self.settings
+        telemetry.instrument_engine(self.engine)  # the provider is installed by now (lifespan)
         self.bus = await _connect_with_retry(s.nats_url, s.service_name, connect_timeout)
         await ensure_streams(self.bus.js, replicas=s.nats_stream_replicas)
         if s.run_relay:

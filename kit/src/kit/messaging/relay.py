@@ -13,14 +13,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from nats.js import JetStreamContext
-from sqlalchemy import delete, func, select, text, update
+from opentelemetry import trace
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from sqlalchemy import Row, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from kit import metrics
+from kit import metrics, telemetry
 from kit.messaging.bus import RETENTION_SECONDS
 from kit.messaging.outbox import OutboxBinding
 
@@ -57,6 +60,7 @@ class OutboxRelay:
         self.keep_handled = keep_handled
         schema = self.outbox.schema or "public"
         self.lock_key = zlib.crc32(f"shubbak.outbox.{schema}".encode())
+        self.tracer = telemetry.tracer("kit.relay")
         self.observe_seconds = observe_seconds
         self._observed_at = float("-inf")
         self.after_publish: Callable[[list[int]], Awaitable[None]] | None = None
@@ -126,8 +130,11 @@ class OutboxRelay:
         if not rows:
             return 0
         futures = []
-        for row in rows:
+        spans = self._send_spans(rows)
+        for row, span in zip(rows, spans, strict=True):
             headers = {**row.headers, "Nats-Msg-Id": str(row.id)}
+            if span is not None:  # the consumer's span is the child of this one
+                headers.update(telemetry.inject_headers(trace.set_span_in_context(span)))
             futures.append(await self.js.publish_async(row.subject, row.payload, headers=headers))
         _, late = await asyncio.wait(futures, timeout=self.ack_timeout)
         for future in late:
@@ -142,6 +149,7 @@ class OutboxRelay:
                 error = future.exception()
                 break
             acked.append(row.seq)
+        _end_spans(spans, futures, error)
         if acked:
             if self.after_publish is not None:
                 await self.after_publish(acked)
@@ -151,6 +159,28 @@ class OutboxRelay:
         if error is not None:
             raise RuntimeError(f"publish failed after {len(acked)} of {len(rows)}: {error!r}") from error
         return len(acked)
+
+    def _send_spans(self, rows: Sequence[Row[Any, Any, Any, Any, Any]]) -> list[Span | None]:
+        """A producer span per event (`send <subject>`, OpenTelemetry's messaging conventions), the
+        child of the request that recorded it (its context rode in the outbox row's headers)."""
+        if not telemetry.enabled():
+            return [None] * len(rows)
+        return [
+            self.tracer.start_span(
+                f"send {row.subject}",
+                context=telemetry.extract_context(row.headers),
+                kind=SpanKind.PRODUCER,
+                attributes={
+                    "messaging.system": "nats",
+                    "messaging.operation.type": "send",
+                    "messaging.operation.name": "send",
+                    "messaging.destination.name": row.subject,
+                    "messaging.message.id": str(row.id),
+                    "messaging.message.body.size": len(row.payload),
+                },
+            )
+            for row in rows
+        ]
 
     async def observe(self) -> tuple[int, float]:
         """The backlog as the metrics show it: events not yet published, and the oldest one's age
@@ -201,6 +231,20 @@ class OutboxRelay:
             )
             handled = await session.execute(delete(inbox).where(inbox.c.handled_at < now - self.keep_handled))
         return sent.rowcount, handled.rowcount  # type: ignore[attr-defined]
+
+
+def _end_spans(spans: list[Span | None], futures: list[asyncio.Future[Any]], error: BaseException | None) -> None:
+    """End each send span: acknowledged by JetStream, or failed with what the publish got."""
+    for span, future in zip(spans, futures, strict=True):
+        if span is None:
+            continue
+        failure = error if future.cancelled() else future.exception()
+        if failure is None:
+            span.set_attribute("messaging.nats.stream.sequence", getattr(future.result(), "seq", 0) or 0)
+        else:
+            span.set_status(Status(StatusCode.ERROR, type(failure).__name__))
+            span.set_attribute("error.type", type(failure).__name__)
+        span.end()
 
 
 async def _unlock(conn: AsyncConnection, key: int) -> None:
