@@ -30,13 +30,13 @@ $(STAMP): $(PYPROJECTS) requirements-dev.txt constraints.txt requirements.lock
 	@have=$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true); \
 	if [ -n "$$have" ] && [ "$$have" != "$(PYTHON_VERSION)" ]; then echo "$(VENV) has Python $$have: recreating it with $(PYTHON_VERSION)"; rm -rf $(VENV); fi
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
 	@if [ -z "$$SHUBBAK_NO_UV" ] && $(PY) -m pip install -q -c constraints.txt uv 2>/dev/null; then \
 	  echo "installing with uv"; \
 	  $(VENV)/bin/uv pip install --python $(PY) -q --require-hashes -r requirements.lock && \
 	  $(VENV)/bin/uv pip install --python $(PY) -q $(EDITABLE); \
 	else \
-	  echo "installing with pip (uv not available)"; \
+	  echo "installing with pip (uv not available; SHUBBAK_NO_UV=1 asks for pip)"; \
+	  $(PY) -m pip install -q --upgrade pip && \
 	  $(PY) -m pip install -q --require-hashes -r requirements.lock && \
 	  $(PY) -m pip install -q $(EDITABLE); \
 	fi
