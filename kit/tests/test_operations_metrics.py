@@ -5,17 +5,21 @@ what is being redelivered; against real PostgreSQL and NATS."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 
+import pytest
 from kit_support import address_event, bump, create_schema, service_metadata
+from nats.errors import Error as NatsError
 from prometheus_client import REGISTRY
 from sqlalchemy.ext.asyncio import AsyncEngine
 from test_consumer import _consumer, _publish, _run_until
 
 from contracts import Envelope
+from contracts.events.civil import AddressChanged
 from kit import db
 from kit.messaging import lag, record
-from kit.messaging.bus import Bus, connect
+from kit.messaging.bus import Bus, connect, ensure_streams
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.relay import OutboxRelay
 from kit.messaging.tables import messaging_tables
@@ -133,4 +137,29 @@ class TestConsumerLag:
         assert gauge("event_consumer_redelivered_messages", **labels) == 0
         await sub.unsubscribe()
         await bus.close()
+        await engine.dispose()
+
+
+class TestSendSpans:
+    async def test_a_publish_that_gets_no_ack_ends_its_send_span_as_an_error(
+        self, pg_database, fresh_nats, schema, spans
+    ):
+        relay, bus, engine = await _relay(pg_database(), schema, fresh_nats.url)
+        await ensure_streams(bus.js)
+        async with db.transaction(relay.sessions) as session:
+            envelope = await record(session, address_event("29001010000002", f"no ack {schema}"))
+        fresh_nats.stop()
+        relay.ack_timeout = 0.5
+        with pytest.raises((RuntimeError, NatsError)):  # no ack, or no connection to publish on
+            await relay.relay_once()
+        (sent,) = [
+            s
+            for s in spans.get_finished_spans()
+            if s.name == f"send {AddressChanged.subject}" and s.attributes["messaging.message.id"] == str(envelope.id)
+        ]
+        assert sent.kind.name == "PRODUCER"
+        assert sent.status.status_code.name == "ERROR"
+        assert await relay.pending() == 1  # kept for the next try
+        with contextlib.suppress(ConnectionError):  # its server is gone
+            await bus.close()
         await engine.dispose()

@@ -131,11 +131,15 @@ class OutboxRelay:
             return 0
         futures = []
         spans = self._send_spans(rows)
-        for row, span in zip(rows, spans, strict=True):
-            headers = {**row.headers, "Nats-Msg-Id": str(row.id)}
-            if span is not None:  # the consumer's span is the child of this one
-                headers.update(telemetry.inject_headers(trace.set_span_in_context(span)))
-            futures.append(await self.js.publish_async(row.subject, row.payload, headers=headers))
+        try:
+            for row, span in zip(rows, spans, strict=True):
+                headers = {**row.headers, "Nats-Msg-Id": str(row.id)}
+                if span is not None:  # the consumer's span is the child of this one
+                    headers.update(telemetry.inject_headers(trace.set_span_in_context(span)))
+                futures.append(await self.js.publish_async(row.subject, row.payload, headers=headers))
+        except BaseException as exc:  # the connection went away mid-batch: no span is left open
+            _end_spans(spans, [*futures, *(None for _ in spans[len(futures) :])], exc)
+            raise
         _, late = await asyncio.wait(futures, timeout=self.ack_timeout)
         for future in late:
             future.cancel()
@@ -233,13 +237,16 @@ class OutboxRelay:
         return sent.rowcount, handled.rowcount  # type: ignore[attr-defined]
 
 
-def _end_spans(spans: list[Span | None], futures: list[asyncio.Future[Any]], error: BaseException | None) -> None:
-    """End each send span: acknowledged by JetStream, or failed with what the publish got."""
+def _end_spans(
+    spans: list[Span | None], futures: Sequence[asyncio.Future[Any] | None], error: BaseException | None
+) -> None:
+    """End each send span: acknowledged by JetStream, or failed with what the publish got (a
+    publish never sent or never acknowledged fails with the batch's `error`)."""
     for span, future in zip(spans, futures, strict=True):
         if span is None:
             continue
-        failure = error if future.cancelled() else future.exception()
-        if failure is None:
+        failure = error if future is None or future.cancelled() else future.exception()
+        if failure is None and future is not None:
             span.set_attribute("messaging.nats.stream.sequence", getattr(future.result(), "seq", 0) or 0)
         else:
             span.set_status(Status(StatusCode.ERROR, type(failure).__name__))
