@@ -144,7 +144,12 @@ async def test_one_citizen_request_is_one_trace_across_services(platform: Any, c
     def delivered(spans: list[Span]) -> bool:
         return any(s.name == f"process {subject}" and s.service != "payment-svc" for s in spans)
 
-    spans = collector.wait_for(trace_id, delivered)
+    def complete(spans: list[Span]) -> bool:
+        """Delivered, and every span's parent has arrived too (each process exports in batches)."""
+        known = {s.span_id for s in spans} | {"2" * 16}
+        return delivered(spans) and all(s.parent_id in known for s in spans)
+
+    spans = collector.wait_for(trace_id, complete)
     by_id = {s.span_id: s for s in spans}
     names = sorted({f"{s.service}: {s.name}" for s in spans})
     assert delivered(spans), names
