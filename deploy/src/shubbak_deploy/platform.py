@@ -72,9 +72,9 @@ class Network:
     public_egress_ports: tuple[int, ...]
 
     def excepted(self, version: int) -> list[str]:
-        """The excluded ranges of one IP version, normalised (`::1/128`, `10.0.0.0/8`)."""
-        nets = (ipaddress.ip_network(cidr) for cidr in self.public_egress_except)
-        return [str(n) for n in nets if n.version == version]
+        """The excluded ranges of one IP version, as written (Python versions print some IPv6
+        ranges differently: `::ffff:0:0/96` is `::ffff:0.0.0.0/96` on 3.13)."""
+        return [cidr for cidr in self.public_egress_except if ipaddress.ip_network(cidr).version == version]
 
 
 def load_network(deploy_dir: Path = DEPLOY_DIR) -> Network:
