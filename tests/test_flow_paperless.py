@@ -20,7 +20,7 @@ import sys
 import uuid
 from asyncio.subprocess import PIPE
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -29,18 +29,30 @@ import pytest
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from contracts import Envelope
+from identity.demo import PEOPLE as DEMO_PEOPLE
+from identity.demo import SEED as DEMO_SEED
+from identity.demo import TODAY as DEMO_TODAY
 from identity.registry.generate import write_csv  # the same synthetic registry the demo data loads
+from kit import i18n
 
-DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY = 2000, 2025, date(2025, 6, 1)
 PASSWORD = "a long clerk password 2026"
 
 
 def registry_people() -> list[dict[str, str]]:
-    """Living adults of Port Said (the pilot governorate: every service is live there)."""
+    """Living adults of Port Said (the pilot governorate: every service is live there), one per
+    family: no two are spouses, parent and child or siblings (who share a ration card and may see
+    each other's), so the flows' citizens are strangers to one another."""
     out = io.StringIO()
     write_csv(out, DEMO_PEOPLE, seed=DEMO_SEED, today=DEMO_TODAY)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    return [r for r in rows if r["alive"] == "true" and r["governorate"] == "03" and r["birth_date"] < "1995-01-01"]
+    adults = [r for r in rows if r["alive"] == "true" and r["governorate"] == "03" and r["birth_date"] < "1995-01-01"]
+    strangers, families = [], set()
+    for person in adults:
+        family = {person[k] for k in ("national_id", "spouse_national_id", "father_national_id", "mother_national_id")}
+        if not (family - {""}) & families:
+            strangers.append(person)
+            families |= family - {""}
+    return strangers
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], what: str, timeout: float = 30.0) -> Any:
@@ -180,6 +192,21 @@ async def test_power_of_attorney_without_paper(platform):
         appointment = next(a for a in appointments if a["order_ref"] == f"notary:{poa_id}")
         assert appointment["office"]["id"] == poa["office_id"]
         assert appointment["id"] == poa["appointment_id"]
+
+        # the SMS are in the principal's language (Arabic): the service by its catalogue name,
+        # the amount by CLDR, the appointment in Cairo time
+        starts_at = datetime.fromisoformat(appointment["starts_at"])
+        cairo_time = i18n.time(starts_at, "ar")
+
+        async def texts() -> list[str] | None:
+            sms = (await client.get("/v1/dev/sms", params={"mobile": principal.mobile})).json()
+            bodies = [m["body"] for m in sms]
+            ready = any("توكيل عام رسمي" in b for b in bodies) and any(cairo_time in b for b in bodies)
+            return bodies if ready else None
+
+        bodies = await eventually(texts, "the payment and appointment SMS")
+        assert not [b for b in bodies if "notary.poa" in b or "UTC" in b or "EGP" in b], bodies
+        assert any(i18n.day(starts_at, "ar") in b for b in bodies), bodies
 
         # citizen B can neither see nor act on A's power of attorney
         assert (await client.get(f"/v1/powers-of-attorney/{poa_id}", headers=stranger.auth)).status_code == 404

@@ -61,7 +61,6 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +69,9 @@ import psutil
 
 from bench.harness import Case, Env, Trial
 from devstack.background import BackgroundPlatform, start
+from identity.demo import PEOPLE as DEMO_PEOPLE  # the demo registry's size, seed and day
+from identity.demo import SEED as DEMO_SEED
+from identity.demo import TODAY as DEMO_TODAY
 from identity.registry.generate import write_csv  # the synthetic registry the demo data loads
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +79,6 @@ CONCURRENCY = 4
 POLL_SECONDS = 0.05
 WAIT_SECONDS = 60.0
 SERVICE_CODE = "notary.poa.general"
-DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY = 2000, 2025, date(2025, 6, 1)  # identity/demo.py
 PILOT = "03"
 PASSWORD = "a long bench clerk password 2026"
 UNLIMITED = json.dumps({"count": 10**9, "seconds": 1})
@@ -86,7 +87,9 @@ PLATFORM_ENV = {
     "GATEWAY_RATE_ACCOUNT": UNLIMITED,
     "GATEWAY_RATE_SENSITIVE_ADDRESS": UNLIMITED,
     "GATEWAY_RATE_SENSITIVE_IDENTITY": UNLIMITED,
+    "GATEWAY_RATE_SENSITIVE_STAFF": UNLIMITED,
     "IDENTITY_LIMIT_PER_CLIENT": "1000000",
+    "IDENTITY_LIMIT_PER_STAFF": "1000000",
     "IDENTITY_LIMIT_PER_NATIONAL_ID": "1000",
     "IDENTITY_LIMIT_PER_MOBILE": "1000",
 }

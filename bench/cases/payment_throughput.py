@@ -30,7 +30,7 @@ from sqlalchemy import text
 
 import kit.db as db
 from bench.harness import Case, Env, Trial
-from kit.auth import JWKSCache, TokenVerifier
+from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.migrations import upgrade_async
 from kit.testing import running
 from payment.main import create_app
@@ -110,7 +110,9 @@ async def _app(env: Env) -> tuple[FastAPI, str]:
 
 
 def _wire(app: FastAPI) -> dict[str, str]:
-    app.state.verifier = TokenVerifier(_cache("/jwks"), issuer="shubbak-identity", audience="shubbak")
+    app.state.verifier = TokenVerifier(
+        _cache("/jwks"), issuer="shubbak-identity", audience="shubbak", issued_by=Issuer.IDENTITY
+    )
     app.state.quote_verifier = QuoteVerifier(_cache("/quotes"), issuer="shubbak-catalog", audience="shubbak-payment")
     token = _sign({"iss": "shubbak-identity", "aud": "shubbak", "sub": str(uuid.uuid4()), "typ": "citizen"})
     return {"Authorization": f"Bearer {token}"}

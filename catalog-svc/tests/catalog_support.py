@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from jwt.algorithms import OKPAlgorithm
 
 from contracts import Envelope
-from kit.auth import JWKSCache, TokenVerifier
+from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.testing import stream_messages
 
 ISSUER, AUDIENCE = "shubbak-identity", "shubbak"
@@ -48,7 +48,12 @@ class Identity:
         jwks_app = FastAPI()
         jwks_app.get("/.well-known/jwks.json")(self.jwks)
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://identity")
-        return TokenVerifier(JWKSCache("http://identity/.well-known/jwks.json", http), issuer=ISSUER, audience=AUDIENCE)
+        return TokenVerifier(
+            JWKSCache("http://identity/.well-known/jwks.json", http),
+            issuer=ISSUER,
+            audience=AUDIENCE,
+            issued_by=Issuer.IDENTITY,
+        )
 
 
 async def wait_for_event(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -122,8 +123,18 @@ class TestEdgeAuth:
         assert (await edge.get("/v1/payments/ledger", headers=bearer(clerk))).status_code == 403
         citizen = ring.token("citizen-9", typ="citizen")
         assert (await edge.get("/v1/staff/access-log", headers=bearer(citizen))).status_code == 403
-        other_scope = ring.token("bank-1", typ="integrator", scope="notary")
-        assert (await edge.post("/v1/things", headers=bearer(other_scope))).status_code == 403
+        assert len(counter.calls) == before
+
+    async def test_a_kind_its_issuer_does_not_issue_is_401(
+        self, edge: httpx.AsyncClient, ring: KeyRing, counter: Counter
+    ) -> None:
+        """Identity's key signs citizens and staff only: `typ=integrator` under it is a forgery
+        (kit.auth.ISSUES), refused as an invalid token, not admitted and then refused for scope."""
+        before = len(counter.calls)
+        for scope in ("ration", "notary"):
+            forged = ring.token("bank-1", typ="integrator", scope=scope)
+            response = await edge.post("/v1/things", headers=bearer(forged))
+            assert (response.status_code, response.json()["code"]) == (401, "invalid_token")
         assert len(counter.calls) == before
 
     async def test_admitted_callers_reach_the_upstream_with_their_token(
@@ -131,8 +142,8 @@ class TestEdgeAuth:
     ) -> None:
         auditor = ring.token("staff-2", typ="staff", roles=["auditor"])
         assert (await edge.get("/v1/payments/ledger/x", headers=bearer(auditor))).status_code == 200
-        integrator = ring.token("ministry-1", typ="integrator", scope="ration other")
-        assert (await edge.get("/v1/things/1", headers=bearer(integrator))).status_code == 200
+        citizen = ring.token("citizen-3", typ="citizen")
+        assert (await edge.get("/v1/things/1", headers=bearer(citizen))).status_code == 200
         assert (await edge.get("/v1/services/x")).status_code == 200  # public read
         assert (await edge.post("/v1/services/x")).status_code == 401  # admin write
 
@@ -186,7 +197,8 @@ class TestRateLimits:
                 spellings = ["29001010123456", "2900 1010 1234 56", "٢٩٠٠١٠١٠١٢٣٤٥٦"]
                 statuses = [(await client.post("/v1/things", json={"national_id": n})).status_code for n in spellings]
                 other = await client.post("/v1/things", json={"national_id": "30001010123457"})
-                challenge = [(await client.post("/v1/things/ch-1/verify", json={})).status_code for _ in range(3)]
+                challenge_path = f"/v1/things/{uuid.uuid4()}/verify"
+                challenge = [(await client.post(challenge_path, json={})).status_code for _ in range(3)]
         assert statuses == [201, 201, 429]  # one person however the digits are written
         assert other.status_code == 201
         assert challenge == [200, 200, 429]  # verify attempts per challenge

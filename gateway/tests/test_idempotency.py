@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -13,9 +14,15 @@ import httpx
 import pytest
 from conftest import GatewayFactory
 from gateway_support import Counter, serving
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from devstack.postgres import PostgresProcess
+from gateway.idempotency.service import fingerprint, seal_clear_answers
+from gateway.settings import Settings
+from kit import db
 from kit.migrations import upgrade_async
+from kit.sealing import Sealer
 
 GATEWAY_DIR = Path(__file__).resolve().parents[1]
 
@@ -131,6 +138,81 @@ class TestReplay:
         assert again.headers["idempotent-replayed"] == "true"
         assert again.json() == first.json()
         assert len(counter.calls) == calls
+
+
+class TestNothingInClear:
+    """Answers are kept sealed: a sign-in replayed through its key keeps no token readable at rest."""
+
+    async def rows(self, database_url: str, key: str) -> list[dict[str, Any]]:
+        engine = create_async_engine(database_url)
+        try:
+            async with engine.connect() as conn:
+                query = text("SELECT * FROM gateway.idempotent_requests WHERE key = :key")
+                return [dict(row._mapping) for row in await conn.execute(query, {"key": key})]
+        finally:
+            await engine.dispose()
+
+    async def test_a_replayed_sign_in_keeps_no_token_in_clear(
+        self, client: httpx.AsyncClient, database_url: str, counter: Counter
+    ) -> None:
+        access, refresh = f"eyJ.access.{secrets.token_hex(16)}", f"{uuid.uuid4()}.{secrets.token_hex(16)}"
+        body = {"access_token": access, "refresh_token": refresh}  # the upstream answers with the body it got
+        key = str(uuid.uuid4())
+        first = await client.post("/v1/things", json=body, headers=keyed(key))
+        again = await client.post("/v1/things", json=body, headers=keyed(key))
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.json() == first.json()
+        assert access in again.text
+        (row,) = await self.rows(database_url, key)
+        assert row["sealed"] is True
+        assert row["headers"] is None
+        stored = repr(row).encode() + bytes(row["body"])
+        for secret in (access, refresh, secrets_of(refresh)):
+            assert secret.encode() not in stored
+        assert b"/v1/things/" not in stored  # nor the answer's headers (Location)
+
+    async def test_answers_stored_in_clear_before_are_sealed_on_replay_and_by_the_periodic_pass(
+        self, client: httpx.AsyncClient, database_url: str
+    ) -> None:
+        keys, tokens = [str(uuid.uuid4()) for _ in range(2)], [f"legacy-{secrets.token_hex(16)}" for _ in range(2)]
+        engine = create_async_engine(database_url)
+        try:
+            async with engine.begin() as conn:
+                for key, token in zip(keys, tokens, strict=True):
+                    await conn.execute(
+                        text(
+                            "INSERT INTO gateway.idempotent_requests (caller, key, fingerprint, method, path, status,"
+                            " headers, body, created_at, locked_until, expires_at) VALUES ('anon:127.0.0.1', :key,"
+                            " :fp, 'POST', '/v1/things', 201, CAST(:headers AS jsonb), :body, now(), now(),"
+                            " now() + interval '1 day')"
+                        ),
+                        {
+                            "key": key,
+                            "fp": fingerprint("POST", "/v1/things", b"", b"{}"),
+                            "headers": json.dumps([["content-type", "application/json"]]),
+                            "body": json.dumps({"access_token": token}).encode(),
+                        },
+                    )
+            replayed = await client.post("/v1/things", content=b"{}", headers=keyed(keys[0]))
+            assert replayed.json() == {"access_token": tokens[0]}
+            assert replayed.headers["content-type"] == "application/json"
+            (first,) = await self.rows(database_url, keys[0])
+            assert first["sealed"] is True
+            sealer = Sealer(Settings().secrets_key.get_secret_value())  # the gateway's (development) key
+            while await seal_clear_answers(db.sessionmaker(engine), sealer):
+                pass
+        finally:
+            await engine.dispose()
+        for key, token in zip(keys, tokens, strict=True):
+            (row,) = await self.rows(database_url, key)
+            assert row["sealed"] is True
+            assert token.encode() not in bytes(row["body"])
+        again = await client.post("/v1/things", content=b"{}", headers=keyed(keys[1]))
+        assert again.json() == {"access_token": tokens[1]}
+
+
+def secrets_of(refresh_token: str) -> str:
+    return refresh_token.rsplit(".", 1)[-1]
 
 
 class TestWithoutTheStore:

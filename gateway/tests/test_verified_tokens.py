@@ -12,7 +12,7 @@ from gateway_support import KeyRing, serving
 
 from gateway import proxy as proxy_module
 from gateway.proxy import Proxy
-from kit.auth import Caller, JWKSCache, TokenVerifier
+from kit.auth import Caller, Issuer, JWKSCache, TokenVerifier
 from kit.errors import ProblemError
 
 
@@ -42,7 +42,7 @@ def ring() -> KeyRing:
 async def verifier(ring: KeyRing) -> AsyncIterator[Counting]:
     async with serving(ring.app()) as url, httpx.AsyncClient() as http:
         jwks = JWKSCache(f"{url}/.well-known/jwks.json", http)
-        yield Counting(TokenVerifier(jwks, issuer=ring.issuer, audience=ring.audience))
+        yield Counting(TokenVerifier(jwks, issuer=ring.issuer, audience=ring.audience, issued_by=Issuer.IDENTITY))
 
 
 async def test_a_token_is_verified_once(ring: KeyRing, verifier: Counting) -> None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -8,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from identity_support import identity_settings
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from identity.main import create_app
@@ -33,12 +33,11 @@ async def engine(migrated_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture(scope="module")
 def settings(migrated_url: str, nats_server: Any) -> Settings:
-    return Settings(
-        database_url=migrated_url,
-        nats_url=nats_server.url,
-        environment="development",
-        log_json=False,
-        service_name=f"identity-svc-{secrets.token_hex(3)}",  # a durable consumer of its own per module
+    return identity_settings(
+        migrated_url,
+        nats_server.url,
+        catalog_url="http://127.0.0.1:9",  # nothing listens: a test that needs catalog's names stands it in
+        catalog_timeout_seconds=0.5,
     )
 
 

@@ -13,10 +13,15 @@ from fastapi import FastAPI
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from identity.models import load_all
 from identity.national_id import compose
 from identity.registry.models import Person
+from identity.settings import Settings
+from identity.staff import service as staff_service
+from kit import db
 
 _rng = random.Random()
+STAFF_PASSWORD = "correct horse battery"
 
 
 _used: set[str] = set()
@@ -140,3 +145,33 @@ async def eventually(check: Any, *, within: float = 20.0) -> Any:
         if result or loop.time() > deadline:
             return result
         await asyncio.sleep(0.05)
+
+
+def identity_settings(migrated_url: str, nats_url: str, **overrides: Any) -> Settings:
+    return Settings(
+        database_url=migrated_url,
+        nats_url=nats_url,
+        environment="development",
+        log_json=False,
+        service_name=f"identity-svc-{secrets.token_hex(3)}",  # a durable consumer of its own per module
+        **overrides,
+    )
+
+
+async def create_staff(engine: AsyncEngine, *roles: str, **extra: Any) -> tuple[str, str]:
+    """A staff account (password STAFF_PASSWORD): (id, username)."""
+    load_all()
+    username = f"s{secrets.token_hex(4)}"
+    async with db.transaction(db.sessionmaker(engine)) as session:
+        member = await staff_service.create(
+            session, username=username, full_name="موظف", password=STAFF_PASSWORD, roles=list(roles), **extra
+        )
+    return str(member.id), username
+
+
+async def staff(client: httpx.AsyncClient, engine: AsyncEngine, *roles: str, **extra: Any) -> tuple[str, str]:
+    """A signed-in staff member: (id, access token)."""
+    staff_id, username = await create_staff(engine, *roles, **extra)
+    answer = await client.post("/v1/staff/sessions", json={"username": username, "password": STAFF_PASSWORD})
+    assert answer.status_code == 201, answer.text
+    return staff_id, answer.json()["access_token"]

@@ -150,7 +150,10 @@ class TestOtp:
         enrolment = (await start(client, person, new_mobile())).json()["id"]
         answer = await client.post(f"/v1/enrolments/{enrolment}/code")
         assert (answer.status_code, answer.json()["code"]) == (429, "otp_resend_too_soon")
-        assert int(answer.headers["retry-after"]) > 0
+        wait = int(answer.headers["retry-after"])
+        assert wait > 0
+        arabic = "".join("٠١٢٣٤٥٦٧٨٩"[int(d)] for d in str(wait))
+        assert answer.json()["detail"] == f"يمكنك طلب رمز جديد بعد {arabic} ثانية."  # CLDR's form for 11-99
 
     async def test_starts_are_limited_per_national_id_even_when_refused(self, client, engine):
         person = await add_person(engine)

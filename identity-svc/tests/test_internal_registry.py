@@ -60,3 +60,41 @@ class TestInternalRegistry:
 
     async def test_not_in_the_public_api(self, app):
         assert not [p for p in app.openapi()["paths"] if p.startswith("/internal")]
+
+
+class TestRegistryPages:
+    async def test_the_extract_page_by_page_with_family_links_and_no_names(self, client, engine, settings):
+        token = {"Authorization": f"Bearer {settings.internal_token.get_secret_value()}"}
+        mother = await add_person(engine, sex="female", governorate="32", marital_status="married")
+        child = await add_person(engine, governorate="32", birth_date=date(2024, 2, 2), **{
+            "mother_national_id": mother["national_id"]
+        })  # fmt: skip
+        others = [await add_person(engine, governorate="32") for _ in range(3)]
+        seen: list[dict] = []
+        cursor = None
+        while True:
+            params = {"governorate": "32", "limit": 2, **({"cursor": cursor} if cursor else {})}
+            response = await client.get("/internal/registry/persons", params=params, headers=token)
+            assert response.status_code == 200, response.text
+            body = response.json()
+            assert len(body["items"]) <= 2
+            seen += body["items"]
+            if not (cursor := body["next_cursor"]):
+                break
+        wanted = sorted(p["national_id"] for p in (mother, child, *others))
+        assert [p["national_id"] for p in seen] == wanted
+        row = next(p for p in seen if p["national_id"] == child["national_id"])
+        assert (row["mother_national_id"], row["birth_date"], row["alive"]) == (
+            mother["national_id"],
+            "2024-02-02",
+            True,
+        )
+        assert not {"full_name_ar", "first_name_ar", "address_ar"} & set(row)
+
+    async def test_pages_need_the_service_token_and_sane_parameters(self, client, settings):
+        token = {"Authorization": f"Bearer {settings.internal_token.get_secret_value()}"}
+        assert (await client.get("/internal/registry/persons")).status_code == 401
+        too_many = await client.get("/internal/registry/persons", params={"limit": 5000}, headers=token)
+        assert too_many.status_code == 422
+        bad = await client.get("/internal/registry/persons", params={"governorate": "x"}, headers=token)
+        assert bad.status_code == 422

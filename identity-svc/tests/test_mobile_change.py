@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 from datetime import date, timedelta
 
 import nats
-from identity_support import add_person, bearer, e164, enrol, eventually, last_code, new_mobile, token_of, wrong
+from identity_support import add_person, bearer, e164, enrol, eventually, last_code, new_mobile, staff, token_of, wrong
 from sqlalchemy import text
 
 from contracts import Envelope
-from identity.models import load_all
-from identity.staff import service as staff_service
-from kit import db
 
-PASSWORD = "correct horse battery"
 SUBJECT = "identity.citizen.mobile_changed.v1"
-
-
-async def staff(client, engine, *roles: str, **extra) -> tuple[str, str]:
-    load_all()
-    username = f"m{secrets.token_hex(4)}"
-    async with db.transaction(db.sessionmaker(engine)) as session:
-        member = await staff_service.create(
-            session, username=username, full_name="موظف", password=PASSWORD, roles=list(roles), **extra
-        )
-    answer = await client.post("/v1/staff/sessions", json={"username": username, "password": PASSWORD})
-    assert answer.status_code == 201, answer.text
-    return str(member.id), answer.json()["access_token"]
 
 
 async def start(client, citizen: dict, mobile: str):

@@ -1,50 +1,123 @@
-"""SMS for events that concern a citizen, sent once per event even when the event comes twice."""
+"""SMS for events that concern a citizen, sent once per event even when the event comes twice,
+wholly in the citizen's language: times in Cairo, amounts by CLDR, services by their catalogue
+names (from catalog-svc's catalogue, stood in for here; without it, the SMS names no service
+rather than a code)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
+import httpx
+import pytest
 from identity_support import add_person, e164, enrol, eventually, publish
+from sqlalchemy import text
 
+from contracts.events.office import AppointmentBooked
 from contracts.events.payment import PaymentSucceeded
 from contracts.events.ration import EligibilityChanged
+from identity.notifications.service import SERVICE_NAMES
+from kit.catalog import ServiceNames
+from kit.testing import catalogue_stand_in
 
 NOW = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="module")
+async def catalog_http() -> AsyncIterator[httpx.AsyncClient]:
+    names = {
+        "notary.poa.general": ("توكيل عام رسمي", "General power of attorney"),
+        "civil.certificate.birth": ("شهادة ميلاد", "Birth certificate"),
+    }
+    async with catalogue_stand_in(names) as client:
+        yield client
+
+
+@pytest.fixture
+def with_catalog(app, catalog_http):
+    resources = app.state.runtime.resources
+    before = resources[SERVICE_NAMES]
+    resources[SERVICE_NAMES] = ServiceNames(catalog_http, "http://catalog")
+    yield
+    resources[SERVICE_NAMES] = before
+
+
+def paid(citizen: dict, amount: int = 15050, service: str = "notary.poa.general") -> PaymentSucceeded:
+    return PaymentSucceeded(
+        payment_id=uuid.uuid4(), citizen_id=citizen["citizen"]["citizen_id"], service_code=service,
+        order_ref=f"notary:{uuid.uuid4()}", amount_piastres=amount, method="card", provider_reference="TX-1",
+        paid_at=NOW,
+    )  # fmt: skip
+
+
+async def sms_containing(app, mobile: str, needle: str, count: int = 1):
+    async def found():
+        hits = [m for m in app.state.sms_outbox.for_mobile(e164(mobile)) if needle in m.body]
+        return hits if len(hits) >= count else None
+
+    return await eventually(found)
+
+
+async def in_arabic(engine, citizen: dict) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE identity.citizens SET language = 'ar' WHERE id = :id"),
+            {"id": citizen["citizen"]["citizen_id"]},
+        )
+
+
 class TestNotifications:
-    async def test_payment_received_once_even_if_delivered_twice(self, app, client, engine, settings):
+    async def test_payment_received_once_even_if_delivered_twice(self, app, client, engine, settings, with_catalog):
         citizen = await enrol(app, client, await add_person(engine))
-        mobile = e164(citizen["mobile"])
-        event = PaymentSucceeded(
-            payment_id=uuid.uuid4(), citizen_id=citizen["citizen"]["citizen_id"], service_code="notary.poa.general",
-            order_ref="poa-1", amount_piastres=15050, method="card", provider_reference="TX-1", paid_at=NOW,
-        )  # fmt: skip
+        event = paid(citizen)
         first = await publish(settings.nats_url, event)
         await publish(settings.nats_url, event, envelope_id=first.id)
         other = await publish(settings.nats_url, event)  # a new event id: a second, distinct notification
 
-        async def payment_sms():
-            found = [m for m in app.state.sms_outbox.for_mobile(mobile) if "150.50" in m.body]
-            return found if len(found) >= 2 else None
-
-        sent = await eventually(payment_sms)
-        assert sent
+        sent = await sms_containing(app, citizen["mobile"], "150.50", count=2)
         assert len(sent) == 2
         assert other.id != first.id
-        assert sent[0].body.startswith("We received EGP 150.50")  # the language the citizen enrolled in
+        # the language the citizen enrolled in, the service by its catalogue name, never its code
+        assert sent[0].body == "We received 150.50 Egyptian pounds for “General power of attorney”. Thank you."
+
+    async def test_payment_sms_in_arabic_names_the_service_as_the_catalogue_does(
+        self, app, client, engine, settings, with_catalog
+    ):
+        citizen = await enrol(app, client, await add_person(engine))
+        await in_arabic(engine, citizen)
+        await publish(settings.nats_url, paid(citizen, amount=6550, service="civil.certificate.birth"))
+        [sms] = await sms_containing(app, citizen["mobile"], "شهادة ميلاد")
+        assert sms.body == "تم استلام ٦٥٫٥٠ جنيه مصري رسوم خدمة «شهادة ميلاد». شكرًا لك."
+
+    async def test_without_the_catalogue_the_sms_names_no_code(self, app, client, engine, settings):
+        citizen = await enrol(app, client, await add_person(engine))
+        await publish(settings.nats_url, paid(citizen, amount=2000))
+        [sms] = await sms_containing(app, citizen["mobile"], "20.00")
+        assert sms.body == "We received 20.00 Egyptian pounds for your Shubbak request. Thank you."
+        assert "notary" not in sms.body
+
+    async def test_appointment_time_is_cairo_time(self, app, client, engine, settings):
+        citizen = await enrol(app, client, await add_person(engine))
+        starts = datetime(2027, 1, 14, 11, 10, tzinfo=UTC)  # 13:10 in Cairo
+        event = AppointmentBooked(
+            appointment_id=uuid.uuid4(), citizen_id=citizen["citizen"]["citizen_id"], office_id=uuid.uuid4(),
+            governorate="03", service_code="notary.poa.general", order_ref="notary:abc", starts_at=starts,
+            ends_at=starts + timedelta(minutes=15), booked_at=NOW,
+        )  # fmt: skip
+        await publish(settings.nats_url, event)
+        [sms] = await sms_containing(app, citizen["mobile"], "appointment")
+        assert sms.body == "Your office appointment is booked for 14 January 2027 at 13:10. Reference: notary:abc."
+        assert "UTC" not in sms.body
 
     async def test_eligibility_change_by_national_id(self, app, client, engine, settings):
         person = await add_person(engine)
         citizen = await enrol(app, client, person)
+        await in_arabic(engine, citizen)
         await publish(
             settings.nats_url,
             EligibilityChanged(card_id=uuid.uuid4(), holder_national_id=person["national_id"], eligible=True,
                                appealable=False, rules_version="2025.1", effective_from=NOW.date(), decided_at=NOW),
         )  # fmt: skip
-
-        async def sms():
-            return [m for m in app.state.sms_outbox.for_mobile(e164(citizen["mobile"])) if "Ration card" in m.body]
-
-        assert await eventually(sms)
+        [sms] = await sms_containing(app, citizen["mobile"], "بطاقة التموين")
+        assert sms.body == "بطاقة التموين: أسرتك مستحقة للدعم اعتبارًا من ١ يونيو ٢٠٢٥."

@@ -7,6 +7,7 @@ import io
 import uuid
 from datetime import UTC, date, datetime
 
+import pytest
 from identity_support import add_person, enrol, eventually, new_national_id, publish, start
 from sqlalchemy import text
 
@@ -17,6 +18,7 @@ from contracts.events.civil import (
     DivorceRegistered,
     MarriageRegistered,
 )
+from identity import demo
 from identity.governorates import BIRTH_CODES, GOVERNORATES
 from identity.models import load_all
 from identity.national_id import age_on, parse_national_id
@@ -29,9 +31,14 @@ NOW = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
 
 
 def generated(people: int, seed: int = 3) -> list[dict[str, str]]:
-    out = io.StringIO()
-    write_csv(out, people, seed=seed, today=TODAY)
-    return list(csv.DictReader(io.StringIO(out.getvalue())))
+    return extract(people, seed)[0]
+
+
+def extract(people: int, seed: int = 3) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The people and the marriage records of a generated extract."""
+    out, marriages = io.StringIO(), io.StringIO()
+    write_csv(out, people, seed=seed, today=TODAY, marriages=marriages)
+    return list(csv.DictReader(io.StringIO(out.getvalue()))), list(csv.DictReader(io.StringIO(marriages.getvalue())))
 
 
 class TestGenerator:
@@ -62,10 +69,129 @@ class TestGenerator:
         assert all(any("\u0600" <= ch <= "\u06ff" for ch in r["full_name_ar"]) for r in rows)
 
     def test_same_seed_same_registry(self):
-        assert generated(500, seed=9) == generated(500, seed=9)
+        assert extract(500, seed=9) == extract(500, seed=9)
+        assert extract(500, seed=9) != extract(500, seed=10)
+
+
+@pytest.fixture(scope="module", params=[(demo.PEOPLE, demo.SEED), (20_000, 3)], ids=["demo", "20k"])
+def family_registry(request):
+    """(people, marriage records, people by ID, records by spouse) of a generated extract."""
+    people, marriages = extract(*request.param)
+    by_id = {r["national_id"]: r for r in people}
+    records: dict[str, list[dict[str, str]]] = {}
+    for m in marriages:
+        for spouse in (m["husband_national_id"], m["wife_national_id"]):
+            records.setdefault(spouse, []).append(m)
+    return people, marriages, by_id, records
+
+
+class TestGeneratedMarriages:
+    """Marriage and divorce records agree with every person's marital status, spouse, children
+    and death (the demo registry is 2,000 people of seed 2025; a larger one is checked too)."""
+
+    def test_every_record_names_two_adults_of_the_registry(self, family_registry):
+        people, marriages, by_id, _ = family_registry
+        assert len(marriages) > len(people) / 6
+        assert len({m["marriage_id"] for m in marriages}) == len(marriages)
+        governorates = {g.code for g in GOVERNORATES}
+        for m in marriages:
+            husband, wife = by_id[m["husband_national_id"]], by_id[m["wife_national_id"]]
+            assert (husband["sex"], wife["sex"]) == ("male", "female")
+            married_on = date.fromisoformat(m["marriage_date"])
+            assert TODAY > married_on
+            assert m["governorate"] in governorates
+            for spouse in (husband, wife):
+                assert age_on(date.fromisoformat(spouse["birth_date"]), married_on) >= 18
+                if spouse["alive"] == "false":
+                    assert spouse["date_of_death"] > max(m["marriage_date"], m["divorce_date"])
+
+    def test_married_and_widowed_people_have_their_current_marriage(self, family_registry):
+        people, _, by_id, records = family_registry
+        for person in (p for p in people if p["marital_status"] in ("married", "widowed")):
+            current = [m for m in records.get(person["national_id"], []) if not m["divorce_date"]]
+            assert len(current) == 1, person
+            spouse = by_id[person["spouse_national_id"]]
+            assert {current[0]["husband_national_id"], current[0]["wife_national_id"]} == {
+                person["national_id"],
+                spouse["national_id"],
+            }
+            assert spouse["spouse_national_id"] == person["national_id"]
+            if person["marital_status"] == "widowed":
+                assert spouse["alive"] == "false"
+                assert person["alive"] == "true" or person["date_of_death"] > spouse["date_of_death"]
+            elif spouse["marital_status"] == "widowed":
+                assert person["alive"] == "false"  # died first
+
+    def test_divorced_people_have_an_ended_marriage_and_no_spouse(self, family_registry):
+        people, marriages, _, records = family_registry
+        divorced = [p for p in people if p["marital_status"] == "divorced"]
+        assert divorced, "the registry has divorced people"
+        assert len(divorced) == 2 * sum(1 for m in marriages if m["divorce_date"])
+        for person in divorced:
+            assert person["spouse_national_id"] == ""
+            ended = [m for m in records[person["national_id"]] if m["divorce_date"]]
+            assert len(ended) == 1
+            assert ended[0]["divorce_date"] > ended[0]["marriage_date"]
+        singles = [p for p in people if p["marital_status"] == "single"]
+        assert not [p for p in singles if p["national_id"] in records or p["spouse_national_id"]]
+
+    def test_children_are_born_to_their_parents_marriage(self, family_registry):
+        people, _, by_id, records = family_registry
+        children = [p for p in people if p["father_national_id"]]
+        assert len(children) > len(people) / 3
+        for child in children:
+            father, mother = by_id[child["father_national_id"]], by_id[child["mother_national_id"]]
+            marriage = next(m for m in records[father["national_id"]] if m["wife_national_id"] == mother["national_id"])
+            assert marriage["marriage_date"] < child["birth_date"] <= (marriage["divorce_date"] or TODAY.isoformat())
+            for parent in (father, mother):
+                assert parent["alive"] == "true" or parent["date_of_death"] > child["birth_date"]
+
+    def test_some_people_have_died(self, family_registry):
+        people = family_registry[0]
+        dead = [p for p in people if p["alive"] == "false"]
+        assert 0 < len(dead) < len(people) / 10
+        assert all(p["birth_date"] < p["date_of_death"] < TODAY.isoformat() for p in dead)
 
 
 class TestBulkLoad:
+    async def test_people_and_marriages_load_consistently(self, engine, tmp_path):
+        """The extract as the demo loads it: the mirror's marriages agree with its people."""
+        load_all()
+        people, marriages = tmp_path / "people.csv", tmp_path / "marriages.csv"
+        with people.open("w", encoding="utf-8", newline="") as out, marriages.open("w", encoding="utf-8") as rec:
+            write_csv(out, demo.PEOPLE, seed=demo.SEED, today=demo.TODAY, marriages=rec)
+        records = sum(1 for _ in marriages.open(encoding="utf-8")) - 1
+        sessions = db.sessionmaker(engine)
+        async with db.transaction(sessions) as session:
+            await session.execute(text("TRUNCATE identity.persons, identity.marriages"))
+            assert await registry.load_extract(session, path=people, marriages=marriages) == demo.PEOPLE + records
+        async with db.transaction(sessions) as session:
+            assert await registry.load_extract(session, path=people, marriages=marriages) == 0
+        async with engine.connect() as conn:
+            orphans = await conn.scalar(
+                text(
+                    "SELECT count(*) FROM identity.persons p WHERE p.marital_status IN ('married', 'widowed')"
+                    " AND NOT EXISTS (SELECT 1 FROM identity.marriages m WHERE m.divorce_date IS NULL AND"
+                    " ((m.husband_national_id, m.wife_national_id) = (p.national_id, p.spouse_national_id) OR"
+                    "  (m.wife_national_id, m.husband_national_id) = (p.national_id, p.spouse_national_id)))"
+                )
+            )
+            divorced = await conn.scalar(
+                text(
+                    "SELECT count(*) FROM identity.persons p WHERE p.marital_status = 'divorced'"
+                    " AND EXISTS (SELECT 1 FROM identity.marriages m WHERE m.divorce_date IS NOT NULL AND"
+                    " p.national_id IN (m.husband_national_id, m.wife_national_id))"
+                )
+            )
+            unknown_parents = await conn.scalar(
+                text(
+                    "SELECT count(*) FROM identity.persons c WHERE c.father_national_id IS NOT NULL AND NOT EXISTS"
+                    " (SELECT 1 FROM identity.persons f WHERE f.national_id = c.father_national_id)"
+                )
+            )
+        assert (orphans, unknown_parents) == (0, 0)
+        assert divorced > 0
+
     async def test_copy_load_then_reload_changes_nothing(self, engine, tmp_path):
         load_all()
         path = tmp_path / "extract.csv"

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from identity_support import add_person, bearer, client_ip, enrol, last_code, token_of
 
-from kit.auth import JWKSCache, TokenVerifier
+from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.errors import ProblemError
 
 
@@ -18,7 +18,7 @@ def kit_verifier(app) -> TokenVerifier:
     """What every other service builds from IDENTITY's JWKS URL."""
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://identity")
     cache = JWKSCache("http://identity/.well-known/jwks.json", http, min_refresh_seconds=0)
-    return TokenVerifier(cache, issuer="shubbak-identity", audience="shubbak")
+    return TokenVerifier(cache, issuer="shubbak-identity", audience="shubbak", issued_by=Issuer.IDENTITY)
 
 
 class TestAccessTokens:
@@ -93,6 +93,24 @@ class TestLogin:
         assert tokens.status_code == 201
         me = await client.get("/v1/me", headers=bearer(tokens.json()["access_token"]))
         assert me.json()["citizen_id"] == enrolled["citizen"]["citizen_id"]
+
+        # the same token fields after enrolment and after sign-in (enrolment adds the citizen's record,
+        # and keeps `tokens` for older clients)
+        token_fields = {"access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_at"}
+        assert set(tokens.json()) == token_fields
+        assert set(enrolled) - {"mobile"} == token_fields | {"citizen", "tokens"}
+        assert enrolled["access_token"] == enrolled["tokens"]["access_token"]
+        assert enrolled["token_type"] == tokens.json()["token_type"] == "Bearer"
+        me = await client.get("/v1/me", headers=bearer(enrolled["access_token"]))
+        assert me.status_code == 200
+
+    async def test_a_body_that_is_not_json_is_415(self, client):
+        response = await client.post(
+            "/v1/sessions", content=b'{"national_id": "29001011234567"}', headers={"Content-Type": "text/plain"}
+        )
+        assert response.status_code == 415
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["detail"] == "أرسل نص الطلب بصيغة JSON مع الترويسة Content-Type: application/json."
 
     async def test_an_unenrolled_id_gets_the_same_answer_and_no_sms(self, app, client, engine):
         person = await add_person(engine)

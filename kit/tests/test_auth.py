@@ -14,7 +14,7 @@ from jwt.algorithms import OKPAlgorithm
 
 from kit import errors
 from kit.app import verifiers
-from kit.auth import CurrentCitizen, JWKSCache, Role, TokenVerifier, staff_of
+from kit.auth import ISSUES, CurrentCitizen, Issuer, JWKSCache, Role, TokenVerifier, staff_of
 from kit.settings import ServiceSettings
 
 ISSUER, AUDIENCE = "shubbak-identity", "shubbak"
@@ -57,7 +57,7 @@ def verifier(ring: KeyRing) -> TokenVerifier:
     jwks_app.get("/.well-known/jwks.json")(ring.jwks)
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://identity")
     cache = JWKSCache("http://identity/.well-known/jwks.json", http, min_refresh_seconds=0)
-    return TokenVerifier(cache, issuer=ISSUER, audience=AUDIENCE)
+    return TokenVerifier(cache, issuer=ISSUER, audience=AUDIENCE, issued_by=Issuer.IDENTITY)
 
 
 class TestVerify:
@@ -193,3 +193,25 @@ class TestTwoIssuers:
         only_identity = verifiers(ServiceSettings(jwks_url="http://keys/.well-known/jwks.json"), http)
         with pytest.raises(errors.ProblemError):
             await only_identity.verify(self.integrator(gateway_ring, "g1", "shubbak-gateway"))
+
+
+class TestKindBoundToIssuer:
+    """kit.auth.ISSUES is the one place that says which kinds an issuer issues."""
+
+    def test_the_binding(self):
+        assert ISSUES[Issuer.IDENTITY] == {"citizen", "staff"}
+        assert ISSUES[Issuer.GATEWAY] == {"integrator"}
+
+    async def test_a_verifier_admits_only_its_issuers_kinds(self, ring):
+        jwks_app = FastAPI()
+        jwks_app.get("/.well-known/jwks.json")(ring.jwks)
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://keys")
+        cache = JWKSCache("http://keys/.well-known/jwks.json", http, min_refresh_seconds=0)
+        identity = TokenVerifier(cache, issuer=ISSUER, audience=AUDIENCE, issued_by=Issuer.IDENTITY)
+        gateway = TokenVerifier(cache, issuer=ISSUER, audience=AUDIENCE, issued_by=Issuer.GATEWAY)
+        assert (await identity.verify(ring.token("k1", typ="staff"))).kind == "staff"
+        assert (await gateway.verify(ring.token("k1", typ="integrator"))).kind == "integrator"
+        for verifier, kind in ((identity, "integrator"), (gateway, "citizen"), (gateway, "staff")):
+            with pytest.raises(errors.ProblemError) as caught:
+                await verifier.verify(ring.token("k1", typ=kind))
+            assert (caught.value.status, caught.value.code) == (401, "invalid_token")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import httpx
 import pytest
 from fastapi import FastAPI, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
+from contracts.fields import TypedNationalId
 from kit import errors, i18n
 from kit.middleware import RequestContextMiddleware
 
@@ -24,6 +27,26 @@ class Enrol(BaseModel):
     age: int = Field(ge=21)
 
 
+i18n.register(
+    {
+        "validation.too_young": {"en": "At least {years} years old.", "ar": "السن {years} عامًا على الأقل."},
+        "problem.titled_only.title": {"en": "Only a title", "ar": "عنوان فقط"},
+    }
+)
+
+
+class Typed(BaseModel):
+    channel: Literal["web", "mobile", "office"]
+    national_id: TypedNationalId
+    names: list[str] = Field(default_factory=list, max_length=2)
+
+    @model_validator(mode="after")
+    def _adult(self) -> Typed:
+        if self.national_id.startswith("3"):
+            raise errors.invalid("too_young", years=21)
+        return self
+
+
 def _app() -> FastAPI:
     app = FastAPI()
     errors.install(app)
@@ -32,6 +55,18 @@ def _app() -> FastAPI:
     @app.post("/enrol")
     async def enrol(body: Enrol) -> dict[str, str]:
         return {"ok": body.first_name}
+
+    @app.post("/typed")
+    async def typed(body: Typed) -> dict[str, str]:
+        return {"national_id": body.national_id}
+
+    @app.get("/titled-only")
+    async def titled_only() -> None:
+        raise errors.ProblemError("titled_only", status=409)
+
+    @app.get("/untexted")
+    async def untexted() -> None:
+        raise errors.ProblemError("no_texts_for_this_code", status=409)
 
     @app.get("/orders/{number}")
     async def order(number: int) -> dict[str, int]:
@@ -89,7 +124,7 @@ class TestProblems:
         body = _is_problem(await client.get("/orders/7"), 409)
         assert body["code"] == "order_closed"
         assert body["title"] == "الطلب مغلق"
-        assert body["detail"] == "تم إغلاق الطلب 7."
+        assert body["detail"] == "تم إغلاق الطلب ٧."  # numbers as Arabic writes them
 
     async def test_domain_error_in_english(self, client):
         response = await client.get("/orders/7", headers={"Accept-Language": "en"})
@@ -177,3 +212,69 @@ class TestProblems:
         assert kept.headers["x-request-id"] == "abc-123"
         replaced = await client.get("/nowhere", headers={"X-Request-ID": "bad id\twith spaces"})
         assert replaced.headers["x-request-id"] != "bad id\twith spaces"
+
+
+class TestWhollyInTheCallersLanguage:
+    async def test_a_body_that_is_not_json_is_415(self, client):
+        body = b'{"national_id": "29001011234567", "first_name": "Ali", "age": 30}'
+        for headers in ({"content-type": "text/plain"}, {"content-type": "application/x-www-form-urlencoded"}, {}):
+            response = await client.post("/enrol", content=body, headers={**headers, "Accept-Language": "en"})
+            problem = _is_problem(response, 415)
+            assert problem["code"] == "unsupported_media_type"
+            assert "application/json" in problem["detail"]
+        fine = await client.post("/enrol", content=body, headers={"content-type": "application/merge-patch+json"})
+        assert fine.status_code == 200
+        documented = errors.problem_openapi(_app().openapi())["paths"]["/enrol"]["post"]["responses"]["415"]
+        assert documented["content"]["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}
+
+    async def test_every_problem_has_a_detail(self, client):
+        titled = _is_problem(await client.get("/titled-only"), 409)
+        assert titled["detail"] == titled["title"] == "عنوان فقط"
+        untexted = _is_problem(await client.get("/untexted"), 409)
+        assert untexted["code"] == "no_texts_for_this_code"
+        assert untexted["title"] == "طلب غير صحيح"
+        assert untexted["detail"]
+        for path in ("/nowhere", "/boom"):
+            assert _is_problem(await client.get(path), 404 if path == "/nowhere" else 500)["detail"]
+        assert _is_problem(await client.delete("/enrol"), 405)["detail"]
+
+    async def test_allowed_values_are_joined_in_the_callers_language(self, client):
+        sent = {"channel": "fax", "national_id": "29001011234567"}
+        arabic = _is_problem(await client.post("/typed", json=sent), 422)["errors"][0]["reason"]
+        assert arabic == "يجب أن تكون إحدى القيم: 'web' أو 'mobile' أو 'office'."
+        english = await client.post("/typed", json=sent, headers={"Accept-Language": "en"})
+        assert (
+            _is_problem(english, 422)["errors"][0]["reason"] == "Must be one of: 'web', 'mobile' or 'office'."
+        )  # en_GB: no serial comma
+
+    async def test_a_validators_refusal_has_its_own_texts(self, client):
+        sent = {"channel": "web", "national_id": "30001011234567"}
+        error = _is_problem(await client.post("/typed", json=sent), 422)["errors"][0]
+        assert error == {"field": "body", "reason": "السن ٢١ عامًا على الأقل.", "code": "too_young"}
+        english = await client.post("/typed", json=sent, headers={"Accept-Language": "en"})
+        assert _is_problem(english, 422)["errors"][0]["reason"] == "At least 21 years old."
+
+    async def test_a_validators_value_error_never_shows_its_english(self, client):
+        assert (
+            errors.field_errors([{"type": "value_error", "loc": ("body",), "ctx": {"error": ValueError("x y")}}])[
+                0
+            ].reason
+            == "قيمة غير صالحة."
+        )
+
+    async def test_plural_forms_of_lengths_follow_cldr(self, client):
+        sent = {"channel": "web", "national_id": "29001011234567", "names": ["a", "b", "c"]}
+        arabic = _is_problem(await client.post("/typed", json=sent), 422)["errors"][0]["reason"]
+        assert arabic == "يجب ألا يزيد عدد العناصر عن عنصرين."
+        english = await client.post("/typed", json=sent, headers={"Accept-Language": "en"})
+        assert _is_problem(english, 422)["errors"][0]["reason"] == "Must have at most 2 items."
+
+    async def test_typed_national_ids_take_arabic_indic_digits(self, client):
+        sent = {"channel": "web", "national_id": "٢٩٠٠١٠١١٢٣٤٥٦٧"}
+        assert (await client.post("/typed", json=sent)).json() == {"national_id": "29001011234567"}
+        short = _is_problem(await client.post("/typed", json={**sent, "national_id": "٢٩٠"}), 422)
+        assert short["errors"][0] == {
+            "field": "body.national_id",
+            "reason": "الرقم القومي ١٤ رقمًا.",
+            "code": "national_id_format",
+        }

@@ -31,7 +31,7 @@ from identity.national_id import compose
 from identity.registry.models import Marriage, Person
 from identity.sessions.service import access_token
 from identity.settings import Settings as IdentitySettings
-from kit.auth import JWKSCache, TokenVerifier
+from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.catalog import Catalog
 from kit.migrations import upgrade_async
 from kit.testing import running, stream_messages
@@ -261,6 +261,7 @@ async def harness(pg_server: Any, nats_url: str) -> AsyncIterator[Harness]:
             JWKSCache("http://identity/.well-known/jwks.json", identity_http, min_refresh_seconds=0),
             issuer="shubbak-identity",
             audience="shubbak",
+            issued_by=Issuer.IDENTITY,
         )
         h.identity_engine = create_async_engine(identity_url)
         try:

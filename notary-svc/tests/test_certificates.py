@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 
@@ -81,8 +82,13 @@ class TestRequestAndIssue:
         assert response.status_code == 201, response.text
         done = await issued(h, {**response.json(), "_sub": f["sub"]}, f["headers"])
         assert done["subject_national_ids"] == [f["me"], f["wife"]]
-        page = await h.client.get(f"/v1/documents/{done['document_number']}/page", headers=f["headers"])
+        page_url = f"/v1/documents/{done['document_number']}/page"
+        page = await h.client.get(page_url, headers={**f["headers"], "Accept-Language": "ar"})
         assert "منى حسن" in page.text
+        assert "وثيقة زواج" in page.text
+        english = await h.client.get(page_url, headers={**f["headers"], "Accept-Language": "en"})
+        assert "Marriage certificate" in english.text
+        assert "وثيقة زواج" not in english.text
         divorce = await h.client.post(
             URL, json={"kind": "divorce", "marriage_id": f["marriage"], "method": "card"}, headers=f["headers"]
         )
@@ -102,6 +108,16 @@ class TestRequestAndIssue:
             URL, json={"kind": "marriage", "marriage_id": other["marriage"], "method": "card"}, headers=f["headers"]
         )
         assert response.json()["errors"][0]["code"] == "not_your_marriage"
+
+    async def test_the_open_request_limit_holds_under_concurrency(self, h: Harness):
+        f = await family_of(h)
+        limit = h.settings.open_requests_per_citizen
+        body = {"kind": "birth", "method": "card"}
+        answers = await asyncio.gather(*(h.client.post(URL, json=body, headers=f["headers"]) for _ in range(50)))
+        statuses = [a.status_code for a in answers]
+        assert (statuses.count(201), statuses.count(409)) == (limit, 50 - limit), statuses
+        listed = (await h.client.get(URL, params={"limit": 100}, headers=f["headers"])).json()["items"]
+        assert len(listed) == limit
 
     async def test_another_citizen_sees_nothing(self, h: Harness):
         f = await family_of(h)

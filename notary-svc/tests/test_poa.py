@@ -3,6 +3,7 @@ revoked lifecycle driven by payment's and office-routing's events, cancellation,
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import date, timedelta
@@ -50,6 +51,33 @@ class TestDraft:
         assert [a["full_name_ar"] for a in poa["agents"]] == ["سارة محمود"]
         assert poa["governorate"] == "21"  # residence from the registry, not birth (03)
         assert poa["service_code"] == "notary.poa.general"
+
+    async def test_agents_typed_in_arabic_indic_digits(self, h: Harness):
+        agent = await h.person(full_name_ar="سارة محمود", sex="female")
+        _, headers, _ = await h.citizen()
+        typed = agent.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+        spaced = f"{typed[:4]} {typed[4:10]}-{typed[10:]}"
+        poa = await drafted(h, headers, [spaced])
+        assert [a["national_id"] for a in poa["agents"]] == [agent]
+        short = await h.client.post(
+            URL,
+            json={"kind": "general", "scopes": ["general_management"], "agents": ["٢٩٠"]},
+            headers={**headers, "Accept-Language": "ar"},
+        )
+        assert short.json()["errors"][0] == {
+            "field": "body.agents.0", "reason": "الرقم القومي ١٤ رقمًا.", "code": "national_id_format"
+        }  # fmt: skip
+
+    async def test_reasons_count_in_arabic_plural_forms(self, h: Harness):
+        _, headers, _ = await h.citizen()
+        body = {"kind": "general", "scopes": ["general_management"], "agents": [await h.person()]}
+        headers = {**headers, "Accept-Language": "ar"}
+        many = await h.client.post(URL, json={**body, "special_conditions": ["شرط"] * 11}, headers=headers)
+        assert {e["code"]: e["reason"] for e in many.json()["errors"]}["too_many_conditions"] == "الحد الأقصى ١٠ شروط."
+        far = await h.client.post(
+            URL, json={**body, "valid_until": str(date.today() + timedelta(days=365 * 30))}, headers=headers
+        )
+        assert far.json()["errors"][0]["reason"] == "أقصى مدة سريان ١٠ سنوات."
 
     async def test_agents_must_exist_be_alive_adult_and_not_the_principal(self, h: Harness):
         _, headers, nid = await h.citizen()
@@ -107,6 +135,21 @@ class TestDraft:
     async def test_unauthenticated_and_staff_are_refused(self, h: Harness):
         assert (await h.client.get(URL)).status_code == 401
 
+    async def test_the_open_request_limit_holds_under_concurrency(self, h: Harness):
+        """50 drafts at once by one citizen: exactly the limit is created, the rest refused (a lock
+        around count-then-insert; without it, concurrent drafts all counted 19 and all inserted)."""
+        agent = await h.person()
+        _, headers, _ = await h.citizen()
+        limit = h.settings.open_requests_per_citizen
+        payload = {"kind": "general", "scopes": ["general_management"], "agents": [agent]}
+        answers = await asyncio.gather(*(h.client.post(URL, json=payload, headers=headers) for _ in range(50)))
+        statuses = [a.status_code for a in answers]
+        assert statuses.count(201) == limit, statuses
+        assert statuses.count(409) == 50 - limit, statuses
+        assert {a.json()["code"] for a in answers if a.status_code == 409} == {"too_many_open_requests"}
+        listed = (await h.client.get(URL, params={"limit": 100}, headers=headers)).json()["items"]
+        assert len(listed) == limit
+
 
 class TestLifecycle:
     async def test_paid_booked_verified_issued_verified_revoked(self, h: Harness):
@@ -147,9 +190,15 @@ class TestLifecycle:
         assert check.status_code == 200
         assert check.json()["status"] == "valid"
         assert "content" not in check.json()  # the minimum: no names, no IDs
-        page = await h.client.get(f"/v1/documents/{number}/page", headers=headers)
-        assert "توكيل عام رسمي" in page.text
-        assert "General power of attorney" in page.text
+        arabic = await h.client.get(f"/v1/documents/{number}/page", headers={**headers, "Accept-Language": "ar"})
+        assert arabic.headers["content-language"] == "ar"
+        assert '<html lang="ar" dir="rtl">' in arabic.text
+        assert "توكيل عام رسمي" in arabic.text
+        assert "General power of attorney" not in arabic.text  # wholly in the reader's language
+        english = await h.client.get(f"/v1/documents/{number}/page", headers={**headers, "Accept-Language": "en"})
+        assert "General power of attorney" in english.text
+        assert "توكيل عام رسمي" not in english.text
+        assert "الموكل" not in english.text
 
         bank = await nats.connect(h.nats_url)  # a bank subscribed to revocations
         js = bank.jetstream()

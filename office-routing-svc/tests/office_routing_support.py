@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope, Event
 from contracts.events.notary import PoaCancelled, PoaPaid
-from kit.auth import JWKSCache, TokenVerifier
+from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.db import transaction
 from kit.testing import migrated_database, running, stream_messages
 from office_routing import clock
@@ -56,7 +56,12 @@ class Identity:
         jwks_app = FastAPI()
         jwks_app.get("/.well-known/jwks.json")(self.jwks)
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://identity")
-        return TokenVerifier(JWKSCache("http://identity/.well-known/jwks.json", http), issuer=ISSUER, audience=AUDIENCE)
+        return TokenVerifier(
+            JWKSCache("http://identity/.well-known/jwks.json", http),
+            issuer=ISSUER,
+            audience=AUDIENCE,
+            issued_by=Issuer.IDENTITY,
+        )
 
 
 class Harness:

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from jwt.algorithms import OKPAlgorithm
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kit.auth import JWKSCache, TokenVerifier, Verifiers
+from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 from kit.db import transaction
 from kit.testing import migrated_database, running
 from payment.main import create_app
@@ -193,6 +193,7 @@ async def _running(url: str, nats_url: str, **settings: Any) -> AsyncIterator[Ha
         sandbox_delay_seconds=0,
         expiry_sweep_seconds=3600,
         answer_sweep_seconds=3600,
+        catalog_url="http://127.0.0.1:9",  # nothing listens; a test of services' names brings catalog-svc
         **settings,
     )
     app = create_app(config)
@@ -203,13 +204,13 @@ async def _running(url: str, nats_url: str, **settings: Any) -> AsyncIterator[Ha
                 h.identity.cache("/.well-known/jwks.json"),
                 issuer="shubbak-identity",
                 audience="shubbak",
-                kinds=frozenset({"citizen", "staff"}),
+                issued_by=Issuer.IDENTITY,
             ),
             TokenVerifier(
                 h.gateway.cache("/.well-known/integrator-jwks.json"),
                 issuer="shubbak-gateway",
                 audience="shubbak",
-                kinds=frozenset({"integrator"}),
+                issued_by=Issuer.GATEWAY,
             ),
         )
         app.state.quote_verifier = QuoteVerifier(

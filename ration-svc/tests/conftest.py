@@ -5,10 +5,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import nats
 import pytest
+from ration_support import KeyRing
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kit import db
+from kit.messaging.bus import ensure_streams
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.tables import messaging_tables
 from kit.migrations import upgrade_async
@@ -34,3 +37,18 @@ async def sessions(ration_url: str) -> AsyncIterator[async_sessionmaker[AsyncSes
     binding = OutboxBinding(messaging_tables(Base.metadata), source="ration-svc")
     yield db.sessionmaker(engine, **{SESSION_KEY: binding})
     await engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def ring() -> KeyRing:
+    """Signs citizens', officers' and integrators' tokens as identity-svc would."""
+    return KeyRing()
+
+
+@pytest.fixture(scope="module")
+async def js(nats_server: Any) -> AsyncIterator[Any]:
+    """JetStream with the platform's streams, to publish other services' events and read ration's."""
+    client = await nats.connect(nats_server.url)
+    await ensure_streams(client.jetstream())
+    yield client.jetstream()
+    await client.close()

@@ -17,9 +17,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from jwt.algorithms import OKPAlgorithm
 
-from kit.auth import JWKSCache, TokenVerifier
+from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 
 ISSUER, AUDIENCE = "shubbak-identity", "shubbak"
+INTEGRATOR_ISSUER = "shubbak-gateway"
 
 RULES_2025: dict[str, Any] = {
     "version": "2025.1",
@@ -94,7 +95,8 @@ def citizen_id(national_id: str) -> uuid.UUID:
 
 
 class KeyRing:
-    """Stands in for identity-svc's JWKS: tokens signed here verify like real ones."""
+    """Stands in for identity-svc's JWKS and the gateway's integrator JWKS (one key serves both
+    here): tokens signed here verify like real ones, each kind under the issuer that issues it."""
 
     def __init__(self) -> None:
         self.key = Ed25519PrivateKey.generate()
@@ -117,14 +119,18 @@ class KeyRing:
         return {"Authorization": f"Bearer {token}"}
 
     def integrator(self, *scopes: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(typ='integrator', sub='gov-03', scope=' '.join(scopes))}"}
+        token = self.token(typ="integrator", iss=INTEGRATOR_ISSUER, sub="gov-03", scope=" ".join(scopes))
+        return {"Authorization": f"Bearer {token}"}
 
-    def verifier(self) -> TokenVerifier:
+    def verifier(self) -> Verifiers:
         jwks_app = FastAPI()
         jwks_app.get("/.well-known/jwks.json")(self.jwks)
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://identity")
         cache = JWKSCache("http://identity/.well-known/jwks.json", http, min_refresh_seconds=0)
-        return TokenVerifier(cache, issuer=ISSUER, audience=AUDIENCE)
+        return Verifiers(  # as kit.app.verifiers trusts them in production
+            TokenVerifier(cache, issuer=ISSUER, audience=AUDIENCE, issued_by=Issuer.IDENTITY),
+            TokenVerifier(cache, issuer=INTEGRATOR_ISSUER, audience=AUDIENCE, issued_by=Issuer.GATEWAY),
+        )
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 20.0) -> Any:

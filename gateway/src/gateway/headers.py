@@ -41,8 +41,11 @@ def connection_listed(headers: RawHeaders) -> frozenset[bytes]:
     return frozenset(listed)
 
 
-def upstream_headers(scope: Scope) -> list[tuple[str, str]]:
-    """The client's end-to-end headers, plus forwarding, request id and trace context."""
+def upstream_headers(scope: Scope, address: str | None = None) -> list[tuple[str, str]]:
+    """The client's end-to-end headers, plus forwarding, request id and trace context.
+
+    `address`: the client's address as the gateway decided it (behind trusted proxies, from their
+    X-Forwarded-For); the services key their own limits on it, so it is never the proxy's."""
     raw: list[tuple[bytes, bytes]] = scope["headers"]
     listed = _NOTHING
     for name, _ in raw:
@@ -60,7 +63,9 @@ def upstream_headers(scope: Scope) -> list[tuple[str, str]]:
             continue
         pairs.append((name.decode("latin-1"), value.decode("latin-1")))
     client = scope.get("client")
-    if isinstance(client, tuple | list) and client:
+    if address:
+        pairs.append(("X-Forwarded-For", address))
+    elif isinstance(client, tuple | list) and client:
         pairs.append(("X-Forwarded-For", str(client[0])))
     pairs.append(("X-Forwarded-Proto", str(scope.get("scheme", "http"))))
     if host:

@@ -102,6 +102,7 @@ BUILT_IN: dict[str, PolicySpec] = {
         "/v1/documents": (PUBLIC, CITIZEN_OR + "notary_clerk", False),  # public verification
         # ration
         "/v1/ration-card": (CITIZEN_OR + "ration_officer", CITIZEN_OR + "ration_officer", False),
+        "/v1/ration-card-requests": (CITIZEN_OR + "ration_officer", CITIZEN_OR + "ration_officer", False),
         "/v1/appeals": (CITIZEN_OR + "ration_officer", CITIZEN_OR + "ration_officer", False),
         "/v1/ration-rules": ("staff:ration_officer+auditor", "staff:ration_officer", False),
         "/v1/ration-imports": ("staff:ration_officer|integrator", "staff:ration_officer|integrator", False),

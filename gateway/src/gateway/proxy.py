@@ -3,12 +3,12 @@
 Raw ASGI and one pooled aiohttp session: measured on this machine, a FastAPI route on
 httpx's default transport reached 0.04-0.08x direct throughput, this shape about 0.7x.
 
-In front of the upstream call, in order: route, rate limit per client address, the edge
-policy (token verified locally: 401/403 never reach a service), rate limit per account,
-the strict limits of sensitive routes (per address and per national ID or challenge),
-`Idempotency-Key` on POST, then the upstream's circuit breaker and bounded retries.
-A request without a token, on a public route, without Idempotency-Key touches no database
-and reads no body before streaming it on.
+In front of the upstream call, in order: route, who is asking and their rate limit (a token
+verified within the last minute: its account; otherwise the client address, counted before
+any signature is checked), the edge policy (401/403 never reach a service), the strict limits
+of sensitive routes (gateway.limits: who asks and what about), `Idempotency-Key` on POST,
+then the upstream's circuit breaker and bounded retries. A request without a token, on a
+public route, without Idempotency-Key touches no database and reads no body before streaming it on.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from gateway import texts  # noqa: F401  (registers the gateway's problem texts)
 from gateway.headers import downstream_headers, upstream_headers
 from gateway.idempotency import service as idempotency
 from gateway.integrators.keys import EdgeVerifier
-from gateway.limits import client_address, national_id_in, retry_after
+from gateway.limits import Charge, client_address, retry_after, sensitive_charges
 from gateway.policy import READ_METHODS, Rule
 from gateway.routing import Match, has_dot_segments
 from gateway.settings import Rate
@@ -38,6 +38,7 @@ from gateway.state import Gateway
 from kit import metrics
 from kit.auth import Caller
 from kit.errors import ProblemError, problem_response
+from kit.sealing import SealError
 
 log = logging.getLogger("gateway.proxy")
 
@@ -46,6 +47,8 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRAC
 REPLAYED = (b"idempotent-replayed", b"true")
 VERIFIED_TOKENS = 10_000
 VERIFIED_SECONDS = 60.0
+ADDRESS = "shubbak.client_address"
+"""Scope key: the client's address as the gateway decided it (sent on as X-Forwarded-For)."""
 
 
 class ClientGone(Exception):
@@ -116,43 +119,71 @@ class Proxy:
                 authorization = value
             elif name == b"idempotency-key":
                 key = value
-        address = client_address(scope, settings.trusted_proxy_hops)
-        if settings.rate_limits:
-            await self._limit("addr:" + address, settings.rate_address)
+        address = scope[ADDRESS] = client_address(scope, settings.trusted_proxy_hops)
         rule = gateway.policies.match(scope["path"]) if gateway.policies else None
-        caller = await self._admit(rule, method, authorization)
-        if caller is not None and settings.rate_limits:
-            await self._limit("acct:" + caller.subject, settings.rate_account)
+        caller = await self._admit(rule, method, authorization, address)
         sensitive = rule is not None and rule.sensitive and method not in READ_METHODS
         if not sensitive and (key is None or method != "POST"):
             await self._stream(scope, receive, send, match.service)
             return
         body = await _read_all(receive)
+        refunds: list[Charge] = []
         if sensitive and settings.rate_limits:
-            await self._limit_sensitive(scope["path"], address, body)
+            refunds = await self._limit_sensitive(scope["path"], caller, address, body)
         if key is None or method != "POST":
-            await self._forward(scope, send, match.service, body)
+            await self._forward(scope, send, match.service, body, refunds)
             return
         owner = caller.subject if caller is not None else _anonymous(authorization, address)
-        await self._idempotent(scope, send, match.service, body, owner, key.decode("latin-1"))
+        await self._idempotent(scope, send, match.service, body, owner, key.decode("latin-1"), refunds)
 
-    async def _admit(self, rule: Rule | None, method: str, authorization: bytes | None) -> Caller | None:
-        """The verified caller where the route's policy needs one (401/403 otherwise)."""
-        if rule is None:
+    async def _admit(self, rule: Rule | None, method: str, authorization: bytes | None, address: str) -> Caller | None:
+        """Who is asking, counted in their own bucket, and admitted by the route's policy (401/403).
+
+        A token verified within VERIFIED_SECONDS is counted against its account only; a new or
+        bad one, like a request without a token, against the client address first, so nobody
+        makes the gateway check signatures faster than the address's rate. On a public route a
+        valid token still says who asks (a clerk enrolling citizens); a bad one is ignored."""
+        settings = self.gateway.settings
+        access = rule.access(method) if rule is not None else None
+        scheme, _, raw = (authorization or b"").decode("latin-1").partition(" ")
+        token = raw.strip() if scheme.lower() == "bearer" else ""
+        caller = self._recent(token) if token and access is not None else None
+        if caller is None and settings.rate_limits:
+            await self._limit("addr:" + address, settings.rate_address)
+        if access is None or (access.public and not token):
             return None
-        access = rule.access(method)
-        if access.public:
-            return None
-        scheme, _, token = (authorization or b"").decode("latin-1").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        if not token:
             raise ProblemError("unauthenticated", status=401, headers={"WWW-Authenticate": "Bearer"})
-        verifier = self.gateway.verifier
-        if verifier is None:  # no JWKS configured: fail closed
-            raise ProblemError("service_unavailable", status=503, headers={"Retry-After": "5"})
-        caller = await self._verified(verifier, token.strip())
+        if caller is None:
+            caller = await self._verify(token, optional=access.public)
+            if caller is None:
+                return None
+        if settings.rate_limits:
+            await self._limit(f"acct:{caller.kind}:{caller.subject}", settings.rate_account)
         if not access.admits(caller):
             raise ProblemError("forbidden", status=403)
         return caller
+
+    async def _verify(self, token: str, *, optional: bool) -> Caller | None:
+        verifier = self.gateway.verifier
+        try:
+            if verifier is None:  # no JWKS configured: fail closed
+                raise ProblemError("service_unavailable", status=503, headers={"Retry-After": "5"})
+            return await self._verified(verifier, token)
+        except ProblemError:
+            if optional:  # a public route: the request goes on as anyone's would
+                return None
+            raise
+
+    def _recent(self, token: str) -> Caller | None:
+        """The caller of a token verified within VERIFIED_SECONDS (and not expired), else None."""
+        if self.gateway.verifier is not self._cache_for:
+            return None
+        found = self._cache.get(token)
+        if found is None or time.time() >= found[1]:
+            return None
+        self._cache.move_to_end(token)
+        return found[0]
 
     async def _verified(self, verifier: EdgeVerifier, token: str) -> Caller:
         """The token's caller, its signature checked once per token (~100 µs: headers, EdDSA, claims), not per
@@ -186,13 +217,18 @@ class Proxy:
             metrics.RATE_LIMITED.labels(service=self.gateway.settings.service_name, limit=key.partition(":")[0]).inc()
             raise ProblemError("too_many_requests", status=429, headers={"Retry-After": retry_after(wait)})
 
-    async def _limit_sensitive(self, path: str, address: str, body: bytes) -> None:
-        """OTP routes: per address, and per national ID (start) or per challenge (its sub-paths)."""
-        settings = self.gateway.settings
-        await self._limit("otp-addr:" + address, settings.rate_sensitive_address)
-        national_id = national_id_in(body)
-        identity = "otp-nid:" + national_id if national_id else "otp-path:" + path.rstrip("/")
-        await self._limit(identity, settings.rate_sensitive_identity)
+    async def _limit_sensitive(self, path: str, caller: Caller | None, address: str, body: bytes) -> list[Charge]:
+        """OTP and sign-in routes: who asks and what about (gateway.limits). Returns the charges to
+        give back if the upstream answers 2xx."""
+        charges = sensitive_charges(path, caller, address, body, self.gateway.settings)
+        for charge in charges:
+            await self._limit(charge.key, charge.rate)
+        return [charge for charge in charges if charge.refund_on_success]
+
+    async def _settled(self, status: int, refunds: list[Charge]) -> None:
+        if 200 <= status < 300:
+            for charge in refunds:
+                await self.gateway.limiter.give_back(charge.key, charge.rate)
 
     async def _stream(self, scope: Scope, receive: Receive, send: Send, service: str) -> None:
         """The hot path: the client's body streams to the upstream, the answer streams back."""
@@ -210,10 +246,11 @@ class Proxy:
         finally:
             response.release()
 
-    async def _forward(self, scope: Scope, send: Send, service: str, body: bytes) -> None:
+    async def _forward(self, scope: Scope, send: Send, service: str, body: bytes, refunds: list[Charge]) -> None:
         response = await self._upstream(scope, service, body or None, None)
         if response is None:
             return
+        await self._settled(response.status, refunds)
         try:
             await _relay(response, send)
         finally:
@@ -232,7 +269,7 @@ class Proxy:
         method: str = scope["method"]
         replayable = body is None and method in IDEMPOTENT_METHODS
         attempts = 1 + (settings.upstream_retries if replayable else 0)
-        target, headers = self._target(service, scope), upstream_headers(scope)
+        target, headers = self._target(service, scope), upstream_headers(scope, scope.get(ADDRESS))
         settled = False
         try:
             for attempt in range(attempts):
@@ -260,7 +297,9 @@ class Proxy:
             if not settled:
                 breaker.abandoned()
 
-    async def _idempotent(self, scope: Scope, send: Send, service: str, body: bytes, owner: str, key: str) -> None:
+    async def _idempotent(
+        self, scope: Scope, send: Send, service: str, body: bytes, owner: str, key: str, refunds: list[Charge]
+    ) -> None:
         settings = self.gateway.settings
         sessions = self.gateway.sessions
         assert sessions is not None
@@ -270,6 +309,7 @@ class Proxy:
         try:
             stored = await idempotency.begin(
                 sessions,
+                self.gateway.sealer,
                 caller=owner,
                 key=key,
                 fingerprint=print_,
@@ -279,7 +319,7 @@ class Proxy:
                 ttl_seconds=settings.idempotency_ttl_seconds,
                 wait_seconds=timeout + 1,
             )
-        except (SQLAlchemyError, OSError) as exc:
+        except (SQLAlchemyError, OSError, SealError) as exc:  # SealError: the secrets key changed
             log.error("idempotency store unavailable: %s", type(exc).__name__)
             raise ProblemError("service_unavailable", status=503, headers={"Retry-After": "5"}) from None
         if stored is not None:
@@ -290,6 +330,7 @@ class Proxy:
             response = await self._upstream(scope, service, body or None, None)
             if response is None:
                 return
+            await self._settled(response.status, refunds)
             try:
                 answer = await _read_answer(response, settings.idempotency_max_response_bytes)
                 if answer is None:  # too large to keep: relay it, release the key
@@ -299,7 +340,9 @@ class Proxy:
                 response.release()
         finally:
             try:
-                await asyncio.shield(idempotency.finish(sessions, caller=owner, key=key, answer=answer))
+                await asyncio.shield(
+                    idempotency.finish(sessions, self.gateway.sealer, caller=owner, key=key, answer=answer)
+                )
             except (SQLAlchemyError, OSError) as exc:
                 log.error("idempotency answer not stored: %s", type(exc).__name__)
         assert answer is not None

@@ -59,7 +59,11 @@ class Settings(ServiceSettings):
     rate_address: Rate = Rate(count=1200, seconds=60)
     rate_account: Rate = Rate(count=600, seconds=60)
     rate_sensitive_address: Rate = Rate(count=60, seconds=600)
+    """Sensitive routes, per address without a token (per account with one)."""
+    rate_sensitive_staff: Rate = Rate(count=120, seconds=600)
+    """Sensitive routes, per staff member: a post office or call centre serving citizens one after another."""
     rate_sensitive_identity: Rate = Rate(count=10, seconds=600)
+    """Sensitive routes, per national ID, mobile, citizen, session (refresh token family) or challenge."""
     rate_limit_max_keys: int = Field(default=200_000, ge=100)
     trusted_proxy_hops: int = Field(default=0, ge=0, description="proxies in front whose X-Forwarded-For is believed")
     # Auth at the edge: None is the built-in table of gateway.policy; {} turns edge checks off.

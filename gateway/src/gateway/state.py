@@ -14,7 +14,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from gateway.breaker import Breaker
-from gateway.idempotency.service import purge
+from gateway.idempotency.service import purge, seal_clear_answers
 from gateway.integrators.keys import EdgeVerifier, IntegratorKeys
 from gateway.limits import Limiter, MemoryLimiter
 from gateway.models import Base
@@ -24,7 +24,7 @@ from gateway.settings import Settings
 from gateway.webhooks import handlers as webhook_handlers
 from gateway.webhooks.service import Policy
 from gateway.webhooks.worker import Worker
-from kit.auth import JWKSCache, TokenVerifier
+from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.runtime import Runtime
 from kit.sealing import Sealer
 
@@ -41,6 +41,7 @@ class Gateway:
     policies: PolicyTable
     breakers: dict[str, Breaker]
     limiter: Limiter
+    sealer: Sealer
     verifier: EdgeVerifier | None = None
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
@@ -65,6 +66,7 @@ class Gateway:
             policies=PolicyTable(BUILT_IN if settings.policies is None else settings.policies),
             breakers=breakers,
             limiter=MemoryLimiter(max_keys=settings.rate_limit_max_keys),
+            sealer=Sealer(settings.secrets_key.get_secret_value()),
         )
 
     @property
@@ -90,14 +92,18 @@ class Gateway:
         if settings.jwks_url:
             self._http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
             jwks = JWKSCache(settings.jwks_url, self._http)
-            identity = TokenVerifier(jwks, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+            identity = TokenVerifier(
+                jwks, issuer=settings.jwt_issuer, audience=settings.jwt_audience, issued_by=Issuer.IDENTITY
+            )
         # The engine connects lazily: requests without Idempotency-Key never touch the database.
         runtime = self.runtime = Runtime.build(settings, Base.metadata)
         self.engine, self.sessions = runtime.engine, runtime.sessions
-        self.sealer = Sealer(settings.secrets_key.get_secret_value())
         self.integrator_keys = IntegratorKeys(runtime.sessions, self.sealer)
         integrators = TokenVerifier(
-            self.integrator_keys, issuer=settings.integrator_issuer, audience=settings.jwt_audience
+            self.integrator_keys,
+            issuer=settings.integrator_issuer,
+            audience=settings.jwt_audience,
+            issued_by=Issuer.GATEWAY,
         )
         self.verifier = EdgeVerifier(identity, integrators)
         self._purger = asyncio.create_task(self._purge_expired_keys(), name="idempotency-purge")
@@ -120,15 +126,19 @@ class Gateway:
             runtime.spawn(worker.run(runtime.stop), "webhook-deliveries")
 
     async def _purge_expired_keys(self) -> None:
-        """Forget expired Idempotency-Keys now and then (any replica may; rows are skip-locked)."""
+        """Now and then (any replica may; rows are skip-locked): seal answers an older gateway
+        stored in clear, and forget expired Idempotency-Keys. Not at start-up: a gateway that
+        serves no Idempotency-Key touches no database."""
         while True:
             await asyncio.sleep(PURGE_INTERVAL_SECONDS)
             try:
                 assert self.sessions is not None
+                while await seal_clear_answers(self.sessions, self.sealer):
+                    pass
                 while await purge(self.sessions):
                     pass
             except Exception as exc:  # noqa: BLE001 - the store may be down; try again later
-                log.warning("purging expired idempotency keys failed: %s", type(exc).__name__)
+                log.warning("sealing or purging idempotency keys failed: %s", type(exc).__name__)
 
     async def close(self) -> None:
         if self._purger is not None:

@@ -6,18 +6,6 @@ from kit import i18n
 
 i18n.register(
     {
-        "problem.gateway_timeout.detail": {
-            "en": "The service did not answer in time. Please try again shortly.",
-            "ar": "لم تستجب الخدمة في الوقت المحدد. يُرجى المحاولة بعد قليل.",
-        },
-        "problem.bad_gateway.detail": {
-            "en": "The service gave an answer the gateway could not understand. Please try again later.",
-            "ar": "أرسلت الخدمة ردًا لم تتمكن البوابة من فهمه. يُرجى المحاولة لاحقًا.",
-        },
-        "problem.payload_too_large.detail": {
-            "en": "The request body is larger than this address accepts.",
-            "ar": "حجم نص الطلب أكبر مما يقبله هذا العنوان.",
-        },
         "problem.too_many_requests.title": {"en": "Too many requests", "ar": "طلبات كثيرة جدًا"},
         "problem.too_many_requests.detail": {
             "en": "Too many requests in a short time. Please wait for the time in Retry-After and try again.",
@@ -93,8 +81,19 @@ i18n.register(
         },
         "problem.webhook_limit_reached.title": {"en": "Too many subscriptions", "ar": "عدد الاشتراكات كبير جدًا"},
         "problem.webhook_limit_reached.detail": {
-            "en": "An integrator may have at most {limit} webhook subscriptions.",
-            "ar": "يحق للجهة المتكاملة {limit} اشتراكًا على الأكثر.",
+            "en": i18n.plural(
+                "limit",
+                one="An integrator may have at most {limit} webhook subscription.",
+                other="An integrator may have at most {limit} webhook subscriptions.",
+            ),
+            "ar": i18n.plural(
+                "limit",
+                one="يحق للجهة المتكاملة اشتراك واحد على الأكثر.",
+                two="يحق للجهة المتكاملة اشتراكان على الأكثر.",
+                few="يحق للجهة المتكاملة {limit} اشتراكات على الأكثر.",
+                many="يحق للجهة المتكاملة {limit} اشتراكًا على الأكثر.",
+                other="يحق للجهة المتكاملة {limit} اشتراك على الأكثر.",
+            ),
         },
     }
 )

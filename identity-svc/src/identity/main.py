@@ -12,6 +12,7 @@ from identity.handlers import handlers
 from identity.mobilechange.routes import router as mobile_change_router
 from identity.models import Base, load_all
 from identity.notifications.dispatcher import Dispatcher
+from identity.notifications.service import SERVICE_NAMES
 from identity.registry.routes import router as internal_registry_router
 from identity.sessions.keys import KeyRing
 from identity.sessions.routes import jwks_router
@@ -20,7 +21,8 @@ from identity.settings import Settings
 from identity.sms.provider import DevOutbox, FailoverSender, development_providers
 from identity.staff.routes import router as staff_router
 from kit.app import create_service_app
-from kit.auth import TokenVerifier
+from kit.auth import Issuer, TokenVerifier
+from kit.catalog import ServiceNames
 from kit.runtime import Runtime
 
 load_all()
@@ -46,7 +48,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await keyring.ensure()
         app.state.keyring = keyring
         # identity verifies its own tokens against its keys directly, not over HTTP.
-        app.state.verifier = TokenVerifier(keyring, issuer=settings.jwt_issuer, audience=settings.jwt_audience)  # type: ignore[arg-type]
+        app.state.verifier = TokenVerifier(
+            keyring,  # type: ignore[arg-type]  # duck-types JWKSCache (key by kid)
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            issued_by=Issuer.IDENTITY,
+        )
+        runtime.resources[SERVICE_NAMES] = ServiceNames(
+            runtime.http, settings.catalog_url, timeout=settings.catalog_timeout_seconds
+        )
         dispatcher = Dispatcher(runtime.sessions, sender)
         app.state.dispatcher = dispatcher
         runtime.spawn(dispatcher.run(runtime.stop), name="sms-dispatcher")

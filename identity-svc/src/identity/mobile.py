@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from pydantic_core import PydanticCustomError
 
-from identity.digits import ascii_digits
-
-_NATIONAL = re.compile(r"^01[0125][0-9]{8}$")
+from contracts.fields import mobile_digits
 
 
 class InvalidMobile(ValueError):
@@ -18,24 +16,12 @@ class InvalidMobile(ValueError):
 
 
 def parse_mobile(raw: str) -> str:
-    """The number as E.164 (`+201XXXXXXXXX`)."""
-    value = ascii_digits(raw)
-    if value.startswith("+"):
-        value = value[1:]
-        if not value.startswith("20"):
-            raise InvalidMobile("mobile_not_egyptian_mobile")
-        value = "0" + value[2:]
-    elif value.startswith("0020"):
-        value = "0" + value[4:]
-    elif value.startswith("20") and len(value) == 12:
-        value = "0" + value[2:]
-    elif len(value) == 10 and value.startswith("1"):
-        value = "0" + value
-    if not value.isascii() or not value.isdigit() or len(value) != 11:
-        raise InvalidMobile("mobile_format")
-    if not _NATIONAL.match(value):
-        raise InvalidMobile("mobile_not_egyptian_mobile")
-    return "+20" + value[1:]
+    """The number as E.164 (`+201XXXXXXXXX`); what people type is read by `contracts.fields`."""
+    try:
+        national = mobile_digits(raw)
+    except PydanticCustomError as exc:
+        raise InvalidMobile(exc.type) from None
+    return "+20" + national[1:]
 
 
 def mask(e164: str) -> str:

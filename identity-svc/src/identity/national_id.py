@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from identity.digits import ascii_digits
+from contracts.fields import ascii_digits
 from identity.governorates import BIRTH_CODES
 
 _CENTURIES = {"2": 1900, "3": 2000}

@@ -29,8 +29,8 @@ texts(
         "too_many_requests": (
             "طلبات كثيرة جدًا",
             "Too many requests",
-            "تجاوزت عدد المحاولات المسموح به. حاول مرة أخرى بعد {retry_after} ثانية.",
-            "You have made too many attempts. Try again in {retry_after} seconds.",
+            "تجاوزت عدد المحاولات المسموح به. حاول مرة أخرى بعد {retry_after:duration-second}.",
+            "You have made too many attempts. Try again in {retry_after:duration-second}.",
         ),
         "sms_unavailable": (
             "تعذر إرسال الرسالة",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from identity.digits import ascii_digits
+from contracts.fields import ascii_digits
 from identity.mobile import InvalidMobile, parse_mobile
 from identity.national_id import InvalidNationalId, NationalId, parse_national_id
 from kit import i18n

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
 
 from kit import errors, http_cache, logs, metrics, telemetry
-from kit.auth import JWKSCache, TokenVerifier, Verifiers
+from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 from kit.messaging.consumer import Handlers
 from kit.middleware import RequestContextMiddleware
 from kit.runtime import Runtime
@@ -31,7 +31,7 @@ def verifiers(settings: ServiceSettings, http: httpx.AsyncClient) -> Verifiers:
             JWKSCache(settings.jwks_url or "", http),
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
-            kinds=frozenset({"citizen", "staff"}),
+            issued_by=Issuer.IDENTITY,
         )
     ]
     if settings.integrator_jwks_url:
@@ -40,7 +40,7 @@ def verifiers(settings: ServiceSettings, http: httpx.AsyncClient) -> Verifiers:
                 JWKSCache(settings.integrator_jwks_url, http),
                 issuer=settings.integrator_issuer,
                 audience=settings.jwt_audience,
-                kinds=frozenset({"integrator"}),
+                issued_by=Issuer.GATEWAY,
             )
         )
     return Verifiers(*trusted)

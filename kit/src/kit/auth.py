@@ -1,10 +1,11 @@
 """Who is calling: the platform's JWTs, verified against their issuer's JWKS.
 
 identity-svc issues citizens' and staff's tokens; the gateway issues integrators' (OAuth2
-client credentials). Each issuer is trusted only for the kinds of caller it issues for, so
-a token from one never passes for the other's. Keys are cached; a token signed with an
-unknown `kid` triggers one refresh (at most one every `min_refresh_seconds`), so either
-issuer can rotate keys without downtime.
+client credentials). Which kinds each issuer may issue is bound here, once (`ISSUES`): every
+`TokenVerifier` names the issuer it trusts (`issued_by`), and a token claiming another kind
+(`typ`) than its issuer issues is refused as invalid (401), at the gateway and in every
+service alike. Keys are cached; a token signed with an unknown `kid` triggers one refresh (at
+most one every `min_refresh_seconds`), so either issuer can rotate keys without downtime.
 """
 
 from __future__ import annotations
@@ -94,10 +95,27 @@ class JWKSCache:
 
 
 CallerKind = Literal["citizen", "staff", "integrator"]
-ALL_KINDS: frozenset[str] = frozenset({"citizen", "staff", "integrator"})
+
+
+class Issuer(StrEnum):
+    """Who signs the platform's tokens."""
+
+    IDENTITY = "identity"
+    """identity-svc: citizens (OTP sign-in) and staff (password sign-in)."""
+    GATEWAY = "gateway"
+    """the gateway: integrators (OAuth2 client credentials)."""
+
+
+ISSUES: dict[Issuer, frozenset[str]] = {
+    Issuer.IDENTITY: frozenset({"citizen", "staff"}),
+    Issuer.GATEWAY: frozenset({"integrator"}),
+}
+"""The one binding of caller kinds to issuers: a kind outside its issuer's set is a forgery."""
 
 
 class TokenVerifier:
+    """Tokens of one issuer: its keys (JWKS), `iss`, audience, and only the kinds it issues."""
+
     ALGORITHMS = ("EdDSA", "ES256", "RS256")
 
     def __init__(
@@ -106,14 +124,15 @@ class TokenVerifier:
         *,
         issuer: str,
         audience: str,
+        issued_by: Issuer,
         leeway_seconds: int = 30,
-        kinds: frozenset[str] = ALL_KINDS,
     ) -> None:
         self.jwks = jwks
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway_seconds
-        self.kinds = kinds
+        self.issued_by = issued_by
+        self.kinds = ISSUES[issued_by]
 
     async def verify(self, token: str) -> Caller:
         try:

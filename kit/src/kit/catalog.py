@@ -1,5 +1,6 @@
 """catalog-svc's locked fee quotes, as the services that charge a fee ask for them (notary-svc,
-ration-svc): over HTTP with a timeout and a few retries.
+ration-svc): over HTTP with a timeout and a few retries. And services' catalogue names, for the
+texts that name a service (an SMS, a receipt): `ServiceNames`, cached, never failing a caller.
 
 A quote a citizen can pay with is bound to one order: it names the order (`<owner>:<id>`), its
 service and the citizen it is for, and only a service (presenting the internal token) can have
@@ -11,22 +12,21 @@ passed on as a 409; an unreachable catalog is a 503 and nothing is made on our s
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote as urlquote
 
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from kit import i18n
+from kit import i18n, upstream
 from kit.errors import ProblemError
-from kit.internal import bearer
 
 log = logging.getLogger("kit.catalog")
-
-RETRYABLE = frozenset({502, 503, 504})
 
 i18n.register(
     {
@@ -80,19 +80,8 @@ class Quote(BaseModel):
     token: str
 
 
-class Catalog:
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        base_url: str,
-        *,
-        token: str,
-        timeout: float = 5.0,
-        attempts: int = 3,
-        backoff: float = 0.2,
-    ) -> None:
-        self.http, self.base_url, self.token = http, base_url.rstrip("/"), token
-        self.timeout, self.attempts, self.backoff = timeout, attempts, backoff
+class Catalog(upstream.Service):
+    unavailable = "catalog_unavailable"
 
     async def quote(
         self,
@@ -113,7 +102,7 @@ class Catalog:
             "order_ref": order_ref,
             "citizen_id": str(citizen_id),
         }
-        response = await self._post(f"{self.base_url}/internal/quotes", body)
+        response = await self._call("POST", "/internal/quotes", json=body)
         if response.status_code in (200, 201):
             return Quote.model_validate(response.json())
         if response.status_code in (401, 403):
@@ -131,22 +120,6 @@ class Catalog:
             log.warning("catalog answered %s", response.status_code)
         raise ProblemError("catalog_unavailable", status=503)
 
-    async def _post(self, url: str, body: dict[str, Any]) -> httpx.Response:
-        headers = {"Accept-Language": i18n.current_language(), **bearer(self.token)}
-        for attempt in range(1, self.attempts + 1):
-            try:
-                response = await self.http.post(url, json=body, headers=headers, timeout=self.timeout)
-            except httpx.HTTPError as exc:
-                log.warning("catalog unreachable (try %s of %s): %s", attempt, self.attempts, exc)
-                if attempt == self.attempts:
-                    raise ProblemError("catalog_unavailable", status=503) from exc
-            else:
-                if response.status_code not in RETRYABLE or attempt == self.attempts:
-                    return response
-                log.warning("catalog answered %s (try %s of %s)", response.status_code, attempt, self.attempts)
-            await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")  # pragma: no cover
-
 
 def _json(response: httpx.Response) -> dict[str, Any]:
     try:
@@ -154,3 +127,65 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+class ServiceNames:
+    """A service's name as the catalogue publishes it (`GET /v1/services/{code}`), in both
+    languages, with a short timeout, one retry and a cache: names change rarely, and a text must
+    not wait long on (or fail with) the catalogue. `None` when the catalogue does not answer or
+    does not know the code: the caller words its text without the name rather than show a code."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        base_url: str,
+        *,
+        timeout: float = 2.0,
+        attempts: int = 2,
+        backoff: float = 0.1,
+        ttl: float = 600.0,
+        retry_after: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.http, self.base_url = http, base_url.rstrip("/")
+        self.timeout, self.attempts, self.backoff = timeout, attempts, backoff
+        self.ttl, self.retry_after, self.clock = ttl, retry_after, clock
+        self._cache: dict[str, tuple[float, i18n.Words | None]] = {}
+
+    async def get(self, code: str) -> i18n.Words | None:
+        cached = self._cache.get(code)
+        if cached is not None and cached[0] > self.clock():
+            return cached[1]
+        names, keep = await self._fetch(code)
+        self._cache[code] = (self.clock() + keep, names)
+        return names
+
+    async def _fetch(self, code: str) -> tuple[i18n.Words | None, float]:
+        url = f"{self.base_url}/v1/services/{urlquote(code)}"
+        try:
+            response = await upstream.call(
+                self.http,
+                "GET",
+                url,
+                unavailable="catalog_unavailable",
+                timeout=self.timeout,
+                attempts=self.attempts,
+                backoff=self.backoff,
+            )
+        except ProblemError:
+            log.warning("catalog unreachable for the name of %s", code)
+            return None, self.retry_after
+        if response.status_code in upstream.RETRYABLE:
+            log.warning("catalog answered %s for the name of %s", response.status_code, code)
+            return None, self.retry_after
+        return self._names(code, response)
+
+    def _names(self, code: str, response: httpx.Response) -> tuple[i18n.Words | None, float]:
+        body = _json(response) if response.status_code == 200 else {}
+        ar, en = body.get("name_ar"), body.get("name_en")
+        if isinstance(ar, str) and isinstance(en, str) and ar and en:
+            return i18n.Words(ar=ar, en=en), self.ttl
+        if response.status_code != 404:
+            log.warning("catalog answered %s for the name of %s", response.status_code, code)
+            return None, self.retry_after
+        return None, self.ttl

@@ -1,6 +1,7 @@
 """What every service must do, as a test class each service's suite inherits:
 migrations apply from nothing (and again, as a no-op), the app becomes ready against
-real PostgreSQL and NATS, errors are problem+json, and the public API is documented."""
+real PostgreSQL and NATS, errors are problem+json, the public API is documented, and every
+text it shows exists in Arabic and English, each wholly in its language (`kit.textcheck`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from kit import textcheck
 from kit.migrations import upgrade_async
 from kit.testing import running
 
@@ -72,3 +74,14 @@ class ServiceConformance:
             for method, operation in operations.items():
                 statuses = set(operation.get("responses", {}))
                 assert statuses - {"200", "201", "202", "204"}, f"{method} {path} declares no error responses"
+
+    def test_every_text_is_in_both_languages(self) -> None:
+        textcheck.import_package(type(self).create_app.__module__.split(".")[0])
+        faults = textcheck.catalogue_faults()
+        assert not faults, "texts to fix:\n" + "\n".join(faults)
+
+    def test_every_problem_raised_has_texts(self) -> None:
+        textcheck.import_package(type(self).create_app.__module__.split(".")[0])
+        source = self.service_dir / "src"
+        missing = textcheck.untexted_codes(source) + textcheck.bare_value_errors(source)
+        assert not missing, "texts to add:\n" + "\n".join(missing)

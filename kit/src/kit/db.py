@@ -7,12 +7,13 @@ success and rolls back on error; service functions never commit.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -66,3 +67,16 @@ async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterato
     """One unit of work: commit if the block succeeds, roll back if it raises."""
     async with factory() as session, session.begin():
         yield session
+
+
+async def serialize(session: AsyncSession, *key: object) -> None:
+    """Hold a lock on `key` until the session's transaction ends (a PostgreSQL transaction-level
+    advisory lock): transactions taking the same key pass this point one at a time.
+
+    For limits that protect a resource ("at most 20 open requests per citizen"): count and
+    insert under the lock, so concurrent requests cannot all count 19 and all insert. Take it
+    as late as possible (after slow calls to other services), re-check under it, then write."""
+    digest = hashlib.blake2b("\x1f".join(map(str, key)).encode(), digest_size=8).digest()
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(:key)"), {"key": int.from_bytes(digest, "big", signed=True)}
+    )

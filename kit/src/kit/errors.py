@@ -9,12 +9,15 @@ rendered in the same shape, in the caller's language, with no internals.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.params import Form as FormParam
 from pydantic import BaseModel, Field
+from pydantic_core import PydanticCustomError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
@@ -83,12 +86,25 @@ class Conflict(ProblemError):
 i18n.register(
     {
         "problem.bad_request.title": {"en": "Bad request", "ar": "طلب غير صحيح"},
+        "problem.bad_request.detail": {
+            "en": "The request could not be understood. Check its address, headers and body.",
+            "ar": "تعذر فهم الطلب. راجع عنوانه وترويساته ونصه.",
+        },
         "problem.not_found.title": {"en": "Not found", "ar": "غير موجود"},
         "problem.not_found.detail": {
             "en": "There is nothing at this address.",
             "ar": "لا يوجد شيء على هذا العنوان.",
         },
         "problem.method_not_allowed.title": {"en": "Method not allowed", "ar": "الطريقة غير مسموح بها"},
+        "problem.method_not_allowed.detail": {
+            "en": "This address does not accept this method; the Allow header lists those it accepts.",
+            "ar": "لا يقبل هذا العنوان هذه الطريقة؛ تذكر ترويسة Allow الطرق التي يقبلها.",
+        },
+        "problem.unsupported_media_type.title": {"en": "Unsupported body type", "ar": "نوع نص الطلب غير مدعوم"},
+        "problem.unsupported_media_type.detail": {
+            "en": "Send the body as JSON, with the header Content-Type: application/json.",
+            "ar": "أرسل نص الطلب بصيغة JSON مع الترويسة Content-Type: application/json.",
+        },
         "problem.validation_failed.title": {"en": "The request is not valid", "ar": "الطلب غير صالح"},
         "problem.validation_failed.detail": {
             "en": "Some fields are missing or wrong; see `errors`.",
@@ -120,18 +136,30 @@ i18n.register(
             "ar": "لا يملك حسابك صلاحية هذا الإجراء.",
         },
         "problem.payload_too_large.title": {"en": "Request too large", "ar": "الطلب كبير جدًا"},
+        "problem.payload_too_large.detail": {
+            "en": "The request body is larger than this address accepts.",
+            "ar": "حجم نص الطلب أكبر مما يقبله هذا العنوان.",
+        },
         "problem.nul_character.title": {"en": "Invalid character", "ar": "حرف غير صالح"},
         "problem.nul_character.detail": {
             "en": "The request contains a NUL character (\\u0000), which no field may hold.",
             "ar": "يحتوي الطلب على الحرف الصفري (\\u0000)، ولا يقبله أي حقل.",
         },
         "problem.bad_gateway.title": {"en": "Upstream service failed", "ar": "تعذر على الخدمة الداخلية الرد"},
+        "problem.bad_gateway.detail": {
+            "en": "The service gave an answer that could not be understood. Please try again later.",
+            "ar": "أرسلت الخدمة ردًا تعذر فهمه. يُرجى المحاولة لاحقًا.",
+        },
         "problem.service_unavailable.title": {"en": "Service unavailable", "ar": "الخدمة غير متاحة"},
         "problem.service_unavailable.detail": {
             "en": "The service is unavailable right now. Please try again shortly.",
             "ar": "الخدمة غير متاحة الآن. يُرجى المحاولة بعد قليل.",
         },
         "problem.gateway_timeout.title": {"en": "Upstream service timed out", "ar": "انتهت مهلة الخدمة الداخلية"},
+        "problem.gateway_timeout.detail": {
+            "en": "The service did not answer in time. Please try again shortly.",
+            "ar": "لم تستجب الخدمة في الوقت المحدد. يُرجى المحاولة بعد قليل.",
+        },
     }
 )
 
@@ -142,12 +170,34 @@ i18n.register(
         "validation.extra_forbidden": {"en": "This field is not allowed.", "ar": "هذا الحقل غير مسموح به."},
         "validation.string_type": {"en": "Must be text.", "ar": "يجب أن تكون القيمة نصًا."},
         "validation.string_too_short": {
-            "en": "Must be at least {min_length} characters.",
-            "ar": "يجب ألا يقل الطول عن {min_length} حرفًا.",
+            "ar": i18n.plural(
+                "min_length",
+                one="يجب ألا يقل الطول عن حرف واحد.",
+                two="يجب ألا يقل الطول عن حرفين.",
+                few="يجب ألا يقل الطول عن {min_length} أحرف.",
+                many="يجب ألا يقل الطول عن {min_length} حرفًا.",
+                other="يجب ألا يقل الطول عن {min_length} حرف.",
+            ),
+            "en": i18n.plural(
+                "min_length",
+                one="Must be at least {min_length} character.",
+                other="Must be at least {min_length} characters.",
+            ),
         },
         "validation.string_too_long": {
-            "en": "Must be at most {max_length} characters.",
-            "ar": "يجب ألا يزيد الطول عن {max_length} حرفًا.",
+            "ar": i18n.plural(
+                "max_length",
+                one="يجب ألا يزيد الطول عن حرف واحد.",
+                two="يجب ألا يزيد الطول عن حرفين.",
+                few="يجب ألا يزيد الطول عن {max_length} أحرف.",
+                many="يجب ألا يزيد الطول عن {max_length} حرفًا.",
+                other="يجب ألا يزيد الطول عن {max_length} حرف.",
+            ),
+            "en": i18n.plural(
+                "max_length",
+                one="Must be at most {max_length} character.",
+                other="Must be at most {max_length} characters.",
+            ),
         },
         "validation.string_pattern_mismatch": {
             "en": "Has the wrong format.",
@@ -166,12 +216,32 @@ i18n.register(
         "validation.less_than": {"en": "Must be less than {lt}.", "ar": "يجب أن تكون أقل من {lt}."},
         "validation.less_than_equal": {"en": "Must be at most {le}.", "ar": "يجب ألا تزيد عن {le}."},
         "validation.too_short": {
-            "en": "Must have at least {min_length} items.",
-            "ar": "يجب ألا يقل عدد العناصر عن {min_length}.",
+            "ar": i18n.plural(
+                "min_length",
+                one="يجب ألا يقل عدد العناصر عن عنصر واحد.",
+                two="يجب ألا يقل عدد العناصر عن عنصرين.",
+                few="يجب ألا يقل عدد العناصر عن {min_length} عناصر.",
+                many="يجب ألا يقل عدد العناصر عن {min_length} عنصرًا.",
+                other="يجب ألا يقل عدد العناصر عن {min_length} عنصر.",
+            ),
+            "en": i18n.plural(
+                "min_length",
+                one="Must have at least {min_length} item.",
+                other="Must have at least {min_length} items.",
+            ),
         },
         "validation.too_long": {
-            "en": "Must have at most {max_length} items.",
-            "ar": "يجب ألا يزيد عدد العناصر عن {max_length}.",
+            "ar": i18n.plural(
+                "max_length",
+                one="يجب ألا يزيد عدد العناصر عن عنصر واحد.",
+                two="يجب ألا يزيد عدد العناصر عن عنصرين.",
+                few="يجب ألا يزيد عدد العناصر عن {max_length} عناصر.",
+                many="يجب ألا يزيد عدد العناصر عن {max_length} عنصرًا.",
+                other="يجب ألا يزيد عدد العناصر عن {max_length} عنصر.",
+            ),
+            "en": i18n.plural(
+                "max_length", one="Must have at most {max_length} item.", other="Must have at most {max_length} items."
+            ),
         },
         "validation.json_invalid": {"en": "The body is not valid JSON.", "ar": "نص الطلب ليس JSON صالحًا."},
         "validation.model_attributes_type": {
@@ -203,8 +273,20 @@ i18n.register(
             "en": "Must be one of: {expected}.",
             "ar": "يجب أن تكون إحدى القيم: {expected}.",
         },
-        "validation.value_error": {"en": "{error}", "ar": "قيمة غير صالحة: {error}"},
+        # A validator's own ValueError carries an English sentence: it is not shown to anyone.
+        # Validators raise `invalid("code")` with `validation.<code>` texts instead.
+        "validation.value_error": {"en": "Invalid value.", "ar": "قيمة غير صالحة."},
         "validation.invalid": {"en": "Invalid value.", "ar": "قيمة غير صالحة."},
+        # contracts.fields' types of what people type
+        "validation.national_id_format": {"ar": "الرقم القومي ١٤ رقمًا.", "en": "A national ID has 14 digits."},
+        "validation.mobile_format": {
+            "ar": "رقم الهاتف المحمول ١١ رقمًا يبدأ بـ ٠١.",
+            "en": "A mobile number has 11 digits starting with 01.",
+        },
+        "validation.mobile_not_egyptian_mobile": {
+            "ar": "الرقم ليس رقم هاتف محمول مصري (٠١٠ أو ٠١١ أو ٠١٢ أو ٠١٥).",
+            "en": "Not an Egyptian mobile number (010, 011, 012 or 015).",
+        },
     }
 )
 
@@ -214,19 +296,31 @@ def problem_type(code: str) -> str:
     return f"/problems/{code.replace('_', '-')}"
 
 
+def invalid(code: str, **params: object) -> PydanticCustomError:
+    """What a validator raises instead of `ValueError`: the field error's code is `code` and its
+    reason the text `validation.<code>` (register it in Arabic and English), formatted with
+    `params`. A `ValueError`'s English sentence would reach an Arabic reader."""
+    return PydanticCustomError(code, code, params)
+
+
 def field_errors(raw: Sequence[Mapping[str, Any]]) -> list[FieldError]:
-    """Pydantic's error list as bilingual field errors."""
+    """Pydantic's error list as field errors in the caller's language."""
     out: list[FieldError] = []
     for err in raw[:50]:
         location = ".".join(str(part) for part in err.get("loc", ()))
         kind = str(err.get("type", "invalid"))
-        params = {k: v for k, v in (err.get("ctx") or {}).items()}
+        params = {k: _plain(v) for k, v in (err.get("ctx") or {}).items()}
+        if kind in {"enum", "literal_error"} and isinstance(params.get("expected"), str):
+            params["expected"] = i18n.OneOf(tuple(_EXPECTED.split(str(params["expected"]))))
         key = f"validation.{kind}"
         if not i18n.has(key):
             key = "validation.invalid"
-        reason = i18n.text(key, **{k: _plain(v) for k, v in params.items()})
-        out.append(FieldError(field=location or "body", reason=reason, code=kind))
+        out.append(FieldError(field=location or "body", reason=i18n.text(key, **params), code=kind))
     return out
+
+
+_EXPECTED = re.compile(r", | or ")
+"""How pydantic joins the allowed values of an enum or a literal ("'a', 'b' or 'c'")."""
 
 
 def _plain(value: object) -> object:
@@ -245,14 +339,18 @@ def render(
     """The problem body as a dict (also used by the gateway, which has no FastAPI request)."""
     params = params or {}
     title_key, detail_key = f"problem.{code}.title", f"problem.{code}.detail"
+    if not i18n.has(title_key):  # a code without texts (a test names it): the status's own words
+        generic = generic_code(status)
+        title_key, detail_key = f"problem.{generic}.title", f"problem.{generic}.detail"
+        log.warning("problem code %s has no texts", code)
+    title = i18n.text(title_key, **params)
     body: dict[str, Any] = {
         "type": problem_type(code),
-        "title": i18n.text(title_key, **params) if i18n.has(title_key) else code.replace("_", " "),
+        "title": title,
         "status": status,
         "code": code,
+        "detail": i18n.text(detail_key, **params) if i18n.has(detail_key) else title,
     }
-    if i18n.has(detail_key):
-        body["detail"] = i18n.text(detail_key, **params)
     if request_path:
         body["instance"] = request_path
     if request_id := current_request_id():
@@ -288,8 +386,32 @@ _STATUS_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
+    415: "unsupported_media_type",
+    502: "bad_gateway",
     503: "service_unavailable",
+    504: "gateway_timeout",
 }
+
+
+def generic_code(status: int) -> str:
+    """The platform's code for an HTTP status when nothing more precise is known."""
+    return _STATUS_CODES.get(status, "bad_request" if status < 500 else "internal_error")
+
+
+def _is_json(content_type: str) -> bool:
+    kind = content_type.split(";")[0].strip().lower()
+    return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
+
+
+def _wrong_body_type(request: Request, raw: Sequence[Mapping[str, Any]]) -> bool:
+    """A JSON endpoint was sent a body of another type (or of no declared type): 415, not 422."""
+    body_field = getattr(request.scope.get("route"), "body_field", None)
+    if body_field is None or isinstance(body_field.field_info, FormParam):
+        return False
+    has_body = request.headers.get("content-length", "0") not in {"", "0"} or "transfer-encoding" in request.headers
+    if not has_body or _is_json(request.headers.get("content-type", "")):
+        return False
+    return any(tuple(err.get("loc", ()))[:1] == ("body",) for err in raw)
 
 
 def install(app: FastAPI) -> None:
@@ -309,6 +431,8 @@ def install(app: FastAPI) -> None:
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
+        if _wrong_body_type(request, exc.errors()):
+            return problem_response(request.url.path, code="unsupported_media_type", status=415)
         return problem_response(
             request.url.path, code="validation_failed", status=422, errors=field_errors(exc.errors())
         )
@@ -321,7 +445,7 @@ def install(app: FastAPI) -> None:
             return problem_response(
                 request.url.path, code="validation_failed", status=422, errors=field_errors(invalid)
             )
-        code = _STATUS_CODES.get(exc.status_code, "bad_request" if exc.status_code < 500 else "internal_error")
+        code = generic_code(exc.status_code)
         return problem_response(request.url.path, code=code, status=exc.status_code, headers=dict(exc.headers or {}))
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -352,12 +476,17 @@ _FASTAPI_VALIDATION = (f"{_SCHEMAS}HTTPValidationError", f"{_SCHEMAS}ValidationE
 def problem_openapi(document: dict[str, Any]) -> dict[str, Any]:
     """Error responses documented as they are sent (in place, idempotent): problem+json with the
     `Problem` schema. FastAPI files a `responses(...)` model under application/json, leaving the
-    problem+json entry without a schema, and adds a default 422 of its own as application/json."""
+    problem+json entry without a schema, and adds a default 422 of its own as application/json.
+    Every operation that takes a JSON body also answers 415 to a body of another type."""
     touched = False
     for item in document.get("paths", {}).values():
         for operation in item.values():
             if not isinstance(operation, dict):
                 continue
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                operation.setdefault("responses", {}).setdefault(
+                    "415", {"description": _describe(415), "content": {PROBLEM_JSON: {}}}
+                )
             for response in operation.get("responses", {}).values():
                 content = response.get("content") or {}
                 plain = content.get("application/json", {}).get("schema")
@@ -395,6 +524,7 @@ def _describe(status: int) -> str:
         403: "Not allowed",
         404: "Not found",
         409: "Conflict with the current state",
+        415: "The body is not JSON (Content-Type)",
         422: "Validation failed",
         429: "Too many requests",
         503: "Unavailable",

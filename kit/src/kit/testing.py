@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
@@ -39,6 +40,24 @@ async def running(app: FastAPI, base_url: str = "http://svc") -> AsyncIterator[h
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
             yield client
+
+
+@asynccontextmanager
+async def catalogue_stand_in(names: dict[str, tuple[str, str]]) -> AsyncIterator[httpx.AsyncClient]:
+    """Stands in for catalog-svc's public catalogue in one service's own tests: `GET
+    /v1/services/{code}` answers `names[code]` as (Arabic, English), 404 for another code, over
+    in-process HTTP (base URL http://catalog). The platform-wide tests in tests/ use the real one."""
+    catalogue = FastAPI()
+
+    @catalogue.get("/v1/services/{code}")
+    async def service(code: str) -> Any:
+        if code not in names:
+            return JSONResponse({"code": "service_not_found"}, status_code=404)
+        name_ar, name_en = names[code]
+        return {"code": code, "name_ar": name_ar, "name_en": name_en}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=catalogue), base_url="http://catalog") as client:
+        yield client
 
 
 async def stream_messages(js: JetStreamContext, stream: str, subject_prefix: str = "") -> list[Msg]:

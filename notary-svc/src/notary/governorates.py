@@ -1,26 +1,20 @@
-"""The 27 governorates by national-ID code, for documents (88 = born abroad).
-
-The same table lives in identity-svc; services share no code but `kit` and `contracts`,
-so this is a candidate for `contracts.fields` (a reference table every service can read)."""
+"""The governorates by national-ID code, for documents: contracts' shared reference list, plus
+88 (born abroad)."""
 
 from __future__ import annotations
 
-NAMES: dict[str, tuple[str, str]] = {
-    "01": ("القاهرة", "Cairo"), "02": ("الإسكندرية", "Alexandria"), "03": ("بورسعيد", "Port Said"),
-    "04": ("السويس", "Suez"), "11": ("دمياط", "Damietta"), "12": ("الدقهلية", "Dakahlia"),
-    "13": ("الشرقية", "Sharqia"), "14": ("القليوبية", "Qalyubia"), "15": ("كفر الشيخ", "Kafr El Sheikh"),
-    "16": ("الغربية", "Gharbia"), "17": ("المنوفية", "Monufia"), "18": ("البحيرة", "Beheira"),
-    "19": ("الإسماعيلية", "Ismailia"), "21": ("الجيزة", "Giza"), "22": ("بني سويف", "Beni Suef"),
-    "23": ("الفيوم", "Fayoum"), "24": ("المنيا", "Minya"), "25": ("أسيوط", "Assiut"),
-    "26": ("سوهاج", "Sohag"), "27": ("قنا", "Qena"), "28": ("أسوان", "Aswan"), "29": ("الأقصر", "Luxor"),
-    "31": ("البحر الأحمر", "Red Sea"), "32": ("الوادي الجديد", "New Valley"), "33": ("مطروح", "Matrouh"),
-    "34": ("شمال سيناء", "North Sinai"), "35": ("جنوب سيناء", "South Sinai"), "88": ("خارج الجمهورية", "Abroad"),
-}  # fmt: skip
+from contracts.governorates import ABROAD, BY_CODE
+from kit import i18n
+
+NAMES: dict[str, i18n.Words] = {
+    **{g.code: i18n.Words(ar=g.name_ar, en=g.name_en) for g in BY_CODE.values()},
+    ABROAD: i18n.Words(ar="خارج الجمهورية", en="Abroad"),
+}
 
 
-def name(code: str | None, language: str) -> str:
-    ar, en = NAMES.get(code or "", (code or "", code or ""))
-    return ar if language == "ar" else en
+def name(code: str | None, language: i18n.Language) -> str:
+    found = NAMES.get(code or "")
+    return found.localize(language) if found else (code or "-")
 
 
 def of_national_id(national_id: str) -> str:

@@ -5,6 +5,23 @@ from kit import i18n
 i18n.register(
     {
         "problem.office_not_found.title": {"en": "Office not found", "ar": "المكتب غير موجود"},
+        "problem.office_not_found.detail": {
+            "en": "There is no office with this id.",
+            "ar": "لا يوجد مكتب بهذا المعرف.",
+        },
+        "validation.local_time": {
+            "en": "A local wall-clock time (HH:MM or HH:MM:SS), without an offset.",
+            "ar": "وقت محلي بصيغة HH:MM أو HH:MM:SS، دون فرق توقيت.",
+        },
+        "validation.unknown_governorate": {"en": "Unknown governorate code.", "ar": "رمز محافظة غير معروف."},
+        "validation.working_days": {
+            "en": "Working days are distinct ISO weekdays, 1 (Monday) to 7 (Sunday).",
+            "ar": "أيام العمل أرقام أيام أسبوع غير مكررة من ١ (الاثنين) إلى ٧ (الأحد).",
+        },
+        "validation.no_slot_in_hours": {
+            "en": "The office must be open long enough for at least one slot.",
+            "ar": "يجب أن يكون المكتب مفتوحًا مدة تكفي لموعد واحد على الأقل.",
+        },
         "problem.office_exists.title": {"en": "Office code already used", "ar": "رمز المكتب مستخدم بالفعل"},
         "problem.office_exists.detail": {
             "en": "Another office already has the code {code}.",

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.app import create_service_app
 from kit.auth import JWKSCache
+from kit.catalog import ServiceNames
 from kit.db import transaction
 from kit.runtime import Runtime
 from payment.answers import service as answers
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # Real acquirer, wallet and cash-network adapters plug in here (none yet).
             app.state.providers = Providers()
         runtime.resources["providers"] = app.state.providers  # the answer handlers'
+        app.state.service_names = ServiceNames(runtime.http, settings.catalog_url)
         runtime.spawn(_every(runtime, "expiry", settings.expiry_sweep_seconds, _expire), name="payment-expiry")
         policy = answers.Policy.of(settings)
         providers = app.state.providers

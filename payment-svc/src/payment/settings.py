@@ -14,6 +14,8 @@ class Settings(ServiceSettings):
     host: str = "127.0.0.1"
     port: int = 8005
 
+    catalog_url: str = "http://127.0.0.1:8002"
+    """catalog-svc, for services' names on receipts (`GET /v1/services/{code}`)."""
     quote_jwks_url: str = "http://127.0.0.1:8002/.well-known/quote-keys.json"
     quote_issuer: str = "shubbak-catalog"
     quote_audience: str = "shubbak-payment"

@@ -1,30 +1,45 @@
-"""`python -m ration.demo`: demo data for `make run` (idempotent, a second or two).
+"""`python -m ration.demo`: demo data for `make run` (idempotent, a few seconds).
 
 The 2025.1 rule set (EGP 50 per member, cap EGP 200, 30-day appeal window; car 2017+, over
-650 kWh a month, school fees EGP 20,000+, salary over EGP 9,600, 10+ feddans) and two Port
-Said households: 29001011234567 (eligible, three members) and 29505152345678 (excluded: a 2022 car).
+650 kWh a month, school fees EGP 20,000+, salary over EGP 9,600, 10+ feddans), and a ration card
+for every household of the demo civil registry, so an enrolled demo citizen sees their card.
+
+The households come from identity-svc's registry over its internal HTTP API (the extract page by
+page, `kit.registry`), as any service learns registry facts: ration imports none of identity's
+code, and the registry's bulk extract never travels as events (only later changes do), so the
+HTTP API is the one place both demos can agree on. Children born in the extract's last year are
+left off the cards (a holder can ask to add them: the registry proves it); a few households are
+excluded by a car or their electricity use, to show an exclusion and its reasons.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import httpx
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit import db
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.tables import messaging_tables
+from kit.registry import Registry
 from ration.cards import service as cards
 from ration.cards.models import Household
 from ration.eligibility import service as eligibility
 from ration.facts import repository as facts
+from ration.households import Plan, plan
 from ration.models import Base
 from ration.rules import service as rules
 from ration.rules.repository import RuleSetRepository
 from ration.rules.schemas import RuleSetIn
 from ration.settings import Settings
+
+SUPPLY_OFFICE = "{governorate}-01"
+CAR_EVERY, METER_EVERY = 12, 19
+"""Every 12th card's holder owns a recent car, every 19th uses too much electricity (excluded)."""
 
 RULES = {
     "version": "2025.1",
@@ -72,51 +87,78 @@ RULES = {
 }
 
 
+def card_number(governorate: str, index: int) -> str:
+    return f"{governorate}{index:012d}"
+
+
+async def _exclusions(session: AsyncSession, cards_: list[tuple[int, Plan]]) -> None:
+    at = datetime(2024, 3, 2, tzinfo=UTC)
+    for index, card in cards_:
+        if index % CAR_EVERY == 0:
+            await facts.vehicle_registered(
+                session, vehicle_id=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-car-{card.holder}"),
+                plate=f"ب ج د {index:04d}", owner=card.holder, vehicle_type="private_car", make="Hyundai",
+                model="Elantra", model_year=2018 + index % 6, engine_cc=1600, governorate=card.governorate, at=at,
+            )  # fmt: skip
+        elif index % METER_EVERY == 0:
+            await facts.consumption_reported(
+                session, meter_id=f"DEMO-{card.holder}", subscriber=card.holder, governorate=card.governorate,
+                start=(at - timedelta(days=29)).date(), end=at.date(), kwh=700 + index, at=at,
+            )  # fmt: skip
+
+
+async def load_cards(session: AsyncSession, plans: list[Plan]) -> tuple[int, list[uuid.UUID]]:
+    """Create the cards not made yet (by their demo numbers), then decide them in one pass."""
+    numbered = [(i, card_number(card.governorate, i), card) for i, card in enumerate(plans, start=1)]
+    existing = set(
+        await session.scalars(
+            select(Household.card_number).where(Household.card_number.in_([n for _, n, _ in numbered]))
+        )
+    )
+    made: list[uuid.UUID] = []
+    for _, number, card in (row for row in numbered if row[1] not in existing):
+        household = await cards.create_household(
+            session, governorate=card.governorate, supply_office=SUPPLY_OFFICE.format(governorate=card.governorate),
+            holder_national_id=card.holder, members=card.members, card_number=number, source="demo", evaluate=False,
+        )  # fmt: skip
+        made.append(household.id)
+    await _exclusions(session, [(i, card) for i, number, card in numbered if number not in existing])
+    await eligibility.reevaluate_households(session, household_ids=made, trigger="demo")
+    return len(numbered), made
+
+
 async def main() -> None:
     settings = Settings()
     engine = db.create_engine(settings.database_url, pool_size=1)
     binding = OutboxBinding(messaging_tables(Base.metadata), source=settings.service_name)
     sessions = db.sessionmaker(engine, **{SESSION_KEY: binding})
     try:
+        async with httpx.AsyncClient() as http:
+            registry = Registry(
+                http,
+                settings.identity_url,
+                settings.identity_internal_token.get_secret_value(),
+                attempts=5,
+                backoff=1.0,
+            )
+            people = [person async for person in registry.everyone()]
+        plans = plan(people)
         async with db.transaction(sessions) as session:
             if await RuleSetRepository(session).by_version("2025.1") is None:
                 draft = await rules.create_draft(session, data=RuleSetIn.model_validate(RULES), actor="demo")
                 await rules.schedule(session, rule_set_id=draft.id, effective_from=datetime.now(UTC), actor="demo")
-            if await session.scalar(select(Household).where(Household.card_number == "030000000001")) is None:
-                await cards.create_household(
-                    session,
-                    governorate="03",
-                    supply_office="PS-East-01",
-                    holder_national_id="29001011234567",
-                    members=[("29203031234568", "spouse"), ("31801010123456", "child")],
-                    card_number="030000000001",
-                    source="demo",
-                )
-            if await session.scalar(select(Household).where(Household.card_number == "030000000002")) is None:
-                await cards.create_household(
-                    session,
-                    governorate="03",
-                    supply_office="PS-East-01",
-                    holder_national_id="29505152345678",
-                    card_number="030000000002",
-                    source="demo",
-                )
-                await facts.vehicle_registered(
-                    session,
-                    vehicle_id=uuid.UUID("0b9e2d34-8f3c-4e8a-a1f2-7c6d5e4f3a21"),
-                    plate="ب ج د 1234",
-                    owner="29505152345678",
-                    vehicle_type="private_car",
-                    make="Hyundai",
-                    model="Elantra",
-                    model_year=2022,
-                    engine_cc=1600,
-                    governorate="03",
-                    at=datetime(2024, 3, 2, tzinfo=UTC),
-                )
-                await eligibility.reevaluate_persons(session, national_ids=["29505152345678"], trigger="demo")
+            total, made = await load_cards(session, plans)
     finally:
         await engine.dispose()
+    print(f"  ration: {total} cards for the demo registry's households ({len(made)} new)")
+    example = next((c for c in plans if c.newborns and c.governorate == "03"), None) or next(
+        (c for c in plans if c.newborns), None
+    )
+    if example is not None:
+        print(
+            f"  ration: holder {example.holder} can add the newborn {example.newborns[0]} "
+            "(POST /v1/ration-card/{card_id}/member-requests, the civil registry proves it)"
+        )
 
 
 if __name__ == "__main__":

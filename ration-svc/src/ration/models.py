@@ -20,4 +20,5 @@ from ration.cards import models as _cards  # noqa: E402, F401
 from ration.eligibility import models as _eligibility  # noqa: E402, F401
 from ration.facts import models as _facts  # noqa: E402, F401
 from ration.imports import models as _imports  # noqa: E402, F401
+from ration.requests import models as _requests  # noqa: E402, F401
 from ration.rules import models as _rules  # noqa: E402, F401

@@ -1,6 +1,6 @@
-from pydantic import Field
+from pydantic import Field, SecretStr
 
-from kit.settings import ServiceSettings, config
+from kit.settings import DEV_SECRET_PREFIX, ServiceSettings, config
 
 
 class Settings(ServiceSettings):
@@ -22,4 +22,16 @@ class Settings(ServiceSettings):
     catalog_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
     catalog_attempts: int = Field(
         default=3, ge=1, le=5, description="Tries of one quote when catalog-svc is unreachable or answers 5xx."
+    )
+
+    identity_url: str = "http://127.0.0.1:8001"
+    """identity-svc, for the civil registry (`GET /internal/registry/persons/{national_id}`)."""
+    identity_internal_token: SecretStr = SecretStr(DEV_SECRET_PREFIX + "internal-token")
+    """identity's service-to-service token (identity's IDENTITY_INTERNAL_TOKEN)."""
+    identity_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
+    identity_attempts: int = Field(
+        default=3, ge=1, le=5, description="Tries of one registry look-up when identity-svc is unreachable or 5xx."
+    )
+    member_requests_open_per_card: int = Field(
+        default=10, ge=1, le=100, description="Unfinished member requests (newborns, removals) a card may have."
     )

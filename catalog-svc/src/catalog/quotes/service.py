@@ -46,9 +46,8 @@ async def issue(
     if governorate is not None:
         rollout.check_governorate(governorate, "query.governorate")
     if service.status != "live":
-        raise ProblemError(
-            "service_coming_soon", status=409, params={"name_ar": service.name_ar, "name_en": service.name_en}
-        )
+        name = i18n.Words(ar=service.name_ar, en=service.name_en)
+        raise ProblemError("service_coming_soon", status=409, params={"name": name})
     await rollout.ensure_available(session, service=service, governorate=governorate, now=now)
     tariff = await tariffs.in_force(session, service_code=service_code, now=now)
     if tariff is None:

@@ -12,7 +12,6 @@ from catalog.rollout.governorates import BY_CODE, GOVERNORATES, PHASES
 from catalog.rollout.models import Rollout
 from catalog.rollout.repository import RolloutRepository
 from catalog.rollout.schemas import RolloutEntry, RolloutIn, RolloutList, Status
-from catalog.texts import local_date
 from contracts.events.catalog import RolloutChanged
 from kit import i18n
 from kit.auth import Caller
@@ -64,7 +63,7 @@ async def ensure_available(session: AsyncSession, *, service: Service, governora
     """Refuse (409) a service that is not live in `governorate` now, saying when it will be.
     Without a governorate, the service must be live in at least one."""
     repo = RolloutRepository(session)
-    names = {"name_ar": service.name_ar, "name_en": service.name_en}
+    names: dict[str, object] = {"name": i18n.Words(ar=service.name_ar, en=service.name_en)}
     if governorate is None:
         live = [r for r in await repo.all_of(service.code) if status(r, now) in ("pilot", "live")]
         if live:
@@ -76,7 +75,7 @@ async def ensure_available(session: AsyncSession, *, service: Service, governora
     if state in ("pilot", "live"):
         return
     gov = BY_CODE[governorate]
-    where = {**names, "governorate_ar": gov.name_ar, "governorate_en": gov.name_en}
+    where = {**names, "governorate": i18n.Words(ar=gov.name_ar, en=gov.name_en)}
     if state == "suspended":
         raise ProblemError("service_suspended_here", status=409, params=where, extra={"governorate": governorate})
     live_from = row.live_from if row else None
@@ -84,13 +83,15 @@ async def ensure_available(session: AsyncSession, *, service: Service, governora
     raise _not_live(code, where, live_from, governorate)
 
 
-def _not_live(code: str, params: dict[str, str], live_from: datetime | None, governorate: str | None) -> ProblemError:
+def _not_live(
+    code: str, params: dict[str, object], live_from: datetime | None, governorate: str | None
+) -> ProblemError:
     if code == "service_not_live_yet" and live_from is None:
         code = "service_coming_soon"
     extra: dict[str, object] = {"live_from": live_from.isoformat() if live_from else None}
     if governorate:
         extra["governorate"] = governorate
-    date = local_date(live_from) if live_from else ""
+    date = i18n.Day(live_from) if live_from else ""
     return ProblemError(code, status=409, params={**params, "date": date}, extra=extra)
 
 

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from contracts.fields import Channel, PaymentMethod
+from contracts.fields import Channel, PaymentMethod, TypedPiastres
 
 ComponentCode = Literal["base_fee", "stamp_duty", "service_charge", "delivery", "e_payment_incentive"]
 COMPONENT_ORDER: tuple[ComponentCode, ...] = (
@@ -26,7 +26,7 @@ class Component(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: ComponentCode
-    amount_piastres: int = Field(
+    amount_piastres: TypedPiastres = Field(
         ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="Integer piastres; negative only for e_payment_incentive."
     )
     channel: Channel | None = Field(default=None, description="Applies to this channel only (null: every channel).")

@@ -89,3 +89,68 @@ class ReplacementCancelled(Event, subject="ration.card.replacement_cancelled.v1"
     refund_due: bool = Field(description="True when a fee had been paid (it is refunded in full).")
     reason: str = Field(min_length=1, max_length=500, description="Why it ended.")
     cancelled_at: UtcDatetime = Field(description="When it ended.")
+
+
+MemberRequestKind = Literal["add_newborn", "remove_member"]
+MemberRequestReason = Literal["birth", "death", "emigration", "marriage"]
+
+
+class MemberRequestFiled(Event, subject="ration.member_request.filed.v1", aggregate="request_id"):
+    """The card holder asked to add a newborn or remove a member; the registry proves it or an officer reviews it."""
+
+    request_id: UUID = Field(description="The request (`ration:<request_id>` in a payment of its fee).")
+    card_id: UUID = Field(description="The ration card (household).")
+    kind: MemberRequestKind = Field(description="Add a newborn, or remove a member who is no longer entitled.")
+    reason: MemberRequestReason = Field(description="birth (a newborn); death, emigration or marriage (a removal).")
+    national_id: NationalId = Field(description="The newborn or the member the request is about.")
+    holder_national_id: NationalId = Field(description="National ID of the card holder who asked.")
+    governorate: GovernorateCode = Field(description="Governorate of the card (the officers' queue).")
+    service_code: ServiceCode
+    fee_piastres: Piastres = Field(description="The catalogue's fee for the service (0: free).")
+    registry_proves: bool = Field(description="True: decided at once on the registry's records; False: to review.")
+    findings: tuple[str, ...] = Field(
+        default=(), description="Codes of what the registry does not show (why an officer reviews it)."
+    )
+    filed_at: UtcDatetime
+
+
+class MemberRequestDecided(Event, subject="ration.member_request.decided.v1", aggregate="request_id"):
+    """A member request was decided: at once on the civil registry's records, or by a ration officer."""
+
+    request_id: UUID = Field(description="The request.")
+    card_id: UUID = Field(description="The ration card (household).")
+    kind: MemberRequestKind
+    national_id: NationalId = Field(description="The newborn or the member the request is about.")
+    governorate: GovernorateCode = Field(description="Governorate of the card.")
+    outcome: Literal["approved", "rejected"] = Field(description="The decision.")
+    decided_by: Literal["registry", "officer"] = Field(description="The registry's records, or an officer.")
+    reason: str = Field(min_length=1, max_length=2000, description="Why, as shown to the citizen.")
+    payment_due: bool = Field(description="Approved with a fee: the card changes once it is paid.")
+    decided_at: UtcDatetime
+
+
+class MemberRequestCompleted(Event, subject="ration.member_request.completed.v1", aggregate="request_id"):
+    """A member request is done: the card changed as asked, or a registry event had already changed it."""
+
+    request_id: UUID = Field(description="The request.")
+    card_id: UUID = Field(description="The ration card (household).")
+    kind: MemberRequestKind
+    national_id: NationalId = Field(description="The newborn added or the member removed.")
+    holder_national_id: NationalId = Field(description="National ID of the card holder.")
+    governorate: GovernorateCode = Field(description="Governorate of the card.")
+    outcome: Literal["applied", "already_done"] = Field(
+        description="applied: added or removed now; already_done: a registry event did it first (nothing twice)."
+    )
+    payment_id: UUID | None = Field(default=None, description="The payment of the fee, when one was applied.")
+    amount_piastres: Piastres = Field(default=0, description="The fee applied to this request (0: none).")
+    completed_at: UtcDatetime
+
+
+class MemberRequestCancelled(Event, subject="ration.member_request.cancelled.v1", aggregate="request_id"):
+    """The holder withdrew a member request before the card changed."""
+
+    request_id: UUID = Field(description="The request.")
+    card_id: UUID = Field(description="The ration card (household).")
+    order_ref: str = Field(min_length=1, max_length=200, description="`ration:<request_id>`, as in a payment.")
+    reason: str = Field(min_length=1, max_length=500, description="Why it ended.")
+    cancelled_at: UtcDatetime

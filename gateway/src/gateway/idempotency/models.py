@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, Text
+from sqlalchemy import LargeBinary, Text, false
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,8 +20,9 @@ class IdempotentRequest(Base):
     method: Mapped[str] = mapped_column(Text)
     path: Mapped[str] = mapped_column(Text)
     status: Mapped[int | None] = mapped_column(comment="null while the first request is in flight")
-    headers: Mapped[list[list[str]] | None] = mapped_column(JSONB)
-    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    headers: Mapped[list[list[str]] | None] = mapped_column(JSONB, comment="null once sealed (in body)")
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, comment="the answer's headers and body, sealed")
+    sealed: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
     locked_until: Mapped[datetime] = mapped_column(comment="a holder that crashed is replaced after this")
     expires_at: Mapped[datetime]

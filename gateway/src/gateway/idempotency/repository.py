@@ -75,6 +75,7 @@ async def take_over(
             status=None,
             headers=None,
             body=None,
+            sealed=False,
             created_at=now,
             locked_until=locked_until,
             expires_at=expires_at,
@@ -84,15 +85,19 @@ async def take_over(
     return (await session.execute(statement)).first() is not None
 
 
-async def complete(
-    session: AsyncSession, *, caller: str, key: str, status: int, headers: list[list[str]], body: bytes
-) -> None:
+async def complete(session: AsyncSession, *, caller: str, key: str, status: int, sealed: bytes) -> None:
     statement = (
         update(T)
         .where(T.caller == caller, T.key == key, T.status.is_(None))
-        .values(status=status, headers=headers, body=body)
+        .values(status=status, headers=None, body=sealed, sealed=True)
     )
     await session.execute(statement)
+
+
+async def clear_answers(session: AsyncSession, *, limit: int = 500) -> list[IdempotentRequest]:
+    """Answers stored in clear (before answers were sealed), locked for sealing."""
+    query = select(T).where(T.status.is_not(None), T.sealed.is_(False)).limit(limit).with_for_update(skip_locked=True)
+    return list((await session.scalars(query)).all())
 
 
 async def release(session: AsyncSession, *, caller: str, key: str) -> None:

@@ -7,12 +7,23 @@
   call), or gets 409 with Retry-After if that takes too long;
 - answers with status >= 500, or no answer at all, are not kept: the key is released so
   the client may retry; a holder that crashed is replaced once its lock lapses.
+
+Answers are kept sealed (kit.sealing, AES-GCM under the gateway's secrets key, bound to the
+caller and key), never in clear. Decision: seal rather than not store. A sign-in's answer
+carries an access and a refresh token, a webhook subscription's its signing secret, and the
+reason for a key is exactly that a client whose connection dropped gets that answer again by
+retrying (the code was consumed: asking identity again would answer "code already used").
+Not storing credential-bearing answers would break that retry, and any rule for telling them
+apart can miss one; sealing every answer keeps the retry and leaves a database dump or backup
+with nothing usable. Answers stored in clear by an older gateway are sealed when replayed and
+by the gateway's periodic pass (within PURGE_INTERVAL_SECONDS of an upgrade).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +33,7 @@ from gateway.idempotency import repository
 from kit import i18n
 from kit.db import transaction
 from kit.errors import FieldError, ProblemError
+from kit.sealing import Sealer
 
 MAX_KEY_LENGTH = 255
 
@@ -55,8 +67,24 @@ def _bad_key_reason() -> str:
     return i18n.text("validation.idempotency_key", max=MAX_KEY_LENGTH)
 
 
+def seal(sealer: Sealer, *, caller: str, key: str, answer: Stored) -> bytes:
+    headers = json.dumps(answer.headers, separators=(",", ":")).encode()
+    return sealer.seal(len(headers).to_bytes(4, "big") + headers + answer.body, context=_context(caller, key))
+
+
+def unseal(sealer: Sealer, *, caller: str, key: str, status: int, sealed: bytes) -> Stored:
+    raw = sealer.open(sealed, context=_context(caller, key))
+    size = int.from_bytes(raw[:4], "big")
+    return Stored(status, json.loads(raw[4 : 4 + size]), raw[4 + size :])
+
+
+def _context(caller: str, key: str) -> str:
+    return f"idempotency\n{caller}\n{key}"
+
+
 async def begin(
     sessions: async_sessionmaker[AsyncSession],
+    sealer: Sealer,
     *,
     caller: str,
     key: str,
@@ -93,7 +121,11 @@ async def begin(
             if row.fingerprint != fingerprint:
                 raise ProblemError("idempotency_key_reused", status=422)
             if row.status is not None:
-                return Stored(row.status, row.headers or [], row.body or b"")
+                if row.sealed:
+                    return unseal(sealer, caller=caller, key=key, status=row.status, sealed=row.body or b"")
+                stored = Stored(row.status, row.headers or [], row.body or b"")  # stored in clear before sealing
+                row.body, row.headers, row.sealed = seal(sealer, caller=caller, key=key, answer=stored), None, True
+                return stored
         if waited >= wait_seconds:
             raise ProblemError("idempotency_in_progress", status=409, headers={"Retry-After": "1"})
         await asyncio.sleep(delay)
@@ -103,19 +135,30 @@ async def begin(
 
 async def finish(
     sessions: async_sessionmaker[AsyncSession],
+    sealer: Sealer,
     *,
     caller: str,
     key: str,
     answer: Stored | None,
 ) -> None:
-    """Keep the answer to replay, or release the key (no answer, or a server error)."""
+    """Keep the answer (sealed) to replay, or release the key (no answer, or a server error)."""
     async with transaction(sessions) as session:
         if answer is None or answer.status >= 500:
             await repository.release(session, caller=caller, key=key)
         else:
-            await repository.complete(
-                session, caller=caller, key=key, status=answer.status, headers=answer.headers, body=answer.body
-            )
+            sealed = seal(sealer, caller=caller, key=key, answer=answer)
+            await repository.complete(session, caller=caller, key=key, status=answer.status, sealed=sealed)
+
+
+async def seal_clear_answers(sessions: async_sessionmaker[AsyncSession], sealer: Sealer) -> int:
+    """Seal a batch of answers an older gateway stored in clear; how many (0: none left)."""
+    async with transaction(sessions) as session:
+        rows = await repository.clear_answers(session)
+        for row in rows:
+            assert row.status is not None
+            stored = Stored(row.status, row.headers or [], row.body or b"")
+            row.body, row.headers, row.sealed = seal(sealer, caller=row.caller, key=row.key, answer=stored), None, True
+        return len(rows)
 
 
 async def purge(sessions: async_sessionmaker[AsyncSession]) -> int:

@@ -50,15 +50,15 @@ _FORM_SCHEMA: dict[str, Any] = {
 async def token(request: Request, session: Session) -> JSONResponse:
     gateway: Gateway = request.app.state.gateway
     settings = gateway.settings
+    address = client_address(request.scope, settings.trusted_proxy_hops)
     if settings.rate_limits:
-        address = client_address(request.scope, settings.trusted_proxy_hops)
         await _limit(gateway, "oauth-addr:" + address, settings.rate_sensitive_address)
     form = await _form(request)
     if form.get("grant_type") != "client_credentials":
         raise service.oauth_error("unsupported_grant_type", status=400)
     client_id, client_secret = _credentials(request, form)
-    if settings.rate_limits:
-        await _limit(gateway, "oauth-client:" + client_id, settings.rate_sensitive_identity)
+    if settings.rate_limits:  # per client at this address: a stranger's wrong secrets never block the integrator
+        await _limit(gateway, f"oauth-client:{client_id}@{address}", settings.rate_sensitive_identity)
     integrator = await service.authenticate(session, client_id=client_id, client_secret=client_secret)
     scopes = service.granted_scopes(integrator, form.get("scope"))
     access_token = await mint(

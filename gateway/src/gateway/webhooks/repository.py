@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from gateway.webhooks.models import Delivery, Subscription
+from kit.db import serialize
 from kit.repository import Repository
 
 
@@ -32,6 +33,9 @@ class SubscriptionRepository(Repository[Subscription]):
     order = (Subscription.created_at, Subscription.id)
 
     async def count_for(self, integrator_id: uuid.UUID) -> int:
+        """The integrator's subscriptions, counted under its limit lock (held until the transaction
+        ends): two concurrent subscriptions cannot both count 49 of 50 and both be added."""
+        await serialize(self.session, "gateway.webhooks.per_integrator", integrator_id)
         return int(
             await self.session.scalar(
                 select(func.count()).select_from(Subscription).where(Subscription.integrator_id == integrator_id)

@@ -30,8 +30,9 @@ class LookupIn(BaseModel):
 class MaskedOut(BaseModel):
     citizen_id: uuid.UUID
     initials: str
-    governorate: str | None
+    governorate: str | None = Field(description="The governorate's name in the caller's language.")
     mobile_last_digits: str
+    governorate_code: str | None = None
 
 
 class ConsentIn(BaseModel):

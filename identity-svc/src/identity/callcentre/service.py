@@ -21,6 +21,7 @@ from identity.problems import texts
 from identity.settings import Settings
 from identity.sms.provider import FailoverSender
 from identity.staff import service as staff_service
+from kit import i18n
 from kit.errors import ProblemError
 
 texts(
@@ -41,6 +42,7 @@ class MaskedView:
     initials: str
     governorate: str | None
     mobile_last_digits: str
+    governorate_code: str | None
 
 
 def _initials(full_name: str) -> str:
@@ -59,8 +61,9 @@ async def lookup(session: AsyncSession, *, agent_id: uuid.UUID, national_id: str
     return MaskedView(
         citizen_id=citizen.id,
         initials=_initials(profile.person.full_name_ar),
-        governorate=gov.name_ar if gov else None,
+        governorate=i18n.Words(ar=gov.name_ar, en=gov.name_en).localize(i18n.current_language()) if gov else None,
         mobile_last_digits=citizen.mobile[-2:],
+        governorate_code=gov.code if gov else None,
     )
 
 
@@ -70,8 +73,12 @@ async def request_consent(
     agent = await staff_service.get_active(session, staff_id=agent_id)
     profile = await citizens.profile(session, citizen_id=citizen_id)
     c = profile.citizen
+    # Per citizen (their phone is not an agent's to flood) and per agent; never one bucket for the centre.
     await otp.throttle(
         session, settings=settings, bucket="consent", value=str(c.id), limit=settings.limit_per_national_id
+    )
+    await otp.throttle(
+        session, settings=settings, bucket="consent_agent", value=str(agent.id), limit=settings.limit_per_staff
     )
     challenge = await otp.issue(
         session, settings=settings, sender=sender, purpose="consent", national_id=c.national_id, mobile=c.mobile,

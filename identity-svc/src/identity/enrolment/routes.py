@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from identity.citizens import service as citizens
 from identity.citizens.schemas import MeOut
-from identity.deps import ClientAddress, Config, Keys, Sms
+from identity.deps import Asker, Config, Keys, Sms
 from identity.enrolment import service
 from identity.enrolment.schemas import ChallengeOut, CodeIn, EnrolledOut, EnrolmentStart
 from identity.mobile import mask
@@ -35,13 +35,16 @@ def challenge_out(challenge: OtpChallenge, settings: Settings, *, show_mobile: b
 
 @router.post("", status_code=202, responses=responses(409, 422, 429, 503), response_model=ChallengeOut)
 async def start_enrolment(
-    body: EnrolmentStart, session: Session, settings: Config, sms: Sms, client: ClientAddress
+    body: EnrolmentStart, session: Session, settings: Config, sms: Sms, requester: Asker
 ) -> ChallengeOut:
-    """Check the details against the civil registry and send a 6-digit code to the mobile."""
+    """Check the details against the civil registry and send a 6-digit code to the mobile.
+
+    At a post office or service office the clerk sends their own staff token: the limit per
+    address is then the clerk's (the limits per national ID and mobile stay)."""
 
     challenge = await service.start(
         session, settings=settings, sender=sms, national_id=body.national_id, mobile=body.mobile,
-        first_name=body.first_name, mother_first_name=body.mother_first_name, client=client,
+        first_name=body.first_name, mother_first_name=body.mother_first_name, requester=requester,
         language=i18n.current_language(),
     )  # fmt: skip
     return challenge_out(challenge, settings)
@@ -69,4 +72,5 @@ async def verify_enrolment(
     citizen = await service.verify(session, settings=settings, challenge_id=enrolment_id, code=code, channel="web")
     pair = await tokens.issue_pair(session, keyring=keys, settings=settings, citizen_id=citizen.id)
     profile = await citizens.profile(session, citizen_id=citizen.id)
-    return EnrolledOut(citizen=MeOut.of(profile), tokens=TokensOut(**pair.__dict__))
+    issued = TokensOut(**pair.__dict__)
+    return EnrolledOut(**issued.model_dump(), citizen=MeOut.of(profile), tokens=issued)

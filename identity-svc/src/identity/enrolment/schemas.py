@@ -35,6 +35,9 @@ class CodeIn(BaseModel):
     code: str = Field(min_length=1, max_length=20, examples=["123456"])
 
 
-class EnrolledOut(BaseModel):
+class EnrolledOut(TokensOut):
+    """Signed in, as after `POST /v1/sessions/{id}/verification`: the same token fields at the top
+    level, and the citizen's record. `tokens` repeats the token fields for older clients."""
+
     citizen: MeOut
-    tokens: TokensOut
+    tokens: TokensOut = Field(deprecated=True, description="The same tokens as at the top level (older clients).")

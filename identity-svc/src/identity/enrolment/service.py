@@ -44,8 +44,8 @@ texts(
         "enrolment_not_adult": (
             "السن أقل من المسموح",
             "Too young to enrol",
-            "يلزم أن يكون عمرك {min_age} سنة على الأقل للتسجيل.",
-            "You must be at least {min_age} years old to enrol.",
+            "يلزم أن يكون عمرك {min_age:duration-year} على الأقل للتسجيل.",
+            "You must be at least {min_age:duration-year} old to enrol.",
         ),
         "already_enrolled": (
             "مسجل بالفعل",
@@ -72,7 +72,7 @@ async def start(
     mobile: str,
     first_name: str,
     mother_first_name: str,
-    client: str,
+    requester: otp.Requester,
     language: str,
     today: date | None = None,
 ) -> OtpChallenge:
@@ -83,7 +83,7 @@ async def start(
         session, settings=settings, bucket="enrol_nid", value=nid.value, limit=settings.limit_per_national_id
     )
     await otp.throttle(session, settings=settings, bucket="enrol_mobile", value=e164, limit=settings.limit_per_mobile)
-    await otp.throttle(session, settings=settings, bucket="client", value=client, limit=settings.limit_per_client)
+    await otp.throttle_requester(session, settings=settings, requester=requester)
     person = await registry.get_person(session, national_id=nid.value)
     latin_first = person.full_name_latin.split()[0] if person and person.full_name_latin else None
     if (

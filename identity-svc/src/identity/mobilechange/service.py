@@ -61,8 +61,8 @@ texts(
         "mobile_change_closed": (
             "الطلب مغلق",
             "Request closed",
-            "طلب تغيير الرقم هذا {status_ar}. ابدأ طلبًا جديدًا إن لزم.",
-            "This mobile change request is {status_en}. Start a new one if needed.",
+            "طلب تغيير الرقم هذا {status}. ابدأ طلبًا جديدًا إن لزم.",
+            "This mobile change request is {status}. Start a new one if needed.",
         ),
         "mobile_change_stale": (
             "تغير الرقم بالفعل",
@@ -125,8 +125,9 @@ async def start_self(
         raise validation.invalid(validation.field_error("body.mobile", exc.code)) from exc
     citizen = await citizens.profile(session, citizen_id=citizen_id)
     c = citizen.citizen
+    # Per account (its national ID) and per number; not per address: citizens behind one
+    # carrier-grade NAT would otherwise share a bucket.
     await _throttle(session, settings=settings, national_id=c.national_id, mobile=e164)
-    await otp.throttle(session, settings=settings, bucket="client", value=client, limit=settings.limit_per_client)
     await _check(session, citizen=c, mobile=e164)
     common = {"settings": settings, "sender": sender, "national_id": c.national_id, "citizen_id": c.id,
               "language": c.language}  # fmt: skip
@@ -272,7 +273,7 @@ async def _pending(session: AsyncSession, change_id: uuid.UUID, *, channel: str,
     if change.status != "pending":
         status_ar, status_en = _STATUS.get(change.status, (change.status, change.status))
         raise ProblemError(
-            "mobile_change_closed", status=409, params={"status_ar": status_ar, "status_en": status_en},
+            "mobile_change_closed", status=409, params={"status": i18n.Words(ar=status_ar, en=status_en)},
             extra={"change_status": change.status},  # not "status": that is the HTTP status
         )  # fmt: skip
     return change

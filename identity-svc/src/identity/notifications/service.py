@@ -17,6 +17,11 @@ from identity.citizens import service as citizens
 from identity.citizens.models import Citizen
 from identity.notifications.models import OutgoingSms
 from kit import i18n
+from kit.catalog import ServiceNames
+from kit.runtime import resources_of
+
+SERVICE_NAMES = "identity.service_names"
+"""Where the running service keeps its `kit.catalog.ServiceNames` (`Runtime.resources`)."""
 
 
 async def queue(
@@ -25,8 +30,7 @@ async def queue(
     """Queue the SMS `sms.notify.<kind>` for an active citizen; False if there is no one to tell."""
     if citizen is None or citizen.status != "active":
         return False
-    language = "en" if citizen.language == "en" else "ar"
-    body = i18n.text(f"sms.notify.{kind}", language, **params)
+    body = i18n.text(f"sms.notify.{kind}", i18n.language_or_default(citizen.language), **params)
     at = datetime.now(UTC)
     result = await session.execute(
         insert(OutgoingSms)
@@ -44,6 +48,15 @@ async def queue(
         .on_conflict_do_nothing(index_elements=[OutgoingSms.event_id])
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def service_name(session: AsyncSession, code: str) -> i18n.Words | None:
+    """The catalogue's name of a service, or None (catalog unreachable, or no runtime: a test)."""
+    try:
+        names: ServiceNames | None = resources_of(session).get(SERVICE_NAMES)
+    except RuntimeError:
+        return None
+    return await names.get(code) if names is not None else None
 
 
 async def citizen_by_id(session: AsyncSession, citizen_id: uuid.UUID) -> Citizen | None:

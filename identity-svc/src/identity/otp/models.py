@@ -33,13 +33,17 @@ class OtpChallenge(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(10), default="pending", comment="pending, verified, locked")
     verified_at: Mapped[datetime | None]
+    locked_at: Mapped[datetime | None] = mapped_column(comment="too many wrong codes: no new code for a while")
 
 
 class ThrottleHit(Base):
     """One counted request under a limit (keys are keyed hashes: no raw IDs, numbers or addresses)."""
 
     __tablename__ = "throttle_hits"
-    __table_args__ = (Index("ix_throttle_hits_bucket_key_at", "bucket", "key", "at"),)
+    __table_args__ = (
+        Index("ix_throttle_hits_bucket_key_at", "bucket", "key", "at"),
+        Index("ix_throttle_hits_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     bucket: Mapped[str] = mapped_column(String(20))

@@ -1,12 +1,19 @@
 """One-time codes: 6 digits, stored as a keyed hash, short-lived, few attempts, slow resends,
-and limits per national ID, mobile and client address over a sliding window."""
+and limits per national ID, mobile and who asks (the client address, or the staff member
+serving citizens at a desk) over a sliding window.
+
+Attempts belong to the challenge: a resend sends a new code but gives no new attempts. A
+challenge locked by wrong codes locks its national ID (and mobile) for that purpose for
+`otp_lock_seconds`: starting again answers 429 with Retry-After instead of fresh attempts."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,8 +43,9 @@ texts(
         "otp_locked": (
             "تم إيقاف الرمز",
             "Code locked",
-            "أُدخل رمز خاطئ عدة مرات. اطلب رمزًا جديدًا لاحقًا.",
-            "A wrong code was entered too many times. Request a new one later.",
+            "أُدخل رمز خاطئ عدة مرات، فأُوقف الطلب. يمكنك البدء من جديد بعد {retry_after} ثانية.",
+            "A wrong code was entered too many times, so the request is locked. You can start again in "
+            "{retry_after} seconds.",
         ),
         "otp_expired": (
             "انتهت صلاحية الرمز",
@@ -54,8 +62,8 @@ texts(
         "otp_resend_too_soon": (
             "انتظر قبل إعادة الإرسال",
             "Wait before resending",
-            "يمكنك طلب رمز جديد بعد {retry_after} ثانية.",
-            "You can ask for a new code in {retry_after} seconds.",
+            "يمكنك طلب رمز جديد بعد {retry_after:duration-second}.",
+            "You can ask for a new code in {retry_after:duration-second}.",
         ),
         "otp_resend_limit": (
             "تجاوزت حد إعادة الإرسال",
@@ -82,6 +90,15 @@ def keyed(settings: Settings, value: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:64]
 
 
+@dataclass(frozen=True)
+class Requester:
+    """Who asks for a code: a staff member at a desk (post office, service office, call centre)
+    serving citizens one after another, or else whoever is at the client address."""
+
+    address: str
+    staff_id: uuid.UUID | None = None
+
+
 async def throttle(session: AsyncSession, *, settings: Settings, bucket: str, value: str, limit: int) -> None:
     """Count one request under (bucket, value); refuse once `limit` were counted in the window."""
     repo = ThrottleRepository(session)
@@ -96,6 +113,37 @@ async def throttle(session: AsyncSession, *, settings: Settings, bucket: str, va
             "too_many_requests", status=429, params={"retry_after": retry}, headers={"Retry-After": str(retry)}
         )
     await repo.add(bucket, key, at)
+    await repo.forget_before(at - window)
+
+
+async def throttle_requester(session: AsyncSession, *, settings: Settings, requester: Requester) -> None:
+    """Per staff member for a desk serving many citizens from one address; else per address."""
+    if requester.staff_id is not None:
+        await throttle(
+            session, settings=settings, bucket="staff", value=str(requester.staff_id), limit=settings.limit_per_staff
+        )
+    else:
+        await throttle(
+            session, settings=settings, bucket="client", value=requester.address, limit=settings.limit_per_client
+        )
+
+
+async def refuse_if_locked(
+    session: AsyncSession, *, settings: Settings, purpose: str, national_id: str, mobile: str | None
+) -> None:
+    """No fresh attempts while a locked challenge's lock lasts (429, Retry-After)."""
+    at = now()
+    lock = timedelta(seconds=settings.otp_lock_seconds)
+    locked_at = await ChallengeRepository(session).last_locked(
+        purpose=purpose, national_id=national_id, mobile=mobile, since=at - lock
+    )
+    if locked_at is not None:
+        raise _locked(locked_at + lock - at)
+
+
+def _locked(remaining: timedelta) -> Refusal:
+    retry = max(1, math.ceil(remaining.total_seconds()))
+    return Refusal("otp_locked", status=429, params={"retry_after": retry}, headers={"Retry-After": str(retry)})
 
 
 async def issue(
@@ -110,7 +158,9 @@ async def issue(
     requested_by: uuid.UUID | None = None,
     language: str = "ar",
 ) -> OtpChallenge:
-    """A new challenge; the code goes by SMS to `mobile` (none: a decoy nothing can satisfy)."""
+    """A new challenge; the code goes by SMS to `mobile` (none: a decoy nothing can satisfy).
+    Refused while an earlier challenge for the same purpose and person is locked."""
+    await refuse_if_locked(session, settings=settings, purpose=purpose, national_id=national_id, mobile=mobile)
     at = now()
     challenge = OtpChallenge(
         id=uuid.uuid4(),
@@ -148,7 +198,7 @@ async def _send_code(challenge: OtpChallenge, *, settings: Settings, sender: Fai
 async def resend(
     session: AsyncSession, *, settings: Settings, sender: FailoverSender, challenge_id: uuid.UUID, purpose: str
 ) -> OtpChallenge:
-    challenge = await _pending(session, challenge_id, purpose)
+    challenge = await _pending(session, challenge_id, purpose, settings=settings)
     at = now()
     wait = int((challenge.last_sent_at + timedelta(seconds=settings.otp_resend_cooldown_seconds) - at).total_seconds())
     if wait > 0:
@@ -160,20 +210,21 @@ async def resend(
     challenge.sends += 1
     challenge.last_sent_at = at
     challenge.expires_at = at + timedelta(seconds=settings.otp_ttl_seconds)
-    challenge.attempts = 0
+    # The attempts left stay as they were: a new code is not a new set of guesses.
     if challenge.mobile is not None:
         await _send_code(challenge, settings=settings, sender=sender)
     return challenge
 
 
-async def _pending(session: AsyncSession, challenge_id: uuid.UUID, purpose: str) -> OtpChallenge:
+async def _pending(session: AsyncSession, challenge_id: uuid.UUID, purpose: str, *, settings: Settings) -> OtpChallenge:
     challenge = await ChallengeRepository(session).get_for_update(challenge_id)
     if challenge is None or challenge.purpose != purpose:
         raise ProblemError("otp_challenge_not_found", status=404)
     if challenge.status == "verified":
         raise ProblemError("otp_already_used", status=409)
     if challenge.status == "locked":
-        raise ProblemError("otp_locked", status=429)
+        locked_at = challenge.locked_at or now()
+        raise _locked(locked_at + timedelta(seconds=settings.otp_lock_seconds) - now())
     return challenge
 
 
@@ -187,7 +238,7 @@ async def verify(
     requested_by: uuid.UUID | None = None,
 ) -> OtpChallenge:
     """The challenge, now verified; a wrong code counts (and is kept) even though it is refused."""
-    challenge = await _pending(session, challenge_id, purpose)
+    challenge = await _pending(session, challenge_id, purpose, settings=settings)
     if requested_by is not None and challenge.requested_by != requested_by:
         raise ProblemError("otp_challenge_not_found", status=404)
     if now() >= challenge.expires_at:
@@ -200,8 +251,8 @@ async def verify(
         if remaining == 0:  # this wrong code locks the challenge
             metrics.OTP_LOCKOUTS.labels(service=settings.service_name, purpose=purpose).inc()
         if remaining <= 0:
-            challenge.status = "locked"
-            raise Refusal("otp_locked", status=429)
+            challenge.status, challenge.locked_at = "locked", now()
+            raise _locked(timedelta(seconds=settings.otp_lock_seconds))
         raise Refusal("otp_wrong", status=422, params={"remaining": remaining}, extra={"attempts_left": remaining})
     challenge.status = "verified"
     challenge.verified_at = now()

@@ -1,4 +1,5 @@
-"""The registry extract's CSV layout (header row, UTF-8, ISO dates, empty = unknown)."""
+"""The registry extract's CSV layouts (header row, UTF-8, ISO dates, empty = unknown): one file of
+people, one of marriage records (a divorce ends a record: its `divorce_date`)."""
 
 COLUMNS: tuple[str, ...] = (
     "national_id",
@@ -17,4 +18,13 @@ COLUMNS: tuple[str, ...] = (
     "marital_status",
     "alive",
     "date_of_death",
+)
+
+MARRIAGE_COLUMNS: tuple[str, ...] = (
+    "marriage_id",
+    "husband_national_id",
+    "wife_national_id",
+    "marriage_date",
+    "divorce_date",
+    "governorate",
 )

@@ -1,9 +1,12 @@
 """A realistic synthetic civil registry extract, at any size.
 
-    python -m identity.registry.generate --people 100000 --out registry.csv [--seed 7]
+    python -m identity.registry.generate --people 100000 --out registry.csv \
+        [--marriages-out marriages.csv] [--seed 7]
 
 Households of a couple (or a single adult) with children, spread over the 27 governorates
-by population; names are common Egyptian names written the way the registry writes them;
+by population. Every couple has a marriage record (date, governorate); some are divorced since,
+and some people have died, each consistent with everyone's marital status, spouse and
+children. Names are common Egyptian names written the way the registry writes them;
 every national ID is structurally valid and consistent with birth date, sex and
 governorate of birth. The output is streamed, so 10 million people need little memory.
 """
@@ -11,9 +14,11 @@ governorate of birth. The output is streamed, so 10 million people need little m
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import random
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,7 +27,7 @@ from typing import TextIO
 
 from identity.governorates import ABROAD, GOVERNORATES, POPULATION_THOUSANDS
 from identity.national_id import compose
-from identity.registry.extract import COLUMNS
+from identity.registry.extract import COLUMNS, MARRIAGE_COLUMNS
 from identity.registry.names_data import DISTRICTS, FAMILY, FEMALE, MALE, STREETS
 
 _ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -52,14 +57,20 @@ class Generator:
         self.govs = [g.code for g in GOVERNORATES]
         self.weights = [POPULATION_THOUSANDS[g.code] for g in GOVERNORATES]
 
-    def people(self, count: int) -> Iterator[dict[str, str]]:
+    def records(self, count: int) -> Iterator[tuple[str, dict[str, str]]]:
+        """`count` people ("person", row) and the marriage records between them ("marriage", row),
+        household by household (the last one is cut to fit, never between two spouses)."""
         made = 0
         while made < count:
-            for person in self._household():
-                if made == count:
-                    return
-                made += 1
-                yield person
+            people, marriages = self._household(count - made)
+            made += len(people)
+            for person in people:
+                yield "person", person
+            for marriage in marriages:
+                yield "marriage", marriage
+
+    def people(self, count: int) -> Iterator[dict[str, str]]:
+        return (row for kind, row in self.records(count) if kind == "person")
 
     def _born(self, min_age: int, max_age: int) -> date:
         earliest = _plus_years(self.today, -max_age)
@@ -105,27 +116,67 @@ class Generator:
             "date_of_death": "",
         }
 
-    def _household(self) -> list[dict[str, str]]:
+    def _household(self, room: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+        """One household (its people, at most `room`) and its marriage records. A couple is
+        married on a date when both were adults; some are divorced since (each then lives at
+        their own address, the children with their mother); children are born during the
+        marriage; a death comes after everything else the person did."""
         rng = self.rng
         home = rng.choices(self.govs, self.weights)[0]
         family = rng.choice(FAMILY)
-        number = str(rng.randint(1, 250)).translate(_ARABIC_DIGITS)
-        address = (rng.choice(DISTRICTS), f"{number} {rng.choice(STREETS)}")
+        address = self._address()
         husband_born = self._born(22, 80)
         husband = self._adult("male", home, family, address, husband_born)
-        if rng.random() < 0.15:  # a single adult, man or woman
+        if room == 1 or rng.random() < 0.15:  # a single adult, man or woman
             single = husband if rng.random() < 0.5 else self._adult("female", home, family, address, husband_born)
-            return [self._mortality(single)]
-        wife_age = max(18, min(75, self._age(husband_born) - rng.randint(-2, 10)))
+            return [self._mortality(single, after=None)], []
+        wife_age = max(19, min(75, self._age(husband_born) - rng.randint(-2, 10)))
         wife = self._adult("female", home, family, address, self._born(wife_age, wife_age + 1))
+        wife_born = date.fromisoformat(wife["birth_date"])
+        earliest = max(_plus_years(wife_born, 18), _plus_years(husband_born, 18))
+        latest = min(self.today - timedelta(days=30), _plus_years(wife_born, 40))
+        married_on = earliest + timedelta(days=rng.randint(0, min((latest - earliest).days, 12 * 365)))
+        divorced_on: date | None = None
+        if rng.random() < 0.08 and (self.today - married_on).days > 400:
+            divorced_on = married_on + timedelta(days=rng.randint(365, (self.today - married_on).days - 30))
+        marriage = {
+            "marriage_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "husband_national_id": husband["national_id"],
+            "wife_national_id": wife["national_id"],
+            "marriage_date": married_on.isoformat(),
+            "divorce_date": divorced_on.isoformat() if divorced_on else "",
+            "governorate": home,
+        }
+        members = [husband, wife, *self._children(husband, wife, family, address, married_on, divorced_on, room - 2)]
+        last = max([married_on, divorced_on or married_on, *(date.fromisoformat(c["birth_date"]) for c in members[2:])])
+        for person in (husband, wife):
+            self._mortality(person, after=last)
+        if divorced_on is not None:
+            husband["marital_status"] = wife["marital_status"] = "divorced"
+            husband["district_ar"], husband["address_ar"] = self._address()  # he moved out
+            return members, [marriage]
         husband["spouse_national_id"], wife["spouse_national_id"] = wife["national_id"], husband["national_id"]
         husband["marital_status"] = wife["marital_status"] = "married"
-        members = [husband, wife]
+        died = {p["national_id"]: p["date_of_death"] for p in (husband, wife) if p["alive"] == "false"}
+        for person, spouse in ((husband, wife), (wife, husband)):
+            if spouse["national_id"] in died and died[spouse["national_id"]] < (person["date_of_death"] or "9999"):
+                person["marital_status"] = "widowed"  # the spouse died first (the record keeps the spouse)
+        return members, [marriage]
+
+    def _address(self) -> tuple[str, str]:
+        number = str(self.rng.randint(1, 250)).translate(_ARABIC_DIGITS)
+        return self.rng.choice(DISTRICTS), f"{number} {self.rng.choice(STREETS)}"
+
+    def _children(  # type: ignore[no-untyped-def]
+        self, husband, wife, family, address, married_on: date, divorced_on: date | None, room: int
+    ) -> list[dict[str, str]]:
+        rng = self.rng
         wife_born = date.fromisoformat(wife["birth_date"])
+        earliest = married_on + timedelta(days=300)
+        latest = min(self.today, _plus_years(wife_born, 44), divorced_on or self.today)
+        children: list[dict[str, str]] = []
         for _ in range(rng.choice((0, 1, 2, 2, 3, 3, 4, 5))):
-            earliest = _plus_years(wife_born, 19)
-            latest = min(self.today, _plus_years(wife_born, 44))
-            if earliest >= latest:
+            if earliest >= latest or len(children) >= room:
                 break
             born = earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
             sex = rng.choice(("male", "female"))
@@ -134,26 +185,26 @@ class Generator:
                            _split(husband["full_name_ar"], husband["full_name_latin"], 1))  # fmt: skip
             child = self._row(
                 first=first, line=father_line, family=family, mother_first=wife["first_name_ar"], born=born,
-                sex=sex, home=home, address=address,
+                sex=sex, home=husband["governorate"], address=address,
             )  # fmt: skip
             child["father_national_id"], child["mother_national_id"] = husband["national_id"], wife["national_id"]
-            members.append(child)
-        for person in (husband, wife):
-            self._mortality(person)
-        if husband["alive"] == "false" and wife["alive"] == "true":
-            wife["marital_status"] = "widowed"
-        if wife["alive"] == "false" and husband["alive"] == "true":
-            husband["marital_status"] = "widowed"
-        return members
+            children.append(child)
+        return children
 
     def _age(self, born: date) -> int:
         return self.today.year - born.year
 
-    def _mortality(self, person: dict[str, str]) -> dict[str, str]:
+    def _mortality(self, person: dict[str, str], *, after: date | None) -> dict[str, str]:
+        """Some people over 55 have died, within the last ~8 years and after `after` (their
+        marriage, divorce and children's births)."""
         age = self._age(date.fromisoformat(person["birth_date"]))
         if age > 55 and self.rng.random() < (age - 55) / 80:
-            person["alive"] = "false"
-            person["date_of_death"] = (self.today - timedelta(days=self.rng.randint(1, 3000))).isoformat()
+            earliest = self.today - timedelta(days=3000)
+            if after is not None:
+                earliest = max(earliest, after + timedelta(days=1))
+            if earliest < self.today:
+                died = earliest + timedelta(days=self.rng.randint(0, (self.today - earliest).days - 1))
+                person["alive"], person["date_of_death"] = "false", died.isoformat()
         return person
 
 
@@ -181,13 +232,22 @@ def _names(words: list[str]) -> list[str]:
     return out
 
 
-def write_csv(out: TextIO, people: int, *, seed: int = 1, today: date | None = None) -> int:
+def write_csv(
+    out: TextIO, people: int, *, seed: int = 1, today: date | None = None, marriages: TextIO | None = None
+) -> int:
+    """Write `people` people to `out` (and their marriage records to `marriages`, if given)."""
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
+    records = csv.DictWriter(marriages, fieldnames=MARRIAGE_COLUMNS, lineterminator="\n") if marriages else None
+    if records is not None:
+        records.writeheader()
     count = 0
-    for row in Generator(seed=seed, today=today).people(people):
-        writer.writerow(row)
-        count += 1
+    for kind, row in Generator(seed=seed, today=today).records(people):
+        if kind == "person":
+            writer.writerow(row)
+            count += 1
+        elif records is not None:
+            records.writerow(row)
     return count
 
 
@@ -195,15 +255,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, required=True, help="how many people (1,000 to 10,000,000)")
     parser.add_argument("--out", type=Path, required=True, help="CSV file to write ('-' for stdout)")
+    parser.add_argument("--marriages-out", type=Path, default=None, help="CSV file of the marriage records")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     if not 1 <= args.people <= 10_000_000:
         parser.error("--people must be between 1 and 10,000,000")
-    if str(args.out) == "-":
-        count = write_csv(sys.stdout, args.people, seed=args.seed)
-    else:
-        with args.out.open("w", encoding="utf-8", newline="") as out:
-            count = write_csv(out, args.people, seed=args.seed)
+    with contextlib.ExitStack() as files:
+        out = (
+            sys.stdout
+            if str(args.out) == "-"
+            else files.enter_context(args.out.open("w", encoding="utf-8", newline=""))
+        )
+        marriages = (
+            files.enter_context(args.marriages_out.open("w", encoding="utf-8", newline=""))
+            if args.marriages_out
+            else None
+        )
+        count = write_csv(out, args.people, seed=args.seed, marriages=marriages)
     print(f"wrote {count} people to {args.out}", file=sys.stderr)
 
 

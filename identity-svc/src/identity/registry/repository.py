@@ -9,20 +9,43 @@ from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity.registry.extract import COLUMNS
+from identity.registry.extract import COLUMNS, MARRIAGE_COLUMNS
 from identity.registry.models import Marriage, Person
-from kit.repository import Repository
+from kit.repository import Page, Repository
 
 _STAGE = "registry_load"
 
-_UPSERT = f"""
-INSERT INTO identity.persons ({", ".join(COLUMNS)}, updated_at)
-SELECT {", ".join(COLUMNS)}, now() FROM {_STAGE}
-ON CONFLICT (national_id) DO UPDATE SET
-{", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c != "national_id")}, updated_at = now()
-WHERE ({", ".join(f"persons.{c}" for c in COLUMNS)}) IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in COLUMNS)})
+
+def _upsert(table: str, columns: tuple[str, ...], key: str, *, touch: bool) -> str:
+    """Insert the staged rows; overwrite only rows that changed (so a reload counts changes)."""
+    stamp, set_stamp = (", updated_at", ", updated_at = now()") if touch else ("", "")
+    return f"""
+INSERT INTO identity.{table} ({", ".join(columns)}{stamp})
+SELECT {", ".join(columns)}{", now()" if touch else ""} FROM {_STAGE}
+ON CONFLICT ({key}) DO UPDATE SET
+{", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != key)}{set_stamp}
+WHERE ({", ".join(f"{table}.{c}" for c in columns)}) IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in columns)})
 """
+
+
+async def _bulk_load(session: AsyncSession, source: Path, *, table: str, columns: tuple[str, ...], upsert: str) -> int:
+    """COPY the CSV into a staging table, then upsert only rows that changed. One transaction."""
+    await session.execute(text(f"CREATE TEMP TABLE {_STAGE} (LIKE identity.{table} INCLUDING DEFAULTS) ON COMMIT DROP"))
+    conn = await session.connection()
+    raw = await conn.get_raw_connection()
+    driver: Any = raw.driver_connection
+    await driver.copy_to_table(
+        _STAGE, source=str(source), columns=list(columns), format="csv", header=True, null="", encoding="utf-8"
+    )
+    result = await session.execute(text(upsert))
+    await session.execute(text(f"DROP TABLE {_STAGE}"))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+_UPSERT_PERSONS = _upsert("persons", COLUMNS, "national_id", touch=True)
+_UPSERT_MARRIAGES = _upsert("marriages", MARRIAGE_COLUMNS, "marriage_id", touch=False)
 
 
 class PersonRepository(Repository[Person]):
@@ -37,6 +60,12 @@ class PersonRepository(Repository[Person]):
             insert(Person).values(**values).on_conflict_do_nothing(index_elements=[Person.national_id])
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def page(self, *, governorate: str | None, limit: int, cursor: str | None) -> Page[Person]:
+        query = select(Person)
+        if governorate is not None:
+            query = query.where(Person.governorate == governorate)
+        return await self.paginate(query, limit=limit, cursor=cursor)
 
     async def children_of(self, national_id: str) -> list[Person]:
         query = select(Person).where(
@@ -55,19 +84,7 @@ class PersonRepository(Repository[Person]):
         )
 
     async def bulk_load(self, source: Path) -> int:
-        """COPY the CSV into a staging table, then upsert only rows that changed. One transaction."""
-        await self.session.execute(
-            text(f"CREATE TEMP TABLE {_STAGE} (LIKE identity.persons INCLUDING DEFAULTS) ON COMMIT DROP")
-        )
-        conn = await self.session.connection()
-        raw = await conn.get_raw_connection()
-        driver: Any = raw.driver_connection
-        await driver.copy_to_table(
-            _STAGE, source=str(source), columns=list(COLUMNS), format="csv", header=True, null="", encoding="utf-8"
-        )
-        result = await self.session.execute(text(_UPSERT))
-        await self.session.execute(text(f"DROP TABLE {_STAGE}"))
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return await _bulk_load(self.session, source, table="persons", columns=COLUMNS, upsert=_UPSERT_PERSONS)
 
     async def count(self) -> int:
         return int((await self.session.execute(text("SELECT count(*) FROM identity.persons"))).scalar_one())
@@ -88,6 +105,11 @@ class MarriageRepository(Repository[Marriage]):
             (Marriage.husband_national_id == national_id) | (Marriage.wife_national_id == national_id)
         )
         return list((await self.session.scalars(query.order_by(Marriage.marriage_date))).all())
+
+    async def bulk_load(self, source: Path) -> int:
+        return await _bulk_load(
+            self.session, source, table="marriages", columns=MARRIAGE_COLUMNS, upsert=_UPSERT_MARRIAGES
+        )
 
     async def end(self, marriage_id: uuid.UUID, on: date) -> None:
         await self.session.execute(update(Marriage).where(Marriage.marriage_id == marriage_id).values(divorce_date=on))

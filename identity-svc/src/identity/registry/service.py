@@ -30,9 +30,13 @@ async def get_person(session: AsyncSession, *, national_id: str) -> Person | Non
     return await PersonRepository(session).get(national_id)
 
 
-async def load_extract(session: AsyncSession, *, path: Path) -> int:
-    """Load (or reload) a registry extract; returns how many rows were new or changed."""
-    return await PersonRepository(session).bulk_load(path)
+async def load_extract(session: AsyncSession, *, path: Path, marriages: Path | None = None) -> int:
+    """Load (or reload) a registry extract: its people and, if given, its marriage records.
+    Returns how many rows were new or changed."""
+    changed = await PersonRepository(session).bulk_load(path)
+    if marriages is not None:
+        changed += await MarriageRepository(session).bulk_load(marriages)
+    return changed
 
 
 async def register_birth(session: AsyncSession, *, event: BirthRegistered) -> None:

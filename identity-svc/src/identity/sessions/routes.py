@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from identity import validation
-from identity.deps import ClientAddress, Config, Keys, Sms
+from identity.deps import Asker, Config, Keys, Sms
 from identity.enrolment.routes import challenge_out
 from identity.enrolment.schemas import ChallengeOut, CodeIn
 from identity.otp import service as otp
@@ -23,14 +23,12 @@ jwks_router = APIRouter(include_in_schema=False)
 
 
 @router.post("", status_code=202, responses=responses(422, 429, 503), response_model=ChallengeOut)
-async def start_login(
-    body: LoginStart, session: Session, settings: Config, sms: Sms, client: ClientAddress
-) -> ChallengeOut:
+async def start_login(body: LoginStart, session: Session, settings: Config, sms: Sms, requester: Asker) -> ChallengeOut:
     """Sign in with the national ID: a code goes to the enrolled mobile (the answer is the same for any ID)."""
     nid, _ = validation.national_id_and_mobile(body.national_id, None, today=datetime.now(UTC).date())
 
     challenge = await service.start_login(
-        session, settings=settings, sender=sms, national_id=nid.value, client=client,
+        session, settings=settings, sender=sms, national_id=nid.value, requester=requester,
         language=i18n.current_language(),
     )  # fmt: skip
     return challenge_out(challenge, settings, show_mobile=False)

@@ -1,4 +1,9 @@
-"""Access tokens (EdDSA JWTs) and rotating refresh tokens with reuse detection; citizen login."""
+"""Access tokens (EdDSA JWTs) and rotating refresh tokens with reuse detection; citizen login.
+
+A refresh token reads `<family>.<token id>.<secret>`: the family (the sign-in session it
+rotates within) comes first and is not secret, so the gateway can limit refreshes and
+sign-outs per session instead of in one bucket for everybody. Tokens issued before read
+`<token id>.<secret>` and still work until they expire."""
 
 from __future__ import annotations
 
@@ -105,7 +110,7 @@ async def issue_pair(
         ttl=settings.access_token_seconds,
         nid=citizen.national_id if citizen is not None else None,  # other services key facts by it
     )
-    return TokenPair(token, settings.access_token_seconds, f"{row.id}.{secret}", row.expires_at)
+    return TokenPair(token, settings.access_token_seconds, f"{row.family_id}.{row.id}.{secret}", row.expires_at)
 
 
 async def refresh(session: AsyncSession, *, keyring: KeyRing, settings: Settings, token: str) -> TokenPair:
@@ -126,13 +131,22 @@ async def refresh(session: AsyncSession, *, keyring: KeyRing, settings: Settings
 
 
 async def _find(session: AsyncSession, token: str) -> RefreshToken | None:
-    ident, _, secret = token.partition(".")
+    parts = token.split(".")
+    if len(parts) == 3:
+        family, ident, secret = parts
+    elif len(parts) == 2:  # issued before the family led the token
+        family, (ident, secret) = None, parts
+    else:
+        return None
     try:
         token_id = uuid.UUID(ident)
+        family_id = uuid.UUID(family) if family is not None else None
     except ValueError:
         return None
     row = await session.get(RefreshToken, token_id, with_for_update=True)
     if row is None or not hmac.compare_digest(row.secret_hash, _hash(secret)):
+        return None
+    if family_id is not None and family_id != row.family_id:  # the part limits are keyed on must be true
         return None
     return row
 
@@ -161,13 +175,19 @@ async def logout(session: AsyncSession, *, token: str) -> None:
 
 
 async def start_login(
-    session: AsyncSession, *, settings: Settings, sender: FailoverSender, national_id: str, client: str, language: str
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    sender: FailoverSender,
+    national_id: str,
+    requester: otp.Requester,
+    language: str,
 ) -> OtpChallenge:
     """The same answer whether or not the ID is enrolled: an unknown ID gets a challenge nothing satisfies."""
     await otp.throttle(
         session, settings=settings, bucket="login_nid", value=national_id, limit=settings.limit_per_national_id
     )
-    await otp.throttle(session, settings=settings, bucket="client", value=client, limit=settings.limit_per_client)
+    await otp.throttle_requester(session, settings=settings, requester=requester)
     citizen = await session.scalar(select(Citizen).where(Citizen.national_id == national_id))
     active = citizen is not None and citizen.status == "active"
     return await otp.issue(

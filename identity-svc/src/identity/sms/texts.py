@@ -1,33 +1,34 @@
-"""SMS texts in Arabic and English (the citizen's language)."""
+"""SMS texts in Arabic and English (the citizen's language). Amounts come as `i18n.Money`, days
+and times as `i18n.Day` / `i18n.Time` (Cairo), services as `i18n.Words` of their catalogue names."""
 
 from kit import i18n
 
 i18n.register(
     {
         "sms.otp.enrol": {
-            "ar": "رمز تأكيد التسجيل في شباك: {code}. صالح لمدة {minutes} دقائق. لا تشاركه مع أحد.",
-            "en": "Your Shubbak enrolment code: {code}. Valid for {minutes} minutes. Do not share it.",
+            "ar": "رمز تأكيد التسجيل في شباك: {code}. صالح لمدة {minutes:duration-minute}. لا تشاركه مع أحد.",
+            "en": "Your Shubbak enrolment code: {code}. Valid for {minutes:duration-minute}. Do not share it.",
         },
         "sms.otp.login": {
-            "ar": "رمز الدخول إلى شباك: {code}. صالح لمدة {minutes} دقائق. لا تشاركه مع أحد.",
-            "en": "Your Shubbak sign-in code: {code}. Valid for {minutes} minutes. Do not share it.",
+            "ar": "رمز الدخول إلى شباك: {code}. صالح لمدة {minutes:duration-minute}. لا تشاركه مع أحد.",
+            "en": "Your Shubbak sign-in code: {code}. Valid for {minutes:duration-minute}. Do not share it.",
         },
         "sms.otp.mobile_old": {
-            "ar": "طُلب تغيير رقم هاتفك في شباك. رمز التأكيد: {code} (صالح {minutes} دقائق). "
+            "ar": "طُلب تغيير رقم هاتفك في شباك. رمز التأكيد: {code} (صالح لمدة {minutes:duration-minute}). "
             "إن لم تطلب ذلك فلا تشاركه مع أحد.",
-            "en": "A change of your Shubbak mobile number was requested. Code: {code} (valid {minutes} minutes). "
-            "If this was not you, do not share it.",
+            "en": "A change of your Shubbak mobile number was requested. "
+            "Code: {code} (valid for {minutes:duration-minute}). If this was not you, do not share it.",
         },
         "sms.otp.mobile_new": {
-            "ar": "رمز تسجيل هذا الرقم لحسابك في شباك: {code}. صالح لمدة {minutes} دقائق. لا تشاركه مع أحد.",
-            "en": "Your code to make this your Shubbak mobile number: {code}. Valid for {minutes} minutes. "
+            "ar": "رمز تسجيل هذا الرقم لحسابك في شباك: {code}. صالح لمدة {minutes:duration-minute}. لا تشاركه مع أحد.",
+            "en": "Your code to make this your Shubbak mobile number: {code}. Valid for {minutes:duration-minute}. "
             "Do not share it.",
         },
         "sms.otp.consent": {
             "ar": "موظف مركز الاتصال بشباك يطلب الاطلاع على بياناتك. إن وافقت فأخبره بالرمز: "
-            "{code} (صالح {minutes} دقائق).",
+            "{code} (صالح لمدة {minutes:duration-minute}).",
             "en": "A Shubbak call-centre agent asks to see your data. If you agree, read them this code: "
-            "{code} (valid {minutes} minutes).",
+            "{code} (valid for {minutes:duration-minute}).",
         },
         "sms.notify.mobile_changed": {
             "ar": "تم تغيير رقم الهاتف المسجل لحسابك في شباك إلى رقم ينتهي بـ {last_digits}. "
@@ -40,8 +41,12 @@ i18n.register(
             "en": "Your office appointment is booked for {day} at {time}. Reference: {ref}.",
         },
         "sms.notify.payment_succeeded": {
-            "ar": "تم استلام مبلغ {amount} جنيه لخدمة {service}. شكرًا لك.",
-            "en": "We received EGP {amount} for {service}. Thank you.",
+            "ar": "تم استلام {amount} رسوم خدمة «{service}». شكرًا لك.",
+            "en": "We received {amount} for “{service}”. Thank you.",
+        },
+        "sms.notify.payment_succeeded.unnamed": {
+            "ar": "تم استلام {amount} رسوم طلبك في شباك. شكرًا لك.",
+            "en": "We received {amount} for your Shubbak request. Thank you.",
         },
         "sms.notify.document_ready": {
             "ar": "التوكيل رقم {number} جاهز للاستلام من المكتب المحدد.",

@@ -4,6 +4,7 @@ import uuid
 
 from sqlalchemy import func, select
 
+from kit.db import serialize
 from kit.repository import Page, Repository
 from notary.certificates.models import CertificateRequest, CertStatus
 
@@ -20,7 +21,11 @@ class CertificateRepository(Repository[CertificateRequest]):
             .execution_options(populate_existing=True)
         )
 
-    async def open_count(self, citizen_id: uuid.UUID) -> int:
+    async def open_count(self, citizen_id: uuid.UUID, *, hold: bool = False) -> int:
+        """The citizen's requests awaiting payment; `hold`: first take the citizen's limit lock
+        until the transaction ends, so concurrent requests count one after another."""
+        if hold:
+            await serialize(self.session, "notary.certificates.open", citizen_id)
         query = select(func.count()).where(
             CertificateRequest.citizen_id == citizen_id, CertificateRequest.status == CertStatus.AWAITING_PAYMENT
         )

@@ -6,7 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
-from contracts.fields import Channel, PaymentMethod
+from contracts.fields import Channel, PaymentMethod, TypedNationalId
+from kit.errors import invalid
 from notary.certificates.models import CertificateRequest
 from notary.poa.schemas import PaymentInstructions
 
@@ -17,7 +18,7 @@ class CreateCertificate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Kind
-    national_id: Annotated[str, StringConstraints(pattern=r"^[0-9]{14}$")] | None = None
+    national_id: TypedNationalId | None = None
     """Birth: whose (you, your spouse, child or parent); default you."""
     marriage_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     """Marriage or divorce: which marriage (from `/v1/certificates/family`)."""
@@ -27,7 +28,7 @@ class CreateCertificate(BaseModel):
     @model_validator(mode="after")
     def _marriage_for_marriage_kinds(self) -> CreateCertificate:
         if self.kind in ("marriage", "divorce") and not self.marriage_id:
-            raise ValueError("marriage_id is required for a marriage or divorce certificate")
+            raise invalid("marriage_id_required")
         return self
 
 

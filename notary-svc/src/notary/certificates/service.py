@@ -28,7 +28,7 @@ from notary.certificates.schemas import CreateCertificate, FamilyMember, FamilyO
 from notary.documents import service as documents
 from notary.documents.signing import DocumentSigner
 from notary.settings import Settings
-from notary.texts import fields, problems
+from notary.texts import fields, problems, status_words
 from notary.upstream import Marriage, Registry, RegistryPerson
 
 SERVICE_CODES = {
@@ -198,8 +198,7 @@ async def request(
     now: datetime,
 ) -> CertificateRequest:
     repo = CertificateRepository(session)
-    if await repo.open_count(citizen_id) >= settings.open_requests_per_citizen:
-        raise ProblemError("too_many_open_requests", status=409, params={"limit": settings.open_requests_per_citizen})
+    await _within_limit(repo, citizen_id, settings=settings, hold=False)  # a quick refusal
     me = await _me(registry, national_id)
     relation, subjects, facts = await _facts(registry, me, body)
     cert = CertificateRequest(
@@ -218,7 +217,13 @@ async def request(
         updated_at=now,
     )
     await _quote(cert, catalog=catalog, governorate=me.governorate, now=now)
+    await _within_limit(repo, citizen_id, settings=settings, hold=True)  # the binding check, until commit
     return await repo.add(cert)
+
+
+async def _within_limit(repo: CertificateRepository, citizen_id: uuid.UUID, *, settings: Settings, hold: bool) -> None:
+    if await repo.open_count(citizen_id, hold=hold) >= settings.open_requests_per_citizen:
+        raise ProblemError("too_many_open_requests", status=409, params={"limit": settings.open_requests_per_citizen})
 
 
 async def _quote(cert: CertificateRequest, *, catalog: Catalog, governorate: str | None, now: datetime) -> None:
@@ -249,7 +254,7 @@ async def requote(
 ) -> CertificateRequest:
     cert = await _owned(session, request_id=request_id, citizen_id=citizen_id, lock=True)
     if cert.status != CertStatus.AWAITING_PAYMENT:
-        raise ProblemError("certificate_state_conflict", status=409, params={"status": cert.status})
+        raise ProblemError("certificate_state_conflict", status=409, params={"status": status_words(cert.status)})
     cert.method, cert.channel = method or cert.method, channel or cert.channel
     me = await _me(registry, national_id)
     await _quote(cert, catalog=catalog, governorate=me.governorate, now=now)
@@ -262,7 +267,7 @@ async def cancel(
     """Only while unpaid (a payment already in flight is refused, and refunded, when it arrives)."""
     cert = await _owned(session, request_id=request_id, citizen_id=citizen_id, lock=True)
     if cert.status != CertStatus.AWAITING_PAYMENT:
-        raise ProblemError("certificate_state_conflict", status=409, params={"status": cert.status})
+        raise ProblemError("certificate_state_conflict", status=409, params={"status": status_words(cert.status)})
     cert.status, cert.cancelled_at, cert.updated_at = CertStatus.CANCELLED.value, now, now
     return cert
 

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from starlette.responses import HTMLResponse, Response
 
+from kit import i18n
 from kit.app import Session
 from kit.errors import responses
 from notary.deps import Citizen, Signer, citizen_id
@@ -51,6 +52,8 @@ async def document(number: Number, caller: Citizen, session: Session) -> Documen
 
 @router.get("/{number}/page", response_class=HTMLResponse, responses=responses(401, 403, 404, 422))
 async def printable(number: Number, caller: Citizen, session: Session, signer: Signer) -> HTMLResponse:
-    """Your document as a bilingual printable page (print to PDF from the browser)."""
+    """Your document as a printable page in your language (print to PDF from the browser)."""
     doc = await service.own(session, number=number, citizen_id=citizen_id(caller))
-    return HTMLResponse(render.page(doc, public_key_x=signer.jwk()["x"]))
+    language = i18n.current_language()
+    html = render.page(doc, public_key_x=signer.jwk()["x"], language=language)
+    return HTMLResponse(html, headers={"Content-Language": language})

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import func, select
 
+from kit.db import serialize
 from kit.repository import Page, Repository
 from notary.poa.models import OPEN, PoaTransition, PowerOfAttorney
 
@@ -21,7 +22,11 @@ class PoaRepository(Repository[PowerOfAttorney]):
             .execution_options(populate_existing=True)
         )
 
-    async def open_count(self, citizen_id: uuid.UUID) -> int:
+    async def open_count(self, citizen_id: uuid.UUID, *, hold: bool = False) -> int:
+        """The citizen's open requests; `hold`: first take the citizen's limit lock until the
+        transaction ends, so concurrent drafts count one after another (not all 19, all insert)."""
+        if hold:
+            await serialize(self.session, "notary.poa.open", citizen_id)
         query = select(func.count()).where(PowerOfAttorney.citizen_id == citizen_id, PowerOfAttorney.status.in_(OPEN))
         return int(await self.session.scalar(query) or 0)
 

@@ -24,7 +24,7 @@ problems(
         "principal_not_eligible": (
             "لا يمكنك إصدار توكيل",
             "You cannot grant a power of attorney",
-            "يشترط أن يكون الموكل مسجلًا بالسجل المدني وعلى قيد الحياة وبالغًا سن الرشد ({age} سنة).",
+            "يشترط أن يكون الموكل مسجلًا بالسجل المدني وعلى قيد الحياة وبالغًا سن الرشد ({age}).",
             "The principal must be in the civil registry, alive, and of full age ({age}).",
         ),
     }
@@ -46,14 +46,48 @@ fields(
             "No one in the civil registry has this national ID.",
         ),
         "agent_deceased": ("الوكيل متوفى وفق السجل المدني.", "The agent is deceased according to the civil registry."),
-        "agent_minor": ("الوكيل لم يبلغ سن الرشد ({age} سنة).", "The agent is under full age ({age})."),
+        "agent_minor": ("الوكيل لم يبلغ سن الرشد ({age}).", "The agent is under full age ({age})."),
         "agent_is_principal": ("لا يجوز أن يكون الوكيل هو الموكل نفسه.", "The agent cannot be the principal."),
         "agent_duplicate": ("الوكيل مكرر.", "This agent is listed twice."),
-        "too_many_agents": ("الحد الأقصى {max} وكلاء.", "At most {max} agents."),
-        "too_many_conditions": ("الحد الأقصى {max} شروط.", "At most {max} conditions."),
-        "condition_too_long": ("الشرط أطول من {max} حرفًا.", "A condition is longer than {max} characters."),
+        "too_many_agents": (
+            i18n.plural(
+                "max",
+                one="الحد الأقصى وكيل واحد.",
+                two="الحد الأقصى وكيلان.",
+                few="الحد الأقصى {max} وكلاء.",
+                many="الحد الأقصى {max} وكيلًا.",
+                other="الحد الأقصى {max} وكيل.",
+            ),
+            i18n.plural("max", one="At most {max} agent.", other="At most {max} agents."),
+        ),
+        "too_many_conditions": (
+            i18n.plural(
+                "max",
+                one="الحد الأقصى شرط واحد.",
+                two="الحد الأقصى شرطان.",
+                few="الحد الأقصى {max} شروط.",
+                many="الحد الأقصى {max} شرطًا.",
+                other="الحد الأقصى {max} شرط.",
+            ),
+            i18n.plural("max", one="At most {max} condition.", other="At most {max} conditions."),
+        ),
+        "condition_too_long": (
+            i18n.plural(
+                "max",
+                one="الشرط أطول من حرف واحد.",
+                two="الشرط أطول من حرفين.",
+                few="الشرط أطول من {max} أحرف.",
+                many="الشرط أطول من {max} حرفًا.",
+                other="الشرط أطول من {max} حرف.",
+            ),
+            i18n.plural(
+                "max",
+                one="A condition is longer than {max} character.",
+                other="A condition is longer than {max} characters.",
+            ),
+        ),
         "valid_until_past": ("تاريخ انتهاء السريان يجب أن يكون بعد اليوم.", "The end of validity must be after today."),
-        "valid_until_too_far": ("أقصى مدة سريان {years} سنوات.", "Validity is at most {years} years."),
+        "valid_until_too_far": ("أقصى مدة سريان {years}.", "Validity is at most {years}."),
     }
 )
 
@@ -63,6 +97,10 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def _years(count: int) -> i18n.Quantity:
+    return i18n.Quantity(count, "duration-year")
 
 
 def _err(field: str, code: str, **params: object) -> FieldError:
@@ -79,7 +117,7 @@ def snapshot(person: RegistryPerson) -> dict[str, Any]:
 
 def check_principal(person: RegistryPerson | None, *, settings: Settings, today: date) -> RegistryPerson:
     if person is None or not person.alive or person.age_on(today) < settings.majority_age:
-        raise ProblemError("principal_not_eligible", status=403, params={"age": settings.majority_age})
+        raise ProblemError("principal_not_eligible", status=403, params={"age": _years(settings.majority_age)})
     return person
 
 
@@ -105,7 +143,7 @@ def check_terms(body: CreatePoa, *, settings: Settings, today: date) -> list[Fie
         if body.valid_until <= today:
             errors.append(_err("body.valid_until", "valid_until_past"))
         elif body.valid_until > _add_years(today, settings.max_validity_years):
-            errors.append(_err("body.valid_until", "valid_until_too_far", years=settings.max_validity_years))
+            errors.append(_err("body.valid_until", "valid_until_too_far", years=_years(settings.max_validity_years)))
     if len(body.agents) > settings.max_agents:
         errors.append(_err("body.agents", "too_many_agents", max=settings.max_agents))
     return errors
@@ -133,7 +171,7 @@ async def check_agents(
         elif not person.alive:
             errors.append(_err(field, "agent_deceased"))
         elif person.age_on(today) < settings.majority_age:
-            errors.append(_err(field, "agent_minor", age=settings.majority_age))
+            errors.append(_err(field, "agent_minor", age=_years(settings.majority_age)))
         else:
             agents.append(person)
     return agents, errors

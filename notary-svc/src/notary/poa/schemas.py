@@ -6,12 +6,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from contracts.fields import Channel, PaymentMethod
+from contracts.fields import Channel, PaymentMethod, TypedNationalId
 from notary.documents.service import today
 from notary.poa.models import PoaTransition, PowerOfAttorney
 from notary.poa.scopes import BY_CODE
 
-NationalIdIn = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{14}$")]
 Condition = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
 ScopeCode = Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,40}$")]
 
@@ -23,7 +22,7 @@ class CreatePoa(BaseModel):
     scopes: list[ScopeCode] = Field(
         min_length=1, max_length=7, description="Codes from `/v1/powers-of-attorney/scopes`."
     )
-    agents: list[NationalIdIn] = Field(min_length=1, max_length=20, description="Agents' national IDs.")
+    agents: list[TypedNationalId] = Field(min_length=1, max_length=20, description="Agents' national IDs.")
     special_conditions: list[Condition] = Field(default_factory=list, max_length=50)
     valid_until: date | None = Field(default=None, description="None: until revoked.")
 

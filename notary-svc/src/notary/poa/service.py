@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.events.notary import PoaCancelled, PoaDrafted, PoaIssued, PoaPaid, PoaRevoked, PoaSubmitted
 from contracts.events.office import AppointmentBooked, AppointmentCancelled, AppointmentVerified
 from contracts.events.payment import PaymentSucceeded
-from kit import payable
+from contracts.governorates import ABROAD
+from kit import i18n, payable
 from kit.catalog import Catalog, Quote
 from kit.errors import NotFound, ProblemError
 from kit.messaging import record
@@ -30,16 +31,10 @@ from notary.poa.repository import PoaRepository
 from notary.poa.schemas import CreatePoa
 from notary.poa.scopes import BY_CODE, SERVICE_CODES
 from notary.settings import Settings
-from notary.texts import problems
+from notary.texts import problems, status_words
 from notary.upstream import Registry
 
 log = logging.getLogger("notary.poa")
-
-STATUS_AR = {
-    "draft": "مسودة", "awaiting_payment": "بانتظار السداد", "paid": "تم السداد", "appointment_booked": "تم حجز موعد",
-    "no_show": "لم يحضر في الموعد", "verified": "تم التحقق", "issued": "صدر", "revoked": "ملغى",
-    "cancelled": "أُلغي الطلب",
-}  # fmt: skip
 
 problems(
     {
@@ -52,7 +47,7 @@ problems(
         "poa_state_conflict": (
             "لا يمكن تنفيذ هذا الإجراء على التوكيل الآن",
             "The power of attorney cannot do this now",
-            "حالة التوكيل: {status_ar}.",
+            "حالة التوكيل: {status}.",
             "The power of attorney is {status}.",
         ),
         "poa_expired": (
@@ -69,7 +64,7 @@ def conflict(poa: PowerOfAttorney) -> ProblemError:
     return ProblemError(
         "poa_state_conflict",
         status=409,
-        params={"status": poa.status, "status_ar": STATUS_AR.get(poa.status, poa.status)},
+        params={"status": status_words(poa.status)},
         extra={"poa_status": poa.status},
     )
 
@@ -92,6 +87,11 @@ async def _owned(session: AsyncSession, *, poa_id: uuid.UUID, citizen_id: uuid.U
     return poa
 
 
+async def _within_limit(repo: PoaRepository, citizen_id: uuid.UUID, *, settings: Settings, hold: bool) -> None:
+    if await repo.open_count(citizen_id, hold=hold) >= settings.open_requests_per_citizen:
+        raise ProblemError("too_many_open_requests", status=409, params={"limit": settings.open_requests_per_citizen})
+
+
 # -- the citizen's actions ----------------------------------------------------------------
 
 
@@ -107,8 +107,7 @@ async def draft(
 ) -> PowerOfAttorney:
     """Check the principal, the agents and the terms against the registry; keep a draft."""
     repo = PoaRepository(session)
-    if await repo.open_count(citizen_id) >= settings.open_requests_per_citizen:
-        raise ProblemError("too_many_open_requests", status=409, params={"limit": settings.open_requests_per_citizen})
+    await _within_limit(repo, citizen_id, settings=settings, hold=False)  # a quick refusal
     today = documents.today()
     principal = rules.check_principal(await registry.person(national_id), settings=settings, today=today)
     errors = rules.check_terms(body, settings=settings, today=today)
@@ -117,6 +116,7 @@ async def draft(
     )
     if errors or agent_errors:
         raise ProblemError("poa_invalid", status=422, errors=[*errors, *agent_errors])
+    await _within_limit(repo, citizen_id, settings=settings, hold=True)  # the binding check, until commit
     poa = PowerOfAttorney(
         id=uuid.uuid4(),
         citizen_id=citizen_id,
@@ -132,7 +132,7 @@ async def draft(
         # lives now), not the birth governorate in the national ID (digits 8-9), which is
         # only the fallback when the registry has no usable residence.
         governorate=principal.governorate
-        if principal.governorate in governorates.NAMES and principal.governorate != "88"
+        if principal.governorate in governorates.NAMES and principal.governorate != ABROAD
         else governorates.of_national_id(national_id),
         status=Status.DRAFT.value,
         created_at=now,
@@ -222,7 +222,7 @@ async def revoke(
     if poa.status != Status.ISSUED:
         raise conflict(poa)
     if poa.valid_until is not None and poa.valid_until < documents.today():
-        raise ProblemError("poa_expired", status=409, params={"valid_until": poa.valid_until.isoformat()})
+        raise ProblemError("poa_expired", status=409, params={"valid_until": i18n.Day(poa.valid_until)})
     poa.revoked_at, poa.reason = now, reason
     await _move(session, poa, Status.REVOKED, now=now, actor=f"citizen:{citizen_id}", reason=reason or "revoked")
     assert poa.document_number is not None

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.office import AppointmentVerified
+from kit import i18n
 from kit.auth import Caller, Role
 from kit.errors import Conflict, FieldError, NotFound, ProblemError
 from kit.messaging import record
@@ -17,7 +18,7 @@ from office_routing.appointments import repository as repo
 from office_routing.appointments.models import Appointment, OrderStatus, Status
 from office_routing.appointments.repository import AppointmentRepository
 from office_routing.appointments.service import Policy, end, illegal
-from office_routing.clock import CAIRO, local_day
+from office_routing.clock import local_day
 from office_routing.offices import repository as offices_repo
 from office_routing.offices.models import Office
 from office_routing.offices.repository import OfficeRepository
@@ -65,7 +66,7 @@ async def check_in(session: AsyncSession, *, caller: Caller, appointment_id: uui
     if appointment.status != Status.BOOKED:
         raise illegal(appointment, "check_in")
     if local_day(now) > local_day(appointment.starts_at):  # early arrivals are served; a past day is not
-        raise Conflict("appointment_passed", params={"day": local_day(appointment.starts_at).isoformat()})
+        raise Conflict("appointment_passed", params={"day": i18n.Day(appointment.starts_at)})
     appointment.status, appointment.checked_in_at = Status.CHECKED_IN, now
     await AppointmentRepository(session).log(appointment.id, "checked_in", actor=_actor(caller), at=now)
     return appointment
@@ -117,7 +118,7 @@ async def no_show(
         raise illegal(appointment, "no_show")
     allowed_from = appointment.starts_at + policy.no_show_grace
     if now < allowed_from:
-        raise Conflict("too_early", params={"time": allowed_from.astimezone(CAIRO).strftime("%Y-%m-%d %H:%M")})
+        raise Conflict("too_early", params={"time": i18n.Moment(allowed_from)})
     await end(session, appointment, reason="no_show", actor=_actor(caller), now=now)
     return appointment
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from contracts.fields import NationalId
+from contracts.fields import TypedNationalId
 from office_routing.appointments.models import Status
 from office_routing.clock import CAIRO
 from office_routing.offices.models import Kind
@@ -86,7 +86,7 @@ class Reschedule(BaseModel):
 class Verify(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    national_id: NationalId = Field(
+    national_id: TypedNationalId = Field(
         description="The national ID on the card the citizen shows; it must be the requester's.",
     )
 

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from contracts.fields import GovernorateCode, ServiceCode
+from kit.errors import invalid
 from office_routing.governorates import BY_CODE
 from office_routing.offices.models import SUNDAY_TO_THURSDAY, Kind
 
@@ -28,7 +29,7 @@ Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 
 def _local(value: time) -> time:
     if value.tzinfo is not None or value.microsecond:
-        raise ValueError("a local wall-clock time (HH:MM or HH:MM:SS), without an offset")
+        raise invalid("local_time")
     return value
 
 
@@ -107,14 +108,14 @@ class OfficeIn(BaseModel):
     @classmethod
     def _known_governorate(cls, value: str) -> str:
         if value not in BY_CODE:
-            raise ValueError("unknown governorate code")
+            raise invalid("unknown_governorate")
         return value
 
     @field_validator("working_days")
     @classmethod
     def _weekdays(cls, value: list[int]) -> list[int]:
         if any(day < 1 or day > 7 for day in value) or len(set(value)) != len(value):
-            raise ValueError("working days are distinct ISO weekdays 1-7")
+            raise invalid("working_days")
         return value
 
     @field_validator("services")
@@ -127,7 +128,7 @@ class OfficeIn(BaseModel):
         opens = self.opens_at.hour * 60 + self.opens_at.minute
         closes = self.closes_at.hour * 60 + self.closes_at.minute
         if closes - opens < self.slot_minutes:
-            raise ValueError("the office must be open for at least one slot")
+            raise invalid("no_slot_in_hours")
         return self
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kit import i18n
 from kit.errors import Conflict, NotFound
 from kit.repository import Page
 from office_routing.offices import repository
@@ -61,5 +62,5 @@ async def add_holiday(session: AsyncSession, *, office_id: uuid.UUID | None, bod
         await get(session, office_id=office_id)
     holiday = Holiday(id=uuid.uuid4(), office_id=office_id, **body.model_dump())
     if not await repository.add_holiday(session, holiday):
-        raise Conflict("holiday_exists", params={"day": body.day.isoformat()})
+        raise Conflict("holiday_exists", params={"day": i18n.Day(body.day)})
     return holiday

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.fields import PaymentMethod
+from contracts.fields import PaymentMethod, TypedMobile
 
 OWNER_SERVICE = r"^[a-z][a-z0-9_-]{1,39}$"
 ORDER_ID = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$"
@@ -30,9 +30,7 @@ class ConfirmIntent(BaseModel):
         pattern=r"^https?://",
         description="Card: where the acquirer sends the citizen back.",
     )
-    wallet_mobile: str | None = Field(
-        default=None, pattern=r"^01[0125][0-9]{8}$", description="Wallet: the mobile number holding the wallet."
-    )
+    wallet_mobile: TypedMobile | None = Field(default=None, description="Wallet: the mobile number holding the wallet.")
 
 
 class FeeLine(BaseModel):

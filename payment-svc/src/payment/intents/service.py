@@ -17,6 +17,7 @@ from kit.auth import Caller, Role
 from kit.errors import FieldError, NotFound, ProblemError
 from kit.messaging import record
 from kit.repository import Page
+from payment import texts
 from payment.intents.models import OPEN, PaymentIntent, Status
 from payment.intents.repository import IntentRepository
 from payment.intents.schemas import ConfirmIntent, CreateIntent
@@ -57,34 +58,36 @@ i18n.register(
             "en": "You have no order with this reference awaiting payment.",
             "ar": "لا يوجد لديك طلب بهذا المرجع بانتظار السداد.",
         },
+        "problem.payment_not_found.detail": {
+            "en": "You have no payment with this id.",
+            "ar": "لا توجد عملية سداد بهذا المعرف في حسابك.",
+        },
         "problem.payment_state_conflict.title": {
             "en": "The payment cannot do this now",
             "ar": "لا يمكن تنفيذ هذا الإجراء على عملية السداد الآن",
         },
         "problem.payment_state_conflict.detail": {
             "en": "The payment is {status}.",
-            "ar": "حالة عملية السداد: {status_ar}.",
+            "ar": "حالة عملية السداد: {status}.",
         },
         "problem.method_unavailable.title": {
             "en": "This payment method is not available",
             "ar": "طريقة السداد هذه غير متاحة",
         },
+        "problem.method_unavailable.detail": {
+            "en": "Payment by {method} is not available right now; choose another method.",
+            "ar": "السداد عن طريق {method} غير متاح الآن؛ اختر طريقة أخرى.",
+        },
         "problem.wallet_mobile_required.title": {
             "en": "The wallet's mobile number is required",
             "ar": "رقم الهاتف المحمول للمحفظة مطلوب",
         },
+        "problem.wallet_mobile_required.detail": {
+            "en": "To pay by mobile wallet, give the mobile number that holds the wallet (wallet_mobile).",
+            "ar": "للسداد بمحفظة الهاتف المحمول أدخل رقم الهاتف المسجلة عليه المحفظة (wallet_mobile).",
+        },
     }
 )
-
-STATUS_AR = {
-    "requires_payment": "بانتظار السداد",
-    "processing": "قيد التنفيذ",
-    "succeeded": "تم السداد",
-    "failed": "فشلت",
-    "expired": "انتهت صلاحيتها",
-    "cancelled": "أُلغيت",
-    "refunded": "مستردة",
-}
 
 READERS = (Role.AUDITOR, Role.ADMIN)
 
@@ -105,7 +108,7 @@ def state_conflict(intent: PaymentIntent) -> ProblemError:
     return ProblemError(
         "payment_state_conflict",
         status=409,
-        params={"status": intent.status, "status_ar": STATUS_AR.get(intent.status, intent.status)},
+        params={"status": texts.status(intent.status)},
         extra={"payment_status": intent.status},
     )
 
@@ -131,7 +134,7 @@ async def create(
         raise ProblemError(
             "quote_method_mismatch",
             status=422,
-            params={"method": body.method},
+            params={"method": texts.method(body.method)},
             errors=[
                 FieldError(
                     field="body.method",

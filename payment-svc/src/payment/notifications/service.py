@@ -36,7 +36,15 @@ i18n.register(
             "en": "The notification is malformed",
             "ar": "صيغة الإشعار غير صحيحة",
         },
+        "problem.invalid_notification.detail": {
+            "en": "The notification's body does not have the fields this provider sends.",
+            "ar": "نص الإشعار لا يتضمن الحقول التي يرسلها هذا المزود.",
+        },
         "problem.unknown_provider.title": {"en": "Unknown payment provider", "ar": "مزود سداد غير معروف"},
+        "problem.unknown_provider.detail": {
+            "en": "No payment provider of the platform has this name.",
+            "ar": "لا يوجد مزود سداد بهذا الاسم على المنصة.",
+        },
     }
 )
 

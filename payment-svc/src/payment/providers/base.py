@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from kit.errors import ProblemError
+from payment import texts
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Providers:
     def for_method(self, method: str) -> Provider:
         provider = self.by_method.get(method)
         if provider is None:
-            raise ProblemError("method_unavailable", status=422, params={"method": method})
+            raise ProblemError("method_unavailable", status=422, params={"method": texts.method(method)})
         return provider
 
     def named(self, name: str) -> Provider | None:

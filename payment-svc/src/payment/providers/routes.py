@@ -26,7 +26,13 @@ router = APIRouter(prefix="/v1/payment-sandbox", tags=["development: payment san
 ProviderName = Literal["card", "wallet", "post_office", "cash_network"]
 
 i18n.register(
-    {"problem.sandbox_payment_not_found.title": {"en": "No such sandbox payment", "ar": "لا توجد عملية بهذا المرجع"}}
+    {
+        "problem.sandbox_payment_not_found.title": {"en": "No such sandbox payment", "ar": "لا توجد عملية بهذا المرجع"},
+        "problem.sandbox_payment_not_found.detail": {
+            "en": "This sandbox provider has no payment with this reference.",
+            "ar": "لا توجد لدى مزود التجربة عملية سداد بهذا الرقم المرجعي.",
+        },
+    }
 )
 
 

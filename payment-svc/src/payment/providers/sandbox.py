@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 
+from kit import i18n
 from payment.providers import signing
 from payment.providers.base import Started, StartRequest
 
@@ -122,14 +123,15 @@ class Sandbox:
             if p.provider == "post_office"
             else {"ar": "أي منفذ دفع إلكتروني", "en": "any e-payment outlet"}
         )
+        amount = p.amount_piastres
         return {
             "type": "pay_reference",
             "reference_number": p.reference,
             "amount_piastres": p.amount_piastres,
             "expires_at": expires,
             "instructions": {
-                "ar": f"ادفع {p.amount_piastres / 100:.2f} جنيه نقدًا في {where['ar']} بالرقم المرجعي {p.reference}.",
-                "en": f"Pay EGP {p.amount_piastres / 100:.2f} in cash at {where['en']} with reference {p.reference}.",
+                "ar": f"ادفع {i18n.money(amount, 'ar')} نقدًا في {where['ar']} بالرقم المرجعي {p.reference}.",
+                "en": f"Pay {i18n.money(amount, 'en')} in cash at {where['en']} with reference {p.reference}.",
             },
         }
 

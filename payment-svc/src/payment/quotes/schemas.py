@@ -5,6 +5,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.fields import Channel, GovernorateCode, PaymentMethod, ServiceCode
+from kit.errors import invalid
 
 
 class QuoteLine(BaseModel):
@@ -38,5 +39,5 @@ class Quote(BaseModel):
     @model_validator(mode="after")
     def _lines_add_up(self) -> Quote:
         if sum(line.amount_piastres for line in self.lines) != self.total_piastres:
-            raise ValueError("the lines do not add up to the total")
+            raise invalid("quote_lines_total")
         return self

@@ -40,6 +40,10 @@ i18n.register(
             "en": "The quote was issued for another order or another service.",
             "ar": "صدر عرض السعر لطلب آخر أو لخدمة أخرى.",
         },
+        "validation.quote_lines_total": {
+            "en": "The quote's lines do not add up to its total.",
+            "ar": "مجموع بنود عرض السعر لا يساوي إجماليه.",
+        },
         "quote.nothing_to_pay": {
             "en": "This service is free: there is nothing to pay.",
             "ar": "هذه الخدمة مجانية: لا يوجد ما يُسدَّد.",

@@ -41,9 +41,20 @@ i18n.register(
         },
         "problem.invalid_settlement_file.detail": {
             "en": "Send UTF-8 CSV with the columns {columns} (at most {max_lines} lines).",
-            "ar": "أرسل ملف CSV بترميز UTF-8 بالأعمدة {columns} (بحد أقصى {max_lines} سطر).",
+            "ar": i18n.plural(
+                "max_lines",
+                one="أرسل ملف CSV بترميز UTF-8 بالأعمدة {columns} (بحد أقصى سطر واحد).",
+                two="أرسل ملف CSV بترميز UTF-8 بالأعمدة {columns} (بحد أقصى سطرين).",
+                few="أرسل ملف CSV بترميز UTF-8 بالأعمدة {columns} (بحد أقصى {max_lines} أسطر).",
+                many="أرسل ملف CSV بترميز UTF-8 بالأعمدة {columns} (بحد أقصى {max_lines} سطرًا).",
+                other="أرسل ملف CSV بترميز UTF-8 بالأعمدة {columns} (بحد أقصى {max_lines} سطر).",
+            ),
         },
         "problem.settlement_not_found.title": {"en": "Settlement file not found", "ar": "ملف التسوية غير موجود"},
+        "problem.settlement_not_found.detail": {
+            "en": "There is no settlement file with this id.",
+            "ar": "لا يوجد ملف تسوية بهذا المعرف.",
+        },
     }
 )
 

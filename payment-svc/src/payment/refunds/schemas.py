@@ -5,11 +5,15 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.fields import TypedPiastres
+
 
 class CreateRefund(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    amount_piastres: int = Field(gt=0, le=10**12, description="Amount to return, in piastres (partial allowed).")
+    amount_piastres: TypedPiastres = Field(
+        gt=0, le=10**12, description="Amount to return, in piastres (partial allowed)."
+    )
     reason: str = Field(min_length=3, max_length=500)
 
 

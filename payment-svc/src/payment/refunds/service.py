@@ -29,8 +29,8 @@ i18n.register(
             "ar": "مبلغ الاسترداد أكبر من المتبقي من المبلغ المسدد",
         },
         "problem.refund_exceeds_payment.detail": {
-            "en": "At most {remaining} piastres can still be refunded.",
-            "ar": "أقصى ما يمكن استرداده الآن {remaining} قرشًا.",
+            "en": "At most {remaining} can still be refunded.",
+            "ar": "أقصى ما يمكن استرداده الآن {remaining}.",
         },
     }
 )
@@ -151,7 +151,12 @@ async def refund(
         raise state_conflict(intent)
     remaining = intent.amount_piastres - intent.refunded_piastres
     if body.amount_piastres > remaining:
-        raise ProblemError("refund_exceeds_payment", status=422, params={"remaining": remaining})
+        raise ProblemError(
+            "refund_exceeds_payment",
+            status=422,
+            params={"remaining": i18n.Money(remaining)},
+            extra={"remaining_piastres": remaining},
+        )
     actor = f"{caller.kind}:{caller.subject}"
     made = await return_money(
         session,

@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.fields import UtcDatetime
+from kit.errors import invalid
 
 
 class AppealIn(BaseModel):
@@ -27,9 +28,9 @@ class AppealDecisionIn(BaseModel):
     @model_validator(mode="after")
     def _override_only_when_accepted(self) -> Self:
         if self.outcome == "accepted" and self.override_until is None:
-            raise ValueError("an accepted appeal needs override_until")
+            raise invalid("override_until_required")
         if self.outcome == "rejected" and self.override_until is not None:
-            raise ValueError("a rejected appeal has no override")
+            raise invalid("override_not_allowed")
         return self
 
 

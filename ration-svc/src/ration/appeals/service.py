@@ -30,6 +30,10 @@ MAX_OVERRIDE = timedelta(days=366)
 i18n.register(
     {
         "problem.appeal_not_found.title": {"en": "Appeal not found", "ar": "التظلم غير موجود"},
+        "problem.appeal_not_found.detail": {
+            "en": "There is no appeal with this id for you.",
+            "ar": "لا يوجد تظلم بهذا المعرف يخصك.",
+        },
         "problem.not_excluded.title": {"en": "Nothing to appeal", "ar": "لا يوجد ما يُتظلم منه"},
         "problem.not_excluded.detail": {
             "en": "Your household is eligible; an appeal is for an exclusion.",
@@ -46,6 +50,18 @@ i18n.register(
             "ar": "يوجد تظلم قيد النظر على هذا القرار، وستُبلَّغ بنتيجته.",
         },
         "problem.appeal_already_decided.title": {"en": "Appeal already decided", "ar": "تم البت في التظلم"},
+        "problem.appeal_already_decided.detail": {
+            "en": "This appeal was decided already; its outcome stands.",
+            "ar": "سبق البت في هذا التظلم، وقراره نافذ.",
+        },
+        "validation.override_until_required": {
+            "en": "An accepted appeal needs override_until: until when the household stays eligible.",
+            "ar": "قبول التظلم يتطلب override_until: التاريخ الذي تظل الأسرة مستحقة حتى حلوله.",
+        },
+        "validation.override_not_allowed": {
+            "en": "A rejected appeal has no override_until.",
+            "ar": "التظلم المرفوض ليس له override_until.",
+        },
         "problem.override_out_of_range.title": {"en": "Invalid override expiry", "ar": "تاريخ انتهاء غير صالح"},
         "problem.override_out_of_range.detail": {
             "en": "The override must end in the future and within a year.",
@@ -64,7 +80,8 @@ async def file(
     if decision is None or decision.eligible:
         raise ProblemError("not_excluded", status=409)
     if decision.appeal_deadline is None or now.date() > decision.appeal_deadline:
-        raise ProblemError("appeal_window_closed", status=409, params={"deadline": str(decision.appeal_deadline)})
+        deadline = i18n.Day(decision.appeal_deadline) if decision.appeal_deadline else "-"
+        raise ProblemError("appeal_window_closed", status=409, params={"deadline": deadline})
     repo = AppealRepository(session)
     if await repo.open_for(decision.id) is not None:
         raise ProblemError("appeal_already_open", status=409)

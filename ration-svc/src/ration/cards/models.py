@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Identity, Index, String, Text, func, text
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from contracts import orders
 from ration.models import Base
+from ration.orders.models import PaidOrder
 
 
 class Household(Base):
@@ -63,42 +61,16 @@ class CardIssue(Base):
     invalidated_reason: Mapped[str | None] = mapped_column(String(20))
 
 
-class ReplacementOrder(Base):
+class ReplacementOrder(PaidOrder, Base):
     """A paid replacement card (بدل تالف / بدل فاقد): awaiting_payment → issued, or cancelled /
     failed. At most one awaiting payment per card (a partial unique index)."""
 
     __tablename__ = "replacement_orders"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("households.id"))
-    requested_by: Mapped[str] = mapped_column(String(100))
     holder_national_id: Mapped[str] = mapped_column(String(14))
     reason: Mapped[str] = mapped_column(String(10))
-    service_code: Mapped[str] = mapped_column(String(64))
-    governorate: Mapped[str] = mapped_column(String(2))
-    status: Mapped[str] = mapped_column(String(20))
-    channel: Mapped[str] = mapped_column(String(20))
-    method: Mapped[str] = mapped_column(String(20))
-    quote_id: Mapped[str] = mapped_column(String(64))
-    quote_token: Mapped[str] = mapped_column(Text)
-    amount_piastres: Mapped[int] = mapped_column(BigInteger)
-    fee_lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
-    quote_expires_at: Mapped[datetime]
     old_card_number: Mapped[str] = mapped_column(String(20))
     old_invalidated_at: Mapped[datetime | None]
     new_card_number: Mapped[str | None] = mapped_column(String(20))
-    payment_id: Mapped[uuid.UUID | None]
-    paid_piastres: Mapped[int | None] = mapped_column(BigInteger)
-    paid_at: Mapped[datetime | None]
-    failed_payments: Mapped[int] = mapped_column(server_default="0", default=0)
-    last_payment_failure: Mapped[str | None] = mapped_column(String(30))
     issued_at: Mapped[datetime | None]
-    ended_at: Mapped[datetime | None]
-    end_reason: Mapped[str | None] = mapped_column(String(500))
-    refund_requested_at: Mapped[datetime | None]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-
-    @property
-    def order_ref(self) -> str:
-        return orders.order_ref("ration", self.id)

@@ -29,7 +29,7 @@ from contracts.events.payment import PaymentFailed, PaymentSucceeded
 from contracts.events.ration import CardReplaced, ReplacementCancelled
 from kit import i18n, payable
 from kit.auth import Caller
-from kit.catalog import Catalog, Quote
+from kit.catalog import Catalog
 from kit.errors import NotFound, ProblemError
 from kit.messaging import record
 from kit.repository import Page
@@ -37,16 +37,21 @@ from ration.audit import repository as audit
 from ration.cards.models import Household, ReplacementOrder
 from ration.cards.repository import HouseholdRepository, ReplacementRepository
 from ration.cards.service import new_card_number
+from ration.orders.models import citizen_of
 
 log = logging.getLogger("ration.replacements")
 
 SERVICE_CODES = {"damaged": "ration.card.replace_damaged", "lost": "ration.card.replace_lost"}
 AWAITING, ISSUED, CANCELLED, FAILED = "awaiting_payment", "issued", "cancelled", "failed"
-STATUS_AR = {
-    AWAITING: "بانتظار السداد",
-    ISSUED: "صدرت البطاقة البديلة",
-    CANCELLED: "أُلغي الطلب",
-    FAILED: "تعذر التنفيذ",
+STATUSES = {
+    AWAITING: i18n.Words(ar="بانتظار السداد", en="awaiting payment"),
+    ISSUED: i18n.Words(ar="صدرت البطاقة البديلة", en="issued"),
+    CANCELLED: i18n.Words(ar="أُلغي الطلب", en="cancelled"),
+    FAILED: i18n.Words(ar="تعذر التنفيذ", en="failed"),
+}
+CARD_STATUSES = {
+    "active": i18n.Words(ar="سارية", en="active"),
+    "closed": i18n.Words(ar="مغلقة", en="closed"),
 }
 
 i18n.register_problems(
@@ -66,7 +71,7 @@ i18n.register_problems(
         "replacement_state_conflict": (
             "لا يمكن تنفيذ هذا الإجراء على طلب البدل الآن",
             "The replacement order cannot do this now",
-            "حالة الطلب: {status_ar}.",
+            "حالة الطلب: {status}.",
             "The order is {status}.",
         ),
         "card_not_active": (
@@ -83,7 +88,7 @@ def conflict(order: ReplacementOrder) -> ProblemError:
     return ProblemError(
         "replacement_state_conflict",
         status=409,
-        params={"status": order.status, "status_ar": STATUS_AR.get(order.status, order.status)},
+        params={"status": STATUSES.get(order.status, i18n.Words(ar=order.status, en=order.status))},
         extra={"order_status": order.status},
     )
 
@@ -97,20 +102,6 @@ def _already_open(order: ReplacementOrder) -> ProblemError:
 def _holder_only(household: Household, caller: Caller) -> None:
     if household.holder_national_id != caller.national_id:
         raise ProblemError("not_card_holder", status=403)
-
-
-def _citizen(subject: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(subject)
-    except ValueError as exc:
-        raise ProblemError("forbidden", status=403) from exc  # a citizen's account id is a UUID
-
-
-def _apply_quote(order: ReplacementOrder, quote: Quote) -> None:
-    order.channel, order.method = quote.channel, quote.method
-    order.quote_id, order.quote_token = quote.quote_id, quote.token
-    order.amount_piastres, order.quote_expires_at = quote.total_piastres, quote.expires_at
-    order.fee_lines = [line.model_dump() for line in quote.lines]
 
 
 async def _audit(session: AsyncSession, order: ReplacementOrder, *, actor: str, action: str, **details: object) -> None:
@@ -142,7 +133,8 @@ async def request(
     so a catalog outage leaves nothing behind (503)."""
     _holder_only(household, caller)
     if household.status != "active":
-        raise ProblemError("card_not_active", status=409, params={"status": household.status})
+        words = CARD_STATUSES.get(household.status, i18n.Words(ar=household.status, en=household.status))
+        raise ProblemError("card_not_active", status=409, params={"status": words})
     orders = ReplacementRepository(session)
     if (existing := await orders.open_for(household.id)) is not None:
         raise _already_open(existing)
@@ -153,7 +145,7 @@ async def request(
         method=method,
         governorate=household.governorate,
         order_ref=order_refs.order_ref("ration", order_id),
-        citizen_id=_citizen(caller.subject),
+        citizen_id=citizen_of(caller.subject),
     )
     cards = HouseholdRepository(session)
     locked = await cards.lock(household.id)  # serialises two requests for one card
@@ -174,7 +166,7 @@ async def request(
         created_at=now,
         updated_at=now,
     )
-    _apply_quote(order, quote)
+    order.take_quote(quote)
     if reason == "lost":
         await cards.invalidate(locked.card_number, reason="lost", at=now)
         order.old_invalidated_at = now
@@ -231,12 +223,12 @@ async def requote(
         method=method,
         governorate=order.governorate,
         order_ref=order.order_ref,
-        citizen_id=_citizen(order.requested_by),
+        citizen_id=citizen_of(order.requested_by),
     )
     order = await get(session, household=household, order_id=order_id, lock=True)
     if order.status != AWAITING:
         raise conflict(order)
-    _apply_quote(order, quote)
+    order.take_quote(quote)
     order.updated_at = now
     await _audit(
         session, order, actor=caller.subject, action="replacement.requoted", quote_id=quote.quote_id,
@@ -273,18 +265,7 @@ async def cancel(
 
 
 def payable_order(order: ReplacementOrder) -> payable.Order:
-    try:
-        citizen = uuid.UUID(order.requested_by)
-    except ValueError:
-        citizen = uuid.UUID(int=0)  # no citizen account: no payment is its citizen's
-    return payable.Order(
-        citizen_id=citizen,
-        service_code=order.service_code,
-        fee_piastres=order.amount_piastres,
-        awaiting_payment=order.status == AWAITING,
-        paid_by=order.payment_id,
-        ended="order_cancelled" if order.status == CANCELLED else None,
-    )
+    return order.payable(ended=order.status == CANCELLED)
 
 
 async def paid(session: AsyncSession, *, order_id: uuid.UUID, event: PaymentSucceeded, now: datetime) -> bool:
@@ -357,41 +338,74 @@ async def payment_failed(session: AsyncSession, *, order_id: uuid.UUID, event: P
 # -- what the citizen is told ---------------------------------------------------------------
 
 
-def next_step(order: ReplacementOrder) -> dict[str, str]:
-    """What the holder does next, in both languages (shown with every answer about an order)."""
-    egp = f"{order.amount_piastres / 100:.2f}"
-    if order.status == AWAITING:
-        ar = (
-            f"ادفع الرسوم {egp} جنيه عبر POST /v1/payments ببيانات payment (owner_service وorder_id وquote) "
-            f"قبل {order.quote_expires_at:%Y-%m-%d %H:%M} UTC. إن انتهت صلاحية عرض السعر أو فشل السداد فاطلب "
-            "عرض سعر جديدًا (POST .../quote) وادفع مرة أخرى."
-        )
-        en = (
-            f"Pay the fee of EGP {egp} with POST /v1/payments using `payment` (owner_service, order_id, quote) "
-            f"before {order.quote_expires_at:%Y-%m-%d %H:%M} UTC. If the quote expires or a payment fails, ask "
-            "for a new quote (POST .../quote) and pay again."
-        )
-        if order.reason == "lost":
-            ar += f" رقم البطاقة المفقودة {order.old_card_number} أُوقف ولا يمكن استخدامه."
-            en += f" The lost card's number {order.old_card_number} is stopped and cannot be used."
-        else:
-            ar += " تظل بطاقتك الحالية صالحة حتى يصدر الرقم الجديد."
-            en += " Your current card keeps working until the new number is issued."
-        return {"ar": ar, "en": en}
-    if order.status == ISSUED:
-        bring_ar = " مع البطاقة التالفة" if order.reason == "damaged" else ""
-        bring_en = ", bringing the damaged card" if order.reason == "damaged" else ""
-        return {
-            "ar": f"رقم بطاقتك الجديد {order.new_card_number}؛ الرقم القديم {order.old_card_number} لم يعد صالحًا. "
-            f"استلم البطاقة المطبوعة من مكتب التموين{bring_ar}.",
-            "en": f"Your new card number is {order.new_card_number}; the old number {order.old_card_number} no "
-            f"longer works. Collect the printed card at your supply office{bring_en}.",
-        }
-    refund_ar = " أي مبلغ سُدد له يُرد إليك تلقائيًا." if order.refund_requested_at else ""
-    refund_en = " Any fee paid for it is refunded to you automatically." if order.refund_requested_at else ""
-    lost_ar = " تظل البطاقة المفقودة موقوفة؛" if order.reason == "lost" else ""
-    lost_en = " The lost card stays stopped;" if order.reason == "lost" else ""
-    return {
-        "ar": f"انتهى الطلب دون إصدار بطاقة.{refund_ar}{lost_ar} يمكنك تقديم طلب بدل جديد.",
-        "en": f"The order ended without a new card.{refund_en}{lost_en} You can open a new replacement order.",
+i18n.register(
+    {
+        "replacement.next.pay": {
+            "ar": "ادفع الرسوم ({amount}) قبل {deadline} بتوقيت القاهرة ببيانات السداد المرفقة بالطلب. إن انتهت "
+            "صلاحية عرض السعر أو فشل السداد فاطلب عرض سعر جديدًا وادفع مرة أخرى.",
+            "en": "Pay the fee of {amount} with POST /v1/payments using `payment` (owner_service, order_id, quote) "
+            "before {deadline} Cairo time. If the quote expires or a payment fails, ask for a new quote "
+            "(POST .../quote) and pay again.",
+        },
+        "replacement.next.lost_stopped": {
+            "ar": " رقم البطاقة المفقودة {card} أُوقف ولا يمكن استخدامه.",
+            "en": " The lost card's number {card} is stopped and cannot be used.",
+        },
+        "replacement.next.current_works": {
+            "ar": " تظل بطاقتك الحالية صالحة حتى يصدر الرقم الجديد.",
+            "en": " Your current card keeps working until the new number is issued.",
+        },
+        "replacement.next.issued": {
+            "ar": "رقم بطاقتك الجديد {new}؛ الرقم القديم {old} لم يعد صالحًا. استلم البطاقة المطبوعة من مكتب التموين.",
+            "en": "Your new card number is {new}; the old number {old} no longer works. "
+            "Collect the printed card at your supply office.",
+        },
+        "replacement.next.issued_damaged": {
+            "ar": "رقم بطاقتك الجديد {new}؛ الرقم القديم {old} لم يعد صالحًا. "
+            "استلم البطاقة المطبوعة من مكتب التموين مع البطاقة التالفة.",
+            "en": "Your new card number is {new}; the old number {old} no longer works. "
+            "Collect the printed card at your supply office, bringing the damaged card.",
+        },
+        "replacement.next.ended": {
+            "ar": "انتهى الطلب دون إصدار بطاقة.",
+            "en": "The order ended without a new card.",
+        },
+        "replacement.next.refunded": {
+            "ar": " أي مبلغ سُدد له يُرد إليك تلقائيًا.",
+            "en": " Any fee paid for it is refunded to you automatically.",
+        },
+        "replacement.next.lost_stays_stopped": {
+            "ar": " تظل البطاقة المفقودة موقوفة؛",
+            "en": " The lost card stays stopped;",
+        },
+        "replacement.next.new_order": {
+            "ar": " يمكنك تقديم طلب بدل جديد.",
+            "en": " You can open a new replacement order.",
+        },
     }
+)
+
+
+def next_step(order: ReplacementOrder) -> dict[str, str]:
+    """What the holder does next, in each language (shown with every answer about an order)."""
+    return {language: _next_step(order, language) for language in i18n.SUPPORTED}
+
+
+def _next_step(order: ReplacementOrder, language: i18n.Language) -> str:
+    def t(key: str, **params: object) -> str:
+        return i18n.text(f"replacement.next.{key}", language, **params)
+
+    if order.status == AWAITING:
+        text = t("pay", amount=i18n.Money(order.amount_piastres), deadline=i18n.Moment(order.quote_expires_at))
+        if order.reason == "lost":
+            return text + t("lost_stopped", card=order.old_card_number)
+        return text + t("current_works")
+    if order.status == ISSUED:
+        key = "issued_damaged" if order.reason == "damaged" else "issued"
+        return t(key, new=order.new_card_number, old=order.old_card_number)
+    text = t("ended")
+    if order.refund_requested_at:
+        text += t("refunded")
+    if order.reason == "lost":
+        text += t("lost_stays_stopped")
+    return text + t("new_order")

@@ -37,6 +37,16 @@ class HouseholdRepository(Repository[Household]):
             select(Member).where(Member.national_id == national_id, Member.removed_at.is_(None))
         )
 
+    async def last_membership(self, household_id: uuid.UUID, national_id: str) -> Member | None:
+        """The person's latest membership of this card, current or removed."""
+        query = (
+            select(Member)
+            .where(Member.household_id == household_id, Member.national_id == national_id)
+            .order_by(Member.added_at.desc(), Member.id.desc())
+            .limit(1)
+        )
+        return await self.session.scalar(query)
+
     async def add_member(
         self, *, household_id: uuid.UUID, national_id: str, relation: str, source: str, at: datetime
     ) -> bool:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts.fields import Channel, PaymentMethod
 from ration.cards.models import ReplacementOrder
 from ration.eligibility.schemas import DecisionOut
+from ration.orders.models import PaidOrder
 
 
 class MemberOut(BaseModel):
@@ -112,6 +113,17 @@ class ReplacementPage(BaseModel):
     next_cursor: str | None
 
 
+def fee_out(order: PaidOrder) -> FeeOut:
+    """The fee locked by the order's quote (any paid order of a card service)."""
+    return FeeOut(
+        service_code=order.service_code,
+        amount_piastres=order.amount_piastres,
+        lines=[FeeLineOut.model_validate(line) for line in order.fee_lines],
+        quote_id=order.quote_id,
+        quote_expires_at=order.quote_expires_at,
+    )
+
+
 def replacement_out(order: ReplacementOrder, *, next_step: dict[str, str]) -> ReplacementOut:
     awaiting = order.status == "awaiting_payment"
     return ReplacementOut(
@@ -120,13 +132,7 @@ def replacement_out(order: ReplacementOrder, *, next_step: dict[str, str]) -> Re
         reason=order.reason,  # type: ignore[arg-type]
         status=order.status,  # type: ignore[arg-type]
         order_ref=order.order_ref,
-        fee=FeeOut(
-            service_code=order.service_code,
-            amount_piastres=order.amount_piastres,
-            lines=[FeeLineOut.model_validate(line) for line in order.fee_lines],
-            quote_id=order.quote_id,
-            quote_expires_at=order.quote_expires_at,
-        ),
+        fee=fee_out(order),
         old_card_number=order.old_card_number,
         old_card_valid=order.old_invalidated_at is None,
         new_card_number=order.new_card_number,

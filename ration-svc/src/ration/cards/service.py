@@ -62,8 +62,10 @@ async def create_household(
     card_number: str | None = None,
     source: str = "registration",
     now: datetime | None = None,
+    evaluate: bool = True,
 ) -> Household:
-    """A new card with its holder and members (national ID, relation), then its first decision."""
+    """A new card with its holder and members (national ID, relation), then its first decision
+    (`evaluate=False`: the caller decides many new cards at once)."""
     now = now or datetime.now(UTC)
     repo = HouseholdRepository(session)
     household = await repo.add(
@@ -79,9 +81,16 @@ async def create_household(
         await repo.add_member(
             household_id=household.id, national_id=national_id, relation=relation, source=source, at=now
         )
-    await eligibility.reevaluate_households(session, household_ids=[household.id], trigger="card_created", now=now)
+    if evaluate:
+        await eligibility.reevaluate_households(session, household_ids=[household.id], trigger="card_created", now=now)
     await session.refresh(household)
     return household
+
+
+def require_holder(household: Household, caller: Caller) -> None:
+    """Card services are asked for by the holder; another member may only look."""
+    if household.holder_national_id != caller.national_id:
+        raise ProblemError("not_card_holder", status=403)
 
 
 async def card_of(session: AsyncSession, *, caller: Caller) -> Household:

@@ -65,6 +65,15 @@ def persons_in(table: str, column: str = "national_id") -> Target:
     )
 
 
+def _egp(piastres: str) -> str:
+    """An amount in piastres as the EGP text explanations show: whole pounds plainly, else with its
+    piastres (EGP 9,600.50 is over a EGP 9,600 limit, so it never reads as 9600)."""
+    return (
+        f"CASE WHEN {piastres} % 100 = 0 THEN ({piastres} / 100)::text"
+        f" ELSE to_char({piastres} / 100.0, 'FM999999999990.00') END"
+    )
+
+
 Fragment = Callable[[Mapping[str, Any], str], tuple[str, dict[str, Any]]]
 
 _VEHICLE_FACT = """jsonb_build_object('vehicle_id', v.vehicle_id, 'plate', v.plate_number, 'make', v.make,
@@ -102,7 +111,7 @@ def _school_fees(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str, Any]]:
     sql = f"""SELECT DISTINCT ON (tm.household_id) tm.household_id,
         jsonb_build_object('student_national_id', f.student_national_id, 'school_id', f.school_id,
           'school_type', f.school_type, 'academic_year', f.academic_year,
-          'annual_fees_egp', (f.annual_fees_piastres / 100)::text) AS fact
+          'annual_fees_egp', {_egp("f.annual_fees_piastres")}) AS fact
       FROM tm JOIN {S}.school_fees f ON f.guardian_national_id = tm.national_id
       WHERE f.annual_fees_piastres >= CAST(:{p}min AS bigint) AND f.academic_year >= CAST(:{p}year AS text)
         AND f.school_type = ANY(CAST(:{p}types AS text[]))
@@ -116,7 +125,7 @@ def _school_fees(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str, Any]]:
 
 def _salary(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str, Any]]:
     sql = f"""SELECT DISTINCT ON (tm.household_id) tm.household_id,
-        jsonb_build_object('national_id', i.national_id, 'monthly_salary_egp', (i.monthly_salary_piastres / 100)::text)
+        jsonb_build_object('national_id', i.national_id, 'monthly_salary_egp', {_egp("i.monthly_salary_piastres")})
           AS fact
       FROM tm JOIN {S}.incomes i ON i.national_id = tm.national_id
       WHERE i.monthly_salary_piastres > CAST(:{p}max AS bigint)
@@ -183,7 +192,8 @@ def _computed(rule_set: Mapping[str, Any], target: Target, params: dict[str, Any
     goes household → members → facts by index, a full one starts from the few facts over a
     threshold (members of other households drop out at the join with `targets`, so for everyone
     `tm` needs no semi-join). The entitlement reads `households.members_count` (kept by a trigger
-    on members, migration 0003), so no pass aggregates all members."""
+    on members, migration 0003), so no pass aggregates all members; an excluded household is
+    entitled to nothing (0), whatever its size."""
     params.update(target.params)
     params["subsidy"] = rule_set["subsidy_per_member_piastres"]
     params["cap"] = rule_set["card_cap_piastres"]
@@ -218,7 +228,8 @@ computed AS (
          (r.household_id IS NULL OR o.id IS NOT NULL) AS eligible,
          o.id AS override_id, o.override_until,
          t.members_count AS n,
-         least(t.members_count * CAST(:subsidy AS bigint), CAST(:cap AS bigint)) AS entitlement
+         CASE WHEN r.household_id IS NULL OR o.id IS NOT NULL
+              THEN least(t.members_count * CAST(:subsidy AS bigint), CAST(:cap AS bigint)) ELSE 0 END AS entitlement
   FROM targets t
   LEFT JOIN reasons r ON r.household_id = t.id
   LEFT JOIN overrides o ON o.household_id = t.id

@@ -38,6 +38,10 @@ i18n.register(
             "ar": "يجب أن يكون السطر الأول: {expected}",
         },
         "problem.empty_file.title": {"en": "The file is empty", "ar": "الملف فارغ"},
+        "problem.empty_file.detail": {
+            "en": "The file has no lines; send the header line and the rows.",
+            "ar": "لا يحتوي الملف على أي سطر؛ أرسل سطر العناوين ثم السطور.",
+        },
         "import.reject.wrong_column_count": {"en": "Wrong number of columns", "ar": "عدد الأعمدة غير صحيح"},
         "import.reject.invalid_national_id": {"en": "Not a 14-digit national ID", "ar": "ليس رقمًا قوميًا من ١٤ رقمًا"},
         "import.reject.invalid_number": {"en": "Not a number in the allowed range", "ar": "ليس رقمًا في النطاق المسموح"},

@@ -16,6 +16,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.fields import UtcDatetime
+from kit.errors import invalid
 
 VehicleType = Literal["private_car", "taxi", "motorcycle", "truck", "bus", "other"]
 SchoolType = Literal["public", "experimental", "private", "international", "azhar"]
@@ -38,8 +39,11 @@ class _Rule(BaseModel):
             names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
             unknown = names - self.placeholders
             if unknown:
-                known = ", ".join(sorted(self.placeholders))
-                raise ValueError(f"unknown placeholder(s) {sorted(unknown)}; this kind knows: {known}")
+                raise invalid(
+                    "unknown_placeholders",
+                    unknown=", ".join(sorted(unknown)),
+                    known=", ".join(sorted(self.placeholders)),
+                )
         return self
 
 
@@ -120,7 +124,7 @@ class RuleSetIn(BaseModel):
     def _codes_are_unique(self) -> Self:
         codes = [rule.code for rule in self.rules]
         if len(codes) != len(set(codes)):
-            raise ValueError("each rule needs its own code")
+            raise invalid("duplicate_rule_codes")
         return self
 
 

@@ -20,6 +20,18 @@ from ration.rules.schemas import RuleSetIn, RuleSetPatch
 i18n.register(
     {
         "problem.rule_set_not_found.title": {"en": "Rule set not found", "ar": "مجموعة القواعد غير موجودة"},
+        "problem.rule_set_not_found.detail": {
+            "en": "There is no rule set with this id.",
+            "ar": "لا توجد مجموعة قواعد بهذا المعرف.",
+        },
+        "validation.unknown_placeholders": {
+            "en": "Unknown placeholders {unknown}; this kind of rule knows: {known}.",
+            "ar": "عناصر نائبة غير معروفة {unknown}؛ هذا النوع من القواعد يعرف: {known}.",
+        },
+        "validation.duplicate_rule_codes": {
+            "en": "Each rule needs its own code.",
+            "ar": "يلزم لكل قاعدة رمز خاص بها.",
+        },
         "problem.rule_set_version_taken.title": {"en": "Version already exists", "ar": "الإصدار موجود بالفعل"},
         "problem.rule_set_version_taken.detail": {
             "en": "A rule set with version {version} already exists; choose a new version.",
@@ -32,6 +44,18 @@ i18n.register(
         },
     }
 )
+
+
+STATUSES = {
+    "draft": i18n.Words(ar="مسودة", en="a draft"),
+    "scheduled": i18n.Words(ar="مجدولة", en="scheduled"),
+    "active": i18n.Words(ar="سارية", en="active"),
+    "retired": i18n.Words(ar="متقاعدة", en="retired"),
+}
+
+
+def _status(status: str) -> i18n.Words:
+    return STATUSES.get(status, i18n.Words(ar=status, en=status))
 
 
 def as_data(rule_set: RuleSet) -> dict[str, Any]:
@@ -92,7 +116,7 @@ async def create_draft(session: AsyncSession, *, data: RuleSetIn, actor: str) ->
 async def update_draft(session: AsyncSession, *, rule_set_id: uuid.UUID, patch: RuleSetPatch, actor: str) -> RuleSet:
     rule_set = await get(session, rule_set_id=rule_set_id)
     if rule_set.status != "draft":
-        raise ProblemError("rule_set_not_draft", status=409, params={"status": rule_set.status})
+        raise ProblemError("rule_set_not_draft", status=409, params={"status": _status(rule_set.status)})
     changes = patch.model_dump(mode="json", exclude_unset=True)
     before = {key: getattr(rule_set, key) for key in changes}
     for key, value in changes.items():
@@ -119,7 +143,7 @@ async def schedule(
     now = now or datetime.now(UTC)
     rule_set = await get(session, rule_set_id=rule_set_id)
     if rule_set.status != "draft":
-        raise ProblemError("rule_set_not_draft", status=409, params={"status": rule_set.status})
+        raise ProblemError("rule_set_not_draft", status=409, params={"status": _status(rule_set.status)})
     rule_set.status = "scheduled"
     rule_set.effective_from = max(effective_from, now) if effective_from <= now else effective_from
     rule_set.scheduled_by = actor
