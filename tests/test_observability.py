@@ -35,13 +35,15 @@ GATEWAY_ONLY = ("gateway_breaker_state", "gateway_breaker_opened")
 
 
 def adults_no_other_test_uses() -> list[dict[str, str]]:
-    """Living adults of the demo registry outside Port Said (whose adults the other flows take),
-    from the end of the list (test_seams_money takes its people from the start)."""
+    """Living women of the demo registry outside Port Said (whose adults the other flows take),
+    from the end of the list (test_seams_money takes its people from the start, test_card_services
+    enrols fathers): one is locked out of enrolling, another enrols."""
     out = io.StringIO()
     write_csv(out, DEMO_PEOPLE, seed=DEMO_SEED, today=DEMO_TODAY)
     rows = csv.DictReader(io.StringIO(out.getvalue()))
     adults = [r for r in rows if r["alive"] == "true" and r["birth_date"] < "1995-01-01"]
-    return [r for r in adults if r["governorate"] not in ("03", "88")][::-1]
+    women = [r for r in adults if int(r["national_id"][12]) % 2 == 0]  # the sequence's last digit: even
+    return [r for r in women if r["governorate"] not in ("03", "88")][::-1]
 
 
 async def where_powers_of_attorney_are_live(client: httpx.AsyncClient, people: list[dict[str, str]]) -> dict:
