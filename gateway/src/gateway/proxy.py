@@ -38,6 +38,7 @@ from gateway.routing import Match, has_dot_segments
 from gateway.settings import Rate
 from gateway.shedding import Bulkhead
 from gateway.state import Gateway
+from kit import metrics
 from kit.auth import Caller
 from kit.errors import ProblemError, problem_response
 from kit.sealing import SealError
@@ -218,6 +219,7 @@ class Proxy:
     async def _limit(self, key: str, rate: Rate) -> None:
         wait = await self.gateway.limiter.take(key, rate)
         if wait > 0:
+            metrics.RATE_LIMITED.labels(service=self.gateway.settings.service_name, limit=key.partition(":")[0]).inc()
             raise ProblemError("too_many_requests", status=429, headers={"Retry-After": retry_after(wait)})
 
     async def _limit_sensitive(self, path: str, caller: Caller | None, address: str, body: bytes) -> list[Charge]:
