@@ -1,32 +1,54 @@
 # Shubbak: `make run` starts the platform, `make test` runs every test. `make help` lists the rest.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# Python 3.11 to 3.13: the newest on PATH unless PYTHON says (`make test PYTHON=python3.13`).
+PYTHONS := python3.13 python3.12 python3.11
+PYTHON ?= $(firstword $(foreach p,$(PYTHONS),$(if $(shell $(p) -c '' 2>/dev/null && echo y),$(p))) python3.11)
+# Its executable; a version pyenv has but has not activated (python3.13 -> 3.13.x) is found too.
+PYTHON_BIN := $(shell $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null || { \
+  v=$$(pyenv versions --bare 2>/dev/null | grep -E '^$(subst python,,$(notdir $(PYTHON)))(\.|$$)' | tail -n 1); \
+  [ -n "$$v" ] && PYENV_VERSION=$$v $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null; })
+PYTHON_VERSION := $(shell $(PYTHON_BIN) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 VENV := .venv
 PY := $(VENV)/bin/python
 PACKAGES := contracts kit devstack deploy gateway identity-svc catalog-svc notary-svc ration-svc payment-svc office-routing-svc
 TEST_DIRS := $(foreach p,$(PACKAGES),$(p)/tests) tests
-STAMP := $(VENV)/.installed
+STAMP := $(VENV)/.installed-$(PYTHON_VERSION)
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 SRC_DIRS := $(foreach p,$(PACKAGES),$(p)/src)
 UNTYPED := gateway identity
 # ^ transitional: packages not yet converted to the one way of issue 13 (each conversion removes its name)
 MODULES := $(filter-out $(UNTYPED),$(notdir $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /src/*/__init__.py,$(PACKAGES))))))
+EDITABLE := --no-deps --no-build-isolation $(foreach p,$(PACKAGES),-e ./$(p))
 
 .DEFAULT_GOAL := help
 NODE_TOOLS := .data/node/.installed
-.PHONY: help install run test lint bench clean contracts-export contracts-release fuzz node-tools
+.PHONY: help install run test lint bench clean contracts-export contracts-release fuzz node-tools lock deploy-check
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-$(STAMP): $(PYPROJECTS) requirements-dev.txt constraints.txt
-	@command -v $(PYTHON) >/dev/null || { echo "needs $(PYTHON) on PATH"; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -r requirements-dev.txt $(foreach p,$(PACKAGES),-e ./$(p))
+# The virtualenv gets pip (venv's bootstrap), then uv from the registry the same way; the locked
+# dependencies (hashes checked) go in with uv, or with pip where uv cannot be had; then every
+# package of this repository, editable, built by the locked hatchling.
+$(STAMP): $(PYPROJECTS) requirements-dev.txt constraints.txt requirements.lock
+	@[ -n "$(PYTHON_VERSION)" ] || { echo "needs $(PYTHON) (Python 3.11 to 3.13) on PATH"; exit 1; }
+	@have=$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true); \
+	if [ -n "$$have" ] && [ "$$have" != "$(PYTHON_VERSION)" ]; then echo "$(VENV) has Python $$have: recreating it with $(PYTHON_VERSION)"; rm -rf $(VENV); fi
+	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	@if [ -z "$$SHUBBAK_NO_UV" ] && $(PY) -m pip install -q -c constraints.txt uv 2>/dev/null; then \
+	  echo "installing with uv"; \
+	  $(VENV)/bin/uv pip install --python $(PY) -q --require-hashes -r requirements.lock && \
+	  $(VENV)/bin/uv pip install --python $(PY) -q $(EDITABLE); \
+	else \
+	  echo "installing with pip (uv not available; SHUBBAK_NO_UV=1 asks for pip)"; \
+	  $(PY) -m pip install -q --upgrade pip && \
+	  $(PY) -m pip install -q --require-hashes -r requirements.lock && \
+	  $(PY) -m pip install -q $(EDITABLE); \
+	fi
+	rm -f $(VENV)/.installed*
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install every package (editable) and the dev tools
+install: $(STAMP) ## create .venv (Python 3.11-3.13; PYTHON=python3.13) and install the locked dependencies and every package
 
 run: $(STAMP) ## start PostgreSQL, NATS, every service and the gateway with demo data (Ctrl-C stops all)
 	$(PY) -m devstack.run
@@ -66,6 +88,15 @@ deploy-check: $(STAMP) ## render every Kubernetes overlay in deploy/ and validat
 
 contracts-release: $(STAMP) ## write the released API contracts (contracts/released: merged OpenAPI, AsyncAPI)
 	$(PY) -m devstack.contracts_release
+
+lock: ## regenerate requirements.lock (hashes) from constraints.txt, for every platform and Python 3.11+
+	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install -q -c constraints.txt uv
+	printf -- '-e ./%s\n' $(PACKAGES) > .lock-packages.in
+	$(VENV)/bin/uv pip compile -q --universal --python-version 3.11 --generate-hashes \
+	  --custom-compile-command "make lock" -c constraints.txt requirements-dev.txt .lock-packages.in \
+	  $(foreach p,$(PACKAGES),--no-emit-package shubbak-$(p)) -o requirements.lock; \
+	  status=$$?; rm -f .lock-packages.in; exit $$status
 
 contracts-export: $(STAMP) ## JSON Schema for every event and the AsyncAPI document, into contracts/export
 	$(PY) -m contracts export --out contracts/export

@@ -1,17 +1,33 @@
 """The whole platform as `make run` starts it, shared by the cross-service tests: real
-processes on free ports, real PostgreSQL and NATS, its own data folder under .data/test/."""
+processes on free ports, real PostgreSQL and NATS, its own data folder under .data/test/.
+Every process sends its traces (OTLP/HTTP, as in the cluster) to a collector in this process."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import otlp_collector
 import pytest
 
 from devstack.background import BackgroundPlatform, start
 
 
 @pytest.fixture(scope="session")
-def platform() -> Iterator[BackgroundPlatform]:
-    running = start()
+def collector() -> Iterator[otlp_collector.Collector]:
+    running = otlp_collector.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def platform(collector: otlp_collector.Collector) -> Iterator[BackgroundPlatform]:
+    running = start(
+        env={
+            "OTEL_TRACES_EXPORTER": "otlp",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint,
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+            "OTEL_BSP_SCHEDULE_DELAY": "200",  # milliseconds: the tests read spans soon after
+        }
+    )
     yield running
     running.stop()

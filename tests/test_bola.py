@@ -11,9 +11,10 @@ from typing import Any
 
 import httpx
 from openapi_spec_validator import validate
-from test_flow_paperless import Citizen, eventually, registry_people
+from paperless_support import Citizen, registry_people
 
 from gateway.policy import BUILT_IN, PolicyTable
+from kit.testing import eventually
 
 PARAM = re.compile(r"\{([^}]+)\}")
 POLICIES = PolicyTable(BUILT_IN)

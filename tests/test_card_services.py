@@ -16,10 +16,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
-from test_flow_paperless import Citizen, eventually
+from paperless_support import Citizen
 
 from identity.demo import PEOPLE, SEED, TODAY
 from identity.registry.generate import write_csv
+from kit.testing import eventually
 
 SUBSIDY, CAP = 5000, 20000  # ration's demo rule set 2025.1: EGP 50 a member, EGP 200 a card
 

@@ -11,149 +11,17 @@ can neither see nor act on the principal's documents.
 
 from __future__ import annotations
 
-import asyncio
-import csv
-import io
-import os
-import re
-import sys
 import uuid
-from asyncio.subprocess import PIPE
-from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
 
 import httpx
 import nats
-import pytest
 from nats.js.api import ConsumerConfig, DeliverPolicy
+from paperless_support import Citizen, clerk_token, registry_people
 
 from contracts import Envelope
-from identity.demo import PEOPLE as DEMO_PEOPLE
-from identity.demo import SEED as DEMO_SEED
-from identity.demo import TODAY as DEMO_TODAY
-from identity.registry.generate import write_csv  # the same synthetic registry the demo data loads
 from kit import i18n
-
-PASSWORD = "a long clerk password 2026"
-
-
-def registry_people() -> list[dict[str, str]]:
-    """Living adults of Port Said (the pilot governorate: every service is live there), one per
-    family: no two are spouses, parent and child or siblings (who share a ration card and may see
-    each other's), so the flows' citizens are strangers to one another."""
-    out = io.StringIO()
-    write_csv(out, DEMO_PEOPLE, seed=DEMO_SEED, today=DEMO_TODAY)
-    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    adults = [r for r in rows if r["alive"] == "true" and r["governorate"] == "03" and r["birth_date"] < "1995-01-01"]
-    strangers, families = [], set()
-    for person in adults:
-        family = {person[k] for k in ("national_id", "spouse_national_id", "father_national_id", "mother_national_id")}
-        if not (family - {""}) & families:
-            strangers.append(person)
-            families |= family - {""}
-    return strangers
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], what: str, timeout: float = 30.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        await asyncio.sleep(0.2)
-
-
-class Citizen:
-    def __init__(self, client: httpx.AsyncClient, person: dict[str, str]) -> None:
-        self.client = client
-        self.person = person
-        self.mobile = "010" + person["national_id"][-8:]
-        self.token = ""
-
-    @property
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}", "Accept-Language": "en"}
-
-    async def enrol(self) -> None:
-        started = await self.client.post(
-            "/v1/enrolments",
-            json={
-                "national_id": self.person["national_id"],
-                "first_name": self.person["first_name_ar"],
-                "mother_first_name": self.person["mother_first_name_ar"],
-                "mobile": self.mobile,
-            },
-        )
-        assert started.status_code in (201, 202), started.text
-        sms = (await self.client.get("/v1/dev/sms", params={"mobile": self.mobile})).json()
-        code = re.search(r"\b(\d{6})\b", sms[-1]["body"]).group(1)
-        verified = await self.client.post(f"/v1/enrolments/{started.json()['id']}/verification", json={"code": code})
-        assert verified.status_code in (200, 201), verified.text
-        self.token = verified.json()["tokens"]["access_token"]
-
-    async def pay(self, payment: dict[str, Any], key: str) -> dict[str, Any]:
-        created = await self.client.post("/v1/payments", json=payment, headers={**self.auth, "Idempotency-Key": key})
-        assert created.status_code == 201, created.text
-        intent = created.json()
-        confirmed = await self.client.post(
-            f"/v1/payments/{intent['id']}/confirm", json={"wallet_mobile": self.mobile}, headers=self.auth
-        )
-        assert confirmed.status_code == 200, confirmed.text
-        reference = confirmed.json()["provider_reference"]
-        approved = await self.client.post(f"/v1/payment-sandbox/wallet/{reference}/approve")
-        assert approved.status_code == 200, approved.text
-        return intent
-
-    async def draft_and_quote(self, agent: dict[str, str]) -> tuple[str, dict[str, Any]]:
-        drafted = await self.client.post(
-            "/v1/powers-of-attorney",
-            json={
-                "kind": "general",
-                "scopes": ["general_management"],
-                "agents": [agent["national_id"]],
-                "special_conditions": ["لا يجوز للوكيل البيع لنفسه"],
-                "valid_until": None,
-            },
-            headers=self.auth,
-        )
-        assert drafted.status_code == 201, drafted.text
-        poa_id = drafted.json()["id"]
-        quoted = await self.client.post(
-            f"/v1/powers-of-attorney/{poa_id}/quote", json={"method": "wallet", "channel": "web"}, headers=self.auth
-        )
-        assert quoted.status_code in (200, 201), quoted.text
-        return poa_id, quoted.json()["payment"]
-
-    async def poa(self, poa_id: str) -> dict[str, Any]:
-        response = await self.client.get(f"/v1/powers-of-attorney/{poa_id}", headers=self.auth)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-
-async def staff_token(
-    client: httpx.AsyncClient, platform: Any, *roles: str, office_id: str | None = None, governorate: str = "03"
-) -> dict[str, str]:
-    """A staff member with `roles`, created with identity's staff command (as ops would), signed in."""
-    username = f"staff-{uuid.uuid4().hex[:6]}"
-    server = platform.postgres.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0]
-    env = {**os.environ, "IDENTITY_DATABASE_URL": f"{server}/identity", "IDENTITY_STAFF_PASSWORD": PASSWORD}
-    command = [sys.executable, "-m", "identity.staff", "create", "--username", username, "--name", "Staff",
-               *(part for role in roles for part in ("--role", role)), "--governorate", governorate,
-               *(("--office", office_id) if office_id else ())]  # fmt: skip
-    process = await asyncio.create_subprocess_exec(*command, env=env, stdout=PIPE, stderr=PIPE)
-    _, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    login = await client.post("/v1/staff/sessions", json={"username": username, "password": PASSWORD})
-    assert login.status_code == 201, login.text
-    return {"Authorization": f"Bearer {login.json()['access_token']}", "Accept-Language": "en"}
-
-
-async def clerk_token(client: httpx.AsyncClient, platform: Any, office_id: str) -> dict[str, str]:
-    """A notary clerk of that office."""
-    return await staff_token(client, platform, "notary_clerk", office_id=office_id)
+from kit.testing import eventually
 
 
 async def test_power_of_attorney_without_paper(platform):

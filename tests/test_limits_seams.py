@@ -25,9 +25,9 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from paperless_support import DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY, PASSWORD
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
-from test_flow_paperless import DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY, PASSWORD
 
 from identity.registry.generate import write_csv
 from identity.sessions.keys import KeyRing

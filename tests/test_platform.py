@@ -1,12 +1,14 @@
 """The whole platform as `make run` starts it: real processes, real PostgreSQL and NATS.
 
 Runs `python -m devstack.run` on free ports with its own data folder, checks every service
-and the gateway through HTTP, then sends Ctrl-C (SIGINT) and checks nothing it started lives on.
+and the gateway through HTTP, kills a service under it and sees it restarted, then sends
+Ctrl-C (SIGINT) and checks nothing it started lives on.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import time
 import urllib.error
@@ -27,6 +29,8 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+    except OSError as error:  # refused: nothing listens (yet)
+        return 0, {}, repr(error).encode()
 
 
 class TestPlatform:
@@ -73,6 +77,29 @@ class TestPlatform:
         assert status == 404
         assert headers["content-type"].startswith("application/problem+json")
         assert json.loads(body)["instance"] == "/v1/services/no.such.service"
+
+
+def test_a_killed_service_is_restarted_with_a_line_on_the_console(platform):
+    """`make run` supervises what it starts, as Kubernetes would: kill -9 catalog-svc under the
+    launcher; it says so, starts it again on the same port, and the gateway routes to it again."""
+    runner = psutil.Process(platform.proc.pid)
+    victim = next(c for c in runner.children() if c.cmdline()[-2:] == ["-m", "catalog"])
+    said = platform.log.stat().st_size
+    os.kill(victim.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while True:
+        log = platform.log.read_bytes()[said:].decode("utf-8", errors="replace")
+        if "restarted  catalog (restart 1)" in log:
+            break
+        assert time.monotonic() < deadline, log[-2000:]
+        time.sleep(0.2)
+    assert "catalog exited (-9); restarting it in 1s" in log
+    while _get(f"{platform.services['catalog']}/readyz")[0] != 200 or _get(f"{platform.gateway}/v1/services")[0] != 200:
+        assert time.monotonic() < deadline, "catalog did not come back"
+        time.sleep(0.2)
+    again = next(c for c in runner.children() if c.cmdline()[-2:] == ["-m", "catalog"])
+    assert again.pid != victim.pid
+    assert runner.is_running()  # the platform did not stop
 
 
 def test_ctrl_c_stops_every_process_it_started():

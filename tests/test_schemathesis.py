@@ -16,7 +16,6 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from test_flow_paperless import PASSWORD, Citizen, registry_people
+from paperless_support import Citizen, create_staff, registry_people, staff_sign_in
 
 from devstack.background import BackgroundPlatform, start
 from gateway.policy import BUILT_IN, PolicyTable
@@ -102,21 +101,15 @@ async def callers(gateway: str, postgres: str) -> dict[str, str]:
     async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
         citizen = Citizen(client, registry_people()[6])  # 0-5 belong to the other flows
         await citizen.enrol()
-        username = f"fuzz-{uuid.uuid4().hex[:6]}"
-        server = postgres.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0]
-        env = {**os.environ, "IDENTITY_DATABASE_URL": f"{server}/identity", "IDENTITY_STAFF_PASSWORD": PASSWORD}
-        command = [sys.executable, "-m", "identity.staff", "create", "--username", username, "--name", "Fuzz Admin",
-                   "--role", "admin", "--governorate", "03"]  # fmt: skip
-        process = await asyncio.create_subprocess_exec(
-            *command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-        _, err = await process.communicate()
-        assert process.returncode == 0, err.decode()
-        login = await client.post("/v1/staff/sessions", json={"username": username, "password": PASSWORD})
-        assert login.status_code == 201, login.text
+        admin = await create_staff(postgres, role="admin", prefix="fuzz")
+        staff = await staff_sign_in(client, admin)
         document = (await client.get("/openapi.json")).json()
     assert document["x-unavailable-services"] == []
-    return {"citizen": citizen.token, "staff": login.json()["access_token"], "document": json.dumps(document)}
+    return {
+        "citizen": citizen.token,
+        "staff": staff["Authorization"].removeprefix("Bearer "),
+        "document": json.dumps(document),
+    }
 
 
 def schemathesis(document: dict[str, Any], gateway: str, token: str, folder: Path) -> subprocess.CompletedProcess[str]:

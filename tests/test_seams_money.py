@@ -25,9 +25,10 @@ from typing import Any, ClassVar
 
 import httpx
 import pytest
-from test_flow_paperless import DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY, Citizen, eventually, staff_token
+from paperless_support import DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY, Citizen, staff_token
 
 from identity.registry.generate import write_csv  # the same synthetic registry the demo data loads
+from kit.testing import eventually
 
 
 @dataclass

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from shubbak_deploy.kustomize import KustomizeError, build, split_image, strategic_merge
+from shubbak_deploy import realkustomize
+from shubbak_deploy.__main__ import overlays
+from shubbak_deploy.kustomize import KustomizeError, build, config_map_hash, split_image, strategic_merge
 
 
 def write(folder: Path, files: dict[str, object]) -> Path:
@@ -220,3 +222,79 @@ class TestRefusals:
         )
         with pytest.raises(KustomizeError, match="defined twice"):
             build(twice)
+
+
+class TestKustomizeNames:
+    """The hash suffix is kustomize's own (sigs.k8s.io/kustomize/api/hasher), so the objects a GitOps
+    tool or `rollout.sh` creates with the real kustomize are the ones checked here."""
+
+    @pytest.mark.parametrize(
+        ("config_map", "suffix"),
+        [  # kustomize's own test cases (hasher_test.go)
+            ({}, "6ct58987ht"),
+            ({"data": {"one": ""}}, "9g67k2htb6"),
+            ({"data": {"two": 2, "one": "", "three": 3}}, "7757f9kkct"),
+            ({"binaryData": {"one": ""}}, "6mtk2m274t"),
+            ({"data": {"one": ""}, "binaryData": {"two": ""}}, "698h7c7t9m"),
+            # seen from kubectl kustomize (v5.5): the name plays no part; Go escapes <, >, & and U+2028
+            ({"metadata": {"name": "cm"}, "data": {"A": "1"}}, "89g4tffbfk"),
+            ({"metadata": {"name": "x"}, "data": {"one": ""}}, "9g67k2htb6"),
+            ({"data": {"A": "a<b&c>d\u2028شباك", "B": "tab\there"}}, "k55cd2gkmt"),
+        ],
+    )
+    def test_config_map_suffix_is_kustomizes(self, config_map: dict, suffix: str) -> None:
+        assert config_map_hash({"metadata": {"name": ""}, **config_map}) == suffix
+
+    def test_generated_names_carry_it(self, base: Path) -> None:
+        (config,) = by_kind(build(base), "ConfigMap")
+        assert config["metadata"]["name"] == "settings-" + config_map_hash(config)
+
+    def test_patched_lists_put_the_patch_items_first_as_kustomize_does(self) -> None:
+        spread = {"topologyKey": "zone", "maxSkew": 1}
+        base = deployment()
+        base["spec"]["template"]["spec"]["topologySpreadConstraints"] = [{"topologyKey": "host", "maxSkew": 1}]
+        merged = strategic_merge(base, {"spec": {"template": {"spec": {"topologySpreadConstraints": [spread]}}}})
+        keys = [c["topologyKey"] for c in merged["spec"]["template"]["spec"]["topologySpreadConstraints"]]
+        assert keys == ["zone", "host"]
+
+    def test_differences_name_what_differs(self) -> None:
+        a = [deployment("a"), deployment("b")]
+        b = [deployment("a"), deployment("c")]
+        b[0]["spec"]["template"]["spec"]["containers"][0]["image"] = "other"
+        assert realkustomize.differences(a, b) == [
+            "Deployment//c: only in kustomize's rendering",
+            "Deployment//b: only in ours",
+            "Deployment//a: differs at spec.template.spec.containers[0].image",
+        ]
+
+    @pytest.mark.skipif(realkustomize.find() is None, reason="no kustomize v5+ (kubectl or kustomize) here")
+    @pytest.mark.parametrize("overlay", overlays(), ids=lambda p: p.name)
+    def test_every_overlay_renders_as_the_real_kustomize_does(self, overlay: Path) -> None:
+        real = realkustomize.find()
+        assert real is not None
+        assert realkustomize.differences(build(overlay), real.build(overlay)) == []
+
+
+def test_generator_options_label_and_keep_a_stable_name(tmp_path: Path) -> None:
+    folder = write(
+        tmp_path,
+        {
+            "kustomization.yaml": {
+                "configMapGenerator": [
+                    {
+                        "name": "board",
+                        "literals": ["A=1"],
+                        "options": {"disableNameSuffixHash": True, "labels": {"grafana_dashboard": 1}},
+                    }
+                ]
+            }
+        },
+    )
+    (config,) = build(folder)
+    assert config["metadata"] == {"name": "board", "labels": {"grafana_dashboard": "1"}}
+    bad = write(
+        tmp_path / "bad",
+        {"kustomization.yaml": {"configMapGenerator": [{"name": "x", "literals": [], "options": {"immutable": True}}]}},
+    )
+    with pytest.raises(KustomizeError, match="unsupported options"):
+        build(bad)

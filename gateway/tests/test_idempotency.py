@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,8 +16,10 @@ import pytest
 from conftest import GatewayFactory
 from gateway_support import Counter, serving
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from devstack.faultproxy import FaultProxy
 from devstack.postgres import PostgresProcess
 from gateway.idempotency.service import fingerprint, seal_clear_answers
 from gateway.settings import Settings
@@ -229,3 +232,33 @@ class TestWithoutTheStore:
         assert keyed_response.status_code == 503
         assert "postgres" not in keyed_response.text
         assert plain.status_code == 201  # the hot path needs no database
+
+
+class TestStoreGoneMidRequest:
+    async def test_the_key_is_released_once_the_store_is_back(
+        self, gateway_at: GatewayFactory, counter_url: str, database_url: str
+    ) -> None:
+        """The gateway's database went away while the request was upstream, so its 500 could not
+        release the key: the gateway keeps trying, and the client's retry is answered as soon as
+        the database is back, not when the lock lapses (70 s) after the client waited for it."""
+        url = make_url(database_url)
+        with FaultProxy(url.host or "127.0.0.1", url.port or 5432) as link:
+            through = url.set(port=link.port).render_as_string(hide_password=False)
+            async with (
+                gateway_at(upstreams={"t": counter_url}, routes={"/v1/things": "t"}, database_url=through) as gateway,
+                httpx.AsyncClient(base_url=gateway, timeout=30) as c,
+            ):
+                headers = keyed()
+                first = asyncio.create_task(
+                    c.post("/v1/things?delay=1", json={}, headers={**headers, "X-Want-Status": "500"})
+                )
+                await asyncio.sleep(0.5)  # the key is held, the request is upstream
+                link.cut()
+                assert (await first).status_code == 500
+                await asyncio.sleep(1.5)  # a try to release it failed meanwhile
+                link.heal()
+                began = time.monotonic()
+                retried = await c.post("/v1/things?delay=1", json={}, headers=headers)
+                waited = time.monotonic() - began
+        assert retried.status_code == 201, retried.text
+        assert waited < 8  # not the 11 s a key still locked makes a duplicate wait before its 409

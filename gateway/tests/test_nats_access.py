@@ -20,7 +20,6 @@ import bcrypt
 import nats
 import pytest
 from sqlalchemy import select, update
-from webhook_support import eventually
 
 from contracts import Envelope
 from contracts.examples import example
@@ -31,6 +30,7 @@ from gateway.integrators import nats_access
 from gateway.integrators.models import AuditEntry, Integrator, NatsUser
 from kit import db
 from kit.migrations import upgrade_async
+from kit.testing import eventually
 
 GATEWAY_DIR = Path(__file__).resolve().parents[1]
 SUBSCRIBER = GATEWAY_DIR.parent / "contracts" / "examples" / "nats_subscriber.py"

@@ -137,8 +137,11 @@ class TestTracing:
         assert gateway_span.name == "GET /v1/services"
         gateway_span_id = gateway_span.context.span_id
         assert trace_id == client_trace  # the gateway continues the client's trace...
-        assert parent_id == format(gateway_span_id, "016x")  # ...and the upstream's request is its child
-        upstream_spans = [s for s in finished if s.parent is not None and s.parent.span_id == gateway_span_id]
+        (upstream_call,) = [s for s in finished if s.parent is not None and s.parent.span_id == gateway_span_id]
+        assert upstream_call.kind == SpanKind.CLIENT  # ...its call to the upstream is a client span...
+        assert parent_id == format(upstream_call.context.span_id, "016x")  # ...which the upstream continues
+        called = upstream_call.context.span_id
+        upstream_spans = [s for s in finished if s.parent is not None and s.parent.span_id == called]
         assert [s.name for s in upstream_spans] == ["GET /{path}"]  # FastAPI's own span in the upstream
 
     async def test_a_trace_starts_at_the_gateway(self, client: httpx.AsyncClient) -> None:

@@ -28,7 +28,7 @@ from gateway_support import serving
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
-from webhook_support import Receiver, eventually, reference_verify
+from webhook_support import Receiver, reference_verify
 
 from contracts import Envelope
 from contracts.events.civil import DeathRegistered
@@ -40,6 +40,7 @@ from gateway.integrators.service import check_scopes
 from gateway.webhooks import signing
 from kit.migrations import upgrade_async
 from kit.sealing import Sealer
+from kit.testing import eventually
 
 GATEWAY_DIR = Path(__file__).resolve().parents[1]
 DIED, REVOKED = DeathRegistered.subject, PoaRevoked.subject

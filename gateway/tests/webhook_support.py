@@ -2,13 +2,10 @@
 
 # No `from __future__ import annotations`: FastAPI must resolve the route's types.
 
-import asyncio
 import base64
 import hashlib
 import hmac
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from fastapi import FastAPI, Request
 from starlette.responses import Response
@@ -57,15 +54,3 @@ class Receiver:
 
     def ids(self) -> set[str]:
         return {headers["webhook-id"] for headers, _, _ in self.received}
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], what: str, timeout: float = 30.0) -> Any:
-    """Poll until `check` gives something truthy; fail (not hang) after `timeout`."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.1)

@@ -10,13 +10,15 @@ from cloudevents.core.bindings.http import HTTPMessage, from_structured
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 from kit_support import address_event, create_schema, service_metadata
+from prometheus_client import REGISTRY
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts import Envelope
+from devstack.ports import free_port
 from kit import db
 from kit.messaging import record
-from kit.messaging.bus import connect, ensure_streams
+from kit.messaging.bus import connect, ensure_streams, servers
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.relay import INBOX_RETENTION, OutboxRelay
 from kit.messaging.tables import messaging_tables
@@ -30,6 +32,11 @@ async def _setup(url: str, schema: str) -> tuple[AsyncEngine, OutboxBinding, obj
     binding = OutboxBinding(messaging_tables(metadata), source=f"test-{schema}")
     sessions = db.sessionmaker(engine, **{SESSION_KEY: binding})
     return engine, binding, sessions
+
+
+def _pending_gauge(binding: OutboxBinding) -> float | None:
+    """`outbox_pending` for this outbox, as /metrics shows it."""
+    return REGISTRY.get_sample_value("outbox_pending", {"service": binding.source})
 
 
 def _nid(n: int) -> str:
@@ -115,6 +122,7 @@ class TestRelayFailures:
         task = asyncio.create_task(relay.run(stop))
         await asyncio.sleep(2.0)
         assert await relay.pending() == 20  # nothing is marked while NATS is away
+        assert _pending_gauge(binding) == 20  # and /metrics says so
         fresh_nats.start()
         for _ in range(100):
             if await relay.pending() == 0:
@@ -123,6 +131,7 @@ class TestRelayFailures:
         stop.set()
         await task
         assert await relay.pending() == 0
+        assert _pending_gauge(binding) == 0
         published = await stream_messages(bus.js, "CIVIL")
         got = [m.headers["Nats-Msg-Id"] for m in published]
         assert [i for i in got if i in ids] == ids  # every event, once, in order
@@ -223,3 +232,15 @@ class TestCleanup:
         finally:
             await bus.close()
             await engine.dispose()
+
+
+class TestConnect:
+    async def test_a_cluster_url_list_reaches_any_server_that_answers(self, nats_server):
+        down = f"nats://127.0.0.1:{free_port()}"
+        assert servers(f"{down}, {nats_server.url}") == [down, nats_server.url]
+        bus = await connect(f"{down},{nats_server.url}", name="listed")
+        try:
+            assert bus.nc.is_connected
+            assert bus.nc.connected_url.port == nats_server.port
+        finally:
+            await bus.close()

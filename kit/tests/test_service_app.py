@@ -76,8 +76,16 @@ class TestOneTraceAcrossServices:
         in_trace = [s for s in finished if format(s.context.trace_id, "032x") == trace_id]
         names_in_trace = {s.name for s in in_trace}
         assert any(s.kind.name == "SERVER" for s in in_trace), names_in_trace
-        assert f"consume {AddressChanged.subject}" in names_in_trace
-        assert f"consume {EligibilityChanged.subject}" in names_in_trace
+        assert f"process {AddressChanged.subject}" in names_in_trace
+        assert f"process {EligibilityChanged.subject}" in names_in_trace
+        # the relay's producer span is the parent of the consumer's (messaging conventions)
+        by_id = {s.context.span_id: s for s in in_trace}
+        process = next(s for s in in_trace if s.name == f"process {AddressChanged.subject}")
+        send = by_id[process.parent.span_id]
+        assert (send.name, send.kind.name) == (f"send {AddressChanged.subject}", "PRODUCER")
+        assert send.attributes["messaging.system"] == "nats"
+        assert send.attributes["messaging.message.id"] == process.attributes["messaging.message.id"]
+        assert any(s.attributes.get("db.system") == "postgresql" for s in in_trace), names_in_trace
         # and the event's envelope carried the same trace to the third service
         _, traceparent = (await effects_of(urls["notify"], metas["notify"][1]))[nid]
         assert trace_id in (traceparent or "")

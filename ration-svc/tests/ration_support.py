@@ -4,10 +4,9 @@ stood in), waiting."""
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -162,15 +161,3 @@ async def new_card(
             now=now(),
         )  # fmt: skip
     return card, holder
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 20.0) -> Any:
-    """Poll until `check` returns something truthy (not a timing assertion: a bounded wait)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.1)

@@ -7,14 +7,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from ration_support import RULES_2025, eventually, new_card, nid, now, settings, started
+from ration_support import RULES_2025, new_card, nid, now, settings, started
 from sqlalchemy import func, select
 
 from contracts import Envelope, Event
 from contracts.events.civil import BirthRegistered, DeathRegistered
 from contracts.events.ration import AppealDecided, EligibilityChanged
 from contracts.events.traffic import VehicleRegistered, VehicleTransferred
-from kit.testing import stream_messages
+from kit.testing import eventually, stream_messages
 from ration import scheduler
 from ration.cards.models import Member
 from ration.rules import service as rules

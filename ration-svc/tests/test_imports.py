@@ -10,10 +10,11 @@ import csv
 from pathlib import Path
 
 import pytest
-from ration_support import RULES_2025, eventually, nid, now, settings, started
+from ration_support import RULES_2025, nid, now, settings, started
 from sqlalchemy import func, select, text
 
 from kit.clock import SYSTEM
+from kit.testing import eventually
 from ration import scheduler
 from ration.cards.models import Household, Member
 from ration.cards.repository import HouseholdRepository

@@ -13,13 +13,13 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
-from ration_support import RULES_2025, citizen_id, eventually, nid, now, settings, started
+from ration_support import RULES_2025, citizen_id, nid, now, settings, started
 from sqlalchemy import func, select, text
 
 from contracts import Envelope, Event
 from contracts.events.civil import BirthRegistered
 from contracts.events.payment import PaymentSucceeded
-from kit.testing import RegistryStandIn, stream_messages
+from kit.testing import RegistryStandIn, eventually, stream_messages
 from ration.audit.models import AuditEntry
 from ration.cards import service as cards
 from ration.cards.models import Household, Member

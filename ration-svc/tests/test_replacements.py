@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 import httpx
 import jwt
 import pytest
-from ration_support import RULES_2025, citizen_id, eventually, nid, now, settings, started
+from ration_support import RULES_2025, citizen_id, nid, now, settings, started
 from sqlalchemy import func, select
 
 from contracts import Envelope, Event
 from contracts.events.payment import FailureReason, PaymentFailed, PaymentSucceeded
 from devstack.ports import free_port
-from kit.testing import stream_messages
+from kit.testing import eventually, stream_messages
 from ration.audit.models import AuditEntry
 from ration.cards import service as cards
 from ration.cards.models import CardIssue, ReplacementOrder

@@ -7,10 +7,11 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from ration_support import RULES_2025, eventually, nid, now, settings, started
+from ration_support import RULES_2025, nid, now, settings, started
 from sqlalchemy import text
 
 from kit.clock import ManualClock
+from kit.testing import eventually
 from ration import scheduler
 from ration.audit import repository as audit
 from ration.cards import service as cards

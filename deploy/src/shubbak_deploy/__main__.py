@@ -4,7 +4,9 @@ generate  write the generated base from platform.toml and deploy/services.toml
 render    print an overlay as one YAML stream (pipe it to `kubectl apply -f -`)
 check     for every overlay: render, validate every object, apply the deployment rules;
           also that the generated base is up to date and the NATS values and collector
-          config are sound. Exit 1 on any problem (`make deploy-check`).
+          config are sound; where kustomize v5+ is installed (kubectl's, or a kustomize binary),
+          that it renders the very same objects, names included. Exit 1 on any problem
+          (`make deploy-check`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from shubbak_deploy import generate, kustomize, policy, sidecars, validate
+from shubbak_deploy import generate, kustomize, policy, realkustomize, sidecars, validate
 from shubbak_deploy.platform import DEPLOY_DIR
 
 OVERLAYS = DEPLOY_DIR / "overlays"
@@ -29,6 +31,13 @@ def check_overlay(overlay: Path, version: str) -> tuple[list[str], Counter[str]]
     objects = kustomize.build(overlay)
     problems = [p for obj in objects for p in validate.validate(obj, version)]
     problems += policy.check(objects, release=overlay.name in RELEASE_OVERLAYS)
+    real = realkustomize.find()
+    if real is not None:
+        try:
+            theirs = real.build(overlay)
+            problems += [f"kustomize {real.version}: {p}" for p in realkustomize.differences(objects, theirs)]
+        except RuntimeError as exc:
+            problems.append(str(exc))
     return problems, Counter(o["kind"] for o in objects)
 
 
@@ -42,6 +51,12 @@ def check(version: str) -> int:
         for problem in problems:
             print(f"{name}: {problem}")
         failed |= bool(problems)
+    real = realkustomize.find()
+    print(
+        f"comparing with the real kustomize {real.version} ({' '.join(real.command)})"
+        if real
+        else "no kustomize v5+ here (kubectl or kustomize): rendering with ours alone"
+    )
     for overlay in overlays():
         try:
             problems, kinds = check_overlay(overlay, version)

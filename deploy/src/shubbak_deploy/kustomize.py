@@ -131,12 +131,26 @@ def _generate_config_map(objects: list[Obj], generator: Obj, directory: Path) ->
             raise KustomizeError(f"configMapGenerator {name}: file {path} not found")
         data[k if sep else path.name] = path.read_text(encoding="utf-8")
     behavior = generator.get("behavior", "create")
-    existing = [o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"] == name and o.get(_GENERATED)]
+    options = generator.get("options", {})
+    unknown = sorted(set(options) - {"labels", "annotations", "disableNameSuffixHash"})
+    if unknown:
+        raise KustomizeError(f"configMapGenerator {name}: unsupported options {unknown}")
+    existing = [o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"] == name and _GENERATED in o]
     if behavior == "create":
         if existing:
             raise KustomizeError(f"configMapGenerator {name}: already generated (use behavior: merge)")
+        metadata: Obj = {"name": name}
+        for field in ("labels", "annotations"):
+            if options.get(field):
+                metadata[field] = {k: str(v) for k, v in options[field].items()}
         objects.append(
-            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": data, _GENERATED: True}
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": metadata,
+                "data": data,
+                _GENERATED: not options.get("disableNameSuffixHash", False),
+            }
         )
     elif behavior in ("merge", "replace"):
         if not existing:
@@ -151,10 +165,9 @@ def _finish_generated(objects: list[Obj]) -> None:
     so a settings change rolls the pods that use it (as kustomize does)."""
     renamed: dict[tuple[str, str], str] = {}
     for obj in objects:
-        if obj.pop(_GENERATED, False):
+        if obj.pop(_GENERATED, False):  # False: generated, but its name keeps no hash
             meta = obj["metadata"]
-            digest = hashlib.sha256(json.dumps(obj["data"], sort_keys=True).encode()).hexdigest()[:10]
-            renamed[(meta.get("namespace", ""), meta["name"])] = f"{meta['name']}-{digest}"
+            renamed[(meta.get("namespace", ""), meta["name"])] = f"{meta['name']}-{config_map_hash(obj)}"
             meta["name"] = renamed[(meta.get("namespace", ""), meta["name"])]
     for obj in objects:
         namespace = obj.get("metadata", {}).get("namespace", "")
@@ -163,6 +176,29 @@ def _finish_generated(objects: list[Obj]) -> None:
                 new = renamed.get((namespace, ref["name"]))
                 if new:
                     ref["name"] = new
+
+
+def config_map_hash(config_map: Obj) -> str:
+    """kustomize's name suffix for a generated ConfigMap (sigs.k8s.io/kustomize/api/hasher): the
+    sha256 of `{"data": ..., "kind": "ConfigMap", "name": ""}` (plus `binaryData` when present)
+    as Go's encoding/json writes it (keys sorted, no spaces; <, >, &, U+2028 and U+2029 escaped),
+    its first 10 hex digits with 0, 1, 3, a and e mapped to g, h, k, m and t.
+
+    The name is always empty: kustomize looks the name up as one field called "metadata/name",
+    which no object has (checked against kustomize v5.5 in `make deploy-check`), so the suffix
+    depends on the data alone."""
+    encoded: Obj = {"kind": "ConfigMap", "name": "", "data": config_map.get("data", "")}
+    if isinstance(config_map.get("binaryData"), dict):
+        encoded["binaryData"] = config_map["binaryData"]
+    text = json.dumps(encoded, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(text.translate(_GO_JSON_ESCAPES).encode()).hexdigest()
+    return digest[:10].translate(_HASH_LETTERS)
+
+
+_GO_JSON_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+_HASH_LETTERS = str.maketrans("013ae", "ghkmt")
 
 
 def _config_map_refs(pod: Obj) -> Iterator[Obj]:
@@ -337,22 +373,22 @@ def strategic_merge(base: Any, patch: Any, field: str = "") -> Any:
 
 
 def _merge_list(base: list[Any], patch: list[Any], field: str) -> list[Any]:
+    """Merge by key, in kustomize's order: the patch's items first (merged with the base's item of
+    the same key, if any), then the base's items the patch does not name."""
     merge_key = MERGE_KEYS[field]
     if field == "ports" and any(isinstance(p, dict) and "port" in p and "containerPort" not in p for p in patch):
         merge_key = "port"  # a Service's ports
-    merged = copy.deepcopy(base)
+    remaining = copy.deepcopy(base)
+    merged: list[Any] = []
     for item in patch:
         if not isinstance(item, dict) or merge_key not in item:
             raise KustomizeError(f"strategic merge of {field}: every item needs {merge_key!r}")
-        index = next((i for i, b in enumerate(merged) if b.get(merge_key) == item[merge_key]), None)
+        index = next((i for i, b in enumerate(remaining) if b.get(merge_key) == item[merge_key]), None)
+        original = remaining.pop(index) if index is not None else None
         if item.get("$patch") == "delete":
-            if index is not None:
-                merged.pop(index)
-        elif index is None:
-            merged.append(_strip_directives(item))
-        else:
-            merged[index] = strategic_merge(merged[index], item, field)
-    return merged
+            continue
+        merged.append(_strip_directives(item) if original is None else strategic_merge(original, item, field))
+    return merged + remaining
 
 
 def _strip_directives(value: Any) -> Any:

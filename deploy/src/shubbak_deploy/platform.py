@@ -3,6 +3,7 @@ with deploy/services.toml (sizes, autoscaling, which services each one calls).""
 
 from __future__ import annotations
 
+import ipaddress
 import string
 import tomllib
 from dataclasses import dataclass
@@ -60,6 +61,32 @@ class Service:
     @property
     def is_gateway(self) -> bool:
         return self.key == GATEWAY
+
+
+@dataclass(frozen=True)
+class Network:
+    """services.toml `[network]`: where the edge proxies run, and what "public" excludes."""
+
+    edge_namespace: str
+    public_egress_except: tuple[str, ...]
+    public_egress_ports: tuple[int, ...]
+
+    def excepted(self, version: int) -> list[str]:
+        """The excluded ranges of one IP version, as written (Python versions print some IPv6
+        ranges differently: `::ffff:0:0/96` is `::ffff:0.0.0.0/96` on 3.13)."""
+        return [cidr for cidr in self.public_egress_except if ipaddress.ip_network(cidr).version == version]
+
+
+def load_network(deploy_dir: Path = DEPLOY_DIR) -> Network:
+    spec = tomllib.loads((deploy_dir / "services.toml").read_text(encoding="utf-8")).get("network", {})
+    network = Network(
+        edge_namespace=str(spec["edge_namespace"]),
+        public_egress_except=tuple(spec["public_egress_except"]),
+        public_egress_ports=tuple(int(p) for p in spec["public_egress_ports"]),
+    )
+    for cidr in network.public_egress_except:
+        ipaddress.ip_network(cidr)  # a typo fails here, not in the cluster
+    return network
 
 
 def load(root: Path = REPO_ROOT, deploy_dir: Path = DEPLOY_DIR) -> list[Service]:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from shubbak_deploy import edge
 from shubbak_deploy.kustomize import containers, pod_specs, pod_templates, split_image
+from shubbak_deploy.platform import load_network
 
 Obj = dict[str, Any]
-INGRESS_NAMESPACE = "ingress-nginx"
 SECRET_WORDS = ("PASSWORD", "TOKEN", "SECRET", "PRIVATE_KEY", "CREDENTIALS")
 
 
 def check(objects: list[Obj], *, release: bool = False) -> list[str]:
     """Every rule broken by `objects`, one line each. `release`: images must be pinned."""
     problems: list[str] = []
-    for rule in (_workloads, _services_are_complete, _network, _no_secret_values, _ingress):
+    for rule in (_workloads, _services_are_complete, _network, _no_secret_values, edge.check):
         problems += rule(objects)
     if release:
         problems += _pinned_images(objects)
@@ -107,13 +108,14 @@ def _network(objects: list[Obj]) -> list[str]:
         for p in policies
     ):
         problems.append("no default-deny NetworkPolicy for the namespace")
+    edge_namespace = load_network().edge_namespace
     for policy in policies:
         selected = policy["spec"]["podSelector"].get("matchLabels", {})
         for rule in policy["spec"].get("ingress", []):
             for peer in rule.get("from", []):
                 namespace = peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name")
-                if namespace == INGRESS_NAMESPACE and selected.get("app.kubernetes.io/name") != "gateway":
-                    problems.append(f"{_name(policy)}: only the gateway may take traffic from the ingress")
+                if namespace == edge_namespace and selected.get("app.kubernetes.io/name") != "gateway":
+                    problems.append(f"{_name(policy)}: only the gateway may take traffic from the edge proxies")
         name = selected.get("app.kubernetes.io/name")
         if selected.get("app.kubernetes.io/component") not in ("api", "migration"):
             continue
@@ -140,23 +142,6 @@ def _no_secret_values(objects: list[Obj]) -> list[str]:
         for k in config.get("data", {}):
             if any(word in k.upper() for word in SECRET_WORDS):
                 problems.append(f"{_name(config)}: {k} looks like a secret in a ConfigMap")
-    return problems
-
-
-def _ingress(objects: list[Obj]) -> list[str]:
-    problems = []
-    for ingress in _of_kind(objects, "Ingress"):
-        spec = ingress["spec"]
-        if not spec.get("tls"):
-            problems.append(f"{_name(ingress)}: no TLS")
-        hosts = {h for t in spec.get("tls", []) for h in t.get("hosts", [])}
-        for rule in spec.get("rules", []):
-            if rule.get("host") not in hosts:
-                problems.append(f"{_name(ingress)}: host {rule.get('host')} is not covered by TLS")
-            for path in rule.get("http", {}).get("paths", []):
-                backend = path["backend"]["service"]["name"]
-                if backend != "gateway":
-                    problems.append(f"{_name(ingress)}: {path['path']} goes to {backend}, not the gateway")
     return problems
 
 

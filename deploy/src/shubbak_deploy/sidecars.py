@@ -33,6 +33,9 @@ def check_nats_values(path: Path = NATS_VALUES) -> list[str]:
         problems.append("config.jetstream.merge.sync_interval must be 'always' (README: durability)")
     if not values.get("podDisruptionBudget", {}).get("enabled"):
         problems.append("podDisruptionBudget must be enabled")
+    exporter = values.get("promExporter", {})
+    if not exporter.get("enabled") or not exporter.get("podMonitor", {}).get("enabled"):
+        problems.append("promExporter and its podMonitor must be enabled (NATS is watched like every workload)")
     env = values.get("container", {}).get("env", {})
     accounts = config.get("merge", {}).get("accounts", {})
     users = [u for account in accounts.values() for u in account.get("users", [])]

@@ -1,6 +1,7 @@
 """Validate rendered objects offline: built-in kinds against the Kubernetes JSON Schemas that
 the kubernetes-validate package ships (strict: unknown fields fail, required fields must be
-there), custom resources against schemas/crds.yaml. A kind with no schema is an error."""
+there), custom resources against the closed schemas in schemas/*.yaml (CloudNativePG, Gateway
+API, Prometheus Operator). A kind with no schema is an error."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from referencing import Registry, Resource
 KUBERNETES_VERSION = "1.37"
 """The release validated against: the newest one the pinned kubernetes-validate ships."""
 
-CRD_SCHEMAS = Path(__file__).resolve().parent / "schemas" / "crds.yaml"
+CRD_SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
 
 def validate(obj: dict[str, Any], version: str = KUBERNETES_VERSION) -> list[str]:
@@ -64,7 +65,16 @@ def _schema_folder(version: str) -> Any:
 
 @cache
 def _crd_schemas() -> dict[str, Any]:
-    return yaml.safe_load(CRD_SCHEMAS.read_text(encoding="utf-8"))
+    """Every file's `kinds` and `$defs`, merged (a name defined twice is a mistake)."""
+    merged: dict[str, Any] = {"kinds": {}, "$defs": {}}
+    for path in sorted(CRD_SCHEMAS.glob("*.yaml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for section in ("kinds", "$defs"):
+            twice = set(merged[section]) & set(spec.get(section, {}))
+            if twice:
+                raise ValueError(f"{path.name}: {section} {sorted(twice)} already defined")
+            merged[section].update(spec.get(section, {}))
+    return merged
 
 
 @cache

@@ -184,6 +184,11 @@ class ServerProcess:
         """The server's pid while started (also after it died, until stop/kill)."""
         return self._proc.pid if self._proc is not None else None
 
+    @property
+    def returncode(self) -> int | None:
+        """The exit code of a server that died on its own (None while it runs, or once stopped)."""
+        return self._proc.poll() if self._proc is not None else None
+
     def stop(self, timeout: float | None = None) -> None:
         """Clean shutdown with `stop_signal`; SIGKILL after `timeout`. Idempotent."""
         if self._proc is not None:

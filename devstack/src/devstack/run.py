@@ -4,6 +4,12 @@ Starts PostgreSQL (.data/pg) and NATS with JetStream (.data/nats), creates each 
 database and runs its migrations, starts every service and the gateway, loads demo data,
 prints where to look, and on Ctrl-C (or SIGTERM) stops everything it started.
 A second run reuses the data.
+
+It supervises what it starts, as Kubernetes would: a service, PostgreSQL or NATS that exits
+is started again after a pause that doubles with each crash in a row (1 s up to 30 s; back to
+1 s once it has run for a minute), and the console says so. The platform stops only on Ctrl-C.
+`--nats-nodes 3` runs NATS as a three-node cluster (streams with three replicas, every write
+fsynced), as production does.
 """
 
 from __future__ import annotations
@@ -15,16 +21,18 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from devstack._process import spawn
-from devstack.nats import NatsProcess
+from devstack._process import kill_process, spawn
+from devstack.nats import NatsCluster, NatsProcess
 from devstack.paths import repo_root
 from devstack.ports import free_port
 from devstack.postgres import PostgresProcess
@@ -63,8 +71,49 @@ def load_platform(root: Path) -> tuple[list[Service], Service, dict[str, Any]]:
     return services, make("gateway", spec["gateway"]), spec["infra"]
 
 
+RESTART_BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+"""Seconds before restarting a process that exited, by how many times in a row it did."""
+STABLE_SECONDS = 60.0
+"""A process that has run this long is no longer crash-looping: its next pause is 1 s again."""
+
+
+@dataclass
+class Unit:
+    """One supervised process: a service, PostgreSQL, or a NATS server."""
+
+    name: str
+    alive: Callable[[], bool]
+    exit_code: Callable[[], int | None]
+    restart: Callable[[], None]
+    restarts: int = 0
+    in_a_row: int = 0
+    started_at: float = field(default_factory=time.monotonic)
+    next_try: float | None = None
+
+
+@dataclass
+class Child:
+    proc: subprocess.Popen[bytes]
+    log: IO[bytes]
+
+
 class Platform:
-    def __init__(self, root: Path, *, data: Path | None = None, free_ports: bool = False, quiet: bool = False) -> None:
+    """The platform on one machine. `settings` sets `<PREFIX><KEY>` for every service and the
+    gateway (e.g. ``{"BUS_MAX_DELIVER": "3"}``); `overrides` sets variables for one service by
+    name, last (e.g. its DATABASE_URL through a fault proxy)."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        data: Path | None = None,
+        free_ports: bool = False,
+        quiet: bool = False,
+        nats_nodes: int = 1,
+        settings: Mapping[str, str] | None = None,
+        overrides: Mapping[str, Mapping[str, str]] | None = None,
+        say: Callable[[str], None] | None = None,
+    ) -> None:
         self.root = root
         self.data = data or root / ".data"
         self.logs = self.data / "logs"
@@ -76,17 +125,38 @@ class Platform:
         self.pg = PostgresProcess(
             self.data / "pg", port=int(infra["postgres_port"]), log_file=self.logs / "postgres.log"
         )
-        self.nats = NatsProcess(
-            self.data / "nats",
-            port=int(infra["nats_port"]),
-            monitor_port=int(infra["nats_monitor_port"]),
-            log_file=self.logs / "nats.log",
-        )
-        self.children: list[tuple[str, subprocess.Popen[bytes], IO[bytes]]] = []
+        self.nats: NatsProcess | NatsCluster
+        if nats_nodes == 1:
+            self.nats = NatsProcess(
+                self.data / "nats",
+                port=int(infra["nats_port"]),
+                monitor_port=int(infra["nats_monitor_port"]),
+                log_file=self.logs / "nats.log",
+            )
+        else:
+            self.nats = NatsCluster(
+                self.data / "nats",
+                ports=[int(infra["nats_port"]), *(free_port() for _ in range(nats_nodes - 1))],
+                route_ports=[free_port() for _ in range(nats_nodes)],
+                monitor_ports=[int(infra["nats_monitor_port"]), *(free_port() for _ in range(nats_nodes - 1))],
+                log_dir=self.logs,
+            )
+        self.nats_nodes = nats_nodes
+        self.settings = dict(settings or {})
+        self.overrides = {name: dict(env) for name, env in (overrides or {}).items()}
+        self.children: dict[str, Child] = {}
+        self.envs: dict[str, dict[str, str]] = {}
+        self.units: dict[str, Unit] = {}
+        self.held: set[str] = set()
+        self.stopping = False
+        self._lock = threading.Lock()
         self.quiet = quiet
+        self._say = say
 
     def say(self, message: str) -> None:
-        if not self.quiet:
+        if self._say is not None:
+            self._say(message)
+        elif not self.quiet:
             print(message, flush=True)
 
     def env_for(self, service: Service) -> dict[str, str]:
@@ -104,22 +174,40 @@ class Platform:
         )
         if service is not self.gateway:  # integrators' tokens come from the gateway
             env[f"{service.env_prefix}INTEGRATOR_JWKS_URL"] = f"{self.gateway.url}/.well-known/integrator-jwks.json"
+        if self.nats_nodes > 1:
+            env[f"{service.env_prefix}NATS_STREAM_REPLICAS"] = str(min(self.nats_nodes, 3))
         urls = {s.name: s.url for s in [*self.services, self.gateway]}
         for key, template in service.env:
             env[f"{service.env_prefix}{key}"] = template.format(**urls)
+        for key, value in self.settings.items():
+            env[f"{service.env_prefix}{key}"] = value
+        env.update(self.overrides.get(service.name, {}))
         return env
 
     def by_name(self, name: str) -> Service:
         return next(s for s in self.services if s.name == name)
+
+    def start(self) -> None:
+        """Everything `make run` starts, in order: servers, migrations, services, demo data."""
+        self.start_infra()
+        self.migrate()
+        self.start_services()
+        self.load_demo_data()
 
     def start_infra(self) -> None:
         self.data.mkdir(exist_ok=True)
         self.logs.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
         self.pg.start()
+        self._supervise_server("postgres", self.pg)
         self.say(f"  postgres   {self.pg.dsn()}  ({time.perf_counter() - t:.1f}s)")
         t = time.perf_counter()
         self.nats.start()
+        if isinstance(self.nats, NatsCluster):
+            for i, node in enumerate(self.nats.nodes):
+                self._supervise_server(f"nats-{i + 1}", node)
+        else:
+            self._supervise_server("nats", self.nats)
         self.say(f"  nats       {self.nats.url}  monitor {self.nats.monitor_url}  ({time.perf_counter() - t:.1f}s)")
 
     def migrate(self) -> None:
@@ -158,21 +246,46 @@ class Platform:
             self.say(f"  ready      {service.name:<15} {service.url}")
 
     def _spawn(self, service: Service, env: dict[str, str]) -> None:
-        """Start a service; it dies with this runner even if the runner is SIGKILLed."""
+        """Start a service and supervise it; it dies with the thread that started it (the
+        runner's main thread, or the thread that supervises) even if the runner is SIGKILLed."""
         log = (self.logs / f"{service.name}.log").open("ab")
         proc = spawn([sys.executable, "-m", service.package], log=log, cwd=service.folder, env=env)
-        self.children.append((service.name, proc, log))
+        old = self.children.get(service.name)
+        if old is not None:
+            old.log.close()
+        self.children[service.name] = Child(proc, log)
+        self.envs[service.name] = env
+        if service.name not in self.units:
+            self.units[service.name] = Unit(
+                service.name,
+                alive=lambda: self.children[service.name].proc.poll() is None,
+                exit_code=lambda: self.children[service.name].proc.returncode,
+                restart=lambda: self._spawn(service, self.envs[service.name]),
+            )
 
-    def _wait_ready(self, service: Service, timeout: float = 60.0) -> None:
+    def _supervise_server(self, name: str, server: PostgresProcess | NatsProcess) -> None:
+        self.units[name] = Unit(
+            name,
+            alive=lambda: server.running,
+            exit_code=lambda: server.returncode,
+            restart=lambda: server.start(timeout=60),
+        )
+
+    def _wait_ready(self, service: Service, timeout: float = 90.0) -> None:
+        """Until the service answers /readyz; one that exits meanwhile is restarted like any other
+        (a NATS cluster still electing its leaders can time a service's start-up out)."""
         deadline = time.monotonic() + timeout
-        proc = next(p for name, p, _ in self.children if name == service.name)
+        unit = self.units[service.name]
         while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise SystemExit(f"{service.name} exited ({proc.returncode}); see {self.logs / service.name}.log")
-            with contextlib.suppress(urllib.error.URLError, OSError):
-                with urllib.request.urlopen(f"{service.url}/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        return
+            if not unit.alive():
+                if unit.in_a_row >= 3:
+                    raise SystemExit(f"{service.name} keeps exiting; see {self.logs / service.name}.log")
+                self.supervise()
+            else:
+                with contextlib.suppress(urllib.error.URLError, OSError):
+                    with urllib.request.urlopen(f"{service.url}/readyz", timeout=2) as response:
+                        if response.status == 200:
+                            return
             time.sleep(0.3)
         raise SystemExit(f"{service.name} not ready after {timeout:.0f}s; see {self.logs / service.name}.log")
 
@@ -188,17 +301,60 @@ class Platform:
             )
             self.say(f"  demo data  {service.name}")
 
-    def watch(self) -> None:
-        """Block until a signal arrives or a child dies; echo what services log to `console`
-        (development messages such as the SMS the development providers "send")."""
-        offsets = {name: (self.logs / f"{name}.log").stat().st_size for name, _, _ in self.children}
-        while True:
-            for name, proc, _ in self.children:
-                if proc.poll() is not None:
-                    self.say(f"\n{name} exited ({proc.returncode}); stopping the platform (log: .data/logs/{name}.log)")
-                    return
-                offsets[name] = self._echo_console(name, offsets[name])
-            time.sleep(0.5)
+    def watch(self, stop: threading.Event | None = None) -> None:
+        """Until a signal arrives (or `stop` is set): restart what exited, and echo what services
+        log to `console` (development messages such as the SMS the development providers "send")."""
+        offsets = {name: (self.logs / f"{name}.log").stat().st_size for name in self.children}
+        stop = stop or threading.Event()
+        while not stop.is_set():
+            self.supervise()
+            for name in list(self.children):
+                offsets[name] = self._echo_console(name, offsets.get(name, 0))
+            stop.wait(0.5)
+
+    def supervise(self) -> None:
+        """One round of supervision: notice what exited, restart what is due (not held)."""
+        for unit in list(self.units.values()):
+            now = time.monotonic()
+            if self.stopping:
+                return
+            if unit.alive():
+                if unit.in_a_row and now - unit.started_at > STABLE_SECONDS:
+                    unit.in_a_row = 0
+                continue
+            if unit.next_try is None:
+                pause = RESTART_BACKOFF[min(unit.in_a_row, len(RESTART_BACKOFF) - 1)]
+                unit.next_try = now + pause
+                code = unit.exit_code()
+                how = f"exited ({code})" if code is not None else "was killed"
+                self.say(f"  {unit.name} {how}; restarting it in {pause:.0f}s (log: {self.logs / unit.name}.log)")
+                continue
+            with self._lock:
+                if unit.name in self.held or now < unit.next_try:
+                    continue
+            unit.in_a_row += 1
+            unit.restarts += 1
+            unit.next_try = None
+            try:
+                unit.restart()
+            except Exception as exc:  # noqa: BLE001 - try again after the next, longer pause
+                self.say(f"  {unit.name} did not start again: {exc}")
+                continue
+            unit.started_at = time.monotonic()
+            self.say(f"  restarted  {unit.name} (restart {unit.restarts})")
+
+    def hold(self, name: str) -> None:
+        """Do not restart `name` until `release(name)` (a test keeping a server down)."""
+        with self._lock:
+            self.held.add(name)
+
+    def release(self, name: str) -> None:
+        with self._lock:
+            self.held.discard(name)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL a service (its whole process group); the supervisor notices and restarts it."""
+        kill_process(self.children[name].proc)
 
     def _echo_console(self, name: str, offset: int) -> int:
         with (self.logs / f"{name}.log").open("rb") as log:
@@ -213,17 +369,19 @@ class Platform:
         return offset + len(complete)
 
     def stop(self) -> None:
-        for _, proc, _ in reversed(self.children):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for name, proc, log in reversed(self.children):
+        self.stopping = True  # no restarts from here on
+        children = list(reversed(self.children.items()))
+        for _, child in children:
+            if child.proc.poll() is None:
+                child.proc.send_signal(signal.SIGTERM)
+        for name, child in children:
             try:
-                proc.wait(timeout=15)
+                child.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.say(f"  {name} did not stop in time; killing it")
-                proc.kill()
-                proc.wait()
-            log.close()
+                child.proc.kill()
+                child.proc.wait()
+            child.log.close()
         self.children.clear()
         self.nats.stop()
         self.pg.stop()
@@ -250,8 +408,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-wait", action="store_true", help="start, print, and stop (a smoke check)")
     parser.add_argument("--data", type=Path, default=None, help="data folder (default .data; keep it under .data)")
     parser.add_argument("--free-ports", action="store_true", help="pick free ports instead of platform.toml's")
+    parser.add_argument(
+        "--nats-nodes", type=int, default=1, choices=(1, 3, 5), help="NATS servers (3 or 5: a cluster, as production)"
+    )
     args = parser.parse_args(argv)
-    platform = Platform(repo_root(), data=args.data, free_ports=args.free_ports)
+    platform = Platform(repo_root(), data=args.data, free_ports=args.free_ports, nats_nodes=args.nats_nodes)
 
     def on_signal(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
@@ -259,10 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     print("Starting Shubbak (data in .data/) ...", flush=True)
     try:
-        platform.start_infra()
-        platform.migrate()
-        platform.start_services()
-        platform.load_demo_data()
+        platform.start()
         print(banner(platform), flush=True)
         if not args.no_wait:
             platform.watch()

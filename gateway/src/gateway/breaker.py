@@ -11,6 +11,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from prometheus_client import Counter, Gauge
+
+STATES = ("closed", "open", "half_open")
+STATE = Gauge("gateway_breaker_state", "1 for the circuit's current state towards an upstream", ["upstream", "state"])
+OPENED = Counter("gateway_breaker_opened_total", "Times the circuit to an upstream opened (fail fast)", ["upstream"])
+
 
 @dataclass
 class Breaker:
@@ -19,6 +25,8 @@ class Breaker:
     failures: int = 0
     open_until: float = 0.0
     probing: bool = False
+    name: str = ""
+    """The upstream's name, for the metrics (`export`)."""
 
     @property
     def state(self) -> str:
@@ -43,11 +51,23 @@ class Breaker:
         self.probing = False
 
     def failed(self) -> None:
+        was_open = self.state == "open"
         self.failures += 1
         if self.failures >= self.failures_to_open:
             self.open_until = time.monotonic() + self.open_seconds
+            if not was_open:
+                OPENED.labels(upstream=self.name).inc()
         self.probing = False
 
     def abandoned(self) -> None:
         """The request ended with no verdict (cancelled): the next one may probe."""
         self.probing = False
+
+
+def export(breakers: dict[str, Breaker]) -> None:
+    """Show each breaker's state as `gateway_breaker_state{upstream, state}` (read at each scrape)."""
+    for name, breaker in breakers.items():
+        breaker.name = name
+        OPENED.labels(upstream=name)
+        for state in STATES:
+            STATE.labels(upstream=name, state=state).set_function(lambda b=breaker, s=state: float(b.state == s))

@@ -9,6 +9,7 @@ from typing import Any
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway import breaker
 from gateway.browser import BrowserEdge
 from gateway.ops import create_ops_app, is_own
 from gateway.proxy import Proxy
@@ -22,6 +23,7 @@ from kit.middleware import RequestContextMiddleware
 def create_app(settings: Settings | None = None) -> ASGIApp:
     settings = settings or load_settings()
     gateway = Gateway.build(settings)
+    breaker.export(gateway.breakers)
     ops = create_ops_app(gateway)
     proxy = Proxy(gateway)
 

@@ -20,6 +20,7 @@ from gateway.events import routes as events
 from gateway.integrators.routes import router as integrator_router
 from gateway.openapi import MergedOpenAPI, own_document
 from gateway.state import Gateway
+from gateway.tracing import instrument_clients
 from gateway.webhooks import rotation_routes
 from gateway.webhooks.routes import _integrator_caller
 from gateway.webhooks.routes import router as webhook_router
@@ -66,6 +67,7 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logs.configure(settings.service_name, level=settings.log_level, as_json=settings.log_json)
         telemetry.configure(settings.service_name, settings.otel_exporter)
+        instrument_clients()  # before the upstream session is created
         await gateway.open()
         app.state.runtime = gateway.runtime  # kit's Session dependency
         app.state.verifier = gateway.verifier  # kit's CurrentCaller: integrator tokens too

@@ -38,6 +38,7 @@ from gateway.routing import Match, has_dot_segments
 from gateway.settings import Rate
 from gateway.shedding import Bulkhead
 from gateway.state import Gateway
+from kit import metrics
 from kit.auth import Caller
 from kit.errors import ProblemError, problem_response
 from kit.sealing import SealError
@@ -89,6 +90,7 @@ class Proxy:
         self.gateway = gateway
         self._cache: OrderedDict[str, tuple[Caller, float]] = OrderedDict()  # token → (caller, until)
         self._cache_for: EdgeVerifier | None = None
+        self._unfinished: set[asyncio.Task[bool]] = set()  # keys still to release or answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
@@ -217,6 +219,7 @@ class Proxy:
     async def _limit(self, key: str, rate: Rate) -> None:
         wait = await self.gateway.limiter.take(key, rate)
         if wait > 0:
+            metrics.RATE_LIMITED.labels(service=self.gateway.settings.service_name, limit=key.partition(":")[0]).inc()
             raise ProblemError("too_many_requests", status=429, headers={"Retry-After": retry_after(wait)})
 
     async def _limit_sensitive(self, path: str, caller: Caller | None, address: str, body: bytes) -> list[Charge]:
@@ -321,6 +324,7 @@ class Proxy:
         idempotency.check_key(key)
         print_ = idempotency.fingerprint(scope["method"], scope["path"], scope.get("query_string", b""), body)
         timeout = settings.upstream_timeout_seconds
+        lock_seconds = timeout * (settings.upstream_retries + 2) + 30
         try:
             stored = await idempotency.begin(
                 sessions,
@@ -330,7 +334,7 @@ class Proxy:
                 fingerprint=print_,
                 method=scope["method"],
                 path=scope["path"],
-                lock_seconds=timeout * (settings.upstream_retries + 2) + 30,
+                lock_seconds=lock_seconds,
                 ttl_seconds=settings.idempotency_ttl_seconds,
                 wait_seconds=timeout + 1,
             )
@@ -365,7 +369,13 @@ class Proxy:
                     idempotency.finish(sessions, self.gateway.sealer, caller=owner, key=key, answer=answer)
                 )
             except (SQLAlchemyError, OSError) as exc:
-                log.error("idempotency answer not stored: %s", type(exc).__name__)
+                log.error("idempotency answer not stored: %s; trying again", type(exc).__name__)
+                later = idempotency.finish_eventually(
+                    sessions, self.gateway.sealer, caller=owner, key=key, answer=answer, within=lock_seconds
+                )
+                task = asyncio.create_task(later, name="idempotency-finish")
+                self._unfinished.add(task)
+                task.add_done_callback(self._unfinished.discard)
         assert answer is not None
         await _send_stored(send, answer, replayed=False)
 

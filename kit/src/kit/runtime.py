@@ -13,8 +13,9 @@ from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from kit import db
+from kit import db, telemetry
 from kit.clock import SYSTEM, Clock
+from kit.messaging import lag
 from kit.messaging.bus import Bus, connect, ensure_streams
 from kit.messaging.consumer import Consumer, Handlers
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
@@ -86,6 +87,7 @@ class Runtime(Generic[S]):
 
     async def start(self, handlers: Handlers[Any, Any] | None = None, *, connect_timeout: float = 30.0) -> None:
         s = self.settings
+        telemetry.instrument_engine(self.engine)  # the provider is installed by now (lifespan)
         self.bus = await _connect_with_retry(s.nats_url, s.service_name, connect_timeout)
         await ensure_streams(self.bus.js, replicas=s.nats_stream_replicas)
         if s.run_relay:
@@ -109,6 +111,8 @@ class Runtime(Generic[S]):
                 await consumer.ensure()
                 self.consumers.append(consumer)
                 self.spawn(consumer.run(self.stop), f"consumer-{stream}")
+            if self.consumers:
+                self.spawn(lag.watch(self.bus.js, self.consumers, self.stop), "consumer-lag")
 
     def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         """Run a background loop for the service's lifetime: it should return once `self.stop`

@@ -10,7 +10,7 @@ import secrets
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -377,3 +377,18 @@ class TokenIssuer:
         http = httpx.AsyncClient(transport=httpx.ASGITransport(app=jwks_app), base_url="http://issuer")
         cache = JWKSCache("http://issuer/.well-known/jwks.json", http, min_refresh_seconds=0)
         return TokenVerifier(cache, issuer=self.issuer, audience=self.audience, issued_by=self.issued_by)
+
+
+async def eventually(
+    check: Callable[[], Awaitable[Any]], what: str = "the condition", timeout: float = 30.0, interval: float = 0.1
+) -> Any:
+    """Poll until `check` gives something truthy and return it; fail (not hang) after `timeout`.
+    A bounded wait for what happens asynchronously, never a timing assertion."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(interval)

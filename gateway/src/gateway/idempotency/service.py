@@ -6,7 +6,10 @@
 - a duplicate arriving while the first is in flight waits for its answer (one upstream
   call), or gets 409 with Retry-After if that takes too long;
 - answers with status >= 500, or no answer at all, are not kept: the key is released so
-  the client may retry; a holder that crashed is replaced once its lock lapses.
+  the client may retry; a holder that crashed is replaced once its lock lapses;
+- if the gateway's own database is away when the answer comes, the gateway keeps trying to
+  store it (or release the key) in the background, so a client retrying after the database
+  is back is answered then, not when the lock lapses a minute later.
 
 Answers are kept sealed (kit.sealing, AES-GCM under the gateway's secrets key, bound to the
 caller and key), never in clear. Decision: seal rather than not store. A sign-in's answer
@@ -27,6 +30,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.idempotency import repository
@@ -159,6 +163,30 @@ async def seal_clear_answers(sessions: async_sessionmaker[AsyncSession], sealer:
             stored = Stored(row.status, row.headers or [], row.body or b"")
             row.body, row.headers, row.sealed = seal(sealer, caller=row.caller, key=row.key, answer=stored), None, True
         return len(rows)
+
+
+async def finish_eventually(
+    sessions: async_sessionmaker[AsyncSession],
+    sealer: Sealer,
+    *,
+    caller: str,
+    key: str,
+    answer: Stored | None,
+    within: float,
+    pause: float = 1.0,
+) -> bool:
+    """`finish` again every `pause` seconds until it works or `within` seconds have passed (then
+    the key's lock has lapsed anyway). True once the answer is kept or the key released."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while loop.time() < deadline:
+        await asyncio.sleep(pause)
+        try:
+            await finish(sessions, sealer, caller=caller, key=key, answer=answer)
+        except (SQLAlchemyError, OSError):
+            continue
+        return True
+    return False
 
 
 async def purge(sessions: async_sessionmaker[AsyncSession]) -> int:

@@ -23,7 +23,7 @@ from identity.otp.repository import ChallengeRepository, ThrottleRepository
 from identity.problems import Refusal, texts
 from identity.settings import Settings
 from identity.sms.provider import FailoverSender, SmsUnavailable
-from kit import i18n
+from kit import i18n, metrics
 from kit.errors import ProblemError
 
 texts(
@@ -248,6 +248,8 @@ async def verify(
     if not matches or challenge.code_hash is None:
         challenge.attempts += 1
         remaining = settings.otp_max_attempts - challenge.attempts
+        if remaining == 0:  # this wrong code locks the challenge
+            metrics.OTP_LOCKOUTS.labels(service=settings.service_name, purpose=purpose).inc()
         if remaining <= 0:
             challenge.status, challenge.locked_at = "locked", now()
             raise _locked(timedelta(seconds=settings.otp_lock_seconds))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import nats
 from nats.aio.client import Client
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError, NotFoundError
@@ -36,7 +38,8 @@ class Bus:
 
 
 async def connect(url: str, *, name: str, max_pending_publishes: int = 4000) -> Bus:
-    """Connect with endless reconnects: a NATS restart must not need a service restart."""
+    """Connect with endless reconnects: a NATS restart must not need a service restart.
+    `url` may list a cluster's servers, comma-separated: any one of them reachable will do."""
 
     async def on_disconnect() -> None:
         log.warning("nats disconnected")
@@ -48,7 +51,7 @@ async def connect(url: str, *, name: str, max_pending_publishes: int = 4000) -> 
         log.warning("nats error: %s", exc)
 
     nc = await nats.connect(
-        url,
+        servers(url),
         name=name,
         allow_reconnect=True,
         max_reconnect_attempts=-1,
@@ -59,6 +62,11 @@ async def connect(url: str, *, name: str, max_pending_publishes: int = 4000) -> 
         error_cb=on_error,
     )
     return Bus(nc=nc, js=nc.jetstream(publish_async_max_pending=max_pending_publishes))
+
+
+def servers(url: str) -> list[str]:
+    """`nats://a:4222,nats://b:4222` → each server's URL."""
+    return [part.strip() for part in url.split(",") if part.strip()]
 
 
 def stream_config(stream: Stream, *, replicas: int = 1) -> StreamConfig:
@@ -76,17 +84,37 @@ def stream_config(stream: Stream, *, replicas: int = 1) -> StreamConfig:
 
 
 async def ensure_streams(
-    js: JetStreamContext, streams: Iterable[Stream] = (*STREAMS, DEAD_LETTER), *, replicas: int = 1
+    js: JetStreamContext,
+    streams: Iterable[Stream] = (*STREAMS, DEAD_LETTER),
+    *,
+    replicas: int = 1,
+    patience: float = 60.0,
 ) -> None:
-    """Create each stream, or bring an existing one to this configuration. Safe to run at every start."""
+    """Create each stream, or bring an existing one to this configuration. Safe to run at every start.
+
+    A cluster placing replicated streams for several services at once (or still electing its
+    leaders) can answer late: a request that times out is asked again for up to `patience`
+    seconds, rather than the service failing its start."""
+    deadline = asyncio.get_running_loop().time() + patience
     for stream in streams:
-        config = stream_config(stream, replicas=replicas)
-        try:
-            await js.stream_info(stream.name)
-        except NotFoundError:
+        while True:
             try:
-                await js.add_stream(config)
-                continue
-            except BadRequestError:  # created concurrently by another service
-                pass
-        await js.update_stream(config)
+                await _ensure(js, stream_config(stream, replicas=replicas))
+                break
+            except NatsTimeoutError:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                log.warning("JetStream did not answer for stream %s in time; asking again", stream.name)
+
+
+async def _ensure(js: JetStreamContext, config: StreamConfig) -> None:
+    assert config.name is not None
+    try:
+        await js.stream_info(config.name)
+    except NotFoundError:
+        try:
+            await js.add_stream(config)
+            return
+        except BadRequestError:  # created concurrently by another service
+            pass
+    await js.update_stream(config)

@@ -427,10 +427,12 @@ class Consumer:
         return envelope if self.context is None else self.context.for_event(envelope)
 
     def _span(self, subject: str, run: Sequence[_Item]) -> AbstractContextManager[Span]:
-        """A consumer span: the child of the producer's span for one event; for a batch,
-        linked to each event's producer span (OpenTelemetry's pattern for batch receive)."""
+        """A consumer span (`process <subject>`): the child of the relay's `send` span for one event;
+        for a batch, linked to each event's send span (OpenTelemetry's pattern for batch receive)."""
         attributes: dict[str, str | int] = {
             "messaging.system": "nats",
+            "messaging.operation.type": "process",
+            "messaging.operation.name": "process",
             "messaging.destination.name": subject,
             "messaging.consumer.group.name": self.durable,
             "messaging.batch.message_count": len(run),
@@ -439,7 +441,7 @@ class Consumer:
             attributes["messaging.message.id"] = str(run[0].envelope.id)
             parent = telemetry.extract_context(run[0].headers)
             return self.tracer.start_as_current_span(
-                f"consume {subject}", context=parent, kind=SpanKind.CONSUMER, attributes=attributes
+                f"process {subject}", context=parent, kind=SpanKind.CONSUMER, attributes=attributes
             )
         links = []
         for item in run if telemetry.enabled() else ():
@@ -447,7 +449,7 @@ class Consumer:
             if span_context.is_valid:
                 links.append(Link(span_context))
         return self.tracer.start_as_current_span(
-            f"consume {subject}", kind=SpanKind.CONSUMER, attributes=attributes, links=links
+            f"process {subject}", kind=SpanKind.CONSUMER, attributes=attributes, links=links
         )
 
     async def _failed(self, item: _Item, exc: BaseException) -> None:

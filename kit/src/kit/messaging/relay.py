@@ -13,15 +13,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from nats.js import JetStreamContext
-from sqlalchemy import delete, func, select, text, update
+from opentelemetry import trace
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from sqlalchemy import Row, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from contracts.envelope import CONTENT_TYPE
-from kit import metrics
+from kit import metrics, telemetry
 from kit.messaging.bus import RETENTION_SECONDS
 from kit.messaging.outbox import OutboxBinding
 
@@ -44,6 +47,7 @@ class OutboxRelay:
         ack_timeout: float = 10.0,
         keep_published: timedelta = timedelta(days=7),
         keep_handled: timedelta = INBOX_RETENTION,
+        observe_seconds: float = 15.0,
     ) -> None:
         self.engine = engine
         self.sessions = sessions
@@ -57,6 +61,9 @@ class OutboxRelay:
         self.keep_handled = keep_handled
         schema = self.outbox.schema or "public"
         self.lock_key = zlib.crc32(f"shubbak.outbox.{schema}".encode())
+        self.tracer = telemetry.tracer("kit.relay")
+        self.observe_seconds = observe_seconds
+        self._observed_at = float("-inf")
         self.after_publish: Callable[[list[int]], Awaitable[None]] | None = None
         """Test hook: runs after a batch is acknowledged and before it is marked published."""
 
@@ -71,6 +78,7 @@ class OutboxRelay:
                     ).scalar()
                     await lock_conn.commit()
                     if not got:
+                        await self._observe_when_due()  # a standby reports too: the leader may be stuck
                         await _sleep_or_stop(stop, 2.0)
                         continue
                     log.info("outbox relay active for %s", self.outbox.schema)
@@ -95,6 +103,7 @@ class OutboxRelay:
                 await lock_conn.commit()
                 last_ping = datetime.now(UTC)
             self.binding.wakeup.clear()
+            await self._observe_when_due()
             sent = await self.relay_once()
             if sent >= self.batch_size:
                 continue
@@ -119,12 +128,21 @@ class OutboxRelay:
                     .limit(self.batch_size)
                 )
             ).all()
+        gauge = metrics.OUTBOX_PENDING.labels(service=self.binding.source)
         if not rows:
+            gauge.set(0)
             return 0
         futures = []
-        for row in rows:
-            headers = {**row.headers, "Nats-Msg-Id": str(row.id), "Content-Type": CONTENT_TYPE}
-            futures.append(await self.js.publish_async(row.subject, row.payload, headers=headers))
+        spans = self._send_spans(rows)
+        try:
+            for row, span in zip(rows, spans, strict=True):
+                headers = {**row.headers, "Nats-Msg-Id": str(row.id), "Content-Type": CONTENT_TYPE}
+                if span is not None:  # the consumer's span is the child of this one
+                    headers.update(telemetry.inject_headers(trace.set_span_in_context(span)))
+                futures.append(await self.js.publish_async(row.subject, row.payload, headers=headers))
+        except BaseException as exc:  # the connection went away mid-batch: no span is left open
+            _end_spans(spans, [*futures, *(None for _ in spans[len(futures) :])], exc)
+            raise
         _, late = await asyncio.wait(futures, timeout=self.ack_timeout)
         for future in late:
             future.cancel()
@@ -138,15 +156,66 @@ class OutboxRelay:
                 error = future.exception()
                 break
             acked.append(row.seq)
+        _end_spans(spans, futures, error)
         if acked:
             if self.after_publish is not None:
                 await self.after_publish(acked)
             async with self.sessions() as session, session.begin():
                 await session.execute(update(o).where(o.c.seq.in_(acked)).values(published_at=datetime.now(UTC)))
             metrics.EVENTS_PUBLISHED.labels(service=self.binding.source).inc(len(acked))
+        gauge.set(len(rows) - len(acked) if len(rows) < self.batch_size else await self.pending())
         if error is not None:
             raise RuntimeError(f"publish failed after {len(acked)} of {len(rows)}: {error!r}") from error
         return len(acked)
+
+    def _send_spans(self, rows: Sequence[Row[Any, Any, Any, Any, Any]]) -> list[Span | None]:
+        """A producer span per event (`send <subject>`, OpenTelemetry's messaging conventions), the
+        child of the request that recorded it (its context rode in the outbox row's headers)."""
+        if not telemetry.enabled():
+            return [None] * len(rows)
+        return [
+            self.tracer.start_span(
+                f"send {row.subject}",
+                context=telemetry.extract_context(row.headers),
+                kind=SpanKind.PRODUCER,
+                attributes={
+                    "messaging.system": "nats",
+                    "messaging.operation.type": "send",
+                    "messaging.operation.name": "send",
+                    "messaging.destination.name": row.subject,
+                    "messaging.message.id": str(row.id),
+                    "messaging.message.body.size": len(row.payload),
+                },
+            )
+            for row in rows
+        ]
+
+    async def observe(self) -> tuple[int, float]:
+        """The backlog as the metrics show it: events not yet published, and the oldest one's age
+        in seconds (by the database's clock). Returns (count, age)."""
+        o = self.outbox
+        async with self.sessions() as session:
+            count, age = (
+                await session.execute(
+                    select(func.count(), func.extract("epoch", func.now() - func.min(o.c.created_at))).where(
+                        o.c.published_at.is_(None)
+                    )
+                )
+            ).one()
+        service = self.binding.source
+        metrics.OUTBOX_PENDING.labels(service=service).set(count)
+        metrics.OUTBOX_OLDEST_AGE.labels(service=service).set(max(0.0, float(age or 0)))
+        return int(count), float(age or 0)
+
+    async def _observe_when_due(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if now - self._observed_at < self.observe_seconds:
+            return
+        self._observed_at = now
+        try:
+            await self.observe()
+        except Exception as exc:  # noqa: BLE001 - a metric must never stop the relay
+            log.debug("outbox backlog not measured: %s", exc)
 
     async def pending(self) -> int:
         async with self.sessions() as session:
@@ -170,6 +239,23 @@ class OutboxRelay:
             )
             handled = await session.execute(delete(inbox).where(inbox.c.handled_at < now - self.keep_handled))
         return sent.rowcount, handled.rowcount  # type: ignore[attr-defined]
+
+
+def _end_spans(
+    spans: list[Span | None], futures: Sequence[asyncio.Future[Any] | None], error: BaseException | None
+) -> None:
+    """End each send span: acknowledged by JetStream, or failed with what the publish got (a
+    publish never sent or never acknowledged fails with the batch's `error`)."""
+    for span, future in zip(spans, futures, strict=True):
+        if span is None:
+            continue
+        failure = error if future is None or future.cancelled() else future.exception()
+        if failure is None and future is not None:
+            span.set_attribute("messaging.nats.stream.sequence", getattr(future.result(), "seq", 0) or 0)
+        else:
+            span.set_status(Status(StatusCode.ERROR, type(failure).__name__))
+            span.set_attribute("error.type", type(failure).__name__)
+        span.end()
 
 
 async def _unlock(conn: AsyncConnection, key: int) -> None:
