@@ -90,7 +90,7 @@ async def _registry(url: str, needed: int) -> list[Person]:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "registry.csv"
             with path.open("w", encoding="utf-8", newline="") as out:
-                write_csv(out, needed * 3 + 500, seed=42)
+                write_csv(out, needed * 3 + 500, seed=42, today=date.today())
             async with db.transaction(db.sessionmaker(engine)) as session:
                 await registry.load_extract(session, path=path)
         async with db.transaction(db.sessionmaker(engine)) as session:

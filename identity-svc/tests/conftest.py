@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from identity.main import create_app
 from identity.settings import Settings
+from kit.clock import ManualClock, OffsetClock, utcnow
 from kit.testing import migrated_database, running
 
 SERVICE_DIR = Path(__file__).parents[1]
@@ -42,13 +44,35 @@ def settings(migrated_url: str, nats_server: Any) -> Settings:
 
 
 @pytest.fixture(scope="module")
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    app = create_app(settings)
-    async with running(app) as client:
-        app.state.test_client = client
-        yield app
+def clock() -> OffsetClock | ManualClock:
+    """The app's clock: the running present, which a test may move on (`clock.advance`)."""
+    return OffsetClock()
+
+
+@pytest.fixture(autouse=True)
+def _the_present(clock: OffsetClock | ManualClock) -> None:
+    """Each test starts at the present: a test that moved the clock on leaves no later test
+    signing tokens that every verifier (which reads the real time) would take for future ones."""
+    if isinstance(clock, ManualClock):
+        clock.set(utcnow())
+    else:
+        clock.offset = timedelta()
 
 
 @pytest.fixture(scope="module")
-def client(app: FastAPI) -> httpx.AsyncClient:
-    return app.state.test_client  # type: ignore[no-any-return]
+async def served(
+    settings: Settings, clock: OffsetClock | ManualClock
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    app = create_app(settings, clock=clock)
+    async with running(app) as client:
+        yield app, client
+
+
+@pytest.fixture(scope="module")
+def app(served: tuple[FastAPI, httpx.AsyncClient]) -> FastAPI:
+    return served[0]
+
+
+@pytest.fixture(scope="module")
+def client(served: tuple[FastAPI, httpx.AsyncClient]) -> httpx.AsyncClient:
+    return served[1]

@@ -13,12 +13,15 @@ from fastapi import FastAPI
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contracts.national_id import compose
 from identity.models import load_all
-from identity.national_id import compose
 from identity.registry.models import Person
+from identity.resources import Resources, ServiceContext
 from identity.settings import Settings
 from identity.staff import service as staff_service
 from kit import db
+from kit.clock import utcnow
+from kit.testing import runtime_of
 
 _rng = random.Random()
 STAFF_PASSWORD = "correct horse battery"
@@ -74,8 +77,14 @@ async def add_person(engine: AsyncEngine, **overrides: Any) -> dict[str, Any]:
     return values
 
 
+def resources(app: FastAPI) -> Resources:
+    """The running app's resources (its SMS providers and outbox, its key ring)."""
+    ctx: ServiceContext = runtime_of(app).context
+    return ctx.resources
+
+
 def last_code(app: FastAPI, mobile: str) -> str:
-    sms = app.state.sms_outbox.latest(mobile if mobile.startswith("+") else e164(mobile))
+    sms = resources(app).sms_outbox.latest(mobile if mobile.startswith("+") else e164(mobile))
     assert sms is not None, "no SMS was sent"
     match = re.search(r"\b(\d{6})\b", sms.body)
     assert match
@@ -164,7 +173,13 @@ async def create_staff(engine: AsyncEngine, *roles: str, **extra: Any) -> tuple[
     username = f"s{secrets.token_hex(4)}"
     async with db.transaction(db.sessionmaker(engine)) as session:
         member = await staff_service.create(
-            session, username=username, full_name="موظف", password=STAFF_PASSWORD, roles=list(roles), **extra
+            session,
+            username=username,
+            full_name="موظف",
+            password=STAFF_PASSWORD,
+            roles=list(roles),
+            now=utcnow(),
+            **extra,
         )
     return str(member.id), username
 

@@ -7,7 +7,7 @@ import re
 import jwt
 import pytest
 from identity_support import STAFF_PASSWORD as PASSWORD
-from identity_support import add_person, bearer, enrol, staff, token_of, wrong
+from identity_support import add_person, bearer, enrol, resources, staff, token_of, wrong
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -15,10 +15,11 @@ from identity.models import load_all
 from identity.staff import service as staff_service
 from identity.staff.passwords import hash_password, verify_password
 from kit import db
+from kit.clock import utcnow
 
 
 def consent_code(app, mobile: str) -> str:
-    body = app.state.sms_outbox.latest("+20" + mobile[1:]).body
+    body = resources(app).sms_outbox.latest("+20" + mobile[1:]).body
     return re.search(r"\b(\d{6})\b", body).group(1)
 
 
@@ -53,7 +54,7 @@ class TestStaff:
         async with db.transaction(db.sessionmaker(engine)) as session:
             with pytest.raises(Exception, match="staff_invalid"):
                 await staff_service.create(
-                    session, username="x1", full_name="x", password=PASSWORD, roles=["notary_clerk"]
+                    session, username="x1", full_name="x", password=PASSWORD, roles=["notary_clerk"], now=utcnow()
                 )
 
 

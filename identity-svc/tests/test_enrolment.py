@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from identity_support import add_person, bearer, client_ip, e164, enrol, last_code, new_mobile, start, token_of, wrong
+from identity_support import (
+    add_person,
+    bearer,
+    client_ip,
+    e164,
+    enrol,
+    last_code,
+    new_mobile,
+    resources,
+    start,
+    token_of,
+    wrong,
+)
 from sqlalchemy import text
 
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -115,14 +127,10 @@ class TestOtp:
         right = await client.post(f"/v1/enrolments/{enrolment}/verification", json={"code": code})
         assert (right.status_code, right.json()["code"]) == (429, "otp_locked")
 
-    async def test_expired_code_is_refused(self, app, client, engine):
+    async def test_expired_code_is_refused(self, app, client, engine, settings, clock):
         person, mobile = await add_person(engine), new_mobile()
         enrolment = (await start(client, person, mobile)).json()["id"]
-        async with engine.begin() as conn:
-            await conn.execute(
-                text("UPDATE identity.otp_challenges SET expires_at = now() - interval '1 second' WHERE id = :id"),
-                {"id": enrolment},
-            )
+        clock.advance(timedelta(seconds=settings.otp_ttl_seconds))
         answer = await client.post(f"/v1/enrolments/{enrolment}/verification", json={"code": last_code(app, mobile)})
         assert (answer.status_code, answer.json()["code"]) == (410, "otp_expired")
 
@@ -175,36 +183,36 @@ class TestOtp:
 
 class TestSmsFailover:
     async def test_a_failing_provider_is_skipped(self, app, client, engine):
-        alpha, _beta = app.state.sms.providers
+        alpha, _beta = resources(app).sms.providers
         alpha.failing = True
         try:
             enrolled = await enrol(app, client, await add_person(engine))
         finally:
             alpha.failing = False
-            app.state.sms._paused_until.clear()
-        assert app.state.sms_outbox.latest(e164(enrolled["mobile"])).provider == "dev-beta"
+            resources(app).sms._paused_until.clear()
+        assert resources(app).sms_outbox.latest(e164(enrolled["mobile"])).provider == "dev-beta"
         assert token_of(enrolled)
 
     async def test_a_hanging_provider_times_out_into_the_other(self, app, client, engine, monkeypatch):
-        alpha, _ = app.state.sms.providers
-        monkeypatch.setattr(app.state.sms, "timeout", 0.2)
+        alpha, _ = resources(app).sms.providers
+        monkeypatch.setattr(resources(app).sms, "timeout", 0.2)
         alpha.hanging = True
         try:
             enrolled = await enrol(app, client, await add_person(engine))
         finally:
             alpha.hanging = False
-            app.state.sms._paused_until.clear()
-        assert app.state.sms_outbox.latest(e164(enrolled["mobile"])).provider == "dev-beta"
+            resources(app).sms._paused_until.clear()
+        assert resources(app).sms_outbox.latest(e164(enrolled["mobile"])).provider == "dev-beta"
 
     async def test_no_provider_is_a_503_and_nothing_is_pending(self, app, client, engine):
-        for provider in app.state.sms.providers:
+        for provider in resources(app).sms.providers:
             provider.failing = True
         try:
             answer = await start(client, await add_person(engine), new_mobile())
         finally:
-            for provider in app.state.sms.providers:
+            for provider in resources(app).sms.providers:
                 provider.failing = False
-            app.state.sms._paused_until.clear()
+            resources(app).sms._paused_until.clear()
         assert (answer.status_code, answer.json()["code"]) == (503, "sms_unavailable")
 
 

@@ -5,19 +5,14 @@ tokens that name their session, consents per agent, mobile changes per account."
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
-from identity_support import add_person, bearer, client_ip, enrol, last_code, new_mobile, staff, start, wrong
-from sqlalchemy import text
+from identity_support import add_person, bearer, client_ip, enrol, last_code, new_mobile, resources, staff, start, wrong
 
 from identity.callcentre import service as callcentre
 from identity.mobilechange import service as mobile_change
 from kit import db
 from kit.errors import ProblemError
-
-
-async def run_sql(engine, statement: str, **values) -> None:
-    async with engine.begin() as conn:
-        await conn.execute(text(statement), values)
 
 
 async def lock_enrolment(app, client, person: dict, mobile: str, settings) -> str:
@@ -30,7 +25,7 @@ async def lock_enrolment(app, client, person: dict, mobile: str, settings) -> st
 
 
 class TestOtpAttempts:
-    async def test_a_resend_gives_a_new_code_but_no_new_attempts(self, app, client, engine, settings):
+    async def test_a_resend_gives_a_new_code_but_no_new_attempts(self, app, client, engine, settings, clock):
         """Before: each resend reset the counter (13 wrong guesses on one challenge)."""
         person, mobile = await add_person(engine), new_mobile()
         enrolment = (await start(client, person, mobile)).json()["id"]
@@ -38,11 +33,7 @@ class TestOtpAttempts:
         for _ in range(settings.otp_max_sends):
             code = last_code(app, mobile)
             guesses.append(await client.post(f"/v1/enrolments/{enrolment}/verification", json={"code": wrong(code)}))
-            await run_sql(
-                engine,
-                "UPDATE identity.otp_challenges SET last_sent_at = last_sent_at - interval '1 hour' WHERE id = :id",
-                id=enrolment,
-            )
+            clock.advance(timedelta(seconds=settings.otp_resend_cooldown_seconds))  # the cool-down is over
             resent = await client.post(f"/v1/enrolments/{enrolment}/code")
             if resent.status_code != 202:
                 break
@@ -56,9 +47,11 @@ class TestOtpAttempts:
 
 
 class TestLockedIdentifier:
-    async def test_starting_again_gets_no_fresh_attempts_while_the_lock_lasts(self, app, client, engine, settings):
+    async def test_starting_again_gets_no_fresh_attempts_while_the_lock_lasts(
+        self, app, client, engine, settings, clock
+    ):
         person, mobile = await add_person(engine), new_mobile()
-        enrolment = await lock_enrolment(app, client, person, mobile, settings)
+        await lock_enrolment(app, client, person, mobile, settings)
         again = await start(client, person, new_mobile())
         assert (again.status_code, again.json()["code"]) == (429, "otp_locked")
         assert again.headers["content-type"] == "application/problem+json"
@@ -74,12 +67,7 @@ class TestLockedIdentifier:
         same_mobile = await start(client, await add_person(engine), mobile)
         assert same_mobile.status_code == 429  # the mobile is an identifier of the enrolment too
 
-        await run_sql(
-            engine,
-            "UPDATE identity.otp_challenges SET locked_at = locked_at - make_interval(secs => :s) WHERE id = :id",
-            s=settings.otp_lock_seconds,
-            id=enrolment,
-        )
+        clock.advance(timedelta(seconds=settings.otp_lock_seconds))
         assert (await start(client, person, new_mobile())).status_code == 202  # the lock is over
 
     async def test_a_locked_sign_in_locks_that_national_id_for_sign_in(self, app, client, engine, settings):
@@ -146,7 +134,7 @@ class TestRefreshTokensNameTheirSession:
 
 
 class TestConsentsPerAgent:
-    async def test_one_agent_has_its_own_allowance(self, app, client, engine, settings):
+    async def test_one_agent_has_its_own_allowance(self, app, client, engine, settings, clock):
         agent_id, _ = await staff(client, engine, "call_centre_agent")
         other_id, _ = await staff(client, engine, "call_centre_agent")
         citizens = [await enrol(app, client, await add_person(engine)) for _ in range(3)]
@@ -157,8 +145,8 @@ class TestConsentsPerAgent:
             try:
                 async with db.transaction(sessions) as session:
                     await callcentre.request_consent(
-                        session, settings=tight, sender=app.state.sms, agent_id=uuid.UUID(agent_id),
-                        citizen_id=uuid.UUID(citizen["citizen"]["citizen_id"]),
+                        session, settings=tight, sender=resources(app).sms, agent_id=uuid.UUID(agent_id),
+                        citizen_id=uuid.UUID(citizen["citizen"]["citizen_id"]), now=clock.now(),
                     )  # fmt: skip
                 outcomes.append("sent")
             except ProblemError as exc:
@@ -166,21 +154,21 @@ class TestConsentsPerAgent:
         assert outcomes == ["sent", "sent", "429 too_many_requests"]
         async with db.transaction(sessions) as session:  # another agent, the same citizen: not refused
             await callcentre.request_consent(
-                session, settings=tight, sender=app.state.sms, agent_id=uuid.UUID(other_id),
-                citizen_id=uuid.UUID(citizens[-1]["citizen"]["citizen_id"]),
+                session, settings=tight, sender=resources(app).sms, agent_id=uuid.UUID(other_id),
+                citizen_id=uuid.UUID(citizens[-1]["citizen"]["citizen_id"]), now=clock.now(),
             )  # fmt: skip
 
 
 class TestMobileChangesPerAccount:
-    async def test_citizens_behind_one_address_do_not_share_a_bucket(self, app, client, engine, settings):
+    async def test_citizens_behind_one_address_do_not_share_a_bucket(self, app, client, engine, settings, clock):
         tight = settings.model_copy(update={"limit_per_client": 1})
         sessions = db.sessionmaker(engine)
         for _ in range(3):
             citizen = await enrol(app, client, await add_person(engine))
             async with db.transaction(sessions) as session:
                 started = await mobile_change.start_self(
-                    session, settings=tight, sender=app.state.sms,
+                    session, settings=tight, sender=resources(app).sms,
                     citizen_id=uuid.UUID(citizen["citizen"]["citizen_id"]), new_mobile=new_mobile(),
-                    client="100.64.0.1",  # one carrier-grade NAT
+                    client="100.64.0.1", now=clock.now(),  # one carrier-grade NAT
                 )  # fmt: skip
             assert started.change.status == "pending"

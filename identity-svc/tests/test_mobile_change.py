@@ -7,7 +7,19 @@ import json
 from datetime import date, timedelta
 
 import nats
-from identity_support import add_person, bearer, e164, enrol, eventually, last_code, new_mobile, staff, token_of, wrong
+from identity_support import (
+    add_person,
+    bearer,
+    e164,
+    enrol,
+    eventually,
+    last_code,
+    new_mobile,
+    resources,
+    staff,
+    token_of,
+    wrong,
+)
 from sqlalchemy import text
 
 from contracts import Envelope
@@ -102,7 +114,8 @@ class TestCitizenChange:
 
         # the old number is told, the new one signs in
         async def notice():
-            return [m for m in app.state.sms_outbox.for_mobile(e164(old)) if "changed" in m.body or "تغيير" in m.body]
+            sent = resources(app).sms_outbox.for_mobile(e164(old))
+            return [m for m in sent if "changed" in m.body or "تغيير" in m.body]
 
         told = await eventually(notice)
         assert told
@@ -110,7 +123,7 @@ class TestCitizenChange:
         assert new[3:] not in told[-1].body
         login = await client.post("/v1/sessions", json={"national_id": citizen["citizen"]["national_id"]})
         assert login.status_code == 202
-        assert app.state.sms_outbox.latest(e164(new)).body != told[-1].body
+        assert resources(app).sms_outbox.latest(e164(new)).body != told[-1].body
 
         event = await eventually(lambda: published(nats_server.url, citizen["citizen"]["citizen_id"]))
         assert event is not None
@@ -136,18 +149,10 @@ class TestCitizenChange:
         assert right.json()["change_status"] == "locked"  # "status" is the HTTP status
         assert await mobile_of(engine, citizen) == e164(citizen["mobile"])
 
-    async def test_expired_codes_are_refused(self, app, client, engine):
+    async def test_expired_codes_are_refused(self, app, client, engine, settings, clock):
         citizen = await enrol(app, client, await add_person(engine))
         change_id, old_code, new_code = await codes(app, client, citizen, new_mobile())
-        async with engine.begin() as conn:
-            await conn.execute(
-                text(
-                    "UPDATE identity.otp_challenges SET expires_at = now() - interval '1 second' WHERE id IN "
-                    "(SELECT unnest(ARRAY[old_challenge_id, new_challenge_id]) FROM identity.mobile_changes "
-                    "WHERE id = :id)"
-                ),
-                {"id": change_id},
-            )
+        clock.advance(timedelta(seconds=settings.otp_ttl_seconds))
         answer = await verify(client, citizen, change_id, old_code, new_code)
         assert (answer.status_code, answer.json()["code"]) == (410, "otp_expired")
         assert await mobile_of(engine, citizen) == e164(citizen["mobile"])
@@ -218,11 +223,11 @@ class TestOfficeChange:
         citizen = await enrol(app, client, await add_person(engine))
         old, new = citizen["mobile"], new_mobile()
         clerk_id, clerk = await staff(client, engine, "office_clerk", office_id="PS-07", governorate="03")
-        sent_to_old = len(app.state.sms_outbox.for_mobile(e164(old)))
+        sent_to_old = len(resources(app).sms_outbox.for_mobile(e164(old)))
 
         started = await client.post("/v1/staff/mobile-changes", json=office_body(citizen, new), headers=bearer(clerk))
         assert started.status_code == 202, started.text
-        assert len(app.state.sms_outbox.for_mobile(e164(old))) == sent_to_old  # the old SIM is lost
+        assert len(resources(app).sms_outbox.for_mobile(e164(old))) == sent_to_old  # the old SIM is lost
         change_id = started.json()["id"]
         code = last_code(app, new)
 

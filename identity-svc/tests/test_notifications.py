@@ -11,14 +11,12 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from identity_support import add_person, e164, enrol, eventually, publish
+from identity_support import add_person, e164, enrol, eventually, publish, resources
 from sqlalchemy import text
 
 from contracts.events.office import AppointmentBooked
 from contracts.events.payment import PaymentSucceeded
 from contracts.events.ration import EligibilityChanged
-from identity.notifications.service import SERVICE_NAMES
-from kit.catalog import ServiceNames
 from kit.testing import catalogue_stand_in
 
 NOW = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
@@ -35,12 +33,12 @@ async def catalog_http() -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def with_catalog(app, catalog_http):
-    resources = app.state.runtime.resources
-    before = resources[SERVICE_NAMES]
-    resources[SERVICE_NAMES] = ServiceNames(catalog_http, "http://catalog")
-    yield
-    resources[SERVICE_NAMES] = before
+def with_catalog(app, catalog_http, monkeypatch):
+    """The app's catalogue names come from the stand-in for this test (nothing cached from before)."""
+    names = resources(app).service_names
+    monkeypatch.setattr(names, "http", catalog_http)
+    monkeypatch.setattr(names, "base_url", "http://catalog")
+    monkeypatch.setattr(names, "_cache", {})
 
 
 def paid(citizen: dict, amount: int = 15050, service: str = "notary.poa.general") -> PaymentSucceeded:
@@ -53,7 +51,7 @@ def paid(citizen: dict, amount: int = 15050, service: str = "notary.poa.general"
 
 async def sms_containing(app, mobile: str, needle: str, count: int = 1):
     async def found():
-        hits = [m for m in app.state.sms_outbox.for_mobile(e164(mobile)) if needle in m.body]
+        hits = [m for m in resources(app).sms_outbox.for_mobile(e164(mobile)) if needle in m.body]
         return hits if len(hits) >= count else None
 
     return await eventually(found)

@@ -8,7 +8,7 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from identity_support import add_person, bearer, client_ip, enrol, last_code, token_of
+from identity_support import add_person, bearer, client_ip, enrol, last_code, resources, token_of
 
 from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.errors import ProblemError
@@ -38,7 +38,7 @@ class TestAccessTokens:
         old_kid = jwt.get_unverified_header(token_of(before))["kid"]
         verifier = kit_verifier(app)
         await verifier.verify(token_of(before))
-        new_kid = await app.state.keyring.rotate()
+        new_kid = await resources(app).keys.rotate()
         after = await enrol(app, client, await add_person(engine))
         assert jwt.get_unverified_header(token_of(after))["kid"] == new_kid != old_kid
         assert (await verifier.verify(token_of(after))).subject == after["citizen"]["citizen_id"]
@@ -51,7 +51,7 @@ class TestAccessTokens:
 
         async with engine.connect() as conn:
             rows = (await conn.execute(text("SELECT kid, private_key_enc FROM identity.signing_keys"))).all()
-        key = app.state.keyring._current[1].private_bytes_raw()
+        key = resources(app).keys._current[1].private_bytes_raw()
         assert rows
         assert all(key not in bytes(r.private_key_enc) for r in rows)
 
@@ -114,7 +114,7 @@ class TestLogin:
 
     async def test_an_unenrolled_id_gets_the_same_answer_and_no_sms(self, app, client, engine):
         person = await add_person(engine)
-        sent_before = len(app.state.sms_outbox.messages)
+        sent_before = len(resources(app).sms_outbox.messages)
         started = await client.post("/v1/sessions", json={"national_id": person["national_id"]}, headers=client_ip())
         assert started.status_code == 202
         assert set(started.json()) == {
@@ -123,7 +123,7 @@ class TestLogin:
             "resend_after",
             "mobile_masked",
         }
-        assert len(app.state.sms_outbox.messages) == sent_before
+        assert len(resources(app).sms_outbox.messages) == sent_before
         answer = await client.post(f"/v1/sessions/{started.json()['id']}/verification", json={"code": "123456"})
         assert answer.status_code == 422
 

@@ -72,3 +72,25 @@ def parse(raw: str, *, today: date | None = None) -> NationalId:
         raise InvalidNationalId("nid_governorate")
     sex: Sex = "male" if int(value[12]) % 2 else "female"
     return NationalId(value=value, birth_date=born, governorate=value[7:9], sex=sex)
+
+
+# -- synthetic IDs (test data, synthetic registries) ------------------------------------------
+
+_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def check_digit(first13: str) -> str:
+    """The weighted mod-11 check digit most public sources describe (for synthetic IDs only:
+    public validators disagree on it, so it never refuses a real one)."""
+    total = sum(int(d) * w for d, w in zip(first13, _WEIGHTS, strict=True))
+    return str((11 - total % 11) % 10)
+
+
+def compose(*, born: date, governorate: str, sequence: int, sex: Sex) -> str:
+    """A structurally valid ID: `sequence` (0-999) plus the sex digit make the 4-digit serial."""
+    if not 0 <= sequence <= 999:
+        raise ValueError("sequence must be 0..999")
+    century = "2" if born.year < 2000 else "3"
+    sex_digit = (sequence % 5) * 2 + (1 if sex == "male" else 0)
+    head = f"{century}{born:%y%m%d}{governorate}{sequence:03d}{sex_digit}"
+    return head + check_digit(head)

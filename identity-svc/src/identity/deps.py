@@ -1,32 +1,17 @@
-"""Typed dependencies of identity's routes (what the app holds, where the caller is)."""
+"""Dependencies shared by identity's routes: the service's context, the time, who asks."""
 
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from identity.otp.service import Requester
-from identity.settings import Settings
-from identity.sms.provider import FailoverSender
-from kit.auth import Caller
+from identity.resources import ServiceContext
+from kit.auth import get_caller
 from kit.errors import ProblemError
-
-if TYPE_CHECKING:
-    from identity.sessions.keys import KeyRing
-
-
-def _settings(request: Request) -> Settings:
-    return request.app.state.identity_settings  # type: ignore[no-any-return]
-
-
-def _sms(request: Request) -> FailoverSender:
-    return request.app.state.sms  # type: ignore[no-any-return]
-
-
-def _keys(request: Request) -> KeyRing:
-    return request.app.state.keyring  # type: ignore[no-any-return]
+from kit.service import Now, context
 
 
 def client_address(request: Request) -> str:
@@ -41,19 +26,16 @@ async def requester(request: Request) -> Requester:
     """A valid staff token, if one is sent (on these public routes it is optional; a bad one is
     ignored, as the gateway does), else the client address."""
     address = client_address(request)
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    verifier = getattr(request.app.state, "verifier", None)
-    if scheme.lower() != "bearer" or not token.strip() or verifier is None:
-        return Requester(address)
     try:
-        caller: Caller = await verifier.verify(token.strip())
-    except ProblemError:
+        caller = await get_caller(request)
+    except ProblemError:  # no token, or one that is not valid
         return Requester(address)
     return Requester(address, uuid.UUID(caller.subject) if caller.kind == "staff" else None)
 
 
-Config = Annotated[Settings, Depends(_settings)]
-Sms = Annotated[FailoverSender, Depends(_sms)]
-Keys = Annotated["KeyRing", Depends(_keys)]
+Ctx = Annotated[ServiceContext, Depends(context)]
+"""The service's settings, resources and clock."""
 ClientAddress = Annotated[str, Depends(client_address)]
 Asker = Annotated[Requester, Depends(requester)]
+
+__all__ = ["Asker", "ClientAddress", "Ctx", "Now"]

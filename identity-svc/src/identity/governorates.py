@@ -1,9 +1,7 @@
-"""The governorates as identity uses them: the shared reference list (contracts) plus a
-rough population share for realistic synthetic registries."""
+"""What identity adds to the governorates of `contracts.governorates` (keyed by their code): a
+rough population share, so synthetic registries spread people as Egypt does."""
 
 from __future__ import annotations
-
-from contracts.governorates import ABROAD, BY_CODE, GOVERNORATES, Governorate
 
 POPULATION_THOUSANDS: dict[str, int] = {
     "01": 10100, "02": 5500, "03": 780, "04": 780, "11": 1600, "12": 6900, "13": 7700,
@@ -11,8 +9,3 @@ POPULATION_THOUSANDS: dict[str, int] = {
     "22": 3400, "23": 3900, "24": 6100, "25": 4900, "26": 5500, "27": 3500, "28": 1600,
     "29": 1350, "31": 390, "32": 260, "33": 500, "34": 470, "35": 110,
 }  # fmt: skip
-
-BIRTH_CODES: frozenset[str] = frozenset(BY_CODE) | {ABROAD}
-"""Codes that may appear in a national ID (governorate of birth)."""
-
-__all__ = ["ABROAD", "BIRTH_CODES", "BY_CODE", "GOVERNORATES", "POPULATION_THOUSANDS", "Governorate"]

@@ -2,8 +2,10 @@
 
 from identity.notifications import handlers as notifications
 from identity.registry import handlers as registry
+from identity.resources import Resources
+from identity.settings import Settings
 from kit.messaging.consumer import Handlers
 
-handlers = Handlers()
+handlers: Handlers[Settings, Resources] = Handlers()
 registry.register(handlers)
 notifications.register(handlers)

@@ -1,4 +1,5 @@
-"""Refusals whose state change must survive the refusal, and the bilingual texts of every code.
+"""Refusals whose state change must survive the refusal, and the shape identity writes its
+problem texts in.
 
 The request's transaction rolls back when a route raises. A wrong OTP must still count as
 an attempt and a reused refresh token must still revoke its family: `Refusal` is a
@@ -7,10 +8,14 @@ an attempt and a reused refresh token must still revoke its family: `Refusal` is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from kit import i18n
 from kit.errors import ProblemError
+
+Texts = dict[str, dict[i18n.Language, str]]
+"""A table of texts: key → Arabic and English (what the manifest registers)."""
 
 
 class Refusal(ProblemError):
@@ -20,53 +25,11 @@ class Refusal(ProblemError):
         super().__init__(code, commit=True, **kwargs)
 
 
-texts = i18n.register_problems
-"""Register code → (title ar, title en, detail ar, detail en)."""
-
-
-texts(
-    {
-        "too_many_requests": (
-            "طلبات كثيرة جدًا",
-            "Too many requests",
-            "تجاوزت عدد المحاولات المسموح به. حاول مرة أخرى بعد {retry_after:duration-second}.",
-            "You have made too many attempts. Try again in {retry_after:duration-second}.",
-        ),
-        "sms_unavailable": (
-            "تعذر إرسال الرسالة",
-            "The SMS could not be sent",
-            "تعذر إرسال رسالة نصية الآن. يُرجى المحاولة بعد قليل.",
-            "No SMS could be sent right now. Please try again shortly.",
-        ),
-    }
-)
-i18n.register(
-    {
-        "field.nid_format": {"ar": "الرقم القومي 14 رقمًا.", "en": "A national ID has 14 digits."},
-        "field.nid_century": {
-            "ar": "الرقم القومي يبدأ بالرقم 2 أو 3.",
-            "en": "A national ID starts with 2 or 3.",
-        },
-        "field.nid_birth_date": {
-            "ar": "تاريخ الميلاد في الرقم القومي غير صحيح.",
-            "en": "The birth date in the national ID is not a real date.",
-        },
-        "field.nid_future_date": {
-            "ar": "تاريخ الميلاد في الرقم القومي في المستقبل.",
-            "en": "The birth date in the national ID is in the future.",
-        },
-        "field.nid_governorate": {
-            "ar": "كود المحافظة في الرقم القومي غير موجود.",
-            "en": "The governorate code in the national ID does not exist.",
-        },
-        "field.mobile_format": {
-            "ar": "رقم الهاتف المحمول 11 رقمًا يبدأ بـ 01.",
-            "en": "A mobile number has 11 digits starting with 01.",
-        },
-        "field.mobile_not_egyptian_mobile": {
-            "ar": "الرقم ليس رقم هاتف محمول مصري (010 أو 011 أو 012 أو 015).",
-            "en": "Not an Egyptian mobile number (010, 011, 012 or 015).",
-        },
-        "field.otp_format": {"ar": "الرمز 6 أرقام.", "en": "The code has 6 digits."},
-    }
-)
+def problem_texts(entries: Mapping[str, tuple[str, str, str, str]]) -> Texts:
+    """code → (title ar, title en, detail ar, detail en), as the texts `problem.<code>.title`
+    and `problem.<code>.detail` (registered with the rest of the table by the manifest)."""
+    table: Texts = {}
+    for code, (title_ar, title_en, detail_ar, detail_en) in entries.items():
+        table[f"problem.{code}.title"] = {"ar": title_ar, "en": title_en}
+        table[f"problem.{code}.detail"] = {"ar": detail_ar, "en": detail_en}
+    return table

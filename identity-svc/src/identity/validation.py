@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from contracts.fields import ascii_digits
+from contracts.national_id import InvalidNationalId, NationalId, parse
 from identity.mobile import InvalidMobile, parse_mobile
-from identity.national_id import InvalidNationalId, NationalId, parse_national_id
 from kit import i18n
 from kit.errors import FieldError, ProblemError
 
@@ -24,7 +24,7 @@ def national_id_and_mobile(raw_nid: str, raw_mobile: str | None, *, today: date)
     nid: NationalId | None = None
     mobile: str | None = None
     try:
-        nid = parse_national_id(raw_nid, today=today)
+        nid = parse(raw_nid, today=today)
     except InvalidNationalId as exc:
         errors.append(field_error("body.national_id", exc.code))
     if raw_mobile is not None:

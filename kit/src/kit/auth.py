@@ -14,7 +14,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 import httpx
 import jwt
@@ -76,6 +76,13 @@ def admitting(who: Admits) -> Callable[[Callable[..., Any]], Any]:
         return dependency
 
     return mark
+
+
+class KeySource(Protocol):
+    """Where a verifier finds an issuer's public key by `kid`: a `JWKSCache` over HTTP, or an
+    issuer's own key ring (identity verifies its own tokens without asking itself over HTTP)."""
+
+    async def key(self, kid: str) -> PyJWK | None: ...
 
 
 class JWKSCache:
@@ -147,7 +154,7 @@ class TokenVerifier:
 
     def __init__(
         self,
-        jwks: JWKSCache,
+        jwks: KeySource,
         *,
         issuer: str,
         audience: str,

@@ -13,19 +13,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.accesslog.models import AccessEntry
+from identity.accesslog.repository import AccessLogRepository
 from identity.staff.models import StaffMember
-from kit.repository import Page, Repository
+from kit.repository import Page
 
 GENESIS = b"\0" * 32
-
-
-class AccessLogRepository(Repository[AccessEntry]):
-    model = AccessEntry
-    order = (AccessEntry.seq,)
 
 
 def canonical(entry: AccessEntry) -> bytes:
@@ -47,32 +42,27 @@ async def append(
     citizen_id: uuid.UUID,
     staff: StaffMember,
     action: str,
+    now: datetime,
     reason: str | None = None,
     office_id: str | None = None,
 ) -> AccessEntry:
-    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('identity.access_log'))"))
-    last = (
-        await session.execute(select(AccessEntry.seq, AccessEntry.hash).order_by(AccessEntry.seq.desc()).limit(1))
-    ).first()
+    repo = AccessLogRepository(session)
+    await repo.lock_chain()
+    last = await repo.last()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     entry = AccessEntry(
         seq=seq, citizen_id=citizen_id, staff_id=staff.id, staff_username=staff.username,
-        staff_roles=",".join(staff.roles), action=action, reason=reason, office_id=office_id, at=datetime.now(UTC),
+        staff_roles=",".join(staff.roles), action=action, reason=reason, office_id=office_id, at=now,
         prev_hash=prev,
     )  # fmt: skip
     entry.hash = chain(prev, entry)
-    session.add(entry)
-    await session.flush()
-    return entry
+    return await repo.add(entry)
 
 
 async def for_citizen(
     session: AsyncSession, *, citizen_id: uuid.UUID, limit: int, cursor: str | None
 ) -> Page[AccessEntry]:
-    repo = AccessLogRepository(session)
-    return await repo.paginate(
-        select(AccessEntry).where(AccessEntry.citizen_id == citizen_id), limit=limit, cursor=cursor
-    )
+    return await AccessLogRepository(session).for_citizen(citizen_id, limit=limit, cursor=cursor)
 
 
 @dataclass(frozen=True)
@@ -83,13 +73,10 @@ class Verification:
 
 
 async def verify_chain(session: AsyncSession, *, batch: int = 2000) -> Verification:
+    repo = AccessLogRepository(session)
     prev, expected_seq, count, after = GENESIS, 1, 0, 0
     while True:
-        rows = list(
-            await session.scalars(
-                select(AccessEntry).where(AccessEntry.seq > after).order_by(AccessEntry.seq).limit(batch)
-            )
-        )
+        rows = await repo.after(after, limit=batch)
         if not rows:
             return Verification(valid=True, entries=count, first_broken_seq=None)
         for entry in rows:

@@ -5,8 +5,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from contracts.governorates import BY_CODE
 from identity.citizens.service import Profile
-from identity.governorates import BY_CODE
 
 
 class GovernorateOut(BaseModel):

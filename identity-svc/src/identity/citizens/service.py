@@ -5,24 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.citizens.models import Citizen
-from identity.problems import texts
+from identity.citizens.repository import CitizenRepository
 from identity.registry.models import Person
 from kit.errors import ProblemError
-
-texts(
-    {
-        "citizen_not_found": (
-            "المواطن غير موجود",
-            "Citizen not found",
-            "لا يوجد حساب مسجل بهذه البيانات.",
-            "There is no enrolled account with these details.",
-        ),
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -31,25 +19,23 @@ class Profile:
     person: Person
 
 
+async def get(session: AsyncSession, *, citizen_id: uuid.UUID, for_update: bool = False) -> Citizen | None:
+    return await CitizenRepository(session).get(citizen_id, for_update=for_update)
+
+
 async def by_national_id(session: AsyncSession, *, national_id: str) -> Citizen | None:
-    return await session.scalar(select(Citizen).where(Citizen.national_id == national_id))
+    return await CitizenRepository(session).by_national_id(national_id)
 
 
 async def by_mobile(session: AsyncSession, *, mobile: str) -> Citizen | None:
-    return await session.scalar(select(Citizen).where(Citizen.mobile == mobile))
+    return await CitizenRepository(session).by_mobile(mobile)
 
 
 async def profile(session: AsyncSession, *, citizen_id: uuid.UUID) -> Profile:
-    row = (
-        await session.execute(
-            select(Citizen, Person)
-            .join(Person, Person.national_id == Citizen.national_id)
-            .where(Citizen.id == citizen_id)
-        )
-    ).one_or_none()
-    if row is None:
+    found = await CitizenRepository(session).with_person(citizen_id)
+    if found is None:
         raise ProblemError("citizen_not_found", status=404)
-    return Profile(citizen=row[0], person=row[1])
+    return Profile(citizen=found[0], person=found[1])
 
 
 async def mark_deceased(session: AsyncSession, *, national_id: str) -> Citizen | None:

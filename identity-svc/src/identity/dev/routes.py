@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from identity.deps import Config
+from identity.deps import Ctx
 from identity.mobile import InvalidMobile, parse_mobile
 from identity.validation import field_error, invalid
 from kit.errors import NotFound, responses
@@ -24,12 +24,12 @@ class SmsOut(BaseModel):
 
 @router.get("/sms", responses=responses(404, 422))
 async def sent_sms(
-    request: Request, settings: Config, mobile: str | None = Query(default=None), limit: int = Query(20, ge=1, le=200)
+    ctx: Ctx, mobile: str | None = Query(default=None), limit: int = Query(20, ge=1, le=200)
 ) -> list[SmsOut]:
     """Newest first; `mobile` filters (any accepted spelling)."""
-    if not settings.is_development:
+    if not ctx.settings.is_development:
         raise NotFound()
-    messages = list(request.app.state.sms_outbox.messages)
+    messages = list(ctx.resources.sms_outbox.messages)
     if mobile:
         try:
             e164 = parse_mobile(mobile)

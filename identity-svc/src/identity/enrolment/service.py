@@ -7,60 +7,26 @@ or a name differs, and never says what the registry holds.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.identity import CitizenEnrolled
+from contracts.fields import Channel
 from identity import validation
 from identity.citizens import service as citizens
 from identity.citizens.models import Citizen
+from identity.citizens.repository import CitizenRepository
 from identity.names import names_match
 from identity.otp import service as otp
 from identity.otp.models import OtpChallenge
-from identity.problems import Refusal, texts
+from identity.problems import Refusal
 from identity.registry import service as registry
 from identity.settings import Settings
 from identity.sms.provider import FailoverSender
+from kit.clock import local_day
 from kit.errors import ProblemError
 from kit.messaging import record
-
-texts(
-    {
-        "enrolment_not_matched": (
-            "تعذر التحقق من البيانات",
-            "The details could not be verified",
-            "البيانات لا تطابق السجل المدني. راجع الرقم القومي واسمك الأول واسم والدتك الأول كما في بطاقتك.",
-            "The details do not match the civil registry. Check the national ID, your first name and your "
-            "mother's first name as on your ID card.",
-        ),
-        "enrolment_deceased": (
-            "لا يمكن التسجيل",
-            "Enrolment not possible",
-            "السجل المدني يفيد بوفاة صاحب هذا الرقم القومي. إن كان ذلك خطأ فراجع مكتب السجل المدني.",
-            "The civil registry records this person as deceased. If this is wrong, visit a civil registry office.",
-        ),
-        "enrolment_not_adult": (
-            "السن أقل من المسموح",
-            "Too young to enrol",
-            "يلزم أن يكون عمرك {min_age:duration-year} على الأقل للتسجيل.",
-            "You must be at least {min_age:duration-year} old to enrol.",
-        ),
-        "already_enrolled": (
-            "مسجل بالفعل",
-            "Already enrolled",
-            "هذا الرقم القومي مسجل بالفعل. سجّل الدخول بدلًا من ذلك.",
-            "This national ID is already enrolled. Sign in instead.",
-        ),
-        "mobile_in_use": (
-            "رقم الهاتف مستخدم",
-            "Mobile number in use",
-            "رقم الهاتف مسجل لمواطن آخر. لكل مواطن رقم واحد ولكل رقم مواطن واحد.",
-            "This mobile number belongs to another account: one number per citizen, one citizen per number.",
-        ),
-    }
-)
 
 
 async def start(
@@ -74,16 +40,18 @@ async def start(
     mother_first_name: str,
     requester: otp.Requester,
     language: str,
-    today: date | None = None,
+    now: datetime,
 ) -> OtpChallenge:
-    today = today or datetime.now(UTC).date()
+    today = local_day(now)
     nid, e164 = validation.national_id_and_mobile(national_id, mobile, today=today)
     assert e164 is not None
     await otp.throttle(
-        session, settings=settings, bucket="enrol_nid", value=nid.value, limit=settings.limit_per_national_id
+        session, settings=settings, bucket="enrol_nid", value=nid.value, limit=settings.limit_per_national_id, now=now
     )
-    await otp.throttle(session, settings=settings, bucket="enrol_mobile", value=e164, limit=settings.limit_per_mobile)
-    await otp.throttle_requester(session, settings=settings, requester=requester)
+    await otp.throttle(
+        session, settings=settings, bucket="enrol_mobile", value=e164, limit=settings.limit_per_mobile, now=now
+    )
+    await otp.throttle_requester(session, settings=settings, requester=requester, now=now)
     person = await registry.get_person(session, national_id=nid.value)
     latin_first = person.full_name_latin.split()[0] if person and person.full_name_latin else None
     if (
@@ -103,16 +71,17 @@ async def start(
         raise Refusal("mobile_in_use", status=409)
     return await otp.issue(
         session, settings=settings, sender=sender, purpose="enrol", national_id=nid.value, mobile=e164,
-        language=language,
+        language=language, now=now,
     )  # fmt: skip
 
 
 async def verify(
-    session: AsyncSession, *, settings: Settings, challenge_id: uuid.UUID, code: str, channel: str
+    session: AsyncSession, *, settings: Settings, challenge_id: uuid.UUID, code: str, channel: Channel, now: datetime
 ) -> Citizen:
-    challenge = await otp.verify(session, settings=settings, challenge_id=challenge_id, purpose="enrol", code=code)
+    challenge = await otp.verify(
+        session, settings=settings, challenge_id=challenge_id, purpose="enrol", code=code, now=now
+    )
     assert challenge.mobile is not None
-    at = datetime.now(UTC)
     citizen = Citizen(
         id=uuid.uuid4(),
         national_id=challenge.national_id,
@@ -120,16 +89,13 @@ async def verify(
         status="active",
         language=challenge.language,
         channel=channel,
-        enrolled_at=at,
+        enrolled_at=now,
     )
-    try:
-        async with session.begin_nested():
-            session.add(citizen)
-    except IntegrityError as exc:
+    if not await CitizenRepository(session).add_unless_taken(citizen):
         taken = await citizens.by_national_id(session, national_id=challenge.national_id)
-        raise ProblemError("already_enrolled" if taken else "mobile_in_use", status=409) from exc
+        raise ProblemError("already_enrolled" if taken else "mobile_in_use", status=409)
     await record(
         session,
-        CitizenEnrolled(citizen_id=citizen.id, national_id=citizen.national_id, channel=channel, enrolled_at=at),  # type: ignore[arg-type]
+        CitizenEnrolled(citizen_id=citizen.id, national_id=citizen.national_id, channel=channel, enrolled_at=now),
     )
     return citizen

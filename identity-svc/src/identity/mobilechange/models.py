@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Literal
 
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,7 +22,7 @@ class MobileChange(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     citizen_id: Mapped[uuid.UUID]
-    channel: Mapped[str] = mapped_column(String(10), comment="self, office")
+    channel: Mapped[Literal["self", "office"]] = mapped_column(String(10), comment="self, office")
     old_mobile: Mapped[str] = mapped_column(String(13), comment="E.164, the number when requested")
     new_mobile: Mapped[str] = mapped_column(String(13), comment="E.164")
     old_challenge_id: Mapped[uuid.UUID | None] = mapped_column(comment="null at an office (old SIM lost)")

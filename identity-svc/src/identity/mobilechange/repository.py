@@ -12,9 +12,6 @@ class MobileChangeRepository(Repository[MobileChange]):
     model = MobileChange
     order = (MobileChange.created_at, MobileChange.id)
 
-    async def get_for_update(self, change_id: uuid.UUID) -> MobileChange | None:
-        return await self.session.get(MobileChange, change_id, with_for_update=True)
-
     async def supersede_pending(self, citizen_id: uuid.UUID) -> None:
         """A new request replaces the citizen's open ones (their codes can no longer apply)."""
         await self.session.execute(

@@ -5,7 +5,7 @@ import uuid
 from fastapi import APIRouter, Depends, Query
 
 from identity import validation
-from identity.deps import ClientAddress, Config, Keys, Sms
+from identity.deps import ClientAddress, Ctx, Now
 from identity.mobilechange import service
 from identity.mobilechange.schemas import (
     BothCodesIn,
@@ -28,32 +28,33 @@ Clerk = Depends(staff_of(Role.OFFICE_CLERK))
 
 @router.post("/v1/me/mobile-changes", status_code=202, responses=responses(401, 403, 404, 409, 422, 429, 503))
 async def start_change(
-    body: MobileChangeIn, caller: CurrentCitizen, session: Session, settings: Config, sms: Sms, client: ClientAddress
+    body: MobileChangeIn, caller: CurrentCitizen, session: Session, ctx: Ctx, now: Now, client: ClientAddress
 ) -> MobileChangeOut:
     """Change your mobile: a code goes to your current number and one to the new number."""
     started = await service.start_self(
-        session, settings=settings, sender=sms, citizen_id=uuid.UUID(caller.subject), new_mobile=body.mobile,
-        client=client,
+        session, settings=ctx.settings, sender=ctx.resources.sms, citizen_id=uuid.UUID(caller.subject),
+        new_mobile=body.mobile, client=client, now=now,
     )  # fmt: skip
-    return MobileChangeOut.of(started.change, started.challenge, cooldown=settings.otp_resend_cooldown_seconds)
+    return MobileChangeOut.of(started.change, started.challenge, cooldown=ctx.settings.otp_resend_cooldown_seconds)
 
 
 @router.post(
     "/v1/me/mobile-changes/{change_id}/codes", status_code=202, responses=responses(401, 403, 404, 409, 429, 503)
 )
 async def resend_codes(
-    change_id: uuid.UUID, caller: CurrentCitizen, session: Session, settings: Config, sms: Sms
+    change_id: uuid.UUID, caller: CurrentCitizen, session: Session, ctx: Ctx, now: Now
 ) -> MobileChangeOut:
     """Send new codes (after the cool-down; a few times at most)."""
     started = await service.resend(
-        session, settings=settings, sender=sms, change_id=change_id, channel="self", owner=uuid.UUID(caller.subject)
-    )
-    return MobileChangeOut.of(started.change, started.challenge, cooldown=settings.otp_resend_cooldown_seconds)
+        session, settings=ctx.settings, sender=ctx.resources.sms, change_id=change_id, channel="self",
+        owner=uuid.UUID(caller.subject), now=now,
+    )  # fmt: skip
+    return MobileChangeOut.of(started.change, started.challenge, cooldown=ctx.settings.otp_resend_cooldown_seconds)
 
 
 @router.post("/v1/me/mobile-changes/{change_id}/verification", responses=responses(401, 403, 404, 409, 410, 422, 429))
 async def verify_change(
-    change_id: uuid.UUID, body: BothCodesIn, caller: CurrentCitizen, session: Session, settings: Config, keys: Keys
+    change_id: uuid.UUID, body: BothCodesIn, caller: CurrentCitizen, session: Session, ctx: Ctx, now: Now
 ) -> MobileChangedOut:
     """Both codes: the new number is yours, every session is signed out, and this one gets new tokens."""
     old_code = validation.otp_code(body.old_code, "body.old_code")
@@ -61,9 +62,12 @@ async def verify_change(
     citizen_id = uuid.UUID(caller.subject)
 
     change = await service.verify_self(
-        session, settings=settings, citizen_id=citizen_id, change_id=change_id, old_code=old_code, new_code=new_code
+        session, settings=ctx.settings, citizen_id=citizen_id, change_id=change_id, old_code=old_code,
+        new_code=new_code, now=now,
+    )  # fmt: skip
+    pair = await tokens.issue_pair(
+        session, keyring=ctx.resources.keys, settings=ctx.settings, citizen_id=citizen_id, now=now
     )
-    pair = await tokens.issue_pair(session, keyring=keys, settings=settings, citizen_id=citizen_id)
     return MobileChangedOut(change=MobileChangeOut.of(change), tokens=TokensOut(**pair.__dict__))
 
 
@@ -81,39 +85,41 @@ async def my_changes(
 
 @router.post("/v1/staff/mobile-changes", status_code=202, responses=responses(401, 403, 404, 409, 422, 429, 503))
 async def start_office_change(
-    body: OfficeMobileChangeIn, session: Session, settings: Config, sms: Sms, caller: Caller = Clerk
+    body: OfficeMobileChangeIn, session: Session, ctx: Ctx, now: Now, caller: Caller = Clerk
 ) -> MobileChangeOut:
     """Office visit (old SIM lost): after checking the citizen's ID document, send a code to the new number."""
     started = await service.start_office(
-        session, settings=settings, sender=sms, staff_id=uuid.UUID(caller.subject), national_id=body.national_id,
-        new_mobile=body.mobile, document_kind=body.document.kind, document_number=body.document.number,
-        document_expires_on=body.document.expires_on, reason=body.reason,
+        session, settings=ctx.settings, sender=ctx.resources.sms, staff_id=uuid.UUID(caller.subject),
+        national_id=body.national_id, new_mobile=body.mobile, document_kind=body.document.kind,
+        document_number=body.document.number, document_expires_on=body.document.expires_on, reason=body.reason,
+        now=now,
     )  # fmt: skip
-    return MobileChangeOut.of(started.change, started.challenge, cooldown=settings.otp_resend_cooldown_seconds)
+    return MobileChangeOut.of(started.change, started.challenge, cooldown=ctx.settings.otp_resend_cooldown_seconds)
 
 
 @router.post(
     "/v1/staff/mobile-changes/{change_id}/code", status_code=202, responses=responses(401, 403, 404, 409, 429, 503)
 )
 async def resend_office_code(
-    change_id: uuid.UUID, session: Session, settings: Config, sms: Sms, caller: Caller = Clerk
+    change_id: uuid.UUID, session: Session, ctx: Ctx, now: Now, caller: Caller = Clerk
 ) -> MobileChangeOut:
     started = await service.resend(
-        session, settings=settings, sender=sms, change_id=change_id, channel="office", owner=uuid.UUID(caller.subject)
-    )
-    return MobileChangeOut.of(started.change, started.challenge, cooldown=settings.otp_resend_cooldown_seconds)
+        session, settings=ctx.settings, sender=ctx.resources.sms, change_id=change_id, channel="office",
+        owner=uuid.UUID(caller.subject), now=now,
+    )  # fmt: skip
+    return MobileChangeOut.of(started.change, started.challenge, cooldown=ctx.settings.otp_resend_cooldown_seconds)
 
 
 @router.post(
     "/v1/staff/mobile-changes/{change_id}/verification", responses=responses(401, 403, 404, 409, 410, 422, 429)
 )
 async def verify_office_change(
-    change_id: uuid.UUID, body: OfficeCodeIn, session: Session, settings: Config, caller: Caller = Clerk
+    change_id: uuid.UUID, body: OfficeCodeIn, session: Session, ctx: Ctx, now: Now, caller: Caller = Clerk
 ) -> MobileChangeOut:
     """The code the citizen read at the desk: the new number is applied and every session signed out."""
     code = validation.otp_code(body.code)
 
     change = await service.verify_office(
-        session, settings=settings, staff_id=uuid.UUID(caller.subject), change_id=change_id, code=code
+        session, settings=ctx.settings, staff_id=uuid.UUID(caller.subject), change_id=change_id, code=code, now=now
     )
     return MobileChangeOut.of(change)

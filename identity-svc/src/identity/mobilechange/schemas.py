@@ -64,7 +64,7 @@ class MobileChangeOut(BaseModel):
     def of(cls, change: MobileChange, challenge: OtpChallenge | None = None, *, cooldown: int = 0) -> MobileChangeOut:
         return cls(
             id=change.id,
-            channel=change.channel,  # type: ignore[arg-type]
+            channel=change.channel,
             status=change.status,
             old_mobile_masked=mask(change.old_mobile),
             new_mobile_masked=mask(change.new_mobile),

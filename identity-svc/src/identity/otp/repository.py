@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -15,9 +14,6 @@ from kit.repository import Repository
 class ChallengeRepository(Repository[OtpChallenge]):
     model = OtpChallenge
     order = (OtpChallenge.created_at, OtpChallenge.id)
-
-    async def get_for_update(self, challenge_id: uuid.UUID) -> OtpChallenge | None:
-        return await self.session.get(OtpChallenge, challenge_id, with_for_update=True)
 
     async def last_locked(
         self, *, purpose: str, national_id: str, mobile: str | None, since: datetime

@@ -14,69 +14,17 @@ import math
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.otp.models import OtpChallenge
 from identity.otp.repository import ChallengeRepository, ThrottleRepository
-from identity.problems import Refusal, texts
+from identity.problems import Refusal
 from identity.settings import Settings
 from identity.sms.provider import FailoverSender, SmsUnavailable
 from kit import i18n, metrics
 from kit.errors import ProblemError
-
-texts(
-    {
-        "otp_challenge_not_found": (
-            "الطلب غير موجود",
-            "No such request",
-            "لا يوجد طلب رمز بهذا المعرف.",
-            "There is no code request with this id.",
-        ),
-        "otp_wrong": (
-            "الرمز غير صحيح",
-            "Wrong code",
-            "الرمز غير صحيح. المحاولات المتبقية: {remaining}.",
-            "The code is wrong. Attempts left: {remaining}.",
-        ),
-        "otp_locked": (
-            "تم إيقاف الرمز",
-            "Code locked",
-            "أُدخل رمز خاطئ عدة مرات، فأُوقف الطلب. يمكنك البدء من جديد بعد {retry_after} ثانية.",
-            "A wrong code was entered too many times, so the request is locked. You can start again in "
-            "{retry_after} seconds.",
-        ),
-        "otp_expired": (
-            "انتهت صلاحية الرمز",
-            "Code expired",
-            "انتهت صلاحية الرمز. اطلب رمزًا جديدًا.",
-            "The code has expired. Request a new one.",
-        ),
-        "otp_already_used": (
-            "تم استخدام الرمز",
-            "Code already used",
-            "تم استخدام هذا الرمز من قبل.",
-            "This code has already been used.",
-        ),
-        "otp_resend_too_soon": (
-            "انتظر قبل إعادة الإرسال",
-            "Wait before resending",
-            "يمكنك طلب رمز جديد بعد {retry_after:duration-second}.",
-            "You can ask for a new code in {retry_after:duration-second}.",
-        ),
-        "otp_resend_limit": (
-            "تجاوزت حد إعادة الإرسال",
-            "Resend limit reached",
-            "لا يمكن إعادة إرسال الرمز أكثر من ذلك. ابدأ من جديد لاحقًا.",
-            "The code cannot be resent again. Start over later.",
-        ),
-    }
-)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _digest(settings: Settings, challenge_id: uuid.UUID, code: str) -> bytes:
@@ -99,46 +47,48 @@ class Requester:
     staff_id: uuid.UUID | None = None
 
 
-async def throttle(session: AsyncSession, *, settings: Settings, bucket: str, value: str, limit: int) -> None:
+async def throttle(
+    session: AsyncSession, *, settings: Settings, bucket: str, value: str, limit: int, now: datetime
+) -> None:
     """Count one request under (bucket, value); refuse once `limit` were counted in the window."""
     repo = ThrottleRepository(session)
     key = keyed(settings, value)
     await repo.lock(bucket, key)
-    at = now()
     window = timedelta(seconds=settings.limit_window_seconds)
-    count, oldest = await repo.hits_since(bucket, key, at - window)
+    count, oldest = await repo.hits_since(bucket, key, now - window)
     if count >= limit:
-        retry = int(((oldest or at) + window - at).total_seconds()) + 1
+        retry = int(((oldest or now) + window - now).total_seconds()) + 1
         raise Refusal(
             "too_many_requests", status=429, params={"retry_after": retry}, headers={"Retry-After": str(retry)}
         )
-    await repo.add(bucket, key, at)
-    await repo.forget_before(at - window)
+    await repo.add(bucket, key, now)
+    await repo.forget_before(now - window)
 
 
-async def throttle_requester(session: AsyncSession, *, settings: Settings, requester: Requester) -> None:
+async def throttle_requester(session: AsyncSession, *, settings: Settings, requester: Requester, now: datetime) -> None:
     """Per staff member for a desk serving many citizens from one address; else per address."""
     if requester.staff_id is not None:
         await throttle(
-            session, settings=settings, bucket="staff", value=str(requester.staff_id), limit=settings.limit_per_staff
-        )
+            session, settings=settings, bucket="staff", value=str(requester.staff_id), limit=settings.limit_per_staff,
+            now=now,
+        )  # fmt: skip
     else:
         await throttle(
-            session, settings=settings, bucket="client", value=requester.address, limit=settings.limit_per_client
-        )
+            session, settings=settings, bucket="client", value=requester.address, limit=settings.limit_per_client,
+            now=now,
+        )  # fmt: skip
 
 
 async def refuse_if_locked(
-    session: AsyncSession, *, settings: Settings, purpose: str, national_id: str, mobile: str | None
+    session: AsyncSession, *, settings: Settings, purpose: str, national_id: str, mobile: str | None, now: datetime
 ) -> None:
     """No fresh attempts while a locked challenge's lock lasts (429, Retry-After)."""
-    at = now()
     lock = timedelta(seconds=settings.otp_lock_seconds)
     locked_at = await ChallengeRepository(session).last_locked(
-        purpose=purpose, national_id=national_id, mobile=mobile, since=at - lock
+        purpose=purpose, national_id=national_id, mobile=mobile, since=now - lock
     )
     if locked_at is not None:
-        raise _locked(locked_at + lock - at)
+        raise _locked(locked_at + lock - now)
 
 
 def _locked(remaining: timedelta) -> Refusal:
@@ -154,14 +104,14 @@ async def issue(
     purpose: str,
     national_id: str,
     mobile: str | None,
+    now: datetime,
     citizen_id: uuid.UUID | None = None,
     requested_by: uuid.UUID | None = None,
     language: str = "ar",
 ) -> OtpChallenge:
     """A new challenge; the code goes by SMS to `mobile` (none: a decoy nothing can satisfy).
     Refused while an earlier challenge for the same purpose and person is locked."""
-    await refuse_if_locked(session, settings=settings, purpose=purpose, national_id=national_id, mobile=mobile)
-    at = now()
+    await refuse_if_locked(session, settings=settings, purpose=purpose, national_id=national_id, mobile=mobile, now=now)
     challenge = OtpChallenge(
         id=uuid.uuid4(),
         purpose=purpose,
@@ -170,9 +120,9 @@ async def issue(
         citizen_id=citizen_id,
         requested_by=requested_by,
         language=language,
-        created_at=at,
-        expires_at=at + timedelta(seconds=settings.otp_ttl_seconds),
-        last_sent_at=at,
+        created_at=now,
+        expires_at=now + timedelta(seconds=settings.otp_ttl_seconds),
+        last_sent_at=now,
         sends=1,
         attempts=0,
         status="pending",
@@ -187,7 +137,7 @@ async def _send_code(challenge: OtpChallenge, *, settings: Settings, sender: Fai
     assert challenge.mobile is not None
     code = f"{secrets.randbelow(1_000_000):06d}"
     challenge.code_hash = _digest(settings, challenge.id, code)
-    language = "en" if challenge.language == "en" else "ar"
+    language = i18n.language_or_default(challenge.language)
     body = i18n.text(f"sms.otp.{challenge.purpose}", language, code=code, minutes=settings.otp_ttl_seconds // 60)
     try:
         await sender.send(challenge.mobile, body)
@@ -196,11 +146,16 @@ async def _send_code(challenge: OtpChallenge, *, settings: Settings, sender: Fai
 
 
 async def resend(
-    session: AsyncSession, *, settings: Settings, sender: FailoverSender, challenge_id: uuid.UUID, purpose: str
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    sender: FailoverSender,
+    challenge_id: uuid.UUID,
+    purpose: str,
+    now: datetime,
 ) -> OtpChallenge:
-    challenge = await _pending(session, challenge_id, purpose, settings=settings)
-    at = now()
-    wait = int((challenge.last_sent_at + timedelta(seconds=settings.otp_resend_cooldown_seconds) - at).total_seconds())
+    challenge = await _pending(session, challenge_id, purpose, settings=settings, now=now)
+    wait = int((challenge.last_sent_at + timedelta(seconds=settings.otp_resend_cooldown_seconds) - now).total_seconds())
     if wait > 0:
         raise ProblemError(
             "otp_resend_too_soon", status=429, params={"retry_after": wait}, headers={"Retry-After": str(wait)}
@@ -208,23 +163,30 @@ async def resend(
     if challenge.sends >= settings.otp_max_sends:
         raise ProblemError("otp_resend_limit", status=429)
     challenge.sends += 1
-    challenge.last_sent_at = at
-    challenge.expires_at = at + timedelta(seconds=settings.otp_ttl_seconds)
+    challenge.last_sent_at = now
+    challenge.expires_at = now + timedelta(seconds=settings.otp_ttl_seconds)
     # The attempts left stay as they were: a new code is not a new set of guesses.
     if challenge.mobile is not None:
         await _send_code(challenge, settings=settings, sender=sender)
     return challenge
 
 
-async def _pending(session: AsyncSession, challenge_id: uuid.UUID, purpose: str, *, settings: Settings) -> OtpChallenge:
-    challenge = await ChallengeRepository(session).get_for_update(challenge_id)
+async def locked_challenge(session: AsyncSession, challenge_id: uuid.UUID) -> OtpChallenge | None:
+    """The challenge, locked until the transaction ends."""
+    return await ChallengeRepository(session).get(challenge_id, for_update=True)
+
+
+async def _pending(
+    session: AsyncSession, challenge_id: uuid.UUID, purpose: str, *, settings: Settings, now: datetime
+) -> OtpChallenge:
+    challenge = await locked_challenge(session, challenge_id)
     if challenge is None or challenge.purpose != purpose:
         raise ProblemError("otp_challenge_not_found", status=404)
     if challenge.status == "verified":
         raise ProblemError("otp_already_used", status=409)
     if challenge.status == "locked":
-        locked_at = challenge.locked_at or now()
-        raise _locked(locked_at + timedelta(seconds=settings.otp_lock_seconds) - now())
+        locked_at = challenge.locked_at or now
+        raise _locked(locked_at + timedelta(seconds=settings.otp_lock_seconds) - now)
     return challenge
 
 
@@ -235,13 +197,14 @@ async def verify(
     challenge_id: uuid.UUID,
     purpose: str,
     code: str,
+    now: datetime,
     requested_by: uuid.UUID | None = None,
 ) -> OtpChallenge:
     """The challenge, now verified; a wrong code counts (and is kept) even though it is refused."""
-    challenge = await _pending(session, challenge_id, purpose, settings=settings)
+    challenge = await _pending(session, challenge_id, purpose, settings=settings, now=now)
     if requested_by is not None and challenge.requested_by != requested_by:
         raise ProblemError("otp_challenge_not_found", status=404)
-    if now() >= challenge.expires_at:
+    if now >= challenge.expires_at:
         raise ProblemError("otp_expired", status=410)
     expected = challenge.code_hash or b"\0" * 32
     matches = hmac.compare_digest(expected, _digest(settings, challenge.id, code))
@@ -251,9 +214,9 @@ async def verify(
         if remaining == 0:  # this wrong code locks the challenge
             metrics.OTP_LOCKOUTS.labels(service=settings.service_name, purpose=purpose).inc()
         if remaining <= 0:
-            challenge.status, challenge.locked_at = "locked", now()
+            challenge.status, challenge.locked_at = "locked", now
             raise _locked(timedelta(seconds=settings.otp_lock_seconds))
         raise Refusal("otp_wrong", status=422, params={"remaining": remaining}, extra={"attempts_left": remaining})
     challenge.status = "verified"
-    challenge.verified_at = now()
+    challenge.verified_at = now
     return challenge

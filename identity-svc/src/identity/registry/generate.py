@@ -1,7 +1,4 @@
-"""A realistic synthetic civil registry extract, at any size.
-
-    python -m identity.registry.generate --people 100000 --out registry.csv \
-        [--marriages-out marriages.csv] [--seed 7]
+"""A realistic synthetic civil registry extract, at any size (`python -m identity.registry`).
 
 Households of a couple (or a single adult) with children, spread over the 27 governorates
 by population. Every couple has a marriage record (date, governorate); some are divorced since,
@@ -13,24 +10,25 @@ governorate of birth. The output is streamed, so 10 million people need little m
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import csv
 import random
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import TextIO
 
-from identity.governorates import ABROAD, GOVERNORATES, POPULATION_THOUSANDS
-from identity.national_id import compose
+from contracts.fields import Sex
+from contracts.governorates import ABROAD, GOVERNORATES
+from contracts.national_id import compose
+from identity.governorates import POPULATION_THOUSANDS
 from identity.registry.extract import COLUMNS, MARRIAGE_COLUMNS
 from identity.registry.names_data import DISTRICTS, FAMILY, FEMALE, MALE, STREETS
 
 _ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+SEXES: tuple[Sex, Sex] = ("male", "female")
+Name = tuple[str, str]
+"""A name as (Arabic, Latin)."""
 
 
 @dataclass
@@ -39,7 +37,7 @@ class _Ids:
 
     used: dict[tuple[date, str, str], int] = field(default_factory=dict)
 
-    def next(self, rng: random.Random, born: date, governorate: str, sex: str) -> str:
+    def next(self, rng: random.Random, born: date, governorate: str, sex: Sex) -> str:
         for code in (governorate, *rng.sample([g.code for g in GOVERNORATES], 5)):
             key = (born, code, sex)
             sequence = self.used.get(key, 0)
@@ -50,9 +48,9 @@ class _Ids:
 
 
 class Generator:
-    def __init__(self, *, seed: int = 1, today: date | None = None) -> None:
+    def __init__(self, *, today: date, seed: int = 1) -> None:
         self.rng = random.Random(seed)
-        self.today = today or date.today()
+        self.today = today
         self.ids = _Ids()
         self.govs = [g.code for g in GOVERNORATES]
         self.weights = [POPULATION_THOUSANDS[g.code] for g in GOVERNORATES]
@@ -83,7 +81,7 @@ class Generator:
             return ABROAD
         return self.rng.choices(self.govs, self.weights)[0] if roll < 0.12 else home
 
-    def _adult(self, sex: str, home: str, family: tuple[str, str], address: tuple[str, str], born: date) -> dict:
+    def _adult(self, sex: Sex, home: str, family: Name, address: tuple[str, str], born: date) -> dict[str, str]:
         rng = self.rng
         first = rng.choice(MALE if sex == "male" else FEMALE)
         father, grandfather = rng.choice(MALE), rng.choice(MALE)
@@ -95,7 +93,10 @@ class Generator:
             sex=sex, home=home, address=address,
         )  # fmt: skip
 
-    def _row(self, *, first, line, family, mother_first, born, sex, home, address) -> dict:  # type: ignore[no-untyped-def]
+    def _row(
+        self, *, first: Name, line: tuple[Name, Name], family: Name, mother_first: str, born: date, sex: Sex,
+        home: str, address: tuple[str, str],
+    ) -> dict[str, str]:  # fmt: skip
         nid = self.ids.next(self.rng, born, self._birth_code(home), sex)
         return {
             "national_id": nid,
@@ -167,9 +168,10 @@ class Generator:
         number = str(self.rng.randint(1, 250)).translate(_ARABIC_DIGITS)
         return self.rng.choice(DISTRICTS), f"{number} {self.rng.choice(STREETS)}"
 
-    def _children(  # type: ignore[no-untyped-def]
-        self, husband, wife, family, address, married_on: date, divorced_on: date | None, room: int
-    ) -> list[dict[str, str]]:
+    def _children(
+        self, husband: dict[str, str], wife: dict[str, str], family: Name, address: tuple[str, str], married_on: date,
+        divorced_on: date | None, room: int,
+    ) -> list[dict[str, str]]:  # fmt: skip
         rng = self.rng
         wife_born = date.fromisoformat(wife["birth_date"])
         earliest = married_on + timedelta(days=300)
@@ -179,7 +181,7 @@ class Generator:
             if earliest >= latest or len(children) >= room:
                 break
             born = earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
-            sex = rng.choice(("male", "female"))
+            sex = rng.choice(SEXES)
             first = rng.choice(MALE if sex == "male" else FEMALE)
             father_line = (_split(husband["full_name_ar"], husband["full_name_latin"], 0),
                            _split(husband["full_name_ar"], husband["full_name_latin"], 1))  # fmt: skip
@@ -232,9 +234,7 @@ def _names(words: list[str]) -> list[str]:
     return out
 
 
-def write_csv(
-    out: TextIO, people: int, *, seed: int = 1, today: date | None = None, marriages: TextIO | None = None
-) -> int:
+def write_csv(out: TextIO, people: int, *, today: date, seed: int = 1, marriages: TextIO | None = None) -> int:
     """Write `people` people to `out` (and their marriage records to `marriages`, if given)."""
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -249,31 +249,3 @@ def write_csv(
         elif records is not None:
             records.writerow(row)
     return count
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, required=True, help="how many people (1,000 to 10,000,000)")
-    parser.add_argument("--out", type=Path, required=True, help="CSV file to write ('-' for stdout)")
-    parser.add_argument("--marriages-out", type=Path, default=None, help="CSV file of the marriage records")
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
-    if not 1 <= args.people <= 10_000_000:
-        parser.error("--people must be between 1 and 10,000,000")
-    with contextlib.ExitStack() as files:
-        out = (
-            sys.stdout
-            if str(args.out) == "-"
-            else files.enter_context(args.out.open("w", encoding="utf-8", newline=""))
-        )
-        marriages = (
-            files.enter_context(args.marriages_out.open("w", encoding="utf-8", newline=""))
-            if args.marriages_out
-            else None
-        )
-        count = write_csv(out, args.people, seed=args.seed, marriages=marriages)
-    print(f"wrote {count} people to {args.out}", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    main()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts import Envelope
 from contracts.events.civil import (
     AddressChanged,
     BirthRegistered,
@@ -17,27 +18,37 @@ from identity.registry import service
 from identity.sessions import service as tokens
 from kit.messaging.consumer import Handlers
 
+if TYPE_CHECKING:
+    from identity.resources import EventCtx, Resources
+    from identity.settings import Settings
 
-def register(handlers: Handlers) -> None:
-    @handlers.on(BirthRegistered)
-    async def birth(session: AsyncSession, event: BirthRegistered, envelope: Envelope) -> None:
-        await service.register_birth(session, event=event)
 
-    @handlers.on(DeathRegistered)
-    async def death(session: AsyncSession, event: DeathRegistered, envelope: Envelope) -> None:
-        await service.register_death(session, event=event)
-        citizen = await citizens.mark_deceased(session, national_id=event.national_id)
-        if citizen is not None:
-            await tokens.revoke_citizen(session, citizen_id=citizen.id, reason="deceased")
+async def birth(session: AsyncSession, event: BirthRegistered, ctx: EventCtx) -> None:
+    await service.register_birth(session, event=event)
 
-    @handlers.on(MarriageRegistered)
-    async def marriage(session: AsyncSession, event: MarriageRegistered, envelope: Envelope) -> None:
-        await service.register_marriage(session, event=event)
 
-    @handlers.on(DivorceRegistered)
-    async def divorce(session: AsyncSession, event: DivorceRegistered, envelope: Envelope) -> None:
-        await service.register_divorce(session, event=event)
+async def death(session: AsyncSession, event: DeathRegistered, ctx: EventCtx) -> None:
+    await service.register_death(session, event=event)
+    citizen = await citizens.mark_deceased(session, national_id=event.national_id)
+    if citizen is not None:
+        await tokens.revoke_citizen(session, citizen_id=citizen.id, reason="deceased", now=ctx.now())
 
-    @handlers.on(AddressChanged)
-    async def address(session: AsyncSession, event: AddressChanged, envelope: Envelope) -> None:
-        await service.change_address(session, event=event)
+
+async def marriage(session: AsyncSession, event: MarriageRegistered, ctx: EventCtx) -> None:
+    await service.register_marriage(session, event=event)
+
+
+async def divorce(session: AsyncSession, event: DivorceRegistered, ctx: EventCtx) -> None:
+    await service.register_divorce(session, event=event)
+
+
+async def address(session: AsyncSession, event: AddressChanged, ctx: EventCtx) -> None:
+    await service.change_address(session, event=event)
+
+
+def register(handlers: Handlers[Settings, Resources]) -> None:
+    handlers.on(BirthRegistered)(birth)
+    handlers.on(DeathRegistered)(death)
+    handlers.on(MarriageRegistered)(marriage)
+    handlers.on(DivorceRegistered)(divorce)
+    handlers.on(AddressChanged)(address)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import CursorResult, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from identity.citizens.models import Citizen
 from identity.registry.extract import COLUMNS, MARRIAGE_COLUMNS
 from identity.registry.models import Marriage, Person
 from kit.repository import Page, Repository
@@ -39,9 +41,10 @@ async def _bulk_load(session: AsyncSession, source: Path, *, table: str, columns
     await driver.copy_to_table(
         _STAGE, source=str(source), columns=list(columns), format="csv", header=True, null="", encoding="utf-8"
     )
-    result = await session.execute(text(upsert))
+    # A DML statement's result is a CursorResult: how many rows the upsert wrote.
+    result = cast("CursorResult[Any]", await session.execute(text(upsert)))
     await session.execute(text(f"DROP TABLE {_STAGE}"))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)
 
 
 _UPSERT_PERSONS = _upsert("persons", COLUMNS, "national_id", touch=True)
@@ -52,14 +55,14 @@ class PersonRepository(Repository[Person]):
     model = Person
     order = (Person.national_id,)
 
-    async def get_for_update(self, national_id: str) -> Person | None:
-        return await self.session.get(Person, national_id, with_for_update=True)
-
     async def insert_if_absent(self, values: dict[str, Any]) -> bool:
-        result = await self.session.execute(
-            insert(Person).values(**values).on_conflict_do_nothing(index_elements=[Person.national_id])
+        inserted = await self.session.scalar(
+            insert(Person)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=[Person.national_id])
+            .returning(Person.national_id)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return inserted is not None
 
     async def page(self, *, governorate: str | None, limit: int, cursor: str | None) -> Page[Person]:
         query = select(Person)
@@ -86,6 +89,29 @@ class PersonRepository(Repository[Person]):
     async def bulk_load(self, source: Path) -> int:
         return await _bulk_load(self.session, source, table="persons", columns=COLUMNS, upsert=_UPSERT_PERSONS)
 
+    async def not_enrolled(self, *, governorate: str, born_before: date, newborn_since: date) -> Person | None:
+        """Someone who could enrol (the demo's suggestion): a married adult of `governorate`, a
+        parent of a child born since `newborn_since` if there is one; else anyone alive."""
+        enrolled = select(Citizen.national_id)
+        child = aliased(Person)
+        baby = select(child.national_id).where(
+            child.father_national_id == Person.national_id, child.birth_date >= newborn_since
+        )
+        married = (
+            select(Person)
+            .where(Person.alive, Person.birth_date < born_before, Person.national_id.not_in(enrolled))
+            .where(Person.governorate == governorate, Person.marital_status == "married")
+            .order_by(Person.national_id)
+            .limit(1)
+        )
+        anyone = select(Person).where(Person.alive, Person.national_id.not_in(enrolled)).order_by(Person.birth_date)
+        found: Person | None = (
+            await self.session.scalar(married.where(baby.exists()))
+            or await self.session.scalar(married)
+            or await self.session.scalar(anyone.limit(1))
+        )
+        return found
+
     async def count(self) -> int:
         return int((await self.session.execute(text("SELECT count(*) FROM identity.persons"))).scalar_one())
 
@@ -95,10 +121,13 @@ class MarriageRepository(Repository[Marriage]):
     order = (Marriage.marriage_id,)
 
     async def insert_if_absent(self, values: dict[str, Any]) -> bool:
-        result = await self.session.execute(
-            insert(Marriage).values(**values).on_conflict_do_nothing(index_elements=[Marriage.marriage_id])
+        inserted = await self.session.scalar(
+            insert(Marriage)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=[Marriage.marriage_id])
+            .returning(Marriage.marriage_id)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return inserted is not None
 
     async def of_person(self, national_id: str) -> list[Marriage]:
         query = select(Marriage).where(

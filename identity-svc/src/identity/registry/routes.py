@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict
 
-from identity.registry.repository import MarriageRepository, PersonRepository
+from identity.registry import service
 from kit.app import Session
 from kit.errors import NotFound
 from kit.internal import ServiceOnly
@@ -70,21 +70,18 @@ async def persons(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> RegistryPage:
     """The registry's people by national ID, a page at a time (of one governorate of residence)."""
-    page = await PersonRepository(session).page(governorate=governorate, limit=limit, cursor=cursor)
+    page = await service.page(session, governorate=governorate, limit=limit, cursor=cursor)
     return RegistryPage(items=[RegistryEntry.model_validate(p) for p in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/persons/{national_id}", dependencies=[ServiceOnly])
 async def person(national_id: Annotated[str, Path(pattern=r"^[0-9]{14}$")], session: Session) -> PersonFacts:
-    persons = PersonRepository(session)
-    found = await persons.get(national_id)
+    found = await service.facts(session, national_id=national_id)
     if found is None:
         raise NotFound()
-    children = await persons.children_of(national_id)
-    marriages = await MarriageRepository(session).of_person(national_id)
     return PersonFacts(
-        **{k: getattr(found, k) for k in PersonFacts.model_fields if k not in {"children", "marriages"}},
-        children=[c.national_id for c in children],
+        **{k: getattr(found.person, k) for k in PersonFacts.model_fields if k not in {"children", "marriages"}},
+        children=[c.national_id for c in found.children],
         marriages=[
             MarriageFacts(
                 marriage_id=str(m.marriage_id),
@@ -94,6 +91,6 @@ async def person(national_id: Annotated[str, Path(pattern=r"^[0-9]{14}$")], sess
                 divorce_date=m.divorce_date,
                 governorate=m.governorate,
             )
-            for m in marriages
+            for m in found.marriages
         ],
     )

@@ -7,6 +7,8 @@ person the mirror does not hold yet is logged and skipped: the next extract brin
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -19,15 +21,48 @@ from contracts.events.civil import (
     DivorceRegistered,
     MarriageRegistered,
 )
-from identity.national_id import age_on
-from identity.registry.models import Person
+from contracts.national_id import age_on
+from identity.registry.models import Marriage, Person
 from identity.registry.repository import MarriageRepository, PersonRepository
+from kit.repository import Page
 
 log = logging.getLogger("identity.registry")
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the registry knows about one person: their entry, children and marriage records."""
+
+    person: Person
+    children: Sequence[Person]
+    marriages: Sequence[Marriage]
+
+
 async def get_person(session: AsyncSession, *, national_id: str) -> Person | None:
     return await PersonRepository(session).get(national_id)
+
+
+async def facts(session: AsyncSession, *, national_id: str) -> Facts | None:
+    persons = PersonRepository(session)
+    person = await persons.get(national_id)
+    if person is None:
+        return None
+    children = await persons.children_of(national_id)
+    return Facts(person, children, await MarriageRepository(session).of_person(national_id))
+
+
+async def person_to_try(
+    session: AsyncSession, *, governorate: str, born_before: date, newborn_since: date
+) -> Person | None:
+    """Someone not enrolled yet to try enrolment with (the demo's suggestion)."""
+    return await PersonRepository(session).not_enrolled(
+        governorate=governorate, born_before=born_before, newborn_since=newborn_since
+    )
+
+
+async def page(session: AsyncSession, *, governorate: str | None, limit: int, cursor: str | None) -> Page[Person]:
+    """The registry's people by national ID, a page at a time (of one governorate of residence)."""
+    return await PersonRepository(session).page(governorate=governorate, limit=limit, cursor=cursor)
 
 
 async def load_extract(session: AsyncSession, *, path: Path, marriages: Path | None = None) -> int:
@@ -65,7 +100,7 @@ async def register_birth(session: AsyncSession, *, event: BirthRegistered) -> No
 
 async def register_death(session: AsyncSession, *, event: DeathRegistered) -> Person | None:
     persons = PersonRepository(session)
-    person = await persons.get_for_update(event.national_id)
+    person = await persons.get(event.national_id, for_update=True)
     if person is None:
         log.warning("death of a person not in the mirror; skipped", extra={"event": event.subject})
         return None
@@ -112,7 +147,7 @@ async def register_divorce(session: AsyncSession, *, event: DivorceRegistered) -
 
 
 async def change_address(session: AsyncSession, *, event: AddressChanged) -> None:
-    person = await PersonRepository(session).get_for_update(event.national_id)
+    person = await PersonRepository(session).get(event.national_id, for_update=True)
     if person is None:
         log.warning("address change of a person not in the mirror; skipped")
         return

@@ -11,17 +11,18 @@ from __future__ import annotations
 import json
 import os
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt import PyJWK
 from jwt.algorithms import OKPAlgorithm
-from sqlalchemy import or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from identity.sessions.models import SigningKey
+from identity.sessions.repository import SigningKeyRepository
+from kit.clock import SYSTEM, Clock
 from kit.db import transaction
 from kit.sealing import Sealer
 
@@ -29,10 +30,19 @@ REFRESH_SECONDS = 30.0
 
 
 class KeyRing:
+    """The signing keys, loaded from the database and refreshed every `REFRESH_SECONDS`; what
+    `kit.auth.TokenVerifier` asks for a key (`key(kid)`), so identity verifies its own tokens."""
+
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], *, secret: str, publish_after_retire: timedelta
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        secret: str,
+        publish_after_retire: timedelta,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.sessions = sessions
+        self.clock = clock
         self._sealer = Sealer(secret)
         self.publish_after_retire = publish_after_retire
         self._current: tuple[str, Ed25519PrivateKey] | None = None
@@ -45,46 +55,37 @@ class KeyRing:
     def _open(self, kid: str, sealed: bytes) -> Ed25519PrivateKey:
         return Ed25519PrivateKey.from_private_bytes(self._sealer.open(sealed, context=kid))
 
-    async def _create(self, session: AsyncSession) -> str:
+    async def _create(self, keys: SigningKeyRepository) -> str:
         key = Ed25519PrivateKey.generate()
-        at = datetime.now(UTC)
+        at = self.clock.now()
         kid = f"{at:%Y%m%d%H%M%S}-{os.urandom(3).hex()}"
         jwk = {**json.loads(OKPAlgorithm.to_jwk(key.public_key())), "kid": kid, "alg": "EdDSA", "use": "sig"}
-        session.add(SigningKey(kid=kid, private_key_enc=self._seal(kid, key), public_jwk=jwk, created_at=at))
-        await session.flush()
+        await keys.add(SigningKey(kid=kid, private_key_enc=self._seal(kid, key), public_jwk=jwk, created_at=at))
         return kid
 
     async def ensure(self) -> None:
         """Make sure one key can sign (at start-up; safe with several instances)."""
         async with transaction(self.sessions) as session:
-            await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('identity.signing_keys'))"))
-            current = await session.scalar(select(SigningKey.kid).where(SigningKey.retired_at.is_(None)).limit(1))
-            if current is None:
-                await self._create(session)
+            keys = SigningKeyRepository(session)
+            await keys.lock()
+            if await keys.signing_kid() is None:
+                await self._create(keys)
         await self._load()
 
     async def rotate(self) -> str:
         """A new key signs from now on; the old one stays published for a while."""
         async with transaction(self.sessions) as session:
-            await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('identity.signing_keys'))"))
-            kid = await self._create(session)
-            for old in await session.scalars(
-                select(SigningKey).where(SigningKey.retired_at.is_(None), SigningKey.kid != kid)
-            ):
-                old.retired_at = datetime.now(UTC)
+            keys = SigningKeyRepository(session)
+            await keys.lock()
+            kid = await self._create(keys)
+            await keys.retire_all_but(kid, at=self.clock.now())
         await self._load()
         return kid
 
     async def _load(self) -> None:
-        cutoff = datetime.now(UTC) - self.publish_after_retire
+        cutoff = self.clock.now() - self.publish_after_retire
         async with transaction(self.sessions) as session:
-            rows = list(
-                await session.scalars(
-                    select(SigningKey)
-                    .where(or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > cutoff))
-                    .order_by(SigningKey.created_at.desc())
-                )
-            )
+            rows = await SigningKeyRepository(session).published(retired_after=cutoff)
         current = next((row for row in rows if row.retired_at is None), None)
         if current is not None and (self._current is None or self._current[0] != current.kid):
             self._current = (current.kid, self._open(current.kid, current.private_key_enc))

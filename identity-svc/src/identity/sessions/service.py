@@ -12,46 +12,23 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity.citizens.models import Citizen
+from identity.citizens import service as citizens
 from identity.otp import service as otp
 from identity.otp.models import OtpChallenge
-from identity.problems import Refusal, texts
+from identity.problems import Refusal
 from identity.sessions.keys import KeyRing
 from identity.sessions.models import RefreshToken
+from identity.sessions.repository import RefreshTokenRepository
 from identity.settings import Settings
 from identity.sms.provider import FailoverSender
 from kit.errors import ProblemError
 
 ISSUER, AUDIENCE = "shubbak-identity", "shubbak"
-
-texts(
-    {
-        "invalid_refresh_token": (
-            "رمز التجديد غير صالح",
-            "Invalid refresh token",
-            "رمز التجديد منتهي أو ملغى أو غير معروف. سجّل الدخول من جديد.",
-            "The refresh token is expired, revoked or unknown. Sign in again.",
-        ),
-        "refresh_token_reused": (
-            "أُعيد استخدام رمز التجديد",
-            "Refresh token reused",
-            "استُخدم رمز التجديد هذا من قبل، فأُلغيت الجلسة كلها حمايةً لحسابك. سجّل الدخول من جديد.",
-            "This refresh token was used before, so the whole session was revoked to protect you. Sign in again.",
-        ),
-        "login_failed": (
-            "تعذر تسجيل الدخول",
-            "Sign-in failed",
-            "الرمز غير صحيح أو الحساب غير مسجل.",
-            "The code is wrong or there is no enrolled account.",
-        ),
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -66,8 +43,8 @@ def _hash(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()
 
 
-async def access_token(keyring: KeyRing, *, subject: str, kind: str, ttl: int, **extra: Any) -> str:
-    at = int(datetime.now(UTC).timestamp())
+async def access_token(keyring: KeyRing, *, subject: str, kind: str, ttl: int, now: datetime, **extra: Any) -> str:
+    at = int(now.timestamp())
     claims = {
         "iss": ISSUER,
         "aud": AUDIENCE,
@@ -88,45 +65,46 @@ async def issue_pair(
     keyring: KeyRing,
     settings: Settings,
     citizen_id: uuid.UUID,
+    now: datetime,
     family_id: uuid.UUID | None = None,
 ) -> TokenPair:
-    at = datetime.now(UTC)
     secret = secrets.token_urlsafe(32)
     row = RefreshToken(
         id=uuid.uuid4(),
         family_id=family_id or uuid.uuid4(),
         citizen_id=citizen_id,
         secret_hash=_hash(secret),
-        created_at=at,
-        expires_at=at + timedelta(days=settings.refresh_token_days),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.refresh_token_days),
     )
-    session.add(row)
-    await session.flush()
-    citizen = await session.get(Citizen, citizen_id)
+    await RefreshTokenRepository(session).add(row)
+    citizen = await citizens.get(session, citizen_id=citizen_id)
     token = await access_token(
         keyring,
         subject=str(citizen_id),
         kind="citizen",
         ttl=settings.access_token_seconds,
+        now=now,
         nid=citizen.national_id if citizen is not None else None,  # other services key facts by it
     )
     return TokenPair(token, settings.access_token_seconds, f"{row.family_id}.{row.id}.{secret}", row.expires_at)
 
 
-async def refresh(session: AsyncSession, *, keyring: KeyRing, settings: Settings, token: str) -> TokenPair:
+async def refresh(
+    session: AsyncSession, *, keyring: KeyRing, settings: Settings, token: str, now: datetime
+) -> TokenPair:
     row = await _find(session, token)
-    at = datetime.now(UTC)
-    if row is None or row.revoked_at is not None or row.expires_at <= at:
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
         raise ProblemError("invalid_refresh_token", status=401)
     if row.used_at is not None:
-        await revoke_family(session, family_id=row.family_id, reason="reuse")
+        await revoke_family(session, family_id=row.family_id, reason="reuse", now=now)
         raise Refusal("refresh_token_reused", status=401)
-    citizen = await session.get(Citizen, row.citizen_id)
+    citizen = await citizens.get(session, citizen_id=row.citizen_id)
     if citizen is None or citizen.status != "active":
         raise ProblemError("invalid_refresh_token", status=401)
-    row.used_at = at
+    row.used_at = now
     return await issue_pair(
-        session, keyring=keyring, settings=settings, citizen_id=row.citizen_id, family_id=row.family_id
+        session, keyring=keyring, settings=settings, citizen_id=row.citizen_id, family_id=row.family_id, now=now
     )
 
 
@@ -143,7 +121,7 @@ async def _find(session: AsyncSession, token: str) -> RefreshToken | None:
         family_id = uuid.UUID(family) if family is not None else None
     except ValueError:
         return None
-    row = await session.get(RefreshToken, token_id, with_for_update=True)
+    row = await RefreshTokenRepository(session).get(token_id, for_update=True)
     if row is None or not hmac.compare_digest(row.secret_hash, _hash(secret)):
         return None
     if family_id is not None and family_id != row.family_id:  # the part limits are keyed on must be true
@@ -151,27 +129,20 @@ async def _find(session: AsyncSession, token: str) -> RefreshToken | None:
     return row
 
 
-async def revoke_family(session: AsyncSession, *, family_id: uuid.UUID, reason: str) -> None:
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC), revoked_reason=reason)
-    )
+async def revoke_family(session: AsyncSession, *, family_id: uuid.UUID, reason: str, now: datetime) -> None:
+    await RefreshTokenRepository(session).revoke_family(family_id, reason=reason, at=now)
 
 
-async def revoke_citizen(session: AsyncSession, *, citizen_id: uuid.UUID, reason: str) -> None:
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.citizen_id == citizen_id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=datetime.now(UTC), revoked_reason=reason)
-    )
+async def revoke_citizen(session: AsyncSession, *, citizen_id: uuid.UUID, reason: str, now: datetime) -> None:
+    """Every session of the citizen ends (a new mobile, a death)."""
+    await RefreshTokenRepository(session).revoke_citizen(citizen_id, reason=reason, at=now)
 
 
-async def logout(session: AsyncSession, *, token: str) -> None:
+async def logout(session: AsyncSession, *, token: str, now: datetime) -> None:
     """Ends the session the refresh token belongs to (idempotent; unknown tokens are ignored)."""
     row = await _find(session, token)
     if row is not None:
-        await revoke_family(session, family_id=row.family_id, reason="logout")
+        await revoke_family(session, family_id=row.family_id, reason="logout", now=now)
 
 
 async def start_login(
@@ -182,13 +153,15 @@ async def start_login(
     national_id: str,
     requester: otp.Requester,
     language: str,
+    now: datetime,
 ) -> OtpChallenge:
     """The same answer whether or not the ID is enrolled: an unknown ID gets a challenge nothing satisfies."""
     await otp.throttle(
-        session, settings=settings, bucket="login_nid", value=national_id, limit=settings.limit_per_national_id
-    )
-    await otp.throttle_requester(session, settings=settings, requester=requester)
-    citizen = await session.scalar(select(Citizen).where(Citizen.national_id == national_id))
+        session, settings=settings, bucket="login_nid", value=national_id, limit=settings.limit_per_national_id,
+        now=now,
+    )  # fmt: skip
+    await otp.throttle_requester(session, settings=settings, requester=requester, now=now)
+    citizen = await citizens.by_national_id(session, national_id=national_id)
     active = citizen is not None and citizen.status == "active"
     return await otp.issue(
         session,
@@ -199,14 +172,17 @@ async def start_login(
         mobile=citizen.mobile if active and citizen else None,
         citizen_id=citizen.id if active and citizen else None,
         language=citizen.language if citizen else language,
+        now=now,
     )
 
 
 async def finish_login(
-    session: AsyncSession, *, settings: Settings, keyring: KeyRing, challenge_id: uuid.UUID, code: str
+    session: AsyncSession, *, settings: Settings, keyring: KeyRing, challenge_id: uuid.UUID, code: str, now: datetime
 ) -> TokenPair:
-    challenge = await otp.verify(session, settings=settings, challenge_id=challenge_id, purpose="login", code=code)
-    citizen = await session.get(Citizen, challenge.citizen_id) if challenge.citizen_id else None
+    challenge = await otp.verify(
+        session, settings=settings, challenge_id=challenge_id, purpose="login", code=code, now=now
+    )
+    citizen = await citizens.get(session, citizen_id=challenge.citizen_id) if challenge.citizen_id else None
     if citizen is None or citizen.status != "active":
         raise ProblemError("login_failed", status=401)
-    return await issue_pair(session, keyring=keyring, settings=settings, citizen_id=citizen.id)
+    return await issue_pair(session, keyring=keyring, settings=settings, citizen_id=citizen.id, now=now)

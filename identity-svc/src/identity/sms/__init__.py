@@ -1,3 +1,1 @@
-"""SMS: the provider interface, failover, and the texts (registered on import)."""
-
-from identity.sms import texts as _texts  # noqa: F401
+"""SMS: the provider interface, failover, and the texts (in identity's table)."""

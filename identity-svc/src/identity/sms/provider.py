@@ -14,8 +14,10 @@ import secrets
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
+
+from kit.clock import Clock
 
 log = logging.getLogger("identity.sms")
 console = logging.getLogger("console")
@@ -65,6 +67,7 @@ class DevOutbox:
 class DevSmsProvider:
     name: str
     outbox: DevOutbox
+    clock: Clock
     latency_seconds: float = 0.005
     failing: bool = False
     hanging: bool = False
@@ -77,7 +80,7 @@ class DevSmsProvider:
         if self.failing:
             raise SmsError(f"{self.name}: operator rejected the message (HTTP 503)")
         message_id = f"{self.name}-{secrets.token_hex(8)}"
-        self.outbox.messages.append(SentSms(self.name, to, body, message_id, datetime.now(UTC)))
+        self.outbox.messages.append(SentSms(self.name, to, body, message_id, self.clock.now()))
         self.sent += 1
         console.info("SMS via %s to %s: %s", self.name, to, body)
         return message_id
@@ -113,5 +116,5 @@ class FailoverSender:
         raise SmsUnavailable("; ".join(failures))
 
 
-def development_providers(outbox: DevOutbox) -> list[SmsProvider]:
-    return [DevSmsProvider("dev-alpha", outbox), DevSmsProvider("dev-beta", outbox)]
+def development_providers(outbox: DevOutbox, clock: Clock) -> list[SmsProvider]:
+    return [DevSmsProvider("dev-alpha", outbox, clock), DevSmsProvider("dev-beta", outbox, clock)]

@@ -19,6 +19,7 @@ from identity.sessions.keys import KeyRing
 from identity.settings import Settings
 from identity.staff import service
 from kit import db
+from kit.clock import utcnow
 from kit.errors import ProblemError
 
 
@@ -29,7 +30,7 @@ async def _create(args: argparse.Namespace, settings: Settings) -> None:
         async with db.transaction(db.sessionmaker(engine)) as session:
             member = await service.create(
                 session, username=args.username, full_name=args.name, password=password, roles=args.role,
-                office_id=args.office, governorate=args.governorate,
+                office_id=args.office, governorate=args.governorate, now=utcnow(),
             )  # fmt: skip
             print(f"created staff {member.username} ({', '.join(member.roles)}) id={member.id}")
     finally:

@@ -22,6 +22,17 @@ class Failures:
     last: datetime | None
 
 
+class StaffRepository(Repository[StaffMember]):
+    model = StaffMember
+    order = (StaffMember.created_at, StaffMember.id)
+
+    async def by_username(self, username: str) -> StaffMember | None:
+        found: StaffMember | None = await self.session.scalar(
+            select(StaffMember).where(StaffMember.username == username)
+        )
+        return found
+
+
 class SignInRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -31,10 +42,7 @@ class SignInRepository:
         await serialize(self.session, "identity.staff.sign_in", username)
 
     async def member(self, username: str) -> StaffMember | None:
-        found: StaffMember | None = await self.session.scalar(
-            select(StaffMember).where(StaffMember.username == username)
-        )
-        return found
+        return await StaffRepository(self.session).by_username(username)
 
     async def failures(
         self, *, since: datetime, username: str | None = None, address_key: str | None = None
@@ -56,8 +64,8 @@ class SignInRepository:
         statement = delete(SignInFailure).where(SignInFailure.username == username)
         if address_key is not None:
             statement = statement.where(SignInFailure.address_key == address_key)
-        result = await self.session.execute(statement)
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]  # CursorResult of a DELETE
+        cleared = await self.session.scalars(statement.returning(SignInFailure.id))
+        return len(cleared.all())
 
     async def forget_before(self, at: datetime) -> None:
         """Drop a few failures older than the window (each failure clears some: the table stays small)."""

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from identity.deps import ClientAddress, Config, Keys
+from identity.deps import ClientAddress, Ctx, Now
 from identity.sessions.schemas import TokensOut
 from identity.sessions.service import access_token
 from identity.staff import service, signin
@@ -59,28 +59,26 @@ class StaffAuditPage(BaseModel):
 
 
 @router.post("/sessions", status_code=201, responses=responses(401, 422, 429), response_model=TokensOut)
-async def staff_login(
-    body: StaffLogin, session: Session, settings: Config, keys: Keys, address: ClientAddress
-) -> TokensOut:
+async def staff_login(body: StaffLogin, session: Session, ctx: Ctx, now: Now, address: ClientAddress) -> TokensOut:
     """Staff sign-in: a staff access token carrying roles, office and governorate. Wrong passwords
     slow further attempts down (429 with Retry-After); they never lock the account."""
-
+    settings = ctx.settings
     member = await signin.authenticate(
-        session, settings=settings, username=body.username, password=body.password, address=address
+        session, settings=settings, username=body.username, password=body.password, address=address, now=now
     )
     token = await access_token(
-        keys, subject=str(member.id), kind="staff", ttl=settings.staff_token_seconds, roles=member.roles,
-        office=member.office_id, gov=member.governorate, name=member.username,
+        ctx.resources.keys, subject=str(member.id), kind="staff", ttl=settings.staff_token_seconds, now=now,
+        roles=member.roles, office=member.office_id, gov=member.governorate, name=member.username,
     )  # fmt: skip
     return TokensOut(access_token=token, expires_in=settings.staff_token_seconds)
 
 
 @router.get("/accounts/{username}/sign-in", responses=responses(401, 403, 404))
 async def sign_in_standing(
-    session: Session, settings: Config, username: str = Username, caller: Caller = AdminOrAuditor
+    session: Session, ctx: Ctx, now: Now, username: str = Username, caller: Caller = AdminOrAuditor
 ) -> SignInStandingOut:
     """Administrators and auditors: a username's recent wrong passwords and the delay they impose."""
-    found = await signin.standing(session, settings=settings, username=username)
+    found = await signin.standing(session, settings=ctx.settings, username=username, now=now)
     return SignInStandingOut(
         username=found.username,
         last_signed_in_at=found.last_signed_in_at,
@@ -92,11 +90,11 @@ async def sign_in_standing(
 
 @router.post("/accounts/{username}/sign-in/unlock", responses=responses(401, 403, 404, 422))
 async def unlock_sign_in(
-    body: UnlockIn, session: Session, username: str = Username, caller: Caller = Admin
+    body: UnlockIn, session: Session, now: Now, username: str = Username, caller: Caller = Admin
 ) -> StaffAuditOut:
     """Administrators: clear a username's wrong-password record (every delay it imposes), with a reason; audited."""
     admin = await service.get_active(session, staff_id=uuid.UUID(caller.subject))
-    entry = await signin.unlock(session, admin=admin, username=username, reason=body.reason)
+    entry = await signin.unlock(session, admin=admin, username=username, reason=body.reason, now=now)
     return StaffAuditOut.model_validate(entry, from_attributes=True)
 
 

@@ -4,32 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from identity.governorates import BY_CODE
-from identity.problems import texts
+from contracts.governorates import BY_CODE
 from identity.staff.models import StaffMember
 from identity.staff.passwords import hash_password
+from identity.staff.repository import StaffRepository
 from kit import i18n
 from kit.auth import Role
 from kit.errors import Conflict, ProblemError
 
 MIN_PASSWORD = 12
 NEEDS_OFFICE = {Role.NOTARY_CLERK, Role.OFFICE_CLERK, Role.RATION_OFFICER}
-
-texts(
-    {
-        "staff_exists": ("المستخدم موجود", "Username taken", "اسم المستخدم مستخدم بالفعل.", "That username exists."),
-        "staff_invalid": ("بيانات غير صالحة", "Invalid staff details", "{reason}", "{reason}"),
-    }
-)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _invalid(ar: str, en: str) -> ProblemError:
@@ -43,6 +31,7 @@ async def create(
     full_name: str,
     password: str,
     roles: list[str],
+    now: datetime,
     office_id: str | None = None,
     governorate: str | None = None,
 ) -> StaffMember:
@@ -59,7 +48,8 @@ async def create(
         raise _invalid("رمز محافظة غير معروف.", "Unknown governorate code.")
     if set(roles) & NEEDS_OFFICE and not (office_id and governorate):
         raise _invalid("أدوار المكاتب تتطلب تحديد المكتب والمحافظة.", "Office roles need an office and a governorate.")
-    if await session.scalar(select(StaffMember.id).where(StaffMember.username == username)):
+    staff = StaffRepository(session)
+    if await staff.by_username(username) is not None:
         raise Conflict("staff_exists")
     member = StaffMember(
         id=uuid.uuid4(),
@@ -70,15 +60,13 @@ async def create(
         office_id=office_id,
         governorate=governorate,
         active=True,
-        created_at=_now(),
+        created_at=now,
     )
-    session.add(member)
-    await session.flush()
-    return member
+    return await staff.add(member)
 
 
 async def get_active(session: AsyncSession, *, staff_id: uuid.UUID) -> StaffMember:
-    member = await session.get(StaffMember, staff_id)
+    member = await StaffRepository(session).get(staff_id)
     if member is None or not member.active:
         raise ProblemError("forbidden", status=403)
     return member

@@ -24,46 +24,24 @@ import asyncio
 import logging
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.otp.service import keyed
-from identity.problems import Refusal, texts
+from identity.problems import Refusal
 from identity.settings import Settings
 from identity.staff.models import StaffAudit, StaffMember
 from identity.staff.passwords import DUMMY_HASH, verify_password
 from identity.staff.repository import Failures, SignInRepository, StaffAuditRepository
 from kit.errors import NotFound
+from kit.repository import Page
 
 log = logging.getLogger("identity.staff.sign_in")
 
 FAILURES = Counter("identity_staff_sign_in_failures_total", "Staff sign-ins refused for a wrong password")
 SLOWED = Counter("identity_staff_sign_in_slowed_total", "Staff sign-ins refused while a guessing delay runs", ["by"])
-
-texts(
-    {
-        "invalid_credentials": (
-            "بيانات الدخول غير صحيحة",
-            "Wrong username or password",
-            "اسم المستخدم أو كلمة المرور غير صحيحة.",
-            "The username or password is wrong.",
-        ),
-        "staff_sign_in_slowed": (
-            "محاولات دخول خاطئة كثيرة",
-            "Too many wrong sign-ins",
-            "أُدخلت كلمات مرور خاطئة كثيرة. انتظر {retry_after} ثانية ثم حاول مرة أخرى.",
-            "Too many wrong passwords were entered. Wait {retry_after} seconds, then try again.",
-        ),
-        "staff_not_found": (
-            "الموظف غير موجود",
-            "No such staff member",
-            "لا يوجد حساب موظف بهذا الاسم.",
-            "There is no staff account with this username.",
-        ),
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -76,10 +54,6 @@ class Standing:
     wait_seconds: float
     """How long a sign-in from an address it never used must wait now."""
     known_addresses: int
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _name(username: str) -> str:
@@ -99,13 +73,12 @@ def _wait(failures: Failures, *, free: int, settings: Settings, now: datetime) -
 
 
 async def authenticate(
-    session: AsyncSession, *, settings: Settings, username: str, password: str, address: str
+    session: AsyncSession, *, settings: Settings, username: str, password: str, address: str, now: datetime
 ) -> StaffMember:
     """The staff member, if the password is right and no delay runs for this username or address."""
     repo = SignInRepository(session)
     name, address_key = _name(username), keyed(settings, address)
     await repo.lock(name)
-    now = _now()
     since = now - timedelta(seconds=settings.staff_sign_in_window_seconds)
     member = await repo.member(username)
     known = member is not None and await repo.is_known(
@@ -160,12 +133,12 @@ async def authenticate(
     return member
 
 
-async def standing(session: AsyncSession, *, settings: Settings, username: str) -> Standing:
+async def standing(session: AsyncSession, *, settings: Settings, username: str, now: datetime) -> Standing:
     repo = SignInRepository(session)
     member = await repo.member(username)
     if member is None:
         raise NotFound("staff_not_found")
-    now, name = _now(), _name(username)
+    name = _name(username)
     failures = await repo.failures(since=now - timedelta(seconds=settings.staff_sign_in_window_seconds), username=name)
     return Standing(
         username=member.username,
@@ -178,7 +151,7 @@ async def standing(session: AsyncSession, *, settings: Settings, username: str) 
     )
 
 
-async def unlock(session: AsyncSession, *, admin: StaffMember, username: str, reason: str) -> StaffAudit:
+async def unlock(session: AsyncSession, *, admin: StaffMember, username: str, reason: str, now: datetime) -> StaffAudit:
     """Clear every recorded failure of a username (at every address), audited."""
     repo = SignInRepository(session)
     member = await repo.member(username)
@@ -188,7 +161,7 @@ async def unlock(session: AsyncSession, *, admin: StaffMember, username: str, re
     await repo.lock(name)
     cleared = await repo.forget(username=name)
     entry = StaffAudit(
-        at=_now(),
+        at=now,
         actor_id=admin.id,
         actor_username=admin.username,
         action="sign_in_unlocked",
@@ -200,5 +173,5 @@ async def unlock(session: AsyncSession, *, admin: StaffMember, username: str, re
     return await StaffAuditRepository(session).add(entry)
 
 
-async def audit_page(session: AsyncSession, *, limit: int, cursor: str | None):  # type: ignore[no-untyped-def]
+async def audit_page(session: AsyncSession, *, limit: int, cursor: str | None) -> Page[StaffAudit]:
     return await StaffAuditRepository(session).page(limit=limit, cursor=cursor)
