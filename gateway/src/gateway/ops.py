@@ -18,7 +18,7 @@ from gateway.integrators.routes import router as integrator_router
 from gateway.openapi import TITLE, MergedOpenAPI
 from gateway.state import Gateway
 from gateway.webhooks.routes import router as webhook_router
-from kit import errors, logs, metrics, telemetry
+from kit import errors, logs, metrics, service, telemetry
 from kit import ops as operators
 
 OWN_PATHS = frozenset(
@@ -54,8 +54,9 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
         logs.configure(settings.service_name, level=settings.log_level, as_json=settings.log_json)
         telemetry.configure(settings.service_name, settings.otel_exporter)
         await gateway.open()
-        app.state.runtime = gateway.runtime  # kit's Session dependency
-        app.state.verifier = gateway.verifier  # kit's CurrentCaller: integrator tokens too
+        assert gateway.runtime is not None
+        # kit's Session, Ctx, Now and CurrentCaller (integrator tokens too), as in every service
+        service.attach(app, gateway.runtime, gateway.context(), gateway.verifier)
         try:
             yield
         finally:
@@ -69,7 +70,6 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
         redoc_url=None,
         telemetry=NO_NATIVE_TELEMETRY,
     )
-    app.state.gateway = gateway
     errors.install(app)
     app.include_router(integrator_router)
     app.include_router(webhook_router)

@@ -61,7 +61,8 @@ class DeliveryRepository(Repository[Delivery]):
         if rows:
             await self.session.execute(insert(Delivery).values(rows).on_conflict_do_nothing())
 
-    async def claim(self, *, limit: int, lease: timedelta) -> list[Due]:
+    async def claim(self, *, limit: int, lease: timedelta, now: datetime) -> list[Due]:
+        """Up to `limit` deliveries due at `now`, leased for `lease` (skip-locked: replicas share)."""
         query = (
             select(
                 Delivery.id,
@@ -74,9 +75,7 @@ class DeliveryRepository(Repository[Delivery]):
                 Subscription.secret,
             )
             .join(Subscription, Subscription.id == Delivery.subscription_id)
-            .where(
-                Delivery.status == "pending", Delivery.next_attempt_at <= func.now(), Subscription.status == "active"
-            )
+            .where(Delivery.status == "pending", Delivery.next_attempt_at <= now, Subscription.status == "active")
             .order_by(Delivery.next_attempt_at)
             .limit(limit)
             .with_for_update(of=Delivery, skip_locked=True)
@@ -86,7 +85,7 @@ class DeliveryRepository(Repository[Delivery]):
             await self.session.execute(
                 update(Delivery)
                 .where(Delivery.id.in_([d.delivery_id for d in due]))
-                .values(next_attempt_at=func.now() + lease)
+                .values(next_attempt_at=now + lease)
             )
         return due
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from datetime import timedelta
 
 import aiohttp
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from gateway.webhooks import service, signing
 from gateway.webhooks.repository import DeliveryRepository, Due
 from gateway.webhooks.targets import CheckedResolver, TargetPolicy, TargetRefused
+from kit.clock import Clock
 from kit.db import transaction
 from kit.sealing import Sealer
 
@@ -40,6 +40,7 @@ class Worker:
         poll_seconds: float,
         concurrency: int,
         targets: TargetPolicy,
+        clock: Clock,
     ) -> None:
         self.sessions = sessions
         self.sealer = sealer
@@ -48,6 +49,7 @@ class Worker:
         self.poll = poll_seconds
         self.concurrency = concurrency
         self.targets = targets
+        self.clock = clock
         self.wakeup = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -76,17 +78,17 @@ class Worker:
     async def once(self, http: aiohttp.ClientSession) -> int:
         lease = timedelta(seconds=self.timeout + 30)
         async with transaction(self.sessions) as session:
-            due = await DeliveryRepository(session).claim(limit=self.concurrency, lease=lease)
+            due = await DeliveryRepository(session).claim(limit=self.concurrency, lease=lease, now=self.clock.now())
         if not due:
             return 0
         outcomes = await asyncio.gather(*(self._send(http, d) for d in due))
         async with transaction(self.sessions) as session:
             for outcome in outcomes:
-                await service.record(session, outcome=outcome, policy=self.policy)
+                await service.record(session, outcome=outcome, policy=self.policy, now=self.clock.now())
         return len(due)
 
     async def _send(self, http: aiohttp.ClientSession, due: Due) -> service.Outcome:
-        timestamp = int(time.time())
+        timestamp = int(self.clock.now().timestamp())
         headers = {
             **signing.headers(service.open_secret(self.sealer, due), str(due.event_id), timestamp, due.payload),
             "content-type": "application/json",
