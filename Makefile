@@ -48,10 +48,10 @@ test: $(STAMP) ## run every package's tests against real PostgreSQL and NATS
 fuzz: $(STAMP) ## schemathesis on a platform of its own: every phase, more examples (SHUBBAK_FUZZ_EXAMPLES=40)
 	SHUBBAK_FUZZ=full $(PY) -m pytest -c pyproject.toml --rootdir tests tests/test_schemathesis.py -q
 
-lint: $(STAMP) ## ruff on everything; mypy (strict defs, pydantic plugin) on every package
+lint: $(STAMP) ## ruff on everything; mypy (strict defs, pydantic plugin) on every package and bench/
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	MYPYPATH=$(subst $(eval) ,:,$(SRC_DIRS)) $(VENV)/bin/mypy $(addprefix -p ,$(MODULES))
+	MYPYPATH=$(subst $(eval) ,:,$(SRC_DIRS)):. $(VENV)/bin/mypy $(addprefix -p ,$(MODULES) bench)
 
 bench: $(STAMP) ## benchmarks: ratios against baselines measured in the same run
 	$(PY) bench/run.py

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import asyncpg
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import kit.db as db
 from bench.harness import Case, Env, Trial
@@ -83,7 +84,7 @@ def _files(n: int) -> Files:
     return _FILES[n]
 
 
-async def _database(env: Env) -> tuple[str, object]:
+async def _database(env: Env) -> tuple[str, tuple[AsyncEngine, async_sessionmaker[AsyncSession]]]:
     url = await asyncio.to_thread(env.stack.new_database, "ration")
     await upgrade_async(SERVICE_DIR, url)
     engine = db.create_engine(url, pool_size=2)
@@ -141,10 +142,10 @@ async def run_import_case(env: Env) -> Trial:
         raw = await _raw_copy(url, files.households)
         seconds, peak = await _import(url, files.households, "households", evaluate=False)
         start = time.perf_counter()  # the evaluation job, as the service's worker runs it
-        await scheduler.drain(sessions)  # type: ignore[arg-type]
+        await scheduler.drain(sessions)
         decisions = time.perf_counter() - start
     finally:
-        await engine.dispose()  # type: ignore[attr-defined]
+        await engine.dispose()
     return Trial(
         measured=files.members / seconds,
         baseline=files.members / raw,
@@ -181,16 +182,16 @@ async def run_reevaluation_case(env: Env) -> Trial:
             floor = time.perf_counter() - start
         finally:
             await conn.close()
-        async with sessions() as session, session.begin():  # type: ignore[operator]
+        async with sessions() as session, session.begin():
             draft = await rules.create_draft(session, data=_rules("2025.1", 2017, 500), actor="bench")
-        async with sessions() as session, session.begin():  # type: ignore[operator]
+        async with sessions() as session, session.begin():
             start = time.perf_counter()  # the rule set goes live: every household re-evaluated, changes written
             await rules.schedule(session, rule_set_id=draft.id, effective_from=draft.created_at, actor="bench")
             seconds = time.perf_counter() - start
-        async with sessions() as session:  # type: ignore[operator]
+        async with sessions() as session:
             changed = await session.scalar(text("SELECT count(*) FROM ration.decisions WHERE trigger = 'rules:2025.1'"))
     finally:
-        await engine.dispose()  # type: ignore[attr-defined]
+        await engine.dispose()
     return Trial(
         measured=seconds,
         baseline=floor,

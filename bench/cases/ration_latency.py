@@ -26,6 +26,7 @@ import uuid
 from datetime import UTC, datetime
 
 import nats
+from nats.aio.msg import Msg
 from sqlalchemy import text
 
 from bench.cases.ration_eligibility import _database, _files, _import
@@ -64,7 +65,7 @@ async def _transport_floor(nc: nats.NATS, owners: list[str]) -> list[float]:
     js = nc.jetstream()
     got: asyncio.Queue[bytes] = asyncio.Queue()
 
-    async def on_msg(msg: nats.aio.msg.Msg) -> None:
+    async def on_msg(msg: Msg) -> None:
         got.put_nowait(msg.data)
 
     sub = await nc.subscribe(VehicleRegistered.subject, cb=on_msg)
@@ -89,7 +90,7 @@ async def run(env: Env) -> Trial:
     js = nc.jetstream()
     try:
         await _import(url, files.households, "households")
-        async with sessions() as session:  # type: ignore[operator]
+        async with sessions() as session:
             rows = (
                 await session.execute(
                     text(
@@ -108,9 +109,10 @@ async def run(env: Env) -> Trial:
 
         waiting: dict[str, asyncio.Future[float]] = {}
 
-        async def on_changed(msg: nats.aio.msg.Msg) -> None:
+        async def on_changed(msg: Msg) -> None:
             event = Envelope.from_bytes(msg.data).event()
-            future = waiting.pop(str(event.card_id), None)  # type: ignore[attr-defined]
+            assert isinstance(event, EligibilityChanged)  # the only subject subscribed to
+            future = waiting.pop(str(event.card_id), None)
             if future is not None and not future.done():
                 future.set_result(time.perf_counter())
 
@@ -133,7 +135,7 @@ async def run(env: Env) -> Trial:
         await sub.unsubscribe()
     finally:
         await nc.close()
-        await engine.dispose()  # type: ignore[attr-defined]
+        await engine.dispose()
     return Trial(
         measured=statistics.median(latencies),
         baseline=statistics.median(floor),
