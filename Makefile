@@ -15,9 +15,7 @@ TEST_DIRS := $(foreach p,$(PACKAGES),$(p)/tests) tests
 STAMP := $(VENV)/.installed-$(PYTHON_VERSION)
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 SRC_DIRS := $(foreach p,$(PACKAGES),$(p)/src)
-UNTYPED := gateway
-# ^ transitional: packages not yet converted to the one way of issue 13 (each conversion removes its name)
-MODULES := $(filter-out $(UNTYPED),$(notdir $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /src/*/__init__.py,$(PACKAGES))))))
+MODULES := $(notdir $(patsubst %/__init__.py,%,$(wildcard $(addsuffix /src/*/__init__.py,$(PACKAGES)))))
 EDITABLE := --no-deps --no-build-isolation $(foreach p,$(PACKAGES),-e ./$(p))
 
 .DEFAULT_GOAL := help
@@ -75,10 +73,10 @@ test: $(STAMP) node-tools ## run every package's tests against real PostgreSQL a
 fuzz: $(STAMP) ## schemathesis on a platform of its own: every phase, more examples (SHUBBAK_FUZZ_EXAMPLES=40)
 	SHUBBAK_FUZZ=full $(PY) -m pytest -c pyproject.toml --rootdir tests tests/test_schemathesis.py -q
 
-lint: $(STAMP) ## ruff on everything; mypy (strict defs, pydantic plugin) on every package
+lint: $(STAMP) ## ruff on everything; mypy (strict defs, pydantic plugin) on every package and bench/
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	MYPYPATH=$(subst $(eval) ,:,$(SRC_DIRS)) $(VENV)/bin/mypy $(addprefix -p ,$(MODULES))
+	MYPYPATH=$(subst $(eval) ,:,$(SRC_DIRS)):. $(VENV)/bin/mypy $(addprefix -p ,$(MODULES) bench)
 
 bench: $(STAMP) ## benchmarks: ratios against baselines measured in the same run
 	$(PY) bench/run.py

@@ -61,7 +61,7 @@ def test_every_service_folder_is_registered_and_tested() -> None:
 
 # -- one way to build a service ------------------------------------------------------------------
 
-NOT_YET_CONVERTED = {"gateway"}
+NOT_YET_CONVERTED: set[str] = set()
 """Transitional: services still wired the old way (issue 13 converts each; strict, so a converted
 service must leave this set)."""
 

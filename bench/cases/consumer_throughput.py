@@ -110,7 +110,7 @@ async def _consumer(env: Env, js: JetStreamContext, n: int, batch: int, durable:
         async with engine.connect() as conn:
             start = time.perf_counter()
             task = asyncio.create_task(consumer.run(stop))
-            while (await conn.scalar(count)) < n:
+            while (await conn.scalar(count) or 0) < n:
                 await conn.rollback()  # a fresh snapshot each poll
                 if task.done():
                     task.result()

@@ -158,7 +158,10 @@ async def _drive(base: str, identity: str, people: list[Person]) -> float:
                 if started.status_code != 202:
                     raise RuntimeError(f"start refused: {started.status_code} {started.text}")
                 sms = (await dev.get("/v1/dev/sms", params={"mobile": mobile, "limit": 1})).json()
-                code = re.search(r"\b(\d{6})\b", sms[0]["body"]).group(1)  # type: ignore[union-attr]
+                found = re.search(r"\b(\d{6})\b", sms[0]["body"])
+                if found is None:
+                    raise RuntimeError(f"no code in the SMS: {sms[0]['body']!r}")
+                code = found.group(1)
                 verified = await api.post(f"/v1/enrolments/{started.json()['id']}/verification", json={"code": code})
                 if verified.status_code != 201:
                     raise RuntimeError(f"verify refused: {verified.status_code} {verified.text}")

@@ -18,6 +18,8 @@ import os
 import statistics
 import sys
 import textwrap
+from collections.abc import Callable
+from typing import Any
 
 from bench.cases.gateway_throughput import _start, _wait, load_detail
 from bench.harness import Case, Env, Trial
@@ -87,7 +89,7 @@ async def run(env: Env) -> Trial:
             process.terminate()
             process.wait(10)
 
-    def med(name: str, figure) -> float:  # type: ignore[no-untyped-def]
+    def med(name: str, figure: Callable[[dict[str, Any]], float]) -> float:
         return statistics.median(figure(r) for r in rounds[name])
 
     def answered_p99(r: dict) -> float:

@@ -58,9 +58,10 @@ import sys
 import time
 import tomllib
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -297,7 +298,7 @@ async def run_flows(
     return done, time.perf_counter() - began
 
 
-async def _each(items: list[Any], job: Callable[[Any], Awaitable[None]], concurrency: int) -> None:
+async def _each(items: list[Any], job: Callable[[Any], Awaitable[object]], concurrency: int) -> None:
     semaphore = asyncio.Semaphore(concurrency)
 
     async def one(item: Any) -> None:
@@ -347,7 +348,7 @@ async def _trial(client: httpx.AsyncClient, platform: BackgroundPlatform, per_pa
     half = per_path // 2
     flows: dict[str, list[Flow]] = {"gateway": [], "direct": []}
     elapsed = {"gateway": 0.0, "direct": 0.0}
-    cpu: dict[str, Counter[str]] = {"gateway": Counter(), "direct": Counter()}
+    cpu: dict[str, dict[str, float]] = {"gateway": defaultdict(float), "direct": defaultdict(float)}
     for name, batch in (
         ("gateway", gateway_work[:half]),
         ("direct", direct_work[:half]),
@@ -355,8 +356,9 @@ async def _trial(client: httpx.AsyncClient, platform: BackgroundPlatform, per_pa
         ("gateway", gateway_work[half:]),
     ):
         before = cpu_seconds(platform)
-        done, seconds = await run_flows(lambda n=name: Api(client, platform, direct=n == "direct"), clerks, batch)
-        cpu[name].update(cpu_used(before, cpu_seconds(platform)))
+        done, seconds = await run_flows(partial(Api, client, platform, direct=name == "direct"), clerks, batch)
+        for role, used in cpu_used(before, cpu_seconds(platform)).items():
+            cpu[name][role] += used
         flows[name] += done
         elapsed[name] += seconds
 
@@ -399,15 +401,15 @@ def cpu_seconds(platform: BackgroundPlatform) -> dict[int, tuple[str, float]]:
     return found
 
 
-def cpu_used(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> Counter[str]:
+def cpu_used(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> dict[str, float]:
     """CPU seconds per role between two samples (processes that exited in between are missed)."""
-    used: Counter[str] = Counter()
+    used: dict[str, float] = defaultdict(float)
     for pid, (role, seconds) in after.items():
         used[role] += seconds - before.get(pid, (role, 0.0))[1]
     return used
 
 
-def _cpu_figures(cpu: dict[str, Counter[str]], gateway_flows: int, direct_flows: int) -> dict[str, float]:
+def _cpu_figures(cpu: dict[str, dict[str, float]], gateway_flows: int, direct_flows: int) -> dict[str, float]:
     gw = cpu["gateway"]
     total = sum(gw.values())
     return {

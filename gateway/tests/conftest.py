@@ -16,6 +16,7 @@ from devstack.ports import free_port
 from gateway.main import create_app
 from gateway.server import CoalescingHttpToolsProtocol
 from gateway.settings import Settings
+from kit.clock import Clock
 
 _EXPORTER = InMemorySpanExporter()
 MAX_BODY = 64 * 1024
@@ -52,9 +53,10 @@ GatewayFactory = Callable[..., AbstractAsyncContextManager[str]]
 
 @pytest.fixture(scope="session")
 def gateway_at(catalog_url: str, notary_url: str, dead_url: str) -> GatewayFactory:
-    """Serve a gateway over the test upstreams; keyword arguments override its settings."""
+    """Serve a gateway over the test upstreams; keyword arguments override its settings (`clock`:
+    the time it reads)."""
 
-    def start(**overrides: Any) -> AbstractAsyncContextManager[str]:
+    def start(*, clock: Clock | None = None, **overrides: Any) -> AbstractAsyncContextManager[str]:
         values: dict[str, Any] = {
             "upstreams": {"catalog": catalog_url, "notary": notary_url, "ghost": dead_url},
             "routes": {
@@ -71,7 +73,7 @@ def gateway_at(catalog_url: str, notary_url: str, dead_url: str) -> GatewayFacto
             **overrides,
         }
         # The protocol `python -m gateway` serves with (one send() per response).
-        return serving(create_app(Settings(**values)), http=CoalescingHttpToolsProtocol)
+        return serving(create_app(Settings(**values), clock=clock), http=CoalescingHttpToolsProtocol)
 
     return start
 

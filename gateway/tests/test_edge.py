@@ -71,9 +71,11 @@ class TestPolicyTable:
 
     def test_longest_prefix(self) -> None:
         table = PolicyTable(BUILT_IN)
-        assert table.match("/v1/staff/sessions/x") is not None
-        assert table.match("/v1/staff/sessions/x").read.public  # type: ignore[union-attr]
-        assert not table.match("/v1/staff/access-log").read.public  # type: ignore[union-attr]
+        sessions, access_log = table.match("/v1/staff/sessions/x"), table.match("/v1/staff/access-log")
+        assert sessions is not None
+        assert sessions.read.public
+        assert access_log is not None
+        assert not access_log.read.public
         assert table.match("/v1/nothing") is None
 
     @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from devstack.postgres import PostgresProcess
 from gateway.idempotency.service import fingerprint, seal_clear_answers
 from gateway.settings import Settings
 from kit import db
+from kit.clock import OffsetClock
 from kit.migrations import upgrade_async
 from kit.sealing import Sealer
 
@@ -141,6 +143,23 @@ class TestReplay:
         assert again.headers["idempotent-replayed"] == "true"
         assert again.json() == first.json()
         assert len(counter.calls) == calls
+
+    async def test_a_key_is_forgotten_once_its_time_has_passed_on_the_gateways_clock(
+        self, gateway_at: GatewayFactory, settings: dict[str, Any], counter: Counter
+    ) -> None:
+        clock, headers = OffsetClock(), keyed()
+        async with gateway_at(**settings, clock=clock) as url, httpx.AsyncClient(base_url=url) as gateway:
+            first = await gateway.post("/v1/things", json={"c": 3}, headers=headers)
+            clock.advance(timedelta(seconds=Settings().idempotency_ttl_seconds - 60))
+            again = await gateway.post("/v1/things", json={"c": 3}, headers=headers)
+            calls = len(counter.calls)
+            clock.advance(timedelta(seconds=61))  # a day after the first: the key has expired
+            later = await gateway.post("/v1/things", json={"c": 3}, headers=headers)
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.json() == first.json()
+        assert "idempotent-replayed" not in later.headers
+        assert len(counter.calls) == calls + 1
+        assert later.json()["n"] != first.json()["n"]
 
 
 class TestNothingInClear:

@@ -9,6 +9,7 @@ HTTP answers of any status count as success: the service is reachable and speaks
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from prometheus_client import Counter, Gauge
@@ -70,4 +71,9 @@ def export(breakers: dict[str, Breaker]) -> None:
         breaker.name = name
         OPENED.labels(upstream=name)
         for state in STATES:
-            STATE.labels(upstream=name, state=state).set_function(lambda b=breaker, s=state: float(b.state == s))
+            STATE.labels(upstream=name, state=state).set_function(_reads(breaker, state))
+
+
+def _reads(breaker: Breaker, state: str) -> Callable[[], float]:
+    """1.0 while `breaker` is in `state`, else 0.0 (read at each scrape)."""
+    return lambda: float(breaker.state == state)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from contracts import Envelope, registry
@@ -156,7 +157,10 @@ def webhooks_section(events: list[type[Event]]) -> tuple[dict[str, Any], dict[st
     """`webhooks` (one per event type integrators may subscribe to) and the schemas they use."""
     shared = [cls for cls in events if shared_with_integrators(cls.subject)]
     template = "#/components/schemas/" + EVENT_SCHEMA_PREFIX + "{model}"
-    refs, defs = models_json_schema([(cls, "validation") for cls in [Envelope, *shared]], ref_template=template)
+    models: list[type[BaseModel]] = [Envelope, *shared]
+    inputs: list[tuple[type[BaseModel], Literal["validation", "serialization"]]]
+    inputs = [(cls, "validation") for cls in models]
+    refs, defs = models_json_schema(inputs, ref_template=template)
     found: dict[str, Any] = defs.get("$defs", {})
     envelope = found.pop(refs[(Envelope, "validation")]["$ref"].rsplit("/", 1)[1].removeprefix(EVENT_SCHEMA_PREFIX))
     schemas = {EVENT_SCHEMA_PREFIX + name: schema for name, schema in found.items()}

@@ -16,13 +16,18 @@ from gateway.proxy import Proxy
 from gateway.routing import RouteTable
 from gateway.settings import Settings, load_settings
 from gateway.state import Gateway
-from kit import telemetry
+from gateway.texts import TEXTS
+from kit import service, telemetry
+from kit.clock import SYSTEM, Clock
 from kit.middleware import RequestContextMiddleware
 
 
-def create_app(settings: Settings | None = None) -> ASGIApp:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> ASGIApp:
+    """The gateway; refused when a text it shows is missing in Arabic or English. `clock`: the
+    time it reads (tests pass a ManualClock or OffsetClock)."""
+    service.register_texts(TEXTS, Settings)
     settings = settings or load_settings()
-    gateway = Gateway.build(settings)
+    gateway = Gateway.build(settings, clock=clock or SYSTEM)
     breaker.export(gateway.breakers)
     ops = create_ops_app(gateway)
     proxy = Proxy(gateway)

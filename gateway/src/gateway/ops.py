@@ -24,7 +24,7 @@ from gateway.tracing import instrument_clients
 from gateway.webhooks import rotation_routes
 from gateway.webhooks.routes import _integrator_caller
 from gateway.webhooks.routes import router as webhook_router
-from kit import errors, logs, metrics, openapi, telemetry
+from kit import errors, logs, metrics, openapi, service, telemetry
 from kit import ops as operators
 from kit.auth import ADMITS, Admits
 
@@ -69,8 +69,9 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
         telemetry.configure(settings.service_name, settings.otel_exporter)
         instrument_clients()  # before the upstream session is created
         await gateway.open()
-        app.state.runtime = gateway.runtime  # kit's Session dependency
-        app.state.verifier = gateway.verifier  # kit's CurrentCaller: integrator tokens too
+        assert gateway.runtime is not None
+        # kit's Session, Ctx, Now and CurrentCaller (integrator tokens too), as in every service
+        service.attach(app, gateway.runtime, gateway.context(), gateway.verifier)
         try:
             yield
         finally:
@@ -85,7 +86,6 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
         telemetry=NO_NATIVE_TELEMETRY,
         generate_unique_id_function=openapi.operation_id,
     )
-    app.state.gateway = gateway
     errors.install(app)
     app.include_router(integrator_router)
     app.include_router(webhook_router)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 
@@ -28,7 +27,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
-from gateway import texts  # noqa: F401  (registers the gateway's problem texts)
 from gateway.headers import downstream_headers, upstream_headers
 from gateway.idempotency import service as idempotency
 from gateway.integrators.keys import EdgeVerifier
@@ -88,7 +86,7 @@ class _Body:
 class Proxy:
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
-        self._cache: OrderedDict[str, tuple[Caller, float]] = OrderedDict()  # token → (caller, until)
+        self._cache: OrderedDict[str, tuple[Caller, float]] = OrderedDict()  # token → (caller, until: POSIX time)
         self._cache_for: EdgeVerifier | None = None
         self._unfinished: set[asyncio.Task[bool]] = set()  # keys still to release or answer
 
@@ -185,7 +183,7 @@ class Proxy:
         if self.gateway.verifier is not self._cache_for:
             return None
         found = self._cache.get(token)
-        if found is None or time.time() >= found[1]:
+        if found is None or self.gateway.clock.now().timestamp() >= found[1]:
             return None
         self._cache.move_to_end(token)
         return found[0]
@@ -199,7 +197,7 @@ class Proxy:
         if verifier is not self._cache_for:  # another verifier (tests swap it): start afresh
             cache.clear()
             self._cache_for = verifier
-        now = time.time()
+        now = self.gateway.clock.now().timestamp()
         found = cache.get(token)
         if found is not None:
             if now < found[1]:
@@ -329,6 +327,7 @@ class Proxy:
             stored = await idempotency.begin(
                 sessions,
                 self.gateway.sealer,
+                clock=self.gateway.clock,
                 caller=owner,
                 key=key,
                 fingerprint=print_,

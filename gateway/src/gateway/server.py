@@ -13,19 +13,23 @@ back to back become one segment. Nothing is reordered or delayed past the curren
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 _JOIN_BYTES = 256 * 1024  # above this, hand the pieces over as they are (no copy)
 
 
-class CoalescingTransport:
-    """A transport whose writes during one event-loop turn go out as one."""
+class CoalescingTransport(asyncio.Transport):
+    """A transport whose writes during one event-loop turn go out as one; everything else is
+    the real transport's (each method of `asyncio.Transport` is passed on explicitly: the base
+    class's own would only raise NotImplementedError)."""
 
     __slots__ = ("_held", "_loop", "_pending", "_transport")
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
         self._transport = transport
         self._loop = loop
         self._held: list[bytes] = []
@@ -39,7 +43,7 @@ class CoalescingTransport:
             self._pending = True
             self._loop.call_soon(self._flush)
 
-    def writelines(self, chunks: Any) -> None:
+    def writelines(self, chunks: Iterable[bytes | bytearray | memoryview]) -> None:
         for chunk in chunks:
             self.write(chunk)
 
@@ -82,15 +86,35 @@ class CoalescingTransport:
     def resume_reading(self) -> None:
         self._transport.resume_reading()
 
+    def is_reading(self) -> bool:
+        return self._transport.is_reading()
+
+    def can_write_eof(self) -> bool:
+        return self._transport.can_write_eof()
+
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        self._transport.set_write_buffer_limits(high, low)
+
+    def get_write_buffer_limits(self) -> tuple[int, int]:
+        return self._transport.get_write_buffer_limits()
+
+    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
+        self._transport.set_protocol(protocol)
+
+    def get_protocol(self) -> asyncio.BaseProtocol:
+        return self._transport.get_protocol()
+
     def get_extra_info(self, name: str, default: Any = None) -> Any:
         return self._transport.get_extra_info(name, default)
 
-    def __getattr__(self, name: str) -> Any:  # set_protocol, can_write_eof, ...: the real transport's
+    def __getattr__(self, name: str) -> Any:  # anything beyond asyncio's (uvloop's own): the real transport's
         return getattr(self._transport, name)
 
 
 class CoalescingHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol over a `CoalescingTransport`."""
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(CoalescingTransport(transport, self.loop))  # type: ignore[arg-type]
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # A stream server's transport: asyncio's is a Transport; uvloop's has the same methods
+        # without deriving from it.
+        super().connection_made(CoalescingTransport(cast(asyncio.Transport, transport), self.loop))

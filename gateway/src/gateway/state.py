@@ -1,7 +1,11 @@
 """What a running gateway holds: settings, route and policy tables, one pooled HTTP client, a
-circuit breaker and a bulkhead (load shedding) per upstream, the rate limiter, the token verifier
-and the database; and, for integrators, kit's Runtime (NATS, the consumers feeding webhooks) and
-the delivery worker. None of the integrator machinery is on the proxy's path."""
+circuit breaker and a bulkhead (load shedding) per upstream, the rate limiter, the token verifier,
+the clock and the database; and, for integrators, kit's Runtime (NATS, the consumers feeding
+webhooks) and the delivery worker. None of the integrator machinery is on the proxy's path.
+
+The gateway is not built from a kit Manifest (its proxy is raw ASGI, for speed), but its own
+routes and event handlers get kit's `Context` with this object as its resources
+(`gateway.deps.Ctx`), and every time it reads comes from `clock`."""
 
 from __future__ import annotations
 
@@ -22,14 +26,16 @@ from gateway.policy import BUILT_IN, PolicyTable
 from gateway.routing import RouteTable
 from gateway.settings import Settings
 from gateway.shedding import Bulkhead
-from gateway.webhooks import handlers as webhook_handlers
+from gateway.webhooks.handlers import handlers as webhook_handlers
 from gateway.webhooks.service import Policy
 from gateway.webhooks.targets import TargetPolicy
 from gateway.webhooks.worker import Worker
 from kit.app import dependency_checks
 from kit.auth import Issuer, JWKSCache, TokenVerifier
+from kit.clock import SYSTEM, Clock
 from kit.runtime import Runtime
 from kit.sealing import Sealer
+from kit.service import Context
 
 PURGE_INTERVAL_SECONDS = 600.0
 log = logging.getLogger("gateway.state")
@@ -45,19 +51,21 @@ class Gateway:
     bulkheads: dict[str, Bulkhead]
     limiter: Limiter
     sealer: Sealer
+    clock: Clock
+    """The one clock the gateway reads the time from (tests pass a ManualClock or OffsetClock)."""
     verifier: EdgeVerifier | None = None
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
-    runtime: Runtime | None = None
-    integrator_keys: IntegratorKeys | None = None
+    runtime: Runtime[Settings] | None = None
     webhook_worker: Worker | None = None
     webhook_targets: TargetPolicy = field(default_factory=TargetPolicy)
     _session: aiohttp.ClientSession | None = field(default=None, repr=False)
+    _integrator_keys: IntegratorKeys | None = field(default=None, repr=False)
     _http: httpx.AsyncClient | None = field(default=None, repr=False)
     _purger: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, settings: Settings) -> Gateway:
+    def build(cls, settings: Settings, *, clock: Clock = SYSTEM) -> Gateway:
         upstreams = {name: url.rstrip("/") for name, url in settings.upstreams.items()}
         breakers = {
             name: Breaker(failures_to_open=settings.breaker_failures, open_seconds=settings.breaker_open_seconds)
@@ -82,13 +90,25 @@ class Gateway:
             bulkheads=bulkheads,
             limiter=MemoryLimiter(max_keys=settings.rate_limit_max_keys),
             sealer=Sealer(settings.secrets_key.get_secret_value()),
+            clock=clock,
         )
+
+    def context(self) -> Context[Settings, Gateway]:
+        """kit's context of the gateway: its settings, itself as the resources, its clock."""
+        return Context(settings=self.settings, resources=self, clock=self.clock)
 
     @property
     def session(self) -> aiohttp.ClientSession:
         if self._session is None:
             raise RuntimeError("the gateway's lifespan has not started")
         return self._session
+
+    @property
+    def integrator_keys(self) -> IntegratorKeys:
+        """The keys of the integrator tokens the gateway signs (its database's)."""
+        if self._integrator_keys is None:
+            raise RuntimeError("the gateway's lifespan has not started")
+        return self._integrator_keys
 
     async def open(self) -> None:
         timeout = self.settings.upstream_timeout_seconds
@@ -111,11 +131,12 @@ class Gateway:
                 jwks, issuer=settings.jwt_issuer, audience=settings.jwt_audience, issued_by=Issuer.IDENTITY
             )
         # The engine connects lazily: requests without Idempotency-Key never touch the database.
-        runtime = self.runtime = Runtime.build(settings, Base.metadata)
+        runtime = self.runtime = Runtime.build(settings, Base.metadata, clock=self.clock)
+        runtime.context = self.context()  # what its event handlers get
         self.engine, self.sessions = runtime.engine, runtime.sessions
-        self.integrator_keys = IntegratorKeys(runtime.sessions, self.sealer)
+        keys = self._integrator_keys = IntegratorKeys(runtime.sessions, self.sealer, self.clock)
         integrators = TokenVerifier(
-            self.integrator_keys,
+            keys,
             issuer=settings.integrator_issuer,
             audience=settings.jwt_audience,
             issued_by=Issuer.GATEWAY,
@@ -137,8 +158,9 @@ class Gateway:
                 poll_seconds=settings.webhook_poll_seconds,
                 concurrency=settings.webhook_concurrency,
                 targets=self.webhook_targets,
+                clock=self.clock,
             )
-            await runtime.start(webhook_handlers.build(worker.wakeup.set))
+            await runtime.start(webhook_handlers)
             runtime.spawn(worker.run(runtime.stop), "webhook-deliveries")
 
     async def _purge_expired_keys(self) -> None:
@@ -151,7 +173,7 @@ class Gateway:
                 assert self.sessions is not None
                 while await seal_clear_answers(self.sessions, self.sealer):
                     pass
-                while await purge(self.sessions):
+                while await purge(self.sessions, now=self.clock.now()):
                     pass
             except Exception as exc:  # noqa: BLE001 - the store may be down; try again later
                 log.warning("sealing or purging idempotency keys failed: %s", type(exc).__name__)

@@ -218,6 +218,13 @@ class Verifiers:
         return await verifier.verify(token)
 
 
+class Verifier(Protocol):
+    """What checks a bearer token and says who calls: a `TokenVerifier`, `Verifiers`, or the
+    gateway's edge verifier (identity's tokens and its own integrators')."""
+
+    async def verify(self, token: str) -> Caller: ...
+
+
 def caller_from_claims(claims: dict[str, Any]) -> Caller:
     kind = claims.get("typ", "citizen")
     if kind not in ("citizen", "staff", "integrator"):
@@ -244,7 +251,7 @@ async def get_caller(request: Request) -> Caller:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ProblemError("unauthenticated", status=401, headers={"WWW-Authenticate": "Bearer"})
-    verifier: TokenVerifier | Verifiers | None = getattr(request.app.state, "verifier", None)
+    verifier: Verifier | None = getattr(request.app.state, "verifier", None)
     if verifier is None:
         raise ProblemError("service_unavailable", status=503)
     return await verifier.verify(token.strip())

@@ -41,7 +41,7 @@ from kit.settings import ServiceSettings
 
 if TYPE_CHECKING:
     from contracts import Envelope
-    from kit.auth import TokenVerifier, Verifiers
+    from kit.auth import TokenVerifier, Verifier, Verifiers
     from kit.messaging.consumer import Handlers
     from kit.runtime import Runtime
 
@@ -110,9 +110,15 @@ class Manifest(Generic[S, R]):
         """The service's app; refused when a text it shows is missing in Arabic or English."""
         from kit.app import build_app  # kit.app imports this module
 
-        i18n.register(self.texts)
-        _refuse_missing_texts(self.settings)
+        register_texts(self.texts, self.settings)
         return build_app(self, settings or self.settings(), clock or SYSTEM)
+
+
+def register_texts(texts: Mapping[str, Mapping[i18n.Language, i18n.Template]], settings: type[ServiceSettings]) -> None:
+    """Register a service's texts as its app is built, and refuse to build it while a text its
+    code shows is missing. A Manifest does it; the gateway, an app kit does not build, calls it."""
+    i18n.register(texts)
+    _refuse_missing_texts(settings)
 
 
 def _refuse_missing_texts(settings: type[ServiceSettings]) -> None:
@@ -127,10 +133,18 @@ def _refuse_missing_texts(settings: type[ServiceSettings]) -> None:
         raise RuntimeError(f"{package} lacks texts, so it does not start:\n" + "\n".join(missing))
 
 
-def install(app: FastAPI, ctx: Context[Any, Any], verifier: TokenVerifier | Verifiers | None) -> None:
+def install(app: FastAPI, ctx: Context[Any, Any], verifier: Verifier | None) -> None:
     app.state.context = ctx
     if verifier is not None:
         app.state.verifier = verifier
+
+
+def attach(app: FastAPI, runtime: Runtime[Any], ctx: Context[Any, Any], verifier: Verifier | None) -> None:
+    """What kit's dependencies read, for an app kit does not build (the gateway's own routes
+    beside its proxy): the runtime (`Session`, the operations routes), the context (`Ctx`,
+    `Now`) and the verifier (`CurrentCaller`)."""
+    app.state.runtime = runtime
+    install(app, ctx, verifier)
 
 
 def context(request: Request) -> Context[Any, Any]:

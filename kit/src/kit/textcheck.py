@@ -42,14 +42,14 @@ _VALIDATORS = frozenset({"field_validator", "model_validator", "validator", "roo
 
 def import_package(package: str, *, skip: Iterable[str] = ("__main__", "cli")) -> None:
     """Import every module of `package` and register its texts (a service built from a kit
-    Manifest has them in the manifest's table)."""
+    Manifest has them in the manifest's table; the gateway, built by hand, in its `TEXTS`)."""
     root = importlib.import_module(package)
     for info in pkgutil.walk_packages(root.__path__, prefix=f"{package}."):
         if info.name.rsplit(".", 1)[-1] not in set(skip):
             module = importlib.import_module(info.name)
-            texts = getattr(getattr(module, "manifest", None), "texts", None)
-            if isinstance(texts, Mapping):
-                i18n.register(texts)
+            for texts in (getattr(getattr(module, "manifest", None), "texts", None), getattr(module, "TEXTS", None)):
+                if isinstance(texts, Mapping):
+                    i18n.register(texts)
 
 
 def latin_words(arabic: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -11,6 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.idempotency.models import IdempotentRequest
 
 T = IdempotentRequest
+
+
+class Claim(TypedDict):
+    """What `claim` and `take_over` write: the key, the request it belongs to and its times."""
+
+    caller: str
+    key: str
+    fingerprint: str
+    method: str
+    path: str
+    now: datetime
+    locked_until: datetime
+    expires_at: datetime
 
 
 async def claim(

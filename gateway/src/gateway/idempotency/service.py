@@ -28,13 +28,14 @@ import asyncio
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.idempotency import repository
 from kit import i18n
+from kit.clock import Clock
 from kit.db import transaction
 from kit.errors import FieldError, ProblemError
 from kit.sealing import Sealer
@@ -90,6 +91,7 @@ async def begin(
     sessions: async_sessionmaker[AsyncSession],
     sealer: Sealer,
     *,
+    clock: Clock,
     caller: str,
     key: str,
     fingerprint: str,
@@ -102,8 +104,8 @@ async def begin(
     """None: the caller now holds the key and must `finish` it. Else the answer to replay."""
     delay, waited = 0.02, 0.0
     while True:
-        now = datetime.now(UTC)
-        values = {
+        now = clock.now()
+        values: repository.Claim = {
             "caller": caller,
             "key": key,
             "fingerprint": fingerprint,
@@ -189,6 +191,6 @@ async def finish_eventually(
     return False
 
 
-async def purge(sessions: async_sessionmaker[AsyncSession]) -> int:
+async def purge(sessions: async_sessionmaker[AsyncSession], *, now: datetime) -> int:
     async with transaction(sessions) as session:
-        return await repository.purge_expired(session, now=datetime.now(UTC))
+        return await repository.purge_expired(session, now=now)

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import update
@@ -27,6 +27,7 @@ from gateway.integrators.keys import add_key
 from gateway.integrators.models import SigningKey
 from gateway.settings import load_settings
 from kit import db
+from kit.clock import utcnow
 from kit.sealing import Sealer
 
 PLATFORM_HASH_ENV = "GATEWAY_NATS_PLATFORM_PASSWORD_HASH"
@@ -73,12 +74,14 @@ async def _run(args: argparse.Namespace, actor: str) -> dict[str, object]:
     engine = db.create_engine(settings.database_url, pool_size=1, application_name="gateway-integrators")
     try:
         async with db.transaction(db.sessionmaker(engine)) as session:
+            now = utcnow()  # a command-line tool: the system's clock
             if args.command == "create":
-                created = await service.create(session, name=args.name, scopes=args.scope)
+                created = await service.create(session, name=args.name, scopes=args.scope, now=now)
                 integrator = created.integrator
                 await audit.record(
                     session,
                     actor=actor,
+                    at=now,
                     action="integrator.created",
                     integrator_id=integrator.id,
                     detail={"client_id": integrator.client_id, "name": integrator.name, "scopes": integrator.scopes},
@@ -92,18 +95,18 @@ async def _run(args: argparse.Namespace, actor: str) -> dict[str, object]:
                     "note": "the secret is shown only now; keep it in a vault",
                 }
             if args.command == "rotate-key":
-                now = datetime.now(UTC)
                 await session.execute(update(SigningKey).where(SigningKey.retired_at.is_(None)).values(retired_at=now))
-                kid = await add_key(session, Sealer(settings.secrets_key.get_secret_value()))
-                await audit.record(session, actor=actor, action="signing_key.rotated", detail={"kid": kid})
+                kid = await add_key(session, Sealer(settings.secrets_key.get_secret_value()), now=now)
+                await audit.record(session, actor=actor, at=now, action="signing_key.rotated", detail={"kid": kid})
                 return {"kid": kid}
             if args.command.startswith("nats-"):
-                return await _nats(session, args, actor)
+                return await _nats(session, args, actor, now)
             status = "disabled" if args.command == "disable" else "active"
-            integrator = await service.set_status(session, client_id=args.client_id, status=status)
+            integrator = await service.set_status(session, client_id=args.client_id, status=status, now=now)
             await audit.record(
                 session,
                 actor=actor,
+                at=now,
                 action="integrator.disabled" if status == "disabled" else "integrator.enabled",
                 integrator_id=integrator.id,
                 detail={"client_id": integrator.client_id},
@@ -113,13 +116,15 @@ async def _run(args: argparse.Namespace, actor: str) -> dict[str, object]:
         await engine.dispose()
 
 
-async def _nats(session: AsyncSession, args: argparse.Namespace, actor: str) -> dict[str, object]:
+async def _nats(session: AsyncSession, args: argparse.Namespace, actor: str, now: datetime) -> dict[str, object]:
     if args.command == "nats-credentials":
-        issued = await nats_access.issue_credentials(session, client_id=args.client_id)
+        issued = await nats_access.issue_credentials(session, client_id=args.client_id, now=now)
         subjects, withheld = nats_access.split_scopes(issued.integrator.scopes)
         action = "nats.credentials_rotated" if issued.rotated else "nats.credentials_issued"
         detail = {"client_id": issued.integrator.client_id, "user": issued.username, "subjects": subjects}
-        await audit.record(session, actor=actor, action=action, integrator_id=issued.integrator.id, detail=detail)
+        await audit.record(
+            session, actor=actor, at=now, action=action, integrator_id=issued.integrator.id, detail=detail
+        )
         return {
             "account": nats_access.account_name(issued.integrator.client_id),
             "user": issued.username,
@@ -133,6 +138,7 @@ async def _nats(session: AsyncSession, args: argparse.Namespace, actor: str) -> 
         await audit.record(
             session,
             actor=actor,
+            at=now,
             action="nats.credentials_revoked",
             integrator_id=integrator.id,
             detail={"client_id": integrator.client_id},
@@ -156,7 +162,7 @@ async def _nats(session: AsyncSession, args: argparse.Namespace, actor: str) -> 
     summary = plan.summary()
     digest = hashlib.sha256(text.encode()).hexdigest()
     written: dict[str, object] = {"file": str(args.out.resolve()), "sha256": digest, **summary}
-    await audit.record(session, actor=actor, action="nats.config_written", detail=written)
+    await audit.record(session, actor=actor, at=now, action="nats.config_written", detail=written)
     return {"out": str(args.out), **summary, "note": RELOAD_NOTE}
 
 

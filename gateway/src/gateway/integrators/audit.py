@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,13 +25,14 @@ async def record(
     *,
     actor: str,
     action: str,
+    at: datetime,
     integrator_id: uuid.UUID | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Add one entry in the caller's transaction (it is kept only if the operation commits)."""
     entry = AuditEntry(
         id=uuid.uuid4(),
-        at=datetime.now(UTC),
+        at=at,
         actor=actor,
         action=action,
         integrator_id=integrator_id,

@@ -12,7 +12,7 @@ import json
 import secrets
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.integrators.models import SigningKey
 from kit.auth import Caller, JWKSCache, TokenVerifier
+from kit.clock import Clock
 from kit.db import transaction
 from kit.errors import ProblemError
 from kit.sealing import Sealer
@@ -37,9 +38,10 @@ _LOCK_ID = 0x5348_4B47  # advisory lock: one replica creates the first key
 class IntegratorKeys(JWKSCache):
     """A JWKS cache over the gateway's own table (duck-types kit's JWKSCache for TokenVerifier)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], sealer: Sealer) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], sealer: Sealer, clock: Clock) -> None:
         self.sessions = sessions
         self.sealer = sealer
+        self.clock = clock
         self._private: dict[str, Ed25519PrivateKey] = {}
         self._public: dict[str, PyJWK] = {}
         self._signing: str | None = None
@@ -77,21 +79,21 @@ class IntegratorKeys(JWKSCache):
             await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
             exists = await session.scalar(select(SigningKey.kid).where(SigningKey.retired_at.is_(None)).limit(1))
             if exists is None:
-                await add_key(session, self.sealer)
+                await add_key(session, self.sealer, now=self.clock.now())
 
     async def jwks(self) -> dict[str, list[dict[str, str]]]:
         await self._load()
         return {"keys": [_public_jwk(kid, key) for kid, key in self._private.items()]}
 
 
-async def add_key(session: AsyncSession, sealer: Sealer) -> str:
+async def add_key(session: AsyncSession, sealer: Sealer, *, now: datetime) -> str:
     """A new signing key (rotation: add one, retire the old one once its tokens have expired),
     stored sealed (`kit.sealing`, bound to its kid)."""
     key = Ed25519PrivateKey.generate()
     raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     kid = KID_PREFIX + secrets.token_hex(8)
     sealed = sealer.seal(raw, context=kid)
-    session.add(SigningKey(kid=kid, private_key=sealed, created_at=datetime.now(UTC), retired_at=None))
+    session.add(SigningKey(kid=kid, private_key=sealed, created_at=now, retired_at=None))
     await session.flush()
     return kid
 
@@ -107,10 +109,16 @@ def _public_jwk(kid: str, key: Ed25519PrivateKey) -> dict[str, str]:
 
 
 async def mint(
-    keys: IntegratorKeys, *, subject: str, scopes: list[str], issuer: str, audience: str, seconds: int
+    keys: IntegratorKeys,
+    *,
+    subject: str,
+    scopes: list[str],
+    issuer: str,
+    audience: str,
+    seconds: int,
+    now: datetime,
 ) -> str:
     kid, key = await keys.signing_key()
-    now = datetime.now(UTC)
     claims = {
         "iss": issuer,
         "aud": audience,

@@ -16,7 +16,7 @@ import os
 import secrets
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import bcrypt
@@ -55,7 +55,7 @@ class Issued:
     rotated: bool
 
 
-async def issue_credentials(session: AsyncSession, *, client_id: str) -> Issued:
+async def issue_credentials(session: AsyncSession, *, client_id: str, now: datetime) -> Issued:
     """A new NATS password for the integrator (the old one stops working at the next reload)."""
     integrator = await _integrator(session, client_id)
     if integrator.status != "active":
@@ -65,7 +65,6 @@ async def issue_credentials(session: AsyncSession, *, client_id: str) -> Issued:
         raise ValueError(f"{client_id} has no events:<type> scope for a public event: nothing to receive over NATS")
     password = secrets.token_urlsafe(32)
     digest = await asyncio.to_thread(_bcrypt, password)
-    now = datetime.now(UTC)
     user = await session.get(NatsUser, integrator.id)
     if user is None:
         user = NatsUser(integrator_id=integrator.id, username=client_id, created_at=now)

@@ -10,11 +10,12 @@ from urllib.parse import parse_qs, unquote_plus
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
+from gateway.deps import Ctx, Now
 from gateway.integrators import service
 from gateway.integrators.keys import mint
 from gateway.integrators.schemas import JWKS, TokenResponse
-from gateway.limits import client_address, retry_after
-from gateway.state import Gateway
+from gateway.limits import Limiter, client_address, retry_after
+from gateway.settings import Rate
 from kit.app import Session
 from kit.errors import ProblemError, responses
 
@@ -47,18 +48,17 @@ _FORM_SCHEMA: dict[str, Any] = {
     responses=responses(400, 401, 429),
     openapi_extra=_FORM_SCHEMA,
 )
-async def token(request: Request, session: Session) -> JSONResponse:
-    gateway: Gateway = request.app.state.gateway
-    settings = gateway.settings
+async def token(request: Request, session: Session, ctx: Ctx, now: Now) -> JSONResponse:
+    gateway, settings = ctx.resources, ctx.settings
     address = client_address(request.scope, settings.trusted_proxy_hops)
     if settings.rate_limits:
-        await _limit(gateway, "oauth-addr:" + address, settings.rate_sensitive_address)
+        await _limit(gateway.limiter, "oauth-addr:" + address, settings.rate_sensitive_address)
     form = await _form(request)
     if form.get("grant_type") != "client_credentials":
         raise service.oauth_error("unsupported_grant_type", status=400)
     client_id, client_secret = _credentials(request, form)
     if settings.rate_limits:  # per client at this address: a stranger's wrong secrets never block the integrator
-        await _limit(gateway, f"oauth-client:{client_id}@{address}", settings.rate_sensitive_identity)
+        await _limit(gateway.limiter, f"oauth-client:{client_id}@{address}", settings.rate_sensitive_identity)
     integrator = await service.authenticate(session, client_id=client_id, client_secret=client_secret)
     scopes = service.granted_scopes(integrator, form.get("scope"))
     access_token = await mint(
@@ -68,6 +68,7 @@ async def token(request: Request, session: Session) -> JSONResponse:
         issuer=settings.integrator_issuer,
         audience=settings.jwt_audience,
         seconds=settings.integrator_token_seconds,
+        now=now,
     )
     body = TokenResponse(
         access_token=access_token, expires_in=settings.integrator_token_seconds, scope=" ".join(scopes)
@@ -76,13 +77,12 @@ async def token(request: Request, session: Session) -> JSONResponse:
 
 
 @router.get("/.well-known/integrator-jwks.json", summary="Public keys of integrator tokens", include_in_schema=False)
-async def jwks(request: Request) -> JWKS:
-    gateway: Gateway = request.app.state.gateway
-    return JWKS.model_validate(await gateway.integrator_keys.jwks())
+async def jwks(ctx: Ctx) -> JWKS:
+    return JWKS.model_validate(await ctx.resources.integrator_keys.jwks())
 
 
-async def _limit(gateway: Gateway, key: str, rate: Any) -> None:
-    wait = await gateway.limiter.take(key, rate)
+async def _limit(limiter: Limiter, key: str, rate: Rate) -> None:
+    wait = await limiter.take(key, rate)
     if wait > 0:
         raise ProblemError("too_many_requests", status=429, headers={"Retry-After": retry_after(wait)})
 

@@ -7,7 +7,7 @@ import re
 import secrets as random
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,12 +51,11 @@ def check_scopes(scopes: list[str]) -> list[str]:
     return clean
 
 
-async def create(session: AsyncSession, *, name: str, scopes: list[str]) -> Created:
+async def create(session: AsyncSession, *, name: str, scopes: list[str], now: datetime) -> Created:
     name = name.strip()
     if not name or len(name) > 200:
         raise ValueError("the name must have 1 to 200 characters")
     secret = secrets.new_secret()
-    now = datetime.now(UTC)
     integrator = Integrator(
         id=uuid.uuid4(),
         client_id="int_" + random.token_hex(10),
@@ -75,12 +74,12 @@ async def _hash(secret: str) -> str:
     return await asyncio.to_thread(secrets.hash_secret, secret)
 
 
-async def set_status(session: AsyncSession, *, client_id: str, status: str) -> Integrator:
+async def set_status(session: AsyncSession, *, client_id: str, status: str, now: datetime) -> Integrator:
     integrator = await IntegratorRepository(session).by_client_id(client_id)
     if integrator is None:
         raise LookupError(client_id)
     integrator.status = status
-    integrator.updated_at = datetime.now(UTC)
+    integrator.updated_at = now
     return integrator
 
 

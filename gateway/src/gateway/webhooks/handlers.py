@@ -3,23 +3,30 @@ one per stream), the subscriptions' event types and filters applied in the handl
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import Envelope, Event, registry
+from gateway.settings import Settings
 from gateway.webhooks import service
 from kit.db import after_commit
 from kit.messaging.consumer import Handlers
+from kit.service import Context
+
+if TYPE_CHECKING:
+    from gateway.state import Gateway
+
+handlers: Handlers[Settings, Gateway] = Handlers()
 
 
-def build(on_new_deliveries: Callable[[], None]) -> Handlers:
-    handlers = Handlers()
+async def fan_out(session: AsyncSession, items: list[tuple[Event, Envelope]], ctx: Context[Settings, Gateway]) -> None:
+    """The deliveries of a batch of events; the delivery worker is woken once they are committed."""
+    if await service.fan_out(session, envelopes=[envelope for _, envelope in items], now=ctx.now()):
+        worker = ctx.resources.webhook_worker
+        if worker is not None:
+            after_commit(session, worker.wakeup.set)
 
-    async def fan_out(session: AsyncSession, items: list[tuple[Event, Envelope]]) -> None:
-        if await service.fan_out(session, envelopes=[envelope for _, envelope in items]):
-            after_commit(session, on_new_deliveries)
 
-    for event_class in registry.all_events():
-        handlers.on_batch(event_class)(fan_out)
-    return handlers
+for event_class in registry.all_events():
+    handlers.on_batch(event_class)(fan_out)

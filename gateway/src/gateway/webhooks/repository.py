@@ -63,7 +63,8 @@ class DeliveryRepository(Repository[Delivery]):
         if rows:
             await self.session.execute(insert(Delivery).values(rows).on_conflict_do_nothing())
 
-    async def claim(self, *, limit: int, lease: timedelta) -> list[Due]:
+    async def claim(self, *, limit: int, lease: timedelta, now: datetime) -> list[Due]:
+        """Up to `limit` deliveries due at `now`, leased for `lease` (skip-locked: replicas share)."""
         query = (
             select(
                 Delivery.id,
@@ -78,19 +79,17 @@ class DeliveryRepository(Repository[Delivery]):
                 Subscription.previous_secret_until,
             )
             .join(Subscription, Subscription.id == Delivery.subscription_id)
-            .where(
-                Delivery.status == "pending", Delivery.next_attempt_at <= func.now(), Subscription.status == "active"
-            )
+            .where(Delivery.status == "pending", Delivery.next_attempt_at <= now, Subscription.status == "active")
             .order_by(Delivery.next_attempt_at)
             .limit(limit)
             .with_for_update(of=Delivery, skip_locked=True)
         )
-        due = [Due(*row) for row in (await self.session.execute(query)).all()]
+        due = [Due(*tuple(row)) for row in (await self.session.execute(query)).all()]
         if due:
             await self.session.execute(
                 update(Delivery)
                 .where(Delivery.id.in_([d.delivery_id for d in due]))
-                .values(next_attempt_at=func.now() + lease)
+                .values(next_attempt_at=now + lease)
             )
         return due
 

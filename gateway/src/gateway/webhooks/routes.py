@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
+from gateway.deps import Ctx, Now
 from gateway.integrators import service as integrators
 from gateway.integrators.models import Integrator
-from gateway.state import Gateway
 from gateway.webhooks import service
 from gateway.webhooks.schemas import (
     DeliveryOut,
@@ -44,9 +44,8 @@ async def _account(session: Session, caller: IntegratorCaller) -> Integrator:
 Account = Annotated[Integrator, Depends(_account)]
 
 
-def _https_only(request: Request) -> bool:
-    gateway: Gateway = request.app.state.gateway
-    return gateway.settings.environment == "production"
+def _https_only(ctx: Ctx) -> bool:
+    return ctx.settings.environment == "production"
 
 
 @router.post(
@@ -56,18 +55,19 @@ def _https_only(request: Request) -> bool:
     responses=responses(401, 403, 409, 422),
 )
 async def create(
-    request: Request, body: SubscriptionIn, session: Session, caller: IntegratorCaller, account: Account
+    body: SubscriptionIn, session: Session, caller: IntegratorCaller, account: Account, ctx: Ctx, now: Now
 ) -> SubscriptionCreated:
-    gateway: Gateway = request.app.state.gateway
+    gateway = ctx.resources
     subscription, secret = await service.create(
         session,
         integrator=account,
         token_scopes=caller.scopes,
         body=body,
-        https_only=_https_only(request),
+        https_only=_https_only(ctx),
         targets=gateway.webhook_targets,
-        limit=gateway.settings.webhook_max_per_integrator,
+        limit=ctx.settings.webhook_max_per_integrator,
         sealer=gateway.sealer,
+        now=now,
     )
     out = SubscriptionOut.model_validate(subscription).model_dump()
     return SubscriptionCreated(**out, secret=secret)
@@ -95,16 +95,16 @@ async def get_subscription(subscription_id: uuid.UUID, session: Session, account
     responses=responses(401, 403, 404, 422),
 )
 async def change_subscription(
-    request: Request, subscription_id: uuid.UUID, body: SubscriptionPatch, session: Session, account: Account
+    subscription_id: uuid.UUID, body: SubscriptionPatch, session: Session, account: Account, ctx: Ctx, now: Now
 ) -> SubscriptionOut:
-    gateway: Gateway = request.app.state.gateway
     changed = await service.change(
         session,
         integrator=account,
         subscription_id=subscription_id,
         body=body,
-        https_only=_https_only(request),
-        targets=gateway.webhook_targets,
+        https_only=_https_only(ctx),
+        targets=ctx.resources.webhook_targets,
+        now=now,
     )
     return SubscriptionOut.model_validate(changed)
 
@@ -139,12 +139,12 @@ async def list_deliveries(
     responses=responses(401, 403, 404, 409, 422),
 )
 async def replay_delivery(
-    request: Request, subscription_id: uuid.UUID, delivery_id: uuid.UUID, session: Session, account: Account
+    subscription_id: uuid.UUID, delivery_id: uuid.UUID, session: Session, account: Account, ctx: Ctx, now: Now
 ) -> DeliveryOut:
     delivery = await service.replay(
-        session, integrator=account, subscription_id=subscription_id, delivery_id=delivery_id
+        session, integrator=account, subscription_id=subscription_id, delivery_id=delivery_id, now=now
     )
-    gateway: Gateway = request.app.state.gateway
-    if gateway.webhook_worker is not None:
-        gateway.webhook_worker.wakeup.set()  # before commit: the worker then polls again shortly
+    worker = ctx.resources.webhook_worker
+    if worker is not None:
+        worker.wakeup.set()  # before commit: the worker then polls again shortly
     return DeliveryOut.model_validate(delivery)

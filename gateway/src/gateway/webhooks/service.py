@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -53,6 +53,7 @@ async def create(
     targets: TargetPolicy,
     limit: int,
     sealer: Sealer,
+    now: datetime,
 ) -> tuple[Subscription, str]:
     """The new subscription, and its signing secret: shown to the integrator now, stored sealed."""
     event_types = list(dict.fromkeys(body.event_types))
@@ -62,7 +63,6 @@ async def create(
     repository = SubscriptionRepository(session)
     if await repository.count_for(integrator.id) >= limit:
         raise ProblemError("webhook_limit_reached", status=409, params={"limit": limit})
-    now = datetime.now(UTC)
     subscription_id = uuid.uuid4()
     secret = signing.new_secret()
     subscription = Subscription(
@@ -152,9 +152,9 @@ async def change(
     body: SubscriptionPatch,
     https_only: bool,
     targets: TargetPolicy,
+    now: datetime,
 ) -> Subscription:
     subscription = await get(session, integrator=integrator, subscription_id=subscription_id)
-    now = datetime.now(UTC)
     if body.url is not None:
         subscription.url = await _check_url(str(body.url), https_only=https_only, targets=targets)
     if body.filter is not None:
@@ -197,7 +197,12 @@ async def deliveries(
 
 
 async def replay(
-    session: AsyncSession, *, integrator: Integrator, subscription_id: uuid.UUID, delivery_id: uuid.UUID
+    session: AsyncSession,
+    *,
+    integrator: Integrator,
+    subscription_id: uuid.UUID,
+    delivery_id: uuid.UUID,
+    now: datetime,
 ) -> Delivery:
     """Send a delivery again now, whatever became of it (same webhook-id: receivers dedupe)."""
     subscription = await get(session, integrator=integrator, subscription_id=subscription_id)
@@ -207,17 +212,16 @@ async def replay(
     if subscription.status != "active":
         raise ProblemError("webhook_disabled", status=409)
     delivery.status = "pending"
-    delivery.next_attempt_at = datetime.now(UTC)
+    delivery.next_attempt_at = now
     return delivery
 
 
-async def fan_out(session: AsyncSession, *, envelopes: list[Envelope]) -> int:
+async def fan_out(session: AsyncSession, *, envelopes: list[Envelope], now: datetime) -> int:
     """Deliveries for the subscriptions each event matches (held while a subscription is disabled).
     The event id makes it idempotent: one delivery per (subscription, event)."""
     if not envelopes:
         return 0
     subscriptions = await SubscriptionRepository(session).for_event(envelopes[0].type)
-    now = datetime.now(UTC)
     rows: list[dict[str, Any]] = []
     for envelope in envelopes:
         payload: bytes | None = None
@@ -257,13 +261,12 @@ class Outcome:
     gone: bool = False  # 410: the receiver asks never to be called again
 
 
-async def record(session: AsyncSession, *, outcome: Outcome, policy: Policy) -> None:
+async def record(session: AsyncSession, *, outcome: Outcome, policy: Policy, now: datetime) -> None:
     deliveries = DeliveryRepository(session)
     delivery = await deliveries.get(outcome.delivery_id)
     subscription = await SubscriptionRepository(session).locked(outcome.subscription_id)
     if delivery is None or subscription is None:
         return  # deleted meanwhile
-    now = datetime.now(UTC)
     delivery.attempts += 1
     delivery.last_attempt_at = now
     delivery.last_status = outcome.status

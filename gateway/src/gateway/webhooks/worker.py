@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,6 +22,7 @@ from contracts.envelope import CONTENT_TYPE
 from gateway.webhooks import rotation, service, signing
 from gateway.webhooks.repository import DeliveryRepository, Due
 from gateway.webhooks.targets import CheckedResolver, TargetPolicy, TargetRefused
+from kit.clock import Clock
 from kit.db import transaction
 from kit.sealing import Sealer
 
@@ -41,6 +41,7 @@ class Worker:
         poll_seconds: float,
         concurrency: int,
         targets: TargetPolicy,
+        clock: Clock,
     ) -> None:
         self.sessions = sessions
         self.sealer = sealer
@@ -49,6 +50,7 @@ class Worker:
         self.poll = poll_seconds
         self.concurrency = concurrency
         self.targets = targets
+        self.clock = clock
         self.wakeup = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -77,18 +79,18 @@ class Worker:
     async def once(self, http: aiohttp.ClientSession) -> int:
         lease = timedelta(seconds=self.timeout + 30)
         async with transaction(self.sessions) as session:
-            due = await DeliveryRepository(session).claim(limit=self.concurrency, lease=lease)
+            due = await DeliveryRepository(session).claim(limit=self.concurrency, lease=lease, now=self.clock.now())
         if not due:
             return 0
         outcomes = await asyncio.gather(*(self._send(http, d) for d in due))
         async with transaction(self.sessions) as session:
             for outcome in outcomes:
-                await service.record(session, outcome=outcome, policy=self.policy)
+                await service.record(session, outcome=outcome, policy=self.policy, now=self.clock.now())
         return len(due)
 
     async def _send(self, http: aiohttp.ClientSession, due: Due) -> service.Outcome:
-        timestamp = int(time.time())
-        secrets = rotation.signing_secrets(self.sealer, due, now=datetime.now(UTC))
+        timestamp = int(self.clock.now().timestamp())
+        secrets = rotation.signing_secrets(self.sealer, due, now=self.clock.now())
         headers = {
             **signing.headers(secrets, str(due.event_id), timestamp, due.payload),
             "content-type": CONTENT_TYPE,  # the envelope is a CloudEvent in structured mode
