@@ -3,6 +3,7 @@ registered once when the gateway's app is built (`gateway.main.create_app`)."""
 
 from __future__ import annotations
 
+from gateway.events.texts import TEXTS as EVENTS
 from kit import i18n
 
 TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {
@@ -110,4 +111,5 @@ TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {
             other="يحق للجهة المتكاملة {limit} اشتراك على الأكثر.",
         ),
     },
+    **EVENTS,
 }

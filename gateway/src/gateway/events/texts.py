@@ -1,4 +1,4 @@
-"""The texts of events published over HTTP (one table; registered when the routes load)."""
+"""The texts of events published over HTTP: part of the gateway's one table (`gateway.texts`)."""
 
 from __future__ import annotations
 
@@ -44,5 +44,3 @@ TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {
         "ar": "يجب أن يكون معرّف ما يخصه الحدث، كما هو في بياناته.",
     },
 }
-
-i18n.register(TEXTS)
