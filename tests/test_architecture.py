@@ -61,20 +61,6 @@ def test_every_service_folder_is_registered_and_tested() -> None:
 
 # -- one way to build a service ------------------------------------------------------------------
 
-NOT_YET_CONVERTED: set[str] = set()
-"""Transitional: services still wired the old way (issue 13 converts each; strict, so a converted
-service must leave this set)."""
-
-
-def each(packages: dict[str, Path] | set[str], pending: set[str] = NOT_YET_CONVERTED) -> list[object]:
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="not yet converted"))
-        if name in pending
-        else name
-        for name in sorted(packages)
-    ]
-
-
 KIT_SERVICES = {name: folder for name, folder in SERVICES.items() if name != "gateway"}
 """Services built from a kit Manifest (the gateway is a raw ASGI proxy with its own wiring)."""
 DECLARED_ONCE = ("settings.py", "models.py", "resources.py", "texts.py", "deps.py", "handlers.py", "manifest.py")
@@ -101,7 +87,7 @@ def attributes(path: Path) -> list[tuple[int, str]]:
     ]
 
 
-@pytest.mark.parametrize("package", each(KIT_SERVICES))
+@pytest.mark.parametrize("package", sorted(KIT_SERVICES))
 def test_a_service_is_declared_once(package: str) -> None:
     source = KIT_SERVICES[package] / "src" / package
     assert [name for name in DECLARED_ONCE if not (source / name).is_file()] == []
@@ -109,7 +95,7 @@ def test_a_service_is_declared_once(package: str) -> None:
     assert "manifest.create_app(" in main, f"{package}/main.py does not build its app from the manifest"
 
 
-@pytest.mark.parametrize("package", each(SERVICES))
+@pytest.mark.parametrize("package", sorted(SERVICES))
 def test_only_kit_touches_app_state(package: str) -> None:
     folder = SERVICES[package]
     found = [
@@ -125,7 +111,7 @@ TOOLS = ("demo.py", "cli.py", "__main__.py")
 """Command-line tools, which run outside a service and may read the system clock (`utcnow`)."""
 
 
-@pytest.mark.parametrize("package", each(SERVICES))
+@pytest.mark.parametrize("package", sorted(SERVICES))
 def test_the_time_comes_from_the_one_clock(package: str) -> None:
     found = [
         f"{path.relative_to(ROOT)}:{line} {name}"
@@ -137,7 +123,7 @@ def test_the_time_comes_from_the_one_clock(package: str) -> None:
     assert found == [], "routes take `now: Now`; handlers and sweeps call `ctx.now()`"
 
 
-@pytest.mark.parametrize("package", each(SERVICES))
+@pytest.mark.parametrize("package", sorted(SERVICES))
 def test_texts_are_registered_by_the_manifest_only(package: str) -> None:
     found = [
         f"{path.relative_to(ROOT)}:{line} {name}"
@@ -149,7 +135,7 @@ def test_texts_are_registered_by_the_manifest_only(package: str) -> None:
     assert found == [], "a service's texts are a table its manifest registers (texts=...)"
 
 
-@pytest.mark.parametrize("package", each(KIT_SERVICES, set()))
+@pytest.mark.parametrize("package", sorted(KIT_SERVICES))
 def test_routes_reach_sql_only_through_the_service(package: str) -> None:
     """Routes parse, call the domain service and map the result: no repository, no session
     query of their own; all SQL of a domain is in its repository.py."""
@@ -166,7 +152,7 @@ def test_routes_reach_sql_only_through_the_service(package: str) -> None:
     assert found == []
 
 
-@pytest.mark.parametrize("package", each(SERVICES, set()))
+@pytest.mark.parametrize("package", sorted(SERVICES))
 def test_a_services_tests_need_only_that_service(package: str) -> None:
     others = set(SERVICES) - {package}
     for module, names in imported_packages(SERVICES[package] / "tests").items():

@@ -1,24 +1,23 @@
-"""`create_service_app`: a FastAPI app with everything a Shubbak service has in common."""
+"""`build_app`: the FastAPI app of a service declared by its `kit.service.Manifest`, with everything
+a Shubbak service has in common."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
 
 from kit import db, errors, http_cache, logs, metrics, openapi, ops, problems, service, telemetry
 from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
-from kit.clock import SYSTEM, Clock
+from kit.clock import Clock
 from kit.db import transaction
-from kit.messaging.consumer import Handlers
 from kit.middleware import RequestContextMiddleware
 from kit.runtime import Runtime
 from kit.service import Context, Manifest, Sweep
@@ -50,44 +49,7 @@ def verifiers(settings: ServiceSettings, http: httpx.AsyncClient) -> Verifiers:
     return Verifiers(*trusted)
 
 
-def create_service_app(
-    *,
-    settings: ServiceSettings,
-    metadata: MetaData,
-    routers: Sequence[APIRouter] = (),
-    handlers: Handlers[Any, Any] | None = None,
-    title: str,
-    description: str = "",
-    version: str = "0.1.0",
-    on_startup: Callable[[Runtime[Any]], Awaitable[None]] | None = None,
-) -> FastAPI:
-    """Transitional, for services not yet declared by a Manifest: their handlers still take the
-    envelope as third argument and their resources are `runtime.resources`. Removed once every
-    service is converted."""
-
-    async def start(runtime: Runtime[Any], ctx: Context[Any, None]) -> None:
-        if on_startup is not None:
-            await on_startup(runtime)
-
-    manifest: Manifest[Any, None] = Manifest(
-        title=title,
-        settings=type(settings),
-        metadata=metadata,
-        build_resources=_no_resources,
-        routers=routers,
-        handlers=handlers,
-        start=start,
-        description=description,
-        version=version,
-    )
-    return build_app(manifest, settings, SYSTEM, legacy=True)
-
-
-async def _no_resources(runtime: Runtime[Any]) -> None:
-    return None
-
-
-def build_app(manifest: Manifest[S, R], settings: S, clock: Clock, *, legacy: bool = False) -> FastAPI:
+def build_app(manifest: Manifest[S, R], settings: S, clock: Clock) -> FastAPI:
     """The FastAPI app of a service declared by `manifest` (call `manifest.create_app()`)."""
 
     @asynccontextmanager
@@ -100,7 +62,7 @@ def build_app(manifest: Manifest[S, R], settings: S, clock: Clock, *, legacy: bo
         try:
             resources = await manifest.build_resources(runtime)
             ctx: Context[S, R] = Context(settings=settings, resources=resources, clock=clock)
-            runtime.context = None if legacy else ctx  # legacy handlers take the envelope
+            runtime.context = ctx
             if manifest.verifier is not None:
                 verifier: TokenVerifier | Verifiers | None = manifest.verifier(runtime, resources)
             else:

@@ -27,17 +27,6 @@ log = logging.getLogger("kit.runtime")
 
 S = TypeVar("S", bound=ServiceSettings)
 
-LEGACY_RESOURCES_KEY = "kit.resources"
-
-
-def resources_of(session: AsyncSession) -> dict[str, Any]:
-    """Transitional (services not yet built from a Manifest): the string-keyed resources.
-    Removed once every service receives its typed context."""
-    found: dict[str, Any] | None = session.info.get(LEGACY_RESOURCES_KEY)
-    if found is None:
-        raise RuntimeError("this session does not come from a service runtime")
-    return found
-
 
 @dataclass
 class Runtime(Generic[S]):
@@ -55,8 +44,6 @@ class Runtime(Generic[S]):
     clock: Clock = SYSTEM
     context: Any = None
     """The service's `kit.service.Context`, once its resources are built (handlers get it)."""
-    resources: dict[str, Any] = field(default_factory=dict)
-    """Transitional: the string-keyed resources of a service not yet built from a Manifest."""
 
     @classmethod
     def build(cls, settings: S, metadata: MetaData, *, clock: Clock = SYSTEM) -> Runtime[S]:
@@ -70,8 +57,7 @@ class Runtime(Generic[S]):
         )
         tables = messaging_tables(metadata)
         binding = OutboxBinding(tables, source=settings.service_name, public_url=settings.public_url)
-        resources: dict[str, Any] = {}
-        sessions = db.sessionmaker(engine, **{SESSION_KEY: binding, LEGACY_RESOURCES_KEY: resources})
+        sessions = db.sessionmaker(engine, **{SESSION_KEY: binding})
         http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
         HTTPXClientInstrumentor().instrument_client(http)
         return cls(
@@ -82,7 +68,6 @@ class Runtime(Generic[S]):
             binding=binding,
             http=http,
             clock=clock,
-            resources=resources,
         )
 
     async def start(self, handlers: Handlers[Any, Any] | None = None, *, connect_timeout: float = 30.0) -> None:
@@ -103,7 +88,6 @@ class Runtime(Generic[S]):
                     stream=stream,
                     handlers={subject: handlers.by_subject[subject] for subject in subjects},
                     context=self.context,
-                    legacy=self.context is None,
                     max_deliver=s.bus_max_deliver,
                     backoff=s.bus_backoff_seconds,
                     ack_wait=s.bus_ack_wait_seconds,

@@ -200,7 +200,6 @@ class Consumer:
         stream: str,
         handlers: Mapping[str, Handler | Callable[..., Awaitable[None]]],
         context: Context[Any, Any] | None = None,
-        legacy: bool = False,
         batch_size: int = 256,
         max_deliver: int = 5,
         backoff: Sequence[float] = (1.0, 5.0, 30.0, 120.0),
@@ -218,7 +217,6 @@ class Consumer:
         self.stream = stream
         self.handlers = {k: h if isinstance(h, Handler) else Handler(h) for k, h in handlers.items()}
         self.context = context
-        self.legacy = legacy  # transitional: a service not yet built from a Manifest
         self.batch_size = batch_size
         self.max_deliver = max_deliver
         self.backoff = tuple(backoff) or (1.0,)
@@ -401,7 +399,7 @@ class Consumer:
                 if handler.batch:
                     with self._span(subject, run):
                         batch = [(i.event, i.envelope) for i in run]
-                        await (handler.fn(session, batch) if self.legacy else handler.fn(session, batch, self.context))
+                        await handler.fn(session, batch, self.context)
                 else:
                     for item in run:
                         with self._span(subject, [item]):
