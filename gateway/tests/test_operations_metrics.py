@@ -1,4 +1,4 @@
-"""What operators watch at the gateway (deploy/monitoring alerts on it): rate-limit refusals and
+"""What operators watch at the gateway (the generated alerts of deploy/ watch it): rate-limit refusals and
 each upstream's circuit, as the gateway's own /metrics shows them."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""An OTP lockout is counted (deploy/monitoring alerts on a burst of them: someone guessing codes)."""
+"""An OTP lockout is counted (the generated alerts of deploy/ watch a burst of them: someone guessing codes)."""
 
 from __future__ import annotations
 

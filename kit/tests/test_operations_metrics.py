@@ -1,4 +1,4 @@
-"""What the relay and the consumers report for operators (deploy/monitoring alerts on it): the
+"""What the relay and the consumers report for operators (the generated alerts of deploy/ watch it): the
 outbox backlog and its oldest event's age, each durable consumer's lag, what waits for an ack and
 what is being redelivered; against real PostgreSQL and NATS."""
 

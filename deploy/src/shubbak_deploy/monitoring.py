@@ -120,9 +120,24 @@ COMMON_ALERTS = (
         "A consumer of {name} keeps receiving events again (its handler fails or times out)",
         "Read the 'handler failed' warnings in its logs; a message that keeps failing is dead-lettered.",
     ),
+    Alert(
+        "ShubbakEventsDeadLettered",
+        'sum by (consumer, reason) (increase(events_dead_lettered_total{{job="{job}"}}[15m])) > 0',
+        "0m",
+        "critical",
+        "A consumer of {name} gave up on events: they are not applied until replayed",
+        "GET /ops/dead-letters on {name} lists them; fix the cause, then POST /ops/dead-letters/replay"
+        " (admin token; audited; an event already applied is not applied twice).",
+    ),
+    Alert(
+        "ShubbakConsumerWaitingForDatabase",
+        'max by (pod, consumer) (event_consumer_paused{{job="{job}"}}) == 1',
+        "5m",
+        "warning",
+        "A consumer of {name} has waited 5 minutes for its database",
+        "It holds its batch, spends no deliveries and resumes by itself: check {name}'s CloudNativePG cluster.",
+    ),
 )
-# TODO(faults-kit): the dead-letter alert is theirs (one PrometheusRule for events_dead_lettered_total);
-# a shedding alert on gateway_shed_total belongs beside ShubbakCircuitOpen once that metric is merged.
 EXTRA_ALERTS: dict[str, tuple[Alert, ...]] = {
     "gateway": (
         Alert(
@@ -132,6 +147,14 @@ EXTRA_ALERTS: dict[str, tuple[Alert, ...]] = {
             "critical",
             "The gateway's circuit to a service is open: its requests fail fast with 503",
             "The upstream label names the service: follow ShubbakServiceDown for it.",
+        ),
+        Alert(
+            "ShubbakGatewayShedding",
+            'sum by (upstream) (rate(gateway_shed_total{{job="{job}"}}[5m])) > 1',
+            "10m",
+            "warning",
+            "The gateway sheds requests to a service at its in-flight bound (503 service_busy)",
+            "Scale the upstream service, then raise GATEWAY_SHED_MAX_IN_FLIGHT_BY_UPSTREAM for it.",
         ),
         Alert(
             "ShubbakRateLimiting",
