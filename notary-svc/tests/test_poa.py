@@ -268,6 +268,7 @@ class TestLifecycle:
         poa = await drafted(h, headers, [await h.person()])
         quote = await quoted(h, poa["id"], headers)
         await h.pay(poa["id"], sub, quote["amount_piastres"])
+        await h.status_is(poa["id"], headers, "paid")  # office routing books only what notary asks for once paid
         first = await h.book(poa["id"], sub)
         await h.status_is(poa["id"], headers, "appointment_booked")
         await h.end(first, "no_show")
