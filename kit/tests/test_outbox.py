@@ -35,8 +35,8 @@ async def _setup(url: str, schema: str) -> tuple[AsyncEngine, OutboxBinding, obj
 
 
 def _pending_gauge(binding: OutboxBinding) -> float | None:
-    """`outbox_pending` for this outbox, as /metrics shows it."""
-    return REGISTRY.get_sample_value("outbox_pending", {"service": binding.source})
+    """`outbox_pending_events` for this outbox, as /metrics shows it."""
+    return REGISTRY.get_sample_value("outbox_pending_events", {"service": binding.source})
 
 
 def _nid(n: int) -> str:

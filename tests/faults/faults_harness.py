@@ -124,7 +124,7 @@ class Harness:
             await asyncio.sleep(0.1)
 
     async def outbox_pending(self, client: httpx.AsyncClient) -> dict[str, float | None]:
-        """`outbox_pending` of each service's relay, from its /metrics (None: not reported yet)."""
+        """`outbox_pending_events` of each service's relay, from its /metrics (None: not reported yet)."""
         found: dict[str, float | None] = {}
         for name, url in self.urls.items():
             found[name] = None
@@ -134,7 +134,7 @@ class Harness:
                 continue
             for family in text_string_to_metric_families(text):
                 for sample in family.samples:
-                    if sample.name == "outbox_pending":
+                    if sample.name == "outbox_pending_events":
                         found[name] = (found[name] or 0.0) + sample.value
         return found
 

@@ -14,7 +14,6 @@ HTTP_LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 EVENTS_PUBLISHED = Counter("events_published_total", "Outbox events published to JetStream", ["service"])
-OUTBOX_PENDING = Gauge("outbox_pending", "Outbox events not yet published, as the active relay last saw", ["service"])
 EVENTS_CONSUMED = Counter("events_consumed_total", "Events handled by a consumer", ["consumer"])
 EVENTS_DUPLICATE = Counter("events_duplicate_total", "Redelivered events dropped by the inbox", ["consumer"])
 EVENTS_DEAD_LETTERED = Counter(
