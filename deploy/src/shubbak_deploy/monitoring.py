@@ -312,6 +312,17 @@ def _event_panels(job: str) -> list[Obj]:
                 "{{consumer}} {{reason}}",
             ),
         ),
+        _panel(
+            "Consumers waiting for their database (1: paused, fetching nothing)",
+            (f"max by (pod, consumer) (event_consumer_paused{{{sel}}})", "{{pod}} {{consumer}}"),
+        ),
+        _panel(
+            "Dead letters replayed by operators",
+            (
+                f"sum by (consumer, outcome) (increase(dead_letters_replayed_total{{{sel}}}[{RATE}]))",
+                "{{consumer}} {{outcome}}",
+            ),
+        ),
     ]
 
 
@@ -329,6 +340,10 @@ def _extra_panels(key: str, job: str) -> list[Obj]:
             _panel(
                 "Rate-limit refusals per second",
                 (f"sum by (limit) (rate(rate_limit_refusals_total{{{sel}}}[{RATE}]))", "{{limit}}"),
+            ),
+            _panel(
+                "Requests shed per second (503 service_busy)",
+                (f"sum by (upstream) (rate(gateway_shed_total{{{sel}}}[{RATE}]))", "{{upstream}}"),
             ),
         ]
     if key == "identity":
