@@ -28,7 +28,7 @@ TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {
     },
     "problem.publish_not_in_scope.detail": {
         "en": "Your account may not publish {type}: ask the platform's operators for the scope publish:{type}.",
-        "ar": "لا يحق لحسابك نشر {type}: اطلب من مشغلي المنصة منحك النطاق publish:{type}.",
+        "ar": "لا يحق لحسابك نشر {type}: اطلب من مشغلي المنصة منحك النطاق `publish:{type}`.",
     },
     "problem.event_id_taken.title": {"en": "Event id already used", "ar": "معرّف الحدث مستخدم من قبل"},
     "problem.event_id_taken.detail": {
