@@ -23,6 +23,7 @@ from contracts.export import camel
 from gateway.policy import Access
 from kit import openapi
 from kit.auth import Admits
+from kit.examples import exemplify
 
 IDEMPOTENCY_KEY = "IdempotencyKey"
 IDEMPOTENCY_PARAMETER: dict[str, Any] = {
@@ -105,7 +106,8 @@ def idempotent_posts(document: dict[str, Any]) -> None:
 
 
 def complete(document: dict[str, Any]) -> dict[str, Any]:
-    """Schemes with every scope, shared parameters, audience tags, servers and webhooks."""
+    """Schemes with every scope, shared parameters, audience tags, servers, webhooks and an example
+    on every body."""
     components = document.setdefault("components", {})
     schemes = components.setdefault("securitySchemes", {})
     for name, scheme in openapi.SECURITY_SCHEMES.items():
@@ -126,7 +128,7 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
     components.setdefault("schemas", {}).update(schemas)
     document["tags"] = openapi.tags(_tags(document))
     unique_titles(components["schemas"])
-    return document
+    return exemplify(document)  # the gateway's own answers (429, 403, 422 at the edge) too
 
 
 def unique_titles(schemas: dict[str, Any]) -> None:
