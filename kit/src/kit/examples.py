@@ -71,7 +71,7 @@ _VOCABULARY: tuple[tuple[str, tuple[Any, ...]], ...] = (
     (r"owner_service$", ("notary",)),
     (r"^scope$", ("events:notary.poa.issued.v1", "general_management")),
     (r"event_type$", ("notary.poa.issued.v1",)),
-    (r"(^|_)(status|status_name|display_status)$", ("submitted",)),
+    (r"^(status|status_name|display_status|from_status|to_status)$", ("submitted",)),
     (r"^ar$", ("تم استلام طلبك وسيصلك إشعار عند البت فيه",)),
     (r"^en$", ("Your request has been received; you will be notified of the decision",)),
     (r"^(method|method_code)$", ("card",)),
@@ -107,6 +107,7 @@ _VOCABULARY: tuple[tuple[str, tuple[Any, ...]], ...] = (
     (r"url$", ("https://integrations.mof.gov.eg/shubbak/webhooks",)),
     (r"(^|_)username$", ("m.hassan",)),
     (r"password$", ("Shubbak-Staff-2027!",)),
+    (r"client_secret$", ("Zq8vN3kP0yR6tW1xB4mC7dF2gH5jL9sA",)),
     (r"secret$", ("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",)),
     (
         r"(^|_)(access_token|refresh_token|token)$",
