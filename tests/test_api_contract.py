@@ -129,6 +129,7 @@ class TestOpenAPI:
     def test_operation_ids_are_camel_case_and_unique(self, document: dict[str, Any]) -> None:
         ids = [operation["operationId"] for _, _, operation in operations(document)]
         assert all(CAMEL.fullmatch(found) and not GENERATED.search(found) for found in ids), ids
+        assert len(set(ids)) == len(ids), sorted(found for found in ids if ids.count(found) > 1)
         webhooks = [item["post"]["operationId"] for item in document["webhooks"].values()]
         assert all(CAMEL.fullmatch(found) for found in webhooks)
         assert len(set(webhooks)) == len(webhooks)
