@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import contextvars
 import re
+import uuid
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from contracts.national_id import compose
@@ -31,6 +32,14 @@ MOMENT_IN = "2027-01-10T09:30:00+02:00"
 MOMENT_OUT = "2027-01-10T07:30:00Z"
 """The same instant as the platform answers it (UTC)."""
 DAY = "2027-01-10"
+INSTANT = datetime(2027, 1, 10, 7, 30, tzinfo=UTC)
+
+
+def event_id(subject: str) -> uuid.UUID:
+    """An example event's id: the same in every build of the document, so a release shows no change."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"https://api.shubbak.example/examples/{subject}")
+
+
 HOLDER_ID = compose(born=date(1988, 4, 17), governorate="01", sequence=234, sex="male")
 SPOUSE_ID = compose(born=date(1991, 9, 2), governorate="21", sequence=118, sex="female")
 AGENT_ID = compose(born=date(1979, 12, 5), governorate="02", sequence=561, sex="male")

@@ -88,7 +88,15 @@ async def get_import(import_id: UUID, caller: CurrentCaller, session: Session) -
     "/{import_id}/rejects",
     responses={
         **responses(401, 404, 422),
-        200: {"content": {"text/csv": {}}, "description": "line,field,code,reason,value"},
+        200: {
+            "content": {
+                "text/csv": {
+                    "example": "line,field,code,reason,value\n"
+                    "3,national_id,invalid_national_id,ليس رقمًا قوميًا من ١٤ رقمًا,2880417012349\n"
+                }
+            },
+            "description": "line,field,code,reason,value (the reason in the caller's language)",
+        },
     },
 )
 async def get_rejects(import_id: UUID, caller: CurrentCaller, session: Session) -> Response:
