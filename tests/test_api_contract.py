@@ -20,14 +20,14 @@ from openapi_spec_validator import validate
 from contracts import Envelope, registry
 from contracts.audience import shared_with_integrators
 from contracts.examples import example
+from contracts.national_id import parse
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+PROBLEM_JSON = "application/problem+json"
+ARABIC = re.compile(r"[\u0600-\u06ff]")
 AUDIENCES = {"public", "citizen", "staff", "integrator"}
 CAMEL = re.compile(r"^[a-z][a-zA-Z0-9]*$")
 GENERATED = re.compile(r"_v1_|__|_(get|post|put|patch|delete)$|^(get|post|put|patch|delete)_")
-# Route functions whose names read badly as operations or collide across services: renamed by the
-# lead after the services' conversions merge (issue 14, per-route pass). The test below lists them.
-NAMED_LATER = "route function names to rename after the conversions merge"
 
 
 @pytest.fixture(scope="module")
@@ -122,20 +122,22 @@ class TestOpenAPI:
             assert "accept-language" in names, f"{method} {path}"
             if method == "POST" and not path.startswith(own):
                 assert "idempotency-key" in names, f"{method} {path}"
+            elif method == "POST":  # the gateway's own routes are not behind its idempotency: no false promise
+                assert "idempotency-key" not in names, f"{method} {path}"
         assert document["servers"]
 
     def test_operation_ids_are_camel_case_and_unique(self, document: dict[str, Any]) -> None:
         ids = [operation["operationId"] for _, _, operation in operations(document)]
         assert all(CAMEL.fullmatch(found) and not GENERATED.search(found) for found in ids), ids
+        assert len(set(ids)) == len(ids), sorted(found for found in ids if ids.count(found) > 1)
         webhooks = [item["post"]["operationId"] for item in document["webhooks"].values()]
         assert all(CAMEL.fullmatch(found) for found in webhooks)
         assert len(set(webhooks)) == len(webhooks)
 
-    @pytest.mark.xfail(strict=False, reason=NAMED_LATER)
     def test_route_function_names_are_unique_and_say_what_they_do(self, document: dict[str, Any]) -> None:
         """Names that clashed (the gateway kept the document valid by putting the service's name in
         front: `x-operation-id-clash`) and names of one word that say too little (`get`, `draft`,
-        `approve`): each listed with where it is, for the per-route pass."""
+        `approve`): each listed with where it is, to rename the route function."""
         clashes: dict[str, list[str]] = {}
         vague: dict[str, list[str]] = {}
         for method, path, operation in operations(document):
@@ -145,6 +147,42 @@ class TestOpenAPI:
                 vague.setdefault(operation["operationId"], []).append(f"{method} {path}")
         assert not clashes, f"clashing route function names: {clashes}"
         assert not vague, f"one-word operationIds that say too little: {vague}"
+
+    def test_every_body_has_an_example_that_its_schema_accepts(self, document: dict[str, Any]) -> None:
+        """Every request body and every 2xx JSON answer has an example, every problem answer one in
+        Arabic and one in English; each validates against its schema, and every national ID in
+        them parses."""
+        missing: list[str] = []
+        invalid: list[str] = []
+        for where, media, value in bodies(document):
+            if value is None:
+                missing.append(where)
+                continue
+            errors = list(Draft202012Validator({**document, **media["schema"]}).iter_errors(value))
+            invalid += [f"{where}: {error.message[:120]} at {list(error.absolute_path)}" for error in errors[:1]]
+            for name, found in national_ids(value):
+                try:
+                    parse(found)
+                except ValueError:
+                    invalid.append(f"{where}: {name}={found!r} is not a national ID")
+        assert not missing, f"bodies without an example: {missing}"
+        assert not invalid, f"examples their schema refuses: {invalid}"
+
+    def test_problem_examples_are_in_arabic_and_english(self, document: dict[str, Any]) -> None:
+        for method, path, operation in operations(document):
+            for status, response in operation["responses"].items():
+                media = (resolve(document, response).get("content") or {}).get(PROBLEM_JSON)
+                if media is None:
+                    continue
+                where = f"{method} {path} {status}"
+                examples = media.get("examples", {})
+                assert set(examples) >= {"arabic", "english"}, where
+                arabic, english = examples["arabic"]["value"], examples["english"]["value"]
+                assert ARABIC.search(arabic["title"]), where
+                assert not ARABIC.search(english["title"]), where
+                assert arabic["code"] == english["code"], where
+                assert arabic["status"] == english["status"] == int(status), where
+                assert "request_id" not in arabic, where  # rendered outside any request: the same every time
 
     def test_webhooks_are_described_with_their_headers_and_cloudevent_bodies(self, document: dict[str, Any]) -> None:
         shared = {cls.subject for cls in registry.all_events() if shared_with_integrators(cls.subject)}
@@ -160,6 +198,45 @@ class TestOpenAPI:
             sent = Envelope.wrap(example(subject), source="test").model_dump(mode="json", exclude_none=True)
             validator.validate(sent)
             assert not validator.is_valid({**sent, "type": "notary.poa.drafted.v1"})
+
+
+def bodies(document: dict[str, Any]) -> list[tuple[str, dict[str, Any], Any]]:
+    """(where, media type object, its example or None) for every request body (JSON, form or CSV),
+    every 2xx JSON answer and every problem answer (one entry per example)."""
+    found: list[tuple[str, dict[str, Any], Any]] = []
+    for method, path, operation in operations(document):
+        medias = [("request", kind, media) for kind, media in _content(document, operation.get("requestBody"))]
+        for status, response in operation["responses"].items():
+            medias += [(status, kind, media) for kind, media in _content(document, response)]
+        for status, kind, media in medias:
+            if status != "request" and not (("json" in kind and status.startswith("2")) or kind == PROBLEM_JSON):
+                continue
+            where = f"{method} {path} {status} {kind}"
+            if "example" in media:
+                found.append((where, media, media["example"]))
+            elif media.get("examples"):
+                found += [(f"{where} {name}", media, e["value"]) for name, e in media["examples"].items()]
+            else:
+                found.append((where, media, None))
+    return found
+
+
+def _content(document: dict[str, Any], node: dict[str, Any] | None) -> list[tuple[str, dict[str, Any]]]:
+    if node is None:
+        return []
+    return [
+        (kind, media) for kind, media in (resolve(document, node).get("content") or {}).items() if "schema" in media
+    ]
+
+
+def national_ids(value: Any, name: str = "") -> list[tuple[str, str]]:
+    """(property, value) for every string under a property named *national_id (or a list of agents)."""
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in national_ids(item, key)]
+    if isinstance(value, list):
+        return [found for item in value for found in national_ids(item, name)]
+    named = name.endswith("national_id") or name in ("agents", "agent_national_ids")
+    return [(name, value)] if named and isinstance(value, str) else []
 
 
 class _Links(HTMLParser):

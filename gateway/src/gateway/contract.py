@@ -21,7 +21,7 @@ from contracts.envelope import CONTENT_TYPE
 from contracts.examples import example
 from contracts.export import camel
 from gateway.policy import Access
-from kit import openapi
+from kit import examples, openapi
 from kit.auth import Admits
 
 IDEMPOTENCY_KEY = "IdempotencyKey"
@@ -105,7 +105,8 @@ def idempotent_posts(document: dict[str, Any]) -> None:
 
 
 def complete(document: dict[str, Any]) -> dict[str, Any]:
-    """Schemes with every scope, shared parameters, audience tags, servers and webhooks."""
+    """Schemes with every scope, shared parameters, audience tags, servers, webhooks and an example
+    on every body."""
     components = document.setdefault("components", {})
     schemes = components.setdefault("securitySchemes", {})
     for name, scheme in openapi.SECURITY_SCHEMES.items():
@@ -126,7 +127,7 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
     components.setdefault("schemas", {}).update(schemas)
     document["tags"] = openapi.tags(_tags(document))
     unique_titles(components["schemas"])
-    return document
+    return examples.exemplify(document)  # the gateway's own answers (429, 403, 422 at the edge) too
 
 
 def unique_titles(schemas: dict[str, Any]) -> None:
@@ -174,7 +175,9 @@ def webhooks_section(events: list[type[Event]]) -> tuple[dict[str, Any], dict[st
         body["properties"]["data"] = refs[(cls, "validation")]
         name = f"{EVENT_SCHEMA_PREFIX}{cls.__name__}CloudEvent"
         schemas[name] = body
-        sample = Envelope.wrap(example(cls.subject), source=f"{cls.domain}-svc")
+        sample = Envelope.wrap(
+            example(cls.subject), source=f"{cls.domain}-svc", id=examples.event_id(cls.subject), time=examples.INSTANT
+        )
         webhooks[cls.subject] = {
             "post": {
                 "operationId": camel(cls.subject) + "Webhook",

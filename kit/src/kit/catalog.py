@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote as urlquote
 
 import httpx
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from kit import i18n, upstream
 from kit.errors import ProblemError
@@ -55,8 +55,8 @@ class FeeLine(BaseModel):
 
     code: str
     amount_piastres: int
-    label_ar: str | None = None
-    label_en: str | None = None
+    label_ar: str | None = Field(default=None, examples=["رسم الخدمة"])
+    label_en: str | None = Field(default=None, examples=["Service fee"])
 
 
 class Quote(BaseModel):

@@ -519,7 +519,7 @@ def problem_openapi(document: dict[str, Any]) -> dict[str, Any]:
                 schema = content.get(PROBLEM_JSON, {}).get("schema") or plain
                 if not schema or fastapi_default:
                     schema = {"$ref": f"{_SCHEMAS}Problem"}
-                response["content"] = {PROBLEM_JSON: {"schema": schema}}
+                response["content"] = {PROBLEM_JSON: {**content.get(PROBLEM_JSON, {}), "schema": schema}}
                 if fastapi_default:
                     response["description"] = _describe(422)
                 touched = True

@@ -16,6 +16,7 @@ all of it (gateway.openapi).
   `kit.auth.admitting(...)`.
 - **Audience tags** (`public`, `citizen`, `staff`, `integrator`): an operation is listed under
   every audience that may call it.
+- **Examples** on every request body, JSON answer and problem answer (`kit.examples`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from starlette.routing import BaseRoute
 
 from kit.auth import ADMITS, Admits, Role
+from kit.examples import exemplify
 
 BEARER = "bearerAuth"
 INTEGRATOR = "integratorOAuth"
@@ -173,7 +175,8 @@ def who_may_call(who: Admits | None) -> str:
 
 def describe(document: dict[str, Any], routes: Iterable[BaseRoute]) -> dict[str, Any]:
     """Complete `document` (in place, idempotent) from the app's routes: security, audience tags,
-    who may call, Accept-Language; the schemes, the parameter and the tags' descriptions."""
+    who may call, Accept-Language; the schemes, the parameter and the tags' descriptions; an example
+    on every body (kit.examples)."""
     paths: Mapping[str, Any] = document.get("paths", {})
     used: set[str] = set()
     scopes: set[str] = set()
@@ -198,7 +201,7 @@ def describe(document: dict[str, Any], routes: Iterable[BaseRoute]) -> dict[str,
         flow_scopes.setdefault(scope, scope_description(scope))
     components.setdefault("parameters", {}).setdefault(ACCEPT_LANGUAGE, copy.deepcopy(ACCEPT_LANGUAGE_PARAMETER))
     document["tags"] = tags(used)
-    return document
+    return exemplify(document)
 
 
 WHO_MAY_CALL = "**Who may call:**"

@@ -32,17 +32,17 @@ ServiceStatus = Literal["live", "coming"]
 
 
 class Requirement(BaseModel):
-    ar: str
-    en: str
+    ar: str = Field(examples=["بطاقة الرقم القومي للموكل سارية"])
+    en: str = Field(examples=["The principal's valid national ID card"])
 
 
 class ServiceSummary(BaseModel):
     code: str = Field(examples=["notary.poa.general"])
-    family: Family
-    family_name_ar: str
-    family_name_en: str
-    name_ar: str
-    name_en: str
+    family: Family = Field(examples=["notary"])
+    family_name_ar: str = Field(examples=["التوثيق والشهر العقاري"])
+    family_name_en: str = Field(examples=["Notary and real-estate registry"])
+    name_ar: str = Field(examples=["توكيل عام رسمي"])
+    name_en: str = Field(examples=["General power of attorney"])
     entitlement: bool = Field(description="Whether the service depends on a ration entitlement decision.")
     delivery: Delivery = Field(
         description="online_instant: issued at once online; online: delivered online after processing; "
@@ -53,8 +53,8 @@ class ServiceSummary(BaseModel):
 
 
 class ServiceDetail(ServiceSummary):
-    description_ar: str
-    description_en: str
+    description_ar: str = Field(examples=["توكيل رسمي عام يُحرَّر إلكترونيًا ويُوقَّع في مكتب التوثيق"])
+    description_en: str = Field(examples=["A general power of attorney drafted online and signed at a notary office"])
     requirements: list[Requirement] = Field(description="What the citizen must provide.")
     tariff: TariffOut | None = Field(description="The tariff in force now (null for a coming service).")
     next_tariff: TariffOut | None = Field(description="A published tariff that takes effect later, if any.")

@@ -19,7 +19,7 @@ router = APIRouter(tags=["quotes"])
 
 
 @router.get("/v1/services/{code}/quote", response_model=QuoteOut, responses=responses(404, 409, 422))
-async def quote(
+async def quote_service(
     code: ServiceCodePath,
     channel: Channel,
     method: PaymentMethod,

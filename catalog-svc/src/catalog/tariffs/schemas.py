@@ -48,8 +48,8 @@ class TariffIn(BaseModel):
 class Line(BaseModel):
     code: ComponentCode
     amount_piastres: int
-    label_ar: str
-    label_en: str
+    label_ar: str = Field(examples=["رسم الخدمة"])
+    label_en: str = Field(examples=["Service fee"])
 
 
 class Fee(BaseModel):

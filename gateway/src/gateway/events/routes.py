@@ -14,7 +14,7 @@ from gateway.events import service, texts  # noqa: F401  (registers the texts)
 from gateway.events.schemas import BatchAnswer, EventAnswer
 from gateway.integrators import service as integrators
 from gateway.state import Gateway
-from kit import telemetry
+from kit import examples, telemetry
 from kit.app import Session
 from kit.auth import Admits, Caller, CurrentCaller, admitting
 from kit.errors import PROBLEM_JSON, ProblemError, responses
@@ -29,9 +29,12 @@ async def _integrator(caller: CurrentCaller) -> Caller:
 
 
 Publisher = Annotated[Caller, Depends(_integrator)]
-_SAMPLE = Envelope.wrap(example("traffic.vehicle.registered.v1"), source="traffic-department").model_dump(
-    mode="json", exclude_none=True
-)
+_SAMPLE = Envelope.wrap(
+    example("traffic.vehicle.registered.v1"),
+    source="traffic-department",
+    id=examples.event_id("traffic.vehicle.registered.v1"),
+    time=examples.INSTANT,
+).model_dump(mode="json", exclude_none=True)
 _BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,

@@ -48,7 +48,7 @@ _FORM_SCHEMA: dict[str, Any] = {
     responses=responses(400, 401, 429),
     openapi_extra=_FORM_SCHEMA,
 )
-async def token(request: Request, session: Session, ctx: Ctx, now: Now) -> JSONResponse:
+async def issue_token(request: Request, session: Session, ctx: Ctx, now: Now) -> JSONResponse:
     gateway, settings = ctx.resources, ctx.settings
     address = client_address(request.scope, settings.trusted_proxy_hops)
     if settings.rate_limits:

@@ -54,7 +54,7 @@ def _https_only(ctx: Ctx) -> bool:
     summary="Subscribe an endpoint to event types (within the integrator's events: scopes)",
     responses=responses(401, 403, 409, 422),
 )
-async def create(
+async def create_subscription(
     body: SubscriptionIn, session: Session, caller: IntegratorCaller, account: Account, ctx: Ctx, now: Now
 ) -> SubscriptionCreated:
     gateway = ctx.resources

@@ -22,7 +22,7 @@ class SubscriptionIn(BaseModel):
         description="Equality on top-level data fields; a list means any of its values.",
         examples=[{"governorate": "03"}],
     )
-    description: str = Field(default="", max_length=500)
+    description: str = Field(default="", max_length=500, examples=["Ministry of Finance: revoked powers of attorney"])
 
 
 class SubscriptionPatch(BaseModel):
@@ -33,16 +33,18 @@ class SubscriptionPatch(BaseModel):
     )
     url: HttpUrl | None = None
     filter: dict[str, FilterValue] | None = Field(default=None, max_length=MAX_FIELDS)
-    description: str | None = Field(default=None, max_length=500)
+    description: str | None = Field(
+        default=None, max_length=500, examples=["Ministry of Finance: revoked powers of attorney"]
+    )
 
 
 class SubscriptionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
-    url: str
-    description: str
-    event_types: list[str]
+    url: str = Field(examples=["https://integrations.mof.gov.eg/shubbak/webhooks"])
+    description: str = Field(examples=["Ministry of Finance: revoked powers of attorney"])
+    event_types: list[str] = Field(examples=[["notary.poa.revoked.v1"]])
     filter: dict[str, FilterValue]
     status: Literal["active", "disabled"]
     disabled_reason: str | None

@@ -45,8 +45,8 @@ class ConsentIn(BaseModel):
 class GrantIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    code: str = Field(min_length=1, max_length=20)
-    reason: str = Field(min_length=3, max_length=300)
+    code: str = Field(min_length=1, max_length=20, examples=["482913"])
+    reason: str = Field(min_length=3, max_length=300, examples=["المواطن يستفسر عن حالة طلب بطاقة التموين"])
 
 
 class GrantOut(BaseModel):
@@ -55,7 +55,7 @@ class GrantOut(BaseModel):
 
 
 @router.post("/lookups", responses=responses(401, 403, 404, 422))
-async def lookup(body: LookupIn, session: Session, now: Now, caller: Caller = Agent) -> MaskedOut:
+async def lookup_citizen(body: LookupIn, session: Session, now: Now, caller: Caller = Agent) -> MaskedOut:
     """A masked view of an enrolled citizen (initials, governorate, last digits of the mobile)."""
     nid, _ = validation.national_id_and_mobile(body.national_id, None, today=local_day(now))
     view = await service.lookup(

@@ -14,6 +14,6 @@ router = APIRouter(prefix="/v1/me", tags=["me"])
 
 
 @router.get("", responses=responses(401, 403, 404))
-async def me(caller: CurrentCitizen, session: Session) -> MeOut:
+async def get_my_record(caller: CurrentCitizen, session: Session) -> MeOut:
     """Your record as the civil registry knows it (you typed none of it)."""
     return MeOut.of(await service.profile(session, citizen_id=uuid.UUID(caller.subject)))

@@ -11,8 +11,8 @@ from identity.citizens.service import Profile
 
 class GovernorateOut(BaseModel):
     code: str = Field(examples=["03"])
-    name_ar: str
-    name_en: str
+    name_ar: str = Field(examples=["بورسعيد"])
+    name_en: str = Field(examples=["Port Said"])
 
 
 class MeOut(BaseModel):
@@ -20,8 +20,8 @@ class MeOut(BaseModel):
 
     citizen_id: uuid.UUID
     national_id: str
-    mobile: str = Field(description="E.164")
-    status: str
+    mobile: str = Field(description="E.164", examples=["+201012345678"])
+    status: str = Field(examples=["active"])
     full_name_ar: str
     full_name_latin: str | None
     birth_date: date

@@ -45,7 +45,9 @@ class OfficeMobileChangeIn(BaseModel):
 class OfficeCodeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=20, description="The code the citizen reads from the new number.")
+    code: str = Field(
+        min_length=1, max_length=20, description="The code the citizen reads from the new number.", examples=["482913"]
+    )
 
 
 class MobileChangeOut(BaseModel):

@@ -68,7 +68,7 @@ async def refresh_tokens(body: RefreshIn, session: Session, ctx: Ctx, now: Now) 
 
 
 @router.post("/logout", status_code=204, responses=responses(422))
-async def logout(body: RefreshIn, session: Session, now: Now) -> Response:
+async def sign_out(body: RefreshIn, session: Session, now: Now) -> Response:
     """End the session (the refresh token's family). Access tokens expire within minutes."""
     await service.logout(session, token=body.refresh_token, now=now)
     return Response(status_code=204)

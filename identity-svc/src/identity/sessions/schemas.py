@@ -17,7 +17,7 @@ class TokensOut(BaseModel):
 class LoginStart(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    national_id: str = Field(min_length=1, max_length=40)
+    national_id: str = Field(min_length=1, max_length=40, examples=["28804170123490", "٢٨٨٠٤١٧٠١٢٣٤٩٠"])
 
 
 class RefreshIn(BaseModel):

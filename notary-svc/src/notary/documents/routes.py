@@ -21,7 +21,7 @@ Code = Annotated[
 
 
 @router.get("/signing-keys", responses=responses(404))
-async def signing_keys(ctx: Ctx, response: Response) -> SigningKeys:
+async def list_signing_keys(ctx: Ctx, response: Response) -> SigningKeys:
     """The public keys documents are signed with (Ed25519, JWK), for offline checks."""
     response.headers["Cache-Control"] = "public, max-age=3600"
     return SigningKeys(keys=[ctx.resources.signer.jwk()])
@@ -37,20 +37,22 @@ async def my_documents(
 
 
 @router.get("/{number}/verification", responses=responses(404, 422))
-async def verify(number: Number, code: Code, session: Session, now: Now, response: Response) -> VerificationOut:
+async def verify_document(
+    number: Number, code: Code, session: Session, now: Now, response: Response
+) -> VerificationOut:
     """Public: anyone holding the document (a bank, a court) checks it is genuine and in force."""
     response.headers["Cache-Control"] = "no-store"
     return VerificationOut.of(await service.verify(session, number=number, code=code), now=now)
 
 
 @router.get("/{number}", responses=responses(401, 403, 404, 422))
-async def document(number: Number, caller: Citizen, session: Session, now: Now) -> DocumentOut:
+async def get_document(number: Number, caller: Citizen, session: Session, now: Now) -> DocumentOut:
     """Your document with its frozen content and detached signature."""
     return DocumentOut.of(await service.own(session, number=number, citizen_id=citizen_id(caller)), now=now)
 
 
 @router.get("/{number}/page", response_class=HTMLResponse, responses=responses(401, 403, 404, 422))
-async def printable(number: Number, caller: Citizen, session: Session, ctx: Ctx, now: Now) -> HTMLResponse:
+async def get_printable_document(number: Number, caller: Citizen, session: Session, ctx: Ctx, now: Now) -> HTMLResponse:
     """Your document as a printable page in your language (print to PDF from the browser)."""
     doc = await service.own(session, number=number, citizen_id=citizen_id(caller))
     language = i18n.current_language()

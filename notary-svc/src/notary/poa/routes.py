@@ -27,13 +27,13 @@ router = APIRouter(prefix="/v1/powers-of-attorney", tags=["powers of attorney"])
 
 
 @router.get("/scopes", responses=responses(404))
-async def scopes() -> list[ScopeOut]:
+async def list_power_of_attorney_scopes() -> list[ScopeOut]:
     """The scope templates; a general one includes `general_management`, a special one does not."""
     return [ScopeOut(code=s.code, ar=s.ar, en=s.en, general=s.general) for s in SCOPES]
 
 
 @router.post("", status_code=201, responses=responses(401, 403, 409, 422, 503))
-async def create(body: CreatePoa, caller: Citizen, session: Session, ctx: Ctx, now: Now) -> PoaOut:
+async def create_power_of_attorney(body: CreatePoa, caller: Citizen, session: Session, ctx: Ctx, now: Now) -> PoaOut:
     """Draft a power of attorney: you are the principal; agents are checked against the registry."""
     poa = await service.draft(
         session,
@@ -48,7 +48,7 @@ async def create(body: CreatePoa, caller: Citizen, session: Session, ctx: Ctx, n
 
 
 @router.get("", responses=responses(401, 403, 422))
-async def list_mine(
+async def list_my_powers_of_attorney(
     caller: Citizen,
     session: Session,
     now: Now,
@@ -63,18 +63,18 @@ async def list_mine(
 
 
 @router.get("/{poa_id}", responses=responses(401, 403, 404, 422))
-async def get_one(poa_id: uuid.UUID, caller: Citizen, session: Session, now: Now) -> PoaOut:
+async def get_power_of_attorney(poa_id: uuid.UUID, caller: Citizen, session: Session, now: Now) -> PoaOut:
     return PoaOut.of(await service.get(session, poa_id=poa_id, citizen_id=citizen_id(caller)), now=now)
 
 
 @router.get("/{poa_id}/history", responses=responses(401, 403, 404, 422))
-async def history(poa_id: uuid.UUID, caller: Citizen, session: Session) -> list[TransitionOut]:
+async def get_power_of_attorney_history(poa_id: uuid.UUID, caller: Citizen, session: Session) -> list[TransitionOut]:
     """Every status change, who caused it and when."""
     return [TransitionOut.of(t) for t in await service.history(session, poa_id=poa_id, citizen_id=citizen_id(caller))]
 
 
 @router.post("/{poa_id}/quote", responses=responses(401, 403, 404, 409, 422, 503))
-async def quote(
+async def quote_power_of_attorney(
     poa_id: uuid.UUID, body: QuoteRequest, caller: Citizen, session: Session, ctx: Ctx, now: Now
 ) -> QuoteOut:
     """Lock the fee (30 minutes); pay it with `POST /v1/payments` using `payment`."""
@@ -97,7 +97,7 @@ async def quote(
 
 
 @router.post("/{poa_id}/cancellation", responses=responses(401, 403, 404, 409, 422))
-async def cancel(
+async def cancel_power_of_attorney(
     poa_id: uuid.UUID, caller: Citizen, session: Session, now: Now, body: ReasonIn | None = None
 ) -> PoaOut:
     """Cancel before verification; a paid fee is refunded in full."""
@@ -107,7 +107,7 @@ async def cancel(
 
 
 @router.post("/{poa_id}/revocation", responses=responses(401, 403, 404, 409, 422))
-async def revoke(
+async def revoke_power_of_attorney(
     poa_id: uuid.UUID, caller: Citizen, session: Session, now: Now, body: ReasonIn | None = None
 ) -> PoaOut:
     """Revoke an issued power of attorney; verification says `revoked` from now on."""

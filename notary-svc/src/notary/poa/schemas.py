@@ -16,7 +16,20 @@ ScopeCode = Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,40}$")]
 
 
 class CreatePoa(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "special",
+                    "scopes": ["vehicles", "government_dealings"],
+                    "agents": ["27912050256139"],
+                    "special_conditions": ["يقتصر على بيع السيارة رقم ق ط ع ١٢٣٤ وترخيصها"],
+                    "valid_until": "2027-12-31",
+                }
+            ]
+        },
+    )
 
     kind: Literal["general", "special"]
     scopes: list[ScopeCode] = Field(
@@ -41,10 +54,10 @@ class ReasonIn(BaseModel):
 
 
 class ScopeOut(BaseModel):
-    code: str
-    ar: str
-    en: str
-    general: bool
+    code: str = Field(examples=["vehicles"])
+    ar: str = Field(examples=["بيع وشراء وترخيص السيارات والتعامل مع إدارات المرور"])
+    en: str = Field(examples=["Sale, purchase and licensing of vehicles, and dealing with traffic departments"])
+    general: bool = Field(examples=[False])
 
 
 class PaymentInstructions(BaseModel):
@@ -72,9 +85,11 @@ class PersonOut(BaseModel):
 
 class PoaOut(BaseModel):
     id: uuid.UUID
-    status: str
-    display_status: str = Field(description="`expired` for an issued one past its validity; else `status`.")
-    kind: str
+    status: str = Field(examples=["awaiting_payment"])
+    display_status: str = Field(
+        description="`expired` for an issued one past its validity; else `status`.", examples=["awaiting_payment"]
+    )
+    kind: str = Field(examples=["special"])
     service_code: str
     principal: PersonOut
     agents: list[PersonOut]

@@ -68,7 +68,7 @@ async def my_appointment_history(
 
 
 @router.get("/{appointment_id}/alternatives", response_model=list[OpeningOut], responses=responses(401, 403, 404, 422))
-async def alternatives(
+async def list_alternative_slots(
     appointment_id: uuid.UUID,
     caller: CurrentCitizen,
     session: Session,
@@ -98,7 +98,7 @@ async def alternatives(
     "/{appointment_id}/reschedule", status_code=201, response_model=AppointmentOut,
     responses=responses(401, 403, 404, 409, 422),
 )  # fmt: skip
-async def reschedule(
+async def reschedule_appointment(
     appointment_id: uuid.UUID,
     body: Reschedule,
     caller: CurrentCitizen,
@@ -116,21 +116,25 @@ async def reschedule(
 
 
 @router.post("/{appointment_id}/cancel", response_model=AppointmentOut, responses=responses(401, 403, 404, 409))
-async def cancel(appointment_id: uuid.UUID, caller: CurrentCitizen, session: Session, now: Now) -> AppointmentOut:
+async def cancel_appointment(
+    appointment_id: uuid.UUID, caller: CurrentCitizen, session: Session, now: Now
+) -> AppointmentOut:
     """Give up this slot; the request stays paid and I can book again (reschedule)."""
     appointment = await service.cancel(session, appointment_id=appointment_id, citizen_id=citizen_id(caller), now=now)
     return (await render(session, [appointment]))[0]
 
 
 @router.post("/{appointment_id}/check-in", response_model=AppointmentOut, responses=responses(401, 403, 404, 409))
-async def check_in(appointment_id: uuid.UUID, caller: Clerk, session: Session, now: Now) -> AppointmentOut:
+async def check_in_appointment(appointment_id: uuid.UUID, caller: Clerk, session: Session, now: Now) -> AppointmentOut:
     """Clerk: the citizen is at the desk (on the appointment's day, or earlier if served early)."""
     appointment = await desk.check_in(session, caller=caller, appointment_id=appointment_id, now=now)
     return (await render(session, [appointment]))[0]
 
 
 @router.post("/{appointment_id}/verify", response_model=AppointmentOut, responses=responses(401, 403, 404, 409, 422))
-async def verify(appointment_id: uuid.UUID, body: Verify, caller: Clerk, session: Session, now: Now) -> AppointmentOut:
+async def verify_appointment(
+    appointment_id: uuid.UUID, body: Verify, caller: Clerk, session: Session, now: Now
+) -> AppointmentOut:
     """Clerk: the citizen was confirmed in person against their national ID card. A mismatch
     is refused (422) and recorded in the appointment's history."""
     appointment = await desk.verify(
@@ -140,7 +144,9 @@ async def verify(appointment_id: uuid.UUID, body: Verify, caller: Clerk, session
 
 
 @router.post("/{appointment_id}/no-show", response_model=AppointmentOut, responses=responses(401, 403, 404, 409))
-async def no_show(appointment_id: uuid.UUID, caller: Clerk, session: Session, ctx: Ctx, now: Now) -> AppointmentOut:
+async def mark_no_show(
+    appointment_id: uuid.UUID, caller: Clerk, session: Session, ctx: Ctx, now: Now
+) -> AppointmentOut:
     """Clerk: the citizen did not come (after the grace period); the seat is freed."""
     appointment = await desk.no_show(
         session, caller=caller, appointment_id=appointment_id, policy=ctx.resources.policy, now=now

@@ -20,11 +20,11 @@ class OfficeBrief(BaseModel):
     id: uuid.UUID
     code: str
     kind: Kind
-    governorate: str
-    name_ar: str
-    name_en: str
-    address_ar: str
-    address_en: str
+    governorate: str = Field(examples=["21"])
+    name_ar: str = Field(examples=["مكتب توثيق الدقي"])
+    name_en: str = Field(examples=["Dokki notary office"])
+    address_ar: str = Field(examples=["١٢ شارع التحرير، الدقي، الجيزة"])
+    address_en: str = Field(examples=["12 Tahrir Street, Dokki, Giza"])
 
 
 class AppointmentOut(BaseModel):

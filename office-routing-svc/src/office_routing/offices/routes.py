@@ -54,7 +54,7 @@ async def list_offices(
 
 
 @router.get("/governorates", response_model=list[dict[str, str]], responses=responses(422))
-async def governorates(response: Response) -> list[dict[str, str]]:
+async def list_governorates(response: Response) -> list[dict[str, str]]:
     """The 27 governorates and their codes (those of the national ID)."""
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return [_governorate(g) for g in GOVERNORATES]

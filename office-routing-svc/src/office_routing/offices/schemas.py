@@ -50,12 +50,12 @@ class OfficeOut(BaseModel):
     code: str = Field(description="The office's short code, shown on signs and tickets.")
     kind: Kind
     governorate: GovernorateCode
-    name_ar: str
-    name_en: str
-    address_ar: str
-    address_en: str
-    latitude: float
-    longitude: float
+    name_ar: str = Field(examples=["مكتب توثيق الدقي"])
+    name_en: str = Field(examples=["Dokki notary office"])
+    address_ar: str = Field(examples=["١٢ شارع التحرير، الدقي، الجيزة"])
+    address_en: str = Field(examples=["12 Tahrir Street, Dokki, Giza"])
+    latitude: float = Field(examples=[30.0385])
+    longitude: float = Field(examples=[31.2119])
     services: list[str] = Field(description="Catalog codes of the services this office offers.")
     working_days: list[int] = Field(description="ISO weekdays (1 Monday ... 7 Sunday); normally Sunday-Thursday.")
     opens_at: LocalTime = Field(description="Opening time, Cairo local time.")
@@ -69,8 +69,8 @@ class HolidayOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     day: date
-    name_ar: str
-    name_en: str
+    name_ar: str = Field(examples=["عيد الفطر"])
+    name_en: str = Field(examples=["Eid al-Fitr"])
     national: bool = Field(description="A national holiday (every office is closed).")
 
 
@@ -91,12 +91,12 @@ class OfficeIn(BaseModel):
     code: OfficeCode
     kind: Kind
     governorate: GovernorateCode
-    name_ar: Text200
-    name_en: Text200
-    address_ar: Text300
-    address_en: Text300
-    latitude: float = Field(ge=21.0, le=32.0, description="Within Egypt.")
-    longitude: float = Field(ge=24.0, le=37.0, description="Within Egypt.")
+    name_ar: Text200 = Field(examples=["مكتب توثيق الدقي"])
+    name_en: Text200 = Field(examples=["Dokki notary office"])
+    address_ar: Text300 = Field(examples=["١٢ شارع التحرير، الدقي، الجيزة"])
+    address_en: Text300 = Field(examples=["12 Tahrir Street, Dokki, Giza"])
+    latitude: float = Field(ge=21.0, le=32.0, description="Within Egypt.", examples=[30.0385])
+    longitude: float = Field(ge=24.0, le=37.0, description="Within Egypt.", examples=[31.2119])
     services: list[ServiceCode] = Field(min_length=1, max_length=50)
     working_days: list[int] = Field(default_factory=lambda: list(SUNDAY_TO_THURSDAY), min_length=1, max_length=7)
     opens_at: LocalTime = time(9, 0)
@@ -136,8 +136,8 @@ class HolidayIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     day: date
-    name_ar: Text200
-    name_en: Text200
+    name_ar: Text200 = Field(examples=["عيد الفطر"])
+    name_en: Text200 = Field(examples=["Eid al-Fitr"])
 
 
 class HolidayResult(BaseModel):

@@ -34,17 +34,17 @@ class ConfirmIntent(BaseModel):
 
 
 class FeeLine(BaseModel):
-    code: str
+    code: str = Field(examples=["base_fee"])
     amount_piastres: int
-    label_ar: str
-    label_en: str
+    label_ar: str = Field(examples=["رسم الخدمة"])
+    label_en: str = Field(examples=["Service fee"])
 
 
 class IntentOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
-    status: str
+    status: str = Field(examples=["requires_payment"])
     owner_service: str
     order_id: str
     order_ref: str

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1/payments/ledger", tags=["ledger"])
     responses=responses(401, 403),
     dependencies=[Depends(staff_of(Role.AUDITOR))],
 )
-async def balances(session: Session) -> Balances:
+async def get_ledger_balances(session: Session) -> Balances:
     """Every account's balance, and the totals per provider and per service (auditors, admins)."""
     rows = await service.balances(session)
     return Balances(

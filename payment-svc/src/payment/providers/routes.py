@@ -54,7 +54,7 @@ def _result(p: SandboxPayment, deliveries: list[Delivery]) -> SandboxResult:
 
 
 @router.post("/{provider}/{reference}/approve", response_model=SandboxResult, responses=responses(404, 422))
-async def approve(
+async def approve_sandbox_payment(
     provider: ProviderName,
     reference: str,
     sandbox: SandboxOf,
@@ -71,7 +71,7 @@ async def approve(
 
 
 @router.post("/{provider}/{reference}/decline", response_model=SandboxResult, responses=responses(404, 422))
-async def decline(
+async def decline_sandbox_payment(
     provider: ProviderName,
     reference: str,
     sandbox: SandboxOf,
@@ -85,13 +85,15 @@ async def decline(
 
 
 @router.post("/{provider}/{reference}/duplicate", response_model=SandboxResult, responses=responses(404, 422))
-async def duplicate(provider: ProviderName, reference: str, sandbox: SandboxOf) -> SandboxResult:
+async def duplicate_sandbox_notification(provider: ProviderName, reference: str, sandbox: SandboxOf) -> SandboxResult:
     p = _payment(sandbox, provider, reference)
     return _result(p, await sandbox.resend_last(p))
 
 
 @router.post("/{provider}/{reference}/deliver", response_model=SandboxResult, responses=responses(404, 422))
-async def deliver(provider: ProviderName, reference: str, sandbox: SandboxOf, reverse: bool = False) -> SandboxResult:
+async def deliver_sandbox_notification(
+    provider: ProviderName, reference: str, sandbox: SandboxOf, reverse: bool = False
+) -> SandboxResult:
     p = _payment(sandbox, provider, reference)
     return _result(p, await sandbox.deliver_held(p, reverse=reverse))
 

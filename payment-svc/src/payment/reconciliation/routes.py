@@ -40,7 +40,18 @@ def _report(file: SettlementFile, lines: list, *, replayed: bool) -> SettlementR
     status_code=201,
     response_model=SettlementReport,
     responses=responses(401, 403, 413, 422),
-    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": "transaction_id,reference,amount_piastres,currency,captured_at\n"
+                    "TX-2027-0001842,NTR-2027-000184,5000,EGP,2027-01-10T07:31:12Z\n",
+                }
+            },
+            "required": True,
+        }
+    },
 )
 async def import_settlement(
     provider: ProviderName,

@@ -52,20 +52,20 @@ async def _card_out(session: Session, household: Household, *, now: datetime) ->
 
 
 @router.get("", response_model=CardOut, responses=responses(401, 403, 404))
-async def my_card(caller: CurrentCitizen, session: Session, now: Now) -> CardOut:
+async def get_my_ration_card(caller: CurrentCitizen, session: Session, now: Now) -> CardOut:
     """The ration card that lists the signed-in citizen (by national ID)."""
     await db.snapshot(session)  # the card, its members and its decision as of one moment
     return await _card_out(session, await service.card_of(session, caller=caller), now=now)
 
 
 @router.get("/{card_id}", response_model=CardOut, responses=responses(401, 403, 404, 422))
-async def card(card_id: UUID, caller: CurrentCitizen, session: Session, now: Now) -> CardOut:
+async def get_ration_card(card_id: UUID, caller: CurrentCitizen, session: Session, now: Now) -> CardOut:
     await db.snapshot(session)
     return await _card_out(session, await service.card_for(session, caller=caller, card_id=card_id), now=now)
 
 
 @router.get("/{card_id}/decisions", response_model=DecisionPage, responses=responses(401, 403, 404, 422))
-async def decisions(
+async def list_card_decisions(
     card_id: UUID, caller: CurrentCitizen, session: Session, now: Now, limit: Limit = 20, cursor: Cursor = None
 ) -> DecisionPage:
     """Every decision on the card, newest first: eligible today, maybe not tomorrow."""

@@ -56,10 +56,10 @@ class QuoteIn(BaseModel):
 
 
 class FeeLineOut(BaseModel):
-    code: str
+    code: str = Field(examples=["base_fee"])
     amount_piastres: int
-    label_ar: str | None = None
-    label_en: str | None = None
+    label_ar: str | None = Field(default=None, examples=["رسم استخراج بدل فاقد"])
+    label_en: str | None = Field(default=None, examples=["Replacement card fee"])
 
 
 class FeeOut(BaseModel):
@@ -81,8 +81,8 @@ class PaymentInstructions(BaseModel):
 
 
 class NextStep(BaseModel):
-    ar: str
-    en: str
+    ar: str = Field(examples=["احجز موعدًا في مكتب التموين لاستلام البطاقة الجديدة"])
+    en: str = Field(examples=["Book an appointment at the supply office to collect the new card"])
 
 
 class ReplacementOut(BaseModel):

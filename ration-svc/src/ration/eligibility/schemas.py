@@ -4,13 +4,25 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kit import i18n
 from ration.eligibility.models import Decision
 
 
 class ReasonOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "electricity_consumption",
+                    "explanation": "استهلاك الكهرباء ٨٢٠ ك.و.س شهريًا للعداد 04-118-2291",
+                    "fact": {"meter_id": "04-118-2291", "monthly_kwh": 820, "period_end": "2026-11-30"},
+                }
+            ]
+        }
+    )
+
     code: str
     explanation: str = Field(description="In the caller's language; names the fact that triggered the rule.")
     fact: dict[str, Any] = Field(description="The fact as the authority reported it.")

@@ -22,6 +22,20 @@ from ration.imports.schemas import ImportOut
 
 router = APIRouter(prefix="/v1/ration-imports", tags=["bulk imports"])
 
+CSV = {
+    "households": {
+        "summary": "households: one card, its holder and members",
+        "value": "card_number,supply_office,national_id,relation\n"
+        "0112345678901,CAI-DOKKI-01,28804170123490,holder\n"
+        "0112345678901,CAI-DOKKI-01,29109022111869,spouse\n",
+    },
+    "incomes": {
+        "summary": "incomes: monthly salary in piastres",
+        "value": "national_id,monthly_salary_piastres,employer\n28804170123490,650000,الهيئة القومية للبريد\n",
+    },
+}
+"""Example files for the documentation (`kinds.py` has every kind's columns)."""
+
 
 async def _body(request: Request, limit: int) -> AsyncIterator[bytes]:
     size = 0
@@ -37,7 +51,9 @@ async def _body(request: Request, limit: int) -> AsyncIterator[bytes]:
     status_code=201,
     response_model=ImportOut,
     responses={**responses(401, 403, 413, 422), 200: {"model": ImportOut, "description": "Already imported"}},
-    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
+    openapi_extra={
+        "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}, "examples": CSV}}, "required": True}
+    },
 )
 async def import_file(
     kind: str,
@@ -72,7 +88,15 @@ async def get_import(import_id: UUID, caller: CurrentCaller, session: Session) -
     "/{import_id}/rejects",
     responses={
         **responses(401, 404, 422),
-        200: {"content": {"text/csv": {}}, "description": "line,field,code,reason,value"},
+        200: {
+            "content": {
+                "text/csv": {
+                    "example": "line,field,code,reason,value\n"
+                    "3,national_id,invalid_national_id,ليس رقمًا قوميًا من ١٤ رقمًا,2880417012349\n"
+                }
+            },
+            "description": "line,field,code,reason,value (the reason in the caller's language)",
+        },
     },
 )
 async def get_rejects(import_id: UUID, caller: CurrentCaller, session: Session) -> Response:

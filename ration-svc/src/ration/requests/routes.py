@@ -118,7 +118,7 @@ async def get_request(request_id: UUID, caller: CurrentCaller, session: Session,
     response_model=MemberRequestOut,
     responses=responses(401, 403, 404, 409, 422, 503),
 )
-async def requote(
+async def requote_card_request(
     request_id: UUID, body: QuoteIn, caller: CurrentCitizen, session: Session, ctx: Ctx, now: Now
 ) -> MemberRequestOut:
     """A new fee quote for a request awaiting payment (the previous one expired, or another method)."""
@@ -134,7 +134,7 @@ async def requote(
     response_model=MemberRequestOut,
     responses=responses(401, 403, 404, 409, 422),
 )
-async def cancel(request_id: UUID, caller: CurrentCitizen, session: Session, now: Now) -> MemberRequestOut:
+async def cancel_card_request(request_id: UUID, caller: CurrentCitizen, session: Session, now: Now) -> MemberRequestOut:
     """Withdraw a request before the card changed; a payment still in flight is refunded."""
     return request_out(await service.cancel(session, caller=caller, request_id=request_id, now=now), now=now)
 
@@ -144,7 +144,9 @@ async def cancel(request_id: UUID, caller: CurrentCitizen, session: Session, now
     response_model=MemberRequestOut,
     responses=responses(401, 403, 404, 409, 422),
 )
-async def decide(request_id: UUID, body: DecisionIn, officer: Officer, session: Session, now: Now) -> MemberRequestOut:
+async def decide_card_request(
+    request_id: UUID, body: DecisionIn, officer: Officer, session: Session, now: Now
+) -> MemberRequestOut:
     """A ration officer of the card's governorate approves or refuses a request under review, with
     the reason the citizen is shown. Approved with a fee: the citizen pays, then the card changes."""
     request = await service.decide(

@@ -41,23 +41,25 @@ async def list_rule_sets(
 
 
 @router.post("", status_code=201, response_model=RuleSetOut, responses=responses(401, 403, 409, 422))
-async def draft(body: RuleSetIn, officer: Officer, session: Session) -> RuleSetOut:
+async def draft_rule_set(body: RuleSetIn, officer: Officer, session: Session) -> RuleSetOut:
     return _out(await service.create_draft(session, data=body, actor=officer.subject))
 
 
 @router.get("/{rule_set_id}", response_model=RuleSetOut, responses=responses(401, 403, 404, 422))
-async def get(rule_set_id: UUID, _: Officer, session: Session) -> RuleSetOut:
+async def get_rule_set(rule_set_id: UUID, _: Officer, session: Session) -> RuleSetOut:
     return _out(await service.get(session, rule_set_id=rule_set_id))
 
 
 @router.patch("/{rule_set_id}", response_model=RuleSetOut, responses=responses(401, 403, 404, 409, 422))
-async def edit(rule_set_id: UUID, body: RuleSetPatch, officer: Officer, session: Session, now: Now) -> RuleSetOut:
+async def edit_rule_set(
+    rule_set_id: UUID, body: RuleSetPatch, officer: Officer, session: Session, now: Now
+) -> RuleSetOut:
     rule_set = await service.update_draft(session, rule_set_id=rule_set_id, patch=body, actor=officer.subject, now=now)
     return _out(rule_set)
 
 
 @router.post("/{rule_set_id}/simulation", response_model=SimulationOut, responses=responses(401, 403, 404, 422))
-async def simulate(
+async def simulate_rule_set(
     rule_set_id: UUID,
     _: Officer,
     session: Session,
@@ -88,7 +90,9 @@ async def simulate(
 
 
 @router.post("/{rule_set_id}/schedule", response_model=RuleSetOut, responses=responses(401, 403, 404, 409, 422))
-async def schedule(rule_set_id: UUID, body: ScheduleIn, officer: Officer, session: Session, now: Now) -> RuleSetOut:
+async def schedule_rule_set(
+    rule_set_id: UUID, body: ScheduleIn, officer: Officer, session: Session, now: Now
+) -> RuleSetOut:
     """Schedule a draft to go live at `effective_from`; if that is now or past, it goes live at once
     and every household is re-evaluated in the same transaction."""
     rule_set = await service.schedule(
