@@ -26,6 +26,7 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -69,6 +70,38 @@ def load_platform(root: Path) -> tuple[list[Service], Service, dict[str, Any]]:
 
     services = [make(name, entry) for name, entry in spec["services"].items()]
     return services, make("gateway", spec["gateway"]), spec["infra"]
+
+
+def load_frontends(root: Path) -> list[Service]:
+    """The frontends (`[frontends.*]`): started after the gateway, whose /v1 is all they call."""
+    spec = tomllib.loads((root / "platform.toml").read_text(encoding="utf-8"))
+    return [
+        Service(
+            name=name,
+            folder=root / entry["folder"],
+            package=entry["package"],
+            env_prefix=entry["env_prefix"],
+            port=int(entry["port"]),
+            routes=(),
+            env=tuple(entry.get("env", {}).items()),
+        )
+        for name, entry in spec.get("frontends", {}).items()
+    ]
+
+
+DEV_STAFF_PASSWORD = "dev-only-password"
+"""The development staff accounts' password (identity's demo uses the same); production makes none."""
+DEV_STAFF = (
+    ("clerk", "notary_clerk", "NO-03-01"),
+    ("office-clerk", "office_clerk", "SC-03-01"),
+    ("ration", "ration_officer", None),
+    ("agent", "call_centre_agent", None),
+    ("auditor", "auditor", None),
+    ("admin", "admin", None),
+)
+"""(username, role, office code) of each development staff account, in Port Said (governorate 03)."""
+DEMO_OFFICE_NAMESPACE = uuid.UUID("5b0c8f5e-8d4a-4f52-9a57-0f1c6b7f2d10")
+"""The demo offices' ids are uuid5(this, code), as office-routing's demo data makes them."""
 
 
 RESTART_BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
@@ -118,9 +151,11 @@ class Platform:
         self.data = data or root / ".data"
         self.logs = self.data / "logs"
         self.services, self.gateway, infra = load_platform(root)
+        self.frontends = load_frontends(root)
         if free_ports:  # tests: never collide with a platform already running here
             self.services = [replace(s, port=free_port()) for s in self.services]
             self.gateway = replace(self.gateway, port=free_port())
+            self.frontends = [replace(s, port=free_port()) for s in self.frontends]
             infra = {key: free_port() for key in infra}
         self.pg = PostgresProcess(
             self.data / "pg", port=int(infra["postgres_port"]), log_file=self.logs / "postgres.log"
@@ -172,6 +207,8 @@ class Platform:
                 f"{service.env_prefix}JWKS_URL": f"{self.by_name('identity').url}/.well-known/jwks.json",
             }
         )
+        if service.name == "web" and env.get("ENVIRONMENT") == "development":
+            env[f"{service.env_prefix}COOKIE_SECURE"] = env.get(f"{service.env_prefix}COOKIE_SECURE", "false")  # http
         if service is not self.gateway:  # integrators' tokens come from the gateway
             env[f"{service.env_prefix}INTEGRATOR_JWKS_URL"] = f"{self.gateway.url}/.well-known/integrator-jwks.json"
         if self.nats_nodes > 1:
@@ -185,7 +222,7 @@ class Platform:
         return env
 
     def by_name(self, name: str) -> Service:
-        return next(s for s in self.services if s.name == name)
+        return next(s for s in [*self.services, *self.frontends] if s.name == name)
 
     def start(self) -> None:
         """Everything `make run` starts, in order: servers, migrations, services, demo data."""
@@ -193,6 +230,7 @@ class Platform:
         self.migrate()
         self.start_services()
         self.load_demo_data()
+        self.start_frontends()
 
     def start_infra(self) -> None:
         self.data.mkdir(exist_ok=True)
@@ -211,7 +249,7 @@ class Platform:
         self.say(f"  nats       {self.nats.url}  monitor {self.nats.monitor_url}  ({time.perf_counter() - t:.1f}s)")
 
     def migrate(self) -> None:
-        for service in [*self.services, self.gateway]:
+        for service in [*self.services, self.gateway, *self.frontends]:
             created = self.pg.create_database(service.package)
             result = subprocess.run(
                 [
@@ -244,6 +282,29 @@ class Platform:
         for service in [*self.services, self.gateway]:
             self._wait_ready(service)
             self.say(f"  ready      {service.name:<15} {service.url}")
+
+    def start_frontends(self) -> None:
+        """The portal and the console, once the gateway answers; development staff accounts."""
+        for frontend in self.frontends:
+            self._spawn(frontend, self.env_for(frontend))
+        for frontend in self.frontends:
+            self._wait_ready(frontend)
+            self.say(f"  ready      {frontend.name:<15} {frontend.url}")
+        if self.env_for(self.gateway).get("ENVIRONMENT") == "development":
+            self.create_dev_staff()
+
+    def create_dev_staff(self) -> None:
+        """One staff account per role (development only), as ops would make them."""
+        identity = self.by_name("identity")
+        env = {**self.env_for(identity), "IDENTITY_STAFF_PASSWORD": DEV_STAFF_PASSWORD}
+        for username, role, office in DEV_STAFF:
+            command = [sys.executable, "-m", "identity.staff", "create", "--username", username,
+                       "--name", f"Dev {role}", "--role", role, "--governorate", "03"]  # fmt: skip
+            if office is not None:
+                command += ["--office", str(uuid.uuid5(DEMO_OFFICE_NAMESPACE, office))]
+            result = subprocess.run(command, cwd=identity.folder, env=env, capture_output=True, text=True)
+            if result.returncode != 0 and "staff_exists" not in result.stderr + result.stdout:
+                self.say(f"  staff account {username} not made: {(result.stderr or result.stdout).strip()[-300:]}")
 
     def _spawn(self, service: Service, env: dict[str, str]) -> None:
         """Start a service and supervise it; it dies with the thread that started it (the
@@ -389,8 +450,17 @@ class Platform:
 
 def banner(platform: Platform) -> str:
     gw = platform.gateway.url
+    frontends = "".join(f"\n  {f.name + ' (portal, staff console)':<31}{f.url}" for f in platform.frontends)
+    staff = ""
+    if platform.frontends and platform.env_for(platform.gateway).get("ENVIRONMENT") == "development":
+        web = platform.frontends[0].url
+        accounts = ", ".join(f"{user} ({role})" for user, role, _ in DEV_STAFF)
+        staff = (
+            f"\nStaff console (development accounts, password {DEV_STAFF_PASSWORD!r}): {web}/staff/sign-in"
+            f"\n  {accounts}"
+        )
     return f"""
-Shubbak is running.
+Shubbak is running.{frontends}
   gateway (the one citizen API)  {gw}
   API docs                       {gw}/docs
   merged OpenAPI                 {gw}/openapi.json
@@ -398,7 +468,7 @@ Shubbak is running.
   logs                           .data/logs/
 Try:
   curl -s {gw}/readyz
-  curl -s -H 'Accept-Language: en' {gw}/v1/services
+  curl -s -H 'Accept-Language: en' {gw}/v1/services{staff}
 Ctrl-C stops everything.
 """
 

@@ -1,0 +1,322 @@
+"""web's texts, in Arabic and English (registered by its manifest): every word a page shows."""
+
+from kit import i18n
+
+_T = dict[str, dict[i18n.Language, str]]
+
+SITE: _T = {
+    "web.site.name": {"ar": "شبّاك", "en": "Shubbak"},
+    "web.site.description": {
+        "ar": "شبّاك: نافذة واحدة لخدمات الحكومة الرقمية.",
+        "en": "Shubbak: one window for the government's digital services.",
+    },
+    "web.skip": {"ar": "انتقل إلى المحتوى الرئيسي", "en": "Skip to main content"},
+    "web.switch": {"ar": "English", "en": "العربية"},
+    "web.footer": {"ar": "منصة شبّاك للخدمات الحكومية", "en": "Shubbak, the government services platform"},
+    "web.nav.label": {"ar": "القائمة", "en": "Menu"},
+    "web.nav.account": {"ar": "حسابي", "en": "My account"},
+    "web.nav.poa": {"ar": "التوكيلات", "en": "Powers of attorney"},
+    "web.nav.services": {"ar": "دليل الخدمات", "en": "Services"},
+    "web.nav.verify": {"ar": "التحقق من مستند", "en": "Verify a document"},
+    "web.nav.staff": {"ar": "دخول الموظفين", "en": "Staff sign-in"},
+    "web.nav.console": {"ar": "لوحة الموظفين", "en": "Staff console"},
+    "web.nav.sign_out": {"ar": "تسجيل الخروج", "en": "Sign out"},
+    "web.nav.access_log": {"ar": "من اطّلع على بياناتي", "en": "Who looked at my data"},
+    "web.back": {"ar": "رجوع", "en": "Back"},
+    "web.back_home": {"ar": "العودة إلى الصفحة الرئيسية", "en": "Back to the start page"},
+    "web.start": {"ar": "ابدأ الآن", "en": "Start now"},
+    "web.sign_in": {"ar": "تسجيل الدخول", "en": "Sign in"},
+    "web.continue": {"ar": "متابعة", "en": "Continue"},
+    "web.errors.title": {"ar": "يوجد خطأ", "en": "There is a problem"},
+    "web.errors.prefix": {"ar": "خطأ:", "en": "Error:"},
+    "web.csrf.title": {"ar": "انتهت صلاحية النموذج", "en": "This form has expired"},
+    "web.csrf.detail": {
+        "ar": "لم نتمكن من قبول النموذج. افتح الصفحة من جديد وأعد المحاولة.",
+        "en": "We could not accept the form. Open the page again and try once more.",
+    },
+    "web.problem.upstream.title": {"ar": "الخدمة غير متاحة", "en": "Service unavailable"},
+    "web.problem.upstream.detail": {
+        "ar": "تعذّر إتمام طلبك الآن. حاول مرة أخرى بعد قليل.",
+        "en": "Your request could not be completed now. Try again in a few minutes.",
+    },
+    "web.problem.unreachable.title": {"ar": "الخدمة غير متاحة", "en": "Service unavailable"},
+    "web.problem.unreachable.detail": {
+        "ar": "لا يمكن الوصول إلى المنصة الآن. لم يُرسل شيء؛ حاول مرة أخرى بعد قليل.",
+        "en": "The platform cannot be reached now. Nothing was sent; try again in a few minutes.",
+    },
+    "problem.web_redirect.title": {"ar": "انتقل إلى صفحة أخرى", "en": "Go to another page"},
+    "problem.web_redirect.detail": {"ar": "تابع إلى الصفحة المشار إليها.", "en": "Continue to the page shown."},
+    "problem.web_not_found.title": {"ar": "الصفحة غير موجودة", "en": "Page not found"},
+    "problem.web_not_found.detail": {"ar": "لا توجد صفحة بهذا العنوان.", "en": "There is no page at this address."},
+}
+
+HOME: _T = {
+    "web.home.title": {"ar": "خدمات الحكومة في نافذة واحدة", "en": "Government services in one window"},
+    "web.home.lead": {
+        "ar": "سجّل مرة واحدة برقمك القومي، ثم اطلب التوكيلات والشهادات وتابع بطاقة التموين ومدفوعاتك.",
+        "en": "Enrol once with your national ID, then ask for powers of attorney and certificates, "
+        "and follow your ration card and payments.",
+    },
+    "web.home.enrol.title": {"ar": "أول مرة هنا؟", "en": "First time here?"},
+    "web.home.enrol.lead": {
+        "ar": "تحتاج رقمك القومي واسم والدتك الأول وهاتفًا محمولًا باسمك.",
+        "en": "You need your national ID, your mother's first name and a mobile phone.",
+    },
+    "web.home.sign_in.title": {"ar": "لديك حساب؟", "en": "Already enrolled?"},
+    "web.home.sign_in.lead": {
+        "ar": "ادخل برقمك القومي وبرمز يصلك في رسالة قصيرة.",
+        "en": "Sign in with your national ID and a code sent to you by SMS.",
+    },
+    "web.home.more": {"ar": "المزيد", "en": "More"},
+}
+
+FORMS: _T = {
+    "web.enrol.title": {"ar": "التسجيل في شبّاك", "en": "Enrol in Shubbak"},
+    "web.enrol.lead": {
+        "ar": "نطابق ما تكتبه مع السجل المدني، ثم نرسل رمزًا إلى هاتفك.",
+        "en": "We match what you type with the civil registry, then send a code to your mobile.",
+    },
+    "web.code.title": {"ar": "أدخل الرمز", "en": "Enter the code"},
+    "web.code.lead": {
+        "ar": "أرسلنا رمزًا من ستة أرقام في رسالة قصيرة إلى {mobile}.",
+        "en": "We sent a six-digit code by SMS to {mobile}.",
+    },
+    "web.sign_in.title": {"ar": "تسجيل الدخول", "en": "Sign in"},
+    "web.sign_in.lead": {
+        "ar": "أدخل رقمك القومي وسنرسل رمزًا إلى هاتفك المسجّل.",
+        "en": "Enter your national ID and we will send a code to your registered mobile.",
+    },
+    "web.sign_in.no_account": {"ar": "ليس لديك حساب؟ سجّل الآن", "en": "Not enrolled yet? Enrol now"},
+    "web.field.national_id": {"ar": "الرقم القومي", "en": "National ID number"},
+    "web.field.first_name": {"ar": "الاسم الأول", "en": "First name"},
+    "web.field.mother_first_name": {"ar": "الاسم الأول للأم", "en": "Mother's first name"},
+    "web.field.mobile": {"ar": "رقم الهاتف المحمول", "en": "Mobile number"},
+    "web.field.code": {"ar": "الرمز", "en": "Code"},
+    "web.field.username": {"ar": "اسم المستخدم", "en": "Username"},
+    "web.field.password": {"ar": "كلمة المرور", "en": "Password"},
+    "web.field.name": {"ar": "الاسم", "en": "Name"},
+    "web.field.birth_date": {"ar": "تاريخ الميلاد", "en": "Date of birth"},
+    "web.field.governorate": {"ar": "المحافظة", "en": "Governorate"},
+    "web.field.address": {"ar": "العنوان", "en": "Address"},
+    "web.field.enrolled_at": {"ar": "تاريخ التسجيل", "en": "Enrolled on"},
+    "web.hint.national_id": {
+        "ar": "١٤ رقمًا، كما في بطاقتك. مثال: 29001011234567",
+        "en": "14 digits, as on your card. For example, 29001011234567",
+    },
+    "web.hint.mobile": {"ar": "مثال: 01012345678", "en": "For example, 01012345678"},
+    "web.required.national_id": {"ar": "أدخل رقمك القومي", "en": "Enter your national ID number"},
+    "web.required.first_name": {"ar": "أدخل اسمك الأول", "en": "Enter your first name"},
+    "web.required.mother_first_name": {"ar": "أدخل الاسم الأول لوالدتك", "en": "Enter your mother's first name"},
+    "web.required.mobile": {"ar": "أدخل رقم هاتفك المحمول", "en": "Enter your mobile number"},
+    "web.required.code": {"ar": "أدخل الرمز الذي وصلك", "en": "Enter the code you received"},
+    "web.required.username": {"ar": "أدخل اسم المستخدم", "en": "Enter your username"},
+    "web.required.password": {"ar": "أدخل كلمة المرور", "en": "Enter your password"},
+}
+
+ACCOUNT: _T = {
+    "web.account.title": {"ar": "حسابي", "en": "My account"},
+    "web.account.welcome": {"ar": "تم تسجيلك", "en": "You are enrolled"},
+    "web.account.welcome_lead": {
+        "ar": "هذه بياناتك كما يعرفها السجل المدني؛ لن نسألك عنها مرة أخرى.",
+        "en": "This is what the civil registry knows about you; we will not ask you for it again.",
+    },
+    "web.account.registry": {"ar": "بياناتك في السجل المدني", "en": "Your details in the civil registry"},
+    "web.account.registry_hint": {
+        "ar": "لتصحيح أي منها توجّه إلى مكتب السجل المدني.",
+        "en": "To correct any of them, visit a civil registry office.",
+    },
+    "web.account.services": {"ar": "خدماتي", "en": "My services"},
+}
+
+CATALOGUE: _T = {
+    "web.services.title": {"ar": "دليل الخدمات", "en": "Services"},
+    "web.services.lead": {
+        "ar": "كل خدمة ورسومها لكل قناة وطريقة دفع، ومتى تتاح في محافظتك.",
+        "en": "Every service, its fee for each channel and payment method, and when it is live in your governorate.",
+    },
+    "web.services.fees": {"ar": "الرسوم", "en": "Fees"},
+    "web.services.channel": {"ar": "القناة", "en": "Channel"},
+    "web.services.method": {"ar": "طريقة الدفع", "en": "Payment method"},
+    "web.services.fee": {"ar": "الرسم", "en": "Fee"},
+    "web.services.rollout": {"ar": "الإتاحة حسب المحافظة", "en": "Where it is live"},
+    "web.services.live_from": {"ar": "متاحة منذ", "en": "Live from"},
+    "web.services.not_live": {"ar": "غير متاحة بعد", "en": "Not live yet"},
+    "web.channel.web": {"ar": "الموقع", "en": "Website"},
+    "web.channel.mobile": {"ar": "تطبيق الهاتف", "en": "Mobile app"},
+    "web.channel.office": {"ar": "المكتب", "en": "Office"},
+    "web.channel.post_office": {"ar": "مكتب البريد", "en": "Post office"},
+    "web.channel.call_centre": {"ar": "مركز الاتصال", "en": "Call centre"},
+    "web.method.card": {"ar": "بطاقة بنكية", "en": "Bank card"},
+    "web.method.wallet": {"ar": "محفظة الهاتف", "en": "Mobile wallet"},
+    "web.method.post_office": {"ar": "الدفع في البريد", "en": "Pay at the post office"},
+    "web.method.cash_network": {"ar": "شبكة الدفع الإلكتروني", "en": "E-payment network"},
+}
+
+VERIFY: _T = {
+    "web.verify.title": {"ar": "التحقق من مستند", "en": "Verify a document"},
+    "web.verify.lead": {
+        "ar": "امسح رمز QR المطبوع على المستند، أو اكتب رقمه ورمز التحقق.",
+        "en": "Scan the QR code printed on the document, or type its number and verification code.",
+    },
+    "web.verify.number": {"ar": "رقم المستند", "en": "Document number"},
+    "web.verify.code": {"ar": "رمز التحقق", "en": "Verification code"},
+    "web.verify.submit": {"ar": "تحقّق", "en": "Verify"},
+    "web.verify.valid": {"ar": "المستند صحيح وساري", "en": "This document is genuine and valid"},
+    "web.verify.not_valid": {"ar": "المستند غير ساري", "en": "This document is not valid"},
+    "web.verify.kind": {"ar": "نوع المستند", "en": "Kind"},
+    "web.verify.status": {"ar": "الحالة", "en": "Status"},
+    "web.verify.issued_at": {"ar": "تاريخ الإصدار", "en": "Issued"},
+    "web.verify.valid_until": {"ar": "ساري حتى", "en": "Valid until"},
+    "web.verify.revoked_at": {"ar": "تاريخ الإلغاء", "en": "Revoked"},
+    "web.verify.another": {"ar": "تحقّق من مستند آخر", "en": "Verify another document"},
+    "web.status.valid": {"ar": "ساري", "en": "Valid"},
+    "web.status.revoked": {"ar": "ملغى", "en": "Revoked"},
+    "web.status.expired": {"ar": "منتهي", "en": "Expired"},
+    "web.status.booked": {"ar": "محجوز", "en": "Booked"},
+    "web.status.checked_in": {"ar": "حضر", "en": "Checked in"},
+    "web.status.verified": {"ar": "تم التحقق", "en": "Verified"},
+    "web.status.no_show": {"ar": "لم يحضر", "en": "No-show"},
+    "web.kind.power_of_attorney": {"ar": "توكيل", "en": "Power of attorney"},
+}
+
+CONSOLE: _T = {
+    "web.staff.sign_in.title": {"ar": "دخول الموظفين", "en": "Staff sign-in"},
+    "web.staff.sign_in.lead": {
+        "ar": "بحساب الموظف الذي أنشأته الإدارة لك.",
+        "en": "With the staff account your administrator made for you.",
+    },
+    "web.console.title": {"ar": "لوحة الموظفين", "en": "Staff console"},
+    "web.console.signed_in_as": {"ar": "أنت مسجّل باسم {name}.", "en": "You are signed in as {name}."},
+    "web.console.day_list": {"ar": "مواعيد اليوم في المكتب", "en": "The office's appointments today"},
+    "web.console.no_office.title": {"ar": "حسابك غير مرتبط بمكتب", "en": "Your account has no office"},
+    "web.console.no_office.detail": {
+        "ar": "اطلب من الإدارة ربط حسابك بمكتبك.",
+        "en": "Ask your administrator to bind your account to your office.",
+    },
+    "web.console.time": {"ar": "الموعد", "en": "Time"},
+    "web.console.service": {"ar": "الخدمة", "en": "Service"},
+    "web.console.status": {"ar": "الحالة", "en": "Status"},
+    "web.console.actions": {"ar": "الإجراءات", "en": "Actions"},
+    "web.console.check_in": {"ar": "تسجيل الحضور", "en": "Check in"},
+    "web.console.no_appointments": {"ar": "لا توجد مواعيد في هذا اليوم.", "en": "No appointments on this day."},
+    "web.console.day": {"ar": "اليوم", "en": "Day"},
+    "web.console.show": {"ar": "اعرض", "en": "Show"},
+    "web.console.person": {"ar": "صاحب الموعد", "en": "Citizen"},
+    "web.console.verify": {"ar": "تحقق من الهوية", "en": "Check identity"},
+    "web.console.card_id": {
+        "ar": "الرقم القومي من البطاقة المقدمة",
+        "en": "National ID number on the card shown",
+    },
+    "web.console.done": {"ar": "تم", "en": "Done"},
+    "web.role.notary_clerk": {"ar": "موظف الشهر العقاري", "en": "Notary clerk"},
+    "web.role.office_clerk": {"ar": "موظف المكتب", "en": "Office clerk"},
+    "web.role.ration_officer": {"ar": "مسؤول التموين", "en": "Ration officer"},
+    "web.role.call_centre_agent": {"ar": "موظف مركز الاتصال", "en": "Call-centre agent"},
+    "web.role.auditor": {"ar": "مدقق", "en": "Auditor"},
+    "web.role.admin": {"ar": "مسؤول النظام", "en": "Administrator"},
+}
+
+POA: _T = {
+    "web.none": {"ar": "لا يوجد", "en": "None"},
+    "web.change": {"ar": "تغيير", "en": "Change"},
+    "web.refresh": {"ar": "تحديث الصفحة", "en": "Refresh the page"},
+    "web.poa.title": {"ar": "توكيلاتي", "en": "My powers of attorney"},
+    "web.poa.none": {"ar": "لا توجد توكيلات بعد.", "en": "No powers of attorney yet."},
+    "web.poa.created": {"ar": "تاريخ الطلب", "en": "Asked on"},
+    "web.poa.kind": {"ar": "نوع التوكيل", "en": "Kind"},
+    "web.poa.kind.general": {"ar": "توكيل عام", "en": "General"},
+    "web.poa.kind.special": {"ar": "توكيل خاص", "en": "Special"},
+    "web.poa.new.title": {"ar": "توكيل جديد", "en": "New power of attorney"},
+    "web.poa.scopes": {"ar": "نطاق التوكيل", "en": "What the agents may do"},
+    "web.poa.agents": {"ar": "الوكلاء", "en": "Agents"},
+    "web.poa.agents_hint": {
+        "ar": "الرقم القومي لكل وكيل في سطر مستقل.",
+        "en": "Each agent's national ID number, one per line.",
+    },
+    "web.poa.conditions": {"ar": "شروط خاصة (اختياري)", "en": "Special conditions (optional)"},
+    "web.poa.conditions_hint": {"ar": "كل شرط في سطر مستقل.", "en": "One condition per line."},
+    "web.poa.principal": {"ar": "الموكِّل", "en": "Principal"},
+    "web.poa.method.title": {"ar": "كيف تريد أن تدفع؟", "en": "How do you want to pay?"},
+    "web.poa.check.title": {"ar": "راجع إجاباتك قبل الدفع", "en": "Check your answers before paying"},
+    "web.poa.check.declaration": {
+        "ar": "بالدفع تؤكد أن البيانات صحيحة. يصدر التوكيل بعد حضورك إلى المكتب والتحقق من هويتك.",
+        "en": "By paying you confirm these details are right. The power of attorney is issued once you "
+        "come to the office and your identity is checked.",
+    },
+    "web.poa.one.title": {"ar": "التوكيل", "en": "Power of attorney"},
+    "web.poa.revoke.title": {"ar": "إلغاء التوكيل", "en": "Revoke the power of attorney"},
+    "web.poa.revoke.lead": {
+        "ar": "بعد الإلغاء لن يقبل أحد هذا التوكيل، ويظهر ملغى لكل من يتحقق منه.",
+        "en": "Once revoked, nobody will accept it, and anyone who verifies it sees it revoked.",
+    },
+    "web.poa.revoke.reason": {"ar": "السبب (اختياري)", "en": "Reason (optional)"},
+    "web.poa.revoke.submit": {"ar": "ألغِ التوكيل", "en": "Revoke it"},
+    "web.poa.status.draft": {"ar": "مسودة", "en": "Draft"},
+    "web.poa.status.quoted": {"ar": "بانتظار الدفع", "en": "Awaiting payment"},
+    "web.poa.status.awaiting_payment": {"ar": "بانتظار الدفع", "en": "Awaiting payment"},
+    "web.poa.status.paid": {"ar": "مدفوع", "en": "Paid"},
+    "web.poa.status.appointment_booked": {"ar": "تم حجز موعد", "en": "Appointment booked"},
+    "web.poa.status.verified": {"ar": "تم التحقق من الهوية", "en": "Identity checked"},
+    "web.poa.status.issued": {"ar": "صادر", "en": "Issued"},
+    "web.poa.status.revoked": {"ar": "ملغى", "en": "Revoked"},
+    "web.poa.status.no_show": {"ar": "لم يحضر الموعد", "en": "Missed the appointment"},
+    "web.poa.status.cancelled": {"ar": "ملغى قبل الإصدار", "en": "Cancelled"},
+    "web.required.scopes": {"ar": "اختر ما يجوز للوكلاء فعله", "en": "Choose what the agents may do"},
+    "web.required.kind": {"ar": "اختر نوع التوكيل", "en": "Choose the kind of power of attorney"},
+    "web.required.agents": {
+        "ar": "أدخل الرقم القومي لوكيل واحد على الأقل",
+        "en": "Enter at least one agent's national ID",
+    },
+    "web.required.method": {"ar": "اختر طريقة الدفع", "en": "Choose how to pay"},
+    "web.pay.total": {"ar": "الإجمالي", "en": "Total"},
+    "web.pay.submit": {"ar": "ادفع الآن", "en": "Pay now"},
+    "web.pay.reference": {"ar": "الرقم المرجعي للدفع", "en": "Payment reference"},
+    "web.pay.expires": {"ar": "ادفع قبل", "en": "Pay before"},
+    "web.pay.later": {"ar": "سأدفع لاحقًا", "en": "I will pay later"},
+    "web.pay.provider.title": {"ar": "أكمل الدفع", "en": "Complete the payment"},
+    "web.pay.provider.wallet": {
+        "ar": "ستصلك رسالة من محفظتك لتوافق على الدفع.",
+        "en": "Your wallet will ask you to approve the payment.",
+    },
+    "web.pay.provider.card": {
+        "ar": "ستنتقل إلى صفحة البنك لإدخال بيانات البطاقة.",
+        "en": "You will go to the bank's page to enter your card.",
+    },
+    "web.pay.provider.post_office": {
+        "ar": "ادفع في أي مكتب بريد بالرقم المرجعي أدناه.",
+        "en": "Pay at any post office with the reference below.",
+    },
+    "web.pay.provider.cash_network": {
+        "ar": "ادفع في أي منفذ لشبكة الدفع الإلكتروني بالرقم المرجعي أدناه.",
+        "en": "Pay at any e-payment network outlet with the reference below.",
+    },
+    "web.pay.sandbox.title": {"ar": "بيئة التجربة", "en": "Development sandbox"},
+    "web.pay.sandbox.lead": {
+        "ar": "لا يوجد مزود دفع حقيقي في بيئة التطوير؛ وافق هنا كما يفعل الدافع لدى المزود.",
+        "en": "There is no real provider in development; approve here as the payer would at the provider.",
+    },
+    "web.pay.sandbox.approve": {"ar": "وافق على الدفع", "en": "Approve the payment"},
+    "web.pay.done": {"ar": "تم استلام الدفع", "en": "Payment received"},
+    "web.pay.reference_is": {"ar": "رقم طلبك", "en": "Your reference number"},
+    "web.appointment.title": {"ar": "موعدك في المكتب", "en": "Your office appointment"},
+    "web.appointment.office": {"ar": "المكتب", "en": "Office"},
+    "web.appointment.time": {"ar": "الموعد", "en": "Time"},
+    "web.appointment.bring": {"ar": "أحضر بطاقة الرقم القومي.", "en": "Bring your national ID card."},
+    "web.appointment.pending": {
+        "ar": "نحجز لك موعدًا في أقرب مكتب؛ يصلك في رسالة قصيرة.",
+        "en": "We are booking you an appointment at the nearest office; it comes by SMS.",
+    },
+    "web.document.title": {"ar": "المستند الصادر", "en": "Issued document"},
+    "web.document.qr_alt": {
+        "ar": "رمز QR يفتح صفحة التحقق من هذا المستند",
+        "en": "QR code that opens this document's verification page",
+    },
+    "web.document.qr_caption": {
+        "ar": "امسح الرمز للتحقق من المستند، أو افتح:",
+        "en": "Scan the code to verify the document, or open:",
+    },
+    "web.document.print": {"ar": "اطبع المستند", "en": "Print the document"},
+    "web.kind.poa": {"ar": "توكيل", "en": "Power of attorney"},
+}
+
+TEXTS: _T = {**SITE, **HOME, **FORMS, **ACCOUNT, **CATALOGUE, **VERIFY, **CONSOLE, **POA}
