@@ -94,7 +94,7 @@ DEV_STAFF_PASSWORD = "dev-only-password"
 DEV_STAFF = (
     ("clerk", "notary_clerk", "NO-03-01"),
     ("office-clerk", "office_clerk", "SC-03-01"),
-    ("ration", "ration_officer", None),
+    ("ration", "ration_officer", "SC-03-01"),
     ("agent", "call_centre_agent", None),
     ("auditor", "auditor", None),
     ("admin", "admin", None),

@@ -4,6 +4,7 @@ with JavaScript off."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
@@ -87,32 +88,58 @@ async def enrol(page: Page) -> Response:
     raise Redirect(to="/enrol/code")
 
 
+@dataclass(frozen=True)
+class CodeStep:
+    """The SMS-code page of a journey: where its challenge's id is kept, and where it posts."""
+
+    flow_key: str
+    action: str
+    back: str
+
+    def verification(self, challenge: str) -> str:
+        kind = "enrolments" if self.flow_key == "enrolment" else "sessions"
+        return f"/v1/{kind}/{challenge}/verification"
+
+
+ENROL_CODE = CodeStep(flow_key="enrolment", action="/enrol/code", back="/enrol")
+SIGN_IN_CODE = CodeStep(flow_key="login", action="/sign-in/code", back="/sign-in")
+
+
+def _code_page(page: Visit, step: CodeStep) -> HTMLResponse:
+    if step.flow_key not in page.row.flow:
+        raise Redirect(to=step.back)
+    return page.render("form_page.html", **_code_form(page, step.action, step.back, page.row.flow.get("masked")))
+
+
+async def _send_code(page: Visit, step: CodeStep) -> dict[str, Any] | HTMLResponse:
+    """The code typed, sent to the API: its answer (the tokens), or the page again with the problem."""
+    values = await page.form()
+    challenge = page.row.flow.get(step.flow_key)
+    if challenge is None:
+        raise Redirect(to=step.back)
+    form = _code_form(page, step.action, step.back, page.row.flow.get("masked"), values=values)
+    errors = missing(values, ("code",), page.lang)
+    if errors:
+        return page.render("form_page.html", status=422, **{**form, "errors": errors})
+    try:
+        answer: dict[str, Any] = await page.api(
+            "POST", step.verification(challenge), signed_in=False, json={"code": values["code"].strip()}
+        )
+    except ApiProblem as problem:
+        return page.problem_page(problem, "form_page.html", **form)
+    return answer
+
+
 @router.get("/enrol/code")
 async def enrol_code_form(page: Page) -> HTMLResponse:
-    if "enrolment" not in page.row.flow:
-        raise Redirect(to="/enrol")
-    return page.render("form_page.html", **_code_form(page, "/enrol/code", "/enrol", page.row.flow.get("masked")))
+    return _code_page(page, ENROL_CODE)
 
 
 @router.post("/enrol/code")
 async def enrol_code(page: Page) -> Response:
-    values = await page.form()
-    enrolment = page.row.flow.get("enrolment")
-    if enrolment is None:
-        raise Redirect(to="/enrol")
-    masked = page.row.flow.get("masked")
-    errors = missing(values, ("code",), page.lang)
-    if errors:
-        form = _code_form(page, "/enrol/code", "/enrol", masked, values=values, errors=errors)
-        return page.render("form_page.html", status=422, **form)
-    try:
-        done = await page.api(
-            "POST", f"/v1/enrolments/{enrolment}/verification", signed_in=False, json={"code": values["code"].strip()}
-        )
-    except ApiProblem as problem:
-        return page.problem_page(
-            problem, "form_page.html", **_code_form(page, "/enrol/code", "/enrol", masked, values=values)
-        )
+    done = await _send_code(page, ENROL_CODE)
+    if isinstance(done, HTMLResponse):
+        return done
     citizen = done["citizen"]
     await page.sign_in(
         kind="citizen", subject=str(citizen["citizen_id"]), name=citizen["full_name_ar"], roles=[], tokens=done
@@ -167,30 +194,14 @@ async def sign_in(page: Page) -> Response:
 
 @router.get("/sign-in/code")
 async def sign_in_code_form(page: Page) -> HTMLResponse:
-    if "login" not in page.row.flow:
-        raise Redirect(to="/sign-in")
-    form = _code_form(page, "/sign-in/code", "/sign-in", page.row.flow.get("masked"))
-    return page.render("form_page.html", **form)
+    return _code_page(page, SIGN_IN_CODE)
 
 
 @router.post("/sign-in/code")
 async def sign_in_code(page: Page) -> Response:
-    values = await page.form()
-    login = page.row.flow.get("login")
-    if login is None:
-        raise Redirect(to="/sign-in")
-    masked = page.row.flow.get("masked")
-    errors = missing(values, ("code",), page.lang)
-    if errors:
-        form = _code_form(page, "/sign-in/code", "/sign-in", masked, values=values, errors=errors)
-        return page.render("form_page.html", status=422, **form)
-    try:
-        tokens = await page.api(
-            "POST", f"/v1/sessions/{login}/verification", signed_in=False, json={"code": values["code"].strip()}
-        )
-    except ApiProblem as problem:
-        form = _code_form(page, "/sign-in/code", "/sign-in", masked, values=values)
-        return page.problem_page(problem, "form_page.html", **form)
+    tokens = await _send_code(page, SIGN_IN_CODE)
+    if isinstance(tokens, HTMLResponse):
+        return tokens
     me = await page.ctx.resources.gateway.call("GET", "/v1/me", language=page.lang, token=tokens["access_token"])
     target = safe_next(page.row.flow.get("next"), "/account")
     await page.sign_in(kind="citizen", subject=str(me["citizen_id"]), name=me["full_name_ar"], roles=[], tokens=tokens)

@@ -103,8 +103,7 @@ async def check(page: Page, poa_id: uuid.UUID) -> HTMLResponse:
     if not held or held.get("poa") != str(poa_id):
         raise Redirect(to=f"/powers-of-attorney/{poa_id}/payment-method")
     poa = await page.api("GET", f"/v1/powers-of-attorney/{poa_id}")
-    scopes = {s["code"]: s for s in await page.api("GET", "/v1/powers-of-attorney/scopes")}
-    return page.render("poa_check.html", poa=poa, quote=held["body"], method=held["method"], scopes=scopes,
+    return page.render("poa_check.html", poa=poa, quote=held["body"], method=held["method"],
                        title=i18n.text("web.poa.check.title", page.lang))  # fmt: skip
 
 

@@ -1,0 +1,128 @@
+"""A power of attorney from draft to issued, verified from its QR link and revoked, with the
+office clerk's part done in the staff console: all in a real headless Chromium, in Arabic,
+against the platform as `make run` starts it (its development staff accounts included)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from paperless_support import registry_people
+from playwright.sync_api import Browser, Page, expect
+from web_browser import Visitor, enrol
+
+from devstack.background import BackgroundPlatform
+from devstack.run import DEV_STAFF, DEV_STAFF_PASSWORD
+
+PEOPLE = registry_people(("03",))
+"""Port Said's adults (the pilot governorate, where the development clerks work); 0-6 belong to the
+other cross-service tests."""
+
+
+def reload_until(page: Page, ready: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    """Reload the page until `ready()`: the platform moves on by events, as a citizen would see."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout:.0f}s ({page.url})"
+        time.sleep(1.0)
+        page.reload()
+
+
+def clerk_for(office_code: str) -> str:
+    """The development clerk account bound to that demo office (devstack.run.DEV_STAFF)."""
+    found = [user for user, role, office in DEV_STAFF if office == office_code]
+    assert found, f"no development clerk at office {office_code}"
+    return found[0]
+
+
+def test_power_of_attorney_from_draft_to_revoked(
+    platform: BackgroundPlatform, browser: Browser, axe_source: str
+) -> None:
+    web, gateway = platform.services["web"], platform.gateway
+    principal, agent = PEOPLE[7], PEOPLE[8]
+    mobile = "010" + principal["national_id"][-8:]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    citizen = Visitor(context.new_page(), base=web, axe_source=axe_source, name="poa")
+    page = citizen.page
+    enrol(citizen, gateway, principal, mobile, english=False)
+
+    citizen.open("/powers-of-attorney")
+    with page.expect_navigation():
+        page.get_by_role("link", name="توكيل جديد").click()
+    citizen.check("poa-new")
+    citizen.submit()  # no scope, no agent: both named in the summary and at their fields
+    expect(page.locator('.error-summary a[href="#scopes"]')).to_have_count(1)
+    expect(page.locator('.error-summary a[href="#agents"]')).to_have_count(1)
+    page.locator("#agents").fill("123")  # not a national ID: the API says so, at the field
+    page.locator("#scope-general_management").check()
+    citizen.submit()
+    expect(page.locator("#agents-error")).to_be_visible()
+    page.locator("#agents").fill(agent["national_id"])
+    page.locator("#special_conditions").fill("لا يجوز للوكيل البيع لنفسه")
+    citizen.submit()
+    expect(page.locator("input[name=method][value=wallet]")).to_be_checked()
+    citizen.submit()  # the wallet: check your answers, with the fee
+    expect(page.locator("h1")).to_have_text("راجع إجاباتك قبل الدفع")
+    expect(page.locator("main")).to_contain_text(agent["national_id"])
+    expect(page.locator("#total")).to_contain_text("جنيه")
+    citizen.submit("ادفع الآن")
+    expect(page.locator("#provider-reference")).to_be_visible()
+    citizen.submit("وافق على الدفع")  # the development sandbox stands in for the wallet
+    expect(page.locator(".panel")).to_contain_text("تم استلام الدفع")
+    poa_url = page.url.split("?")[0]
+
+    appointment = page.locator("#appointment")
+    reload_until(page, lambda: appointment.count() > 0, "the office appointment")
+    citizen.check("poa-appointment")
+    office, day = appointment.get_attribute("data-office"), appointment.get_attribute("data-day")
+    assert office
+    assert day
+
+    clerk_context = browser.new_context()
+    clerk = Visitor(clerk_context.new_page(), base=web, axe_source=axe_source, name="console")
+    clerk.open("/staff/sign-in")
+    clerk.page.locator("#username").fill(clerk_for(office))
+    clerk.page.locator("#password").fill(DEV_STAFF_PASSWORD)
+    clerk.submit()
+    expect(clerk.page).to_have_url(web + "/staff")
+    clerk.open(f"/staff/appointments?day={day}")
+    clerk.submit("تسجيل الحضور")
+    card = clerk.page.locator("input[name=national_id]")
+    card.fill(agent["national_id"])  # the card shown is not the principal's: refused, at the field
+    clerk.submit("تحقق من الهوية")
+    expect(clerk.page.locator(".field-error")).to_be_visible()
+    clerk.page.locator("input[name=national_id]").fill(principal["national_id"])
+    clerk.submit("تحقق من الهوية")
+    expect(clerk.page.locator('[data-status="verified"]')).to_have_count(1)
+    clerk.assert_accessible()
+    clerk_context.close()
+
+    page.goto(poa_url)
+    document_link = page.locator("#document-link")
+    reload_until(page, lambda: document_link.count() > 0, "the issued document")
+    with page.expect_navigation():
+        document_link.click()
+    citizen.check("document")
+    expect(page.locator("img.qr")).to_be_visible()
+    verify_link = page.locator("#verify-link").get_attribute("href")
+    assert verify_link
+    assert verify_link.startswith(web + "/verify?number=")
+    public = Visitor(browser.new_page(), base=web, axe_source=axe_source, name="verify-qr")  # no session at all
+    public.page.goto(verify_link)
+    public.check("valid")
+    expect(public.page.locator("#document-status")).to_have_attribute("data-status", "valid")
+
+    page.goto(poa_url)
+    with page.expect_navigation():
+        page.get_by_role("link", name="إلغاء التوكيل").click()
+    citizen.check("revoke")
+    page.locator("#reason").fill("لم أعد بحاجة إليه")
+    citizen.submit()
+    expect(page.locator("#poa-status")).to_have_attribute("data-status", "revoked")
+    public.page.goto(verify_link)
+    public.check("revoked")
+    expect(public.page.locator("#document-status")).to_have_attribute("data-status", "revoked")
+    public.assert_accessible()
+    citizen.assert_accessible()
+    public.page.close()
+    context.close()
