@@ -11,7 +11,6 @@ SITE: _T = {
         "en": "Shubbak: one window for the government's digital services.",
     },
     "web.skip": {"ar": "انتقل إلى المحتوى الرئيسي", "en": "Skip to main content"},
-    "web.switch": {"ar": "English", "en": "العربية"},
     "web.footer": {"ar": "منصة شبّاك للخدمات الحكومية", "en": "Shubbak, the government services platform"},
     "web.nav.label": {"ar": "القائمة", "en": "Menu"},
     "web.nav.account": {"ar": "حسابي", "en": "My account"},
@@ -155,7 +154,7 @@ CATALOGUE: _T = {
 VERIFY: _T = {
     "web.verify.title": {"ar": "التحقق من مستند", "en": "Verify a document"},
     "web.verify.lead": {
-        "ar": "امسح رمز QR المطبوع على المستند، أو اكتب رقمه ورمز التحقق.",
+        "ar": "امسح رمز الاستجابة السريعة المطبوع على المستند، أو اكتب رقمه ورمز التحقق.",
         "en": "Scan the QR code printed on the document, or type its number and verification code.",
     },
     "web.verify.number": {"ar": "رقم المستند", "en": "Document number"},
@@ -308,7 +307,7 @@ POA: _T = {
     },
     "web.document.title": {"ar": "المستند الصادر", "en": "Issued document"},
     "web.document.qr_alt": {
-        "ar": "رمز QR يفتح صفحة التحقق من هذا المستند",
+        "ar": "رمز الاستجابة السريعة يفتح صفحة التحقق من هذا المستند",
         "en": "QR code that opens this document's verification page",
     },
     "web.document.qr_caption": {
