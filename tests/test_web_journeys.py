@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from paperless_support import registry_people
 from playwright.sync_api import Browser, Page, expect
-from web_browser import Visitor, enrol
+from web_browser import Visitor, enrol, sms_code, sms_count
 
 from devstack.background import BackgroundPlatform
 from devstack.run import DEV_STAFF, DEV_STAFF_PASSWORD
@@ -28,10 +28,13 @@ def reload_until(page: Page, ready: Callable[[], bool], what: str, timeout: floa
         page.reload()
 
 
-def clerk_for(office_code: str) -> str:
-    """The development clerk account bound to that demo office (devstack.run.DEV_STAFF)."""
-    found = [user for user, role, office in DEV_STAFF if office == office_code]
-    assert found, f"no development clerk at office {office_code}"
+def clerk_for(office_code: str | None, role: str = "") -> str:
+    """The development staff account bound to that demo office, or with that role
+    (devstack.run.DEV_STAFF: `make run` makes them)."""
+    found = [
+        user for user, their_role, office in DEV_STAFF if (office == office_code if not role else their_role == role)
+    ]
+    assert found, f"no development staff account at office {office_code} with role {role!r}"
     return found[0]
 
 
@@ -126,3 +129,41 @@ def test_power_of_attorney_from_draft_to_revoked(
     citizen.assert_accessible()
     public.page.close()
     context.close()
+
+
+def test_call_centre_look_up_with_consent_then_the_citizen_sees_it(
+    platform: BackgroundPlatform, browser: Browser, axe_source: str
+) -> None:
+    """The agent sees a masked record, asks consent by SMS, reads the code the citizen reads out,
+    sees the record for a while; the citizen then finds the look-up in their access log."""
+    web, gateway = platform.services["web"], platform.gateway
+    person = registry_people(("02",))[5]  # test_web_portal enrols 0-2 of Alexandria
+    mobile = "010" + person["national_id"][-8:]
+    citizen = Visitor(browser.new_page(), base=web, axe_source=axe_source, name="access-log")
+    enrol(citizen, gateway, person, mobile, english=False)
+
+    context = browser.new_context()
+    agent = Visitor(context.new_page(), base=web, axe_source=axe_source, name="call-centre")
+    agent.open("/staff/sign-in")
+    agent.page.locator("#username").fill(clerk_for(None, role="call_centre_agent"))
+    agent.page.locator("#password").fill(DEV_STAFF_PASSWORD)
+    agent.submit()
+    agent.open("/staff/call-centre")
+    agent.page.locator("#national_id").fill(person["national_id"])
+    agent.page.locator("#reason").fill("المواطن يسأل عن موعده")
+    agent.submit()
+    masked = agent.page.locator("#masked")
+    expect(masked).to_contain_text(mobile[-2:])
+    expect(agent.page.locator("main")).not_to_contain_text(person["national_id"])  # masked until consent
+    before = sms_count(gateway, mobile)
+    agent.submit("اطلب موافقة المواطن برسالة قصيرة")
+    agent.page.locator("#code").fill(sms_code(gateway, mobile, after=before))
+    agent.submit()
+    expect(agent.page.locator("#record")).to_contain_text(person["national_id"])
+    agent.assert_accessible()
+    context.close()
+
+    citizen.open("/account/access-log")
+    expect(citizen.page.locator("main table")).to_contain_text("المواطن يسأل عن موعده")
+    citizen.assert_accessible()
+    citizen.page.close()

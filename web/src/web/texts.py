@@ -318,4 +318,77 @@ POA: _T = {
     "web.kind.poa": {"ar": "توكيل", "en": "Power of attorney"},
 }
 
-TEXTS: _T = {**SITE, **HOME, **FORMS, **ACCOUNT, **CATALOGUE, **VERIFY, **CONSOLE, **POA}
+DESKS: _T = {
+    "web.more": {"ar": "المزيد", "en": "More"},
+    "web.invalid.day": {"ar": "أدخل تاريخًا صحيحًا", "en": "Enter a real date"},
+    "web.console.roles": {"ar": "أدوارك", "en": "Your roles"},
+    "web.appeals.title": {"ar": "التظلمات", "en": "Appeals"},
+    "web.appeals.one": {"ar": "تظلم", "en": "Appeal"},
+    "web.appeals.filter": {"ar": "حالة التظلمات", "en": "Appeals by status"},
+    "web.appeals.status.open": {"ar": "مفتوحة", "en": "Open"},
+    "web.appeals.status.accepted": {"ar": "مقبولة", "en": "Accepted"},
+    "web.appeals.status.rejected": {"ar": "مرفوضة", "en": "Rejected"},
+    "web.appeals.filed": {"ar": "تاريخ التقديم", "en": "Filed"},
+    "web.appeals.due": {"ar": "موعد الرد", "en": "Answer due"},
+    "web.appeals.overdue": {"ar": "متأخر", "en": "Overdue"},
+    "web.appeals.grounds": {"ar": "أسباب التظلم", "en": "Grounds"},
+    "web.appeals.none": {"ar": "لا توجد تظلمات.", "en": "No appeals."},
+    "web.appeals.decide": {"ar": "القرار", "en": "Decide"},
+    "web.appeals.outcome": {"ar": "نتيجة التظلم", "en": "Outcome"},
+    "web.appeals.reason": {"ar": "السبب", "en": "Reason"},
+    "web.appeals.reason_hint": {"ar": "تقرؤه الأسرة كما تكتبه.", "en": "The household reads it as you write it."},
+    "web.appeals.override_until": {"ar": "استثناء من القواعد حتى", "en": "Override the rules until"},
+    "web.appeals.override_hint": {
+        "ar": "اختياري، عند القبول: يبقى الاستحقاق حتى هذا اليوم مهما قالت القواعد.",
+        "en": "Optional, when accepting: the entitlement stands until this day whatever the rules say.",
+    },
+    "web.appeals.submit": {"ar": "سجّل القرار", "en": "Record the decision"},
+    "web.required.outcome": {"ar": "اختر نتيجة التظلم", "en": "Choose the outcome"},
+    "web.required.reason": {"ar": "اكتب السبب", "en": "Write the reason"},
+    "web.call.title": {"ar": "مركز الاتصال", "en": "Call centre"},
+    "web.call.reason": {"ar": "سبب الاطلاع", "en": "Why you look"},
+    "web.call.reason_hint": {
+        "ar": "يُسجَّل ويراه المواطن في سجل من اطّلع على بياناته.",
+        "en": "It is recorded, and the citizen sees it in who looked at their data.",
+    },
+    "web.call.lookup": {"ar": "ابحث", "en": "Look up"},
+    "web.call.masked": {"ar": "ما يظهر قبل الموافقة", "en": "What shows before consent"},
+    "web.call.initials": {"ar": "الأحرف الأولى", "en": "Initials"},
+    "web.call.mobile_end": {"ar": "آخر أرقام الهاتف", "en": "Mobile ends in"},
+    "web.call.ask": {"ar": "اطلب موافقة المواطن برسالة قصيرة", "en": "Ask the citizen's consent by SMS"},
+    "web.call.code_sent": {
+        "ar": "أُرسل رمز إلى هاتف المواطن؛ اطلب منه قراءته لك.",
+        "en": "A code was sent to the citizen's mobile; ask them to read it to you.",
+    },
+    "web.call.granted": {"ar": "يمكنك الاطلاع حتى {until}.", "en": "You may look until {until}."},
+    "web.call.logged": {
+        "ar": "سُجّل هذا الاطلاع ويظهر للمواطن.",
+        "en": "This look was recorded, and the citizen sees it.",
+    },
+    "web.call.another": {"ar": "مواطن آخر", "en": "Another citizen"},
+    "web.audit.title": {"ar": "التدقيق", "en": "Audit"},
+    "web.audit.chain": {"ar": "سلسلة سجل الاطلاع", "en": "The access log's chain"},
+    "web.audit.chain_ok": {
+        "ar": "السلسلة سليمة: {entries} قيدًا لم يُغيَّر أي منها.",
+        "en": "The chain holds: {entries} entries, none altered.",
+    },
+    "web.audit.chain_broken": {
+        "ar": "السلسلة مكسورة بدءًا من القيد {seq}.",
+        "en": "The chain is broken from entry {seq}.",
+    },
+    "web.audit.staff": {"ar": "ما فعله المسؤولون بحسابات الموظفين", "en": "What administrators did to staff accounts"},
+    "web.audit.at": {"ar": "الوقت", "en": "When"},
+    "web.audit.actor": {"ar": "من", "en": "Who"},
+    "web.audit.action": {"ar": "الإجراء", "en": "Action"},
+    "web.audit.target": {"ar": "الحساب", "en": "Account"},
+    "web.audit.none": {"ar": "لا توجد قيود.", "en": "No entries."},
+    "web.access_log.title": {"ar": "من اطّلع على بياناتي", "en": "Who looked at my data"},
+    "web.access_log.lead": {
+        "ar": "كل موظف اطّلع على بياناتك أو تصرّف فيها، ومتى ولماذا.",
+        "en": "Every member of staff who looked at or acted on your data, when and why.",
+    },
+    "web.access_log.who": {"ar": "الموظف", "en": "Staff"},
+    "web.access_log.none": {"ar": "لم يطّلع أحد على بياناتك.", "en": "Nobody has looked at your data."},
+}
+
+TEXTS: _T = {**SITE, **HOME, **FORMS, **ACCOUNT, **CATALOGUE, **VERIFY, **CONSOLE, **POA, **DESKS}

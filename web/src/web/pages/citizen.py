@@ -5,9 +5,9 @@ with JavaScript off."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from kit import i18n
@@ -227,3 +227,12 @@ async def sign_out(page: Page) -> Response:
             pass  # the session here ends regardless
     await page.sign_out()
     raise Redirect(to="/")
+
+
+@router.get("/account/access-log")
+async def access_log(page: Page, cursor: Annotated[str | None, Query(max_length=500)] = None) -> HTMLResponse:
+    """Who among the staff looked at or acted on my data, when and why."""
+    page.require("citizen")
+    found = await page.api("GET", "/v1/me/access-log", params={"limit": 50, **({"cursor": cursor} if cursor else {})})
+    return page.render("access_log.html", items=found["items"], next_cursor=found.get("next_cursor"),
+                       title=page_text(page, "web.access_log.title"))  # fmt: skip
