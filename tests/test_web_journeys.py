@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 from web_browser import Visitor, enrol, sms_code, sms_count
 
 from devstack.background import BackgroundPlatform
-from devstack.run import DEV_STAFF, DEV_STAFF_PASSWORD
+from identity.demo import DEV_PASSWORD as DEV_STAFF_PASSWORD
+from identity.demo import DEV_STAFF
 
 PEOPLE = registry_people(("03",))
 """Port Said's adults (the pilot governorate, where the development clerks work); 0-6 belong to the
@@ -30,7 +31,7 @@ def reload_until(page: Page, ready: Callable[[], bool], what: str, timeout: floa
 
 def clerk_for(office_code: str | None, role: str = "") -> str:
     """The development staff account bound to that demo office, or with that role
-    (devstack.run.DEV_STAFF: `make run` makes them)."""
+    (identity's demo data makes them in development, as `make run` loads it)."""
     found = [
         user for user, their_role, office in DEV_STAFF if (office == office_code if not role else their_role == role)
     ]

@@ -26,7 +26,6 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -87,21 +86,6 @@ def load_frontends(root: Path) -> list[Service]:
         )
         for name, entry in spec.get("frontends", {}).items()
     ]
-
-
-DEV_STAFF_PASSWORD = "dev-only-password"
-"""The development staff accounts' password (identity's demo uses the same); production makes none."""
-DEV_STAFF = (
-    ("clerk", "notary_clerk", "NO-03-01"),
-    ("office-clerk", "office_clerk", "SC-03-01"),
-    ("ration", "ration_officer", "SC-03-01"),
-    ("agent", "call_centre_agent", None),
-    ("auditor", "auditor", None),
-    ("admin", "admin", None),
-)
-"""(username, role, office code) of each development staff account, in Port Said (governorate 03)."""
-DEMO_OFFICE_NAMESPACE = uuid.UUID("5b0c8f5e-8d4a-4f52-9a57-0f1c6b7f2d10")
-"""The demo offices' ids are uuid5(this, code), as office-routing's demo data makes them."""
 
 
 RESTART_BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
@@ -229,8 +213,9 @@ class Platform:
         self.start_infra()
         self.migrate()
         self.start_services()
-        self.load_demo_data()
         self.start_frontends()
+        self.load_demo_data()
+        self.wait_frontends()
 
     def start_infra(self) -> None:
         self.data.mkdir(exist_ok=True)
@@ -284,27 +269,14 @@ class Platform:
             self.say(f"  ready      {service.name:<15} {service.url}")
 
     def start_frontends(self) -> None:
-        """The portal and the console, once the gateway answers; development staff accounts."""
+        """The portal and the console: they call the gateway only, so they start with it."""
         for frontend in self.frontends:
             self._spawn(frontend, self.env_for(frontend))
+
+    def wait_frontends(self) -> None:
         for frontend in self.frontends:
             self._wait_ready(frontend)
             self.say(f"  ready      {frontend.name:<15} {frontend.url}")
-        if self.env_for(self.gateway).get("ENVIRONMENT") == "development":
-            self.create_dev_staff()
-
-    def create_dev_staff(self) -> None:
-        """One staff account per role (development only), as ops would make them."""
-        identity = self.by_name("identity")
-        env = {**self.env_for(identity), "IDENTITY_STAFF_PASSWORD": DEV_STAFF_PASSWORD}
-        for username, role, office in DEV_STAFF:
-            command = [sys.executable, "-m", "identity.staff", "create", "--username", username,
-                       "--name", f"Dev {role}", "--role", role, "--governorate", "03"]  # fmt: skip
-            if office is not None:
-                command += ["--office", str(uuid.uuid5(DEMO_OFFICE_NAMESPACE, office))]
-            result = subprocess.run(command, cwd=identity.folder, env=env, capture_output=True, text=True)
-            if result.returncode != 0 and "staff_exists" not in result.stderr + result.stdout:
-                self.say(f"  staff account {username} not made: {(result.stderr or result.stdout).strip()[-300:]}")
 
     def _spawn(self, service: Service, env: dict[str, str]) -> None:
         """Start a service and supervise it; it dies with the thread that started it (the
@@ -452,12 +424,11 @@ def banner(platform: Platform) -> str:
     gw = platform.gateway.url
     frontends = "".join(f"\n  {f.name + ' (portal, staff console)':<31}{f.url}" for f in platform.frontends)
     staff = ""
-    if platform.frontends and platform.env_for(platform.gateway).get("ENVIRONMENT") == "development":
+    if platform.frontends:
         web = platform.frontends[0].url
-        accounts = ", ".join(f"{user} ({role})" for user, role, _ in DEV_STAFF)
         staff = (
-            f"\nStaff console (development accounts, password {DEV_STAFF_PASSWORD!r}): {web}/staff/sign-in"
-            f"\n  {accounts}"
+            f"\nThe portal: {web}  (enrol at {web}/enrol)"
+            f"\nThe staff console: {web}/staff/sign-in  (development accounts: identity's demo line above)"
         )
     return f"""
 Shubbak is running.{frontends}
