@@ -42,8 +42,12 @@ def test_enrol_then_sign_out_and_back_in(
     assert cookie["sameSite"] == "Lax"
     assert "eyJ" not in cookie["value"]  # an opaque id: the tokens stay on the server
     sign_out_and_in(visitor, platform.gateway, person, mobile, english=english)
+    visitor.open("/ration-card")  # the household's card, from ration-svc: the citizen is on it
+    expect(visitor.page.locator("main table").first).to_contain_text(person["national_id"])
     visitor.open("/services")
     expect(visitor.page.locator("main h2").first).to_be_visible()
+    visitor.open("/no-such-page")  # a page for a person, in the page's language
+    expect(visitor.page.locator("h1")).to_have_text("Page not found" if english else "الصفحة غير موجودة")
     visitor.assert_accessible()
 
 

@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kit import i18n
 from kit.clock import Clock
@@ -12,7 +13,7 @@ from kit.service import context
 from web.gateway import ApiProblem
 from web.manifest import manifest
 from web.settings import Settings
-from web.visit import SESSION_COOKIE, CsrfRefused, Redirect, Visit
+from web.visit import LANGUAGE_COOKIE, SESSION_COOKIE, CsrfRefused, Redirect, Visit
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.add_exception_handler(Redirect, _redirect)  # type: ignore[arg-type]  # Starlette types handlers loosely
     app.add_exception_handler(CsrfRefused, _csrf_refused)
     app.add_exception_handler(ApiProblem, _api_problem)  # type: ignore[arg-type]  # as above
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]  # as above
     app.middleware("http")(_browser)
     return app
 
@@ -56,9 +58,8 @@ async def _redirect(request: Request, exc: Redirect) -> Response:
 def _message_page(request: Request, status: int, title: str, detail: str) -> Response:
     """A page saying what went wrong. The request's transaction was rolled back, so the session's
     row is not read here: the page shows no signed-in navigation and no form."""
-    visit: Visit | None = getattr(request.state, "visit", None)
     resources = context(request).resources
-    language = visit.lang if visit is not None else i18n.current_language()
+    language = _language(request)
     page = {
         "lang": language,
         "dir": "rtl" if language == "ar" else "ltr",
@@ -75,8 +76,25 @@ async def _csrf_refused(request: Request, exc: Exception) -> Response:
 
 
 def _language(request: Request) -> i18n.Language:
+    """The page's language: the visit's, or the switch's cookie (Arabic without one)."""
     visit: Visit | None = getattr(request.state, "visit", None)
-    return visit.lang if visit is not None else i18n.current_language()
+    return visit.lang if visit is not None else i18n.language_or_default(request.cookies.get(LANGUAGE_COOKIE))
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """A page for a person (no such page, a method a link cannot send), not problem+json."""
+    language = _language(request)
+    if exc.status_code == 404:
+        title, detail = (
+            i18n.text("problem.web_not_found.title", language),
+            i18n.text("problem.web_not_found.detail", language),
+        )
+    else:
+        title, detail = (
+            i18n.text("web.problem.upstream.title", language),
+            i18n.text("web.problem.upstream.detail", language),
+        )
+    return _message_page(request, exc.status_code, title, detail)
 
 
 async def _api_problem(request: Request, exc: ApiProblem) -> Response:

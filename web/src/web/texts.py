@@ -391,4 +391,29 @@ DESKS: _T = {
     "web.access_log.none": {"ar": "لم يطّلع أحد على بياناتك.", "en": "Nobody has looked at your data."},
 }
 
-TEXTS: _T = {**SITE, **HOME, **FORMS, **ACCOUNT, **CATALOGUE, **VERIFY, **CONSOLE, **POA, **DESKS}
+RATION: _T = {
+    "web.nav.ration": {"ar": "بطاقة التموين", "en": "Ration card"},
+    "web.ration.title": {"ar": "بطاقة التموين", "en": "My ration card"},
+    "web.ration.none": {"ar": "لا توجد بطاقة تموين لأسرتك.", "en": "Your household has no ration card."},
+    "web.ration.number": {"ar": "رقم البطاقة", "en": "Card number"},
+    "web.ration.office": {"ar": "مكتب التموين", "en": "Supply office"},
+    "web.ration.entitlement": {"ar": "الاستحقاق الشهري", "en": "Monthly entitlement"},
+    "web.ration.not_eligible": {"ar": "غير مستحق", "en": "Not entitled"},
+    "web.ration.decided": {"ar": "تاريخ القرار", "en": "Decided on"},
+    "web.ration.why": {"ar": "أسباب القرار", "en": "Why"},
+    "web.ration.members": {"ar": "أفراد الأسرة على البطاقة", "en": "Members on the card"},
+    "web.ration.relation": {"ar": "الصلة", "en": "Relation"},
+    "web.ration.relation.holder": {"ar": "صاحب البطاقة", "en": "Holder"},
+    "web.ration.relation.spouse": {"ar": "زوج/زوجة", "en": "Spouse"},
+    "web.ration.relation.child": {"ar": "ابن/ابنة", "en": "Child"},
+    "web.ration.since": {"ar": "منذ", "en": "Since"},
+    "web.ration.history": {"ar": "القرارات السابقة", "en": "Earlier decisions"},
+    "web.ration.appeal": {"ar": "التظلم من القرار", "en": "Appeal the decision"},
+    "web.ration.appeal_until": {"ar": "يمكنك التظلم حتى {day}.", "en": "You may appeal until {day}."},
+    "web.ration.grounds": {"ar": "أسباب التظلم", "en": "Your grounds"},
+    "web.ration.appeal_submit": {"ar": "قدّم التظلم", "en": "File the appeal"},
+    "web.ration.appealed": {"ar": "تم تقديم تظلمك", "en": "Your appeal was filed"},
+    "web.required.grounds": {"ar": "اكتب أسباب التظلم", "en": "Write your grounds"},
+}
+
+TEXTS: _T = {**SITE, **HOME, **FORMS, **ACCOUNT, **CATALOGUE, **VERIFY, **CONSOLE, **POA, **DESKS, **RATION}
