@@ -95,13 +95,19 @@ async def quote(page: Page, poa_id: uuid.UUID) -> Response:
     raise Redirect(to=f"/powers-of-attorney/{poa_id}/check")
 
 
+def _quote_of(page: Visit, poa_id: uuid.UUID) -> dict[str, Any]:
+    """The quote this session holds for that power of attorney; without one, choose a method."""
+    held = page.row.flow.get("quote")
+    if not held or held.get("poa") != str(poa_id):
+        raise Redirect(to=f"/powers-of-attorney/{poa_id}/payment-method")
+    return dict(held)
+
+
 @router.get("/powers-of-attorney/{poa_id}/check")
 async def check(page: Page, poa_id: uuid.UUID) -> HTMLResponse:
     """Check your answers before paying: what the document will say, and what it costs."""
     page.require("citizen")
-    held = page.row.flow.get("quote")
-    if not held or held.get("poa") != str(poa_id):
-        raise Redirect(to=f"/powers-of-attorney/{poa_id}/payment-method")
+    held = _quote_of(page, poa_id)
     poa = await page.api("GET", f"/v1/powers-of-attorney/{poa_id}")
     return page.render("poa_check.html", poa=poa, quote=held["body"], method=held["method"],
                        title=i18n.text("web.poa.check.title", page.lang))  # fmt: skip
@@ -111,9 +117,7 @@ async def check(page: Page, poa_id: uuid.UUID) -> HTMLResponse:
 async def pay(page: Page, poa_id: uuid.UUID) -> Response:
     page.require("citizen")
     await page.form()
-    held = page.row.flow.get("quote")
-    if not held or held.get("poa") != str(poa_id):
-        raise Redirect(to=f"/powers-of-attorney/{poa_id}/payment-method")
+    held = _quote_of(page, poa_id)
     intent = await page.api("POST", "/v1/payments", json=held["body"]["payment"], idempotency_key=held["key"])
     confirm: dict[str, Any] = {}
     if intent["method"] == "wallet":
