@@ -4,17 +4,29 @@ against the platform as `make run` starts it (its development staff accounts inc
 
 from __future__ import annotations
 
+import asyncio
 import time
+import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
 
-from paperless_support import registry_people
+import httpx
+import nats
+from paperless_support import PASSWORD as STAFF_PASSWORD
+from paperless_support import Citizen, create_staff, registry_people
 from playwright.sync_api import Browser, Page, expect
+from test_card_services import demo_registry
 from web_browser import Visitor, enrol, sms_code, sms_count
 
+from contracts import Envelope
+from contracts.events.traffic import VehicleRegistered
 from devstack.background import BackgroundPlatform
+from identity.demo import DEMO_OFFICE_NAMESPACE, DEV_STAFF
 from identity.demo import DEV_PASSWORD as DEV_STAFF_PASSWORD
-from identity.demo import DEV_STAFF
+from kit.testing import eventually
 
+REGISTERED = "traffic.vehicle.registered.v1"
 PEOPLE = registry_people(("03",))
 """Port Said's adults (the pilot governorate, where the development clerks work); 0-6 belong to the
 other cross-service tests."""
@@ -166,5 +178,103 @@ def test_call_centre_look_up_with_consent_then_the_citizen_sees_it(
 
     citizen.open("/account/access-log")
     expect(citizen.page.locator("main table")).to_contain_text("المواطن يسأل عن موعده")
+    citizen.assert_accessible()
+    citizen.page.close()
+
+
+APPEAL_GOVERNORATE = "21"
+"""Where the appeal's household lives: a governorate the other flows do not enrol from."""
+
+
+async def _excluded_holder(platform: BackgroundPlatform) -> tuple[dict[str, str], str]:
+    """A household's holder, enrolled, whose card the traffic department's news of a new car has
+    just made ineligible (so the household may appeal); and a ration officer of that governorate,
+    made as ops would (its username)."""
+    people, _ = demo_registry()
+    bus = await nats.connect(platform.nats)
+    try:
+        async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as client:
+            for person in people:
+                if person["governorate"] != APPEAL_GOVERNORATE or person["alive"] != "true":
+                    continue
+                if person["marital_status"] == "single":
+                    continue  # a single adult lives on a parent's card
+                citizen = Citizen(client, person)
+                try:
+                    await citizen.enrol()
+                except AssertionError:  # enrolled already by another test: the next one
+                    continue
+                card = await client.get("/v1/ration-card", headers=citizen.auth)
+                if card.status_code != 200 or card.json()["holder_national_id"] != person["national_id"]:
+                    continue
+                await bus.jetstream().publish(REGISTERED, car_of(person["national_id"]))
+                await eventually(lambda c=citizen: _appealable(client, c), "ration to exclude the household")
+                office = str(uuid.uuid5(DEMO_OFFICE_NAMESPACE, f"SC-{APPEAL_GOVERNORATE}-01"))
+                officer = await create_staff(
+                    platform.postgres, role="ration_officer", office_id=office, governorate=APPEAL_GOVERNORATE
+                )
+                return {**person, "mobile": citizen.mobile}, officer
+    finally:
+        await bus.close()
+    raise AssertionError(f"no household holder left in governorate {APPEAL_GOVERNORATE} of the demo registry")
+
+
+async def _appealable(client: httpx.AsyncClient, citizen: Citizen) -> bool | None:
+    found = (await client.get("/v1/ration-card", headers=citizen.auth)).json()["decision"]
+    return True if not found["eligible"] and found["appealable"] else None
+
+
+def car_of(owner: str) -> bytes:
+    event = VehicleRegistered(
+        vehicle_id=uuid.uuid4(), plate_number="ق ط ع 778", owner_national_id=owner, vehicle_type="private_car",
+        make="Hyundai", model="Tucson", model_year=2024, engine_cc=2000, governorate=APPEAL_GOVERNORATE,
+        registered_at=datetime.now(UTC),
+    )  # fmt: skip
+    return Envelope.wrap(event, source="traffic-department").to_bytes()
+
+
+def test_a_ration_appeal_filed_in_the_portal_is_decided_in_the_console(
+    platform: BackgroundPlatform, browser: Browser, axe_source: str
+) -> None:
+    web, gateway = platform.services["web"], platform.gateway
+    with ThreadPoolExecutor(1) as thread:  # Playwright's sync API holds this thread's event loop
+        holder, officer_name = thread.submit(asyncio.run, _excluded_holder(platform)).result()
+    citizen = Visitor(browser.new_page(), base=web, axe_source=axe_source, name="appeal")
+    citizen.open("/sign-in")
+    citizen.page.locator("#national_id").fill(holder["national_id"])
+    before = sms_count(gateway, holder["mobile"])
+    citizen.submit()
+    citizen.page.locator("#code").fill(sms_code(gateway, holder["mobile"], after=before))
+    citizen.submit()
+    citizen.open("/ration-card")
+    expect(citizen.page.locator("#entitlement")).to_have_text("غير مستحق")
+    citizen.submit("قدّم التظلم")  # no grounds: named at the field
+    expect(citizen.page.locator("#grounds-error")).to_be_visible()
+    grounds = f"السيارة ملك جهة العمل {uuid.uuid4().hex[:6]}"
+    citizen.page.locator("#grounds").fill(grounds)
+    citizen.submit("قدّم التظلم")
+    expect(citizen.page.locator(".panel")).to_contain_text("تم تقديم تظلمك")
+
+    context = browser.new_context()
+    officer = Visitor(context.new_page(), base=web, axe_source=axe_source, name="appeals")
+    officer.open("/staff/sign-in")
+    officer.page.locator("#username").fill(officer_name)
+    officer.page.locator("#password").fill(STAFF_PASSWORD)
+    officer.submit()
+    officer.open("/staff/appeals")
+    row = officer.page.locator("tr", has_text=grounds)
+    with officer.page.expect_navigation():
+        row.get_by_role("link").click()
+    officer.check("appeal")
+    officer.page.locator("#outcome-accepted").check()
+    officer.page.locator("#reason").fill("السيارة مسجلة لجهة العمل")
+    officer.page.locator("#override_until").fill((date.today() + timedelta(days=90)).isoformat())
+    officer.submit("سجّل القرار")
+    expect(officer.page.locator("#appeal-status")).to_have_attribute("data-status", "accepted")
+    officer.assert_accessible()
+    context.close()
+
+    citizen.open("/ration-card")
+    expect(citizen.page.locator("#entitlement")).to_contain_text("جنيه")  # entitled again, by the appeal
     citizen.assert_accessible()
     citizen.page.close()

@@ -41,7 +41,7 @@ def _problem(problem: ApiProblem, field: str = "") -> list[FieldProblem]:
 async def appeals(page: Page, status: Literal["open", "accepted", "rejected"] = "open") -> HTMLResponse:
     page.require("staff", *OFFICER)
     found = await page.api("GET", "/v1/appeals", params={"status": status, "limit": 50})
-    return _render(page, "appeals.html", "web.appeals.title", items=found["items"], status=status)
+    return _render(page, "appeals.html", "web.appeals.title", items=found["items"], shown=status)
 
 
 async def _appeal_page(page: Visit, appeal_id: uuid.UUID, **values: Any) -> HTMLResponse:
