@@ -100,6 +100,13 @@ class TestGuards:
         assert answer.status_code == 503
         assert "لا يمكن الوصول إلى المنصة الآن" in answer.text
 
+    async def test_no_such_page_is_a_page_for_a_browser(self, portal: Portal) -> None:
+        answer = await portal.http.get("/no-such-page", headers={"Accept": "text/html"})
+        assert answer.status_code == 404
+        assert "الصفحة غير موجودة" in answer.text
+        api_client = await portal.http.get("/no-such-page", headers={"Accept": "application/json"})
+        assert api_client.headers["content-type"].startswith("application/problem+json")
+
     async def test_only_its_own_assets_are_served(self, portal: Portal) -> None:
         assert (await portal.http.get("/static/app.css")).status_code == 200
         assert (await portal.http.get("/static/../settings.py")).status_code == 404

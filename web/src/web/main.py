@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kit import i18n
+from kit import errors, i18n
 from kit.clock import Clock
 from kit.service import context
 from web.gateway import ApiProblem
@@ -82,7 +82,11 @@ def _language(request: Request) -> i18n.Language:
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    """A page for a person (no such page, a method a link cannot send), not problem+json."""
+    """A page for a person's browser (no such page, a method a link cannot send); problem+json,
+    as every Shubbak service answers, for a client that does not ask for HTML."""
+    if "text/html" not in request.headers.get("accept", ""):
+        code = errors.generic_code(exc.status_code)
+        return errors.problem_response(request.url.path, code=code, status=exc.status_code)
     language = _language(request)
     if exc.status_code == 404:
         title, detail = (
