@@ -10,7 +10,7 @@ PYTHON_BIN := $(shell $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/nu
 PYTHON_VERSION := $(shell $(PYTHON_BIN) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 VENV := .venv
 PY := $(VENV)/bin/python
-PACKAGES := contracts kit devstack deploy gateway identity-svc catalog-svc notary-svc ration-svc payment-svc office-routing-svc
+PACKAGES := contracts kit devstack deploy gateway identity-svc catalog-svc notary-svc ration-svc payment-svc office-routing-svc web
 TEST_DIRS := $(foreach p,$(PACKAGES),$(p)/tests) tests
 STAMP := $(VENV)/.installed-$(PYTHON_VERSION)
 PYPROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
@@ -20,7 +20,7 @@ EDITABLE := --no-deps --no-build-isolation $(foreach p,$(PACKAGES),-e ./$(p))
 
 .DEFAULT_GOAL := help
 NODE_TOOLS := .data/node/.installed
-.PHONY: help install run test lint bench clean contracts-export contracts-release fuzz node-tools lock deploy-check
+.PHONY: help install run test lint bench clean contracts-export contracts-release fuzz node-tools browser lock deploy-check
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -55,7 +55,17 @@ node-tools: $(STAMP) ## the contract tests' Node tools (AsyncAPI parser, TypeScr
 	@command -v npm >/dev/null || { echo "make test needs Node 20 and npm (Debian: apt-get install nodejs npm)"; exit 1; }
 	@$(PY) tests/node_tools.py >/dev/null
 
-test: $(STAMP) node-tools ## run every package's tests against real PostgreSQL and NATS
+browser: ## the browser tests' Chromium (Debian's chromium package): installed when root, else says what to install
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM" ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
+	  else \
+	    echo "the browser tests need Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu), or set CHROMIUM=/path/to/chromium"; \
+	    exit 1; \
+	  fi; }
+
+test: $(STAMP) node-tools browser ## run every package's tests against real PostgreSQL and NATS
 	@failed=(); passed=0; failures=0; for d in $(TEST_DIRS); do \
 	  [ -d $$d ] || continue; \
 	  echo "== $$d"; \

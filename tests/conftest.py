@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import otlp_collector
 import pytest
+import web_browser
+from playwright.sync_api import Browser
 
 from devstack.background import BackgroundPlatform, start
 
@@ -31,3 +33,16 @@ def platform(collector: otlp_collector.Collector) -> Iterator[BackgroundPlatform
     )
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """The system's headless Chromium, driven by Playwright (the browser journeys of web/)."""
+    with web_browser.launched() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core, from .data/node (npm), injected into each page the browser tests visit."""
+    return web_browser.axe_script()

@@ -59,7 +59,7 @@ class BackgroundPlatform:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start(*, env: Mapping[str, str] | None = None, timeout: float = 240.0, kind: str = "test") -> BackgroundPlatform:
+def start(*, env: Mapping[str, str] | None = None, timeout: float = 360.0, kind: str = "test") -> BackgroundPlatform:
     """Start the platform (demo data included) under `.data/<kind>/`; `env` adds or overrides
     settings (e.g. raised rate limits for a benchmark)."""
     root = repo_root(Path(__file__).resolve().parent)

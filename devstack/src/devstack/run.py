@@ -71,6 +71,23 @@ def load_platform(root: Path) -> tuple[list[Service], Service, dict[str, Any]]:
     return services, make("gateway", spec["gateway"]), spec["infra"]
 
 
+def load_frontends(root: Path) -> list[Service]:
+    """The frontends (`[frontends.*]`): started after the gateway, whose /v1 is all they call."""
+    spec = tomllib.loads((root / "platform.toml").read_text(encoding="utf-8"))
+    return [
+        Service(
+            name=name,
+            folder=root / entry["folder"],
+            package=entry["package"],
+            env_prefix=entry["env_prefix"],
+            port=int(entry["port"]),
+            routes=(),
+            env=tuple(entry.get("env", {}).items()),
+        )
+        for name, entry in spec.get("frontends", {}).items()
+    ]
+
+
 RESTART_BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 """Seconds before restarting a process that exited, by how many times in a row it did."""
 STABLE_SECONDS = 60.0
@@ -118,9 +135,11 @@ class Platform:
         self.data = data or root / ".data"
         self.logs = self.data / "logs"
         self.services, self.gateway, infra = load_platform(root)
+        self.frontends = load_frontends(root)
         if free_ports:  # tests: never collide with a platform already running here
             self.services = [replace(s, port=free_port()) for s in self.services]
             self.gateway = replace(self.gateway, port=free_port())
+            self.frontends = [replace(s, port=free_port()) for s in self.frontends]
             infra = {key: free_port() for key in infra}
         self.pg = PostgresProcess(
             self.data / "pg", port=int(infra["postgres_port"]), log_file=self.logs / "postgres.log"
@@ -172,6 +191,8 @@ class Platform:
                 f"{service.env_prefix}JWKS_URL": f"{self.by_name('identity').url}/.well-known/jwks.json",
             }
         )
+        if service.name == "web" and env.get("ENVIRONMENT") == "development":
+            env[f"{service.env_prefix}COOKIE_SECURE"] = env.get(f"{service.env_prefix}COOKIE_SECURE", "false")  # http
         if service is not self.gateway:  # integrators' tokens come from the gateway
             env[f"{service.env_prefix}INTEGRATOR_JWKS_URL"] = f"{self.gateway.url}/.well-known/integrator-jwks.json"
         if self.nats_nodes > 1:
@@ -185,14 +206,16 @@ class Platform:
         return env
 
     def by_name(self, name: str) -> Service:
-        return next(s for s in self.services if s.name == name)
+        return next(s for s in [*self.services, *self.frontends] if s.name == name)
 
     def start(self) -> None:
         """Everything `make run` starts, in order: servers, migrations, services, demo data."""
         self.start_infra()
         self.migrate()
         self.start_services()
+        self.start_frontends()
         self.load_demo_data()
+        self.wait_frontends()
 
     def start_infra(self) -> None:
         self.data.mkdir(exist_ok=True)
@@ -211,7 +234,7 @@ class Platform:
         self.say(f"  nats       {self.nats.url}  monitor {self.nats.monitor_url}  ({time.perf_counter() - t:.1f}s)")
 
     def migrate(self) -> None:
-        for service in [*self.services, self.gateway]:
+        for service in [*self.services, self.gateway, *self.frontends]:
             created = self.pg.create_database(service.package)
             result = subprocess.run(
                 [
@@ -244,6 +267,16 @@ class Platform:
         for service in [*self.services, self.gateway]:
             self._wait_ready(service)
             self.say(f"  ready      {service.name:<15} {service.url}")
+
+    def start_frontends(self) -> None:
+        """The portal and the console: they call the gateway only, so they start with it."""
+        for frontend in self.frontends:
+            self._spawn(frontend, self.env_for(frontend))
+
+    def wait_frontends(self) -> None:
+        for frontend in self.frontends:
+            self._wait_ready(frontend)
+            self.say(f"  ready      {frontend.name:<15} {frontend.url}")
 
     def _spawn(self, service: Service, env: dict[str, str]) -> None:
         """Start a service and supervise it; it dies with the thread that started it (the
@@ -389,8 +422,16 @@ class Platform:
 
 def banner(platform: Platform) -> str:
     gw = platform.gateway.url
+    frontends = "".join(f"\n  {f.name + ' (portal, staff console)':<31}{f.url}" for f in platform.frontends)
+    staff = ""
+    if platform.frontends:
+        web = platform.frontends[0].url
+        staff = (
+            f"\nThe portal: {web}  (enrol at {web}/enrol)"
+            f"\nThe staff console: {web}/staff/sign-in  (development accounts: identity's demo line above)"
+        )
     return f"""
-Shubbak is running.
+Shubbak is running.{frontends}
   gateway (the one citizen API)  {gw}
   API docs                       {gw}/docs
   merged OpenAPI                 {gw}/openapi.json
@@ -398,7 +439,7 @@ Shubbak is running.
   logs                           .data/logs/
 Try:
   curl -s {gw}/readyz
-  curl -s -H 'Accept-Language: en' {gw}/v1/services
+  curl -s -H 'Accept-Language: en' {gw}/v1/services{staff}
 Ctrl-C stops everything.
 """
 

@@ -1,5 +1,5 @@
 """`make run` demo data: a small synthetic registry (2,000 people and their marriage records,
-loaded idempotently), two demo staff accounts in development, and one person to try enrolment
+loaded idempotently), a staff account per role in development, and one person to try enrolment
 with: a married adult of Port Said, so a marriage certificate and the ration card of their
 household (ration-svc's demo builds the cards from this registry) can be tried at once."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,6 +24,18 @@ PEOPLE = 2000
 SEED = 2074  # (a seed whose Port Said, the pilot governorate, has families to try every service with)
 TODAY = date(2025, 6, 1)  # fixed, so every run generates the same registry
 DEV_PASSWORD = "dev-only-password"
+DEV_STAFF = (
+    ("clerk", "notary_clerk", "NO-03-01"),
+    ("office-clerk", "office_clerk", "SC-03-01"),
+    ("ration", "ration_officer", "SC-03-01"),
+    ("agent", "call_centre_agent", None),
+    ("auditor", "auditor", None),
+    ("admin", "admin", None),
+)
+"""(username, role, office code) of a development staff account per role, in Port Said (03): the
+web console's sign-in for each role. Production makes none."""
+DEMO_OFFICE_NAMESPACE = uuid.UUID("5b0c8f5e-8d4a-4f52-9a57-0f1c6b7f2d10")
+"""office-routing's demo offices have the id uuid5(this, code); identity binds clerks to them."""
 
 
 async def main() -> None:
@@ -38,12 +51,13 @@ async def main() -> None:
                 changed = await registry.load_extract(session, path=path, marriages=marriages)
         now = utcnow()
         if settings.is_development:
-            for username, role in (("agent", "call_centre_agent"), ("auditor", "auditor")):
+            for username, role, office in DEV_STAFF:
                 try:
                     async with db.transaction(db.sessionmaker(engine)) as session:
                         await staff.create(
                             session, username=username, full_name=f"Demo {role}", password=DEV_PASSWORD,
-                            roles=[role], now=now,
+                            roles=[role], now=now, governorate="03" if office else None,
+                            office_id=str(uuid.uuid5(DEMO_OFFICE_NAMESPACE, office)) if office else None,
                         )  # fmt: skip
                 except Conflict:
                     pass  # made by an earlier run
@@ -66,7 +80,8 @@ async def main() -> None:
             f"read the code at GET /v1/dev/sms?mobile={mobile}"
         )
     if settings.is_development:
-        print(f"  identity: staff 'agent' (call centre) and 'auditor', password {DEV_PASSWORD!r}")
+        accounts = ", ".join(f"{user} ({role})" for user, role, _ in DEV_STAFF)
+        print(f"  identity: development staff {accounts}; password {DEV_PASSWORD!r}")
 
 
 if __name__ == "__main__":

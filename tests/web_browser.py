@@ -1,0 +1,173 @@
+"""What the browser tests share: the system's Chromium driven by Playwright (its own browser
+download cannot reach a closed network), axe-core injected from `.data/node` (installed by npm
+like the other Node tools; no CDN), a screenshot of every page, and the development SMS outbox."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import node_tools
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / ".data" / "screenshots"
+BLOCKING = ("serious", "critical")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def chromium_path() -> str:
+    """Debian's chromium (`make browser` installs it), or $CHROMIUM; the test fails saying what to
+    install when there is none: the browser journeys are part of `make test`, never skipped."""
+    found = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail("the browser tests need Chromium: run 'make browser' as root, or 'sudo apt-get install chromium'")
+    return found
+
+
+@contextmanager
+def launched() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def axe_script() -> str:
+    return (node_tools.ensure() / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+
+
+def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now (WCAG 2.1 AA rules)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source)  # evaluated, not a <script> tag: the page's CSP refuses inline scripts
+    result = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target)}))"
+    )
+    return [v for v in result if v["impact"] in BLOCKING]
+
+
+class Visitor:
+    """One browser context on the portal: each page it lands on is checked by axe and captured."""
+
+    def __init__(self, page: Page, *, base: str, axe_source: str, name: str, scripts: bool = True) -> None:
+        self.page, self.base, self.axe_source, self.name, self.scripts = page, base, axe_source, name, scripts
+        self.shots = 0
+        self.problems: list[str] = []
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + path)
+        self.check()
+
+    def check(self, label: str = "") -> None:
+        """axe (with scripts on; a context without JavaScript is checked by its twin that has it)
+        and a screenshot named after the journey, the step and the page's language."""
+        page = self.page
+        page.wait_for_load_state("load")
+        lang = page.locator("html").get_attribute("lang") or "none"
+        self.shots += 1
+        where = UUID.sub("id", page.url.split("//", 1)[-1].split("/", 1)[-1].split("?")[0])
+        slug = re.sub(r"[^a-z0-9]+", "-", (label or where or "home").lower())
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{self.shots:02d}-{slug.strip('-')}-{lang}.png"),
+                        full_page=True)  # fmt: skip
+        if self.scripts:
+            for v in axe_violations(page, self.axe_source):
+                self.problems.append(f"{page.url}: {v['impact']} {v['id']} ({v['help']}) at {v['nodes'][:3]}")
+
+    def submit(self, button: str | None = None) -> None:
+        """Press the form's button (the main one by default) and check the page it leads to."""
+        target = (
+            self.page.locator("main form button[type=submit]")
+            if button is None
+            else self.page.get_by_role("button", name=button)
+        )
+        with self.page.expect_navigation():
+            target.first.click()
+        self.check()
+
+    def assert_accessible(self) -> None:
+        assert not self.problems, "axe-core found serious or critical violations:\n" + "\n".join(self.problems)
+
+
+def sms_code(gateway: str, mobile: str, *, after: int = 0) -> str:
+    """The newest code the development SMS provider 'sent' to the mobile (read through the gateway)."""
+    sent = httpx.get(f"{gateway}/v1/dev/sms", params={"mobile": mobile}, timeout=10).json()
+    assert len(sent) > after, f"no new SMS to {mobile}"
+    found = re.search(r"\b(\d{6})\b", sent[0]["body"])
+    assert found, sent[0]["body"]
+    return found.group(1)
+
+
+def sms_count(gateway: str, mobile: str) -> int:
+    return len(httpx.get(f"{gateway}/v1/dev/sms", params={"mobile": mobile}, timeout=10).json())
+
+
+# -- the citizen's journeys, shared by the browser tests ------------------------------------------
+
+
+def enrol(visitor: Visitor, gateway: str, person: dict[str, str], mobile: str, *, english: bool) -> None:
+    """From the start page to the account page, through an empty form's errors first."""
+    page = visitor.page
+    visitor.open("/")
+    if english:
+        with page.expect_navigation():
+            page.get_by_role("link", name="English").click()
+        visitor.check("home")
+        expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    else:
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Start now" if english else "ابدأ الآن").click()
+    visitor.check("enrol")
+    visitor.submit()  # nothing typed: the error summary links to each field
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    for field in ("national_id", "first_name", "mother_first_name", "mobile"):
+        expect(summary.locator(f'a[href="#{field}"]')).to_have_count(1)
+        expect(page.locator(f"#{field}")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("National ID number" if english else "الرقم القومي").fill(person["national_id"])
+    page.get_by_label("First name" if english else "الاسم الأول", exact=True).fill(person["first_name_ar"])
+    page.get_by_label("Mother's first name" if english else "الاسم الأول للأم").fill(person["mother_first_name_ar"])
+    page.get_by_label("Mobile number" if english else "رقم الهاتف المحمول").fill("0101")  # too short
+    visitor.submit()
+    mobile_error = page.locator("#mobile-error")  # the API's problem, at the field it names
+    expect(mobile_error).to_be_visible()
+    expect(page.locator('.error-summary a[href="#mobile"]')).to_have_count(1)
+    expect(page.locator("#national_id")).to_have_value(person["national_id"])  # what was typed stays
+    page.locator("#mobile").fill(mobile)
+    visitor.submit()
+    expect(page).to_have_url(visitor.base + "/enrol/code")
+    page.locator("#code").fill(sms_code(gateway, mobile))
+    visitor.submit()
+    expect(page).to_have_url(visitor.base + "/account?welcome=1")
+    expect(page.locator("main")).to_contain_text(person["national_id"])
+    expect(page.locator("main")).to_contain_text(person["first_name_ar"])  # the registry's full name
+
+
+def sign_out_and_in(visitor: Visitor, gateway: str, person: dict[str, str], mobile: str, *, english: bool) -> None:
+    page = visitor.page
+    visitor.submit("Sign out" if english else "تسجيل الخروج")
+    visitor.open("/account")  # signed out: the account asks to sign in first
+    expect(page).to_have_url(visitor.base + "/sign-in?next=/account")
+    visitor.check("sign-in")
+    page.locator("#national_id").fill(person["national_id"])
+    before = sms_count(gateway, mobile)
+    visitor.submit()
+    page.locator("#code").fill("000000" if sms_code(gateway, mobile, after=before) != "000000" else "111111")
+    visitor.submit()  # a wrong code: shown at the field
+    expect(page.locator(".error-summary")).to_be_visible()
+    page.locator("#code").fill(sms_code(gateway, mobile))
+    visitor.submit()
+    expect(page).to_have_url(visitor.base + "/account")
+    expect(page.locator("h1")).to_have_text("My account" if english else "حسابي")

@@ -1,0 +1,31 @@
+"""web, declared once: what kit builds and runs (its database holds the browsers' sessions)."""
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kit.service import Manifest, Sweep
+from web.models import Base, load_all
+from web.pages import citizen, console, documents, poa, public, ration, staff
+from web.resources import Resources, ServiceContext, build_resources
+from web.sessions import service as sessions
+from web.settings import Settings
+from web.texts import TEXTS
+
+load_all()
+
+
+async def _expire_sessions(session: AsyncSession, ctx: ServiceContext) -> int:
+    now: datetime = ctx.now()
+    return await sessions.sweep_expired(session, now=now)
+
+
+manifest: Manifest[Settings, Resources] = Manifest(
+    title="Shubbak web: the citizen portal and the staff console",
+    settings=Settings,
+    metadata=Base.metadata,
+    build_resources=build_resources,
+    routers=[public.router, citizen.router, poa.router, ration.router, documents.router, staff.router, console.router],
+    texts=TEXTS,
+    sweeps=[Sweep("expire-sessions", seconds=lambda s: 300.0, run=_expire_sessions)],
+)

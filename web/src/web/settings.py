@@ -1,0 +1,23 @@
+from pydantic import Field
+
+from kit.settings import ServiceSettings, config
+
+
+class Settings(ServiceSettings):
+    model_config = config("WEB_")
+
+    service_name: str = "web"
+    db_schema: str = "web"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/web"
+    host: str = "127.0.0.1"
+    port: int = 8010
+
+    gateway_url: str = "http://127.0.0.1:8000"
+    """The public API (`/v1`): the only thing the portal and the console talk to."""
+    gateway_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    cookie_secure: bool = True
+    """The session cookie is `Secure` (HTTPS only); development over plain HTTP turns it off."""
+    session_idle_minutes: int = Field(default=30, ge=5, le=24 * 60)
+    """A session unused this long is signed out (the tokens it held are dropped)."""
+    session_max_hours: int = Field(default=12, ge=1, le=72)
+    """A session lasts at most this long, however busy."""
