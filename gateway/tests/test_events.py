@@ -15,12 +15,11 @@ import nats
 import pytest
 import test_webhooks
 from test_webhooks import create_integrator, token_for
-from webhook_support import eventually
 
 from contracts import Envelope
 from contracts.examples import example
 from devstack.nats import NatsProcess
-from kit.testing import stream_messages
+from kit.testing import eventually, stream_messages
 
 client = test_webhooks.client  # the same gateway setup (PostgreSQL, NATS, events on), its own instance
 database_url = test_webhooks.database_url

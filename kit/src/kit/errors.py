@@ -281,6 +281,15 @@ i18n.register(
         # Validators raise `invalid("code")` with `validation.<code>` texts instead.
         "validation.value_error": {"en": "Invalid value.", "ar": "قيمة غير صالحة."},
         "validation.invalid": {"en": "Invalid value.", "ar": "قيمة غير صالحة."},
+        "validation.url_type": {"en": "Must be a URL.", "ar": "يجب أن يكون عنوان URL."},
+        "validation.url_parsing": {
+            "en": "Not a valid URL (check the host name and the port, 1 to 65535).",
+            "ar": "عنوان URL غير صالح (راجع اسم المضيف ورقم المنفذ من ١ إلى ٦٥٥٣٥).",
+        },
+        "validation.url_scheme": {
+            "en": "Must be an `http://` or `https://` URL.",
+            "ar": "يجب أن يبدأ عنوان URL بـ `http://` أو `https://`.",
+        },
         # contracts.fields' types of what people type
         "validation.national_id_format": {"ar": "الرقم القومي ١٤ رقمًا.", "en": "A national ID has 14 digits."},
         "validation.mobile_format": {
