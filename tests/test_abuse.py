@@ -235,6 +235,32 @@ async def test_webhooks_never_reach_the_platforms_own_network(platform) -> None:
     assert listed.json()["items"] == []
 
 
+async def test_an_integrators_webhook_limit_holds_under_a_burst(platform) -> None:
+    """50 subscriptions an integrator (each a row and a delivery queue): a burst of concurrent
+    subscriptions cannot pass it (counted and inserted under a lock, not a count then an insert)."""
+    bank = await create_integrator(platform, f"Bank {uuid.uuid4().hex[:4]}", "events:notary.poa.revoked.v1")
+    async with from_new_address(platform) as integrator:
+        headers = await token(integrator, bank)
+        subscribe = {"event_types": ["notary.poa.revoked.v1"]}
+
+        async def one(n: int) -> httpx.Response:
+            body = {**subscribe, "url": f"https://93.184.215.14/hooks/{n}"}  # public; deleted before it is called
+            return await integrator.post("/v1/webhooks", json=body, headers=headers)
+
+        answers = await asyncio.gather(*(one(n) for n in range(70)))
+        statuses = Counter(a.status_code for a in answers)
+        listed = (await integrator.get("/v1/webhooks", params={"limit": 100}, headers=headers)).json()["items"]
+        for made in listed:  # nothing left to deliver to
+            gone = await integrator.delete(f"/v1/webhooks/{made['id']}", headers=headers)
+            assert gone.status_code == 204, gone.text
+    assert set(statuses) <= {201, 409, 503}, statuses  # 503: shed by the gateway, never a 500
+    assert statuses[201] == len(listed) <= 50, (statuses, len(listed))
+    refused = [a for a in answers if a.status_code == 409]
+    assert refused, statuses
+    assert {a.json()["code"] for a in refused} == {"webhook_limit_reached"}
+    assert statuses[201] == 50 or statuses[503], statuses  # the limit, unless the gateway shed some
+
+
 async def test_a_token_is_only_what_it_is_everywhere(platform) -> None:
     """The gateway refuses at the door; each service refuses again, so nobody behind the gateway
     (another pod, a mis-routed request) gets further with the wrong kind of token."""
