@@ -155,6 +155,9 @@ class TestTextThatLies:
         invisible(answer, "body.data.child_first_name", "U+202E")
         body = problem(nested, 422, "validation_failed")
         assert [(e["field"], e["code"]) for e in body["errors"]] == [("body", "json_invalid")], body
+        errors = [line for line in (platform.folder / "data" / "logs" / "gateway.log").open(encoding="utf-8")
+                  if "unhandled error on POST /v1/events" in line]  # fmt: skip
+        assert errors == [], "a refused body is the caller's fault, never an error of the gateway"
 
     async def test_a_bulk_file_row_with_invisible_characters_is_rejected_not_stored(self, platform) -> None:
         traffic = await create_integrator(platform, f"Traffic {uuid.uuid4().hex[:4]}", "ration.import")

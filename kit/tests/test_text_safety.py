@@ -4,6 +4,7 @@ every request, by kit's middleware, with a bilingual 422 naming the field."""
 from __future__ import annotations
 
 import json
+import logging
 import unicodedata
 
 import httpx
@@ -29,10 +30,11 @@ class PowerOfAttorney(BaseModel):
     agents: list[Agent] = []
 
 
-def _app() -> FastAPI:
+def _app(*, middleware: bool = True) -> FastAPI:
     app = FastAPI()
     errors.install(app)
-    app.add_middleware(RequestContextMiddleware, service="test", max_body_bytes=100_000)
+    if middleware:
+        app.add_middleware(RequestContextMiddleware, service="test", max_body_bytes=100_000)
 
     @app.post("/poa")
     async def poa(body: PowerOfAttorney) -> dict[str, str]:
@@ -149,6 +151,24 @@ class TestKept:
         )
         assert response.status_code == 200, response.text  # a BOM outside any string is not text
         assert response.json() == {"stored": "سطر\n\tسطر"}
+
+    async def test_a_body_read_by_the_route_itself_is_refused_and_logged_as_no_error(self, caplog):
+        """The middleware around the whole app (as the gateway has it), so the refusal passes the
+        app's handler of unexpected errors on its way back to the middleware."""
+        outer = RequestContextMiddleware(_app(middleware=False), service="test", max_body_bytes=100_000)
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=outer), base_url="http://t")
+        response = await client.post("/file", json={"name": f"a{RLO}b"})
+        [error] = _refused(response)
+        assert error["field"] == "body.name"
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+        async def chunked():  # no Content-Length: found too big while the route reads it
+            for _ in range(4):
+                yield b" " * 60_000
+
+        too_big = await client.post("/file", content=chunked())
+        assert (too_big.status_code, too_big.json()["code"]) == (413, "payload_too_large")
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
 
     async def test_files_are_not_free_text(self, client):
         csv = BOM.encode() + "الاسم,الرقم\n".encode()  # spreadsheets write a BOM

@@ -310,6 +310,19 @@ i18n.register(
 )
 
 
+class BodyRefused(Exception):
+    """A request body kit's middleware refused while the app read it (too large, a NUL, an invisible
+    character). Raised through the app, whichever way it reads the body (a model, or
+    `await request.body()`), back to the middleware, which answers it: never an error of the
+    service, so never logged as one (a flood of refused bodies must not page anyone)."""
+
+    def __init__(self, status: int, code: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.errors = errors
+
+
 def problem_type(code: str) -> str:
     """The problem's type URI, relative to the API (RFC 9457 §3.1.1)."""
     return f"/problems/{code.replace('_', '-')}"
@@ -468,6 +481,8 @@ def install(app: FastAPI) -> None:
         return problem_response(request.url.path, code=code, status=exc.status_code, headers=dict(exc.headers or {}))
 
     def answer(request: Request, exc: Exception, headers: dict[str, str]) -> JSONResponse:
+        if isinstance(exc, BodyRefused):  # the caller's fault, answered as such (by the middleware too)
+            return problem_response(request.url.path, code=exc.code, status=exc.status, errors=exc.errors)
         if unreachable(exc):  # the database is down, restarting, or has no free connection
             log.error("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
             headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
