@@ -9,11 +9,11 @@ import contextlib
 import uuid
 
 import pytest
-from kit_support import address_event, bump, create_schema, service_metadata
+from kit_support import address_event, bump, civil_consumer, create_schema, service_metadata
 from nats.errors import Error as NatsError
 from prometheus_client import REGISTRY
 from sqlalchemy.ext.asyncio import AsyncEngine
-from test_consumer import _consumer, _publish, _run_until
+from test_consumer import _publish, _run_until
 
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
@@ -84,7 +84,7 @@ class TestConsumerLag:
         async def handler(session, effects, event, envelope):
             await bump(session, effects, event.national_id, event.address_ar)
 
-        consumer, bus, engine, _ = await _consumer(url, schema, nats_server.url, handler)
+        consumer, bus, engine, _ = await civil_consumer(url, schema, nats_server.url, handler)
         await consumer.ensure()
         await lag.observe(js, consumer)
         labels = {"consumer": schema, "stream": "CIVIL"}
@@ -112,7 +112,7 @@ class TestConsumerLag:
         async def handler(session, effects, event, envelope):
             pass
 
-        consumer, bus, engine, _ = await _consumer(url, schema, nats_server.url, handler)
+        consumer, bus, engine, _ = await civil_consumer(url, schema, nats_server.url, handler)
         await consumer.ensure()
         await _publish(js, Envelope.wrap(address_event("29001010000001", "again"), source="t"))
         sub = await js.pull_subscribe_bind(durable=consumer.durable, stream=consumer.stream)
