@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 from otlp_collector import Collector, Span
+from paperless_support import DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY, Citizen
 from prometheus_client.parser import text_string_to_metric_families
-from test_flow_paperless import DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY, Citizen
 
 from identity.registry.generate import write_csv
 
