@@ -38,7 +38,7 @@ async def endpoint(request: Request) -> Response:
 
 
 # What the alerts and dashboards in deploy/monitoring watch besides the above (README "Operations").
-OUTBOX_PENDING = Gauge(
+OUTBOX_PENDING_EVENTS = Gauge(
     "outbox_pending_events", "Events recorded and not yet published to JetStream (every relay reports it)", ["service"]
 )
 OUTBOX_OLDEST_AGE = Gauge(

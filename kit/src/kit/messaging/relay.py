@@ -203,7 +203,7 @@ class OutboxRelay:
                 )
             ).one()
         service = self.binding.source
-        metrics.OUTBOX_PENDING.labels(service=service).set(count)
+        metrics.OUTBOX_PENDING_EVENTS.labels(service=service).set(count)
         metrics.OUTBOX_OLDEST_AGE.labels(service=service).set(max(0.0, float(age or 0)))
         return int(count), float(age or 0)
 
