@@ -9,18 +9,20 @@ effect; a payment that completes after its order was cancelled is refunded (by t
 contract: the owner refuses it, payment-svc refunds it). Then the money invariant holds, for A's
 orders and for the whole platform: captured = fees of orders fulfilled or in progress + refunds.
 
-Adding an order type (a newborn added to a ration card, the next service): write a `PaidOrder`
-for it and append it to `PAID_ORDERS`; every check here then runs for it too.
+Adding an order type (the next service): write a `PaidOrder` for it and append it to
+`PAID_ORDERS`; every check here then runs for it too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import csv
+import functools
 import io
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 import httpx
@@ -109,26 +111,84 @@ class Certificate(PaidOrder):
         return f"/v1/certificates/{order.id}"
 
 
-class CardReplacement(PaidOrder):
-    name = "ration_card_replacement"
-    fulfilled = ("issued",)
+class CardOrder(PaidOrder):
+    """An order about A's ration card: its fee under `fee`, withdrawn with DELETE."""
 
-    async def open(self, parties: Parties, citizen: Citizen) -> Order:
-        body = {"reason": "damaged", "method": "wallet"}
-        made = await self._post(parties, citizen, f"/v1/ration-card/{parties.card_id}/replacements", body)
+    async def _open(self, parties: Parties, citizen: Citizen, url: str, body: dict[str, Any]) -> Order:
+        made = await self._post(parties, citizen, url, body)
         fee = made["fee"]
         return Order(made["id"], made["order_ref"], fee["service_code"], fee["amount_piastres"], made["payment"])
-
-    def url(self, parties: Parties, order: Order) -> str:
-        return f"/v1/ration-card/{parties.card_id}/replacements/{order.id}"
 
     async def cancel(self, parties: Parties, order: Order) -> None:
         response = await parties.client.delete(self.url(parties, order), headers=parties.a.auth)
         assert response.status_code == 200, response.text
 
 
-PAID_ORDERS: list[PaidOrder] = [PowerOfAttorney(), Certificate(), CardReplacement()]
-"""Every order type a citizen pays for. Append the next one here (e.g. a newborn's addition)."""
+class CardReplacement(CardOrder):
+    name = "ration_card_replacement"
+    fulfilled = ("issued",)
+
+    async def open(self, parties: Parties, citizen: Citizen) -> Order:
+        body = {"reason": "damaged", "method": "wallet"}
+        return await self._open(parties, citizen, f"/v1/ration-card/{parties.card_id}/replacements", body)
+
+    def url(self, parties: Parties, order: Order) -> str:
+        return f"/v1/ration-card/{parties.card_id}/replacements/{order.id}"
+
+
+class NewbornAddition(CardOrder):
+    """A newborn added to A's ration card: A is a father whose newborns the registry knows and the
+    supply office's file does not (`people_of_our_own`); each order is for the next of them."""
+
+    name = "ration_card_add_newborn"
+    fulfilled = ("completed",)
+
+    def __init__(self) -> None:
+        self.asked: set[str] = set()
+
+    async def open(self, parties: Parties, citizen: Citizen) -> Order:
+        newborn = next(n for n in newborns_of(citizen.person) if n not in self.asked)
+        self.asked.add(newborn)
+        body = {"kind": "add_newborn", "national_id": newborn, "method": "wallet"}
+        order = await self._open(parties, citizen, f"/v1/ration-card/{parties.card_id}/member-requests", body)
+        assert (await self.status(parties, citizen, order))[1] == "awaiting_payment"  # the registry proved it
+        return order
+
+    def url(self, parties: Parties, order: Order) -> str:
+        return f"/v1/ration-card-requests/{order.id}"
+
+
+PAID_ORDERS: list[PaidOrder] = [PowerOfAttorney(), Certificate(), CardReplacement(), NewbornAddition()]
+"""Every order type a citizen pays for. Append the next one here."""
+
+
+@functools.cache
+def demo_people() -> list[dict[str, str]]:
+    out = io.StringIO()
+    write_csv(out, DEMO_PEOPLE, seed=DEMO_SEED, today=DEMO_TODAY)
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+def newborns_of(father: dict[str, str]) -> list[str]:
+    """The father's living children born in the registry extract's last year (after the supply
+    office's file: on no card yet)."""
+    people = demo_people()
+    since = (max(date.fromisoformat(p["birth_date"]) for p in people) - timedelta(days=365)).isoformat()
+    return [
+        p["national_id"]
+        for p in people
+        if p["father_national_id"] == father["national_id"] and p["alive"] == "true" and p["birth_date"] >= since
+    ]
+
+
+def older_children(father: dict[str, str], people: list[dict[str, str]]) -> int:
+    since = (max(date.fromisoformat(p["birth_date"]) for p in people) - timedelta(days=365)).isoformat()
+    return sum(
+        1
+        for p in people
+        if p["father_national_id"] == father["national_id"] and p["alive"] == "true" and p["birth_date"] < since
+        and p["marital_status"] == "single"
+    )  # fmt: skip
 
 
 async def card_of(client: httpx.AsyncClient, citizen: Citizen, officer: dict[str, str]) -> str:
@@ -152,29 +212,37 @@ async def card_of(client: httpx.AsyncClient, citizen: Citizen, officer: dict[str
 
 
 async def people_of_our_own(client: httpx.AsyncClient) -> tuple[dict[str, str], ...]:
-    """A (living adult where powers of attorney and certificates are live, not Port Said: the other
-    flows take its adults), B and an agent: three people of the demo registry no other test uses."""
-    out = io.StringIO()
-    write_csv(out, DEMO_PEOPLE, seed=DEMO_SEED, today=DEMO_TODAY)
+    """A, B and an agent: three people of the demo registry no other test uses. A is a married
+    father, holder of his household's card, with two newborns the card does not list yet (one
+    order each) and two older children (so tests/test_card_services.py, which takes fathers of
+    small families, never takes him), where powers of attorney, certificates and newborn additions
+    are live, not Port Said (the other flows take its adults)."""
+    people = demo_people()
     adults = [
         r
-        for r in csv.DictReader(io.StringIO(out.getvalue()))
+        for r in people
         if r["alive"] == "true" and r["birth_date"] < "1995-01-01" and r["governorate"] not in ("03", "88")
     ]
     live: dict[str, bool] = {}
     for person in adults:
+        if person["sex"] != "male" or person["marital_status"] != "married":
+            continue
+        if len(newborns_of(person)) < 2 or older_children(person, people) < 2:
+            continue
         where = person["governorate"]
         if where not in live:
             quotes = [
                 await client.get(f"/v1/services/{code}/quote", params={"channel": "web", "method": "wallet",
                                                                        "governorate": where})
-                for code in ("notary.poa.general", "civil.certificate.birth")
+                for code in ("notary.poa.general", "civil.certificate.birth", "ration.card.add_newborn")
             ]  # fmt: skip
             live[where] = all(q.status_code == 200 for q in quotes)
         if live[where]:
-            others = [p for p in adults if p["national_id"] != person["national_id"]]
+            family = {person["national_id"], person["spouse_national_id"]}
+            others = [p for p in adults if p["national_id"] not in family and person["national_id"] not in
+                      (p["father_national_id"], p["mother_national_id"])]  # fmt: skip
             return person, others[0], others[1]
-    pytest.fail("no governorate besides Port Said has powers of attorney and certificates live")
+    pytest.fail("no father of two newborns where powers of attorney, certificates and newborn additions are live")
 
 
 @pytest.fixture(scope="module")

@@ -94,7 +94,8 @@ class TestWhoAndWhat:
         return [c.key for c in sensitive_charges(path, caller, "10.0.0.1", raw, self.settings)]
 
     def test_fixed_paths_are_never_a_bucket(self) -> None:
-        for body in ({"refresh_token": "not-a-token"}, {}, b"not json", {"mobile": None}):
+        deep = b'{"refresh_token":' + b"[" * 50_000 + b"]" * 50_000 + b"}"  # too deep for json.loads
+        for body in ({"refresh_token": "not-a-token"}, {}, b"not json", {"mobile": None}, deep):
             assert self.keys(body, path="/v1/sessions/refresh") == ["s-addr:10.0.0.1"]
 
     def test_what_the_request_is_about(self) -> None:

@@ -3,6 +3,8 @@ keyset pagination."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -104,6 +106,9 @@ class TestPagination:
                     break
             with pytest.raises(ProblemError):
                 await Items(session).paginate(cursor="garbage!!")
+            nested = base64.urlsafe_b64encode(b"[" * 5_000).decode()  # too deep to read: refused alike
+            with pytest.raises(ProblemError):
+                await Items(session).paginate(cursor=nested)
         await engine.dispose()
         assert seen == list(range(1, 26))
 

@@ -4,6 +4,7 @@ every request, by kit's middleware, with a bilingual 422 naming the field."""
 from __future__ import annotations
 
 import json
+import logging
 import unicodedata
 
 import httpx
@@ -13,6 +14,7 @@ from pydantic import BaseModel
 
 from kit import errors, text_safety
 from kit.middleware import RequestContextMiddleware
+from kit.textcheck import latin_words
 
 RLO, PDF, LRI, PDI = "\u202e", "\u202c", "\u2066", "\u2069"
 ZWSP, BOM, SOFT_HYPHEN, WORD_JOINER, TAG_A = "\u200b", "\ufeff", "\u00ad", "\u2060", "\U000e0061"
@@ -28,10 +30,11 @@ class PowerOfAttorney(BaseModel):
     agents: list[Agent] = []
 
 
-def _app() -> FastAPI:
+def _app(*, middleware: bool = True) -> FastAPI:
     app = FastAPI()
     errors.install(app)
-    app.add_middleware(RequestContextMiddleware, service="test", max_body_bytes=100_000)
+    if middleware:
+        app.add_middleware(RequestContextMiddleware, service="test", max_body_bytes=100_000)
 
     @app.post("/poa")
     async def poa(body: PowerOfAttorney) -> dict[str, str]:
@@ -69,14 +72,17 @@ class TestRefused:
     CONDITIONS = f"يحق للوكيل البيع {RLO}عيبلا قح نود{PDF}"
 
     async def test_a_right_to_left_override_in_a_legal_text_is_refused_naming_the_field(self, client):
+        named = {"ar": "U+202E (علامة تتحكم في اتجاه النص)", "en": "U+202E RIGHT-TO-LEFT OVERRIDE"}
         for language, words in (("ar", "حرف غير مرئي"), ("en", "invisible character")):
             response = await client.post(
                 "/poa", json={"special_conditions": self.CONDITIONS}, headers={"Accept-Language": language}
             )
             [error] = _refused(response)
             assert error["field"] == "body.special_conditions"
-            assert "U+202E RIGHT-TO-LEFT OVERRIDE" in error["reason"]
+            assert named[language] in error["reason"]
             assert words in error["reason"]
+            if language == "ar":  # Unicode's names are English: the Arabic reason says what kind it is
+                assert not latin_words(error["reason"]), error["reason"]
 
     @pytest.mark.parametrize("char", [RLO, PDF, LRI, PDI, ZWSP, BOM, SOFT_HYPHEN, WORD_JOINER, TAG_A, "\u2028", "\x07"])
     async def test_every_invisible_or_explicit_bidi_character_in_any_field(self, client, char):
@@ -146,6 +152,24 @@ class TestKept:
         assert response.status_code == 200, response.text  # a BOM outside any string is not text
         assert response.json() == {"stored": "سطر\n\tسطر"}
 
+    async def test_a_body_read_by_the_route_itself_is_refused_and_logged_as_no_error(self, caplog):
+        """The middleware around the whole app (as the gateway has it), so the refusal passes the
+        app's handler of unexpected errors on its way back to the middleware."""
+        outer = RequestContextMiddleware(_app(middleware=False), service="test", max_body_bytes=100_000)
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=outer), base_url="http://t")
+        response = await client.post("/file", json={"name": f"a{RLO}b"})
+        [error] = _refused(response)
+        assert error["field"] == "body.name"
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
+        async def chunked():  # no Content-Length: found too big while the route reads it
+            for _ in range(4):
+                yield b" " * 60_000
+
+        too_big = await client.post("/file", content=chunked())
+        assert (too_big.status_code, too_big.json()["code"]) == (413, "payload_too_large")
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+
     async def test_files_are_not_free_text(self, client):
         csv = BOM.encode() + "الاسم,الرقم\n".encode()  # spreadsheets write a BOM
         response = await client.post("/file", content=csv, headers={"content-type": "text/csv"})
@@ -153,6 +177,17 @@ class TestKept:
 
 
 class TestTheList:
+    def test_each_kind_is_described_in_arabic_by_its_code_point(self):
+        for char, kind in ((LRI, "علامة تتحكم في اتجاه النص"), (ZWSP, "حرف تنسيق غير مرئي"), ("\x07", "حرف تحكم"),
+                           ("\u2028", "فاصل أسطر أو فقرات"), ("\u3164", "حرف فارغ لا يظهر")):  # fmt: skip
+            described = text_safety.describe(char)
+            assert described.ar == f"U+{ord(char):04X} ({kind})"
+            assert described.en.startswith(f"U+{ord(char):04X} ")
+            assert not latin_words(described.ar)
+
+    def test_a_body_nested_too_deep_to_read_names_nothing_and_raises_nothing(self):
+        assert text_safety.in_json(b'{"a":' + b"[" * 50_000 + RLO.encode() + b"]" * 50_000 + b"}") == []
+
     def test_what_is_refused_and_what_is_kept(self):
         for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0xFEFF, 0x00AD, 0x2060, 0xE0001, 0x7F):
             assert code in text_safety.REFUSED, hex(code)

@@ -12,12 +12,15 @@ from typing import Any
 import nats
 import pytest
 from payment_support import Harness, wait_for
+from sqlalchemy import select
 
 from contracts import Envelope, Event
 from contracts.events.payment import PaymentApplied, PaymentRefused
 from kit.testing import stream_messages
 from payment.answers import service as answers
 from payment.intents.models import PaymentIntent
+from payment.providers.base import RefundKeyReused
+from payment.refunds.models import Refund
 
 
 async def publish(h: Harness, event: Event, source: str = "notary-svc") -> None:
@@ -160,6 +163,50 @@ class TestRefusal:
         swept = await h.sweep("answers", at=h.clock.now() + timedelta(minutes=2))
         assert swept.refunded >= 1
         assert (await h.get(intent["id"], citizen))["status"] == "refunded"
+
+    async def test_a_refund_whose_answer_was_lost_is_asked_again_with_its_key_and_paid_once(
+        self, h: Harness, monkeypatch
+    ):
+        """The acquirer paid, but its answer never arrived (the transaction rolled back): the
+        retry carries the same idempotency key, and the acquirer answers the refund it made."""
+        _, citizen = h.citizen()
+        intent = await paid(h, citizen)
+        sandbox = h.resources.sandbox
+        real = sandbox.refund
+        asked: list[str] = []
+
+        async def paid_but_lost(provider: str, **kwargs: Any) -> str:
+            asked.append(kwargs["idempotency_key"])
+            await real(provider, **kwargs)
+            raise ConnectionError("connection reset before the acquirer's answer")
+
+        before = len(sandbox.refunds)
+        with monkeypatch.context() as patched:
+            patched.setattr(sandbox, "refund", paid_but_lost)
+            await publish(h, refused(intent))
+            await answer_is(h, intent["id"], "refused")
+        assert len(sandbox.refunds) == before + 1  # the acquirer returned the money once already
+        swept = await h.sweep("answers", at=h.clock.now() + timedelta(minutes=2))
+        assert swept.refunded >= 1
+        assert (await h.get(intent["id"], citizen))["status"] == "refunded"
+        made = sandbox.refunds[before:]
+        assert len(made) == 1, made  # ... and only once
+        assert made[0]["idempotency_key"] == asked[0]
+        async with h.session() as session:
+            [stored] = (await session.scalars(select(Refund).where(Refund.payment_id == uuid.UUID(intent["id"])))).all()
+        assert stored.provider_refund_id == made[0]["refund_id"]
+
+    async def test_the_acquirer_refuses_a_known_key_for_another_refund(self, h: Harness):
+        sandbox = h.resources.sandbox
+        first = await sandbox.refund(
+            "card", transaction_id="tx_1", amount_piastres=500, reason="r", idempotency_key="k"
+        )
+        again = await sandbox.refund(
+            "card", transaction_id="tx_1", amount_piastres=500, reason="r", idempotency_key="k"
+        )
+        assert again == first
+        with pytest.raises(RefundKeyReused):
+            await sandbox.refund("card", transaction_id="tx_1", amount_piastres=600, reason="r", idempotency_key="k")
 
 
 class TestSweep:

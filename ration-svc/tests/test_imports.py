@@ -211,6 +211,30 @@ class TestBadRows:
             assert card.holder_national_id == a
             assert await session.scalar(select(Household).where(Household.card_number == "C-88002")) is None
 
+    async def test_text_with_invisible_characters_is_rejected_and_arabic_with_its_joiners_kept(
+        self, ration_url, sessions, tmp_path
+    ):
+        a, b, c, d = nid(), nid(), nid(), nid()
+        path = tmp_path / "hidden.csv"
+        path.write_text(
+            "card_number,supply_office,national_id,relation\n"
+            f"C-86001,مكتب \u202eالتموين,{a},holder\n"  # 2 a right-to-left override
+            f"C-86002,SO\u200b-1,{b},holder\n"  # 3 a zero width space
+            f"C-86003,SO-1\u2066,{c},holder\n"  # 4 an isolate
+            f"C-86004,مكتب\u200c التموين\u200f,{d},holder\n",  # 5 ZWNJ and RLM: Arabic needs them
+            encoding="utf-8",
+        )
+        outcome = await load(ration_url, path, "households")
+        assert (outcome.record.rows_accepted, outcome.record.rows_rejected) == (1, 3)
+        with path.with_name("hidden.csv.rejects.csv").open(encoding="utf-8") as f:
+            rows = sorted((int(r["line"]), r["field"], r["code"]) for r in csv.DictReader(f))
+        assert rows == [(line, "supply_office", "invisible_character") for line in (2, 3, 4)]
+        async with sessions() as session:
+            kept = await session.scalar(select(Household).where(Household.card_number == "C-86004"))
+            assert kept is not None
+            assert kept.supply_office == "مكتب\u200c التموين\u200f"
+            assert await session.scalar(select(Household).where(Household.card_number == "C-86001")) is None
+
     async def test_a_replaced_cards_old_number_is_refused(self, ration_url, sessions, tmp_path):
         holder, child = nid(), nid(born="150505")
         path = tmp_path / "first.csv"

@@ -147,7 +147,7 @@ def _json_object(body: bytes) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # the service refuses it (a 400 problem); no key from it
         return {}
     return value if isinstance(value, dict) else {}
 

@@ -281,6 +281,15 @@ i18n.register(
         # Validators raise `invalid("code")` with `validation.<code>` texts instead.
         "validation.value_error": {"en": "Invalid value.", "ar": "قيمة غير صالحة."},
         "validation.invalid": {"en": "Invalid value.", "ar": "قيمة غير صالحة."},
+        "validation.url_type": {"en": "Must be a URL.", "ar": "يجب أن يكون عنوان URL."},
+        "validation.url_parsing": {
+            "en": "Not a valid URL (check the host name and the port, 1 to 65535).",
+            "ar": "عنوان URL غير صالح (راجع اسم المضيف ورقم المنفذ من ١ إلى ٦٥٥٣٥).",
+        },
+        "validation.url_scheme": {
+            "en": "Must be an `http://` or `https://` URL.",
+            "ar": "يجب أن يبدأ عنوان URL بـ `http://` أو `https://`.",
+        },
         # contracts.fields' types of what people type
         "validation.national_id_format": {"ar": "الرقم القومي ١٤ رقمًا.", "en": "A national ID has 14 digits."},
         "validation.mobile_format": {
@@ -299,6 +308,19 @@ i18n.register(
         },
     }
 )
+
+
+class BodyRefused(Exception):
+    """A request body kit's middleware refused while the app read it (too large, a NUL, an invisible
+    character). Raised through the app, whichever way it reads the body (a model, or
+    `await request.body()`), back to the middleware, which answers it: never an error of the
+    service, so never logged as one (a flood of refused bodies must not page anyone)."""
+
+    def __init__(self, status: int, code: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.errors = errors
 
 
 def problem_type(code: str) -> str:
@@ -459,6 +481,8 @@ def install(app: FastAPI) -> None:
         return problem_response(request.url.path, code=code, status=exc.status_code, headers=dict(exc.headers or {}))
 
     def answer(request: Request, exc: Exception, headers: dict[str, str]) -> JSONResponse:
+        if isinstance(exc, BodyRefused):  # the caller's fault, answered as such (by the middleware too)
+            return problem_response(request.url.path, code=exc.code, status=exc.status, errors=exc.errors)
         if unreachable(exc):  # the database is down, restarting, or has no free connection
             log.error("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
             headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kit import i18n, text_safety
 from kit.context import set_request_id
-from kit.errors import FieldError, render
+from kit.errors import BodyRefused, FieldError, render
 from kit.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -73,7 +73,7 @@ class RequestContextMiddleware:
             await _send_problem(send, scope["path"], 422, "validation_failed", extra, language, invisible)
             return
 
-        refusal: _Refused | None = None
+        refusal: BodyRefused | None = None
         replaced = False
 
         async def send_wrapper(message: Message) -> None:
@@ -105,11 +105,11 @@ class RequestContextMiddleware:
                 chunk = message.get("body", b"")
                 received += len(chunk)
                 if received > self.max_body_bytes:
-                    refusal = _Refused(413, "payload_too_large")
+                    refusal = BodyRefused(413, "payload_too_large")
                 elif any(m in chunk or m in tail + chunk[:5] for m in nul_markers):  # no copy of the chunk
-                    refusal = _Refused(422, "nul_character")
+                    refusal = BodyRefused(422, "nul_character")
                 elif text is not None and (errors := text.feed(chunk, last=not message.get("more_body", False))):
-                    refusal = _Refused(422, "validation_failed", errors)
+                    refusal = BodyRefused(422, "validation_failed", errors)
                 if refusal is not None:
                     raise refusal
                 tail = chunk[-5:]
@@ -117,7 +117,7 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive_checked, send_wrapper)
-        except _Refused as refused:
+        except BodyRefused as refused:
             if not replaced:
                 await _send_problem(send, scope["path"], refused.status, refused.code, extra, language, refused.errors)
                 status = refused.status
@@ -134,16 +134,6 @@ class RequestContextMiddleware:
                 )
             series[0].inc()
             series[1].observe(elapsed)
-
-
-class _Refused(Exception):
-    """A request body refused while it is read (raised through the app to this middleware)."""
-
-    def __init__(self, status: int, code: str, errors: list[FieldError] | None = None) -> None:
-        super().__init__(code)
-        self.status = status
-        self.code = code
-        self.errors = errors
 
 
 class _TextCheck:

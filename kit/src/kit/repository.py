@@ -35,7 +35,7 @@ def decode_cursor(cursor: str, width: int) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: a cursor of nested brackets
         raise _bad_cursor() from exc
     if not isinstance(values, list) or len(values) != width:
         raise _bad_cursor()

@@ -33,9 +33,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl
+
+from kit import i18n
 
 KEPT = frozenset(
     {0x200C, 0x200D, 0x200E, 0x200F, 0x061C}
@@ -59,15 +61,21 @@ def _is_refused(code: int) -> bool:
 REFUSED: frozenset[int] = frozenset(code for plane in _PLANES for code in plane if _is_refused(code))
 
 
+def ranges(codes: Iterable[int] = REFUSED) -> list[tuple[int, int]]:
+    """The codes' contiguous ranges (first, last), in order: for a character class elsewhere,
+    e.g. a PostgreSQL regular expression checking a bulk file's rows where they are staged."""
+    found: list[tuple[int, int]] = []
+    for code in sorted(codes):
+        if found and found[-1][1] == code - 1:
+            found[-1] = (found[-1][0], code)
+        else:
+            found.append((code, code))
+    return found
+
+
 def _char_class(codes: list[int]) -> re.Pattern[str]:
     """A character class of the codes' contiguous ranges."""
-    ranges: list[tuple[int, int]] = []
-    for code in sorted(codes):
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
-        else:
-            ranges.append((code, code))
-    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges(codes)) + "]")
 
 
 # Apart, because `re` checks a class of BMP characters with one bitmap lookup (~3 ns a character)
@@ -95,9 +103,26 @@ def find(text: str, *, astral: bool | None = None) -> str | None:
     return found.group() if found else None
 
 
-def describe(char: str) -> str:
-    """`U+202E RIGHT-TO-LEFT OVERRIDE`."""
-    return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED CHARACTER')}"
+_BIDI_CONTROLS = frozenset({*range(0x202A, 0x202F), *range(0x2066, 0x206A)})
+
+
+def describe(char: str) -> i18n.Words:
+    """The character in the reader's language: `U+202E RIGHT-TO-LEFT OVERRIDE` in English (its
+    Unicode name); in Arabic its code point and what kind of character it is (Unicode names
+    exist in English only, and an Arabic reason must not carry English words)."""
+    code = ord(char)
+    category = unicodedata.category(char)
+    if code in _BIDI_CONTROLS:
+        kind = "علامة تتحكم في اتجاه النص"
+    elif category == "Cc":
+        kind = "حرف تحكم"
+    elif category in ("Zl", "Zp"):
+        kind = "فاصل أسطر أو فقرات"
+    elif code in INVISIBLE_LETTERS:
+        kind = "حرف فارغ لا يظهر"
+    else:
+        kind = "حرف تنسيق غير مرئي"
+    return i18n.Words(ar=f"U+{code:04X} ({kind})", en=f"U+{code:04X} {unicodedata.name(char, 'UNNAMED CHARACTER')}")
 
 
 def may_hold(text: str, *, astral: bool | None = None) -> bool:
@@ -115,7 +140,7 @@ def in_json(body: bytes) -> list[tuple[str, str]]:
     An unreadable body gives none: it is refused for that, later."""
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deep to read is unreadable too
         return []
     return list(_walk(document, "body"))
 

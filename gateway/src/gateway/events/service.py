@@ -55,7 +55,7 @@ def parse(content_type: str, body: bytes) -> tuple[list[Any], bool]:
         raise ProblemError("cloudevents_media_type", status=415)
     try:
         found = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise _invalid("body", "json_invalid") from None
     if kind == CONTENT_TYPE:
         return [found], False

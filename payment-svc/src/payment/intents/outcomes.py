@@ -103,6 +103,7 @@ async def apply_success(
         automatic=True,
         requested_by="system:late-capture",
         now=now,
+        provider_key=refunds.refund_key(intent, f"late-{transaction_id}"),
     )
     if was in FAILED_STATES:
         intent.refunded_piastres = amount_piastres

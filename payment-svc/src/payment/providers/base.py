@@ -34,9 +34,15 @@ class Provider(Protocol):
 
     async def start(self, request: StartRequest) -> Started: ...
 
-    async def refund(self, *, transaction_id: str, amount_piastres: int, reason: str) -> str:
-        """Ask the provider to return money; the provider's refund id."""
+    async def refund(self, *, transaction_id: str, amount_piastres: int, reason: str, idempotency_key: str) -> str:
+        """Ask the provider to return money; the provider's refund id. The same `idempotency_key`
+        again (a refund retried after its answer was lost, or after the transaction that asked
+        rolled back) is the same refund: the provider pays it once and answers its id again."""
         ...
+
+
+class RefundKeyReused(Exception):
+    """The provider refused a refund whose idempotency key it knows for another refund."""
 
 
 @dataclass

@@ -27,7 +27,7 @@ import httpx
 from kit import i18n
 from kit.clock import SYSTEM, Clock
 from payment.providers import signing
-from payment.providers.base import Started, StartRequest
+from payment.providers.base import RefundKeyReused, Started, StartRequest
 
 log = logging.getLogger("payment.sandbox")
 
@@ -81,6 +81,7 @@ class Sandbox:
         self.clock = clock  # the platform's time (tests move it): its notifications stay fresh
         self.payments: dict[tuple[str, str], SandboxPayment] = {}
         self.refunds: list[dict[str, Any]] = []
+        self._refunds_by_key: dict[tuple[str, str], dict[str, Any]] = {}
         self._background: set[asyncio.Task[None]] = set()
 
     # -- the provider side of a payment request ------------------------------------------
@@ -137,12 +138,23 @@ class Sandbox:
             },
         }
 
-    async def refund(self, provider: str, *, transaction_id: str, amount_piastres: int, reason: str) -> str:
+    async def refund(
+        self, provider: str, *, transaction_id: str, amount_piastres: int, reason: str, idempotency_key: str
+    ) -> str:
+        """Return money, once per idempotency key, as acquirers do: the same key for the same
+        refund answers the refund made the first time (nothing is paid again); the same key for
+        another transaction or amount is refused."""
         await asyncio.sleep(0)
+        made = self._refunds_by_key.get((provider, idempotency_key))
+        if made is not None:
+            if (made["transaction_id"], made["amount"]) != (transaction_id, amount_piastres):
+                raise RefundKeyReused(idempotency_key)
+            return str(made["refund_id"])
         refund_id = f"rf_{secrets.token_hex(8)}"
-        self.refunds.append(
-            {"provider": provider, "refund_id": refund_id, "transaction_id": transaction_id, "amount": amount_piastres}
-        )
+        made = {"provider": provider, "refund_id": refund_id, "transaction_id": transaction_id,
+                "amount": amount_piastres, "idempotency_key": idempotency_key}  # fmt: skip
+        self.refunds.append(made)
+        self._refunds_by_key[(provider, idempotency_key)] = made
         return refund_id
 
     # -- what the citizen (or the test) does at the provider ----------------------------
@@ -270,7 +282,11 @@ class SandboxProvider:
     async def start(self, request: StartRequest) -> Started:
         return await self.sandbox.start(self.name, request)
 
-    async def refund(self, *, transaction_id: str, amount_piastres: int, reason: str) -> str:
+    async def refund(self, *, transaction_id: str, amount_piastres: int, reason: str, idempotency_key: str) -> str:
         return await self.sandbox.refund(
-            self.name, transaction_id=transaction_id, amount_piastres=amount_piastres, reason=reason
+            self.name,
+            transaction_id=transaction_id,
+            amount_piastres=amount_piastres,
+            reason=reason,
+            idempotency_key=idempotency_key,
         )

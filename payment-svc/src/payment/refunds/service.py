@@ -35,11 +35,20 @@ async def return_money(
     automatic: bool,
     requested_by: str,
     now: datetime,
+    provider_key: str,
     idempotency_key: str | None = None,
 ) -> Refund:
-    """Refund part or all of one capture (the intent row is locked by the caller)."""
+    """Refund part or all of one capture (the intent row is locked by the caller).
+
+    `provider_key` names this refund at the provider (`refund_key`): the provider is asked before
+    this transaction commits, so a transaction that rolls back after the provider paid (the
+    database lost, the process killed) asks again with the same key when it is retried, and the
+    provider answers the refund it made instead of paying a second time."""
     provider_refund_id = await provider.refund(
-        transaction_id=capture.transaction_id, amount_piastres=amount_piastres, reason=reason
+        transaction_id=capture.transaction_id,
+        amount_piastres=amount_piastres,
+        reason=reason,
+        idempotency_key=provider_key,
     )
     refund = Refund(
         id=uuid.uuid4(),
@@ -71,6 +80,13 @@ async def return_money(
         service_code=intent.service_code,
     )
     return refund
+
+
+def refund_key(intent: PaymentIntent, what: str) -> str:
+    """A refund's idempotency key at the provider: the payment, and what in it is refunded, told
+    by facts that stay the same when the refund is retried (`remaining-after-<refunded so far>`,
+    `late-<transaction>`, `request-<the caller's Idempotency-Key>`)."""
+    return f"{intent.id}:{what}"
 
 
 async def announce(session: AsyncSession, intent: PaymentIntent, refund: Refund) -> None:
@@ -107,6 +123,7 @@ async def refund_remaining(
         automatic=True,
         requested_by=actor,
         now=now,
+        provider_key=refund_key(intent, f"remaining-after-{intent.refunded_piastres}"),
     )
     intent.refunded_piastres += remaining
     intent.answer_check_at = None
@@ -156,6 +173,7 @@ async def refund(
         automatic=False,
         requested_by=actor,
         now=now,
+        provider_key=refund_key(intent, f"request-{idempotency_key}"),
         idempotency_key=idempotency_key,
     )
     intent.refunded_piastres += body.amount_piastres

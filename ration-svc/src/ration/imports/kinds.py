@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kit import text_safety
+
 NID = r"^[0-9]{14}$"
+INVISIBLE = "[" + "".join(f"\\U{max(a, 1):08X}-\\U{b:08X}" for a, b in text_safety.ranges()) + "]"
+"""A PostgreSQL regular expression matching the characters kit refuses in every free-text field
+(bidirectional controls, invisible format characters, control characters: kit.text_safety). A
+bulk file is not checked by kit's middleware (it is not JSON), so its text fields are checked
+here, where the rows are staged: such a row is rejected (`invisible_character`), never stored.
+NUL cannot reach PostgreSQL text at all (the range starts at U+0001)."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,8 @@ class Field:
     reason: str
     cast: str
     """SQL turning the raw value into the typed one (only evaluated on valid rows)."""
+    free_text: bool = False
+    """Text as people write it: refused with `invisible_character` when it holds one (`INVISIBLE`)."""
 
 
 def nid(name: str) -> Field:
@@ -53,7 +63,7 @@ def text(name: str, max_length: int, pattern: str | None = None) -> Field:
     check = f"(length({name}) BETWEEN 1 AND {max_length})"
     if pattern:
         check = f"({check} AND {name} ~ '{pattern}')"
-    return Field(name, check, "invalid_text", name)
+    return Field(name, check, "invalid_text", name, free_text=True)
 
 
 @dataclass(frozen=True)

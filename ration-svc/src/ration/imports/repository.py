@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ration.imports.kinds import Kind
+from ration.imports.kinds import INVISIBLE, Field, Kind
 from ration.imports.models import Import, ImportReject
 
 
@@ -68,10 +68,7 @@ async def split(session: AsyncSession, kind: Kind) -> None:
 
 async def reject(session: AsyncSession, kind: Kind, *, import_id: uuid.UUID, governorate: str) -> int:
     width = len(kind.fields)
-    checks = ",\n".join(
-        f"('{f.name}', CASE WHEN s.n = {width} AND NOT coalesce({f.check}, false) THEN '{f.reason}' END, s.{f.name})"
-        for f in kind.fields
-    )
+    checks = ",\n".join(f"('{f.name}', {_reason(f, width)}, s.{f.name})" for f in kind.fields)
     key = ", ".join(kind.key)
     sql = f"""
 INSERT INTO ration.import_rejects (import_id, line, field, reason, value)
@@ -87,8 +84,17 @@ SELECT CAST(:id AS uuid), line, field, reason, left(value, 200) FROM (
   {"UNION ALL " + kind.cross_checks if kind.cross_checks else ""}
 ) r
 ON CONFLICT DO NOTHING"""
-    result = cast(CursorResult[Any], await session.execute(text(sql), {"id": import_id, "gov": governorate}))
+    params = {"id": import_id, "gov": governorate, "invisible": INVISIBLE}
+    result = cast(CursorResult[Any], await session.execute(text(sql), params))
     return int(result.rowcount or 0)
+
+
+def _reason(field: Field, width: int) -> str:
+    """SQL giving why a staged row's value of `field` is refused, or NULL."""
+    reason = f"CASE WHEN s.n = {width} AND NOT coalesce({field.check}, false) THEN '{field.reason}' END"
+    if not field.free_text:
+        return reason
+    return f"CASE WHEN s.n = {width} AND s.{field.name} ~ :invisible THEN 'invisible_character' ELSE {reason} END"
 
 
 async def keep_good(session: AsyncSession, kind: Kind, *, import_id: uuid.UUID) -> int:

@@ -29,6 +29,11 @@ TEXTS: dict[str, dict[i18n.Language, str]] = {
         "en": "Empty, too long or wrong format",
         "ar": "فارغ أو طويل جدًا أو بصيغة خاطئة",
     },
+    "import.reject.invisible_character": {
+        "en": "Holds an invisible character (a direction control or a hidden format character) that can make "
+        "the text display differently from what it says",
+        "ar": "يحتوي على حرف غير مرئي (علامة تتحكم في اتجاه النص أو حرف تنسيق مخفي) قد يجعل النص يظهر بخلاف ما يقوله",
+    },
     "import.reject.not_allowed_value": {"en": "Not one of the allowed values", "ar": "ليست من القيم المسموح بها"},
     "import.reject.duplicate_in_file": {
         "en": "Repeats an earlier line of the same file",
