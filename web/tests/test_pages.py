@@ -129,6 +129,14 @@ class TestForms:
         assert 'href="#first_name"' not in answer.text
         assert 'value="أحمد"' in answer.text  # what was typed stays
 
+    async def test_the_error_summary_speaks_the_pages_language(self, portal: Portal) -> None:
+        await portal.http.get("/language", params={"to": "en", "next": "/enrol"})
+        token = csrf_of(await portal.http.get("/enrol"))
+        answer = await portal.http.post("/enrol", data={"csrf": token})
+        assert answer.status_code == 422
+        assert "There is a problem" in answer.text  # the macros see the page's language
+        assert "يوجد خطأ" not in answer.text
+
     async def test_the_code_page_needs_a_started_enrolment(self, portal: Portal) -> None:
         answer = await portal.http.get("/enrol/code")
         assert answer.status_code == 303
