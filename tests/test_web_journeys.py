@@ -5,6 +5,7 @@ against the platform as `make run` starts it (its development staff accounts inc
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -141,6 +142,72 @@ def test_power_of_attorney_from_draft_to_revoked(
     public.assert_accessible()
     citizen.assert_accessible()
     public.page.close()
+    context.close()
+
+
+def test_a_birth_certificate_from_request_to_issued(
+    platform: BackgroundPlatform, browser: Browser, axe_source: str
+) -> None:
+    """The citizen's own birth certificate: chosen among what the registry links to them, the fee
+    checked, paid in the sandbox, confirmed with its reference, issued, and verified from its QR
+    link by a visitor who is not signed in (and costs the portal no stored session); then the
+    payment in "my payments" with its receipt."""
+    web, gateway = platform.services["web"], platform.gateway
+    person = registry_people(("02",))[8]  # Port Said's are taken; test_web_portal enrols 0-3 of Alexandria, 5 above
+    mobile = "010" + person["national_id"][-8:]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    citizen = Visitor(context.new_page(), base=web, axe_source=axe_source, name="certificate")
+    page = citizen.page
+    enrol(citizen, gateway, person, mobile, english=False)
+
+    citizen.open("/certificates")
+    with page.expect_navigation():
+        page.get_by_role("link", name="اطلب شهادة").click()
+    citizen.check("certificate-new")
+    citizen.submit()  # nothing chosen: named in the summary, linked to the question
+    expect(page.locator('.error-summary a[href="#certificate"]')).to_have_count(1)
+    page.locator(f'input[name=certificate][value="birth:{person["national_id"]}"]').check()
+    citizen.submit()
+    expect(page.locator("h1")).to_have_text("راجع إجاباتك قبل الدفع")
+    expect(page.locator("#cert-kind")).to_have_text("شهادة ميلاد")
+    expect(page.locator("#total")).to_contain_text("جنيه")
+    citizen.submit("ادفع الآن")
+    expect(page.locator("#provider-reference")).to_be_visible()
+    citizen.submit("وافق على الدفع")  # the development sandbox stands in for the wallet
+    expect(page.locator(".panel")).to_contain_text("تم استلام الدفع")
+    expect(page.locator("#order-ref")).not_to_be_empty()
+
+    document_link = page.locator("#document-link")
+    reload_until(page, lambda: document_link.count() > 0, "the issued certificate")
+    citizen.check("certificate-issued")
+    expect(page.locator("#cert-status")).to_have_attribute("data-status", "issued")
+    with page.expect_navigation():
+        document_link.click()
+    citizen.check("certificate-document")
+    expect(page.locator("h1")).to_contain_text("شهادة ميلاد")
+    expect(page.locator("#subject-national-id")).to_have_text(person["national_id"])
+    verify_link = page.locator("#verify-link").get_attribute("href")
+    assert verify_link
+
+    scanned = browser.new_context()  # a phone scanning the QR code: no cookie, no sign-in
+    public = Visitor(scanned.new_page(), base=web, axe_source=axe_source, name="verify-certificate")
+    public.page.goto(verify_link)
+    public.check("valid")
+    expect(public.page.locator("#document-status")).to_have_attribute("data-status", "valid")
+    assert [c["name"] for c in scanned.cookies() if c["name"] == "shubbak_session"] == []
+    public.assert_accessible()
+
+    citizen.open("/payments")  # my payments and receipts: the certificate's, paid, with its receipt
+    paid = page.locator('#payments tr[data-status="succeeded"]')
+    expect(paid).to_have_count(1)
+    expect(paid).to_contain_text("محفظة الهاتف")
+    with page.expect_navigation():
+        paid.locator("a").click()
+    citizen.check("receipt")
+    expect(page.locator("#receipt-number")).to_have_text(re.compile(r"^RC-\d{4}-\d{8,}$"))
+    expect(page.locator("#receipt-total")).to_contain_text("جنيه")
+    citizen.assert_accessible()
+    scanned.close()
     context.close()
 
 

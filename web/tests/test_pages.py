@@ -37,15 +37,51 @@ class TestLanguage:
             assert switched.headers["location"] == "/"
 
 
-class TestSessionCookie:
-    async def test_opaque_http_only_same_site(self, portal: Portal) -> None:
-        home = await portal.http.get("/")
-        cookie = home.headers["set-cookie"]
-        assert cookie.startswith("shubbak_session=")
+ANONYMOUS_PAGES = (
+    "/", "/enrol", "/sign-in", "/sign-in?next=/ration-card", "/staff/sign-in", "/verify",
+    "/verify?number=NO-2026-000001&code=ABCDEF12", "/services", "/language?to=en&next=/enrol", "/enrol/code",
+    "/account", "/no-such-page",
+)  # fmt: skip
+
+
+class TestAnonymousVisitors:
+    async def test_store_no_session(self, portal: Portal) -> None:
+        """A crawler, a QR code's visitor, the start pages: no row, however many come."""
+        for _ in range(3):
+            portal.http.cookies.clear()
+            for path in ANONYMOUS_PAGES:
+                answer = await portal.http.get(path, headers={"Accept": "text/html"})
+                assert answer.status_code < 500 or path.startswith(("/verify", "/services")), path
+                assert "shubbak_session" not in answer.headers.get("set-cookie", ""), path
+        assert await portal.stored_sessions() == 0
+
+    async def test_a_refused_form_stores_nothing_either(self, portal: Portal) -> None:
+        token = csrf_of(await portal.http.get("/enrol"))
+        await portal.http.post("/enrol", data={"csrf": token, "first_name": "أحمد"})  # fields missing
+        await portal.http.post("/sign-in", data={"csrf": "forged", "national_id": "29001011234567"})
+        assert await portal.stored_sessions() == 0
+
+    async def test_forms_carry_a_token_signed_for_the_browsers_cookie(self, portal: Portal) -> None:
+        page = await portal.http.get("/enrol")
+        cookie = page.headers["set-cookie"]
+        assert cookie.startswith("shubbak_csrf=")
         assert "HttpOnly" in cookie
         assert "SameSite=lax" in cookie
-        again = await portal.http.get("/")
-        assert "set-cookie" not in again.headers  # the same session, not a new one per page
+        token = csrf_of(page)
+        assert token not in cookie  # an HMAC of the value, not the value
+        again = await portal.http.get("/sign-in")
+        assert "set-cookie" not in again.headers  # the same cookie, the same token
+        assert csrf_of(again) == token
+
+    async def test_a_forged_or_borrowed_token_is_refused(self, portal: Portal) -> None:
+        token = csrf_of(await portal.http.get("/enrol"))
+        form = {"national_id": "29001011234567", "first_name": "أحمد"}
+        assert (await portal.http.post("/enrol", data={**form, "csrf": "forged"})).status_code == 400
+        assert (await portal.http.post("/enrol", data=form)).status_code == 400
+        portal.http.cookies.clear()  # another browser, holding a token it read elsewhere
+        borrowed = await portal.http.post("/enrol", data={**form, "csrf": token})
+        assert borrowed.status_code == 400
+        assert "انتهت صلاحية النموذج" in borrowed.text
 
     async def test_pages_are_not_cached_and_carry_a_strict_policy(self, portal: Portal) -> None:
         home = await portal.http.get("/")
@@ -53,13 +89,28 @@ class TestSessionCookie:
         assert "default-src 'self'" in home.headers["content-security-policy"]
         assert home.headers["x-frame-options"] == "DENY"
 
+
+class TestSignedInForms:
+    async def test_need_the_sessions_own_token(self, portal: Portal) -> None:
+        anonymous = csrf_of(await portal.http.get("/enrol"))  # this browser's signed token, before sign-in
+        row = await portal.sign_in_directly()
+        account_nav = await portal.http.get("/")
+        assert csrf_of(account_nav) == row.csrf  # the sign-out form in the navigation
+        for forged in ("forged", anonymous):
+            refused = await portal.http.post("/sign-out", data={"csrf": forged})
+            assert refused.status_code == 400
+        assert await portal.stored_sessions() == 1
+        signed_out = await portal.http.post("/sign-out", data={"csrf": row.csrf})
+        assert signed_out.status_code == 303
+        assert await portal.stored_sessions() == 0
+
     async def test_an_idle_session_ends(self, portal: Portal) -> None:
-        first = await portal.http.get("/enrol")
-        token = csrf_of(first)
+        await portal.sign_in_directly()
+        assert (await portal.http.get("/account/access-log")).status_code != 303
         portal.clock.advance(timedelta(minutes=31))
-        late = await portal.http.post("/enrol", data={"csrf": token, "national_id": ""})
-        assert late.status_code == 400  # a new session: the old form's token is no longer good
-        assert "انتهت صلاحية النموذج" in late.text
+        late = await portal.http.get("/account/access-log")
+        assert late.status_code == 303
+        assert late.headers["location"] == "/sign-in?next=/account/access-log"
 
 
 class TestForms:
@@ -77,6 +128,14 @@ class TestForms:
             assert f'id="{field}-error"' in answer.text
         assert 'href="#first_name"' not in answer.text
         assert 'value="أحمد"' in answer.text  # what was typed stays
+
+    async def test_the_error_summary_speaks_the_pages_language(self, portal: Portal) -> None:
+        await portal.http.get("/language", params={"to": "en", "next": "/enrol"})
+        token = csrf_of(await portal.http.get("/enrol"))
+        answer = await portal.http.post("/enrol", data={"csrf": token})
+        assert answer.status_code == 422
+        assert "There is a problem" in answer.text  # the macros see the page's language
+        assert "يوجد خطأ" not in answer.text
 
     async def test_the_code_page_needs_a_started_enrolment(self, portal: Portal) -> None:
         answer = await portal.http.get("/enrol/code")

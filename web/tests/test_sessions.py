@@ -6,14 +6,16 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit import db
 from web.models import Base
 from web.sessions import service as sessions
 from web.sessions.models import WebSession
+from web.settings import Settings
 
-LIFETIME = sessions.Lifetime(idle=timedelta(minutes=30), max=timedelta(hours=12))
+LIFETIME = sessions.Lifetime(idle=timedelta(minutes=30), max=timedelta(hours=12), pending=timedelta(minutes=15))
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 TOKENS = sessions.Tokens(access_token="access-1", refresh_token="refresh-1", expires_in=300)
 
@@ -80,6 +82,13 @@ class TestLimits:
             await session.flush()
         assert await sessions.find(session, cookie=cookie, now=NOW + timedelta(hours=12), lifetime=LIFETIME) is None
 
+    async def test_a_pending_journey_lasts_minutes_however_busy(self, session: AsyncSession) -> None:
+        cookie, _ = await sessions.start(session, now=NOW, lifetime=LIFETIME)  # an enrolment's SMS step
+        await session.flush()
+        assert await sessions.find(session, cookie=cookie, now=NOW + timedelta(minutes=10), lifetime=LIFETIME)
+        await session.flush()
+        assert await sessions.find(session, cookie=cookie, now=NOW + timedelta(minutes=15), lifetime=LIFETIME) is None
+
     async def test_the_sweep_removes_what_expired(self, session: AsyncSession) -> None:
         _, cookie, _ = await _signed_in(session)
         assert await sessions.sweep_expired(session, now=NOW + timedelta(minutes=31)) >= 1
@@ -90,3 +99,21 @@ class TestLimits:
         assert sessions.csrf_ok(row, row.csrf)
         assert not sessions.csrf_ok(row, row.csrf[:-1])
         assert not sessions.csrf_ok(row, None)
+
+
+class TestSignedCsrf:
+    def test_bound_to_the_cookie_and_the_secret(self) -> None:
+        cookie = sessions.new_csrf_cookie()
+        token = sessions.signed_csrf("secret-a", cookie)
+        assert token != cookie
+        assert sessions.signed_csrf_ok("secret-a", cookie, token)
+        assert not sessions.signed_csrf_ok("secret-b", cookie, token)  # another server's secret
+        assert not sessions.signed_csrf_ok("secret-a", sessions.new_csrf_cookie(), token)  # another browser
+        assert not sessions.signed_csrf_ok("secret-a", None, token)
+        assert not sessions.signed_csrf_ok("secret-a", cookie, None)
+
+    def test_the_development_secret_is_refused_in_production(self) -> None:
+        with pytest.raises(ValueError, match="csrf_secret"):
+            Settings(environment="production", internal_token=SecretStr("set-for-production"))
+        made = Settings(environment="production", internal_token=SecretStr("a"), csrf_secret=SecretStr("b"))
+        assert made.csrf_secret.get_secret_value() == "b"

@@ -1,4 +1,5 @@
-"""The dependencies web's pages share: the service's context and the visit (session, language)."""
+"""The dependencies web's pages share: the service's context and the visit (session, language).
+Finding no session stores none: anonymous pages cost no row."""
 
 from __future__ import annotations
 
@@ -22,10 +23,7 @@ async def visit(request: Request, db: Session, ctx: Ctx, now: Now) -> Visit:
     language = i18n.language_or_default(request.cookies.get(LANGUAGE_COOKIE))
     i18n.set_language(language)
     row = await sessions.find(db, cookie=request.cookies.get(SESSION_COOKIE), now=now, lifetime=lifetime)
-    cookie = None
-    if row is None:
-        cookie, row = await sessions.start(db, now=now, lifetime=lifetime)
-    found = Visit(request=request, db=db, ctx=ctx, now=now, lang=language, row=row, new_cookie=cookie)
+    found = Visit(request=request, db=db, ctx=ctx, now=now, lang=language, stored=row)
     request.state.visit = found
     return found
 

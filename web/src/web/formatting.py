@@ -56,6 +56,11 @@ def text(context: Context, key: str, **params: object) -> str:
     return i18n.text(key, _lang(context), **params)
 
 
+def text_in(key: str, language: i18n.Language) -> str:
+    """A text in a given language, whatever the page's: a bilingual document prints both."""
+    return i18n.text(key, language)
+
+
 @pass_context
 def local(context: Context, item: dict[str, Any], name: str) -> str:
     """`item.name_ar` or `item.name_en` by the page's language (the other when one is missing)."""
@@ -72,4 +77,4 @@ def label(context: Context, prefix: str, value: object) -> str:
 
 def install(env: Environment) -> None:
     env.filters.update(money=money, number=number, day=day, moment=moment)
-    env.globals.update(t=text, local=local, label=label)
+    env.globals.update(t=text, t_in=text_in, local=local, label=label)

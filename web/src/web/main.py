@@ -13,7 +13,7 @@ from kit.service import context
 from web.gateway import ApiProblem
 from web.manifest import manifest
 from web.settings import Settings
-from web.visit import LANGUAGE_COOKIE, SESSION_COOKIE, CsrfRefused, Redirect, Visit
+from web.visit import CSRF_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE, CsrfRefused, Redirect, Visit
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -44,6 +44,10 @@ async def _browser(request: Request, call_next: Callable[[Request], Awaitable[Re
         elif visit.new_cookie:
             response.set_cookie(
                 SESSION_COOKIE, visit.new_cookie, path="/", secure=secure, httponly=True, samesite="lax"
+            )
+        if visit.new_csrf_cookie:
+            response.set_cookie(
+                CSRF_COOKIE, visit.new_csrf_cookie, path="/", secure=secure, httponly=True, samesite="lax"
             )
     if response.headers.get("content-type", "").startswith("text/html"):
         response.headers.update(SECURITY_HEADERS)

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.service import Manifest, Sweep
 from web.models import Base, load_all
-from web.pages import citizen, console, documents, poa, public, ration, staff
+from web.pages import certificates, citizen, console, documents, payments, poa, public, ration, staff
 from web.resources import Resources, ServiceContext, build_resources
 from web.sessions import service as sessions
 from web.settings import Settings
@@ -25,7 +25,17 @@ manifest: Manifest[Settings, Resources] = Manifest(
     settings=Settings,
     metadata=Base.metadata,
     build_resources=build_resources,
-    routers=[public.router, citizen.router, poa.router, ration.router, documents.router, staff.router, console.router],
+    routers=[
+        public.router,
+        citizen.router,
+        poa.router,
+        certificates.router,
+        payments.router,
+        ration.router,
+        documents.router,
+        staff.router,
+        console.router,
+    ],
     texts=TEXTS,
     sweeps=[Sweep("expire-sessions", seconds=lambda s: 300.0, run=_expire_sessions)],
 )

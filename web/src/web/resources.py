@@ -41,7 +41,11 @@ async def build_resources(runtime: Runtime[Settings]) -> Resources:
     http = httpx.AsyncClient(
         base_url=s.gateway_url, timeout=httpx.Timeout(s.gateway_timeout_seconds, connect=3.0), follow_redirects=False
     )
-    lifetime = Lifetime(idle=timedelta(minutes=s.session_idle_minutes), max=timedelta(hours=s.session_max_hours))
+    lifetime = Lifetime(
+        idle=timedelta(minutes=s.session_idle_minutes),
+        max=timedelta(hours=s.session_max_hours),
+        pending=timedelta(minutes=s.session_pending_minutes),
+    )
     return Resources(gateway=Gateway(http), templates=templates(), lifetime=lifetime, http=http)
 
 

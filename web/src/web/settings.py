@@ -1,6 +1,6 @@
-from pydantic import Field
+from pydantic import Field, SecretStr
 
-from kit.settings import ServiceSettings, config
+from kit.settings import DEV_SECRET_PREFIX, ServiceSettings, config
 
 
 class Settings(ServiceSettings):
@@ -21,3 +21,9 @@ class Settings(ServiceSettings):
     """A session unused this long is signed out (the tokens it held are dropped)."""
     session_max_hours: int = Field(default=12, ge=1, le=72)
     """A session lasts at most this long, however busy."""
+    session_pending_minutes: int = Field(default=15, ge=5, le=60)
+    """A visitor who is not signed in gets a stored session only for a journey in progress (an
+    enrolment or a sign-in waiting for its SMS code), and it lasts at most this long."""
+    csrf_secret: SecretStr = SecretStr(DEV_SECRET_PREFIX + "web-csrf")
+    """Signs the CSRF token of anonymous forms (an HMAC of the browser's random `shubbak_csrf`
+    cookie): no stored session is needed to refuse a forged form. Refused in production as is."""

@@ -416,4 +416,77 @@ RATION: _T = {
     "web.required.grounds": {"ar": "اكتب أسباب التظلم", "en": "Write your grounds"},
 }
 
-TEXTS: _T = {**SITE, **HOME, **FORMS, **ACCOUNT, **CATALOGUE, **VERIFY, **CONSOLE, **POA, **DESKS, **RATION}
+CERTIFICATES: _T = {
+    "web.nav.certificates": {"ar": "الشهادات", "en": "Certificates"},
+    "web.cert.title": {"ar": "شهاداتي", "en": "My certificates"},
+    "web.cert.lead": {
+        "ar": "شهادات الميلاد والزواج والطلاق لك ولأسرتك كما يسجلها السجل المدني.",
+        "en": "Birth, marriage and divorce certificates for you and your family, as the civil registry records them.",
+    },
+    "web.cert.none": {"ar": "لم تطلب شهادات بعد.", "en": "You have not asked for a certificate yet."},
+    "web.cert.new.title": {"ar": "اطلب شهادة", "en": "Ask for a certificate"},
+    "web.cert.new.lead": {
+        "ar": "اختر الشهادة وطريقة الدفع؛ تصدر الشهادة فور استلام الدفع.",
+        "en": "Choose the certificate and how to pay; it is issued as soon as the payment arrives.",
+    },
+    "web.cert.which": {"ar": "أي شهادة تريد؟", "en": "Which certificate do you need?"},
+    "web.cert.nothing": {
+        "ar": "لا يسجل السجل المدني شيئًا يمكن طلبه الآن.",
+        "en": "The civil registry records nothing that can be asked for now.",
+    },
+    "web.cert.kind": {"ar": "نوع الشهادة", "en": "Certificate"},
+    "web.cert.kind.birth": {"ar": "شهادة ميلاد", "en": "Birth certificate"},
+    "web.cert.kind.marriage": {"ar": "قسيمة زواج", "en": "Marriage certificate"},
+    "web.cert.kind.divorce": {"ar": "إشهاد طلاق", "en": "Divorce certificate"},
+    "web.cert.relation.self": {"ar": "أنت", "en": "you"},
+    "web.cert.relation.spouse": {"ar": "الزوج/الزوجة", "en": "spouse"},
+    "web.cert.relation.child": {"ar": "ابن/ابنة", "en": "child"},
+    "web.cert.relation.parent": {"ar": "أحد الوالدين", "en": "parent"},
+    "web.cert.whose": {"ar": "لمن", "en": "For"},
+    "web.cert.status.awaiting_payment": {"ar": "في انتظار الدفع", "en": "Awaiting payment"},
+    "web.cert.status.issued": {"ar": "صدرت", "en": "Issued"},
+    "web.cert.status.cancelled": {"ar": "أُلغيت", "en": "Cancelled"},
+    "web.cert.quote_expires": {"ar": "السعر ثابت حتى", "en": "Price held until"},
+    "web.cert.check.title": {"ar": "راجع إجاباتك قبل الدفع", "en": "Check your answers before paying"},
+    "web.cert.check.declaration": {
+        "ar": "بالدفع تطلب إصدار هذه الشهادة من بيانات السجل المدني.",
+        "en": "By paying you ask for this certificate to be issued from the civil registry's records.",
+    },
+    "web.cert.one.title": {"ar": "طلب شهادة", "en": "Certificate request"},
+    "web.cert.reference": {"ar": "رقم الطلب", "en": "Reference"},
+    "web.cert.issued_at": {"ar": "تاريخ الإصدار", "en": "Issued on"},
+    "web.cert.issuing": {
+        "ar": "استلمنا الدفع؛ تصدر الشهادة خلال لحظات.",
+        "en": "We have the payment; the certificate is issued in a moment.",
+    },
+    "web.cert.document.birth": {"ar": "شهادة ميلاد", "en": "Birth certificate"},
+    "web.cert.document.marriage": {"ar": "قسيمة زواج", "en": "Marriage certificate"},
+    "web.cert.document.divorce": {"ar": "إشهاد طلاق", "en": "Divorce certificate"},
+    "web.required.certificate": {"ar": "اختر الشهادة", "en": "Choose a certificate"},
+}
+
+PAYMENTS: _T = {
+    "web.nav.payments": {"ar": "مدفوعاتي", "en": "My payments"},
+    "web.payments.title": {"ar": "مدفوعاتي وإيصالاتي", "en": "My payments and receipts"},
+    "web.payments.none": {"ar": "لا توجد مدفوعات بعد.", "en": "No payments yet."},
+    "web.payments.when": {"ar": "التاريخ", "en": "Date"},
+    "web.payments.status.requires_payment": {"ar": "في انتظار الدفع", "en": "Awaiting payment"},
+    "web.payments.status.processing": {"ar": "قيد المعالجة", "en": "Processing"},
+    "web.payments.status.succeeded": {"ar": "تم الدفع", "en": "Paid"},
+    "web.payments.status.failed": {"ar": "فشل الدفع", "en": "Failed"},
+    "web.payments.status.expired": {"ar": "انتهت المهلة", "en": "Expired"},
+    "web.payments.status.cancelled": {"ar": "أُلغي", "en": "Cancelled"},
+    "web.payments.status.refunded": {"ar": "رُدّ المبلغ", "en": "Refunded"},
+    "web.receipt.title": {"ar": "الإيصال", "en": "Receipt"},
+    "web.receipt.number": {"ar": "رقم الإيصال", "en": "Receipt number"},
+    "web.receipt.issued": {"ar": "تاريخ الإصدار", "en": "Issued"},
+    "web.receipt.service": {"ar": "الخدمة", "en": "Service"},
+    "web.receipt.transaction": {"ar": "رقم العملية", "en": "Transaction"},
+    "web.receipt.refunded": {"ar": "المبلغ المردود", "en": "Refunded"},
+    "web.receipt.print": {"ar": "اطبع الإيصال", "en": "Print the receipt"},
+}
+
+TEXTS: _T = {
+    **SITE, **HOME, **FORMS, **ACCOUNT, **CATALOGUE, **VERIFY, **CONSOLE, **POA, **DESKS, **RATION,
+    **CERTIFICATES, **PAYMENTS,
+}  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
@@ -14,7 +15,6 @@ from kit import i18n
 from web.deps import Page
 from web.gateway import ApiProblem
 from web.pages.forms import field, missing
-from web.sessions import service as sessions
 from web.visit import Redirect, Visit, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -84,7 +84,7 @@ async def enrol(page: Page) -> Response:
         started = await page.api("POST", "/v1/enrolments", signed_in=False, json={**body, "channel": "web"})
     except ApiProblem as problem:
         return page.problem_page(problem, "form_page.html", **_enrol_form(page, values=values))
-    sessions.remember(page.row, enrolment=started["id"], masked=started.get("mobile_masked"))
+    await page.keep(enrolment=started["id"], masked=started.get("mobile_masked"))
     raise Redirect(to="/enrol/code")
 
 
@@ -106,18 +106,18 @@ SIGN_IN_CODE = CodeStep(flow_key="login", action="/sign-in/code", back="/sign-in
 
 
 def _code_page(page: Visit, step: CodeStep) -> HTMLResponse:
-    if step.flow_key not in page.row.flow:
+    if step.flow_key not in page.flow:
         raise Redirect(to=step.back)
-    return page.render("form_page.html", **_code_form(page, step.action, step.back, page.row.flow.get("masked")))
+    return page.render("form_page.html", **_code_form(page, step.action, step.back, page.flow.get("masked")))
 
 
 async def _send_code(page: Visit, step: CodeStep) -> dict[str, Any] | HTMLResponse:
     """The code typed, sent to the API: its answer (the tokens), or the page again with the problem."""
     values = await page.form()
-    challenge = page.row.flow.get(step.flow_key)
+    challenge = page.flow.get(step.flow_key)
     if challenge is None:
         raise Redirect(to=step.back)
-    form = _code_form(page, step.action, step.back, page.row.flow.get("masked"), values=values)
+    form = _code_form(page, step.action, step.back, page.flow.get("masked"), values=values)
     errors = missing(values, ("code",), page.lang)
     if errors:
         return page.render("form_page.html", status=422, **{**form, "errors": errors})
@@ -147,11 +147,11 @@ async def enrol_code(page: Page) -> Response:
     raise Redirect(to="/account?welcome=1")
 
 
-def _sign_in_form(page: Visit, **values: Any) -> dict[str, Any]:
+def _sign_in_form(page: Visit, next: str, **values: Any) -> dict[str, Any]:
     return {
         "title": page_text(page, "web.sign_in.title"),
         "lead": page_text(page, "web.sign_in.lead"),
-        "action": "/sign-in",
+        "action": "/sign-in?" + urlencode({"next": safe_next(next, "/account")}),
         "back": "/",
         "submit": page_text(page, "web.continue"),
         "fields": [
@@ -170,25 +170,28 @@ def _sign_in_form(page: Visit, **values: Any) -> dict[str, Any]:
     }
 
 
+NextPath = Annotated[str, Query(max_length=500)]
+"""Where sign-in leads: carried by the form's address (no stored session before the SMS code)."""
+
+
 @router.get("/sign-in")
-async def sign_in_form(page: Page, next: str = "/account") -> HTMLResponse:
-    sessions.remember(page.row, next=safe_next(next, "/account"))
-    return page.render("form_page.html", **_sign_in_form(page))
+async def sign_in_form(page: Page, next: NextPath = "/account") -> HTMLResponse:
+    return page.render("form_page.html", **_sign_in_form(page, next))
 
 
 @router.post("/sign-in")
-async def sign_in(page: Page) -> Response:
+async def sign_in(page: Page, next: NextPath = "/account") -> Response:
     values = await page.form()
     errors = missing(values, ("national_id",), page.lang)
     if errors:
-        return page.render("form_page.html", status=422, **_sign_in_form(page, values=values, errors=errors))
+        return page.render("form_page.html", status=422, **_sign_in_form(page, next, values=values, errors=errors))
     try:
         started = await page.api(
             "POST", "/v1/sessions", signed_in=False, json={"national_id": values["national_id"].strip()}
         )
     except ApiProblem as problem:
-        return page.problem_page(problem, "form_page.html", **_sign_in_form(page, values=values))
-    sessions.remember(page.row, login=started["id"], masked=started.get("mobile_masked"))
+        return page.problem_page(problem, "form_page.html", **_sign_in_form(page, next, values=values))
+    await page.keep(login=started["id"], masked=started.get("mobile_masked"), next=safe_next(next, "/account"))
     raise Redirect(to="/sign-in/code")
 
 
@@ -203,7 +206,7 @@ async def sign_in_code(page: Page) -> Response:
     if isinstance(tokens, HTMLResponse):
         return tokens
     me = await page.ctx.resources.gateway.call("GET", "/v1/me", language=page.lang, token=tokens["access_token"])
-    target = safe_next(page.row.flow.get("next"), "/account")
+    target = safe_next(page.flow.get("next"), "/account")
     await page.sign_in(kind="citizen", subject=str(me["citizen_id"]), name=me["full_name_ar"], roles=[], tokens=tokens)
     raise Redirect(to=target)
 
@@ -218,11 +221,10 @@ async def account(page: Page, welcome: int = 0) -> HTMLResponse:
 @router.post("/sign-out")
 async def sign_out(page: Page) -> Response:
     await page.form()
-    if page.row.kind == "citizen" and page.row.refresh_token:
+    row = page.stored
+    if row is not None and row.kind == "citizen" and row.refresh_token:
         try:  # the API forgets the refresh token too: signed out everywhere this session reached
-            await page.api(
-                "POST", "/v1/sessions/logout", signed_in=False, json={"refresh_token": page.row.refresh_token}
-            )
+            await page.api("POST", "/v1/sessions/logout", signed_in=False, json={"refresh_token": row.refresh_token})
         except ApiProblem:
             pass  # the session here ends regardless
     await page.sign_out()

@@ -13,13 +13,13 @@ from fastapi.responses import HTMLResponse, Response
 from kit import i18n
 from web.deps import Page
 from web.gateway import ApiProblem, FieldProblem
+from web.pages import payment
 from web.pages.forms import missing
+from web.pages.payment import METHODS
 from web.sessions import service as sessions
 from web.visit import Redirect, Visit
 
 router = APIRouter(include_in_schema=False)
-
-METHODS = ("wallet", "card", "post_office", "cash_network")
 
 
 def _lines(text: str) -> list[str]:
@@ -118,45 +118,8 @@ async def pay(page: Page, poa_id: uuid.UUID) -> Response:
     page.require("citizen")
     await page.form()
     held = _quote_of(page, poa_id)
-    intent = await page.api("POST", "/v1/payments", json=held["body"]["payment"], idempotency_key=held["key"])
-    confirm: dict[str, Any] = {}
-    if intent["method"] == "wallet":
-        me = await page.api("GET", "/v1/me")
-        confirm["wallet_mobile"] = me["mobile"]
-    elif intent["method"] == "card":
-        confirm["return_url"] = str(page.request.base_url).rstrip("/") + f"/powers-of-attorney/{poa_id}"
-    confirmed = await page.api("POST", f"/v1/payments/{intent['id']}/confirm", json=confirm)
     sessions.forget(page.row, "quote")
-    sessions.remember(page.row, payment={"poa": str(poa_id), "intent": confirmed})
-    raise Redirect(to=f"/powers-of-attorney/{poa_id}/provider")
-
-
-@router.get("/powers-of-attorney/{poa_id}/provider")
-async def provider(page: Page, poa_id: uuid.UUID) -> HTMLResponse:
-    """What the provider shows the payer: a wallet's approval, a reference to pay at the post
-    office or an e-payment network's outlet. In development the sandbox stands in for them."""
-    page.require("citizen")
-    held = page.row.flow.get("payment")
-    if not held or held.get("poa") != str(poa_id):
-        raise Redirect(to=f"/powers-of-attorney/{poa_id}")
-    sandbox = page.ctx.settings.environment != "production"
-    return page.render("poa_provider.html", poa_id=poa_id, intent=held["intent"], sandbox=sandbox,
-                       title=i18n.text("web.pay.provider.title", page.lang))  # fmt: skip
-
-
-@router.post("/powers-of-attorney/{poa_id}/provider")
-async def sandbox_approve(page: Page, poa_id: uuid.UUID) -> Response:
-    """Development only: the sandbox provider approves the payment, as the payer would."""
-    page.require("citizen")
-    await page.form()
-    held = page.row.flow.get("payment")
-    if page.ctx.settings.environment == "production" or not held or held.get("poa") != str(poa_id):
-        raise Redirect(to=f"/powers-of-attorney/{poa_id}")
-    intent = held["intent"]
-    await page.api("POST", f"/v1/payment-sandbox/{intent['method']}/{intent['provider_reference']}/approve",
-                   signed_in=False)  # fmt: skip
-    sessions.forget(page.row, "payment")
-    raise Redirect(to=f"/powers-of-attorney/{poa_id}?paid=1")
+    await payment.start(page, payment=held["body"]["payment"], key=held["key"], back=f"/powers-of-attorney/{poa_id}")
 
 
 @router.get("/powers-of-attorney/{poa_id}")
@@ -189,3 +152,6 @@ async def revoke(page: Page, poa_id: uuid.UUID) -> Response:
         return page.problem_page(problem, "poa_revoke.html", poa_id=poa_id, values=values,
                                  title=i18n.text("web.poa.revoke.title", page.lang))  # fmt: skip
     raise Redirect(to=f"/powers-of-attorney/{poa_id}?revoked=1")
+
+
+payment.add_provider_routes(router, "/powers-of-attorney")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import jwt
 from fastapi import APIRouter, Query
@@ -14,7 +15,6 @@ from kit import i18n
 from web.deps import Page
 from web.gateway import ApiProblem, FieldProblem
 from web.pages.forms import field, missing
-from web.sessions import service as sessions
 from web.visit import Redirect, Visit, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -22,11 +22,11 @@ router = APIRouter(include_in_schema=False)
 CLERKS = ("notary_clerk", "office_clerk")
 
 
-def _sign_in_form(page: Visit, **values: Any) -> dict[str, Any]:
+def _sign_in_form(page: Visit, next: str, **values: Any) -> dict[str, Any]:
     return {
         "title": i18n.text("web.staff.sign_in.title", page.lang),
         "lead": i18n.text("web.staff.sign_in.lead", page.lang),
-        "action": "/staff/sign-in",
+        "action": "/staff/sign-in?" + urlencode({"next": safe_next(next, "/staff")}),
         "submit": i18n.text("web.sign_in", page.lang),
         "fields": [
             field("username", "web.field.username", page.lang, autocomplete="username", dir="ltr"),
@@ -39,18 +39,20 @@ def _sign_in_form(page: Visit, **values: Any) -> dict[str, Any]:
     }
 
 
+NextPath = Annotated[str, Query(max_length=500)]
+
+
 @router.get("/staff/sign-in")
-async def sign_in_form(page: Page, next: str = "/staff") -> HTMLResponse:
-    sessions.remember(page.row, next=safe_next(next, "/staff"))
-    return page.render("form_page.html", **_sign_in_form(page))
+async def sign_in_form(page: Page, next: NextPath = "/staff") -> HTMLResponse:
+    return page.render("form_page.html", **_sign_in_form(page, next))
 
 
 @router.post("/staff/sign-in")
-async def sign_in(page: Page) -> Response:
+async def sign_in(page: Page, next: NextPath = "/staff") -> Response:
     values = await page.form()
     errors = missing(values, ("username", "password"), page.lang)
     if errors:
-        return page.render("form_page.html", status=422, **_sign_in_form(page, values=values, errors=errors))
+        return page.render("form_page.html", status=422, **_sign_in_form(page, next, values=values, errors=errors))
     try:
         tokens = await page.api(
             "POST",
@@ -60,10 +62,10 @@ async def sign_in(page: Page) -> Response:
         )
     except ApiProblem as problem:
         return page.problem_page(
-            problem, "form_page.html", **_sign_in_form(page, values={"username": values["username"]})
+            problem, "form_page.html", **_sign_in_form(page, next, values={"username": values["username"]})
         )
     claims = _claims(tokens["access_token"])
-    target = safe_next(page.row.flow.get("next"), "/staff")
+    target = safe_next(next, "/staff")
     await page.sign_in(
         kind="staff",
         subject=str(claims.get("sub", "")),

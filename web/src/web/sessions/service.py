@@ -1,6 +1,9 @@
-"""A browser's session: an opaque id in an httpOnly cookie, everything else here. A session
-starts anonymous (it carries the CSRF token of the sign-in and enrolment forms); signing in
-gives it a new id (no fixation) and the tokens, which never leave the server."""
+"""A browser's session: an opaque id in an httpOnly cookie, everything else here. A visitor who
+is not signed in has none: their forms carry a signed double-submit token (`signed_csrf`), so
+a crawler or a QR code's visitor costs no row. A row is stored at sign-in, or for the one step
+that must keep server-side state before it (an enrolment or a sign-in waiting for its SMS code),
+and such a pending row lasts minutes. Signing in gives a new id (no fixation) and the tokens,
+which never leave the server."""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ REFRESH_MARGIN = timedelta(seconds=30)
 class Lifetime:
     idle: timedelta
     max: timedelta
+    pending: timedelta
+    """A row kept for a visitor not signed in (a journey waiting for its SMS code) lasts this long."""
 
 
 @dataclass(frozen=True)
@@ -45,17 +50,18 @@ async def find(session: AsyncSession, *, cookie: str | None, now: datetime, life
     if row is None:
         return None
     row.last_seen_at = now
-    row.expires_at = min(now + lifetime.idle, row.created_at + lifetime.max)
+    row.expires_at = min(now + lifetime.idle, row.created_at + (lifetime.max if row.kind else lifetime.pending))
     return row
 
 
 async def start(session: AsyncSession, *, now: datetime, lifetime: Lifetime) -> tuple[str, WebSession]:
-    """A new anonymous session; returns the cookie's value (shown to nobody else) and the row."""
+    """A new session, not yet signed in (a pending journey's: it ends after `lifetime.pending`);
+    returns the cookie's value (shown to nobody else) and the row."""
     cookie = secrets.token_urlsafe(32)
     row = WebSession(
         id_hash=digest(cookie), csrf=secrets.token_urlsafe(32), kind=None, subject=None, display_name=None,
         roles=[], access_token=None, refresh_token=None, access_expires_at=None, flow={},
-        created_at=now, last_seen_at=now, expires_at=now + lifetime.idle,
+        created_at=now, last_seen_at=now, expires_at=now + min(lifetime.idle, lifetime.pending),
     )  # fmt: skip
     await WebSessionRepository(session).add(row)
     return cookie, row
@@ -65,9 +71,26 @@ def csrf_ok(row: WebSession, submitted: str | None) -> bool:
     return submitted is not None and hmac.compare_digest(row.csrf.encode(), submitted.encode())
 
 
+def new_csrf_cookie() -> str:
+    """The random value of an anonymous browser's `shubbak_csrf` cookie."""
+    return secrets.token_urlsafe(32)
+
+
+def signed_csrf(secret: str, cookie: str) -> str:
+    """The token an anonymous form carries: an HMAC of the browser's cookie under the server's
+    secret. Another site can neither read the cookie nor compute the token for it."""
+    return hmac.new(secret.encode(), b"csrf:" + cookie.encode(), hashlib.sha256).hexdigest()
+
+
+def signed_csrf_ok(secret: str, cookie: str | None, submitted: str | None) -> bool:
+    if not cookie or not submitted or len(cookie) > 100:
+        return False
+    return hmac.compare_digest(signed_csrf(secret, cookie).encode(), submitted.encode())
+
+
 async def sign_in(
     session: AsyncSession,
-    old: WebSession,
+    old: WebSession | None,
     *,
     kind: str,
     subject: str,
@@ -77,13 +100,12 @@ async def sign_in(
     now: datetime,
     lifetime: Lifetime,
 ) -> tuple[str, WebSession]:
-    """Replace the anonymous session with a signed-in one under a new id and a new CSRF token."""
-    repo = WebSessionRepository(session)
-    language_flow = {k: v for k, v in old.flow.items() if k == "next"}
-    await repo.remove(old.id_hash)
+    """A signed-in session under a new id and a new CSRF token, replacing the pending one if any."""
+    if old is not None:
+        await WebSessionRepository(session).remove(old.id_hash)
     cookie, row = await start(session, now=now, lifetime=lifetime)
     row.kind, row.subject, row.display_name, row.roles = kind, subject, name, roles
-    row.flow = language_flow
+    row.expires_at = now + lifetime.idle
     hold(row, tokens, now=now)
     return cookie, row
 
