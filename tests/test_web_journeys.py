@@ -92,8 +92,10 @@ def test_power_of_attorney_from_draft_to_revoked(
     reload_until(page, lambda: appointment.count() > 0, "the office appointment")
     citizen.check("poa-appointment")
     office, day = appointment.get_attribute("data-office"), appointment.get_attribute("data-day")
+    booked = appointment.get_attribute("data-appointment")
     assert office
     assert day
+    assert booked
 
     clerk_context = browser.new_context()
     clerk = Visitor(clerk_context.new_page(), base=web, axe_source=axe_source, name="console")
@@ -103,14 +105,14 @@ def test_power_of_attorney_from_draft_to_revoked(
     clerk.submit()
     expect(clerk.page).to_have_url(web + "/staff")
     clerk.open(f"/staff/appointments?day={day}")
-    clerk.submit("تسجيل الحضور")
-    card = clerk.page.locator("input[name=national_id]")
-    card.fill(agent["national_id"])  # the card shown is not the principal's: refused, at the field
-    clerk.submit("تحقق من الهوية")
-    expect(clerk.page.locator(".field-error")).to_be_visible()
-    clerk.page.locator("input[name=national_id]").fill(principal["national_id"])
-    clerk.submit("تحقق من الهوية")
-    expect(clerk.page.locator('[data-status="verified"]')).to_have_count(1)
+    row = clerk.page.locator(f"#appointment-{booked}")  # the office's day holds other citizens' visits too
+    clerk.submit_in(row, "تسجيل الحضور")
+    row.locator("input[name=national_id]").fill(agent["national_id"])  # not the principal's card: refused
+    clerk.submit_in(row, "تحقق من الهوية")
+    expect(row.locator(".field-error")).to_be_visible()
+    row.locator("input[name=national_id]").fill(principal["national_id"])
+    clerk.submit_in(row, "تحقق من الهوية")
+    expect(row.locator('[data-status="verified"]')).to_have_count(1)
     clerk.assert_accessible()
     clerk_context.close()
 

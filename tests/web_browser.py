@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import node_tools
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / ".data" / "screenshots"
@@ -94,6 +94,12 @@ class Visitor:
         )
         with self.page.expect_navigation():
             target.first.click()
+        self.check()
+
+    def submit_in(self, where: Locator, button: str) -> None:
+        """Press `button` inside `where` (one row of a list of many) and check the page it leads to."""
+        with self.page.expect_navigation():
+            where.get_by_role("button", name=button).click()
         self.check()
 
     def assert_accessible(self) -> None:
