@@ -45,24 +45,29 @@ def install() -> Path:
     """`.data/node`, with node_modules installed from the lock file and the scripts beside it."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         raise Missing(f"the contract tests need {NEEDS}; they are not optional")
-    stamp = HOME / ".installed"
-    wanted = _fingerprint()
-    if stamp.is_file() and stamp.read_text() == wanted and (HOME / "node_modules").is_dir():
-        return HOME
-    HOME.mkdir(parents=True, exist_ok=True)
-    for path in [*(SOURCE / name for name in FILES), *SOURCE.glob("*.mjs")]:
-        shutil.copyfile(path, HOME / path.name)
+    return install_locked(HOME, [*(SOURCE / name for name in FILES), *SOURCE.glob("*.mjs")], _fingerprint())
+
+
+def install_locked(home: Path, files: list[Path], wanted: str) -> Path:
+    """`home` with `files` (a package.json, its lock, scripts) copied in and `npm ci` run there,
+    unless the install of that fingerprint is already in place (the benchmarks' tools use it too)."""
+    stamp = home / ".installed"
+    if stamp.is_file() and stamp.read_text() == wanted and (home / "node_modules").is_dir():
+        return home
+    home.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        shutil.copyfile(path, home / path.name)
     done = subprocess.run(
         ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=HOME,
+        cwd=home,
         capture_output=True,
         text=True,
         timeout=900,
     )
     if done.returncode != 0:
-        raise Missing(f"npm ci failed in {HOME}:\n{done.stderr[-3000:]}")
+        raise Missing(f"npm ci failed in {home}:\n{done.stderr[-3000:]}")
     stamp.write_text(wanted)
-    return HOME
+    return home
 
 
 def run(script: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
