@@ -143,19 +143,6 @@ async def publish(nats_url: str, event: Any, envelope_id: Any = None) -> Any:
     return envelope
 
 
-async def eventually(check: Any, *, within: float = 20.0) -> Any:
-    """Wait until `check()` returns something truthy (consumers are asynchronous); not a timing assertion."""
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        result = await check()
-        if result or loop.time() > deadline:
-            return result
-        await asyncio.sleep(0.05)
-
-
 def identity_settings(migrated_url: str, nats_url: str, **overrides: Any) -> Settings:
     return Settings(
         database_url=migrated_url,

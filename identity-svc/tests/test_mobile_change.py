@@ -7,22 +7,11 @@ import json
 from datetime import date, timedelta
 
 import nats
-from identity_support import (
-    add_person,
-    bearer,
-    e164,
-    enrol,
-    eventually,
-    last_code,
-    new_mobile,
-    resources,
-    staff,
-    token_of,
-    wrong,
-)
+from identity_support import add_person, bearer, e164, enrol, last_code, new_mobile, resources, staff, token_of, wrong
 from sqlalchemy import text
 
 from contracts import Envelope
+from kit.testing import eventually
 
 SUBJECT = "identity.citizen.mobile_changed.v1"
 

@@ -11,13 +11,13 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from identity_support import add_person, e164, enrol, eventually, publish, resources
+from identity_support import add_person, e164, enrol, publish, resources
 from sqlalchemy import text
 
 from contracts.events.office import AppointmentBooked
 from contracts.events.payment import PaymentSucceeded
 from contracts.events.ration import EligibilityChanged
-from kit.testing import catalogue_stand_in
+from kit.testing import catalogue_stand_in, eventually
 
 NOW = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
-from identity_support import add_person, enrol, eventually, new_national_id, publish, start
+from identity_support import add_person, enrol, new_national_id, publish, start
 from sqlalchemy import text
 
 from contracts.events.civil import (
@@ -25,6 +25,7 @@ from identity.models import load_all
 from identity.registry import service as registry
 from identity.registry.generate import write_csv
 from kit import db
+from kit.testing import eventually
 
 TODAY = date(2025, 6, 1)
 NOW = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)

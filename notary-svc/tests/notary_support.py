@@ -6,17 +6,15 @@ NATS, as their outbox relays would. The platform-wide tests in tests/ run the re
 
 from __future__ import annotations
 
-import asyncio
 import random
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-import pytest
 from fastapi import FastAPI
 
 from contracts import Envelope, Event
@@ -28,6 +26,7 @@ from kit.testing import (
     QuotesStandIn,
     RegistryStandIn,
     TokenIssuer,
+    eventually,
     migrated_database,
     quotes_stand_in,
     registry_stand_in,
@@ -222,21 +221,6 @@ class Harness:
             return body if body.get("status") == status else None
 
         return await eventually(reached, f"{poa_id} never reached {status}")
-
-
-async def eventually(
-    check: Callable[[], Awaitable[T | None]], message: str = "condition not reached", within: float = 20.0
-) -> T:
-    """Poll until `check()` is truthy; fails (not a timing assertion) after `within` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        result = await check()
-        if result:
-            return result
-        if loop.time() > deadline:
-            pytest.fail(message)
-        await asyncio.sleep(0.05)
 
 
 @asynccontextmanager

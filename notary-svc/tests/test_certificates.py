@@ -6,8 +6,9 @@ import asyncio
 import json
 from datetime import date
 
-from notary_support import Harness, eventually
+from notary_support import Harness
 
+from kit.testing import eventually
 from notary.documents.signing import unb64url, verify
 
 URL = "/v1/certificates"

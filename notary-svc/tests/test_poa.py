@@ -10,10 +10,10 @@ from datetime import date, timedelta
 
 import nats
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from notary_support import Harness, eventually
+from notary_support import Harness
 
 from contracts import Envelope
-from kit.testing import stream_messages
+from kit.testing import eventually, stream_messages
 from notary.documents.signing import unb64url, verify
 
 URL = "/v1/powers-of-attorney"

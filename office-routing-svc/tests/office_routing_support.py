@@ -3,17 +3,15 @@ the app on real PostgreSQL and NATS, events published the way notary-svc's relay
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +19,7 @@ from contracts import Envelope, Event
 from contracts.events.office import AppointmentRequested, AppointmentWithdrawn
 from kit.clock import ManualClock
 from kit.db import transaction
-from kit.testing import TokenIssuer, migrated_database, running, runtime_of, stream_messages, trust
+from kit.testing import TokenIssuer, eventually, migrated_database, running, runtime_of, stream_messages, trust
 from office_routing.main import create_app
 from office_routing.settings import Settings
 
@@ -96,7 +94,7 @@ class Harness:
         async def found() -> list[dict[str, Any]]:
             return [a for a in await self.appointments_of(headers) if a["order_ref"] == paid.order_ref]
 
-        await wait_for(found)
+        await eventually(found)
         return (await found())[-1]
 
     async def events(self, subject: str, match: Callable[[dict[str, Any]], bool] = lambda _: True) -> list[Envelope]:
@@ -108,16 +106,8 @@ class Harness:
         async def found() -> list[Envelope]:
             return await self.events(subject, match)
 
-        await wait_for(found)
+        await eventually(found)
         return (await found())[0]
-
-
-async def wait_for(condition: Callable[[], Awaitable[Any]], timeout: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await condition():
-        if asyncio.get_running_loop().time() > deadline:
-            pytest.fail("condition not reached in time")
-        await asyncio.sleep(0.05)
 
 
 @asynccontextmanager

@@ -8,9 +8,10 @@ import uuid
 from collections import Counter
 from datetime import timedelta
 
-from office_routing_support import SUNDAY_MORNING, Harness, requested, wait_for
+from office_routing_support import SUNDAY_MORNING, Harness, requested
 from sqlalchemy import func, select
 
+from kit.testing import eventually
 from office_routing.appointments import service
 from office_routing.appointments.models import Appointment, Order
 from office_routing.offices import repository as offices_repo
@@ -83,7 +84,7 @@ class TestWaiting:
                 order = await session.get(Order, paid.order_ref)
                 return order is not None and order.waiting_reason == "no_office"
 
-        await wait_for(waiting)
+        await eventually(waiting)
         office = await h.office("33")
         async with h.session() as session:
             assert await service.retry_waiting(session, policy=service.Policy.of(h.settings), now=h.clock.now()) == 1

@@ -4,7 +4,6 @@ clock the tests move."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
@@ -17,7 +16,6 @@ from typing import Any
 
 import httpx
 import jwt
-import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from jwt.algorithms import OKPAlgorithm
@@ -272,11 +270,3 @@ async def _running(url: str, nats_url: str, stand_ins: StandIns, **settings: Any
             yield Harness(app, client, config, clock, stand_ins)
     finally:
         await stand_ins.callback.aclose()
-
-
-async def wait_for(condition: Any, timeout: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await condition():
-        if asyncio.get_running_loop().time() > deadline:
-            pytest.fail("condition not reached in time")
-        await asyncio.sleep(0.05)

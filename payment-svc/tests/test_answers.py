@@ -11,12 +11,12 @@ from typing import Any
 
 import nats
 import pytest
-from payment_support import Harness, wait_for
+from payment_support import Harness
 from sqlalchemy import select
 
 from contracts import Envelope, Event
 from contracts.events.payment import PaymentApplied, PaymentRefused
-from kit.testing import stream_messages
+from kit.testing import eventually, stream_messages
 from payment.answers import service as answers
 from payment.intents.models import PaymentIntent
 from payment.providers.base import RefundKeyReused
@@ -72,14 +72,14 @@ async def answer_is(h: Harness, payment_id: str, answer: str) -> None:
     async def answered() -> bool:
         return (await row(h, payment_id)).owner_answer == answer
 
-    await wait_for(answered)
+    await eventually(answered)
 
 
 async def status_is(h: Harness, citizen: dict[str, str], payment_id: str, status: str) -> None:
     async def reached() -> bool:
         return (await h.get(payment_id, citizen))["status"] == status
 
-    await wait_for(reached)
+    await eventually(reached)
 
 
 class TestAnnouncement:
@@ -234,7 +234,7 @@ class TestSweep:
             return any(Envelope.from_bytes(m.data).data["payment_id"] == silent["id"] for m in messages)
 
         try:
-            await wait_for(asked)
+            await eventually(asked)
         finally:
             await nc.close()
 

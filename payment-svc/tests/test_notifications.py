@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 
 import nats
 import pytest
-from payment_support import SERVICE_DIR, Harness, wait_for
+from payment_support import SERVICE_DIR, Harness
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from contracts import Envelope
 from kit.migrations import upgrade_async
-from kit.testing import stream_messages
+from kit.testing import eventually, stream_messages
 from payment.intents.models import Capture
 from payment.notifications import service as notifications
 from payment.notifications.models import NotificationRefusal, ProviderNotification
@@ -83,7 +83,7 @@ class TestCardWith3DSecure:
         async def paid() -> bool:
             return (await h.get(intent["id"], citizen))["status"] == "succeeded"
 
-        await wait_for(paid)
+        await eventually(paid)
 
 
 class TestWalletAndCash:
@@ -299,7 +299,7 @@ class TestEventsReachNats:
                 seen = {(e.subject, e.type) for e in map(Envelope.from_bytes, (m.data for m in msgs))}
                 return wanted <= seen
 
-            await wait_for(published)
+            await eventually(published)
         finally:
             await nc.close()
 
