@@ -1,4 +1,5 @@
-"""contracts is installed by ministry integrators: it may depend on pydantic only."""
+"""contracts is installed by ministry integrators: it may depend on pydantic only; the signature
+verifier (``contracts.signing`` and what imports it) needs the ``verify`` extra and nothing else."""
 
 import ast
 import os
@@ -12,6 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "contracts"
 ALLOWED = set(sys.stdlib_module_names) | {"pydantic", "pydantic_core", "contracts"}
+VERIFY_EXTRA = {"cryptography", "rfc8785"}
+NEEDS_VERIFY = {"signing.py"}
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -27,7 +30,14 @@ def _imported_modules(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: str(p.relative_to(SRC)))
 def test_source_imports_only_stdlib_and_pydantic(path: Path) -> None:
-    assert _imported_modules(path) <= ALLOWED
+    allowed = ALLOWED | VERIFY_EXTRA if str(path.relative_to(SRC)) in NEEDS_VERIFY else ALLOWED
+    assert _imported_modules(path) <= allowed
+
+
+def test_the_verify_extra_names_exactly_what_signing_imports() -> None:
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["optional-dependencies"]
+    assert {d.split(">")[0].strip() for d in extras["verify"]} == VERIFY_EXTRA
+    assert _imported_modules(SRC / "signing.py") - ALLOWED == VERIFY_EXTRA
 
 
 def test_the_scan_sees_imports() -> None:

@@ -69,6 +69,16 @@ class Envelope(BaseModel):
         default=None, max_length=512, description="W3C trace context of the producing request."
     )
     tracestate: str | None = Field(default=None, max_length=512, description="W3C tracestate.")
+    signaturekid: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The producer's signing key id (extension attribute; see `contracts.signing`).",
+    )
+    signature: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Ed25519 signature of the RFC 8785 canonical event without it, base64url (extension attribute).",
+    )
     data: dict[str, Any] = Field(description="The event, as its versioned model serialises it.")
 
     @model_validator(mode="after")

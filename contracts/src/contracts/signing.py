@@ -1,0 +1,193 @@
+"""Signed events: who stated a fact, and that nobody changed it since.
+
+Every event is signed by its producer (a service or an integrator) with an Ed25519 key of its
+own. The signature covers the CloudEvent as it travels, in its RFC 8785 canonical JSON form
+(JCS), without the ``signature`` attribute itself; it travels as two CloudEvents extension
+attributes:
+
+- ``signaturekid``: the id of the producer's key (signed, so a key cannot be swapped);
+- ``signature``: the Ed25519 signature, base64url without padding.
+
+Public keys are JWKs (RFC 8037: ``kty`` OKP, ``crv`` Ed25519) with three members of the
+platform's own: ``producer`` (the CloudEvent ``source`` the key may sign for), ``types`` (the
+event types that producer may publish, ``*`` wildcards on dot-separated segments) and
+``revoked`` (a revoked key verifies nothing). A ``KeyRing`` holds the keys a verifier trusts.
+
+Install with ``pip install shubbak-contracts[verify]``; nothing else in ``contracts`` needs
+these libraries.
+"""
+
+import base64
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import rfc8785
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+
+SIGNATURE = "signature"
+"""The extension attribute carrying the signature (base64url, no padding)."""
+KEY_ID = "signaturekid"
+"""The extension attribute naming the key that made it."""
+
+# Why an event is refused; each is also the dead letter's reason and a metric label.
+UNSIGNED = "unsigned"
+BAD_SIGNATURE = "bad-signature"
+UNKNOWN_KEY = "unknown-key"
+REVOKED_KEY = "revoked-key"
+WRONG_PRODUCER = "wrong-producer"
+TYPE_NOT_ALLOWED = "type-not-allowed"
+REPLAYED = "replayed"
+REASONS = (UNSIGNED, BAD_SIGNATURE, UNKNOWN_KEY, REVOKED_KEY, WRONG_PRODUCER, TYPE_NOT_ALLOWED, REPLAYED)
+
+
+class SignatureRejected(Exception):
+    """An event that must not be acted on; ``reason`` is one of ``REASONS``."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def canonical_bytes(event: Mapping[str, Any]) -> bytes:
+    """The bytes a signature covers: the CloudEvent in RFC 8785 canonical JSON, without
+    ``signature``. ``event`` is the JSON object as it travels (parsed, not re-serialised)."""
+    return rfc8785.dumps({name: value for name, value in event.items() if name != SIGNATURE})
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A producer's private key with its id; the platform never holds a ministry's."""
+
+    kid: str
+    producer: str
+    private_key: Ed25519PrivateKey
+    types: tuple[str, ...] = ("*",)
+
+    @classmethod
+    def generate(cls, kid: str, producer: str, types: Iterable[str] = ("*",)) -> "SigningKey":
+        return cls(kid, producer, Ed25519PrivateKey.generate(), tuple(types))
+
+    @classmethod
+    def from_seed(cls, kid: str, producer: str, seed: bytes, types: Iterable[str] = ("*",)) -> "SigningKey":
+        """A key from its 32-byte seed (how settings carry it, base64url)."""
+        return cls(kid, producer, Ed25519PrivateKey.from_private_bytes(seed), tuple(types))
+
+    def seed(self) -> bytes:
+        return self.private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+
+    def public(self) -> "PublicKey":
+        raw = self.private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return PublicKey(kid=self.kid, producer=self.producer, x=_b64(raw), types=self.types)
+
+    def sign(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        """A copy of ``event`` carrying this key's id and its signature."""
+        signed = {name: value for name, value in event.items() if name != SIGNATURE}
+        signed[KEY_ID] = self.kid
+        signed[SIGNATURE] = _b64(self.private_key.sign(canonical_bytes(signed)))
+        return signed
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """A producer's public key as a JWK with the platform's members."""
+
+    kid: str
+    producer: str
+    x: str
+    types: tuple[str, ...] = ("*",)
+    revoked: bool = False
+
+    def allows(self, event_type: str) -> bool:
+        """Whether this key's producer may publish ``event_type``."""
+        return any(fnmatch.fnmatchcase(event_type, pattern) for pattern in self.types)
+
+    def jwk(self) -> dict[str, Any]:
+        return {
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "alg": "EdDSA",
+            "use": "sig",
+            "kid": self.kid,
+            "x": self.x,
+            "producer": self.producer,
+            "types": list(self.types),
+            "revoked": self.revoked,
+        }
+
+    @classmethod
+    def from_jwk(cls, jwk: Mapping[str, Any]) -> "PublicKey":
+        """Read one JWK; ``ValueError`` if it is not an Ed25519 signing key with its producer."""
+        if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
+            raise ValueError("an event key is an Ed25519 JWK (kty OKP, crv Ed25519)")
+        kid, producer, x = jwk.get("kid"), jwk.get("producer"), jwk.get("x")
+        if not isinstance(kid, str) or not kid or not isinstance(producer, str) or not producer:
+            raise ValueError("an event key names its kid and its producer")
+        if not isinstance(x, str) or len(_unb64(x)) != 32:
+            raise ValueError("an Ed25519 public key is 32 bytes, base64url")
+        types = jwk.get("types", ["*"])
+        if not isinstance(types, list) or not all(isinstance(item, str) for item in types):
+            raise ValueError("types is a list of event type patterns")
+        return cls(kid=kid, producer=producer, x=x, types=tuple(types), revoked=bool(jwk.get("revoked", False)))
+
+    def verifier(self) -> Ed25519PublicKey:
+        return Ed25519PublicKey.from_public_bytes(_unb64(self.x))
+
+
+@dataclass
+class KeyRing:
+    """The public keys a verifier trusts, by key id (several per producer while keys rotate)."""
+
+    keys: dict[str, PublicKey] = field(default_factory=dict)
+
+    @classmethod
+    def from_jwks(cls, jwks: Mapping[str, Any]) -> "KeyRing":
+        ring = cls()
+        for jwk in jwks.get("keys", []):
+            ring.add(PublicKey.from_jwk(jwk))
+        return ring
+
+    def add(self, key: PublicKey) -> None:
+        self.keys[key.kid] = key
+
+    def jwks(self) -> dict[str, Any]:
+        return {"keys": [key.jwk() for key in self.keys.values()]}
+
+    def verify(self, event: Mapping[str, Any]) -> PublicKey:
+        """The key that signed ``event``, or ``SignatureRejected`` with the reason.
+
+        Checks, in order: signed at all, a known key, not revoked, the key's producer is the
+        event's ``source``, the signature over the canonical event, the producer's right to the
+        type. Replays are the consumer's to judge (it knows which ids it has seen)."""
+        signature, kid = event.get(SIGNATURE), event.get(KEY_ID)
+        if not isinstance(signature, str) or not isinstance(kid, str):
+            raise SignatureRejected(UNSIGNED, "the event carries no signature and key id")
+        key = self.keys.get(kid)
+        if key is None:
+            raise SignatureRejected(UNKNOWN_KEY, f"no trusted key {kid!r}")
+        if key.revoked:
+            raise SignatureRejected(REVOKED_KEY, f"key {kid!r} is revoked")
+        if event.get("source") != key.producer:
+            raise SignatureRejected(
+                WRONG_PRODUCER, f"key {kid!r} signs for {key.producer!r}, not {event.get('source')!r}"
+            )
+        try:
+            key.verifier().verify(_unb64(signature), canonical_bytes(event))
+        except (InvalidSignature, ValueError) as exc:
+            raise SignatureRejected(BAD_SIGNATURE, "the signature does not match the event") from exc
+        event_type = event.get("type")
+        if not isinstance(event_type, str) or not key.allows(event_type):
+            raise SignatureRejected(TYPE_NOT_ALLOWED, f"{key.producer!r} may not publish {event_type!r}")
+        return key

@@ -1,0 +1,108 @@
+"""Signed events (``contracts.signing``): what a verifier accepts and why it refuses the rest."""
+
+import json
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+
+from contracts.envelope import Envelope
+from contracts.events.identity import CitizenEnrolled
+from contracts.signing import (
+    BAD_SIGNATURE,
+    REVOKED_KEY,
+    TYPE_NOT_ALLOWED,
+    UNKNOWN_KEY,
+    UNSIGNED,
+    WRONG_PRODUCER,
+    KeyRing,
+    PublicKey,
+    SignatureRejected,
+    SigningKey,
+    canonical_bytes,
+)
+
+
+@pytest.fixture
+def key() -> SigningKey:
+    return SigningKey.generate("identity-2026-12", "identity-svc", ["identity.*"])
+
+
+@pytest.fixture
+def event() -> dict:
+    enrolled = CitizenEnrolled(
+        citizen_id=uuid4(), national_id="29001011234567", channel="web", enrolled_at=datetime.now(UTC)
+    )
+    return json.loads(Envelope.wrap(enrolled, source="identity-svc").to_bytes())
+
+
+def ring_of(*keys: PublicKey) -> KeyRing:
+    ring = KeyRing()
+    for public in keys:
+        ring.add(public)
+    return ring
+
+
+def test_a_signed_event_verifies_and_survives_the_wire(key: SigningKey, event: dict) -> None:
+    signed = key.sign(event)
+    wire = json.dumps(signed, ensure_ascii=False, indent=3)  # any serialisation of the same JSON
+    assert ring_of(key.public()).verify(json.loads(wire)).kid == "identity-2026-12"
+    assert Envelope.model_validate_json(wire).signature == signed["signature"]
+
+
+def test_canonical_bytes_ignore_member_order_and_the_signature(key: SigningKey, event: dict) -> None:
+    signed = key.sign(event)
+    assert canonical_bytes(dict(reversed(list(signed.items())))) == canonical_bytes({**signed, "signature": "x"})
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda e: e.pop("signature"), UNSIGNED),
+        (lambda e: e.update(signaturekid="someone-else"), UNKNOWN_KEY),
+        (lambda e: e["data"].update(channel="mobile"), BAD_SIGNATURE),
+        (lambda e: e.update(time="2020-01-01T00:00:00Z"), BAD_SIGNATURE),
+        (lambda e: e.update(signature=e["signature"][:-2] + "AA"), BAD_SIGNATURE),
+        (lambda e: e.update(source="ration-svc"), WRONG_PRODUCER),
+    ],
+)
+def test_every_change_is_refused_with_its_reason(key: SigningKey, event: dict, change, reason: str) -> None:
+    signed = key.sign(event)
+    change(signed)
+    with pytest.raises(SignatureRejected) as refused:
+        ring_of(key.public()).verify(signed)
+    assert refused.value.reason == reason
+
+
+def test_a_revoked_key_and_a_type_outside_the_producers_rights_are_refused(key: SigningKey, event: dict) -> None:
+    public = key.public()
+    revoked = PublicKey(public.kid, public.producer, public.x, public.types, revoked=True)
+    with pytest.raises(SignatureRejected) as refused:
+        ring_of(revoked).verify(key.sign(event))
+    assert refused.value.reason == REVOKED_KEY
+    narrow = SigningKey(key.kid, key.producer, key.private_key, ("ration.*",))
+    with pytest.raises(SignatureRejected) as refused:
+        ring_of(narrow.public()).verify(narrow.sign(event))
+    assert refused.value.reason == TYPE_NOT_ALLOWED
+
+
+def test_rotation_old_and_new_keys_verify_side_by_side(key: SigningKey, event: dict) -> None:
+    new = SigningKey.generate("identity-2027-01", "identity-svc", ["identity.*"])
+    ring = KeyRing.from_jwks({"keys": [key.public().jwk(), new.public().jwk()]})
+    assert ring.verify(key.sign(event)).kid == key.kid
+    assert ring.verify(new.sign(event)).kid == new.kid
+    assert SigningKey.from_seed(new.kid, new.producer, new.seed(), new.types).public() == new.public()
+
+
+@pytest.mark.parametrize(
+    "jwk",
+    [
+        {"kty": "RSA", "kid": "k", "producer": "p", "x": "AA"},
+        {"kty": "OKP", "crv": "Ed25519", "producer": "p", "x": "A" * 43},
+        {"kty": "OKP", "crv": "Ed25519", "kid": "k", "producer": "p", "x": "AAAA"},
+        {"kty": "OKP", "crv": "Ed25519", "kid": "k", "producer": "p", "x": "A" * 43, "types": "identity.*"},
+    ],
+)
+def test_a_malformed_public_key_is_refused(jwk: dict) -> None:
+    with pytest.raises(ValueError, match=r"Ed25519|kid|types"):
+        PublicKey.from_jwk(jwk)
