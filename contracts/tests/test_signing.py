@@ -25,7 +25,7 @@ from contracts.signing import (
 
 @pytest.fixture
 def key() -> SigningKey:
-    return SigningKey.generate("identity-2026-12", "identity-svc", ["identity.*"])
+    return SigningKey.generate("identity-2026-12", "identity-svc", ["identity.>"])
 
 
 @pytest.fixture
@@ -80,14 +80,14 @@ def test_a_revoked_key_and_a_type_outside_the_producers_rights_are_refused(key: 
     with pytest.raises(SignatureRejected) as refused:
         ring_of(revoked).verify(key.sign(event))
     assert refused.value.reason == REVOKED_KEY
-    narrow = SigningKey(key.kid, key.producer, key.private_key, ("ration.*",))
+    narrow = SigningKey(key.kid, key.producer, key.private_key, ("ration.>",))
     with pytest.raises(SignatureRejected) as refused:
         ring_of(narrow.public()).verify(narrow.sign(event))
     assert refused.value.reason == TYPE_NOT_ALLOWED
 
 
 def test_rotation_old_and_new_keys_verify_side_by_side(key: SigningKey, event: dict) -> None:
-    new = SigningKey.generate("identity-2027-01", "identity-svc", ["identity.*"])
+    new = SigningKey.generate("identity-2027-01", "identity-svc", ["identity.>"])
     ring = KeyRing.from_jwks({"keys": [key.public().jwk(), new.public().jwk()]})
     assert ring.verify(key.sign(event)).kid == key.kid
     assert ring.verify(new.sign(event)).kid == new.kid
@@ -100,7 +100,7 @@ def test_rotation_old_and_new_keys_verify_side_by_side(key: SigningKey, event: d
         {"kty": "RSA", "kid": "k", "producer": "p", "x": "AA"},
         {"kty": "OKP", "crv": "Ed25519", "producer": "p", "x": "A" * 43},
         {"kty": "OKP", "crv": "Ed25519", "kid": "k", "producer": "p", "x": "AAAA"},
-        {"kty": "OKP", "crv": "Ed25519", "kid": "k", "producer": "p", "x": "A" * 43, "types": "identity.*"},
+        {"kty": "OKP", "crv": "Ed25519", "kid": "k", "producer": "p", "x": "A" * 43, "types": "identity.>"},
     ],
 )
 def test_a_malformed_public_key_is_refused(jwk: dict) -> None:

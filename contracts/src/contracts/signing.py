@@ -10,7 +10,7 @@ attributes:
 
 Public keys are JWKs (RFC 8037: ``kty`` OKP, ``crv`` Ed25519) with three members of the
 platform's own: ``producer`` (the CloudEvent ``source`` the key may sign for), ``types`` (the
-event types that producer may publish, ``*`` wildcards on dot-separated segments) and
+event types that producer may publish, as NATS subject patterns: ``*`` one token, ``>`` the rest) and
 ``revoked`` (a revoked key verifies nothing). A ``KeyRing`` holds the keys a verifier trusts.
 
 Install with ``pip install shubbak-contracts[verify]``; nothing else in ``contracts`` needs
@@ -18,7 +18,6 @@ these libraries.
 """
 
 import base64
-import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +26,8 @@ import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+
+from contracts.streams import subject_matches
 
 SIGNATURE = "signature"
 """The extension attribute carrying the signature (base64url, no padding)."""
@@ -74,14 +75,14 @@ class SigningKey:
     kid: str
     producer: str
     private_key: Ed25519PrivateKey
-    types: tuple[str, ...] = ("*",)
+    types: tuple[str, ...] = (">",)
 
     @classmethod
-    def generate(cls, kid: str, producer: str, types: Iterable[str] = ("*",)) -> "SigningKey":
+    def generate(cls, kid: str, producer: str, types: Iterable[str] = (">",)) -> "SigningKey":
         return cls(kid, producer, Ed25519PrivateKey.generate(), tuple(types))
 
     @classmethod
-    def from_seed(cls, kid: str, producer: str, seed: bytes, types: Iterable[str] = ("*",)) -> "SigningKey":
+    def from_seed(cls, kid: str, producer: str, seed: bytes, types: Iterable[str] = (">",)) -> "SigningKey":
         """A key from its 32-byte seed (how settings carry it, base64url)."""
         return cls(kid, producer, Ed25519PrivateKey.from_private_bytes(seed), tuple(types))
 
@@ -107,12 +108,12 @@ class PublicKey:
     kid: str
     producer: str
     x: str
-    types: tuple[str, ...] = ("*",)
+    types: tuple[str, ...] = (">",)
     revoked: bool = False
 
     def allows(self, event_type: str) -> bool:
         """Whether this key's producer may publish ``event_type``."""
-        return any(fnmatch.fnmatchcase(event_type, pattern) for pattern in self.types)
+        return any(subject_matches(pattern, event_type) for pattern in self.types)
 
     def jwk(self) -> dict[str, Any]:
         return {
@@ -137,7 +138,7 @@ class PublicKey:
             raise ValueError("an event key names its kid and its producer")
         if not isinstance(x, str) or len(_unb64(x)) != 32:
             raise ValueError("an Ed25519 public key is 32 bytes, base64url")
-        types = jwk.get("types", ["*"])
+        types = jwk.get("types", [">"])
         if not isinstance(types, list) or not all(isinstance(item, str) for item in types):
             raise ValueError("types is a list of event type patterns")
         return cls(kid=kid, producer=producer, x=x, types=tuple(types), revoked=bool(jwk.get("revoked", False)))
