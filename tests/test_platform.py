@@ -7,6 +7,7 @@ Ctrl-C (SIGINT) and checks nothing it started lives on.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -14,10 +15,12 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psutil
 
 from devstack.background import start
+from kit.serve import KEEP_ALIVE_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,6 +50,30 @@ class TestPlatform:
         for name, url in platform.services.items():
             status, _, body = _get(f"{url}/readyz")
             assert status == 200, (name, body)
+
+    def test_an_idle_connection_outlives_uvicorns_default_keep_alive(self, platform):
+        """Services and the gateway keep an idle connection longer than their clients' pools do
+        (kit.serve), so a client never sends a POST on a connection the server is closing; with
+        uvicorn's 5 s default the gateway's pool (30 s) met closed connections and answered 503."""
+        assert KEEP_ALIVE_SECONDS > 60  # the gateway's upstream pool: 30 s; an ingress: 60 s
+        connections = {}
+        for name in ("identity", "gateway"):
+            address = urlsplit(platform.services[name])
+            connections[name] = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        try:
+            sockets = {}
+            for name, connection in connections.items():
+                connection.request("GET", "/healthz")
+                assert connection.getresponse().read() is not None
+                sockets[name] = connection.sock
+            time.sleep(6)  # longer than uvicorn's default keep-alive
+            for name, connection in connections.items():
+                connection.request("GET", "/healthz")  # on the same socket: the server kept it open
+                assert connection.getresponse().status == 200, name
+                assert connection.sock is sockets[name], name
+        finally:
+            for connection in connections.values():
+                connection.close()
 
     def test_gateway_serves_one_merged_openapi_and_docs(self, platform):
         status, _, body = _get(f"{platform.gateway}/openapi.json")

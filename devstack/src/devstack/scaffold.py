@@ -116,13 +116,12 @@ def downgrade() -> None:
 ''',
     "src/{package}/__main__.py": '''"""`python -m {package}`: serve the API, with the outbox relay and consumers."""
 
-import uvicorn
-
+from kit.serve import serve
 from {package}.settings import Settings
 
 if __name__ == "__main__":
     settings = Settings()
-    uvicorn.run("{package}.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None)
+    serve("{package}.main:create_app", host=settings.host, port=settings.port)
 ''',
     "src/{package}/settings.py": """from pydantic import Field
 

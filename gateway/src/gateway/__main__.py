@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import uvicorn
-
 from gateway.server import CoalescingHttpToolsProtocol
 from gateway.settings import load_settings
+from kit.serve import serve
 
 
 def main() -> None:
     settings = load_settings()
-    uvicorn.run(
+    serve(
         "gateway.main:create_app",
-        factory=True,
         host=settings.host,
         port=settings.port,
         server_header=False,
         http=CoalescingHttpToolsProtocol,  # one send() per response (server.py)
-        log_config=None,
         proxy_headers=False,  # client addresses come from settings.trusted_proxy_hops (limits.py), nowhere else
     )
 

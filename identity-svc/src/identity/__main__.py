@@ -1,9 +1,8 @@
 """`python -m identity`: serve the API (with the outbox relay and consumers in-process)."""
 
-import uvicorn
-
 from identity.settings import Settings
+from kit.serve import serve
 
 if __name__ == "__main__":
     settings = Settings()
-    uvicorn.run("identity.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None)
+    serve("identity.main:create_app", host=settings.host, port=settings.port)

@@ -1,9 +1,8 @@
 """`python -m office_routing`: serve the API (with the outbox relay and consumers in-process)."""
 
-import uvicorn
-
+from kit.serve import serve
 from office_routing.settings import Settings
 
 if __name__ == "__main__":
     settings = Settings()
-    uvicorn.run("office_routing.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None)
+    serve("office_routing.main:create_app", host=settings.host, port=settings.port)

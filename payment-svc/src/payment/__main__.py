@@ -1,9 +1,8 @@
 """`python -m payment`: serve the API (with the outbox relay and consumers in-process)."""
 
-import uvicorn
-
+from kit.serve import serve
 from payment.settings import Settings
 
 if __name__ == "__main__":
     settings = Settings()
-    uvicorn.run("payment.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None)
+    serve("payment.main:create_app", host=settings.host, port=settings.port)

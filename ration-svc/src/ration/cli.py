@@ -10,10 +10,9 @@ def main() -> int:
         from ration.imports.cli import main as import_main
 
         return import_main(sys.argv[2:])
-    import uvicorn
-
+    from kit.serve import serve
     from ration.settings import Settings
 
     settings = Settings()
-    uvicorn.run("ration.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None)
+    serve("ration.main:create_app", host=settings.host, port=settings.port)
     return 0

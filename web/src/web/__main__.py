@@ -1,9 +1,8 @@
 """`python -m web`: serve the citizen portal and the staff console."""
 
-import uvicorn
-
+from kit.serve import serve
 from web.settings import Settings
 
 if __name__ == "__main__":
     settings = Settings()
-    uvicorn.run("web.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None)
+    serve("web.main:create_app", host=settings.host, port=settings.port)
