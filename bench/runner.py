@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.cases import all_cases
-from bench.harness import Case, CaseResult, Env, Spread
+from bench.harness import Case, CaseResult, Env, Spread, Trial
 from bench.stack import Stack
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -61,28 +61,42 @@ def main(argv: list[str] | None = None) -> int:
 
     print_table(results, events)
     write_json(args.output, results, events, args.repeat)
-    missed = [r.case.name for r in results if not r.passed]
-    if missed:
-        print(f"\nMISSED TARGET: {', '.join(missed)}" + ("" if args.strict else " (not failing: run with --strict)"))
+    not_run = [r.case.name for r in results if r.error]
+    if not_run:
+        print(f"\nNOT RUN TO THE END: {', '.join(not_run)} (the reasons are in the table)")
+    missed = [r.case.name for r in results if not r.passed and not r.error]
+    if missed or not_run:
+        if missed:
+            print(
+                f"\nMISSED TARGET: {', '.join(missed)}" + ("" if args.strict else " (not failing: run with --strict)")
+            )
         return 1 if args.strict else 0
     print("\nall targets met")
     return 0
 
 
 async def run_cases(env: Env, cases: list[Case], repeat: int) -> list[CaseResult]:
+    """Every case, `repeat` trials each; a case that cannot run to its end is reported with the
+    reason and the others still run."""
     results = []
     for case in cases:
-        trials = []
+        trials: list[Trial] = []
+        error = None
         for i in range(repeat):
             start = time.perf_counter()
-            trial = await case.run(env)
+            try:
+                trial = await case.run(env)
+            except Exception as exc:  # noqa: BLE001 - one case's failure must not hide the others' figures
+                error = f"{type(exc).__name__}: {exc}"[:500]
+                print(f"  {case.name} trial {i + 1}/{repeat} could not run: {error}", flush=True)
+                break
             trials.append(trial)
             print(
                 f"  {case.name} trial {i + 1}/{repeat}: {trial.measured:,.0f} vs {trial.baseline:,.0f} {case.unit}"
                 f" (ratio {trial.measured / trial.baseline:.3f}) in {time.perf_counter() - start:.1f}s",
                 flush=True,
             )
-        results.append(CaseResult(case, trials))
+        results.append(CaseResult(case, trials, error))
     return results
 
 
@@ -92,6 +106,9 @@ def print_table(results: list[CaseResult], events: int) -> None:
     print(header)
     print("-" * len(header))
     for r in results:
+        if not r.trials:
+            print(f"{r.case.name:<22} NOT RUN: {r.error}")
+            continue
         cmp = ">=" if r.case.higher_is_better else "<="
         target = "-" if r.case.target is None else cmp + format(r.case.target, ".2f")
         verdict = "info" if r.case.target is None else ("PASS" if r.passed else "MISS")
@@ -102,6 +119,8 @@ def print_table(results: list[CaseResult], events: int) -> None:
         print(f"{'':<22} {_range(r.measured):>22} {_range(r.baseline):>22}   ({r.case.unit})")
         for key, spread in r.info().items():
             print(f"{'':<4}{key}: median {_fig(spread.median)} {_range(spread)}")
+        if r.error:
+            print(f"{'':<4}stopped after {len(r.trials)} trial(s): {r.error}")
 
 
 def _fig(value: float) -> str:

@@ -27,7 +27,7 @@ import httpx
 from sqlalchemy import select
 
 import kit.db as db
-from bench.harness import Case, Env, Trial
+from bench.harness import GATEWAY_UNLIMITED_RATES, Case, Env, Trial
 from devstack.ports import free_port
 from identity.models import load_all
 from identity.registry import service as registry
@@ -44,6 +44,8 @@ async def run(env: Env) -> Trial:
     per_path = max(40, min(env.events // 40, 400))
     url = env.stack.new_database("identity_bench")
     await upgrade_async(SERVICE_DIR, url)
+    gateway_url_db = env.stack.new_database("gateway_enrolment_bench")  # idempotency keys, webhooks
+    await upgrade_async(ROOT / "gateway", gateway_url_db)
     warm = CONCURRENCY * 2
     people = await _registry(url, per_path * 2 + warm * 2)
     identity_port, gateway_port = free_port(), free_port()
@@ -53,7 +55,8 @@ async def run(env: Env) -> Trial:
         "IDENTITY_LIMIT_PER_CLIENT": "1000000", "IDENTITY_DB_POOL_SIZE": "20",
     }  # fmt: skip
     gateway_env = {
-        **common, "GATEWAY_PORT": str(gateway_port), "GATEWAY_LOG_LEVEL": "WARNING",
+        **common, **GATEWAY_UNLIMITED_RATES, "GATEWAY_PORT": str(gateway_port), "GATEWAY_LOG_LEVEL": "WARNING",
+        "GATEWAY_DATABASE_URL": gateway_url_db,
         "GATEWAY_UPSTREAMS": json.dumps({"identity": f"http://127.0.0.1:{identity_port}"}),
         "GATEWAY_ROUTES": json.dumps({"/v1/enrolments": "identity"}),
     }  # fmt: skip

@@ -49,7 +49,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import json
 import os
 import re
 import secrets
@@ -68,7 +67,7 @@ from typing import Any
 import httpx
 import psutil
 
-from bench.harness import Case, Env, Trial
+from bench.harness import GATEWAY_UNLIMITED_RATES, Case, Env, Trial
 from devstack.background import BackgroundPlatform, start
 from identity.demo import PEOPLE as DEMO_PEOPLE  # the demo registry's size, seed and day
 from identity.demo import SEED as DEMO_SEED
@@ -82,13 +81,8 @@ WAIT_SECONDS = 60.0
 SERVICE_CODE = "notary.poa.general"
 PILOT = "03"
 PASSWORD = "a long bench clerk password 2026"
-UNLIMITED = json.dumps({"count": 10**9, "seconds": 1})
 PLATFORM_ENV = {
-    "GATEWAY_RATE_ADDRESS": UNLIMITED,
-    "GATEWAY_RATE_ACCOUNT": UNLIMITED,
-    "GATEWAY_RATE_SENSITIVE_ADDRESS": UNLIMITED,
-    "GATEWAY_RATE_SENSITIVE_IDENTITY": UNLIMITED,
-    "GATEWAY_RATE_SENSITIVE_STAFF": UNLIMITED,
+    **GATEWAY_UNLIMITED_RATES,
     "IDENTITY_LIMIT_PER_CLIENT": "1000000",
     "IDENTITY_LIMIT_PER_STAFF": "1000000",
     "IDENTITY_LIMIT_PER_NATIONAL_ID": "1000",
