@@ -45,6 +45,8 @@ class Case:
     target: float | None
     run: Callable[[Env], Awaitable[Trial]]
     higher_is_better: bool = True
+    max_trials: int | None = None
+    """At most this many trials whatever `--repeat` asks (a case that takes many minutes)."""
 
 
 @dataclass(frozen=True)

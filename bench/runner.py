@@ -82,17 +82,19 @@ async def run_cases(env: Env, cases: list[Case], repeat: int) -> list[CaseResult
     for case in cases:
         trials: list[Trial] = []
         error = None
-        for i in range(repeat):
+        trials_wanted = min(repeat, case.max_trials or repeat)
+        for i in range(trials_wanted):
             start = time.perf_counter()
             try:
                 trial = await case.run(env)
             except Exception as exc:  # noqa: BLE001 - one case's failure must not hide the others' figures
                 error = f"{type(exc).__name__}: {exc}"[:500]
-                print(f"  {case.name} trial {i + 1}/{repeat} could not run: {error}", flush=True)
+                print(f"  {case.name} trial {i + 1}/{trials_wanted} could not run: {error}", flush=True)
                 break
             trials.append(trial)
             print(
-                f"  {case.name} trial {i + 1}/{repeat}: {trial.measured:,.0f} vs {trial.baseline:,.0f} {case.unit}"
+                f"  {case.name} trial {i + 1}/{trials_wanted}: {trial.measured:,.0f} vs {trial.baseline:,.0f}"
+                f" {case.unit}"
                 f" (ratio {trial.measured / trial.baseline:.3f}) in {time.perf_counter() - start:.1f}s",
                 flush=True,
             )
