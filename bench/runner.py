@@ -21,6 +21,8 @@ from bench.stack import Stack
 RESULTS = Path(__file__).resolve().parent / "results.json"
 DEFAULT_EVENTS = 20_000
 QUICK_EVENTS = 2_000
+TRIAL_TIMEOUT = 3600.0
+"""A trial that takes longer is stopped and reported (a stuck consumer must not hold the run)."""
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -32,6 +34,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="trials per case; the median is reported")
     parser.add_argument("--profile", type=Path, help="write cProfile stats of the whole run to this file")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--trial-timeout", type=float, default=TRIAL_TIMEOUT, help="seconds a trial may take before it is stopped"
+    )
     return parser.parse_args(argv)
 
 
@@ -53,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:
             profiler.enable()
-        results = asyncio.run(run_cases(env, cases, args.repeat))
+        results = asyncio.run(run_cases(env, cases, args.repeat, args.trial_timeout))
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(args.profile)
@@ -75,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-async def run_cases(env: Env, cases: list[Case], repeat: int) -> list[CaseResult]:
+async def run_cases(env: Env, cases: list[Case], repeat: int, trial_timeout: float = TRIAL_TIMEOUT) -> list[CaseResult]:
     """Every case, `repeat` trials each; a case that cannot run to its end is reported with the
     reason and the others still run."""
     results = []
@@ -86,7 +91,11 @@ async def run_cases(env: Env, cases: list[Case], repeat: int) -> list[CaseResult
         for i in range(trials_wanted):
             start = time.perf_counter()
             try:
-                trial = await case.run(env)
+                trial = await asyncio.wait_for(case.run(env), trial_timeout)
+            except TimeoutError:
+                error = f"stopped after {trial_timeout:g} s (--trial-timeout)"
+                print(f"  {case.name} trial {i + 1}/{trials_wanted}: {error}", flush=True)
+                break
             except Exception as exc:  # noqa: BLE001 - one case's failure must not hide the others' figures
                 error = f"{type(exc).__name__}: {exc}"[:500]
                 print(f"  {case.name} trial {i + 1}/{trials_wanted} could not run: {error}", flush=True)

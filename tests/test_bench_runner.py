@@ -17,6 +17,11 @@ async def _refused(env: Env) -> Trial:
     raise RuntimeError("verification (gateway) POST /v1/enrolments/x/verification: 429")
 
 
+async def _stuck(env: Env) -> Trial:
+    await asyncio.sleep(3600)
+    raise AssertionError("not reached")
+
+
 async def _fine(env: Env) -> Trial:
     return Trial(measured=90.0, baseline=100.0, info={"rows": 5.0})
 
@@ -24,11 +29,13 @@ async def _fine(env: Env) -> Trial:
 def test_a_case_that_cannot_run_says_why_and_the_others_go_on(tmp_path: Path, capsys: Any) -> None:
     cases = [
         Case("refused", "always refused", "x/s", 0.5, _refused),
+        Case("stuck", "never ends", "x/s", None, _stuck),
         Case("fine", "always fine", "x/s", 0.5, _fine),
     ]
     env = Env(stack=cast(Stack, None), events=10, quick=True)  # no case here uses the servers
-    results = asyncio.run(run_cases(env, cases, repeat=2))
-    refused, fine = results
+    results = asyncio.run(run_cases(env, cases, repeat=2, trial_timeout=0.2))
+    refused, stuck, fine = results
+    assert (stuck.trials, stuck.passed, stuck.error) == ([], False, "stopped after 0.2 s (--trial-timeout)")
     assert (refused.trials, refused.passed) == ([], False)
     assert refused.error is not None
     assert "429" in refused.error

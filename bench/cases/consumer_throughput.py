@@ -75,11 +75,11 @@ async def run(env: Env) -> Trial:
 def _kit_consumer(
     js: JetStreamContext, schema: Schema, sessions: Any, durable: str, batch: int, *, mode: str = "batch"
 ) -> Consumer:
-    async def handle(session: AsyncSession, event: AddressChanged, envelope: Envelope) -> None:
+    async def handle(session: AsyncSession, event: AddressChanged, ctx: object) -> None:
         if mode == "each":
             await bump(session, schema.effects, event.national_id, event.address_ar)
 
-    async def handle_batch(session: AsyncSession, items: list[tuple[AddressChanged, Envelope]]) -> None:
+    async def handle_batch(session: AsyncSession, items: list[tuple[AddressChanged, Envelope]], ctx: object) -> None:
         await bump_many(session, schema.effects, [(e.national_id, e.address_ar) for e, _ in items])
 
     return Consumer(
@@ -154,7 +154,7 @@ CASES = [
         name="consumer_throughput",
         summary="kit Consumer (inbox + one UPSERT per event) vs a plain pull fetch+ack loop, same N messages",
         unit="msgs/s",
-        target=0.3,
+        target=0.6,  # issue 18
         run=run,
     )
 ]
