@@ -92,7 +92,7 @@ class TestNumbers:
     @pytest.mark.parametrize(
         ("typed", "kind", "expected"),
         [("9600", "money", 960000), ("50.5", "money", 5050), ("1,200", "money", 120000), ("0.001", "money", None),
-         ("2026", "whole", 2026), ("2.5", "whole", None), ("0", "whole", None), ("1.25", "decimal", "1.25"),
+         ("2026", "year", 2026), ("2.5", "whole", None), ("0", "whole", None), ("1.25", "decimal", "1.25"),
          ("abc", "whole", None), ("NaN", "money", None), ("-3", "money", None)],
     )  # fmt: skip
     def test_as_an_officer_types_them(self, typed: str, kind: str, expected: object) -> None:

@@ -159,7 +159,7 @@ RULES: _T = {
     "web.rules.all_governorates": {"ar": "كل المحافظات", "en": "Every governorate"},
     "web.rules.simulate_button": {"ar": "جرّب", "en": "Simulate"},
     "web.rules.simulation_title": {
-        "ar": "الأسر التي سيتغير قرارها (حتى {at})",
+        "ar": "الأسر التي سيتغير قرارها (ببيانات {at})",
         "en": "Households whose decision would change (as of {at})",
     },
     "web.rules.simulation_totals": {

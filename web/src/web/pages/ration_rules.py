@@ -25,14 +25,15 @@ from web.visit import Redirect, Visit
 router = APIRouter(include_in_schema=False)
 
 THRESHOLDS: dict[str, tuple[str, str]] = {
-    "vehicle_model_year": ("min_model_year", "whole"),
+    "vehicle_model_year": ("min_model_year", "year"),
     "vehicle_engine_cc": ("min_engine_cc", "whole"),
     "electricity_monthly_kwh": ("max_monthly_kwh", "whole"),
     "school_fees": ("min_annual_fees_piastres", "money"),
     "monthly_salary": ("max_monthly_salary_piastres", "money"),
     "land_feddans": ("min_feddans", "decimal"),
 }
-"""Each rule kind's editable threshold and how it is typed (money in pounds, sent in piastres)."""
+"""Each rule kind's editable threshold and how it is typed (money in pounds, sent in piastres; a
+year is shown as a year, without a thousands separator)."""
 AMOUNTS = (("subsidy_per_member", "money"), ("card_cap", "money"), ("appeal_window_days", "whole"))
 
 
@@ -86,7 +87,7 @@ def _typed(raw: str, kind: str) -> int | str | None:
     if kind == "money":
         piastres = number * 100
         return int(piastres) if piastres == piastres.to_integral() and piastres >= 0 else None
-    if kind == "whole":
+    if kind in ("whole", "year"):
         return int(number) if number == number.to_integral() else None
     return str(number)
 
