@@ -82,8 +82,8 @@ IMPORTS: _T = {
     "web.imports.governorate": {"ar": "المحافظة", "en": "Governorate"},
     "web.imports.file": {"ar": "الملف", "en": "File"},
     "web.imports.file_hint": {
-        "ar": "ملف CSV بترميز UTF-8 وصف عناوين، كما تحدده واجهة الاستيراد.",
-        "en": "A UTF-8 CSV file with a header row, as the import API describes.",
+        "ar": "ملف CSV بترميز UTF-8 وصف عناوين، كما تحدده واجهة الاستيراد، حتى ١ ميجابايت: قسّم الملف الأكبر.",
+        "en": "A UTF-8 CSV file with a header row, as the import API describes, up to 1 MB: split a bigger one.",
     },
     "web.imports.sending": {"ar": "جارٍ الإرسال", "en": "Sending"},
     "web.imports.submit": {"ar": "ارفع الملف", "en": "Upload the file"},

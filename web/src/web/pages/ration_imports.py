@@ -24,10 +24,15 @@ router = APIRouter(include_in_schema=False)
 
 KINDS = ("households", "vehicles", "electricity", "school_fees", "incomes", "land")
 """The kinds of file ration-svc takes (its `/v1/ration-imports/{kind}`)."""
-MAX_BYTES = 200 * 1024**2
-"""The largest file taken through the console (a bigger one goes through the API directly)."""
+MAX_BYTES = 1_000_000
+"""The largest file taken through the console: every request to the platform is limited to 1 MiB
+(kit's middleware, in web, the gateway and ration-svc alike), the form's other fields included."""
 REMEMBERED = 10
 """The officer's latest uploads listed on the upload page (kept in their session)."""
+
+
+def _too_big(page: Visit) -> str:
+    return i18n.text("web.imports.too_big", page.lang, size=i18n.number(MAX_BYTES // 1000**2, page.lang))
 
 
 def _form_page(page: Visit, *, values: dict[str, str], errors: list[FieldProblem], status: int = 200) -> HTMLResponse:
@@ -35,7 +40,8 @@ def _form_page(page: Visit, *, values: dict[str, str], errors: list[FieldProblem
     choices = [g for g in GOVERNORATES if own is None or g.code == own]
     return page.render(
         "imports.html", area="console", status=status, title=i18n.text("web.imports.title", page.lang),
-        kinds=KINDS, governorates=choices, values=values, errors=errors, recent=page.row.flow.get("imports", []),
+        kinds=KINDS, governorates=choices, max_bytes=MAX_BYTES, too_big=_too_big(page), values=values,
+        errors=errors, recent=page.row.flow.get("imports", []),
     )  # fmt: skip
 
 
@@ -59,8 +65,7 @@ async def upload(page: Page) -> Response:
         return _form_page(page, values=values, errors=errors, status=422)
     body = await upload.read(MAX_BYTES + 1)
     if len(body) > MAX_BYTES:
-        too_big = i18n.text("web.imports.too_big", page.lang, size=i18n.number(MAX_BYTES // 1024**2, page.lang))
-        return _form_page(page, values=values, errors=[FieldProblem("file", too_big)], status=422)
+        return _form_page(page, values=values, errors=[FieldProblem("file", _too_big(page))], status=422)
     params = {"governorate": values["governorate"], "filename": (upload.filename or "")[:255] or None}
     try:
         found = await page.api(

@@ -22,6 +22,31 @@
     upload.addEventListener("submit", function (event) {
       if (event.defaultPrevented) { return; }
       event.preventDefault();
+      var chosen = upload.querySelector("input[type=file]");
+      var file = chosen && chosen.files && chosen.files[0];
+      if (file && file.size > Number(upload.dataset.maxBytes)) {  // the platform would refuse it whole
+        delete upload.dataset.sent;
+        var summary = document.createElement("div");
+        summary.className = "error-summary";
+        summary.setAttribute("role", "alert");
+        summary.tabIndex = -1;
+        var title = document.createElement("h2");
+        title.textContent = upload.dataset.errorsTitle;
+        var link = document.createElement("a");
+        link.href = "#" + chosen.id;
+        link.textContent = upload.dataset.tooBig;
+        var item = document.createElement("li");
+        item.appendChild(link);
+        var list = document.createElement("ul");
+        list.appendChild(item);
+        summary.appendChild(title);
+        summary.appendChild(list);
+        var old = document.querySelector(".error-summary");
+        if (old) { old.remove(); }
+        upload.parentNode.insertBefore(summary, upload.parentNode.querySelector("h1"));
+        summary.focus();
+        return;
+      }
       var shown = upload.querySelector("[data-upload-progress]");
       var bar = shown && shown.querySelector("progress");
       if (shown) { shown.hidden = false; }
