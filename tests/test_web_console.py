@@ -24,12 +24,19 @@ PEOPLE = registry_people(("03",))
 """Port Said's adults: one of them gets a reported salary (well under any threshold)."""
 
 
+def _staff(browser: Browser, web: str, axe_source: str, name: str, username: str = "ration") -> Visitor:
+    """A development staff account signed in to the console (Arabic; every page also in English)."""
+    staff = Visitor(browser.new_context().new_page(), base=web, axe_source=axe_source, name=name, bilingual=True)
+    staff.open("/staff/sign-in")
+    staff.page.locator("#username").fill(username)
+    staff.page.locator("#password").fill(DEV_PASSWORD)
+    staff.submit()
+    expect(staff.page).to_have_url(web + "/staff")
+    return staff
+
+
 def _officer(browser: Browser, web: str, axe_source: str, name: str) -> Visitor:
-    officer = Visitor(browser.new_context().new_page(), base=web, axe_source=axe_source, name=name, bilingual=True)
-    officer.open("/staff/sign-in")
-    officer.page.locator("#username").fill("ration")
-    officer.page.locator("#password").fill(DEV_PASSWORD)
-    officer.submit()
+    officer = _staff(browser, web, axe_source, name)
     expect(officer.page.locator("main")).to_contain_text("ملفات المحافظات")
     return officer
 
@@ -103,3 +110,22 @@ def test_a_rule_set_drafted_simulated_and_scheduled(
     officer.submit("جدوِل القواعد")
     expect(page.locator("#rule-set-status")).to_have_attribute("data-status", "scheduled")
     officer.assert_accessible()
+
+
+def test_the_auditors_and_the_administrators_console(
+    platform: BackgroundPlatform, browser: Browser, axe_source: str
+) -> None:
+    """The desks no other journey opens: the auditor's chain check, the administrator's start page
+    (every desk) and the appeals already decided."""
+    web = platform.services["web"]
+    auditor = _staff(browser, web, axe_source, "audit", username="auditor")
+    auditor.open("/staff/audit")
+    expect(auditor.page.locator("h1")).to_have_text("التدقيق")
+    auditor.open("/staff/imports")  # not the auditor's desk: back to the console's start
+    expect(auditor.page).to_have_url(web + "/staff")
+    auditor.assert_accessible()
+    admin = _staff(browser, web, axe_source, "admin", username="admin")
+    for desk in ("/staff/appointments", "/staff/appeals", "/staff/imports", "/staff/rules", "/staff/call-centre"):
+        expect(admin.page.locator(f'main a[href="{desk}"]')).to_have_count(1)
+    admin.open("/staff/appeals?status=accepted")
+    admin.assert_accessible()
