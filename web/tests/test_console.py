@@ -12,7 +12,8 @@ from conftest import Portal
 from test_pages import csrf_of
 
 from web.charts import impact_chart
-from web.pages.ration_rules import _typed
+from web.gateway import FieldProblem
+from web.pages.ration_rules import _at_form_field, _typed
 from web.pages.staff import _started
 from web.resources import templates
 
@@ -103,3 +104,8 @@ class TestNumbers:
         assert _started({"starts_at": "2026-12-03T09:30:00+00:00"}, now)
         assert not _started({"starts_at": "2026-12-03T10:30:00+00:00"}, now)
         assert not _started({"starts_at": None}, now)
+
+
+def test_the_apis_amount_fields_are_named_as_the_form_names_them() -> None:
+    assert _at_form_field(FieldProblem("card_cap_piastres", "too big")) == FieldProblem("card_cap", "too big")
+    assert _at_form_field(FieldProblem("version", "taken")) == FieldProblem("version", "taken")

@@ -120,6 +120,11 @@ def _draft_body(base: dict[str, Any], values: dict[str, str], lang: i18n.Languag
     return body, errors
 
 
+def _at_form_field(problem: FieldProblem) -> FieldProblem:
+    """The API's field as the form names it (amounts are typed in pounds, sent in piastres)."""
+    return FieldProblem(problem.field.removesuffix("_piastres"), problem.reason)
+
+
 async def _base(page: Visit, base_id: uuid.UUID | None) -> dict[str, Any]:
     """The set a draft starts from: the one named, else the live one, else the newest."""
     if base_id is not None:
@@ -153,7 +158,9 @@ async def draft(page: Page, base: uuid.UUID) -> Response:
             if problem.status >= 500:
                 raise
             where = "version" if problem.code.endswith("version_taken") else ""
-            errors = problem.errors or [FieldProblem(where, problem.detail or problem.title)]
+            errors = [_at_form_field(e) for e in problem.errors] or [
+                FieldProblem(where, problem.detail or problem.title)
+            ]
         else:
             raise Redirect(to=f"/staff/rules/{made['id']}?drafted=1")
     return _render(page, "rule_new.html", "web.rules.new", status=422, base=found, values=values, errors=errors,
