@@ -4,6 +4,7 @@ both reading directions, and a draft's numbers as an officer types them."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -109,3 +110,26 @@ class TestNumbers:
 def test_the_apis_amount_fields_are_named_as_the_form_names_them() -> None:
     assert _at_form_field(FieldProblem("card_cap_piastres", "too big")) == FieldProblem("card_cap", "too big")
     assert _at_form_field(FieldProblem("version", "taken")) == FieldProblem("version", "taken")
+
+
+def _day_list(started: bool) -> str:
+    booked = {"id": "a-1", "status": "booked", "started": started, "starts_at": "2026-12-03T09:30:00+00:00",
+              "service_code": "poa.general"}  # fmt: skip
+    page: dict[str, Any] = {"lang": "ar", "dir": "rtl", "csrf": "the-token", "who": None, "path": "/staff/appointments"}
+    page |= {"appointments": [booked], "day": "2026-12-03", "errors": []}
+    return templates().get_template("day_list.html").render(page)
+
+
+class TestDayList:
+    def test_a_booked_citizen_whose_time_has_come_may_be_marked_a_no_show(self) -> None:
+        shown = _day_list(started=True)
+        form = re.search(
+            r'<form method="post" action="/staff/appointments/a-1/no-show\?day=2026-12-03">(.*?)</form>', shown
+        )
+        assert form is not None
+        assert 'name="csrf" value="the-token"' in form.group(1)
+        assert "لم يحضر" in form.group(1)
+
+    def test_not_before(self) -> None:
+        assert "/no-show" not in _day_list(started=False)
+        assert "/check-in" in _day_list(started=False)
