@@ -98,7 +98,7 @@ def test_power_of_attorney_from_draft_to_revoked(
     assert booked
 
     clerk_context = browser.new_context()
-    clerk = Visitor(clerk_context.new_page(), base=web, axe_source=axe_source, name="console")
+    clerk = Visitor(clerk_context.new_page(), base=web, axe_source=axe_source, name="console", bilingual=True)
     clerk.open("/staff/sign-in")
     clerk.page.locator("#username").fill(clerk_for(office))
     clerk.page.locator("#password").fill(DEV_STAFF_PASSWORD)
@@ -225,7 +225,7 @@ def test_call_centre_look_up_with_consent_then_the_citizen_sees_it(
     enrol(citizen, gateway, person, mobile, english=False)
 
     context = browser.new_context()
-    agent = Visitor(context.new_page(), base=web, axe_source=axe_source, name="call-centre")
+    agent = Visitor(context.new_page(), base=web, axe_source=axe_source, name="call-centre", bilingual=True)
     agent.open("/staff/sign-in")
     agent.page.locator("#username").fill(clerk_for(None, role="call_centre_agent"))
     agent.page.locator("#password").fill(DEV_STAFF_PASSWORD)
@@ -325,16 +325,19 @@ def test_a_ration_appeal_filed_in_the_portal_is_decided_in_the_console(
     expect(citizen.page.locator(".panel")).to_contain_text("تم تقديم تظلمك")
 
     context = browser.new_context()
-    officer = Visitor(context.new_page(), base=web, axe_source=axe_source, name="appeals")
+    officer = Visitor(context.new_page(), base=web, axe_source=axe_source, name="appeals", bilingual=True)
     officer.open("/staff/sign-in")
     officer.page.locator("#username").fill(officer_name)
     officer.page.locator("#password").fill(STAFF_PASSWORD)
     officer.submit()
     officer.open("/staff/appeals")
     row = officer.page.locator("tr", has_text=grounds)
+    expect(row).to_contain_text("Hyundai")  # the decision's explanation names the car that excluded the household
     with officer.page.expect_navigation():
         row.get_by_role("link").click()
     officer.check("appeal")
+    expect(officer.page.locator("#household")).to_contain_text(holder["national_id"])
+    expect(officer.page.locator(".reason table")).to_contain_text("Tucson")  # the fact as traffic reported it
     officer.page.locator("#outcome-accepted").check()
     officer.page.locator("#reason").fill("السيارة مسجلة لجهة العمل")
     officer.page.locator("#override_until").fill((date.today() + timedelta(days=90)).isoformat())

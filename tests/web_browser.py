@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / ".data" / "screenshots"
 BLOCKING = ("serious", "critical")
+LANGUAGE_COOKIE = "shubbak_lang"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -60,8 +61,13 @@ def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
 class Visitor:
     """One browser context on the portal: each page it lands on is checked by axe and captured."""
 
-    def __init__(self, page: Page, *, base: str, axe_source: str, name: str, scripts: bool = True) -> None:
+    def __init__(
+        self, page: Page, *, base: str, axe_source: str, name: str, scripts: bool = True, bilingual: bool = False
+    ) -> None:
         self.page, self.base, self.axe_source, self.name, self.scripts = page, base, axe_source, name, scripts
+        self.bilingual = bilingual
+        """Each page is also captured (and checked by axe) in the other language: the console's
+        journeys run in Arabic, and every console page is shown in English too."""
         self.shots = 0
         self.problems: list[str] = []
 
@@ -81,9 +87,33 @@ class Visitor:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{self.shots:02d}-{slug.strip('-')}-{lang}.png"),
                         full_page=True)  # fmt: skip
+        self._axe(page)
+        if self.bilingual and lang in ("ar", "en"):
+            self._other_language(slug.strip("-"), "en" if lang == "ar" else "ar")
+
+    def _axe(self, page: Page) -> None:
         if self.scripts:
             for v in axe_violations(page, self.axe_source):
                 self.problems.append(f"{page.url}: {v['impact']} {v['id']} ({v['help']}) at {v['nodes'][:3]}")
+
+    def _other_language(self, slug: str, other: str) -> None:
+        """The page's address opened again (a GET: what a form answered shows as its page does) in
+        the other language, by a second browser context holding this one's cookies (the same
+        session) but the other language's: this page and its scripts never see the switch."""
+        browser = self.page.context.browser
+        assert browser is not None
+        twin_context = browser.new_context(storage_state=self.page.context.storage_state())
+        try:
+            twin_context.add_cookies([{"name": LANGUAGE_COOKIE, "value": other, "url": self.base}])
+            twin = twin_context.new_page()
+            response = twin.goto(self.page.url)
+            if response is not None and response.status == 405:
+                return  # a form's answer at an address only a form reaches (its error shown in place)
+            twin.wait_for_load_state("load")
+            twin.screenshot(path=str(SCREENSHOTS / f"{self.name}-{self.shots:02d}-{slug}-{other}.png"), full_page=True)
+            self._axe(twin)
+        finally:
+            twin_context.close()
 
     def submit(self, button: str | None = None) -> None:
         """Press the form's button (the main one by default) and check the page it leads to."""

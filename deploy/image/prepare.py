@@ -34,9 +34,10 @@ class Target:
 
 def resolve(root: Path, service: str) -> Target:
     platform = tomllib.loads((root / "platform.toml").read_text(encoding="utf-8"))
-    entry = platform["gateway"] if service == "gateway" else platform["services"].get(service)
+    frontends = platform.get("frontends", {})
+    entry = platform["gateway"] if service == "gateway" else platform["services"].get(service, frontends.get(service))
     if entry is None:
-        known = ", ".join([*platform["services"], "gateway"])
+        known = ", ".join([*platform["services"], "gateway", *frontends])
         raise SystemExit(f"unknown SERVICE {service!r}; one of: {known}")
     return Target(entry["folder"], entry["package"], entry["env_prefix"], int(entry["port"]))
 

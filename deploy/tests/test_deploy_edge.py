@@ -1,6 +1,6 @@
-"""The edge of the rendered cluster: the public comes in through the Gateway API (HTTPS, the API
-and its documents only) and the gateway goes out to integrators' webhooks (public addresses on
-443, never the cluster's own or private ranges)."""
+"""The edge of the rendered cluster: the public comes in through the Gateway API (HTTPS: the API
+and its documents to the gateway, the portal's host to web) and the gateway goes out to
+integrators' webhooks (public addresses on 443, never the cluster's own or private ranges)."""
 
 import copy
 import ipaddress
@@ -14,6 +14,7 @@ from gateway.ops import is_own
 
 OVERLAYS = {p.name: p for p in overlays()}
 HOSTS = {"dev": "api.dev.shubbak.example", "prod": "api.shubbak.example"}
+WEB_HOSTS = {"dev": "www.dev.shubbak.example", "prod": "www.shubbak.example"}
 PUBLIC_PATHS = {("PathPrefix", "/v1"), ("Exact", "/docs"), ("Exact", "/openapi.json"), ("Exact", "/asyncapi.json")}
 
 
@@ -27,18 +28,29 @@ def find(objects: list[dict], kind: str, name: str) -> dict:
     return found
 
 
-def routed(objects: list[dict], path: str) -> set[str]:
-    """The backends an HTTPS request for `path` reaches (Gateway API path matching)."""
-    backends = set()
+def routed(objects: list[dict], path: str, host: str | None = None) -> set[str]:
+    """The backends an HTTPS request for `path` on `host` (any host when None) reaches: Gateway API
+    matching, where an exact match wins over a prefix and a longer prefix over a shorter one (a
+    rule that only redirects reaches no backend)."""
+    best: tuple[int, int] | None = None
+    backends: set[str] = set()
     for route in (o for o in objects if o["kind"] == "HTTPRoute"):
-        if all(p.get("sectionName") != "https" for p in route["spec"]["parentRefs"]):
+        if all(not p.get("sectionName", "").startswith("https") for p in route["spec"]["parentRefs"]):
+            continue
+        if host is not None and host not in route["spec"].get("hostnames", []):
             continue
         for rule in route["spec"]["rules"]:
             for match in rule.get("matches", []):
                 kind, value = match["path"]["type"], match["path"]["value"]
                 prefix = kind == "PathPrefix" and (path == value or path.startswith(value.rstrip("/") + "/"))
-                if prefix or (kind == "Exact" and path == value):
-                    backends |= {f"{b['name']}:{b['port']}" for b in rule["backendRefs"]}
+                if not (prefix or (kind == "Exact" and path == value)):
+                    continue
+                rank = (1 if kind == "Exact" else 0, len(value))
+                found = {f"{b['name']}:{b['port']}" for b in rule.get("backendRefs", [])}
+                if best is None or rank > best:
+                    best, backends = rank, found
+                elif rank == best:
+                    backends |= found
     return backends
 
 
@@ -50,7 +62,8 @@ class TestTheWayIn:
         assert gateway["metadata"]["annotations"]["cert-manager.io/cluster-issuer"].startswith("shubbak-issuer")
         listeners = {listener["name"]: listener for listener in gateway["spec"]["listeners"]}
         assert listeners["https"]["tls"]["certificateRefs"] == [{"kind": "Secret", "name": "shubbak-gateway-tls"}]
-        assert {listener["hostname"] for listener in listeners.values()} == {HOSTS[name]}
+        assert listeners["https-web"]["tls"]["certificateRefs"] == [{"kind": "Secret", "name": "shubbak-web-tls"}]
+        assert {listener["hostname"] for listener in listeners.values()} == {HOSTS[name], WEB_HOSTS[name]}
 
     def test_the_api_and_its_documents_reach_the_gateway(self, rendered: tuple[str, list[dict]]) -> None:
         name, objects = rendered
@@ -59,12 +72,24 @@ class TestTheWayIn:
         matches = {(m["path"]["type"], m["path"]["value"]) for r in route["spec"]["rules"] for m in r["matches"]}
         assert matches == PUBLIC_PATHS
         for path in ("/v1/services", "/v1", "/docs", "/openapi.json", "/asyncapi.json", "/v1/webhooks/x"):
-            assert routed(objects, path) == {"gateway:8000"}, path
+            assert routed(objects, path, HOSTS[name]) == {"gateway:8000"}, path
 
     def test_what_stays_inside_is_not_routed(self, rendered: tuple[str, list[dict]]) -> None:
-        _, objects = rendered
+        name, objects = rendered
         for path in ("/metrics", "/healthz", "/readyz", "/v10", "/docsx", "/.well-known/integrator-jwks.json", "/"):
-            assert routed(objects, path) == set(), path
+            assert routed(objects, path, HOSTS[name]) == set(), path
+        for path in ("/metrics", "/healthz", "/readyz"):  # the portal's host keeps web's own inside too
+            assert routed(objects, path, WEB_HOSTS[name]) == set(), path
+
+    def test_the_portals_host_reaches_web_only(self, rendered: tuple[str, list[dict]]) -> None:
+        name, objects = rendered
+        for path in ("/", "/enrol", "/staff/imports", "/static/app.css", "/verify", "/metricsx"):
+            assert routed(objects, path, WEB_HOSTS[name]) == {"web:8010"}, path
+        assert routed(objects, "/v1/services", WEB_HOSTS[name]) == {"web:8010"}  # web's, never the API's
+        (rule,) = find(objects, "HTTPRoute", "web-https-redirect")["spec"]["rules"]
+        assert rule["filters"] == [
+            {"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}}
+        ]
 
     def test_the_gateway_itself_serves_every_document_routed(self) -> None:
         for kind, path in PUBLIC_PATHS:
@@ -78,7 +103,9 @@ class TestTheWayIn:
             {"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}}
         ]
 
-    def test_only_the_gateway_takes_traffic_from_the_edge_proxies(self, rendered: tuple[str, list[dict]]) -> None:
+    def test_only_the_gateway_and_web_take_traffic_from_the_edge_proxies(
+        self, rendered: tuple[str, list[dict]]
+    ) -> None:
         _, objects = rendered
         namespace = load_network().edge_namespace
         admitting = {
@@ -89,7 +116,7 @@ class TestTheWayIn:
             for peer in rule.get("from", [])
             if peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name") == namespace
         }
-        assert admitting == {"gateway"}
+        assert admitting == {"gateway", "web"}
 
 
 def reachable(objects: list[dict], pod: str, address: str, port: int) -> bool:
@@ -180,7 +207,7 @@ class TestRulesCatchMistakes:
         del find(prod, "Gateway", "shubbak")["spec"]["listeners"][0]["tls"]
         problems = "\n".join(policy.check(prod))
         assert "Ingress/old: the edge is the Gateway API" in problems
-        assert "HTTPRoute/gateway: sends to ['identity'], not the gateway" in problems
+        assert "HTTPRoute/gateway: sends to ['identity'], not the gateway or a frontend" in problems
         assert "Gateway/shubbak listener https: HTTPS without a certificate" in problems
 
     def test_plain_http_serving_content(self, prod: list[dict]) -> None:

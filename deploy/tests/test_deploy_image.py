@@ -18,7 +18,7 @@ DEPLOY = Path(__file__).resolve().parent.parent
 ROOT = DEPLOY.parent
 DOCKERFILE = (DEPLOY / "Dockerfile").read_text()
 PLATFORM = tomllib.loads((ROOT / "platform.toml").read_text())
-SERVICES = [*PLATFORM["services"], "gateway"]
+SERVICES = [*PLATFORM["services"], "gateway", *PLATFORM.get("frontends", {})]
 
 sys.path.insert(0, str(DEPLOY / "image"))
 import prepare  # noqa: E402

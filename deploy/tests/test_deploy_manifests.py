@@ -1,6 +1,7 @@
 """Every overlay renders, every object validates against the Kubernetes (and CRD) schemas, and
 the deployment rules hold: probes, limits, non-root, read-only root filesystem, an autoscaler,
-a disruption budget and a NetworkPolicy per service, only the gateway behind the ingress."""
+a disruption budget and a NetworkPolicy per service and for web, only the gateway and web behind
+the edge."""
 
 import copy
 import importlib
@@ -149,9 +150,21 @@ class TestNetwork:
     def test_gateway_reaches_every_service_and_only_its_own_database(self, rendered: tuple[str, list[dict]]) -> None:
         _, objects = rendered
         names = self.egress_names(objects, "gateway")
-        assert {s.name for s in SERVICES if not s.is_gateway} <= names
+        assert {s.name for s in SERVICES if not (s.is_gateway or s.frontend)} <= names
+        assert "web" not in names  # web calls the gateway, never the other way
         assert {n for n in names if n.endswith("-db")} == {"gateway-db"}  # idempotency keys live there
         assert "public" in names  # webhook deliveries
+
+    def test_web_reaches_the_gateway_its_database_and_nats_only(self, rendered: tuple[str, list[dict]]) -> None:
+        """The portal and the console are a client of the public API like any other frontend."""
+        _, objects = rendered
+        assert self.egress_names(objects, "web") == {"kube-dns", "otel-collector", "nats", "web-db", "gateway"}
+        assert self.egress_names(objects, "web-migrate") == {"kube-dns", "web-db"}
+        data = config(objects, "web-config")
+        assert data["WEB_GATEWAY_URL"] == "http://gateway:8000"
+        assert not any(key.endswith("JWKS_URL") for key in data)  # it verifies no token itself
+        gateway_upstreams = config(objects, "gateway-config")["GATEWAY_UPSTREAMS"]
+        assert "web" not in gateway_upstreams  # no route of the API leads to web
 
     def test_a_database_admits_only_its_service(self, rendered: tuple[str, list[dict]]) -> None:
         _, objects = rendered
@@ -206,7 +219,7 @@ class TestRulesCatchMistakes:
         )
         problems = "\n".join(policy.check(objects))
         assert "another service's database identity-db" in problems
-        assert "only the gateway may take traffic from the edge proxies" in problems
+        assert "only the gateway and the frontends may take traffic from the edge proxies" in problems
 
     def test_literal_secret_and_unpinned_image(self, prod: list[dict]) -> None:
         objects, deployment = self.broken(prod, "Deployment", "identity")

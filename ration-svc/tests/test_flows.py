@@ -217,8 +217,21 @@ class TestAppeals:
         assert again.status_code == 409
         assert again.json()["code"] == "appeal_already_open"
 
-        queue = await client.get("/v1/appeals", headers=tokens.officer("03"))
-        assert appeal["id"] in [a["id"] for a in queue.json()["items"]]
+        queue = await client.get("/v1/appeals", headers={**tokens.officer("03"), **EN})
+        [case] = [a for a in queue.json()["items"] if a["id"] == appeal["id"]]
+        # the officer sees what they decide on: the appealed decision explained, its facts, the card
+        [reason] = case["decision"]["reasons"]
+        assert case["decision"]["id"] == appeal["decision_id"]
+        assert case["decision"]["eligible"] is False
+        assert reason["fact"]["model_year"] == 2022
+        assert "2022" in reason["explanation"]
+        assert case["household"]["card_number"] == card.card_number
+        assert case["household"]["members_count"] >= 1
+        assert case["household"]["eligible_now"] is False
+        assert appeal.get("decision") is None  # the citizen's answer does not carry the officer's view
+        one = (await client.get(f"/v1/appeals/{appeal['id']}", headers=tokens.officer("03"))).json()
+        assert one["decision"]["reasons"][0]["fact"] == reason["fact"]
+        assert one["household"] == case["household"]
         other_gov = await client.get(f"/v1/appeals/{appeal['id']}", headers=tokens.officer("01"))
         assert other_gov.status_code == 404
 

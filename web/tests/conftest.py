@@ -43,14 +43,14 @@ class Portal:
         async with self._db() as s:
             return int(await s.scalar(select(func.count()).select_from(WebSession)) or 0)
 
-    async def sign_in_directly(self, *, kind: str = "citizen") -> WebSession:
+    async def sign_in_directly(self, *, kind: str = "citizen", roles: list[str] | None = None) -> WebSession:
         """A signed-in session stored as sign-in stores it (the API's tokens are made up: these
         tests make no call to it), its cookie given to the test's browser."""
         lifetime = sessions.Lifetime(idle=timedelta(minutes=30), max=timedelta(hours=12), pending=timedelta(minutes=15))
         tokens = sessions.Tokens(access_token="not-a-token", refresh_token=None, expires_in=3600)
         async with self._db() as s:
             cookie, row = await sessions.sign_in(
-                s, None, kind=kind, subject="c-1", name="أحمد", roles=[], tokens=tokens, now=self.clock.now(),
+                s, None, kind=kind, subject="c-1", name="أحمد", roles=roles or [], tokens=tokens, now=self.clock.now(),
                 lifetime=lifetime,
             )  # fmt: skip
         self.http.cookies.set("shubbak_session", cookie)

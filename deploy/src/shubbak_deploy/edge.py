@@ -6,11 +6,16 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from shubbak_deploy.platform import Network, load_network
+from shubbak_deploy.platform import Network, load, load_network
 
 Obj = dict[str, Any]
 GATEWAY = "gateway"
 ISSUER_ANNOTATIONS = ("cert-manager.io/cluster-issuer", "cert-manager.io/issuer")
+
+
+def public() -> set[str]:
+    """What the edge may send the public to: the gateway (the API) and the frontends (web)."""
+    return {s.name for s in load() if s.is_gateway or s.frontend}
 
 
 def check(objects: list[Obj], network: Network | None = None) -> list[str]:
@@ -58,7 +63,7 @@ def _listeners(objects: list[Obj]) -> dict[tuple[str, str], Obj]:
 
 
 def _routes(objects: list[Obj]) -> list[str]:
-    """Over HTTPS, routes reach only the gateway, for host names the listener serves; over plain
+    """Over HTTPS, routes reach only the gateway or a frontend, for host names the listener serves; over plain
     HTTP, a route only redirects to HTTPS."""
     problems = []
     listeners = _listeners(objects)
@@ -74,8 +79,9 @@ def _routes(objects: list[Obj]) -> list[str]:
                 problems.append(f"{_name(route)}: host names {sorted(uncovered) or '(any)'} not those of its listener")
             for rule in spec.get("rules", []):
                 backends = {b["name"] for b in rule.get("backendRefs", [])}
-                if listener["protocol"] == "HTTPS" and backends - {GATEWAY}:
-                    problems.append(f"{_name(route)}: sends to {sorted(backends - {GATEWAY})}, not the gateway")
+                stray = sorted(backends - public())
+                if listener["protocol"] == "HTTPS" and stray:
+                    problems.append(f"{_name(route)}: sends to {stray}, not the gateway or a frontend")
                 redirects = [f for f in rule.get("filters", []) if f["type"] == "RequestRedirect"]
                 to_https = any(f["requestRedirect"].get("scheme") == "https" for f in redirects)
                 if listener["protocol"] == "HTTP" and (backends or not to_https):

@@ -3,8 +3,8 @@ per service its ServiceAccount, Deployment, Service, HorizontalPodAutoscaler,
 PodDisruptionBudget, NetworkPolicies, migration Job, ServiceMonitor and alert rules
 (base/services/<name>.yaml), its CloudNativePG cluster with scheduled backups and a PodMonitor
 (base/databases/<name>.yaml), the Grafana dashboards (base/monitoring/dashboards/*.json), and
-base/kustomization.yaml with the settings and dashboard ConfigMaps. Seven services, one template: no
-copy-pasted YAML to drift apart."""
+base/kustomization.yaml with the settings and dashboard ConfigMaps. Seven services and the web
+frontend, one template: no copy-pasted YAML to drift apart."""
 
 from __future__ import annotations
 
@@ -371,7 +371,7 @@ def network_policy(service: Service, services: list[Service], network: Network) 
     by_key = {s.key: s for s in services}
     callers = sorted({s.name for s in services if service.key in s.calls and s is not service})
     sources = [_pods(name) for name in callers]
-    if service.is_gateway:  # the public, and the services fetching its integrator JWKS
+    if service.is_gateway or service.frontend:  # the public (the gateway: also the JWKS fetchers)
         sources = [_namespace(network.edge_namespace), *sources]
     ingress = [
         {"from": sources, "ports": _tcp(service.port)},
@@ -523,11 +523,13 @@ def service_literals(service: Service, services: list[Service]) -> list[str]:
     if service.is_gateway:
         # Routes are not repeated here: the image carries platform.toml (deploy/image/prepare.py)
         # and the gateway reads them from it; only the upstream URLs differ on the cluster.
-        upstreams = {s.key: f"http://{s.name}:{s.port}" for s in services if not s.is_gateway}
+        upstreams = {s.key: f"http://{s.name}:{s.port}" for s in services if not (s.is_gateway or s.frontend)}
         literals += [
             f"{p}UPSTREAMS={json.dumps(upstreams, separators=(',', ':'))}",
             f"{p}PLATFORM_FILE={APP_DIR}/platform.toml",
         ]
+    elif service.frontend:  # it verifies no token: it holds the API's, for the browsers it serves
+        literals.append(f"{p}DB_POOL_SIZE={service.database.pool_size if service.database else 5}")
     else:
         identity = next(s for s in services if s.key == "identity")
         gateway = next(s for s in services if s.is_gateway)

@@ -1,5 +1,8 @@
 """The services to deploy: platform.toml (names, packages, ports, prefixes, routes) joined
-with deploy/services.toml (sizes, autoscaling, which services each one calls)."""
+with deploy/services.toml (sizes, autoscaling, which services each one calls). The frontends
+of platform.toml `[frontends]` (web: the portal and the console) are deployed like a service:
+their own database (the browsers' sessions), secrets and probes; they call only the gateway and
+take the public's traffic from the edge on a host name of their own."""
 
 from __future__ import annotations
 
@@ -48,6 +51,7 @@ class Service:
     database: Database | None  # every service has one; the gateway's holds idempotency keys
     env: tuple[tuple[str, str], ...] = ()  # platform.toml `[services.X.env]`: KEY → "{other}" template
     secrets: tuple[str, ...] = ()  # services.toml: settings read from Secrets (`NAME` or `NAME=secret/key`)
+    frontend: bool = False  # platform.toml `[frontends]`: a client of the gateway, reached from the edge
 
     @property
     def name(self) -> str:
@@ -90,11 +94,12 @@ def load_network(deploy_dir: Path = DEPLOY_DIR) -> Network:
 
 
 def load(root: Path = REPO_ROOT, deploy_dir: Path = DEPLOY_DIR) -> list[Service]:
-    """Every service of platform.toml and then the gateway, in platform.toml's order."""
+    """Every service of platform.toml, then the gateway, then the frontends, in platform.toml's order."""
     platform = tomllib.loads((root / "platform.toml").read_text(encoding="utf-8"))
     spec = tomllib.loads((deploy_dir / "services.toml").read_text(encoding="utf-8"))
     defaults = spec["defaults"]
     unknown = sorted(set(spec.get("services", {})) - set(platform["services"]))
+    unknown += sorted(set(spec.get("frontends", {})) - set(platform.get("frontends", {})))
     if unknown:
         raise ValueError(f"deploy/services.toml names services platform.toml does not have: {unknown}")
     services = [
@@ -103,6 +108,9 @@ def load(root: Path = REPO_ROOT, deploy_dir: Path = DEPLOY_DIR) -> list[Service]
     ]
     gateway_spec = {**defaults, "calls": [s.key for s in services], **spec.get(GATEWAY, {})}
     services.append(_service(GATEWAY, platform[GATEWAY], gateway_spec, gateway=True))
+    for key, entry in platform.get("frontends", {}).items():  # the gateway is all they call
+        frontend_spec = {**defaults, "calls": [GATEWAY], **spec.get("frontends", {}).get(key, {})}
+        services.append(_service(key, entry, frontend_spec, gateway=False, frontend=True))
     keys = {s.key for s in services}
     for service in services:
         missing = sorted(set(service.calls) - keys)
@@ -111,7 +119,9 @@ def load(root: Path = REPO_ROOT, deploy_dir: Path = DEPLOY_DIR) -> list[Service]
     return services
 
 
-def _service(key: str, entry: dict[str, Any], spec: dict[str, Any], *, gateway: bool) -> Service:
+def _service(
+    key: str, entry: dict[str, Any], spec: dict[str, Any], *, gateway: bool, frontend: bool = False
+) -> Service:
     sizing = Sizing(
         cpu_request=str(spec["cpu_request"]),
         cpu_limit=str(spec["cpu_limit"]),
@@ -142,6 +152,7 @@ def _service(key: str, entry: dict[str, Any], spec: dict[str, Any], *, gateway: 
         database=database,
         env=tuple(entry.get("env", {}).items()),
         secrets=tuple(spec.get("secrets", ())),
+        frontend=frontend,
     )
 
 

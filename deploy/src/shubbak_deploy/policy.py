@@ -114,8 +114,10 @@ def _network(objects: list[Obj]) -> list[str]:
         for rule in policy["spec"].get("ingress", []):
             for peer in rule.get("from", []):
                 namespace = peer.get("namespaceSelector", {}).get("matchLabels", {}).get("kubernetes.io/metadata.name")
-                if namespace == edge_namespace and selected.get("app.kubernetes.io/name") != "gateway":
-                    problems.append(f"{_name(policy)}: only the gateway may take traffic from the edge proxies")
+                if namespace == edge_namespace and selected.get("app.kubernetes.io/name") not in edge.public():
+                    problems.append(
+                        f"{_name(policy)}: only the gateway and the frontends may take traffic from the edge proxies"
+                    )
         name = selected.get("app.kubernetes.io/name")
         if selected.get("app.kubernetes.io/component") not in ("api", "migration"):
             continue

@@ -80,15 +80,22 @@ class Gateway:
         json: Any = None,
         params: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        raw: bool = False,
     ) -> Any:
+        """The answer's JSON; with `raw`, the response itself (a CSV to hand on). `content` is sent
+        as is, with its `content_type` (a bulk file), instead of `json`."""
         headers = {"Accept-Language": language, "Accept": "application/json"}
+        if content_type:
+            headers["Content-Type"] = content_type
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         self.calls += 1
         try:
-            response = await self.http.request(method, path, headers=headers, json=json, params=params)
+            response = await self.http.request(method, path, headers=headers, json=json, params=params, content=content)
         except httpx.HTTPError as exc:
             raise ApiProblem(
                 status=503,
@@ -98,6 +105,8 @@ class Gateway:
             ) from exc
         if response.status_code >= 400:
             raise problem_of(response, language)
+        if raw:
+            return response
         if response.status_code == 204 or not response.content:
             return None
         return response.json()

@@ -6,11 +6,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.service import Manifest, Sweep
 from web.models import Base, load_all
-from web.pages import certificates, citizen, console, documents, payments, poa, public, ration, staff
+from web.pages import (
+    certificates,
+    citizen,
+    console,
+    documents,
+    payments,
+    poa,
+    public,
+    ration,
+    ration_imports,
+    ration_rules,
+    staff,
+)
 from web.resources import Resources, ServiceContext, build_resources
 from web.sessions import service as sessions
 from web.settings import Settings
 from web.texts import TEXTS
+from web.texts_office import OFFICE
 
 load_all()
 
@@ -35,7 +48,9 @@ manifest: Manifest[Settings, Resources] = Manifest(
         documents.router,
         staff.router,
         console.router,
+        ration_imports.router,
+        ration_rules.router,
     ],
-    texts=TEXTS,
+    texts={**TEXTS, **OFFICE},
     sweeps=[Sweep("expire-sessions", seconds=lambda s: 300.0, run=_expire_sessions)],
 )

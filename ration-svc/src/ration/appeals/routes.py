@@ -11,10 +11,11 @@ from fastapi import APIRouter, Query
 from kit.app import Session
 from kit.auth import CurrentCaller, CurrentCitizen, Role
 from kit.errors import ProblemError, responses
-from ration.appeals import service
+from ration.appeals import repository, service
 from ration.appeals.models import Appeal
-from ration.appeals.schemas import AppealDecisionIn, AppealIn, AppealOut, AppealPage
+from ration.appeals.schemas import AppealDecisionIn, AppealHousehold, AppealIn, AppealOut, AppealPage
 from ration.deps import Now, Officer
+from ration.eligibility.schemas import DecisionOut
 
 router = APIRouter(tags=["appeals"])
 Limit = Annotated[int, Query(ge=1, le=100)]
@@ -25,6 +26,27 @@ def _out(appeal: Appeal, *, now: datetime) -> AppealOut:
     out = AppealOut.model_validate(appeal)
     out.overdue = appeal.status == "open" and appeal.deadline < now
     return out
+
+
+async def _cases(session: Session, appeals: list[Appeal], *, now: datetime) -> list[AppealOut]:
+    """What the deciding officer needs beside each appeal: the appealed decision explained, with
+    the facts behind its reasons, and the household's card."""
+    found = await repository.cases(session, appeals)
+    outs = []
+    for appeal in appeals:
+        out = _out(appeal, now=now)
+        if appeal.id in found:
+            decision, household, members = found[appeal.id]
+            out.decision = DecisionOut.of(decision, now=now)
+            out.household = AppealHousehold(
+                card_number=household.card_number,
+                supply_office=household.supply_office,
+                holder_national_id=household.holder_national_id,
+                members_count=members,
+                eligible_now=household.current_eligible,
+            )
+        outs.append(out)
+    return outs
 
 
 @router.post(
@@ -48,14 +70,15 @@ async def list_appeals(
     limit: Limit = 20,
     cursor: Cursor = None,
 ) -> AppealPage:
-    """A citizen sees their household's appeals; a ration officer the queue of their governorate."""
+    """A citizen sees their household's appeals; a ration officer the queue of their governorate,
+    each with the appealed decision explained and the household's card."""
     if caller.kind == "citizen":
         page = await service.mine(session, caller=caller, limit=limit, cursor=cursor)
-    elif caller.has_role(Role.RATION_OFFICER):
+        return AppealPage(items=[_out(a, now=now) for a in page.items], next_cursor=page.next_cursor)
+    if caller.has_role(Role.RATION_OFFICER):
         page = await service.queue(session, officer=caller, status=status, limit=limit, cursor=cursor)
-    else:
-        raise ProblemError("forbidden", status=403)
-    return AppealPage(items=[_out(a, now=now) for a in page.items], next_cursor=page.next_cursor)
+        return AppealPage(items=await _cases(session, list(page.items), now=now), next_cursor=page.next_cursor)
+    raise ProblemError("forbidden", status=403)
 
 
 @router.get("/v1/appeals/{appeal_id}", response_model=AppealOut, responses=responses(401, 403, 404, 422))
@@ -63,7 +86,8 @@ async def get_appeal(appeal_id: UUID, caller: CurrentCaller, session: Session, n
     if caller.kind == "citizen":
         return _out(await service.get_for_citizen(session, caller=caller, appeal_id=appeal_id), now=now)
     if caller.has_role(Role.RATION_OFFICER):
-        return _out(await service.get_for_officer(session, officer=caller, appeal_id=appeal_id), now=now)
+        appeal = await service.get_for_officer(session, officer=caller, appeal_id=appeal_id)
+        return (await _cases(session, [appeal], now=now))[0]
     raise ProblemError("forbidden", status=403)
 
 
@@ -71,7 +95,7 @@ async def get_appeal(appeal_id: UUID, caller: CurrentCaller, session: Session, n
 async def decide_appeal(
     appeal_id: UUID, body: AppealDecisionIn, officer: Officer, session: Session, now: Now
 ) -> AppealOut:
-    appeal = await service.decide(
+    decided = await service.decide(
         session,
         officer=officer,
         appeal_id=appeal_id,
@@ -80,4 +104,4 @@ async def decide_appeal(
         override_until=body.override_until,
         now=now,
     )
-    return _out(appeal, now=now)
+    return (await _cases(session, [decided], now=now))[0]

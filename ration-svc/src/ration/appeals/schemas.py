@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.fields import UtcDatetime
 from kit.errors import invalid
+from ration.eligibility.schemas import DecisionOut
 
 
 class AppealIn(BaseModel):
@@ -34,6 +35,16 @@ class AppealDecisionIn(BaseModel):
         return self
 
 
+class AppealHousehold(BaseModel):
+    """The appealing household as the officer deciding it sees it (officers only)."""
+
+    card_number: str
+    supply_office: str
+    holder_national_id: str
+    members_count: int = Field(description="Members on the card today.")
+    eligible_now: bool | None = Field(description="The card's current decision (it may have changed since the appeal).")
+
+
 class AppealOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -49,6 +60,12 @@ class AppealOut(BaseModel):
     decided_at: datetime | None
     outcome_reason: str | None
     override_until: datetime | None
+    decision: DecisionOut | None = Field(
+        default=None,
+        description="Officers: the appealed decision, its reasons explained (in the caller's language) with the "
+        "facts that triggered them.",
+    )
+    household: AppealHousehold | None = Field(default=None, description="Officers: the household's card.")
 
 
 class AppealPage(BaseModel):

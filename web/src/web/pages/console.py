@@ -16,12 +16,22 @@ from kit.clock import CAIRO
 from web.deps import Page
 from web.gateway import ApiProblem, FieldProblem
 from web.pages.forms import missing
+from web.pages.staff import claims
 from web.sessions import service as sessions
 from web.visit import Redirect, Visit
 
 router = APIRouter(include_in_schema=False)
 
 OFFICER, AGENT, AUDITOR = ("ration_officer", "admin"), ("call_centre_agent", "admin"), ("auditor", "admin")
+
+
+def officer_governorate(page: Visit) -> str | None:
+    """The governorate a ration officer works for (its files, its queue); None for an
+    administrator, who may act for any (the API checks the token either way)."""
+    if "admin" in page.row.roles:
+        return None
+    found = claims(page.row.access_token or "").get("gov")
+    return str(found) if found else None
 
 
 def _render(page: Visit, template: str, title_key: str, **values: Any) -> HTMLResponse:

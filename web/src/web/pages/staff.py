@@ -4,6 +4,7 @@ console's start page by role, and the office clerk's day list with check-in."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -64,23 +65,26 @@ async def sign_in(page: Page, next: NextPath = "/staff") -> Response:
         return page.problem_page(
             problem, "form_page.html", **_sign_in_form(page, next, values={"username": values["username"]})
         )
-    claims = _claims(tokens["access_token"])
+    found = claims(tokens["access_token"])
     target = safe_next(next, "/staff")
     await page.sign_in(
         kind="staff",
-        subject=str(claims.get("sub", "")),
+        subject=str(found.get("sub", "")),
         name=values["username"].strip(),
-        roles=list(claims.get("roles") or []),
+        roles=list(found.get("roles") or []),
         tokens=tokens,
     )
     raise Redirect(to=target)
 
 
-def _claims(token: str) -> dict[str, Any]:
+def claims(token: str) -> dict[str, Any]:
     """The token's claims, read only to choose what the console shows: the API checks the token
     itself on every call, so a forged claim here would show pages whose data the API refuses."""
-    claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
-    return claims
+    try:
+        found: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+    except jwt.DecodeError:
+        return {}  # not a JWT: the console shows what no claim allows, the API refuses the rest
+    return found
 
 
 @router.get("/staff")
@@ -90,7 +94,7 @@ async def console(page: Page) -> HTMLResponse:
 
 
 def _office(page: Visit) -> str | None:
-    office = _claims(page.row.access_token or "").get("office")
+    office = claims(page.row.access_token or "").get("office")
     return str(office) if office else None
 
 
@@ -106,9 +110,19 @@ async def _day_list(page: Visit, day: str, **values: Any) -> HTMLResponse:
         )
     params = {"day": day, "limit": 100} if day else {"limit": 100}
     found = await page.api("GET", f"/v1/offices/{office}/appointments", params=params)
+    appointments = [{**a, "started": _started(a, page.now)} for a in found.get("items", [])]
     title = i18n.text("web.console.day_list", page.lang)
-    return page.render("day_list.html", area="console", appointments=found.get("items", []), day=day, title=title,
+    return page.render("day_list.html", area="console", appointments=appointments, day=day, title=title,
                        **values)  # fmt: skip
+
+
+def _started(appointment: dict[str, Any], now: datetime) -> bool:
+    """Its time has come: a booked citizen who has not come may be marked a no-show (the API
+    refuses it within its grace period, and says so)."""
+    try:
+        return datetime.fromisoformat(str(appointment.get("starts_at"))) <= now
+    except ValueError:
+        return False
 
 
 @router.get("/staff/appointments")
@@ -117,12 +131,25 @@ async def day_list(page: Page, day: Annotated[str, Query(max_length=10)] = "") -
     return await _day_list(page, day)
 
 
+Day = Annotated[str, Query(max_length=10)]
+
+
 @router.post("/staff/appointments/{appointment_id}/check-in")
-async def check_in(page: Page, appointment_id: uuid.UUID, day: Annotated[str, Query(max_length=10)] = "") -> Response:
+async def check_in(page: Page, appointment_id: uuid.UUID, day: Day = "") -> Response:
+    return await _desk_action(page, appointment_id, "check-in", day)
+
+
+@router.post("/staff/appointments/{appointment_id}/no-show")
+async def no_show(page: Page, appointment_id: uuid.UUID, day: Day = "") -> Response:
+    """The citizen did not come: the seat is freed (office routing checks the grace period)."""
+    return await _desk_action(page, appointment_id, "no-show", day)
+
+
+async def _desk_action(page: Visit, appointment_id: uuid.UUID, action: str, day: str) -> Response:
     page.require("staff", *CLERKS)
     await page.form()
     try:
-        await page.api("POST", f"/v1/appointments/{appointment_id}/check-in")
+        await page.api("POST", f"/v1/appointments/{appointment_id}/{action}")
     except ApiProblem as problem:
         if problem.status >= 500:
             raise
