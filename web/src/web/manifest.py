@@ -6,7 +6,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.service import Manifest, Sweep
 from web.models import Base, load_all
-from web.pages import certificates, citizen, console, documents, payments, poa, public, ration, staff
+from web.pages import (
+    appointments,
+    certificates,
+    citizen,
+    console,
+    documents,
+    notifications,
+    payments,
+    poa,
+    public,
+    ration,
+    ration_requests,
+    staff,
+)
 from web.resources import Resources, ServiceContext, build_resources
 from web.sessions import service as sessions
 from web.settings import Settings
@@ -32,6 +45,9 @@ manifest: Manifest[Settings, Resources] = Manifest(
         certificates.router,
         payments.router,
         ration.router,
+        ration_requests.router,
+        appointments.router,
+        notifications.router,
         documents.router,
         staff.router,
         console.router,
