@@ -48,6 +48,7 @@ def test_enrol_then_sign_out_and_back_in(
     expect(visitor.page.locator("main h2").first).to_be_visible()
     visitor.open("/no-such-page")  # a page for a person, in the page's language
     expect(visitor.page.locator("h1")).to_have_text("Page not found" if english else "الصفحة غير موجودة")
+    visitor.in_the_other_language()
     visitor.assert_accessible()
 
 
@@ -80,4 +81,5 @@ def test_public_verification_names_the_problem(web: str, context: BrowserContext
     visitor.page.locator("#code").fill("ABCDEF12")
     visitor.submit()
     expect(visitor.page.locator(".error-summary")).to_be_visible()
+    visitor.in_the_other_language()
     visitor.assert_accessible()

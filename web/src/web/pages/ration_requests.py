@@ -153,7 +153,7 @@ async def send(page: Page) -> Response:
     except ApiProblem as problem:
         if problem.status >= 500 or problem.status in (401, 403, 404):
             raise
-        errors = [e if e.field in ask.fields else FieldProblem(field="", reason=e.reason) for e in problem.errors]
+        errors = [FieldProblem(field=_asked(ask, e), reason=e.reason) for e in problem.errors]
         errors = errors or [FieldProblem(field="", reason=problem.detail or problem.title)]
         return await _form(page, ask, status=422, values=values, errors=errors, problem=problem)
     sessions.forget(page.row, "ration_ask", "ration_card")
@@ -163,6 +163,13 @@ async def send(page: Page) -> Response:
     if made.get("payment"):
         await _pay(page, made, back=f"{base}/{made['id']}")
     raise Redirect(to=f"{base}/{made['id']}?sent=1")
+
+
+def _asked(ask: Ask, problem: FieldProblem) -> str:
+    """The question of the form a field problem is about (its last named part that the form asks),
+    or none: then it shows in the summary only."""
+    parts = problem.location.split(".") if problem.location else [problem.field]
+    return next((part for part in reversed(parts) if part in ask.fields), "")
 
 
 async def _pay(page: Visit, order: dict[str, Any], *, back: str) -> None:
