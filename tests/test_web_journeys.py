@@ -139,6 +139,8 @@ def test_power_of_attorney_from_draft_to_revoked(
         listed.locator("a").click()
     citizen.check("document-from-list")
     expect(page.locator("#document-number")).to_have_text(number)
+    citizen.open("/appointments")  # both visits: the one moved away from, and the one verified
+    expect(page.locator("#appointments tbody tr")).to_have_count(2)
     citizen.open("/notifications")  # what identity told the citizen by SMS: the booking, the payment
     told = page.locator('#notifications li[data-kind="appointment_booked"]')
     reload_until(page, lambda: told.count() >= 2, "the SMS of both bookings")
@@ -421,13 +423,13 @@ def ask_for_changes_to_the_card(citizen: Visitor) -> None:
     citizen.assert_focus_follows_reading_order()
     citizen.submit()  # nothing typed
     expect(page.locator('.error-summary a[href="#national_id"]')).to_have_count(1)
-    page.locator("#national_id").fill("12345678901234")  # fourteen digits, but no national ID
+    page.locator("#national_id").fill("3240101030003")  # thirteen digits
     citizen.submit()
     expect(page).to_have_url(citizen.base + "/ration-card/check")
     expect(page.locator("#fee")).to_contain_text("جنيه")
     citizen.submit("أرسل الطلب")
     expect(page.locator("#national_id-error")).to_be_visible()  # the API's problem, at the field it names
-    expect(page.locator("#national_id")).to_have_value("12345678901234")
+    expect(page.locator("#national_id")).to_have_value("3240101030003")
 
     start("حذف فرد")
     citizen.assert_focus_follows_reading_order()

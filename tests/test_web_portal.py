@@ -46,6 +46,9 @@ def test_enrol_then_sign_out_and_back_in(
     expect(visitor.page.locator("main table").first).to_contain_text(person["national_id"])
     visitor.open("/services")
     expect(visitor.page.locator("main h2").first).to_be_visible()
+    with visitor.page.expect_navigation():
+        visitor.page.locator('main a[href^="/services/"]').first.click()
+    visitor.check("service")  # one service: its fees by channel and method, where it is live
     visitor.open("/no-such-page")  # a page for a person, in the page's language
     expect(visitor.page.locator("h1")).to_have_text("Page not found" if english else "الصفحة غير موجودة")
     visitor.in_the_other_language()
