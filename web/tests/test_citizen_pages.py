@@ -11,7 +11,7 @@ from conftest import Portal
 from test_pages import csrf_of
 
 from web.gateway import FieldProblem
-from web.pages.appointments import slot_value
+from web.pages.appointments import _elsewhere, slot_value
 from web.pages.ration_requests import ASKS, _asked, _fee
 
 CITIZEN_PAGES = (
@@ -102,3 +102,14 @@ def test_a_slot_is_named_by_its_office_and_start() -> None:
     office = uuid.uuid4()
     opening = {"office": {"id": str(office)}, "starts_at": "2026-12-06T08:30:00Z"}
     assert slot_value(opening) == f"{office}|2026-12-06T08:30:00Z"
+
+
+def test_the_slot_the_appointment_holds_is_not_offered_as_a_move() -> None:
+    office, other = str(uuid.uuid4()), str(uuid.uuid4())
+    current = {"office": {"id": office}, "starts_at": "2026-12-06T06:30:00Z"}
+    openings = [
+        {"office": {"id": office}, "starts_at": "2026-12-06T06:30:00+00:00"},  # its own seat, spelt otherwise
+        {"office": {"id": other}, "starts_at": "2026-12-06T06:30:00Z"},
+        {"office": {"id": office}, "starts_at": "2026-12-06T06:50:00Z"},
+    ]
+    assert _elsewhere(openings, current) == openings[1:]

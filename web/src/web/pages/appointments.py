@@ -6,6 +6,7 @@ Plain forms throughout: it works with JavaScript off."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -49,9 +50,16 @@ async def one(page: Page, appointment_id: uuid.UUID, moved: int = 0) -> HTMLResp
                        title=_title(page, "web.appointment.title"))  # fmt: skip
 
 
+def _elsewhere(openings: list[dict[str, Any]], current: dict[str, Any]) -> list[dict[str, Any]]:
+    """The free slots other than the one the appointment holds (its own seat may be listed free)."""
+    here = (current["office"]["id"], datetime.fromisoformat(current["starts_at"]))
+    return [o for o in openings if (o["office"]["id"], datetime.fromisoformat(o["starts_at"])) != here]
+
+
 async def _choose(page: Visit, appointment_id: uuid.UUID, *, status: int = 200, **values: Any) -> HTMLResponse:
     current = await page.api("GET", f"/v1/appointments/{appointment_id}")
-    openings = await page.api("GET", f"/v1/appointments/{appointment_id}/alternatives", params={"limit": 20})
+    found = await page.api("GET", f"/v1/appointments/{appointment_id}/alternatives", params={"limit": 21})
+    openings = _elsewhere(found, current)[:20]
     return page.render("reschedule.html", status=status, appointment=current, openings=openings,
                        slot_value=slot_value, title=_title(page, "web.reschedule.title"), **values)  # fmt: skip
 
@@ -69,7 +77,7 @@ async def chosen(page: Page, appointment_id: uuid.UUID) -> Response:
     """The slot chosen, held on the server until the citizen confirms it on the next page."""
     page.require("citizen")
     values = await page.form()
-    openings = await page.api("GET", f"/v1/appointments/{appointment_id}/alternatives", params={"limit": 20})
+    openings = await page.api("GET", f"/v1/appointments/{appointment_id}/alternatives", params={"limit": 21})
     found = next((o for o in openings if slot_value(o) == values.get("slot")), None)
     if found is None:
         errors = [FieldProblem(field="slot", reason=i18n.text("web.required.slot", page.lang))]
@@ -112,4 +120,6 @@ async def confirm(page: Page, appointment_id: uuid.UUID) -> Response:
         errors = [FieldProblem(field="slot", reason=problem.detail or problem.title)]
         return await _choose(page, appointment_id, status=409, values={}, errors=errors, problem=problem)
     sessions.forget(page.row, "reschedule")
+    if moved["id"] == str(appointment_id):  # the slot it already held: nothing moved
+        raise Redirect(to=f"/appointments/{appointment_id}")
     raise Redirect(to=f"/appointments/{moved['id']}?moved=1")
