@@ -22,7 +22,10 @@ class NotificationOut(BaseModel):
         description="appointment_booked, payment_succeeded, document_ready, eligibility_changed.eligible, ...",
         examples=["document_ready"],
     )
-    body: str = Field(description="The message as sent, in the language the citizen had then.")
+    body: str = Field(
+        description="The message as sent, in the language the citizen had then.",
+        examples=["Your office appointment is booked for 14 January 2027 at 13:10. Reference: notary:abc."],
+    )
     created_at: datetime
     sent_at: datetime | None = Field(description="When an SMS provider took it; null while it waits to be sent.")
 
