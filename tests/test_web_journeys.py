@@ -253,6 +253,7 @@ def test_a_birth_certificate_from_request_to_issued(
     public.check("valid")
     expect(public.page.locator("#document-status")).to_have_attribute("data-status", "valid")
     assert [c["name"] for c in scanned.cookies() if c["name"] == "shubbak_session"] == []
+    public.in_the_other_language()
     public.assert_accessible()
 
     citizen.open("/payments")  # my payments and receipts: the certificate's, paid, with its receipt
@@ -264,6 +265,7 @@ def test_a_birth_certificate_from_request_to_issued(
     citizen.check("receipt")
     expect(page.locator("#receipt-number")).to_have_text(re.compile(r"^RC-\d{4}-\d{8,}$"))
     expect(page.locator("#receipt-total")).to_contain_text("جنيه")
+    citizen.in_the_other_language()
     citizen.assert_accessible()
     scanned.close()
     context.close()
@@ -303,6 +305,7 @@ def test_call_centre_look_up_with_consent_then_the_citizen_sees_it(
 
     citizen.open("/account/access-log")
     expect(citizen.page.locator("main table")).to_contain_text("المواطن يسأل عن موعده")
+    citizen.in_the_other_language()
     citizen.assert_accessible()
     citizen.page.close()
 
