@@ -91,11 +91,11 @@ def test_power_of_attorney_from_draft_to_revoked(
     appointment = page.locator("#appointment")
     reload_until(page, lambda: appointment.count() > 0, "the office appointment")
     citizen.check("poa-appointment")
-    office, day = appointment.get_attribute("data-office"), appointment.get_attribute("data-day")
-    booked = appointment.get_attribute("data-appointment")
-    assert office
-    assert day
-    assert booked
+    first = appointment.get_attribute("data-appointment")
+    assert first
+    office, day, booked = reschedule_without_javascript(browser, citizen, first)
+    citizen.open(f"/appointments/{booked}/reschedule")  # the same form, tabbed through with scripts on
+    citizen.assert_focus_follows_reading_order()
 
     clerk_context = browser.new_context()
     clerk = Visitor(clerk_context.new_page(), base=web, axe_source=axe_source, name="console", bilingual=True)
@@ -130,6 +130,21 @@ def test_power_of_attorney_from_draft_to_revoked(
     public.page.goto(verify_link)
     public.check("valid")
     expect(public.page.locator("#document-status")).to_have_attribute("data-status", "valid")
+    number = page.locator("#document-number").inner_text()
+
+    citizen.open("/documents")  # my documents: the power of attorney, opening its printable page
+    listed = page.locator('#documents tr[data-kind="poa"]')
+    expect(listed).to_have_count(1)
+    with page.expect_navigation():
+        listed.locator("a").click()
+    citizen.check("document-from-list")
+    expect(page.locator("#document-number")).to_have_text(number)
+    citizen.open("/appointments")  # both visits: the one moved away from, and the one verified
+    expect(page.locator("#appointments tbody tr")).to_have_count(2)
+    citizen.open("/notifications")  # what identity told the citizen by SMS: the booking, the payment
+    told = page.locator('#notifications li[data-kind="appointment_booked"]')
+    reload_until(page, lambda: told.count() >= 2, "the SMS of both bookings")
+    expect(page.locator('#notifications li[data-kind^="payment_succeeded"]')).to_have_count(1)
 
     page.goto(poa_url)
     with page.expect_navigation():
@@ -142,9 +157,50 @@ def test_power_of_attorney_from_draft_to_revoked(
     public.check("revoked")
     expect(public.page.locator("#document-status")).to_have_attribute("data-status", "revoked")
     public.assert_accessible()
+    citizen.in_the_other_language()
     citizen.assert_accessible()
     public.page.close()
     context.close()
+
+
+def reschedule_without_javascript(browser: Browser, citizen: Visitor, appointment: str) -> tuple[str, str, str]:
+    """Move the appointment to another free slot in a browser with JavaScript off (the citizen's
+    session carried over): nothing chosen is named, then the first free time, checked and
+    confirmed. The new appointment's office code, day and id."""
+    context = browser.new_context(java_script_enabled=False)
+    context.add_cookies(citizen.page.context.cookies())
+    try:
+        mover = Visitor(context.new_page(), base=citizen.base, axe_source="", name="reschedule", scripts=False)
+        page = mover.page
+        mover.open(f"/appointments/{appointment}")
+        where = (page.locator("#appointment-time"), page.locator("#appointment-office"))
+        was = [part.inner_text() for part in where]
+        with page.expect_navigation():
+            page.locator("#reschedule-link").click()
+        mover.check("reschedule")
+        mover.submit()  # nothing chosen: named in the summary, linked to the question
+        expect(page.locator('.error-summary a[href="#slot"]')).to_have_count(1)
+        page.locator("input[name=slot]").first.check()
+        mover.submit()
+        expect(page.locator("h1")).to_have_text("راجع الموعد الجديد")
+        mover.submit()
+        expect(page.locator(".panel")).to_contain_text("تم تغيير موعدك")
+        expect(page.locator("#reference")).to_contain_text("notary:")
+        moved = page.locator("#appointment")
+        expect(moved).to_have_attribute("data-status", "booked")
+        assert [part.inner_text() for part in where] != was  # another time, or the same at another office
+        found = [moved.get_attribute(name) for name in ("data-office", "data-day", "data-appointment")]
+        office, day, booked = (value or "" for value in found)
+        assert office
+        assert day
+        assert booked != appointment
+        mover.open(f"/appointments/{appointment}")  # the old one says it was moved
+        expect(page.locator("#appointment")).to_have_attribute("data-status", "rescheduled")
+        mover.in_the_other_language()
+        mover.assert_accessible()  # the gateway calls of each page (axe runs in the twin with scripts)
+        return office, day, booked
+    finally:
+        context.close()
 
 
 def test_a_birth_certificate_from_request_to_issued(
@@ -197,6 +253,7 @@ def test_a_birth_certificate_from_request_to_issued(
     public.check("valid")
     expect(public.page.locator("#document-status")).to_have_attribute("data-status", "valid")
     assert [c["name"] for c in scanned.cookies() if c["name"] == "shubbak_session"] == []
+    public.in_the_other_language()
     public.assert_accessible()
 
     citizen.open("/payments")  # my payments and receipts: the certificate's, paid, with its receipt
@@ -208,6 +265,7 @@ def test_a_birth_certificate_from_request_to_issued(
     citizen.check("receipt")
     expect(page.locator("#receipt-number")).to_have_text(re.compile(r"^RC-\d{4}-\d{8,}$"))
     expect(page.locator("#receipt-total")).to_contain_text("جنيه")
+    citizen.in_the_other_language()
     citizen.assert_accessible()
     scanned.close()
     context.close()
@@ -247,6 +305,7 @@ def test_call_centre_look_up_with_consent_then_the_citizen_sees_it(
 
     citizen.open("/account/access-log")
     expect(citizen.page.locator("main table")).to_contain_text("المواطن يسأل عن موعده")
+    citizen.in_the_other_language()
     citizen.assert_accessible()
     citizen.page.close()
 
@@ -348,5 +407,64 @@ def test_a_ration_appeal_filed_in_the_portal_is_decided_in_the_console(
 
     citizen.open("/ration-card")
     expect(citizen.page.locator("#entitlement")).to_contain_text("جنيه")  # entitled again, by the appeal
+    ask_for_changes_to_the_card(citizen)
+    citizen.in_the_other_language()
     citizen.assert_accessible()
     citizen.page.close()
+
+
+def ask_for_changes_to_the_card(citizen: Visitor) -> None:
+    """The holder's requests, each through its form, check your answers and confirmation: a
+    newborn's ID the API refuses (at the field), a member removed for a reason the registry does
+    not show (to a ration officer), and a damaged card replaced and paid in the sandbox."""
+    page = citizen.page
+
+    def start(link: str) -> None:
+        citizen.open("/ration-card")
+        with page.expect_navigation():
+            page.locator("#ration-asks").get_by_role("link", name=link).click()
+        citizen.check()
+
+    start("إضافة مولود")
+    citizen.assert_focus_follows_reading_order()
+    citizen.submit()  # nothing typed
+    expect(page.locator('.error-summary a[href="#national_id"]')).to_have_count(1)
+    page.locator("#national_id").fill("3240101030003")  # thirteen digits
+    citizen.submit()
+    expect(page).to_have_url(citizen.base + "/ration-card/check")
+    expect(page.locator("#fee")).to_contain_text("جنيه")
+    citizen.submit("أرسل الطلب")
+    expect(page.locator("#national_id-error")).to_be_visible()  # the API's problem, at the field it names
+    expect(page.locator("#national_id")).to_have_value("3240101030003")
+
+    start("حذف فرد")
+    citizen.assert_focus_follows_reading_order()
+    citizen.submit()
+    for question in ("national_id", "reason"):
+        expect(page.locator(f'.error-summary a[href="#{question}"]')).to_have_count(1)
+    member = page.locator("input[name=national_id]").first
+    removed = member.get_attribute("value") or ""
+    member.check()
+    page.get_by_label("هجرة").check()
+    citizen.submit()
+    expect(page.locator("#ask-national-id")).to_have_text(removed)
+    expect(page.locator("#fee")).to_have_text("بدون رسوم")
+    citizen.submit("أرسل الطلب")
+    expect(page.locator(".panel")).to_contain_text("تم إرسال طلبك")
+    expect(page.locator("#reference")).to_contain_text("ration:")
+    expect(page.locator("#request-status")).to_have_attribute("data-status", "in_review")
+
+    start("بدل تالف أو فاقد")
+    citizen.assert_focus_follows_reading_order()
+    page.get_by_label("بدل تالف").check()
+    citizen.submit()  # the wallet, chosen for them: check your answers with the fee
+    expect(page.locator("#fee")).to_contain_text("جنيه")
+    expect(page.locator("#lost-warning")).to_have_count(0)
+    citizen.submit("أرسل الطلب وادفع")
+    citizen.submit("وافق على الدفع")  # the development sandbox stands in for the wallet
+    expect(page.locator(".panel")).to_contain_text("تم استلام الدفع")
+    expect(page.locator("#reference")).to_contain_text("ration:")
+    new_number = page.locator("#new-card-number")
+    reload_until(page, lambda: new_number.count() > 0, "the replacement card's new number")
+    citizen.open("/ration-card")
+    expect(page.locator("#ration-requests tr")).to_have_count(3)  # header, the removal, the replacement

@@ -46,8 +46,12 @@ def test_enrol_then_sign_out_and_back_in(
     expect(visitor.page.locator("main table").first).to_contain_text(person["national_id"])
     visitor.open("/services")
     expect(visitor.page.locator("main h2").first).to_be_visible()
+    with visitor.page.expect_navigation():
+        visitor.page.locator('main a[href^="/services/"]').first.click()
+    visitor.check("service")  # one service: its fees by channel and method, where it is live
     visitor.open("/no-such-page")  # a page for a person, in the page's language
     expect(visitor.page.locator("h1")).to_have_text("Page not found" if english else "الصفحة غير موجودة")
+    visitor.in_the_other_language()
     visitor.assert_accessible()
 
 
@@ -80,4 +84,5 @@ def test_public_verification_names_the_problem(web: str, context: BrowserContext
     visitor.page.locator("#code").fill("ABCDEF12")
     visitor.submit()
     expect(visitor.page.locator(".error-summary")).to_be_visible()
+    visitor.in_the_other_language()
     visitor.assert_accessible()

@@ -4,6 +4,7 @@ like the other Node tools; no CDN), a screenshot of every page, and the developm
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ from typing import Any
 import httpx
 import node_tools
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Response, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / ".data" / "screenshots"
@@ -58,8 +59,43 @@ def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
     return [v for v in result if v["impact"] in BLOCKING]
 
 
+MAX_GATEWAY_CALLS = 3
+"""No page calls the gateway more than this to render (web tells how many outside production)."""
+
+FOCUS_STOPS = """(root) => {
+  const selector = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), '
+    + 'select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+  const shown = [...root.querySelectorAll(selector)].filter(e => e.getClientRects().length > 0);
+  const stops = [], groups = new Set();
+  for (const e of shown) {  // Tab stops once in a group of radio buttons: at the checked one, or the first
+    if (e.type !== 'radio') { stops.push(e); continue; }
+    if (groups.has(e.name)) continue;
+    groups.add(e.name);
+    const group = shown.filter(x => x.type === 'radio' && x.name === e.name);
+    stops.push(group.find(x => x.checked) || group[0]);
+  }
+  stops.forEach((e, i) => { e.dataset.focusStop = String(i); });
+  return stops.length;
+}"""
+FOCUSED = """() => {
+  const e = document.activeElement, box = e.getBoundingClientRect();
+  return {stop: e.dataset.focusStop ?? null, tag: e.tagName + (e.id ? '#' + e.id : ''),
+          top: box.top + window.scrollY, bottom: box.bottom + window.scrollY, left: box.left, right: box.right};
+}"""
+
+
+def _reads_after(before: dict[str, Any], after: dict[str, Any], rtl: bool) -> bool:
+    """`after` comes after `before` in reading order: on a later line, or further along the same
+    line in the page's direction (leftwards in Arabic, rightwards in English)."""
+    if after["top"] >= before["bottom"] - 2:
+        return True
+    same_line = abs(after["top"] - before["top"]) < 4
+    return same_line and (after["right"] <= before["left"] + 2 if rtl else after["left"] >= before["right"] - 2)
+
+
 class Visitor:
-    """One browser context on the portal: each page it lands on is checked by axe and captured."""
+    """One browser context on the portal: each page it lands on is checked by axe and captured,
+    and held to at most three gateway calls; `in_the_other_language` captures them all again."""
 
     def __init__(
         self, page: Page, *, base: str, axe_source: str, name: str, scripts: bool = True, bilingual: bool = False
@@ -70,6 +106,19 @@ class Visitor:
         journeys run in Arabic, and every console page is shown in English too."""
         self.shots = 0
         self.problems: list[str] = []
+        self.visited: dict[str, str] = {}
+        """Each page seen (its path, ids as `id`) → the address it was first seen at."""
+        self.rendered: list[tuple[str, int, str]] = []
+        page.on("response", self._count_calls)
+
+    def _count_calls(self, response: Response) -> None:
+        if response.request.resource_type != "document" or response.frame != self.page.main_frame:
+            return
+        calls = response.headers.get("x-gateway-calls")
+        if calls is not None and response.status != 303:
+            self.rendered.append((response.url, int(calls), response.request.method))
+            if int(calls) > MAX_GATEWAY_CALLS:
+                self.problems.append(f"{response.url}: {calls} gateway calls to render (at most {MAX_GATEWAY_CALLS})")
 
     def open(self, path: str) -> None:
         self.page.goto(self.base + path)
@@ -83,6 +132,7 @@ class Visitor:
         lang = page.locator("html").get_attribute("lang") or "none"
         self.shots += 1
         where = UUID.sub("id", page.url.split("//", 1)[-1].split("/", 1)[-1].split("?")[0])
+        self.visited.setdefault(where, page.url)
         slug = re.sub(r"[^a-z0-9]+", "-", (label or where or "home").lower())
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{self.name}-{self.shots:02d}-{slug.strip('-')}-{lang}.png"),
@@ -132,6 +182,47 @@ class Visitor:
             where.get_by_role("button", name=button).click()
         self.check()
 
+    def assert_focus_follows_reading_order(self, scope: str = "main", *, optional: bool = False) -> None:
+        """Tab through `scope` and back: the focus visits every stop in the order of the page's
+        source (forwards, then backwards with Shift+Tab), and each stop comes after the one
+        before it in reading order for the page's direction."""
+        page = self.page
+        count = page.locator(scope).first.evaluate(FOCUS_STOPS)
+        if optional and count < 2:
+            return
+        assert count > 1, f"nothing to tab through in {scope} of {page.url}"
+        rtl = page.locator("html").get_attribute("dir") == "rtl"
+        page.locator('[data-focus-stop="0"]').focus()
+        seen = [page.evaluate(FOCUSED)]
+        for _ in range(count - 1):
+            page.keyboard.press("Tab")
+            seen.append(page.evaluate(FOCUSED))
+        assert [s["stop"] for s in seen] == [str(i) for i in range(count)], f"tab order of {page.url}: {seen}"
+        for before, after in itertools.pairwise(seen):
+            assert _reads_after(before, after, rtl), f"{after['tag']} is focused after {before['tag']}, read before it"
+        for _ in range(count - 1):
+            page.keyboard.press("Shift+Tab")
+        assert page.evaluate(FOCUSED)["stop"] == "0", f"Shift+Tab did not lead back to the start of {page.url}"
+
+    def in_the_other_language(self) -> None:
+        """Every page this visitor saw, again in the other language (switched and switched back by
+        the portal's own switch): captured and checked by axe like the first time, and its form
+        tabbed through in the other direction. A page that was only ever the answer to a form (no
+        GET) is left out."""
+        page = self.page
+        first = page.locator("html").get_attribute("lang") or "ar"
+        other = "en" if first == "ar" else "ar"
+        page.goto(f"{self.base}/language?to={other}&next=/")
+        for where, url in list(self.visited.items()):
+            answer = page.goto(url)
+            if answer is None or answer.status == 405:
+                continue
+            self.check(f"{where or 'home'}")
+            assert page.locator("html").get_attribute("lang") == other, page.url
+            if self.scripts and page.locator("main form").count():  # the forms, in the other direction
+                self.assert_focus_follows_reading_order(optional=True)
+        page.goto(f"{self.base}/language?to={first}&next=/")
+
     def assert_accessible(self) -> None:
         assert not self.problems, "axe-core found serious or critical violations:\n" + "\n".join(self.problems)
 
@@ -166,6 +257,7 @@ def enrol(visitor: Visitor, gateway: str, person: dict[str, str], mobile: str, *
     with page.expect_navigation():
         page.get_by_role("link", name="Start now" if english else "ابدأ الآن").click()
     visitor.check("enrol")
+    visitor.assert_focus_follows_reading_order()
     visitor.submit()  # nothing typed: the error summary links to each field
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from identity_support import add_person, e164, enrol, publish, resources
+from identity_support import add_person, bearer, e164, enrol, publish, resources, token_of
 from sqlalchemy import text
 
 from contracts.events.office import AppointmentBooked
@@ -119,3 +119,36 @@ class TestNotifications:
         )  # fmt: skip
         [sms] = await sms_containing(app, citizen["mobile"], "بطاقة التموين")
         assert sms.body == "بطاقة التموين: أسرتك مستحقة للدعم اعتبارًا من ١ يونيو ٢٠٢٥."
+
+
+class TestMyNotifications:
+    async def test_listed_newest_first_as_sent_and_only_to_their_citizen(self, app, client, engine, settings):
+        citizen = await enrol(app, client, await add_person(engine))
+        other = await enrol(app, client, await add_person(engine))
+        await publish(settings.nats_url, paid(citizen, amount=2000))
+        await sms_containing(app, citizen["mobile"], "20.00")
+        await publish(settings.nats_url, paid(citizen, amount=3000))
+        await sms_containing(app, citizen["mobile"], "30.00")
+
+        async def both() -> list | None:
+            answer = await client.get("/v1/me/notifications", headers=bearer(token_of(citizen)))
+            assert answer.status_code == 200, answer.text
+            items = answer.json()["items"]
+            return items if len(items) == 2 and all(i["sent_at"] for i in items) else None
+
+        newest, oldest = await eventually(both)
+        assert "30.00" in newest["body"]
+        assert "20.00" in oldest["body"]
+        assert newest["kind"] == "payment_succeeded.unnamed"
+        assert newest["created_at"] >= oldest["created_at"]
+        auth = bearer(token_of(citizen))
+        first = (await client.get("/v1/me/notifications", params={"limit": 1}, headers=auth)).json()
+        assert [i["id"] for i in first["items"]] == [newest["id"]]
+        after = {"limit": 1, "cursor": first["next_cursor"]}
+        rest = await client.get("/v1/me/notifications", params=after, headers=auth)
+        assert [i["id"] for i in rest.json()["items"]] == [oldest["id"]]
+        mine = await client.get("/v1/me/notifications", headers=bearer(token_of(other)))
+        assert mine.json()["items"] == []
+
+    async def test_need_a_citizen(self, client):
+        assert (await client.get("/v1/me/notifications")).status_code == 401

@@ -12,6 +12,7 @@ from identity.enrolment import routes as enrolment
 from identity.handlers import handlers
 from identity.mobilechange import routes as mobile_change
 from identity.models import Base, load_all
+from identity.notifications import routes as my_notifications
 from identity.notifications import service as notifications
 from identity.registry import routes as internal_registry
 from identity.resources import Resources, ServiceContext, build_resources, verifier
@@ -52,6 +53,7 @@ manifest: Manifest[Settings, Resources] = Manifest(
         me.router,
         mobile_change.router,
         access_log.router,
+        my_notifications.router,
         staff.router,
         call_centre.router,
         dev.router,

@@ -17,6 +17,8 @@ class FieldProblem:
     field: str
     """The form field's name: the API's `body.mobile` is the form's `mobile`."""
     reason: str
+    location: str = ""
+    """Where the API says, in full (`body.add_newborn.national_id` names a union's member first)."""
 
 
 @dataclass
@@ -49,7 +51,11 @@ def problem_of(response: httpx.Response, language: i18n.Language) -> ApiProblem:
             detail=i18n.text("web.problem.upstream.detail", language),
         )
     errors = [
-        FieldProblem(field=_field_name(str(e.get("field", ""))), reason=str(e.get("reason", "")))
+        FieldProblem(
+            field=_field_name(str(e.get("field", ""))),
+            reason=str(e.get("reason", "")),
+            location=str(e.get("field", "")),
+        )
         for e in body.get("errors") or []
         if isinstance(e, dict)
     ]

@@ -22,6 +22,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+GATEWAY_CALLS = "X-Gateway-Calls"
+"""Outside production, how many calls to the API a page cost (the browser tests hold every page
+to at most three)."""
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
@@ -49,6 +52,8 @@ async def _browser(request: Request, call_next: Callable[[Request], Awaitable[Re
             response.set_cookie(
                 CSRF_COOKIE, visit.new_csrf_cookie, path="/", secure=secure, httponly=True, samesite="lax"
             )
+    if visit is not None and visit.ctx.settings.environment != "production":
+        response.headers[GATEWAY_CALLS] = str(visit.gateway_calls)
     if response.headers.get("content-type", "").startswith("text/html"):
         response.headers.update(SECURITY_HEADERS)
         response.headers["Cache-Control"] = "no-store"

@@ -7,15 +7,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kit.service import Manifest, Sweep
 from web.models import Base, load_all
 from web.pages import (
+    appointments,
     certificates,
     citizen,
     console,
     documents,
+    notifications,
     payments,
     poa,
     public,
     ration,
     ration_imports,
+    ration_requests,
     ration_rules,
     staff,
 )
@@ -45,6 +48,9 @@ manifest: Manifest[Settings, Resources] = Manifest(
         certificates.router,
         payments.router,
         ration.router,
+        ration_requests.router,
+        appointments.router,
+        notifications.router,
         documents.router,
         staff.router,
         console.router,

@@ -1,6 +1,7 @@
 """web's texts, in Arabic and English (registered by its manifest): every word a page shows."""
 
 from kit import i18n
+from web import texts_citizen
 
 _T = dict[str, dict[i18n.Language, str]]
 
@@ -488,5 +489,5 @@ PAYMENTS: _T = {
 
 TEXTS: _T = {
     **SITE, **HOME, **FORMS, **ACCOUNT, **CATALOGUE, **VERIFY, **CONSOLE, **POA, **DESKS, **RATION,
-    **CERTIFICATES, **PAYMENTS,
+    **CERTIFICATES, **PAYMENTS, **texts_citizen.TEXTS,
 }  # fmt: skip

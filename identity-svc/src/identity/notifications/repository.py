@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from identity.notifications.models import OutgoingSms
-from kit.repository import Repository
+from kit.repository import Page, Repository
 
 
 class OutgoingSmsRepository(Repository[OutgoingSms]):
@@ -50,3 +50,8 @@ class OutgoingSmsRepository(Repository[OutgoingSms]):
             .with_for_update(skip_locked=True)
         )
         return list(await self.session.scalars(query))
+
+    async def for_citizen(self, citizen_id: uuid.UUID, *, limit: int, cursor: str | None) -> Page[OutgoingSms]:
+        """The citizen's notifications, newest first."""
+        query = select(OutgoingSms).where(OutgoingSms.citizen_id == citizen_id)
+        return await self.paginate(query, limit=limit, cursor=cursor, newest_first=True)

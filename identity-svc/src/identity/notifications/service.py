@@ -14,10 +14,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from identity.citizens.models import Citizen
+from identity.notifications.models import OutgoingSms
 from identity.notifications.repository import OutgoingSmsRepository
 from identity.sms.provider import FailoverSender, SmsUnavailable
 from kit import i18n
 from kit.clock import Clock
+from kit.repository import Page
 
 BACKOFF_SECONDS = (5, 30, 120, 600, 1800)
 
@@ -32,6 +34,13 @@ async def queue(
     return await OutgoingSmsRepository(session).queue_once(
         event_id=event_id, citizen_id=citizen.id, mobile=citizen.mobile, kind=kind, body=body, at=now
     )
+
+
+async def for_citizen(
+    session: AsyncSession, *, citizen_id: uuid.UUID, limit: int, cursor: str | None
+) -> Page[OutgoingSms]:
+    """What the platform told the citizen by SMS (sent, or queued to be), newest first."""
+    return await OutgoingSmsRepository(session).for_citizen(citizen_id, limit=limit, cursor=cursor)
 
 
 async def dispatch(session: AsyncSession, *, sender: FailoverSender, clock: Clock, limit: int = 50) -> int:

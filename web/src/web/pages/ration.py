@@ -1,5 +1,6 @@
 """The citizen's ration card: members, entitlement, the decision with its explanation, the
-history; an appeal against a decision that can be appealed."""
+history, the household's requests and replacements; an appeal against a decision that can be
+appealed (the requests themselves are asked in `ration_requests`)."""
 
 from __future__ import annotations
 
@@ -19,13 +20,21 @@ router = APIRouter(include_in_schema=False)
 
 
 async def _card_page(page: Visit, **values: Any) -> HTMLResponse:
+    """The card, the household's requests and the card's replacements (three calls to the API)."""
     try:
         card = await page.api("GET", "/v1/ration-card")
     except ApiProblem as problem:
         if problem.status != 404:
             raise
         card = None
-    return page.render("ration_card.html", card=card, title=i18n.text("web.ration.title", page.lang), **values)
+    requests: list[dict[str, Any]] = []
+    replacements: list[dict[str, Any]] = []
+    if card is not None:
+        requests = (await page.api("GET", "/v1/ration-card-requests", params={"limit": 10}))["items"]
+        found = await page.api("GET", f"/v1/ration-card/{card['id']}/replacements", params={"limit": 5})
+        replacements = found["items"]
+    return page.render("ration_card.html", card=card, requests=requests, replacements=replacements,
+                       title=i18n.text("web.ration.title", page.lang), **values)  # fmt: skip
 
 
 @router.get("/ration-card")
