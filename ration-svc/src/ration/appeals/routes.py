@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from kit.app import Session
 from kit.auth import CurrentCaller, CurrentCitizen, Role
 from kit.errors import ProblemError, responses
-from ration.appeals import repository, service
+from ration.appeals import service
 from ration.appeals.models import Appeal
 from ration.appeals.schemas import AppealDecisionIn, AppealHousehold, AppealIn, AppealOut, AppealPage
 from ration.deps import Now, Officer
@@ -31,7 +31,7 @@ def _out(appeal: Appeal, *, now: datetime) -> AppealOut:
 async def _cases(session: Session, appeals: list[Appeal], *, now: datetime) -> list[AppealOut]:
     """What the deciding officer needs beside each appeal: the appealed decision explained, with
     the facts behind its reasons, and the household's card."""
-    found = await repository.cases(session, appeals)
+    found = await service.cases(session, appeals)
     outs = []
     for appeal in appeals:
         out = _out(appeal, now=now)

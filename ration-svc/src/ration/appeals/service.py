@@ -6,6 +6,7 @@ expiry; the re-evaluation records it and tells the citizen."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Literal, cast
 
@@ -17,6 +18,7 @@ from kit import i18n, messaging
 from kit.auth import Caller, Role
 from kit.errors import ProblemError
 from kit.repository import Page
+from ration.appeals import repository
 from ration.appeals.models import Appeal
 from ration.appeals.repository import AppealRepository
 from ration.audit import repository as audit
@@ -24,6 +26,7 @@ from ration.cards import service as cards
 from ration.cards.models import Household
 from ration.cards.repository import HouseholdRepository
 from ration.eligibility import service as eligibility
+from ration.eligibility.models import Decision
 
 ANSWER_WITHIN = timedelta(days=15)
 MAX_OVERRIDE = timedelta(days=366)
@@ -69,6 +72,12 @@ async def file(session: AsyncSession, *, caller: Caller, card_id: uuid.UUID, gro
 
 def _visible_to(officer: Caller, appeal: Appeal) -> bool:
     return Role.ADMIN in officer.roles or officer.governorate == appeal.governorate
+
+
+async def cases(session: AsyncSession, appeals: Sequence[Appeal]) -> dict[uuid.UUID, tuple[Decision, Household, int]]:
+    """What the deciding officer sees beside each appeal: the appealed decision, the household and
+    its member count today (three queries for a whole queue)."""
+    return await repository.cases(session, appeals)
 
 
 async def get_for_officer(session: AsyncSession, *, officer: Caller, appeal_id: uuid.UUID) -> Appeal:
