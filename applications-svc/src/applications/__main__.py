@@ -1,0 +1,9 @@
+"""`python -m applications`: serve the API, with the outbox relay and consumers."""
+
+import uvicorn
+
+from applications.settings import Settings
+
+if __name__ == "__main__":
+    settings = Settings()
+    uvicorn.run("applications.main:create_app", factory=True, host=settings.host, port=settings.port, log_config=None)
