@@ -20,6 +20,7 @@ def upgrade() -> None:
     op.create_table(
         "definition_audit",
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("seq", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("definition_id", sa.Uuid(), nullable=False),
         sa.Column("service_code", sa.Text(), nullable=False),
         sa.Column("action", sa.Text(), nullable=False),

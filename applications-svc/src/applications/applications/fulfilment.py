@@ -12,6 +12,7 @@ from applications.applications.history import step
 from applications.applications.models import Application
 from applications.definitions.schemas import DefinitionBody
 from applications.documents import service as documents
+from applications.facts.service import CHOICE_KEYS
 from contracts.events.applications import ApplicationFulfilled
 from contracts.events.office import AppointmentRequested
 from kit.document_signing import DocumentSigner
@@ -29,10 +30,16 @@ def tracking_number() -> str:
 
 def _content(app: Application, body: DefinitionBody) -> dict[str, object]:
     values = {"facts": app.facts, "answers": app.answers}
+    from_facts = {q.id: q.choices_from for q in body.questions if q.choices_from}
     fields = []
     for field in body.fulfilment.fields:
         kind, _, name = field.source.partition(".")
-        fields.append({"label_ar": field.label.ar, "label_en": field.label.en, "value": values[kind].get(name)})
+        value = values[kind].get(name)
+        if kind == "answers" and name in from_facts:  # the item chosen, as the authority holds it
+            source = from_facts[name]
+            key = CHOICE_KEYS[source]
+            value = next((item for item in app.facts.get(source) or [] if str(item.get(key)) == value), value)
+        fields.append({"label_ar": field.label.ar, "label_en": field.label.en, "value": value})
     title = body.fulfilment.title or body.name
     return {
         "service_code": app.service_code,

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Identity, Index, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +38,8 @@ class DefinitionAudit(Base):
     __table_args__ = (Index("ix_definition_audit_definition_at", "definition_id", "at"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, Identity())
+    """The order entries were written in (several can share a moment)."""
     definition_id: Mapped[uuid.UUID]
     service_code: Mapped[str] = mapped_column(Text)
     action: Mapped[str] = mapped_column(Text)

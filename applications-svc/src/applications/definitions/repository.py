@@ -42,7 +42,7 @@ class DefinitionRepository(Repository[Definition]):
 
 class AuditRepository(Repository[DefinitionAudit]):
     model = DefinitionAudit
-    order = (DefinitionAudit.at, DefinitionAudit.id)
+    order = (DefinitionAudit.seq,)
 
     async def page_of(self, definition_id: uuid.UUID, *, limit: int, cursor: str | None) -> Page[DefinitionAudit]:
         query = select(DefinitionAudit).where(DefinitionAudit.definition_id == definition_id)
