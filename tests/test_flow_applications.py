@@ -221,7 +221,7 @@ EDUCATION = {
 async def test_a_fourth_service_added_by_data_alone(platform) -> None:
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as client:
         admin = await staff_token(client, platform, "admin")
-        (parent,) = await citizens(client, 1, skip=10)
+        (parent,) = await citizens(client, 1, skip=3)
         code = EDUCATION["service_code"]
         drafted = await client.post("/v1/application-definitions", json=EDUCATION, headers=admin)
         refused = await client.post(

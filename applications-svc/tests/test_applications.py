@@ -262,3 +262,22 @@ class TestVersions:
         fresh = await start(harness, harness.citizen(mother(harness)))
         assert fresh["definition_version"] == newer["version"]
         assert "phone_landline" in [q["question"]["id"] for q in fresh["questions"]]
+
+
+class TestAppealWindow:
+    async def test_an_appeal_after_the_window_is_refused_naming_the_last_day(self, harness: Harness) -> None:
+        me = harness.citizen(mother(harness, children=0))  # Takaful needs children: refused by the rules
+        app = await start(harness, me)
+        asked = {q["question"]["id"] for q in app["questions"]}
+        await answer(
+            harness, app, me, {**ELIGIBLE, **({"phone_landline": "066 322 1234"} if "phone_landline" in asked else {})}
+        )
+        refused = (await submit(harness, app, me)).json()
+        assert [r["code"] for r in refused.get("reasons", [])] == ["takaful_has_children"], refused
+        assert refused["appeal_deadline"] is not None
+        harness.clock.advance(timedelta(days=31))
+        late = await harness.http.post(
+            f"{URL}/{app['id']}/appeal", json={"grounds": "I was abroad all month."}, headers=me
+        )
+        assert late.status_code == 409
+        assert late.json()["code"] == "appeal_window_closed"
