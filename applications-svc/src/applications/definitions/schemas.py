@@ -18,17 +18,22 @@ QuestionType = Literal["text", "integer", "money", "boolean", "date", "choice"]
 Status = Literal["draft", "published", "retired"]
 
 
+LABEL_EXAMPLE = {"ar": "السكن", "en": "Housing"}
+
+
 class Label(BaseModel):
     """A text in both languages (Arabic first)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [LABEL_EXAMPLE]})
 
     ar: str = Field(min_length=1, max_length=1000, examples=["الدخل الشهري للأسرة"])
     en: str = Field(min_length=1, max_length=1000, examples=["The household's monthly income"])
 
 
 class Choice(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"value": "rented", "label": {"ar": "إيجار", "en": "Rented"}}]}
+    )
 
     value: Slug
     label: Label
