@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from contracts.fields import ServiceCode
 
@@ -18,7 +18,7 @@ QuestionType = Literal["text", "integer", "money", "boolean", "date", "choice"]
 Status = Literal["draft", "published", "retired"]
 
 
-LABEL_EXAMPLE = {"ar": "السكن", "en": "Housing"}
+LABEL_EXAMPLE: dict[str, JsonValue] = {"ar": "السكن", "en": "Housing"}
 
 
 class Label(BaseModel):
