@@ -2,9 +2,9 @@
 
 The whole platform as `make run` starts it (one fresh platform per trial, as `paperless_flow`).
 Setup (not timed): an administrator publishes the commercial-registry extract's definition
-(applications-svc/definitions/), the commercial registry (an integrator) publishes a company for
-each applicant as a CloudEvent, citizens of Port Said enrol, and each applicant's company is
-waited for in applications-svc's read model.
+(applications-svc/definitions/), citizens of Port Said, Cairo and Alexandria enrol, the commercial
+registry (an integrator) publishes a company for each as one batch of CloudEvents, and the last
+company is waited for in applications-svc's read model.
 
 One submission (timed): start the application (the registry and read-model facts filled in) →
 answer → submit (the CEL rules decided, the catalogue's quote bound to the application) →
@@ -191,7 +191,7 @@ async def _trial(client: httpx.AsyncClient, platform: BackgroundPlatform, per_pa
         json={"reason": "bench"},
         headers=admin,
     )
-    people = registry_people(["03"])
+    people = registry_people(["03", "01", "02"])  # Port Said first; both services are live in all three
     prefix = secrets.randbelow(90) + 10
     citizens = [Citizen(p, f"015{prefix}{i:06d}") for i, p in enumerate(people[: 2 * per_path])]
     semaphore = asyncio.Semaphore(CONCURRENCY)
@@ -234,6 +234,7 @@ async def _trial(client: httpx.AsyncClient, platform: BackgroundPlatform, per_pa
 
     applicants, principals = citizens[0::2], citizens[1::2]
     agents = [p.person["national_id"] for p in applicants]  # an agent is never the principal
+    per_path = min(per_path, len(applicants), len(principals))
     half = per_path // 2
     measured: dict[str, list[float]] = {"apps": [], "poa": []}
     seconds = {"apps": 0.0, "poa": 0.0}
