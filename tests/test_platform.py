@@ -45,6 +45,7 @@ class TestPlatform:
             "ration",
             "payment",
             "office_routing",
+            "applications",
             "gateway",
         }
         for name, url in platform.services.items():

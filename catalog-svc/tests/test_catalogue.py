@@ -56,7 +56,7 @@ class TestDetail:
         assert fees[("office", "cash_network")] == 5000 + 1500 + 1000 + 200
 
     async def test_coming_service_has_no_tariff(self, client: httpx.AsyncClient) -> None:
-        body = (await client.get("/v1/services/traffic.licence.renew_vehicle")).json()
+        body = (await client.get("/v1/services/family_court.case.file")).json()
         assert body["status"] == "coming"
         assert body["tariff"] is None
 

@@ -22,7 +22,7 @@ def test_every_registered_event_has_its_domain_stream() -> None:
 def test_one_stream_per_domain() -> None:
     assert set(DOMAINS) == {
         "identity", "civil", "catalog", "notary", "ration",
-        "payment", "office", "traffic", "electricity", "education",
+        "payment", "office", "traffic", "electricity", "education", "registry", "applications",
     }  # fmt: skip
     assert [s.name for s in STREAMS] == [d.upper() for d in DOMAINS]
     assert all(s.subjects == (f"{s.name.lower()}.>",) for s in STREAMS)

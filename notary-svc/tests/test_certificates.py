@@ -8,8 +8,8 @@ from datetime import date
 
 from notary_support import Harness
 
+from kit.document_signing import unb64url, verify
 from kit.testing import eventually
-from notary.documents.signing import unb64url, verify
 
 URL = "/v1/certificates"
 

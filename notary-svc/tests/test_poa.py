@@ -13,8 +13,8 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from notary_support import Harness
 
 from contracts import Envelope
+from kit.document_signing import unb64url, verify
 from kit.testing import eventually, stream_messages
-from notary.documents.signing import unb64url, verify
 
 URL = "/v1/powers-of-attorney"
 

@@ -27,6 +27,9 @@ SHARED_WITH_INTEGRATORS: tuple[str, ...] = (
     "notary.certificate.issued.v1",
     "traffic.>",
     "ration.eligibility.changed.v1",
+    "registry.>",
+    "applications.definition.>",
+    "applications.application.fulfilled.v1",
 )
 
 
@@ -39,6 +42,7 @@ PUBLISHED_BY_INTEGRATORS: tuple[str, ...] = (
     "traffic.>",
     "electricity.>",
     "education.>",
+    "registry.>",
 )
 """Event types the authorities that own those facts publish into the platform (`POST /v1/events`
 with a `publish:<type>` scope); no platform service publishes them."""

@@ -28,6 +28,8 @@ _DOMAINS: dict[str, str] = {
     "traffic": "Traffic department: vehicle registrations and transfers.",
     "electricity": "Electricity distribution companies: metered consumption.",
     "education": "Ministry of Education: school fees reported per student.",
+    "registry": "Commercial registry: companies as registered.",
+    "applications": "Applications: services defined as data, and citizens' applications to them.",
 }
 
 DOMAINS: tuple[str, ...] = tuple(_DOMAINS)

@@ -116,6 +116,11 @@ BUILT_IN: dict[str, PolicySpec] = {
         # office routing
         "/v1/offices": (PUBLIC, "staff:office_clerk", False),
         "/v1/appointments": (CITIZEN_OR + "office_clerk+notary_clerk", CITIZEN_OR + "office_clerk+notary_clerk", False),
+        # applications
+        "/v1/application-definitions": ("staff:case_officer+auditor", "staff:admin", False),
+        "/v1/applications": ("citizen", "citizen", False),
+        "/v1/application-reviews": ("staff:case_officer", "staff:case_officer", False),
+        "/v1/application-documents": (PUBLIC, PUBLIC, False),  # public verification
     }.items()
 }
 

@@ -29,6 +29,8 @@ class Role(StrEnum):
     NOTARY_CLERK = "notary_clerk"
     OFFICE_CLERK = "office_clerk"
     RATION_OFFICER = "ration_officer"
+    CASE_OFFICER = "case_officer"
+    """Decides applications to services defined as data (applications-svc), in their governorate."""
     CALL_CENTRE_AGENT = "call_centre_agent"
     AUDITOR = "auditor"
     ADMIN = "admin"

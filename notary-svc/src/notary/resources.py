@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kit.catalog import Catalog
+from kit.document_signing import DocumentSigner
 from kit.registry import Registry
 from kit.runtime import Runtime
 from kit.service import Context, EventContext
-from notary.documents.signing import DocumentSigner
 from notary.settings import Settings
 
 

@@ -1,6 +1,7 @@
 """The v1 event models, one module per domain. Importing this package registers them all."""
 
 from contracts.events import (
+    applications,
     catalog,
     civil,
     education,
@@ -10,10 +11,12 @@ from contracts.events import (
     office,
     payment,
     ration,
+    registry,
     traffic,
 )
 
 __all__ = [
+    "applications",
     "catalog",
     "civil",
     "education",
@@ -23,5 +26,6 @@ __all__ = [
     "office",
     "payment",
     "ration",
+    "registry",
     "traffic",
 ]

@@ -18,6 +18,7 @@ from contracts.events.notary import CertificateIssued
 from contracts.events.payment import PaymentSucceeded
 from kit import i18n, payable
 from kit.catalog import Catalog
+from kit.document_signing import DocumentSigner
 from kit.errors import FieldError, NotFound, ProblemError
 from kit.messaging import record
 from kit.registry import Marriage, Registry, RegistryPerson
@@ -34,7 +35,6 @@ from notary.certificates.schemas import (
     Relation,
 )
 from notary.documents import service as documents
-from notary.documents.signing import DocumentSigner
 from notary.settings import Settings
 from notary.texts import status_words
 

@@ -11,10 +11,10 @@ from html import escape
 from typing import Any
 
 from kit import i18n
+from kit.document_signing import b64url
 from notary import governorates
 from notary.documents.models import Document
 from notary.documents.service import status_of
-from notary.documents.signing import b64url
 
 _STYLE = """
 body{font-family:"Noto Naskh Arabic","Amiri","Segoe UI",Arial,sans-serif;margin:2em;color:#111}

@@ -5,9 +5,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from kit.document_signing import b64url
 from notary.documents.models import Document
 from notary.documents.service import status_of
-from notary.documents.signing import b64url
 
 
 class VerificationOut(BaseModel):

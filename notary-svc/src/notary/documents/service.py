@@ -12,11 +12,11 @@ from typing import Any, Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit.clock import CAIRO, local_day
+from kit.document_signing import DocumentSigner, canonical
 from kit.errors import NotFound
 from kit.repository import Page
 from notary.documents.models import Document
 from notary.documents.repository import DocumentRepository
-from notary.documents.signing import DocumentSigner, canonical
 
 PREFIX = {"poa": "POA", "birth": "BC", "marriage": "MC", "divorce": "DC"}
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone

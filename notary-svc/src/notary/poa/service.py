@@ -26,13 +26,13 @@ from contracts.governorates import ABROAD
 from kit import i18n, payable
 from kit.catalog import Catalog, Quote
 from kit.clock import local_day
+from kit.document_signing import DocumentSigner
 from kit.errors import NotFound, ProblemError
 from kit.messaging import record
 from kit.registry import Registry
 from kit.repository import Page
 from notary import governorates
 from notary.documents import service as documents
-from notary.documents.signing import DocumentSigner
 from notary.poa import rules
 from notary.poa.models import PAID_STATES, PoaTransition, PowerOfAttorney, Status
 from notary.poa.repository import PoaRepository

@@ -1,4 +1,5 @@
-"""Ed25519 detached signatures over a document's canonical content.
+"""Ed25519 detached signatures over a document's canonical content (notary's documents and
+applications-svc's, each with its own key).
 
 Canonical content: the content object as JSON with keys sorted, no insignificant whitespace,
 non-ASCII characters kept as UTF-8 (not `\\u`-escaped), encoded as UTF-8. Anyone holding the

@@ -1,0 +1,1 @@
+"""Shubbak applications: every other service, defined as data"""

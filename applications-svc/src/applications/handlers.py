@@ -1,0 +1,12 @@
+"""Events applications-svc consumes (each handler idempotent through the inbox): the facts
+other authorities publish (read models), payments and office visits of applications."""
+
+from applications.applications import handlers as applications
+from applications.facts import handlers as facts
+from applications.resources import Resources
+from applications.settings import Settings
+from kit.messaging.consumer import Handlers
+
+handlers: Handlers[Settings, Resources] = Handlers()
+facts.register(handlers)
+applications.register(handlers)
