@@ -35,7 +35,7 @@ def test_an_event_is_built_from_the_example_with_the_fields_given_and_signed() -
     kept = demo()
     event = integrator.build(
         "traffic.vehicle.registered.v1",
-        {"owner_national_id": "29001010300017", "model_year": 2025},
+        {"owner_national_id": "29001010300017", "model_year": "2025"},  # as given on the command line
         source=kept.source,
         gateway=kept.gateway,
     )

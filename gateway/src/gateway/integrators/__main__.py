@@ -1,4 +1,5 @@
 """`python -m gateway.integrators create --name "Bank Misr" --scope events:notary.poa.revoked.v1`
+(`--source traffic-authority`: the CloudEvent source of the events it publishes; its client id by default)
 
 Prints the client id and secret once (the secret is stored only as a scrypt hash).
 Also: `disable --client-id ...`, `enable --client-id ...`, `rotate-key` (a new token-signing key);
