@@ -64,7 +64,7 @@ TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {
     },
     "signature.unsigned": {
         "en": "this event carries no signaturekid and signature attributes.",
-        "ar": "لا يحمل هذا الحدث السمتين signaturekid وsignature.",
+        "ar": "لا يحمل هذا الحدث سمتي التوقيع `signaturekid` و`signature`.",
     },
     "signature.bad-signature": {
         "en": "the signature does not match the event (was a field changed after signing?).",
@@ -72,7 +72,7 @@ TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {
     },
     "signature.unknown-key": {
         "en": "no key with this signaturekid is registered for you.",
-        "ar": "لا يوجد لك مفتاح مسجل بمعرّف signaturekid هذا.",
+        "ar": "لا يوجد لك مفتاح مسجل بالمعرّف المذكور في `signaturekid`.",
     },
     "signature.revoked-key": {
         "en": "this key is revoked or retired and signs nothing new.",
@@ -92,15 +92,16 @@ TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {
     },
     "validation.jwk_or_jwks_url": {
         "en": "Give either jwk (one public key) or jwks_url (where your keys are published), not both.",
-        "ar": "أرسل إما jwk (مفتاحًا عامًا واحدًا) وإما jwks_url (عنوان نشر مفاتيحك)، لا كليهما.",
+        "ar": "أرسل إما `jwk` (مفتاحًا عامًا واحدًا) وإما `jwks_url` (عنوان نشر مفاتيحك)، لا كليهما.",
     },
     "validation.event_key_not_ed25519": {
         "en": "Must be an Ed25519 public key as a JWK: kty OKP and crv Ed25519.",
-        "ar": "يجب أن يكون مفتاحًا عامًا من نوع Ed25519 بصيغة JWK: ‏kty بقيمة OKP و‏crv بقيمة Ed25519.",
+        "ar": "يجب أن يكون مفتاحًا عامًا من نوع `Ed25519` بصيغة `JWK`: الحقل `kty` بقيمة `OKP` "
+        "والحقل `crv` بقيمة `Ed25519`.",
     },
     "validation.event_key_private_part": {
         "en": "This is a private key (it has d). Send only the public key, and keep the private key to yourself.",
-        "ar": "هذا مفتاح خاص (فيه d). أرسل المفتاح العام وحده، واحتفظ بالمفتاح الخاص لديك.",
+        "ar": "هذا مفتاح خاص (فيه الحقل `d`). أرسل المفتاح العام وحده، واحتفظ بالمفتاح الخاص لديك.",
     },
     "validation.event_key_wrong_size": {
         "en": "Must be the 32-byte Ed25519 public key, base64url without padding (43 characters).",
@@ -112,7 +113,7 @@ TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {
     },
     "validation.event_key_not_for_signing": {
         "en": "An event key signs: use must be sig and alg EdDSA (or leave them out).",
-        "ar": "مفتاح الأحداث للتوقيع: يجب أن تكون قيمة use هي sig وقيمة alg هي EdDSA (أو احذفهما).",
+        "ar": "مفتاح الأحداث للتوقيع: يجب أن تكون قيمة `use` هي `sig` وقيمة `alg` هي `EdDSA` (أو احذفهما).",
     },
     "validation.event_key_wrong_producer": {
         "en": "Must be your own event source (or leave it out: the platform fills it in).",
@@ -120,7 +121,7 @@ TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {
     },
     "validation.https_required": {
         "en": "Must be an https address.",
-        "ar": "يجب أن يكون عنوانًا يبدأ بـ https.",
+        "ar": "يجب أن يكون عنوانًا يبدأ بـ `https`.",
     },
     "validation.jwks_unreachable": {
         "en": "No JWKS could be fetched from this address (no answer in time, or not 200).",
@@ -128,7 +129,7 @@ TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {
     },
     "validation.jwks_invalid": {
         "en": "This address did not answer with a JWKS (a JSON object with keys, at most 64 KiB).",
-        "ar": "لم يُجب هذا العنوان بمجموعة مفاتيح (كائن JSON فيه keys، بحجم 64 كيلوبايت على الأكثر).",
+        "ar": "لم يُجب هذا العنوان بمجموعة مفاتيح (كائن `JSON` فيه الحقل `keys`، بحجم 64 كيلوبايت على الأكثر).",
     },
     "validation.jwks_too_many_keys": {
         "en": "A JWKS may list at most 20 keys.",
