@@ -116,7 +116,7 @@ class TestOpenAPI:
     def test_accept_language_everywhere_and_idempotency_key_on_every_proxied_post(
         self, document: dict[str, Any]
     ) -> None:
-        own = ("/v1/oauth", "/v1/webhooks", "/v1/events")
+        own = ("/v1/oauth", "/v1/webhooks", "/v1/events", "/v1/event-keys", "/v1/integrator-event-keys")
         for method, path, operation in operations(document):
             names = {resolve(document, p)["name"].lower() for p in operation.get("parameters", [])}
             assert "accept-language" in names, f"{method} {path}"
