@@ -18,6 +18,7 @@ these libraries.
 """
 
 import base64
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +61,12 @@ def _b64(raw: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@functools.lru_cache(maxsize=4096)
+def _public_key(x: str) -> Ed25519PublicKey:
+    """Read once per key, not once per event verified (consumers verify every event)."""
+    return Ed25519PublicKey.from_public_bytes(_unb64(x))
 
 
 def canonical_bytes(event: Mapping[str, Any]) -> bytes:
@@ -144,7 +151,7 @@ class PublicKey:
         return cls(kid=kid, producer=producer, x=x, types=tuple(types), revoked=bool(jwk.get("revoked", False)))
 
     def verifier(self) -> Ed25519PublicKey:
-        return Ed25519PublicKey.from_public_bytes(_unb64(self.x))
+        return _public_key(self.x)
 
 
 @dataclass

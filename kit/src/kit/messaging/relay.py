@@ -27,7 +27,7 @@ from contracts.envelope import CONTENT_TYPE
 from kit import metrics, telemetry
 from kit.messaging.bus import RETENTION_SECONDS
 from kit.messaging.outbox import OutboxBinding
-from kit.messaging.trust import EventSigner
+from kit.messaging.trust import EventSigner, development_key
 
 log = logging.getLogger("kit.relay")
 
@@ -51,8 +51,9 @@ class OutboxRelay:
         observe_seconds: float = 15.0,
         signer: EventSigner | None = None,
     ) -> None:
-        """`signer`: signs each of the service's own events as it is published (None: the
-        payloads go as recorded, which only kit's own tests and the benchmark's baseline do)."""
+        """`signer`: signs each of the service's own events as it is published (the service's
+        configured keys; by default its development key). Only the benchmark's baseline sets
+        `relay.signer = None` afterwards, to publish the payloads as recorded."""
         self.engine = engine
         self.sessions = sessions
         self.js = js
@@ -67,7 +68,7 @@ class OutboxRelay:
         self.lock_key = zlib.crc32(f"shubbak.outbox.{schema}".encode())
         self.tracer = telemetry.tracer("kit.relay")
         self.observe_seconds = observe_seconds
-        self.signer = signer
+        self.signer: EventSigner | None = signer or EventSigner([development_key(binding.source)])
         self._observed_at = float("-inf")
         self.after_publish: Callable[[list[int]], Awaitable[None]] | None = None
         """Test hook: runs after a batch is acknowledged and before it is marked published."""
