@@ -30,8 +30,10 @@ from pydantic import BaseModel
 from starlette.types import ASGIApp
 
 from contracts import Envelope
+from contracts.audience import PRODUCED_BY_SERVICES
 from contracts.national_id import birth_date
 from contracts.signing import SigningKey
+from contracts.streams import subject_matches
 from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 from kit.clock import SYSTEM, Clock
 from kit.messaging.trust import development_key
@@ -395,6 +397,15 @@ async def eventually(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(interval)
+
+
+def producer_of(subject: str, integrator: str = "registry-authority") -> str:
+    """Who publishes `subject` (`contracts.audience`): the platform service whose rights cover it,
+    else the integrator (an authority outside the platform) named `integrator`."""
+    for service, patterns in PRODUCED_BY_SERVICES.items():
+        if any(subject_matches(pattern, subject) for pattern in patterns):
+            return service
+    return integrator
 
 
 def signed(envelope: Envelope, key: SigningKey | None = None) -> bytes:
