@@ -39,6 +39,7 @@ from contracts.events.civil import AddressChanged
 from kit.messaging.bus import connect
 from kit.messaging.consumer import Consumer, Handler
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
+from kit.messaging.trust import TrustList
 
 DEFAULT_BATCH = 256
 OTHER_BATCHES = (64, 1024)
@@ -73,7 +74,14 @@ async def run(env: Env) -> Trial:
 
 
 def _kit_consumer(
-    js: JetStreamContext, schema: Schema, sessions: Any, durable: str, batch: int, *, mode: str = "batch"
+    js: JetStreamContext,
+    schema: Schema,
+    sessions: Any,
+    durable: str,
+    batch: int,
+    *,
+    mode: str = "batch",
+    trust: TrustList | None = None,
 ) -> Consumer:
     async def handle(session: AsyncSession, event: AddressChanged, ctx: object) -> None:
         if mode == "each":
@@ -91,17 +99,21 @@ def _kit_consumer(
         handlers={SUBJECT: Handler(handle_batch, batch=True) if mode == "batch" else Handler(handle)},
         batch_size=batch,
         fetch_timeout=0.5,
+        trust=trust,
     )
 
 
-async def _consumer(env: Env, js: JetStreamContext, n: int, batch: int, durable: str, *, mode: str) -> float:
-    """msgs/s of a kit Consumer over the `n` messages in the stream, into a fresh database."""
+async def _consumer(
+    env: Env, js: JetStreamContext, n: int, batch: int, durable: str, *, mode: str, trust: TrustList | None = None
+) -> float:
+    """msgs/s of a kit Consumer over the `n` messages in the stream, into a fresh database
+    (verifying each against `trust` if given)."""
     schema = service_schema()
     url = env.stack.new_database("consumer")
     await create_schema(url, schema)
     engine = db.create_engine(url)
     sessions = db.sessionmaker(engine, **{SESSION_KEY: OutboxBinding(schema.tables, source=SOURCE)})
-    consumer = _kit_consumer(js, schema, sessions, durable, batch, mode=mode)
+    consumer = _kit_consumer(js, schema, sessions, durable, batch, mode=mode, trust=trust)
     await consumer.ensure()
     inbox = schema.tables.inbox
     count = select(func.count()).select_from(inbox)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
+import rfc8785
 
 from contracts.envelope import Envelope
 from contracts.events.identity import CitizenEnrolled
@@ -106,3 +107,17 @@ def test_rotation_old_and_new_keys_verify_side_by_side(key: SigningKey, event: d
 def test_a_malformed_public_key_is_refused(jwk: dict) -> None:
     with pytest.raises(ValueError, match=r"Ed25519|kid|types"):
         PublicKey.from_jwk(jwk)
+
+
+class TestCanonicalForm:
+    @pytest.mark.parametrize(
+        "document",
+        [
+            {"b": "".join(chr(c) for c in range(0x80)) + "\u2028😀عربي\ufeff", "a": [1, -2, True, None, {"z": ""}]},
+            {"n": 2**53 - 1, "m": -(2**53 - 1), "": "empty key"},
+            {"float": 1.0, "exp": 1e21, "small": 5e-324},  # numbers as ECMAScript writes them
+            {"\U0001f600": 1, "\ufb01": 2},  # keys sorted by UTF-16 code units
+        ],
+    )
+    def test_it_is_rfc_8785_whatever_the_document(self, document):
+        assert canonical_bytes({**document, "signature": "x"}) == rfc8785.dumps(document)

@@ -57,6 +57,7 @@ class TestAddresses:
                     webhook_allowed_networks=[network],
                     secrets_key="x" * 32,
                     internal_token="y" * 32,
+                    event_signing_keys=[{"kid": "gateway-1", "seed": "A" * 43}],
                 )
         assert Settings(environment="test", webhook_allowed_networks=["127.0.0.0/8"]).webhook_allowed_networks
 

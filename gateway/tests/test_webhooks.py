@@ -40,7 +40,7 @@ from gateway.integrators.service import check_scopes
 from gateway.webhooks import signing
 from kit.migrations import upgrade_async
 from kit.sealing import Sealer
-from kit.testing import eventually
+from kit.testing import eventually, signed
 
 GATEWAY_DIR = Path(__file__).resolve().parents[1]
 DIED, REVOKED = DeathRegistered.subject, PoaRevoked.subject
@@ -109,13 +109,16 @@ async def bank(database_url: str) -> dict[str, Any]:
 
 
 async def publish(nats_url: str, *events: Any) -> list[str]:
-    """As a service's relay would: the envelope on its subject, Nats-Msg-Id = event id."""
+    """As its producer's relay would: the envelope on its subject, signed, Nats-Msg-Id = event id."""
     nc = await nats.connect(nats_url)
     js = nc.jetstream()
     ids = []
     for event in events:
-        envelope = Envelope.wrap(event, source="notary")
-        await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+        # signed by its producer: notary-svc's own facts, the civil registry's (an integrator's)
+        envelope = Envelope.wrap(
+            event, source="notary-svc" if event.subject.startswith("notary.") else "civil-registry"
+        )
+        await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
         ids.append(str(envelope.id))
     await nc.close()
     return ids

@@ -30,6 +30,7 @@ class TestOneTraceAcrossServices:
     async def test_trace_survives_http_service_outbox_nats_consumer(self, pg_database, nats_server, spans):
         tag = uuid.uuid4().hex[:8]
         names = {k: f"{k}-{tag}" for k in ("registry", "ration", "notify")}
+        names["ration"] = "ration-svc"  # only ration-svc may publish ration.* (contracts.audience)
         urls = {k: pg_database() for k in names}
         metas = {k: service_metadata(f"svc_{k}") for k in names}
         for k in names:

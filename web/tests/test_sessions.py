@@ -10,6 +10,7 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kit import db
+from kit.settings import EventSigningKey
 from web.models import Base
 from web.sessions import service as sessions
 from web.sessions.models import WebSession
@@ -115,5 +116,10 @@ class TestSignedCsrf:
     def test_the_development_secret_is_refused_in_production(self) -> None:
         with pytest.raises(ValueError, match="csrf_secret"):
             Settings(environment="production", internal_token=SecretStr("set-for-production"))
-        made = Settings(environment="production", internal_token=SecretStr("a"), csrf_secret=SecretStr("b"))
+        made = Settings(
+            environment="production",
+            internal_token=SecretStr("a"),
+            csrf_secret=SecretStr("b"),
+            event_signing_keys=[EventSigningKey(kid="web-1", seed=SecretStr("A" * 43))],
+        )
         assert made.csrf_secret.get_secret_value() == "b"

@@ -71,6 +71,8 @@ def env(service: Service) -> list[Obj]:
         {"name": f"{p}HOST", "value": "0.0.0.0"},
         {"name": f"{p}PORT", "value": str(service.port)},
         _secret(f"{p}INTERNAL_TOKEN", "shubbak-internal-token", "token"),
+        # its Ed25519 event signing keys, [{kid, seed}] (README "Secrets"; issue 16)
+        _secret(f"{p}EVENT_SIGNING_KEYS", "shubbak-event-signing-keys", service.name),
     ]
     for entry in service.secrets:
         name, _, ref = entry.partition("=")
@@ -540,7 +542,15 @@ def service_literals(service: Service, services: list[Service]) -> list[str]:
         ]
     urls = {s.key: f"http://{s.name}:{s.port}" for s in services}
     literals += [f"{p}{key}={template.format(**urls)}" for key, template in service.env]
+    literals.append(f"{p}EVENT_KEYS_URLS={json.dumps(event_keys_urls(services), separators=(',', ':'))}")
     return literals
+
+
+def event_keys_urls(services: list[Service]) -> list[str]:
+    """Every producer's event keys: each service's, and the integrators' the gateway registers."""
+    urls = [f"http://{s.name}:{s.port}/.well-known/event-keys.json" for s in services if not s.is_gateway]
+    gateway = next(s for s in services if s.is_gateway)
+    return [*urls, f"http://{gateway.name}:{gateway.port}/.well-known/integrator-event-keys.json"]
 
 
 def kustomization(services: list[Service]) -> Obj:

@@ -82,16 +82,19 @@ def upgrade() -> None:
 def downgrade() -> None:
     ${{downgrades if downgrades else "pass"}}
 ''',
-    "migrations/versions/0001_messaging.py": '''"""The outbox and inbox tables, and the audit of dead-letter replays.
+    "migrations/versions/0001_messaging.py": '''"""The outbox and the inbox (with each event's signature), and the
+audit of dead-letter replays.
 
 Revision ID: 0001
 Revises:
 """
 
 from kit.migrations import (
+    add_inbox_signature_v1,
     create_dead_letter_replays_v1,
     create_messaging_tables_v1,
     drop_dead_letter_replays_v1,
+    drop_inbox_signature_v1,
     drop_messaging_tables_v1,
 )
 
@@ -105,11 +108,13 @@ SCHEMA = "{schema}"
 
 def upgrade() -> None:
     create_messaging_tables_v1(SCHEMA)
+    add_inbox_signature_v1(SCHEMA)
     create_dead_letter_replays_v1(SCHEMA)
 
 
 def downgrade() -> None:
     drop_dead_letter_replays_v1(SCHEMA)
+    drop_inbox_signature_v1(SCHEMA)
     drop_messaging_tables_v1(SCHEMA)
 ''',
     "src/{package}/__init__.py": '''"""{title}"""
