@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from contracts import Envelope, Event
 from contracts.national_id import compose
 from kit.clock import ManualClock
-from kit.testing import QuotesStandIn, RegistryStandIn, TokenIssuer
+from kit.testing import QuotesStandIn, RegistryStandIn, TokenIssuer, signed
 
 DEFINITIONS = Path(__file__).parents[1] / "definitions"
 CATALOGUE_FEES: dict[str, list[tuple[str, int]]] = {
@@ -84,4 +84,4 @@ class Harness:
 
     async def publish_event(self, event: Event) -> None:
         envelope = Envelope.wrap(event, source="test-authority")
-        await self.js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+        await self.js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})

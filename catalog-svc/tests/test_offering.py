@@ -15,7 +15,7 @@ import pytest
 from contracts import Envelope, Event
 from contracts.events.applications import DefinitionPublished, DefinitionRetired
 from kit.messaging.bus import ensure_streams
-from kit.testing import eventually
+from kit.testing import eventually, signed
 
 CODE = "registry.commercial.extract"
 QUOTE = f"/v1/services/{CODE}/quote"
@@ -31,7 +31,7 @@ async def js(nats_server: Any) -> AsyncIterator[Any]:
 
 async def publish(js: Any, event: Event) -> None:
     envelope = Envelope.wrap(event, source="applications-svc")
-    await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+    await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
 
 
 def status_is(client: httpx.AsyncClient, wanted: str) -> Any:

@@ -68,6 +68,7 @@ PRODUCED_BY_SERVICES: dict[str, tuple[str, ...]] = {
         "office.appointment.verified.v1",
         "office.appointment.cancelled.v1",
     ),
+    "applications-svc": ("applications.>", *ANSWERS_OF_A_PAYABLE_SERVICE, *REQUESTS_OF_AN_OFFICE_VISIT),
     "gateway": (),
 }
 """The event types each platform service may publish (its `source`: the service's name), as NATS
