@@ -303,6 +303,52 @@ async def quotes_stand_in(
         yield catalog
 
 
+class EvidenceStandIn:
+    """Stands in for evidence-svc's internal export (`POST /internal/bundles`, as `kit.evidence`
+    asks for it) in one service's own tests: it keeps the events a test `archive`s (as received,
+    JSON objects) and answers a bundle of those asked for, 404 when it holds none of them, 503
+    while `down`. Callers present `token`. The platform-wide tests in tests/ use the real one."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.events: dict[str, dict[str, Any]] = {}
+        self.asked: list[list[str]] = []
+        """The event ids of every request, in order."""
+        self.down = False
+        self.url = ""
+        """Where it is served (set by `evidence_stand_in`)."""
+
+    def archive(self, event: Mapping[str, Any]) -> None:
+        self.events[str(event["id"])] = dict(event)
+
+    def app(self) -> FastAPI:
+        archive = FastAPI()
+
+        @archive.post("/internal/bundles")
+        async def export_bundle(request: Request) -> Any:
+            if (refused := _refused(request, self.token)) is not None:
+                return refused
+            if self.down:
+                return JSONResponse({"code": "unavailable", "status": 503}, status_code=503)
+            ids = [str(i) for i in (await request.json())["event_ids"]]
+            self.asked.append(ids)
+            held = [self.events[i] for i in ids if i in self.events]
+            if not held:
+                return JSONResponse({"code": "events_not_found", "status": 404}, status_code=404)
+            return {"format": "stand-in", "events": held, "missing": [i for i in ids if i not in self.events]}
+
+        return archive
+
+
+@asynccontextmanager
+async def evidence_stand_in(*, token: str) -> AsyncIterator[EvidenceStandIn]:
+    """An `EvidenceStandIn` served over HTTP (its `url`) while the block lasts."""
+    archive = EvidenceStandIn(token)
+    async with served(archive.app()) as url:
+        archive.url = url
+        yield archive
+
+
 async def stream_messages(js: JetStreamContext, stream: str, subject_prefix: str = "") -> list[Msg]:
     """Every message now stored in `stream` whose subject starts with `subject_prefix`."""
     info = await js.stream_info(stream)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.fields import UtcDatetime
 from kit.errors import invalid
+from ration.eligibility.schemas import FactOut
 
 
 class AppealIn(BaseModel):
@@ -49,6 +50,11 @@ class AppealOut(BaseModel):
     decided_at: datetime | None
     outcome_reason: str | None
     override_until: datetime | None
+    facts: list[FactOut] | None = Field(
+        default=None,
+        description="One appeal read by id: the facts the appealed decision rests on, with who stated each,"
+        " when, and their verification status.",
+    )
 
 
 class AppealPage(BaseModel):

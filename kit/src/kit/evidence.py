@@ -1,0 +1,192 @@
+"""What a decision rests on, and the archive that proves it (issue 16).
+
+A service that decides on facts other producers stated (ration on traffic's registrations,
+notary on a payment and a clerk's verification) records, for each, a `FactRef`: the signed
+event's id, type, producer (`source`), time and signing key id, taken from the envelope its
+consumer verified before any handler ran. Those ids are what it asks evidence-svc's internal
+export for (`Evidence.bundle`): the signed events, their place in the archive's hash chain and
+the timestamp seals, which `python -m contracts verify` checks offline.
+
+evidence-svc is asked with the platform's internal token, a timeout and retries (a bundle is a
+read: repeating it is harmless); when it does not answer, a 503 `evidence_unavailable` problem."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts import Envelope
+from kit import i18n, upstream
+from kit.errors import ProblemError
+from kit.settings import ServiceSettings
+
+log = logging.getLogger("kit.evidence")
+
+Verification = Literal["verified", "unsigned", "not_an_event"]
+"""`verified`: the consumer checked the producer's signature before the fact was recorded;
+`unsigned`: an event recorded before producers signed; `not_an_event`: a fact loaded otherwise
+(a governorate's bulk file), which no signature covers."""
+
+i18n.register_problems(
+    {
+        "evidence_unavailable": (
+            "تعذر الحصول على الأدلة الآن",
+            "The evidence cannot be had right now",
+            "أرشيف الأدلة لا يستجيب. لم يتغير شيء؛ يُرجى المحاولة بعد دقائق.",
+            "The evidence archive is not answering. Nothing was changed; please try again in a few minutes.",
+        ),
+        "evidence_not_archived": (
+            "الأدلة غير مؤرشفة بعد",
+            "The evidence is not archived yet",
+            "لم يحفظ أرشيف الأدلة الوقائع التي يستند إليها هذا القرار بعد؛ يُرجى المحاولة لاحقًا.",
+            "The evidence archive does not hold the facts this decision rests on yet; please try again later.",
+        ),
+        "no_evidence": (
+            "لا توجد أدلة موقعة",
+            "No signed evidence",
+            "لا يستند هذا القرار إلى أي واقعة موقعة يمكن تصديرها.",
+            "This decision rests on no signed fact that could be exported.",
+        ),
+    }
+)
+i18n.register(
+    {
+        "evidence.verification.verified": {
+            "ar": "التوقيع تم التحقق منه عند الاستلام",
+            "en": "signature verified on receipt",
+        },
+        "evidence.verification.unsigned": {
+            "ar": "غير موقعة (وردت قبل توقيع الوقائع)",
+            "en": "unsigned (received before events were signed)",
+        },
+        "evidence.verification.not_an_event": {
+            "ar": "من ملف مجمّع، لا يغطيه توقيع",
+            "en": "from a bulk file, which no signature covers",
+        },
+    }
+)
+
+
+BUNDLE_EXAMPLE: dict[str, Any] = {
+    "events": [
+        {
+            "specversion": "1.0",
+            "id": "0193a5b2-7c1e-7d2a-9f41-2b8c1d5e6f70",
+            "type": "traffic.vehicle.registered.v1",
+            "source": "traffic-authority",
+            "subject": "5b0d7a4e-3f0c-4a55-9a39-1c2f7e8d9b10",
+            "time": "2026-10-02T09:30:00Z",
+            "datacontenttype": "application/json",
+            "dataversion": 1,
+            "signaturekid": "traffic-2026-1",
+            "signature": "Q2hhbmdlIG9uZSBieXRlIGFuZCBpdCBmYWlscw",
+            "data": {"vehicle_id": "5b0d7a4e-3f0c-4a55-9a39-1c2f7e8d9b10", "make": "Toyota", "model_year": 2025},
+        }
+    ],
+    "proofs": [{"event_id": "0193a5b2-7c1e-7d2a-9f41-2b8c1d5e6f70", "batch": 1842, "path": ["9f2c…", "41ab…"]}],
+    "seals": [{"batch": 1842, "root": "c0ffee…", "previous": "5eed…", "time": "2026-10-02T09:30:05Z"}],
+    "keys": {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "traffic-2026-1", "x": "11qYAYKxCrfVS_7TyWQHOg"}]},
+}
+"""The shape of evidence-svc's export, for the API document (the service passes it on unchanged)."""
+
+
+class FactRef(BaseModel):
+    """One signed fact a decision rests on, as its envelope named it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: uuid.UUID = Field(description="The CloudEvent id (what the archive keeps it by).")
+    type: str = Field(description="The event type, e.g. traffic.vehicle.registered.v1.")
+    source: str = Field(description="The producer that signed it (the CloudEvent `source`).")
+    time: datetime = Field(description="When the producer stated the fact.")
+    kid: str | None = Field(default=None, description="The producer's signing key id; null if unsigned.")
+
+    @classmethod
+    def of(cls, envelope: Envelope) -> FactRef:
+        return cls(
+            event_id=envelope.id,
+            type=envelope.type,
+            source=envelope.source,
+            time=envelope.time,
+            kid=envelope.signaturekid,
+        )
+
+    def stored(self) -> dict[str, Any]:
+        """As a JSON column keeps it."""
+        return self.model_dump(mode="json")
+
+    @property
+    def verification(self) -> Verification:
+        return "verified" if self.kid else "unsigned"
+
+
+def verification_text(status: Verification) -> str:
+    """The verification status in the caller's language."""
+    return i18n.text(f"evidence.verification.{status}")
+
+
+def event_ids(refs: Iterable[Mapping[str, Any] | FactRef | None]) -> list[uuid.UUID]:
+    """The distinct event ids of stored refs, in order (facts loaded otherwise have none)."""
+    found: dict[uuid.UUID, None] = {}
+    for ref in refs:
+        if ref is None:
+            continue
+        value = ref.event_id if isinstance(ref, FactRef) else ref.get("event_id")
+        if value:
+            found[uuid.UUID(str(value))] = None
+    return list(found)
+
+
+class Evidence(upstream.Service):
+    """evidence-svc's internal export: the bundle of a set of archived events."""
+
+    unavailable = "evidence_unavailable"
+
+    async def bundle(self, ids: Iterable[uuid.UUID]) -> dict[str, Any]:
+        """The bundle of these events as evidence-svc exports it (passed on unchanged)."""
+        wanted = [str(i) for i in ids]
+        if not wanted:
+            raise ProblemError("no_evidence", status=404)
+        response = await self._call("POST", "/internal/bundles", json={"event_ids": wanted})
+        if response.status_code == 200:
+            try:
+                found = response.json()
+            except ValueError:
+                found = None
+            if isinstance(found, dict):
+                return found
+            log.error("evidence-svc answered a bundle that is not a JSON object")
+        elif response.status_code == 404:
+            raise ProblemError("evidence_not_archived", status=404)
+        elif response.status_code in (401, 403):
+            log.error("evidence-svc refused our internal token (%s): check INTERNAL_TOKEN", response.status_code)
+        else:
+            log.warning("evidence-svc answered %s for a bundle of %s events", response.status_code, len(wanted))
+        raise ProblemError("evidence_unavailable", status=503)
+
+
+class CitingSettings(ServiceSettings):
+    """The settings of a service whose decisions cite evidence: where evidence-svc is."""
+
+    evidence_url: str = "http://127.0.0.1:8008"
+    """evidence-svc, for the bundle of the signed events a decision rests on (`POST /internal/bundles`,
+    with the platform's internal token)."""
+    evidence_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    evidence_attempts: int = Field(default=3, ge=1, le=5, description="Tries of one bundle when evidence-svc is down.")
+
+
+def archive(http: httpx.AsyncClient, settings: CitingSettings) -> Evidence:
+    """The evidence-svc client these settings describe."""
+    return Evidence(
+        http,
+        settings.evidence_url,
+        settings.internal_token.get_secret_value(),
+        timeout=settings.evidence_timeout_seconds,
+        attempts=settings.evidence_attempts,
+    )
