@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import httpx
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts import Envelope
@@ -74,24 +75,52 @@ i18n.register(
 
 
 BUNDLE_EXAMPLE: dict[str, Any] = {
+    "format": "shubbak-evidence-bundle/1",
+    "exported_at": "2026-12-03T10:00:00Z",
+    "query": {"event_ids": ["0193a5b2-7c1e-7d2a-9f41-2b8c1d5e6f70"]},
     "events": [
         {
-            "specversion": "1.0",
-            "id": "0193a5b2-7c1e-7d2a-9f41-2b8c1d5e6f70",
-            "type": "traffic.vehicle.registered.v1",
-            "source": "traffic-authority",
-            "subject": "5b0d7a4e-3f0c-4a55-9a39-1c2f7e8d9b10",
-            "time": "2026-10-02T09:30:00Z",
-            "datacontenttype": "application/json",
-            "dataversion": 1,
-            "signaturekid": "traffic-2026-1",
-            "signature": "Q2hhbmdlIG9uZSBieXRlIGFuZCBpdCBmYWlscw",
-            "data": {"vehicle_id": "5b0d7a4e-3f0c-4a55-9a39-1c2f7e8d9b10", "make": "Toyota", "model_year": 2025},
+            "sequence": 18420,
+            "received_at": "2026-10-02T09:30:01Z",
+            "event": {
+                "specversion": "1.0",
+                "id": "0193a5b2-7c1e-7d2a-9f41-2b8c1d5e6f70",
+                "type": "traffic.vehicle.registered.v1",
+                "source": "traffic-authority",
+                "subject": "5b0d7a4e-3f0c-4a55-9a39-1c2f7e8d9b10",
+                "time": "2026-10-02T09:30:00Z",
+                "datacontenttype": "application/json",
+                "dataversion": 1,
+                "signaturekid": "traffic-2026-1",
+                "signature": "Q2hhbmdlIG9uZSBieXRlIGFuZCBpdCBmYWlscw",
+                "data": {"vehicle_id": "5b0d7a4e-3f0c-4a55-9a39-1c2f7e8d9b10", "make": "Toyota", "model_year": 2025},
+            },
+            "previous": "9f2c0d5e…",
+            "chain": "41ab77c3…",
+            "seal": 1842,
+            "index": 4,
+            "proof": ["c0ffee01…", "5eed0002…"],
         }
     ],
-    "proofs": [{"event_id": "0193a5b2-7c1e-7d2a-9f41-2b8c1d5e6f70", "batch": 1842, "path": ["9f2c…", "41ab…"]}],
-    "seals": [{"batch": 1842, "root": "c0ffee…", "previous": "5eed…", "time": "2026-10-02T09:30:05Z"}],
-    "keys": {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "traffic-2026-1", "x": "11qYAYKxCrfVS_7TyWQHOg"}]},
+    "seals": [
+        {
+            "number": 1842,
+            "first_sequence": 18416,
+            "last_sequence": 18431,
+            "size": 16,
+            "root": "c0ffee…",
+            "chain_head": "77aa01…",
+            "previous": "5eed…",
+            "sealed_at": "2026-10-02T09:30:05Z",
+            "kid": "archive-2026-1",
+            "signature": "U2VhbGVkIGJ5IHRoZSBhcmNoaXZl",
+        }
+    ],
+    "producer_keys": {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "traffic-2026-1", "x": "11qYAYKxCrfVS"}]},
+    "timestamping_keys": {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "archive-2026-1", "x": "Q2hhbmdl"}]},
+    "next_cursor": None,
+    "kid": "archive-2026-1",
+    "signature": "RXhwb3J0IHNpZ25lZCBieSB0aGUgYXJjaGl2ZQ",
 }
 """The shape of evidence-svc's export, for the API document (the service passes it on unchanged)."""
 
@@ -148,8 +177,9 @@ class Evidence(upstream.Service):
 
     unavailable = "evidence_unavailable"
 
-    async def bundle(self, ids: Iterable[uuid.UUID]) -> dict[str, Any]:
-        """The bundle of these events as evidence-svc exports it (passed on unchanged)."""
+    async def bundle(self, ids: Iterable[uuid.UUID]) -> bytes:
+        """The bundle of these events, byte for byte as evidence-svc exported it: it is canonical
+        JSON signed by the archive, so it must be passed on unchanged to verify."""
         wanted = [str(i) for i in ids]
         if not wanted:
             raise ProblemError("no_evidence", status=404)
@@ -160,7 +190,7 @@ class Evidence(upstream.Service):
             except ValueError:
                 found = None
             if isinstance(found, dict):
-                return found
+                return response.content
             log.error("evidence-svc answered a bundle that is not a JSON object")
         elif response.status_code == 404:
             raise ProblemError("evidence_not_archived", status=404)
@@ -189,4 +219,24 @@ def archive(http: httpx.AsyncClient, settings: CitingSettings) -> Evidence:
         settings.internal_token.get_secret_value(),
         timeout=settings.evidence_timeout_seconds,
         attempts=settings.evidence_attempts,
+    )
+
+
+def bundle_responses(what: str) -> dict[int | str, dict[str, Any]]:
+    """The API document's 200 of an evidence route."""
+    return {
+        200: {
+            "description": f"The bundle evidence-svc exports for the signed events {what} rests on, unchanged"
+            " (canonical JSON signed by the archive): check it offline with `python -m contracts verify BUNDLE`.",
+            "content": {"application/json": {"schema": {"type": "object"}, "example": BUNDLE_EXAMPLE}},
+        }
+    }
+
+
+def bundle_response(raw: bytes, *, name: str) -> Response:
+    """The bundle's bytes as the archive signed them, as a file to keep."""
+    return Response(
+        raw,
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="evidence-{name}.json"'},
     )

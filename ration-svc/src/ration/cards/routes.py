@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from kit import db
 from kit.app import Session
 from kit.auth import CurrentCitizen
 from kit.errors import responses
-from kit.evidence import BUNDLE_EXAMPLE
+from kit.evidence import bundle_response, bundle_responses
 from ration.cards import replacements, service
 from ration.cards.models import Household, ReplacementOrder
 from ration.cards.schemas import (
@@ -77,25 +77,19 @@ async def list_card_decisions(
 
 @router.get(
     "/{card_id}/decisions/{decision_id}/evidence",
-    responses={
-        **responses(401, 403, 404, 422, 503),
-        200: {
-            "description": "The bundle evidence-svc exports for the signed events the decision rests on: check it"
-            " offline with `python -m contracts verify BUNDLE`.",
-            "content": {"application/json": {"schema": {"type": "object"}, "example": BUNDLE_EXAMPLE}},
-        },
-    },
+    response_class=Response,
+    responses={**responses(401, 403, 404, 422, 503), **bundle_responses("the decision")},
 )
 async def get_decision_evidence(
     card_id: UUID, decision_id: UUID, caller: EvidenceReader, session: Session, ctx: Ctx
-) -> dict[str, Any]:
+) -> Response:
     """The evidence of a decision on the card: the signed facts it rests on (each traffic, electricity
     or education event), their place in the archive's hash chain and the timestamp seals, as one
     bundle from the platform's evidence archive. A member reads their own card's; a ration officer
     those of their governorate, an auditor any (recorded in the audit trail)."""
     ids = await service.decision_evidence(session, caller=caller, card_id=card_id, decision_id=decision_id)
     await session.commit()  # the staff reading is recorded even if the archive keeps us waiting
-    return await ctx.resources.evidence.bundle(ids)
+    return bundle_response(await ctx.resources.evidence.bundle(ids), name=f"decision-{decision_id}")
 
 
 def _out(order: ReplacementOrder) -> ReplacementOut:
