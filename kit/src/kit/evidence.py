@@ -160,6 +160,19 @@ def verification_text(status: Verification) -> str:
     return i18n.text(f"evidence.verification.{status}")
 
 
+class CitedFact(BaseModel):
+    """One fact a decision rests on, as the API shows it: which signed event, who stated it, when,
+    in a sentence in the caller's language, and whether its signature was verified on receipt."""
+
+    event_id: uuid.UUID | None = Field(description="The signed event's id; null for a fact from a bulk file.")
+    type: str | None = Field(description="The event type; null for a fact from a bulk file.")
+    source: str | None = Field(description="The producer that signed the event (its CloudEvent `source`).")
+    stated_at: datetime = Field(description="When the fact was stated (the event's time).")
+    statement: str = Field(description="Who stated what and when, in the caller's language.")
+    verification: Verification
+    verification_text: str = Field(description="The verification status in the caller's language.")
+
+
 def event_ids(refs: Iterable[Mapping[str, Any] | FactRef | None]) -> list[uuid.UUID]:
     """The distinct event ids of stored refs, in order (facts loaded otherwise have none)."""
     found: dict[uuid.UUID, None] = {}

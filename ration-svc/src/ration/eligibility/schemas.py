@@ -7,12 +7,12 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from kit import i18n
-from kit.evidence import Verification, verification_text
+from kit.evidence import CitedFact, verification_text
 from ration.eligibility.citations import Citation, citations, explained
 from ration.eligibility.models import Decision
 
 
-class FactOut(BaseModel):
+class FactOut(CitedFact):
     """One fact a reason rests on: who stated it, when, and whether its signature was verified."""
 
     model_config = ConfigDict(
@@ -33,14 +33,7 @@ class FactOut(BaseModel):
         }
     )
 
-    event_id: UUID | None = Field(description="The signed event's id; null for a fact from a bulk file.")
-    type: str | None = Field(description="The event type; null for a fact from a bulk file.")
-    source: str | None = Field(description="The producer that signed the event (its CloudEvent `source`).")
     authority: str = Field(description="Who stated the fact, in the caller's language.")
-    stated_at: datetime = Field(description="When the authority stated it (the event's time).")
-    statement: str = Field(description="The authority, the fact and its date, in the caller's language.")
-    verification: Verification
-    verification_text: str = Field(description="The verification status in the caller's language.")
 
     @classmethod
     def of(cls, citation: Citation) -> FactOut:
