@@ -470,7 +470,7 @@ class TestEvidence:
         for caller in (headers, auditor):
             response = await h.client.get(path, headers=caller)
             assert response.status_code == 200, response.text
-            assert [e["id"] for e in response.json()["events"]] == [str(e.id) for e in published]
+            assert [e["event"]["id"] for e in response.json()["events"]] == [str(e.id) for e in published]
             assert h.archive.asked[-1] == [str(e.id) for e in published]
         _, other, _ = await h.citizen()
         assert (await h.client.get(path, headers=other)).json()["code"] == "poa_not_found"

@@ -212,7 +212,7 @@ class TestTheEvidenceBundle:
         for headers in (tokens.citizen(holder), tokens.officer("03"), auditor(tokens)):
             response = await client.get(path, headers=headers)
             assert response.status_code == 200, response.text
-            assert response.json()["events"] == [json.loads(envelope.to_bytes())]
+            assert [e["event"] for e in response.json()["events"]] == [json.loads(envelope.to_bytes())]
             assert archive.asked[-1] == [str(envelope.id)]
         assert "attachment" in response.headers["content-disposition"]
 
@@ -252,6 +252,15 @@ class TestTheEvidenceBundle:
         assert response.headers["content-type"].startswith("application/problem+json")
         assert response.json()["code"] == "evidence_unavailable"
         assert "not answering" in response.json()["detail"]
+
+    async def test_facts_the_archive_does_not_hold_yet_are_a_404_to_try_later(self, client, js, tokens, sessions):
+        card, holder = await new_card(sessions)
+        await publish(js, toyota(holder))  # never archived by the stand-in
+        decision = await excluded(client, tokens, holder)
+        response = await client.get(
+            f"/v1/ration-card/{card.id}/decisions/{decision['id']}/evidence", headers={**tokens.citizen(holder), **EN}
+        )
+        assert (response.status_code, response.json()["code"]) == (404, "evidence_not_archived")
 
     async def test_a_decision_on_no_signed_fact_has_no_bundle(self, client, tokens, sessions):
         card, holder = await new_card(sessions)

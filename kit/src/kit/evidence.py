@@ -196,17 +196,17 @@ class Evidence(upstream.Service):
         wanted = [str(i) for i in ids]
         if not wanted:
             raise ProblemError("no_evidence", status=404)
-        response = await self._call("POST", "/internal/bundles", json={"event_ids": wanted})
+        response = await self._call("POST", "/internal/evidence/bundles", json={"event_ids": wanted})
         if response.status_code == 200:
             try:
                 found = response.json()
             except ValueError:
                 found = None
-            if isinstance(found, dict):
+            if isinstance(found, dict) and isinstance(found.get("events"), list):
+                if not found["events"]:  # the archive's consumers have not reached them yet
+                    raise ProblemError("evidence_not_archived", status=404)
                 return response.content
-            log.error("evidence-svc answered a bundle that is not a JSON object")
-        elif response.status_code == 404:
-            raise ProblemError("evidence_not_archived", status=404)
+            log.error("evidence-svc answered a bundle that is not one")
         elif response.status_code in (401, 403):
             log.error("evidence-svc refused our internal token (%s): check INTERNAL_TOKEN", response.status_code)
         else:
@@ -218,7 +218,7 @@ class CitingSettings(ServiceSettings):
     """The settings of a service whose decisions cite evidence: where evidence-svc is."""
 
     evidence_url: str = "http://127.0.0.1:8008"
-    """evidence-svc, for the bundle of the signed events a decision rests on (`POST /internal/bundles`,
+    """evidence-svc, for the bundle of the signed events a decision rests on (`POST /internal/evidence/bundles`,
     with the platform's internal token)."""
     evidence_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     evidence_attempts: int = Field(default=3, ge=1, le=5, description="Tries of one bundle when evidence-svc is down.")

@@ -304,10 +304,12 @@ async def quotes_stand_in(
 
 
 class EvidenceStandIn:
-    """Stands in for evidence-svc's internal export (`POST /internal/bundles`, as `kit.evidence`
-    asks for it) in one service's own tests: it keeps the events a test `archive`s (as received,
-    JSON objects) and answers a bundle of those asked for, 404 when it holds none of them, 503
-    while `down`. Callers present `token`. The platform-wide tests in tests/ use the real one."""
+    """Stands in for evidence-svc's internal export (`POST /internal/evidence/bundles`, as
+    `kit.evidence` asks for it) in one service's own tests: it keeps the events a test
+    `archive`s (as received, JSON objects) and answers a bundle of the form evidence-svc exports
+    (`events[].event`, unsigned here) with those it holds of the ids asked, none if it holds
+    none; 503 while `down`. Callers present `token`. The platform-wide tests in tests/ use the
+    real one, whose bundles `python -m contracts verify` checks."""
 
     def __init__(self, token: str) -> None:
         self.token = token
@@ -321,10 +323,18 @@ class EvidenceStandIn:
     def archive(self, event: Mapping[str, Any]) -> None:
         self.events[str(event["id"])] = dict(event)
 
+    def bundle(self, ids: list[str]) -> dict[str, Any]:
+        held = [self.events[i] for i in ids if i in self.events]
+        return {
+            "format": "shubbak-evidence-bundle/1", "query": {"event_ids": ids},
+            "events": [{"sequence": n, "event": event} for n, event in enumerate(held, start=1)],
+            "seals": [], "producer_keys": {"keys": []}, "timestamping_keys": {"keys": []}, "next_cursor": None,
+        }  # fmt: skip
+
     def app(self) -> FastAPI:
         archive = FastAPI()
 
-        @archive.post("/internal/bundles")
+        @archive.post("/internal/evidence/bundles")
         async def export_bundle(request: Request) -> Any:
             if (refused := _refused(request, self.token)) is not None:
                 return refused
@@ -332,10 +342,7 @@ class EvidenceStandIn:
                 return JSONResponse({"code": "unavailable", "status": 503}, status_code=503)
             ids = [str(i) for i in (await request.json())["event_ids"]]
             self.asked.append(ids)
-            held = [self.events[i] for i in ids if i in self.events]
-            if not held:
-                return JSONResponse({"code": "events_not_found", "status": 404}, status_code=404)
-            return {"format": "stand-in", "events": held, "missing": [i for i in ids if i not in self.events]}
+            return self.bundle(ids)
 
         return archive
 
