@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from kit_support import address_event, create_schema, service_metadata, settings
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.events.civil import AddressChanged
+from contracts.streams import stream_for
 from kit import i18n
 from kit.clock import ManualClock
 from kit.errors import ProblemError
@@ -35,6 +37,7 @@ class Resources:
     greeting: str
     seen: list[tuple[str, datetime]]
     swept: asyncio.Event
+    signed: dict[str, dict[str, object]] = dataclasses.field(default_factory=dict)
 
 
 Ctx = Annotated[Context[ServiceSettings, Resources], Depends(context)]
@@ -92,6 +95,7 @@ class TestContext:
             session: AsyncSession, event: AddressChanged, ctx: EventContext[ServiceSettings, Resources]
         ) -> None:
             ctx.resources.seen.append((f"event {ctx.envelope.id} {event.national_id}", ctx.now()))
+            ctx.resources.signed[event.national_id] = dict(ctx.signed)
 
         clock = ManualClock(START)
         name = f"ctx-{uuid.uuid4().hex[:6]}"
@@ -119,6 +123,12 @@ class TestContext:
             assert len(events) == 1
             assert events[0][0].startswith("event ")
             assert events[0][1] == START + timedelta(hours=2)
+
+            # the handler sees the CloudEvent exactly as it travelled on the stream
+            runtime = app.state.runtime
+            stored = await runtime.bus.js.get_last_msg(stream_for(AddressChanged.subject).name, AddressChanged.subject)
+            assert ctx.resources.signed[nid] == json.loads(stored.data)
+            assert ctx.resources.signed[nid]["data"]["national_id"] == nid
 
 
 def context_of(app) -> Context[ServiceSettings, Resources]:  # type: ignore[no-untyped-def]

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, cast
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import MetaData
@@ -62,15 +63,36 @@ class Context(Generic[S, R]):
     def now(self) -> datetime:
         return self.clock.now()
 
-    def for_event(self, envelope: Envelope) -> EventContext[S, R]:
-        return EventContext(settings=self.settings, resources=self.resources, clock=self.clock, envelope=envelope)
+    def for_event(self, envelope: Envelope, signed: Mapping[str, Any] | None = None) -> EventContext[S, R]:
+        return EventContext(
+            settings=self.settings,
+            resources=self.resources,
+            clock=self.clock,
+            envelope=envelope,
+            signed=signed if signed is not None else {},
+        )
+
+    def for_batch(self, signed: Mapping[UUID, Mapping[str, Any]]) -> BatchContext[S, R]:
+        return BatchContext(settings=self.settings, resources=self.resources, clock=self.clock, signed=signed)
 
 
 @dataclass(frozen=True)
 class EventContext(Context[S, R]):
-    """The context of one delivered event: the service's context and the event's envelope."""
+    """The context of one delivered event: the service's context, the event's envelope, and
+    `signed`: the CloudEvent exactly as it travelled (the JSON object of the message, with its
+    `signaturekid` and `signature`), which `contracts.signing` verifies and an archive keeps.
+    Never re-serialise the envelope to get it: that would not be the signed object."""
 
     envelope: Envelope
+    signed: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BatchContext(Context[S, R]):
+    """The context of a batch handler: `signed` holds each event's CloudEvent as it travelled,
+    by event id (see `EventContext.signed`)."""
+
+    signed: Mapping[UUID, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

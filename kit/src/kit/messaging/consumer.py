@@ -22,6 +22,7 @@ to another instance after `ack_wait` seconds.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -35,6 +36,7 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry.trace import Link, Span, SpanKind, get_current_span
+from pydantic import ValidationError
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -46,7 +48,7 @@ from kit.messaging.tables import MessagingTables
 from kit.settings import ServiceSettings
 
 if TYPE_CHECKING:
-    from kit.service import Context, EventContext
+    from kit.service import BatchContext, Context, EventContext
 
 log = logging.getLogger("kit.consumer")
 
@@ -55,9 +57,11 @@ R = TypeVar("R")
 E = TypeVar("E", bound=Event)
 
 HandlerFn = Callable[[AsyncSession, E, "EventContext[S, R]"], Awaitable[None]]
-"""`async def f(session, event, ctx)`: one event, with the service's context and its envelope."""
-BatchHandlerFn = Callable[[AsyncSession, list[tuple[E, Envelope]], "Context[S, R]"], Awaitable[None]]
-"""`async def f(session, items, ctx)`: the new events of a fetched batch, in stream order."""
+"""`async def f(session, event, ctx)`: one event, with the service's context, its envelope and
+the signed CloudEvent as it travelled (`ctx.signed`)."""
+BatchHandlerFn = Callable[[AsyncSession, list[tuple[E, Envelope]], "BatchContext[S, R]"], Awaitable[None]]
+"""`async def f(session, items, ctx)`: the new events of a fetched batch, in stream order
+(`ctx.signed[event_id]`: each one's signed CloudEvent as it travelled)."""
 
 DEAD_REASON = "Shubbak-Dead-Reason"
 """The reason, percent-encoded beyond printable ASCII (`urllib.parse.unquote` reads it)."""
@@ -121,9 +125,26 @@ class Handlers(Generic[S, R]):
 @dataclass
 class _Item:
     msg: Msg | None  # None for a replayed dead letter
+    signed: dict[str, Any]  # the CloudEvent as it travelled: json.loads of the message
     envelope: Envelope
     event: Event
     headers: dict[str, str] | None
+
+
+def read(raw: bytes | bytearray | str) -> tuple[dict[str, Any], Envelope, Event]:
+    """The message's JSON object (as signed, never re-serialised), its envelope and its event;
+    `InvalidEnvelope` or `UnknownEvent` for a message that cannot be read."""
+    try:
+        signed = json.loads(raw)
+    except ValueError as exc:
+        raise InvalidEnvelope(f"invalid envelope: not JSON ({exc})") from exc
+    if not isinstance(signed, dict):
+        raise InvalidEnvelope("invalid envelope: not a JSON object")
+    try:
+        envelope = Envelope.model_validate(signed)
+    except ValidationError as exc:
+        raise InvalidEnvelope.from_validation("invalid envelope", exc) from exc
+    return signed, envelope, envelope.event()
 
 
 class _Stopping(Exception):
@@ -294,8 +315,7 @@ class Consumer:
         over: list[Msg] = []
         for msg in msgs:
             try:
-                envelope = Envelope.from_bytes(msg.data)
-                event = envelope.event()
+                signed, envelope, event = read(msg.data)
             except (InvalidEnvelope, UnknownEvent) as exc:
                 await self._dead_letter(msg, f"unreadable event: {exc}", kind="unreadable")
                 progress.settled(msg)
@@ -303,7 +323,7 @@ class Consumer:
             if msg.metadata.num_delivered > self.max_deliver:
                 over.append(msg)
                 continue
-            items.append(_Item(msg, envelope, event, msg.headers))
+            items.append(_Item(msg, signed, envelope, event, msg.headers))
         if over:  # delivered that often without an outcome (e.g. it crashed the process each time)
             if not await self._database_reachable():  # ... or only while the database was away
                 await self._wait_for_database(stop)
@@ -399,11 +419,11 @@ class Consumer:
                 if handler.batch:
                     with self._span(subject, run):
                         batch = [(i.event, i.envelope) for i in run]
-                        await handler.fn(session, batch, self.context)
+                        await handler.fn(session, batch, self._batch_context(run))
                 else:
                     for item in run:
                         with self._span(subject, [item]):
-                            await handler.fn(session, item.event, self._event_context(item.envelope))
+                            await handler.fn(session, item.event, self._event_context(item))
             if before_commit is not None:
                 await before_commit(session, bool(fresh))
         metrics.EVENTS_CONSUMED.labels(consumer=self.durable).inc(len(items))
@@ -414,15 +434,20 @@ class Consumer:
         event already applied is not applied twice). True if it was new. Raises what the
         handler raises (nothing is committed then), or `InvalidEnvelope`/`UnknownEvent`/
         `KeyError` for an event this consumer cannot read or does not handle."""
-        envelope = Envelope.from_bytes(raw)
+        signed, envelope, event = read(raw)
         if envelope.type not in self.handlers:
             raise KeyError(envelope.type)
-        return await self._handle([_Item(None, envelope, envelope.event(), headers)], before_commit) > 0
+        return await self._handle([_Item(None, signed, envelope, event, headers)], before_commit) > 0
 
-    def _event_context(self, envelope: Envelope) -> EventContext[Any, Any] | Envelope:
-        """The handler's third argument: the service's context with this envelope (a bare
-        consumer, as kit's own tests build, passes the envelope)."""
-        return envelope if self.context is None else self.context.for_event(envelope)
+    def _event_context(self, item: _Item) -> EventContext[Any, Any] | Envelope:
+        """The handler's third argument: the service's context with this envelope and its signed
+        CloudEvent (a bare consumer, as kit's own tests build, passes the envelope)."""
+        return item.envelope if self.context is None else self.context.for_event(item.envelope, item.signed)
+
+    def _batch_context(self, run: Sequence[_Item]) -> BatchContext[Any, Any] | None:
+        if self.context is None:
+            return None
+        return self.context.for_batch({item.envelope.id: item.signed for item in run})
 
     def _span(self, subject: str, run: Sequence[_Item]) -> AbstractContextManager[Span]:
         """A consumer span (`process <subject>`): the child of the relay's `send` span for one event;
