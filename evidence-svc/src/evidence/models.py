@@ -16,4 +16,5 @@ messaging = messaging_tables(Base.metadata)
 
 def load_all() -> None:
     """Import every domain's tables so `Base.metadata` is complete (migrations, tests)."""
-    from evidence.bundles import models as _bundles  # noqa: F401
+    from evidence.archive import models as _archive  # noqa: F401
+    from evidence.seals import models as _seals  # noqa: F401

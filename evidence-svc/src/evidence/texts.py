@@ -3,14 +3,14 @@
 from kit import i18n
 
 TEXTS: dict[str, dict[i18n.Language, str]] = {
-    "problem.bundle_not_found.title": {"ar": "الطلب غير موجود", "en": "Request not found"},
-    "problem.bundle_not_found.detail": {
-        "ar": "لا يوجد طلب بهذا المعرّف يخصك.",
-        "en": "There is no request with this id for you.",
+    "problem.evidence_query_empty.title": {"ar": "لم يُحدَّد ما يُصدَّر", "en": "Nothing chosen to export"},
+    "problem.evidence_query_empty.detail": {
+        "ar": "حدد معرّفات الأحداث أو القضية أو الأسرة أو الرقم القومي أو فترة زمنية.",
+        "en": "Give event ids, a case (subject), a household, a national ID or a date range.",
     },
-    "problem.too_many_open_bundles.title": {"ar": "طلبات مفتوحة كثيرة", "en": "Too many open requests"},
-    "problem.too_many_open_bundles.detail": {
-        "ar": "لديك {limit} من الطلبات المفتوحة؛ انتظر حتى يُنجز أحدها.",
-        "en": "You have {limit} open requests; wait until one is done.",
+    "problem.evidence_range_inverted.title": {"ar": "فترة غير صحيحة", "en": "Invalid date range"},
+    "problem.evidence_range_inverted.detail": {
+        "ar": "يجب أن تأتي نهاية الفترة بعد بدايتها.",
+        "en": "The end of the range must come after its start.",
     },
 }
