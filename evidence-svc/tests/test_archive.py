@@ -265,7 +265,8 @@ class TestRetention:
         async with runtime_of(archive.app).sessions() as session:
             purged = await session.scalar(
                 text(
-                    "SELECT purged_at IS NOT NULL AND event_json IS NULL FROM evidence.archived_events WHERE event_id = :id"
+                    "SELECT purged_at IS NOT NULL AND event_json IS NULL"
+                    " FROM evidence.archived_events WHERE event_id = :id"
                 ),
                 {"id": uuid.UUID(fact["id"])},
             )
