@@ -113,6 +113,8 @@ BUILT_IN: dict[str, PolicySpec] = {
         "/v1/receipts": ("citizen|staff", "citizen|staff", False),
         "/v1/provider-notifications": (PUBLIC, PUBLIC, False),  # signed by the provider (HMAC)
         "/v1/payment-sandbox": (PUBLIC, PUBLIC, False),  # payment serves it in development only
+        # evidence: the archive's bundles and chain check
+        "/v1/evidence": ("staff:auditor", "staff:auditor", False),
         # office routing
         "/v1/offices": (PUBLIC, "staff:office_clerk", False),
         "/v1/appointments": (CITIZEN_OR + "office_clerk+notary_clerk", CITIZEN_OR + "office_clerk+notary_clerk", False),
