@@ -86,9 +86,8 @@ async def get_decision_evidence(
     """The evidence of a decision on the card: the signed facts it rests on (each traffic, electricity
     or education event), their place in the archive's hash chain and the timestamp seals, as one
     bundle from the platform's evidence archive. A member reads their own card's; a ration officer
-    those of their governorate, an auditor any (recorded in the audit trail)."""
+    those of their governorate, an auditor any (each reading in the audit trail)."""
     ids = await service.decision_evidence(session, caller=caller, card_id=card_id, decision_id=decision_id)
-    await session.commit()  # the staff reading is recorded even if the archive keeps us waiting
     return bundle_response(await ctx.resources.evidence.bundle(ids), name=f"decision-{decision_id}")
 
 
