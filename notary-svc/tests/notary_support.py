@@ -34,6 +34,7 @@ from kit.testing import (
     registry_stand_in,
     running,
     runtime_of,
+    signed,
     stream_messages,
     trust,
 )
@@ -135,7 +136,7 @@ class Harness:
         envelope = Envelope.wrap(event, source=source)
         self.published.append(envelope)
         js = runtime_of(self.app).bus.js
-        await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+        await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
 
     async def pay(
         self,
