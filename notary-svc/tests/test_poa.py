@@ -457,7 +457,7 @@ class TestEvidence:
         assert payment["statement"].startswith("The payments service recorded the payment of 65.50 Egyptian pounds")
         assert (verification["role"], verification["event_id"]) == ("verification", str(verified.id))
         assert "a clerk verified the principal in person" in verification["statement"]
-        assert verification["verification"] == "unsigned"  # published here without a signature
+        assert verification["verification"] == "verified"  # notary's consumer checked office routing's signature
         arabic = await h.client.get(f"{URL}/{poa['id']}", headers={**headers, "Accept-Language": "ar"})
         assert arabic.json()["evidence"][0]["statement"].startswith("سجّلت منظومة المدفوعات سداد")
 

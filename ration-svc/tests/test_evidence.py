@@ -16,10 +16,12 @@ from sqlalchemy import select
 from contracts import Envelope, Event
 from contracts.events.electricity import ConsumptionReported
 from contracts.events.traffic import VehicleRegistered
+from kit import i18n
 from kit.evidence import FactRef
-from kit.testing import EvidenceStandIn, eventually, evidence_stand_in
+from kit.testing import EvidenceStandIn, eventually, evidence_stand_in, signed
 from ration.audit.models import AuditEntry
 from ration.eligibility import service as eligibility
+from ration.eligibility.citations import cite
 from ration.eligibility.models import Decision
 from ration.facts import repository as facts
 from ration.rules import service as rules
@@ -49,8 +51,10 @@ async def client(ration_url, nats_server, tokens, sessions, archive):
 
 
 async def publish(js, event: Event, *, source: str = TRAFFIC, time: datetime = STATED) -> Envelope:
+    """The event signed with its producer's development key (which ration trusts in tests); the
+    envelope, and the signed CloudEvent as it travelled."""
     envelope = Envelope.wrap(event, source=source, time=time)
-    await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+    await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
     return envelope
 
 
@@ -98,7 +102,8 @@ class TestTheExplanationCitesTheFact:
         assert fact["source"] == TRAFFIC
         assert fact["authority"] == "The traffic authority"
         assert datetime.fromisoformat(fact["stated_at"]) == STATED
-        assert fact["verification"] == "unsigned"  # published without a signature, before producers sign
+        assert fact["verification"] == "verified"  # ration's consumer checked the signature before the handler
+        assert fact["verification_text"] == "signature verified on receipt"
 
         arabic = (await client.get("/v1/ration-card", headers=tokens.citizen(holder))).json()
         statement = arabic["decision"]["reasons"][0]["evidence"][0]["statement"]
@@ -135,6 +140,18 @@ class TestTheExplanationCitesTheFact:
             "The electricity distribution company reported a use of 900 kWh a month on meter 03-118-2291"
             " from 1 November 2026 to 30 November 2026, on 1 December 2026."
         )
+
+
+class TestCitations:
+    def test_an_event_received_before_signing_reads_unsigned_and_an_unknown_domain_names_its_producer(self):
+        ref = {"event_id": str(uuid.uuid4()), "type": "customs.goods.cleared.v1", "source": "customs-gate-4",
+               "time": "2026-10-02T09:30:00+00:00", "kid": None}  # fmt: skip
+        i18n.set_language("en")
+        cited = cite(ref, {})
+        assert (cited.verification, cited.authority) == ("unsigned", "customs-gate-4")
+        assert cited.statement == "customs-gate-4 stated this fact on 2 October 2026."
+        i18n.set_language("ar")
+        assert cite({**ref, "kid": "k1"}, {}).statement == "أثبتت customs-gate-4 هذه الواقعة بتاريخ ٢ أكتوبر ٢٠٢٦."
 
 
 class TestWhatTheDecisionRestsOn:
@@ -194,8 +211,8 @@ class TestTheAppealView:
         assert view.status_code == 200, view.text
         [fact] = view.json()["facts"]
         assert fact["event_id"] == str(envelope.id)
-        assert fact["verification"] == "unsigned"
-        assert fact["verification_text"] == "unsigned (received before events were signed)"
+        assert fact["verification"] == "verified"
+        assert fact["verification_text"] == "signature verified on receipt"
         assert fact["statement"].startswith("The traffic authority registered a 2025 Toyota Corolla")
 
 
@@ -206,13 +223,13 @@ class TestTheEvidenceBundle:
         card, holder = await new_card(sessions)
         envelope = await publish(js, toyota(holder))
         decision = await excluded(client, tokens, holder)
-        archive.archive(json.loads(envelope.to_bytes()))
+        archive.archive(json.loads(signed(envelope)))
         path = f"/v1/ration-card/{card.id}/decisions/{decision['id']}/evidence"
 
         for headers in (tokens.citizen(holder), tokens.officer("03"), auditor(tokens)):
             response = await client.get(path, headers=headers)
             assert response.status_code == 200, response.text
-            assert [e["event"] for e in response.json()["events"]] == [json.loads(envelope.to_bytes())]
+            assert [e["event"]["id"] for e in response.json()["events"]] == [str(envelope.id)]
             assert archive.asked[-1] == [str(envelope.id)]
         assert "attachment" in response.headers["content-disposition"]
 

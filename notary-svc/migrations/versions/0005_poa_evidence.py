@@ -2,16 +2,16 @@
 clerk's verification event, each as its envelope named it (id, type, producer, time, signing
 key id: `kit.evidence.FactRef`). NULL for those paid or verified before this revision.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -4,16 +4,16 @@ them, and a decision lists the ids of the events it rests on (what its evidence 
 
 Facts loaded before this revision, or from a governorate's bulk file, have no event (NULL).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
