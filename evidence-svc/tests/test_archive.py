@@ -17,10 +17,12 @@ from contracts.events.identity import CitizenEnrolled
 from contracts.events.ration import EligibilityChanged
 from contracts.events.traffic import VehicleRegistered
 from contracts.evidence import verify_bundle
-from contracts.signing import SigningKey
+from contracts.signing import KeyRing, SigningKey
 from evidence.manifest import retain, seal
+from evidence.resources import build_resources
 from kit.db import transaction
 from kit.internal import bearer
+from kit.service import Context
 from kit.testing import TokenIssuer, eventually, runtime_of
 
 URL = "/v1/evidence/bundles"
@@ -58,8 +60,11 @@ async def archived(archive: Archive, event_id: str) -> bool:
 
 
 async def sweep(archive: Archive, job: Any) -> None:
-    async with transaction(runtime_of(archive.app).sessions) as session:
-        await job(session, archive.app.state.context)
+    """Run one of the service's sweeps now, with the service's settings and the tests' clock."""
+    runtime = runtime_of(archive.app)
+    ctx = Context(settings=runtime.settings, resources=await build_resources(runtime), clock=archive.clock)
+    async with transaction(runtime.sessions) as session:
+        await job(session, ctx)
 
 
 async def bundle(archive: Archive, auditor: dict[str, str], **params: Any) -> bytes:
@@ -99,7 +104,8 @@ class TestArchiving:
         decisions = [await publish(js, archive.producers["ration"], eligibility(card)) for _ in range(3)]
         await eventually(lambda: archived(archive, decisions[-1]["id"]), "the decisions archived")
         raw = await bundle(archive, auditor, household=str(card))
-        report = verify_bundle(raw, trusted_timestamping=archive.app.state.context.resources.keys.published)
+        published = (await archive.http.get("/.well-known/timestamping-keys.json")).json()
+        report = verify_bundle(raw, trusted_timestamping=KeyRing.from_jwks(published).keys.values())
         assert report.failures == []
         assert report.events == 3
         assert report.producers == {"ration-svc"}
