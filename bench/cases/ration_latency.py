@@ -36,7 +36,7 @@ from contracts import Envelope
 from contracts.events.ration import EligibilityChanged
 from contracts.events.traffic import VehicleRegistered
 from contracts.streams import stream_for
-from kit.testing import running
+from kit.testing import running, signed
 from ration.main import create_app
 from ration.settings import Settings
 
@@ -74,7 +74,7 @@ async def _transport_floor(nc: nats.NATS, owners: list[str]) -> list[float]:
         for owner in owners:
             envelope = Envelope.wrap(_car(owner), source="traffic-integrator")
             start = time.perf_counter()
-            await js.publish(VehicleRegistered.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+            await js.publish(VehicleRegistered.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
             await asyncio.wait_for(got.get(), 30)
             out.append((time.perf_counter() - start) * 1000)
         return out
@@ -129,9 +129,7 @@ async def run(env: Env) -> Trial:
                 waiting[cards[owner]] = future
                 envelope = Envelope.wrap(_car(owner), source="traffic-integrator")
                 start = time.perf_counter()
-                await js.publish(
-                    VehicleRegistered.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)}
-                )
+                await js.publish(VehicleRegistered.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
                 latencies.append((await asyncio.wait_for(future, 60) - start) * 1000)
         await sub.unsubscribe()
     finally:

@@ -40,7 +40,7 @@ from gateway.integrators.service import check_scopes
 from gateway.webhooks import signing
 from kit.migrations import upgrade_async
 from kit.sealing import Sealer
-from kit.testing import eventually
+from kit.testing import eventually, signed
 
 GATEWAY_DIR = Path(__file__).resolve().parents[1]
 DIED, REVOKED = DeathRegistered.subject, PoaRevoked.subject
@@ -114,8 +114,8 @@ async def publish(nats_url: str, *events: Any) -> list[str]:
     js = nc.jetstream()
     ids = []
     for event in events:
-        envelope = Envelope.wrap(event, source="notary")
-        await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+        envelope = Envelope.wrap(event, source="notary-svc")
+        await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
         ids.append(str(envelope.id))
     await nc.close()
     return ids

@@ -21,7 +21,7 @@ from identity.settings import Settings
 from identity.staff import service as staff_service
 from kit import db
 from kit.clock import utcnow
-from kit.testing import runtime_of
+from kit.testing import runtime_of, signed
 
 _rng = random.Random()
 STAFF_PASSWORD = "correct horse battery"
@@ -137,7 +137,7 @@ async def publish(nats_url: str, event: Any, envelope_id: Any = None) -> Any:
     envelope = Envelope.wrap(event, source="registry-authority", id=envelope_id)
     nc = await nats.connect(nats_url)
     try:
-        await nc.jetstream().publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+        await nc.jetstream().publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
     finally:
         await nc.close()
     return envelope

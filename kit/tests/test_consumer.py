@@ -17,13 +17,13 @@ from kit.messaging.consumer import DEAD_CONSUMER, DEAD_DELIVERIES, DEAD_REASON, 
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.relay import OutboxRelay
 from kit.messaging.tables import messaging_tables
-from kit.testing import stream_messages
+from kit.testing import signed, stream_messages
 
 SUBJECT = AddressChanged.subject
 
 
 async def _publish(js, envelope: Envelope, msg_id: str | None = None) -> None:
-    await js.publish(SUBJECT, envelope.to_bytes(), headers={"Nats-Msg-Id": msg_id or str(uuid.uuid4())})
+    await js.publish(SUBJECT, signed(envelope), headers={"Nats-Msg-Id": msg_id or str(uuid.uuid4())})
 
 
 async def _run_until(consumer: Consumer, condition, timeout: float = 15.0) -> None:
@@ -139,7 +139,7 @@ class TestDeadLetter:
 
         async def dead_letters():
             found = await stream_messages(js, "DEADLETTER", f"deadletter.{schema}.")
-            return [m for m in found if m.data == bad.to_bytes()]
+            return [m for m in found if m.data == signed(bad)]
 
         async def done():
             return bool(await dead_letters())

@@ -20,7 +20,7 @@ from kit_support import (
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
 from kit import metrics
-from kit.testing import running, stream_messages
+from kit.testing import running, signed, stream_messages
 
 SUBJECT = AddressChanged.subject
 ACK_WAIT = 1.5
@@ -35,7 +35,7 @@ async def _eventually(condition, timeout: float = 20.0) -> None:
 
 
 async def _publish(js, envelope: Envelope) -> None:
-    await js.publish(SUBJECT, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+    await js.publish(SUBJECT, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
 
 
 def _paused(durable: str) -> float:
@@ -92,7 +92,7 @@ class TestConsumerDuringOutage:
         assert info.num_ack_pending == 0
         assert _paused(schema) == 0
         dead = await stream_messages(js, "DEADLETTER", f"deadletter.{schema}.")
-        assert [m for m in dead if m.data == event.to_bytes()] == []
+        assert [m for m in dead if m.data == signed(event)] == []
         await bus.close()
         await engine.dispose()
 

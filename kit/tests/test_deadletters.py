@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
 from kit.messaging.consumer import Handlers
-from kit.testing import running
+from kit.testing import running, signed
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ class Service:
 
     async def publish(self, nid: str, address: str) -> Envelope:
         envelope = Envelope.wrap(address_event(nid, address), source="test")
-        await self.js.publish(AddressChanged.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+        await self.js.publish(AddressChanged.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
         return envelope
 
     async def dead_letters(self, admin: dict[str, str]) -> list[dict]:

@@ -4,6 +4,8 @@ keyset pagination."""
 from __future__ import annotations
 
 import base64
+import json
+import secrets
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -17,7 +19,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from kit import db
 from kit.errors import ProblemError
 from kit.messaging.tables import messaging_tables
-from kit.migrations import create_dead_letter_replays_v1, create_messaging_tables_v1
+from kit.messaging.trust import signing_keys
+from kit.migrations import add_inbox_signature_v1, create_dead_letter_replays_v1, create_messaging_tables_v1
 from kit.repository import Repository
 from kit.settings import ServiceSettings, config
 
@@ -40,7 +43,18 @@ class TestSettings:
         with pytest.raises(ValidationError, match="internal_token"):
             IdentitySettings()
         monkeypatch.setenv("IDENTITY_INTERNAL_TOKEN", "a-real-secret-from-the-vault")
-        assert IdentitySettings().environment == "production"
+        with pytest.raises(ValidationError, match="event_signing_keys is unset"):
+            IdentitySettings()  # never the development event key
+        seed = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+        monkeypatch.setenv("IDENTITY_EVENT_SIGNING_KEYS", json.dumps([{"kid": "identity-2026", "seed": seed}]))
+        monkeypatch.setenv("IDENTITY_EVENT_TRUST_DEVELOPMENT_KEYS", "true")
+        with pytest.raises(ValidationError, match="never trusts development keys"):
+            IdentitySettings()
+        monkeypatch.delenv("IDENTITY_EVENT_TRUST_DEVELOPMENT_KEYS")
+        production = IdentitySettings()
+        assert production.environment == "production"
+        assert not production.trusts_development_keys
+        assert signing_keys(production)[0].kid == "identity-2026"
 
 
 class TestMessagingMigration:
@@ -56,6 +70,7 @@ class TestMessagingMigration:
             with Operations.context(ctx):
                 create_messaging_tables_v1("svc_m")
                 create_dead_letter_replays_v1("svc_m")
+                add_inbox_signature_v1("svc_m")
             ctx = MigrationContext.configure(
                 conn, opts={"include_schemas": True, "include_name": lambda n, t, p: t != "schema" or n == "svc_m"}
             )

@@ -32,6 +32,7 @@ from kit.testing import (
     registry_stand_in,
     running,
     runtime_of,
+    signed,
     stream_messages,
     trust,
 )
@@ -129,7 +130,7 @@ class Harness:
         """Put an event on JetStream as another service's relay would."""
         envelope = Envelope.wrap(event, source=source)
         js = runtime_of(self.app).bus.js
-        await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+        await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
 
     async def pay(
         self,

@@ -19,7 +19,7 @@ from contracts import Envelope, Event
 from contracts.events.office import AppointmentRequested, AppointmentWithdrawn
 from kit.clock import ManualClock
 from kit.db import transaction
-from kit.testing import TokenIssuer, eventually, migrated_database, running, runtime_of, stream_messages, trust
+from kit.testing import TokenIssuer, eventually, migrated_database, running, runtime_of, signed, stream_messages, trust
 from office_routing.main import create_app
 from office_routing.settings import Settings
 
@@ -65,7 +65,7 @@ class Harness:
         """Put an event on JetStream as another service's relay would."""
         envelope = Envelope.wrap(event, source="notary-svc", id=envelope_id)
         js = runtime_of(self.app).bus.js
-        await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+        await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
         return envelope
 
     async def paid(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from contracts import Envelope, Event
 from contracts.events.payment import PaymentApplied, PaymentRefused
-from kit.testing import eventually, stream_messages
+from kit.testing import eventually, signed, stream_messages
 from payment.answers import service as answers
 from payment.intents.models import PaymentIntent
 from payment.providers.base import RefundKeyReused
@@ -28,7 +28,7 @@ async def publish(h: Harness, event: Event, source: str = "notary-svc") -> None:
     envelope = Envelope.wrap(event, source=source)
     nc = await nats.connect(h.settings.nats_url)
     try:
-        await nc.jetstream().publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+        await nc.jetstream().publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
     finally:
         await nc.close()
 

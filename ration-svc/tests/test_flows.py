@@ -14,7 +14,7 @@ from contracts import Envelope, Event
 from contracts.events.civil import BirthRegistered, DeathRegistered
 from contracts.events.ration import AppealDecided, EligibilityChanged
 from contracts.events.traffic import VehicleRegistered, VehicleTransferred
-from kit.testing import eventually, stream_messages
+from kit.testing import eventually, signed, stream_messages
 from ration import scheduler
 from ration.cards.models import Member
 from ration.rules import service as rules
@@ -34,13 +34,13 @@ async def client(ration_url, nats_server, tokens, sessions):
 
 async def publish(js, event: Event, *, msg_id: str | None = None) -> Envelope:
     envelope = Envelope.wrap(event, source="traffic-integrator")
-    await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": msg_id or str(envelope.id)})
+    await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": msg_id or str(envelope.id)})
     return envelope
 
 
 async def redeliver(js, envelope: Envelope) -> None:
     """The same event again under another Nats-Msg-Id, so only the inbox can stop it."""
-    await js.publish(envelope.type, envelope.to_bytes(), headers={"Nats-Msg-Id": str(uuid.uuid4())})
+    await js.publish(envelope.type, signed(envelope), headers={"Nats-Msg-Id": str(uuid.uuid4())})
 
 
 def registered(owner: str, year: int, vehicle_id: uuid.UUID | None = None) -> VehicleRegistered:

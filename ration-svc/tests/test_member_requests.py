@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 from contracts import Envelope, Event
 from contracts.events.civil import BirthRegistered
 from contracts.events.payment import PaymentSucceeded
-from kit.testing import RegistryStandIn, eventually, stream_messages
+from kit.testing import RegistryStandIn, eventually, signed, stream_messages
 from ration.audit.models import AuditEntry
 from ration.cards import service as cards
 from ration.cards.models import Household, Member
@@ -104,7 +104,7 @@ def registry_child(people: RegistryStandIn, father: str, mother: str, born: date
 
 async def publish(js, event: Event, source: str = "payment-svc") -> Envelope:
     envelope = Envelope.wrap(event, source=source)
-    await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": str(envelope.id)})
+    await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
     return envelope
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from contracts import Envelope, Event
 from contracts.events.payment import FailureReason, PaymentFailed, PaymentSucceeded
 from devstack.ports import free_port
-from kit.testing import eventually, stream_messages
+from kit.testing import eventually, signed, stream_messages
 from ration.audit.models import AuditEntry
 from ration.cards import service as cards
 from ration.cards.models import CardIssue, ReplacementOrder
@@ -68,7 +68,7 @@ async def catalogue_fee(catalog_http, code: str, method: str = "card", channel: 
 
 async def publish(js, event: Event, *, msg_id: str | None = None) -> Envelope:
     envelope = Envelope.wrap(event, source="payment-svc")
-    await js.publish(event.subject, envelope.to_bytes(), headers={"Nats-Msg-Id": msg_id or str(envelope.id)})
+    await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": msg_id or str(envelope.id)})
     return envelope
 
 
@@ -196,7 +196,7 @@ class TestDamagedCard:
 
         envelope = await publish(js, succeeded(order, holder))
         # the same event again under another Nats-Msg-Id: only the inbox can stop it
-        await js.publish(envelope.type, envelope.to_bytes(), headers={"Nats-Msg-Id": str(uuid.uuid4())})
+        await js.publish(envelope.type, signed(envelope), headers={"Nats-Msg-Id": str(uuid.uuid4())})
         await order_reaches(client, tokens, card, holder, order["id"], lambda b: b["status"] == "issued")
         # a later payment event on the same stream shows the duplicate was consumed before it
         other, other_holder, _ = await new_card(sessions)

@@ -46,3 +46,36 @@ with a `publish:<type>` scope); no platform service publishes them."""
 
 def published_by_integrators(subject: str) -> bool:
     return any(subject_matches(pattern, subject) for pattern in PUBLISHED_BY_INTEGRATORS)
+
+
+ANSWERS_OF_A_PAYABLE_SERVICE: tuple[str, ...] = ("payment.order.applied.v1", "payment.order.refused.v1")
+"""What a service that sells something answers payment-svc (`kit.payable`): applied or refused."""
+REQUESTS_OF_AN_OFFICE_VISIT: tuple[str, ...] = ("office.appointment.requested.v1", "office.appointment.withdrawn.v1")
+"""What a service whose orders need a visit to an office asks office-routing-svc."""
+
+PRODUCED_BY_SERVICES: dict[str, tuple[str, ...]] = {
+    "identity-svc": ("identity.>",),
+    "catalog-svc": ("catalog.>",),
+    "notary-svc": ("notary.>", *ANSWERS_OF_A_PAYABLE_SERVICE, *REQUESTS_OF_AN_OFFICE_VISIT),
+    "ration-svc": ("ration.>", *ANSWERS_OF_A_PAYABLE_SERVICE),
+    "payment-svc": ("payment.intent.>", "payment.order.answer_requested.v1"),
+    "office-routing-svc": (
+        "office.appointment.booked.v1",
+        "office.appointment.verified.v1",
+        "office.appointment.cancelled.v1",
+    ),
+    "gateway": (),
+}
+"""The event types each platform service may publish (its `source`: the service's name), as NATS
+subject patterns: its own domain's facts, and the requests and answers it exchanges with another."""
+
+
+def produced_by(source: str) -> tuple[str, ...]:
+    """The event types the producer ``source`` may publish: a platform service's own (see
+    ``PRODUCED_BY_SERVICES``); any other source is an integrator, which may publish at most
+    ``PUBLISHED_BY_INTEGRATORS`` (each one only the types its scopes name, as the gateway signs its keys)."""
+    return PRODUCED_BY_SERVICES.get(source, PUBLISHED_BY_INTEGRATORS)
+
+
+def may_publish(source: str, subject: str) -> bool:
+    return any(subject_matches(pattern, subject) for pattern in produced_by(source))

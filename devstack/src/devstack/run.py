@@ -195,6 +195,7 @@ class Platform:
             env[f"{service.env_prefix}COOKIE_SECURE"] = env.get(f"{service.env_prefix}COOKIE_SECURE", "false")  # http
         if service is not self.gateway:  # integrators' tokens come from the gateway
             env[f"{service.env_prefix}INTEGRATOR_JWKS_URL"] = f"{self.gateway.url}/.well-known/integrator-jwks.json"
+        env[f"{service.env_prefix}EVENT_KEYS_URLS"] = json.dumps(self.event_keys_urls())
         if self.nats_nodes > 1:
             env[f"{service.env_prefix}NATS_STREAM_REPLICAS"] = str(min(self.nats_nodes, 3))
         urls = {s.name: s.url for s in [*self.services, self.gateway]}
@@ -204,6 +205,12 @@ class Platform:
             env[f"{service.env_prefix}{key}"] = value
         env.update(self.overrides.get(service.name, {}))
         return env
+
+    def event_keys_urls(self) -> list[str]:
+        """The JWKS of every producer of events: each service's signing keys, and the integrators'
+        keys the gateway registers (issue 16)."""
+        urls = [f"{s.url}/.well-known/event-keys.json" for s in self.services]
+        return [*urls, f"{self.gateway.url}/.well-known/integrator-event-keys.json"]
 
     def by_name(self, name: str) -> Service:
         return next(s for s in [*self.services, *self.frontends] if s.name == name)

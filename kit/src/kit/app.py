@@ -18,6 +18,7 @@ from kit import db, errors, http_cache, logs, metrics, openapi, ops, problems, s
 from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 from kit.clock import Clock
 from kit.db import transaction
+from kit.messaging.trust import KEYS_PATH
 from kit.middleware import RequestContextMiddleware
 from kit.runtime import Runtime
 from kit.service import Context, Manifest, Sweep
@@ -141,6 +142,12 @@ def operations_router() -> APIRouter:
                 extra={"failing": failing},
             )
         return JSONResponse({"status": "ready"})
+
+    @router.get(KEYS_PATH)
+    async def event_keys(request: Request) -> Response:
+        """The public halves of the service's event signing keys (JWKS): consumers verify its events."""
+        runtime: Runtime = request.app.state.runtime
+        return JSONResponse(runtime.signer.jwks(), headers={"Cache-Control": "public, max-age=60"})
 
     router.add_api_route("/metrics", metrics.endpoint, methods=["GET"])
     router.add_api_route("/problems.json", problems.endpoint, methods=["GET"])  # the gateway's problem pages

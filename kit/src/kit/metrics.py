@@ -18,8 +18,14 @@ EVENTS_CONSUMED = Counter("events_consumed_total", "Events handled by a consumer
 EVENTS_DUPLICATE = Counter("events_duplicate_total", "Redelivered events dropped by the inbox", ["consumer"])
 EVENTS_DEAD_LETTERED = Counter(
     "events_dead_lettered_total",
-    "Events sent to the dead-letter subject, by why: unreadable, failed (handlers), no_outcome",
+    "Events sent to the dead-letter subject, by why: unreadable, refused (signature), failed (handlers), no_outcome",
     ["consumer", "reason"],
+)
+EVENTS_REJECTED = Counter(
+    "events_rejected_total",
+    "Events refused before any handler ran (dead-lettered), by why: "
+    "unsigned, bad-signature, unknown-key, revoked-key, wrong-producer, type-not-allowed, replayed",
+    ["service", "reason"],
 )
 DEAD_LETTERS_REPLAYED = Counter(
     "dead_letters_replayed_total",

@@ -132,3 +132,16 @@ def create_dead_letter_replays_v1(schema: str) -> None:
 def drop_dead_letter_replays_v1(schema: str) -> None:
     op.drop_index("ix_dead_letter_replays_dead_letter_seq", table_name="dead_letter_replays", schema=schema)
     op.drop_table("dead_letter_replays", schema=schema)
+
+
+def add_inbox_signature_v1(schema: str) -> None:
+    """The inbox remembers each event's signature, so the same id signed otherwise is a replay."""
+    op.add_column(
+        "inbox",
+        sa.Column("signature", sa.Text, comment="the event's signature: the same id signed otherwise is a replay"),
+        schema=schema,
+    )
+
+
+def drop_inbox_signature_v1(schema: str) -> None:
+    op.drop_column("inbox", "signature", schema=schema)

@@ -21,6 +21,7 @@ from kit.messaging.consumer import Consumer, Handlers
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.relay import OutboxRelay
 from kit.messaging.tables import MessagingTables, messaging_tables
+from kit.messaging.trust import EventSigner, TrustList, signing_keys
 from kit.settings import ServiceSettings
 
 log = logging.getLogger("kit.runtime")
@@ -36,6 +37,10 @@ class Runtime(Generic[S]):
     tables: MessagingTables
     binding: OutboxBinding
     http: httpx.AsyncClient
+    signer: EventSigner
+    """Signs the service's events as its relay publishes them; serves their public keys."""
+    trust: TrustList
+    """The producers' keys the service's consumers verify every event against."""
     bus: Bus | None = None
     relay: OutboxRelay | None = None
     consumers: list[Consumer] = field(default_factory=list)
@@ -67,6 +72,8 @@ class Runtime(Generic[S]):
             tables=tables,
             binding=binding,
             http=http,
+            signer=EventSigner(signing_keys(settings)),
+            trust=TrustList.of(settings, http),
             clock=clock,
         )
 
@@ -76,7 +83,9 @@ class Runtime(Generic[S]):
         self.bus = await _connect_with_retry(s.nats_url, s.service_name, connect_timeout)
         await ensure_streams(self.bus.js, replicas=s.nats_stream_replicas)
         if s.run_relay:
-            self.relay = OutboxRelay(engine=self.engine, sessions=self.sessions, js=self.bus.js, binding=self.binding)
+            self.relay = OutboxRelay(
+                engine=self.engine, sessions=self.sessions, js=self.bus.js, binding=self.binding, signer=self.signer
+            )
             self.spawn(self.relay.run(self.stop), "outbox-relay")
         if s.run_consumers and handlers is not None:
             for stream, subjects in handlers.by_stream().items():
@@ -88,6 +97,7 @@ class Runtime(Generic[S]):
                     stream=stream,
                     handlers={subject: handlers.by_subject[subject] for subject in subjects},
                     context=self.context,
+                    trust=self.trust,
                     max_deliver=s.bus_max_deliver,
                     backoff=s.bus_backoff_seconds,
                     ack_wait=s.bus_ack_wait_seconds,

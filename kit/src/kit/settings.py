@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.envelope import DEFAULT_PUBLIC_URL
@@ -20,6 +20,13 @@ DEV_SECRET_PREFIX = "dev-only-"
 def config(prefix: str) -> SettingsConfigDict:
     """The model_config for a service's settings class."""
     return SettingsConfigDict(env_prefix=prefix, extra="ignore", frozen=True)
+
+
+class EventSigningKey(BaseModel):
+    """One of the service's Ed25519 event signing keys: its id and its 32-byte seed, base64url."""
+
+    kid: str = Field(min_length=1, max_length=200)
+    seed: SecretStr
 
 
 class ServiceSettings(BaseSettings):
@@ -67,6 +74,28 @@ class ServiceSettings(BaseSettings):
         description="a message a crashed consumer held is redelivered after this; live handlers report progress",
     )
     internal_token: SecretStr = SecretStr(DEV_SECRET_PREFIX + "internal-token")
+    event_signing_keys: list[EventSigningKey] = Field(
+        default_factory=list,
+        description=(
+            "the service's event signing keys, JSON [{kid, seed}]: the first signs, the others stay published "
+            "(rotation); unset outside production, a development key derived from the service name signs"
+        ),
+    )
+    event_keys_urls: list[str] = Field(
+        default_factory=list,
+        description="the JWKS of every producer whose events this service trusts (services' and the gateway's)",
+    )
+    event_keys_refresh_seconds: float = Field(
+        default=1.0, ge=0, le=300, description="at most one refetch of the producers' keys this often (unknown key id)"
+    )
+    event_keys_max_age_seconds: float = Field(
+        default=300.0, gt=0, description="the producers' keys are refetched at least this often (revocations)"
+    )
+    event_keys_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    event_trust_development_keys: bool | None = Field(
+        default=None,
+        description="trust every producer's development key (default: outside production only; never in production)",
+    )
 
     @model_validator(mode="after")
     def _refuse_dev_secrets(self) -> ServiceSettings:
@@ -75,8 +104,20 @@ class ServiceSettings(BaseSettings):
         for name, value in self:
             if isinstance(value, SecretStr) and value.get_secret_value().startswith(DEV_SECRET_PREFIX):
                 raise ValueError(f"{name} still has its development default; set it for production")
+        if not self.event_signing_keys:
+            raise ValueError(
+                "event_signing_keys is unset: production signs with keys of its own, never the development one"
+            )
+        if self.event_trust_development_keys:
+            raise ValueError("event_trust_development_keys: production never trusts development keys")
         return self
 
     @property
     def is_development(self) -> bool:
         return self.environment == "development"
+
+    @property
+    def trusts_development_keys(self) -> bool:
+        if self.event_trust_development_keys is not None:
+            return self.event_trust_development_keys
+        return self.environment != "production"

@@ -29,9 +29,12 @@ from nats.js.errors import NotFoundError
 from pydantic import BaseModel
 from starlette.types import ASGIApp
 
+from contracts import Envelope
 from contracts.national_id import birth_date
+from contracts.signing import SigningKey
 from kit.auth import Issuer, JWKSCache, TokenVerifier, Verifiers
 from kit.clock import SYSTEM, Clock
+from kit.messaging.trust import development_key
 from kit.migrations import upgrade_async
 from kit.registry import Marriage, RegistryEntry, RegistryPerson
 from kit.runtime import Runtime
@@ -392,3 +395,12 @@ async def eventually(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(interval)
+
+
+def signed(envelope: Envelope, key: SigningKey | None = None) -> bytes:
+    """The envelope as its producer publishes it: signed with `key`, by default its source's
+    development key, which a service under test trusts (outside production, `kit.messaging.trust`).
+    A test hand-publishing "another producer's" event sends these bytes."""
+    event = json.loads(envelope.to_bytes())
+    body = (key or development_key(envelope.source)).sign(event)
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

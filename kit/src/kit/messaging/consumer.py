@@ -24,12 +24,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
+from uuid import UUID
 
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
@@ -41,10 +43,12 @@ from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import Envelope, Event, InvalidEnvelope, UnknownEvent
+from contracts.signing import REPLAYED, SIGNATURE, SignatureRejected
 from contracts.streams import stream_for
 from kit import metrics, telemetry
 from kit.db import transaction, unreachable
 from kit.messaging.tables import MessagingTables
+from kit.messaging.trust import KeysUnavailable, TrustList
 from kit.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -69,7 +73,9 @@ DEAD_CONSUMER = "Shubbak-Dead-Consumer"
 DEAD_DELIVERIES = "Shubbak-Dead-Deliveries"
 DEAD_KIND = "Shubbak-Dead-Kind"
 """Why, as one of DEAD_KINDS (the metric's label; the reason header has the details)."""
-DEAD_KINDS = ("unreadable", "failed", "no_outcome")
+DEAD_KINDS = ("unreadable", "refused", "failed", "no_outcome")
+DEAD_REFUSAL = "Shubbak-Dead-Refusal"
+"""For a refused event, why (`contracts.signing.REASONS`: unsigned, bad-signature, ..., replayed)."""
 
 _PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
 
@@ -185,12 +191,25 @@ class _Progress:
 
 
 _INBOX_INSERT = """
-INSERT INTO {table} (consumer, event_id, subject)
-SELECT :consumer, ids.event_id, ids.subject
-FROM unnest(CAST(:ids AS uuid[]), CAST(:subjects AS text[])) AS ids(event_id, subject)
+INSERT INTO {table} (consumer, event_id, subject, signature)
+SELECT :consumer, ids.event_id, ids.subject, ids.signature
+FROM unnest(CAST(:ids AS uuid[]), CAST(:subjects AS text[]), CAST(:signatures AS text[]))
+    AS ids(event_id, subject, signature)
 ON CONFLICT DO NOTHING
 RETURNING event_id
 """
+_INBOX_SIGNATURES = """
+SELECT event_id, signature FROM {table} WHERE consumer = :consumer AND event_id = ANY(CAST(:ids AS uuid[]))
+"""
+
+
+@dataclass
+class _Outcome:
+    """What came of handling a batch: how many events were new, and which were replays (an id
+    already handled, signed otherwise): those are dead-lettered, not acknowledged."""
+
+    fresh: int
+    replayed: list[_Item]
 
 
 def _qualified(table: Table) -> str:
@@ -221,6 +240,7 @@ class Consumer:
         stream: str,
         handlers: Mapping[str, Handler | Callable[..., Awaitable[None]]],
         context: Context[Any, Any] | None = None,
+        trust: TrustList | None = None,
         batch_size: int = 256,
         max_deliver: int = 5,
         backoff: Sequence[float] = (1.0, 5.0, 30.0, 120.0),
@@ -230,7 +250,9 @@ class Consumer:
     ) -> None:
         """`ack_wait`: seconds before JetStream redelivers a message nobody acknowledged nor
         reported progress on; `database_wait_max`: the longest pause between two checks of an
-        unreachable database."""
+        unreachable database (or producers' keys out of reach). `trust`: the producers' keys every
+        event is verified against before any handler runs (None: none is, as in kit's own tests
+        and the benchmark's baseline)."""
         self.js = js
         self.sessions = sessions
         self.inbox = tables.inbox
@@ -238,6 +260,7 @@ class Consumer:
         self.stream = stream
         self.handlers = {k: h if isinstance(h, Handler) else Handler(h) for k, h in handlers.items()}
         self.context = context
+        self.trust = trust
         self.batch_size = batch_size
         self.max_deliver = max_deliver
         self.backoff = tuple(backoff) or (1.0,)
@@ -308,11 +331,12 @@ class Consumer:
             except _Stopping:
                 for msg in list(progress.open.values()):  # to another instance now, not after ack_wait
                     await _settle(msg.nak())
-                log.info("stopped while waiting for the database; %d messages handed back", len(progress.open))
+                log.info("stopped while waiting; %d messages handed back", len(progress.open))
 
     async def _process(self, msgs: Sequence[Msg], stop: asyncio.Event, progress: _Progress) -> None:
         items: list[_Item] = []
         over: list[Msg] = []
+        arrived = time.monotonic()
         for msg in msgs:
             try:
                 signed, envelope, event = read(msg.data)
@@ -331,40 +355,82 @@ class Consumer:
                 reason = f"delivered {msg.metadata.num_delivered} times without an outcome"
                 await self._dead_letter(msg, reason, kind="no_outcome")
                 progress.settled(msg)
+        if self.trust is not None:
+            items = await self._verified(items, arrived, stop, progress)
         if not items:
             return
-        failure = await self._attempt(items, stop)
-        if failure is None:
-            await self._ack(items, progress)
+        outcome = await self._attempt(items, stop)
+        if not isinstance(outcome, Exception):
+            await self._ack(items, progress, outcome)
             return
         if len(items) == 1:
-            await self._failed(items[0], failure)
+            await self._failed(items[0], outcome)
             progress.settled(items[0].msg)
             return
         for item in items:  # isolate the bad message
-            one_failure = await self._attempt([item], stop)
-            if one_failure is None:
-                await self._ack([item], progress)
+            one = await self._attempt([item], stop)
+            if not isinstance(one, Exception):
+                await self._ack([item], progress, one)
             else:
-                await self._failed(item, one_failure)
+                await self._failed(item, one)
                 progress.settled(item.msg)
 
-    async def _attempt(self, items: Sequence[_Item], stop: asyncio.Event) -> Exception | None:
-        """Handle `items` in one transaction; the handlers' exception, or None. While the
-        database is unreachable, wait for it and try again: that is not the events' fault."""
+    async def _verified(
+        self, items: list[_Item], arrived: float, stop: asyncio.Event, progress: _Progress
+    ) -> list[_Item]:
+        """The items whose signature verifies; the others are dead-lettered with the reason. While
+        a producer's keys are out of reach and an event names a key not known yet, wait (the
+        batch stays in hand, no delivery is spent): that is not the event's fault."""
+        assert self.trust is not None
+        verified: list[_Item] = []
+        for item in items:
+            delay = 0.2
+            while True:
+                try:
+                    await self.trust.verify(item.signed, seen_at=arrived)
+                    verified.append(item)
+                    break
+                except SignatureRejected as exc:
+                    assert item.msg is not None
+                    await self._refuse(item.msg, exc)
+                    progress.settled(item.msg)
+                    break
+                except KeysUnavailable as exc:
+                    log.warning("%s: %s; holding the batch and trying again in %.1fs", self.durable, exc, delay)
+                    try:
+                        await asyncio.wait_for(stop.wait(), delay)
+                    except TimeoutError:
+                        pass
+                    if stop.is_set():
+                        raise _Stopping from exc
+                    delay = min(delay * 2, self.database_wait_max)
+                    arrived = time.monotonic()  # look for the keys again
+        return verified
+
+    async def _refuse(self, msg: Msg, exc: SignatureRejected) -> None:
+        metrics.EVENTS_REJECTED.labels(service=self.durable, reason=exc.reason).inc()
+        await self._dead_letter(msg, f"{exc.reason}: {exc.detail}", kind="refused", refusal=exc.reason)
+
+    async def _attempt(self, items: Sequence[_Item], stop: asyncio.Event) -> _Outcome | Exception:
+        """Handle `items` in one transaction; the handlers' exception, or what came of it. While
+        the database is unreachable, wait for it and try again: that is not the events' fault."""
         while True:
             try:
-                await self._handle(items)
-                return None
+                return await self._handle(items)
             except Exception as exc:  # noqa: BLE001 - judged below
                 if not unreachable(exc) or await self._database_reachable():
                     return exc
             await self._wait_for_database(stop)
 
-    async def _ack(self, items: Sequence[_Item], progress: _Progress) -> None:
+    async def _ack(self, items: Sequence[_Item], progress: _Progress, outcome: _Outcome) -> None:
+        replayed = {id(item) for item in outcome.replayed}
         for item in items:
             assert item.msg is not None
-            await _settle(item.msg.ack())  # a lost ack means a redelivery, which the inbox drops
+            if id(item) in replayed:
+                stored = "an event of that id was handled with another signature"
+                await self._refuse(item.msg, SignatureRejected(REPLAYED, stored))
+            else:
+                await _settle(item.msg.ack())  # a lost ack means a redelivery, which the inbox drops
             progress.settled(item.msg)
 
     async def _database_reachable(self) -> bool:
@@ -395,8 +461,12 @@ class Consumer:
         finally:
             paused.set(0)
 
-    async def _handle(self, items: Sequence[_Item], before_commit: BeforeCommit | None = None) -> int:
-        """Handle `items` in one transaction; how many were new (not already in the inbox)."""
+    async def _handle(
+        self, items: Sequence[_Item], before_commit: BeforeCommit | None = None, *, refuse_replays: bool = False
+    ) -> _Outcome:
+        """Handle `items` in one transaction: the new ones (not already in the inbox) and the
+        replays found (an id already handled whose signature differs: nothing is done for them;
+        `refuse_replays` raises `SignatureRejected` instead, rolling back)."""
         async with transaction(self.sessions) as session:
             inserted = await session.execute(
                 text(_INBOX_INSERT.format(table=_qualified(self.inbox))),
@@ -404,15 +474,25 @@ class Consumer:
                     "consumer": self.durable,
                     "ids": [i.envelope.id for i in items],
                     "subjects": [i.envelope.type for i in items],
+                    "signatures": [_signature(i) for i in items],
                 },
             )
             new = set(inserted.scalars())
             fresh: list[_Item] = []
+            seen: list[_Item] = []
+            signatures: dict[UUID, str | None] = {}
             for item in items:
                 if item.envelope.id in new:
                     new.discard(item.envelope.id)  # a duplicate inside the same batch is not fresh
                     fresh.append(item)
+                    signatures[item.envelope.id] = _signature(item)
                 else:
+                    seen.append(item)
+            replayed = await self._replays(session, seen, signatures)
+            if replayed and refuse_replays:
+                raise SignatureRejected(REPLAYED, "an event of that id was handled with another signature")
+            for item in seen:
+                if all(item is not r for r in replayed):
                     metrics.EVENTS_DUPLICATE.labels(consumer=self.durable).inc()
             for subject, run in _runs(fresh):
                 handler = self.handlers[subject]
@@ -426,18 +506,43 @@ class Consumer:
                             await handler.fn(session, item.event, self._event_context(item))
             if before_commit is not None:
                 await before_commit(session, bool(fresh))
-        metrics.EVENTS_CONSUMED.labels(consumer=self.durable).inc(len(items))
-        return len(fresh)
+        metrics.EVENTS_CONSUMED.labels(consumer=self.durable).inc(len(items) - len(replayed))
+        return _Outcome(len(fresh), replayed)
+
+    async def _replays(
+        self, session: AsyncSession, seen: Sequence[_Item], signatures: dict[UUID, str | None]
+    ) -> list[_Item]:
+        """Of the items whose id the inbox had, those signed otherwise than the event handled
+        (an identical redelivery is a harmless duplicate; an entry from before signatures were
+        kept judges nothing)."""
+        if not seen:
+            return []
+        missing = [i.envelope.id for i in seen if i.envelope.id not in signatures]
+        if missing:
+            rows = await session.execute(
+                text(_INBOX_SIGNATURES.format(table=_qualified(self.inbox))),
+                {"consumer": self.durable, "ids": missing},
+            )
+            signatures.update({row.event_id: row.signature for row in rows})
+        return [
+            item
+            for item in seen
+            if (stored := signatures.get(item.envelope.id)) is not None and stored != _signature(item)
+        ]
 
     async def replay(self, raw: bytes, headers: dict[str, str] | None, before_commit: BeforeCommit) -> bool:
         """Handle a dead-lettered event again, as if delivered now: through the inbox (an
         event already applied is not applied twice). True if it was new. Raises what the
         handler raises (nothing is committed then), or `InvalidEnvelope`/`UnknownEvent`/
-        `KeyError` for an event this consumer cannot read or does not handle."""
+        `KeyError` for an event this consumer cannot read or does not handle, or
+        `SignatureRejected`/`KeysUnavailable` for one it may not act on (or not yet)."""
         signed, envelope, event = read(raw)
         if envelope.type not in self.handlers:
             raise KeyError(envelope.type)
-        return await self._handle([_Item(None, signed, envelope, event, headers)], before_commit) > 0
+        if self.trust is not None:
+            await self.trust.verify(signed)
+        item = _Item(None, signed, envelope, event, headers)
+        return (await self._handle([item], before_commit, refuse_replays=True)).fresh > 0
 
     def _event_context(self, item: _Item) -> EventContext[Any, Any] | Envelope:
         """The handler's third argument: the service's context with this envelope and its signed
@@ -493,7 +598,7 @@ class Consumer:
         )
         await _settle(item.msg.nak(delay=delay))
 
-    async def _dead_letter(self, msg: Msg, reason: str, *, kind: str) -> None:
+    async def _dead_letter(self, msg: Msg, reason: str, *, kind: str, refusal: str | None = None) -> None:
         clean = " ".join(reason.split())[:1000]
         header_safe = quote(clean, safe=_PRINTABLE)  # NATS headers are ASCII; reasons quote Arabic
         headers = {k: v for k, v in (msg.headers or {}).items() if k != "Nats-Msg-Id"}
@@ -507,6 +612,8 @@ class Consumer:
                 "Nats-Msg-Id": f"{self.durable}:{msg.metadata.stream}:{msg.metadata.sequence.stream}",
             }
         )
+        if refusal is not None:
+            headers[DEAD_REFUSAL] = refusal
         try:
             await self.js.publish(f"deadletter.{self.durable}.{msg.subject}", msg.data, headers=headers)
         except Exception as exc:  # noqa: BLE001 - keep the message; try again later
@@ -516,6 +623,11 @@ class Consumer:
         log.error("dead-lettered %s from %s: %s", msg.subject, self.durable, clean)
         metrics.EVENTS_DEAD_LETTERED.labels(consumer=self.durable, reason=kind).inc()
         await _settle(msg.term())
+
+
+def _signature(item: _Item) -> str | None:
+    found = item.signed.get(SIGNATURE)
+    return found if isinstance(found, str) else None
 
 
 async def _settle(call: Awaitable[None]) -> None:

@@ -27,6 +27,7 @@ from contracts.envelope import CONTENT_TYPE
 from kit import metrics, telemetry
 from kit.messaging.bus import RETENTION_SECONDS
 from kit.messaging.outbox import OutboxBinding
+from kit.messaging.trust import EventSigner
 
 log = logging.getLogger("kit.relay")
 
@@ -48,7 +49,10 @@ class OutboxRelay:
         keep_published: timedelta = timedelta(days=7),
         keep_handled: timedelta = INBOX_RETENTION,
         observe_seconds: float = 15.0,
+        signer: EventSigner | None = None,
     ) -> None:
+        """`signer`: signs each of the service's own events as it is published (None: the
+        payloads go as recorded, which only kit's own tests and the benchmark's baseline do)."""
         self.engine = engine
         self.sessions = sessions
         self.js = js
@@ -63,6 +67,7 @@ class OutboxRelay:
         self.lock_key = zlib.crc32(f"shubbak.outbox.{schema}".encode())
         self.tracer = telemetry.tracer("kit.relay")
         self.observe_seconds = observe_seconds
+        self.signer = signer
         self._observed_at = float("-inf")
         self.after_publish: Callable[[list[int]], Awaitable[None]] | None = None
         """Test hook: runs after a batch is acknowledged and before it is marked published."""
@@ -134,12 +139,13 @@ class OutboxRelay:
             return 0
         futures = []
         spans = self._send_spans(rows)
+        sign = self.signer.sign if self.signer is not None else bytes
         try:
             for row, span in zip(rows, spans, strict=True):
                 headers = {**row.headers, "Nats-Msg-Id": str(row.id), "Content-Type": CONTENT_TYPE}
                 if span is not None:  # the consumer's span is the child of this one
                     headers.update(telemetry.inject_headers(trace.set_span_in_context(span)))
-                futures.append(await self.js.publish_async(row.subject, row.payload, headers=headers))
+                futures.append(await self.js.publish_async(row.subject, sign(row.payload), headers=headers))
         except BaseException as exc:  # the connection went away mid-batch: no span is left open
             _end_spans(spans, [*futures, *(None for _ in spans[len(futures) :])], exc)
             raise

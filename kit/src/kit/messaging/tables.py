@@ -61,6 +61,7 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("event_id", Uuid, nullable=False),
         Column("subject", Text, nullable=False),
         Column("handled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("signature", Text, comment="the event's signature: the same id signed otherwise is a replay"),
         PrimaryKeyConstraint("consumer", "event_id"),
     )
     replays = Table(

@@ -1,0 +1,232 @@
+"""Signed events in a service: the keys it signs with, and the producers' keys it trusts.
+
+Every event a service publishes is signed by its relay with the service's own Ed25519 key
+(`contracts.signing`: the RFC 8785 canonical CloudEvent, carried as `signaturekid` and
+`signature`); the service serves the public halves at `/.well-known/event-keys.json`. Its
+consumers verify every event before any handler runs, against a `TrustList`: the JWKS of every
+producer (each service's event keys and the gateway's integrators' keys), cached and fetched
+again when an event names a key id not seen yet (so a rotated key is trusted with no restart),
+and at least every `max_age` seconds (so a revocation takes effect). A producer's rights come
+from contracts (`contracts.audience.produced_by`), whatever its JWKS says.
+
+Outside production, with no keys configured, a service signs with a development key derived
+from a published secret and its name; services then also trust every producer's development
+key, so a test can publish "another producer's" event (`kit.testing.signed`). Production
+refuses both (`kit.settings`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+
+from contracts.audience import may_publish, produced_by
+from contracts.signing import (
+    KEY_ID,
+    SIGNATURE,
+    TYPE_NOT_ALLOWED,
+    KeyRing,
+    PublicKey,
+    SignatureRejected,
+    SigningKey,
+)
+from kit.settings import ServiceSettings
+
+log = logging.getLogger("kit.trust")
+
+DEVELOPMENT_SECRET = b"shubbak-development-event-keys"
+"""Published on purpose: development keys sign nothing a production service trusts."""
+DEVELOPMENT_KID_PREFIX = "dev-"
+KEYS_PATH = "/.well-known/event-keys.json"
+"""Where every service serves the public halves of its event signing keys."""
+
+
+def development_key(producer: str) -> SigningKey:
+    """The development signing key of `producer` (a service or a test's "integrator")."""
+    seed = hashlib.sha256(DEVELOPMENT_SECRET + b"\0" + producer.encode()).digest()
+    return SigningKey.from_seed(f"{DEVELOPMENT_KID_PREFIX}{producer}", producer, seed, produced_by(producer))
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def signing_keys(settings: ServiceSettings) -> list[SigningKey]:
+    """The service's signing keys, the one that signs first (its development key when none is set)."""
+    source, types = settings.service_name, produced_by(settings.service_name)
+    if not settings.event_signing_keys:
+        return [development_key(source)]
+    return [
+        SigningKey.from_seed(key.kid, source, _unb64(key.seed.get_secret_value()), types)
+        for key in settings.event_signing_keys
+    ]
+
+
+class EventSigner:
+    """Signs the events a service publishes, in its relay (so set-based outbox writes are signed too)."""
+
+    def __init__(self, keys: Sequence[SigningKey]) -> None:
+        if not keys:
+            raise ValueError("a signer needs a key")
+        self.key = keys[0]
+        self.source = self.key.producer
+        self.ring = KeyRing()
+        for key in keys:
+            self.ring.add(key.public())
+        self._jwks = self.ring.jwks()
+
+    def jwks(self) -> dict[str, Any]:
+        return self._jwks
+
+    def sign(self, payload: bytes) -> bytes:
+        """The outbox payload as it is published: signed by this service's key if it is the
+        service's own event, unchanged if it is not (an integrator's event the gateway relays
+        keeps the integrator's signature) or already signed."""
+        event = json.loads(payload)
+        if event.get("source") != self.source or SIGNATURE in event:
+            return payload
+        signature = self.key.sign(event)[SIGNATURE]
+        # the payload is one compact JSON object: append the two attributes, do not re-serialise
+        tail = f',"{KEY_ID}":{json.dumps(self.key.kid)},"{SIGNATURE}":"{signature}"}}'
+        return payload.rstrip()[:-1] + tail.encode()
+
+
+class KeysUnavailable(Exception):
+    """A producer's keys could not be fetched: judge the event later, never dead-letter it now."""
+
+
+class TrustList:
+    """The producers' public keys a consumer trusts: every JWKS in `urls` merged, cached."""
+
+    def __init__(
+        self,
+        urls: Sequence[str],
+        http: httpx.AsyncClient | None,
+        *,
+        development: bool = False,
+        refresh_seconds: float = 1.0,
+        max_age_seconds: float = 300.0,
+        timeout_seconds: float = 3.0,
+        extra: Sequence[PublicKey] = (),
+    ) -> None:
+        self.urls = list(urls)
+        self.http = http
+        self.development = development
+        self.refresh_seconds = refresh_seconds
+        self.max_age_seconds = max_age_seconds
+        self.timeout = timeout_seconds
+        self.extra = list(extra)
+        self.ring = KeyRing()
+        self._by_url: dict[str, list[PublicKey]] = {}
+        self._failed: set[str] = set()
+        self.fetched_at = float("-inf")
+        self._lock = asyncio.Lock()
+        self._rebuild()
+
+    @classmethod
+    def of(cls, settings: ServiceSettings, http: httpx.AsyncClient | None) -> TrustList:
+        return cls(
+            settings.event_keys_urls,
+            http,
+            development=settings.trusts_development_keys,
+            refresh_seconds=settings.event_keys_refresh_seconds,
+            max_age_seconds=settings.event_keys_max_age_seconds,
+            timeout_seconds=settings.event_keys_timeout_seconds,
+        )
+
+    async def verify(self, event: Mapping[str, Any], *, seen_at: float | None = None) -> PublicKey:
+        """The key that signed `event` (the JSON object as received), or `SignatureRejected` with
+        the reason, or `KeysUnavailable` if its key is unknown and a producer's keys are out of reach.
+        `seen_at` (`time.monotonic()` when it arrived): a refetch since then that did not find its key
+        is enough to call the key unknown."""
+        seen_at = time.monotonic() if seen_at is None else seen_at
+        if time.monotonic() - self.fetched_at > self.max_age_seconds:
+            await self.refresh()
+        kid = event.get(KEY_ID)
+        if isinstance(kid, str) and kid not in self.ring.keys:
+            self._development_key(kid)
+            if kid not in self.ring.keys and self.urls:
+                if self.fetched_at < seen_at:
+                    await self.refresh(not_before=seen_at)
+                if kid not in self.ring.keys and self._failed:
+                    raise KeysUnavailable(
+                        f"key {kid!r} unknown while {', '.join(sorted(self._failed))} is out of reach"
+                    )
+        key = self.ring.verify(event)
+        event_type = str(event.get("type"))
+        if not may_publish(key.producer, event_type):
+            raise SignatureRejected(TYPE_NOT_ALLOWED, f"{key.producer!r} may not publish {event_type!r}")
+        return key
+
+    def _development_key(self, kid: str) -> None:
+        """Outside production, a development key id names its producer: trust that producer's key."""
+        if self.development and kid.startswith(DEVELOPMENT_KID_PREFIX):
+            key = development_key(kid.removeprefix(DEVELOPMENT_KID_PREFIX)).public()
+            self.extra.append(key)
+            self.ring.add(key)
+
+    async def refresh(self, *, not_before: float | None = None) -> None:
+        """Fetch every producer's JWKS again (one fetch at a time; at most one per
+        `refresh_seconds`); a JWKS out of reach keeps its last keys."""
+        async with self._lock:
+            if not_before is not None and self.fetched_at >= not_before:
+                return  # another verification fetched since this event arrived
+            wait = self.fetched_at + self.refresh_seconds - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            started = time.monotonic()
+            results = await asyncio.gather(*(self._fetch(url) for url in self.urls))
+            self._failed = set()
+            for url, keys in zip(self.urls, results, strict=True):
+                if keys is None:
+                    self._failed.add(url)
+                else:
+                    self._by_url[url] = keys
+            self.fetched_at = started
+            self._rebuild()
+
+    async def _fetch(self, url: str) -> list[PublicKey] | None:
+        """The keys at `url`; [] if it has none (404: e.g. a gateway with no integrator keys yet),
+        None if it is out of reach."""
+        if self.http is None:
+            return None
+        try:
+            response = await self.http.get(url, timeout=self.timeout)
+        except httpx.HTTPError as exc:
+            log.warning("event keys at %s out of reach: %s", url, exc)
+            return None
+        if response.status_code == 404:
+            return []
+        if response.status_code != 200:
+            log.warning("event keys at %s answered %d", url, response.status_code)
+            return None
+        keys = []
+        try:
+            jwks = response.json()
+            for jwk in jwks.get("keys", []):
+                try:
+                    keys.append(PublicKey.from_jwk(jwk))
+                except ValueError as exc:
+                    log.warning("an event key at %s is refused: %s", url, exc)
+        except (ValueError, AttributeError) as exc:
+            log.warning("event keys at %s are not a JWKS: %s", url, exc)
+            return None
+        return keys
+
+    def _rebuild(self) -> None:
+        ring = KeyRing()
+        for keys in [self.extra, *self._by_url.values()]:
+            for key in keys:
+                known = ring.keys.get(key.kid)
+                if known is not None and known.revoked:
+                    continue  # a key revoked anywhere stays revoked
+                ring.add(key)
+        self.ring = ring

@@ -1,0 +1,257 @@
+"""Signed events (issue 16): a service signs what it publishes and serves its keys; its consumers
+act only on events whose producer's key verifies them, refusing the others to the dead-letter
+stream with the reason, and follow a producer's key rotation with no restart."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from kit_support import address_event, bump, create_schema, effects_of, make_app, registry_router, service_metadata
+from nats.js import JetStreamContext
+from sqlalchemy import Table
+
+from contracts import Envelope
+from contracts.events.civil import AddressChanged
+from contracts.signing import KeyRing, SigningKey
+from kit import metrics
+from kit.messaging.consumer import DEAD_REFUSAL, Handlers
+from kit.messaging.trust import KEYS_PATH, development_key
+from kit.testing import eventually, running, served, stream_messages
+
+SUBJECT = AddressChanged.subject
+PRODUCER = "traffic-test"  # an integrator: it may publish civil.* (contracts.audience)
+
+
+@dataclass
+class KeysStandIn:
+    """A producer's JWKS endpoint: the keys it serves, or a status while it is "down"."""
+
+    keys: list[dict[str, Any]] = field(default_factory=list)
+    status: int = 200
+    fetches: int = 0
+
+    def fetched(self, times: int) -> Callable[[], Awaitable[bool]]:
+        async def check() -> bool:
+            return self.fetches >= times
+
+        return check
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.get("/keys.json")
+        async def keys() -> JSONResponse:
+            self.fetches += 1
+            if self.status != 200:
+                return JSONResponse({"error": "down"}, status_code=self.status)
+            return JSONResponse({"keys": self.keys})
+
+        return app
+
+
+@dataclass
+class Service:
+    name: str
+    url: str
+    effects: Table
+    js: JetStreamContext
+    handled: list[str]
+
+    async def publish(self, body: bytes, msg_id: str | None = None) -> None:
+        await self.js.publish(SUBJECT, body, headers={"Nats-Msg-Id": msg_id or str(uuid.uuid4())})
+
+    def saw(self, line: str) -> Callable[[], Awaitable[bool]]:
+        async def check() -> bool:
+            return line in self.handled
+
+        return check
+
+    async def refused(self) -> dict[str, list[str]]:
+        """Event id → the refusal reasons of this service's dead letters of that id."""
+        found: dict[str, list[str]] = {}
+        for m in await stream_messages(self.js, "DEADLETTER", f"deadletter.{self.name}."):
+            found.setdefault(json.loads(m.data)["id"], []).append((m.headers or {}).get(DEAD_REFUSAL, ""))
+        return found
+
+
+@pytest.fixture
+async def keys() -> AsyncIterator[tuple[KeysStandIn, str]]:
+    stand_in = KeysStandIn()
+    async with served(stand_in.app()) as url:
+        yield stand_in, f"{url}/keys.json"
+
+
+@pytest.fixture
+async def service(pg_database, nats_server, js, keys) -> AsyncIterator[Service]:
+    """A consumer of civil.address.changed.v1 trusting only the keys the stand-in serves."""
+    url = pg_database()
+    name = f"sig-{uuid.uuid4().hex[:8]}"
+    metadata, effects = service_metadata("svc_sig")
+    await create_schema(url, metadata)
+    handled: list[str] = []
+    handlers: Handlers[Any, Any] = Handlers()
+
+    @handlers.on(AddressChanged)
+    async def on_address(session, event, ctx):  # type: ignore[no-untyped-def]
+        handled.append(event.address_ar)
+        await bump(session, effects, event.national_id, event.address_ar)
+
+    app = make_app(
+        name,
+        url,
+        nats_server.url,
+        metadata,
+        handlers=handlers,
+        event_keys_urls=[keys[1]],
+        event_trust_development_keys=False,
+        event_keys_refresh_seconds=0.2,
+    )
+    async with running(app):
+        yield Service(name, url, effects, js, handled)
+
+
+def envelope(line: str, *, source: str = PRODUCER, id: uuid.UUID | None = None) -> Envelope:
+    return Envelope.wrap(address_event(f"2900101{uuid.uuid4().int % 10**7:07d}", line), source=source, id=id)
+
+
+def sign(key: SigningKey, env: Envelope | dict[str, Any]) -> bytes:
+    event = json.loads(env.to_bytes()) if isinstance(env, Envelope) else env
+    return json.dumps(key.sign(event), ensure_ascii=False).encode()
+
+
+def rejected(service: str, reason: str) -> float:
+    return metrics.EVENTS_REJECTED.labels(service=service, reason=reason)._value.get()
+
+
+class TestSigning:
+    async def test_the_relay_signs_each_event_with_the_key_the_service_serves(self, pg_database, nats_server, js):
+        url = pg_database()
+        name = f"reg-{uuid.uuid4().hex[:8]}"
+        metadata, _ = service_metadata("svc_reg")
+        await create_schema(url, metadata)
+        app = make_app(name, url, nats_server.url, metadata, routers=(registry_router(),))
+        nid = f"2900101{uuid.uuid4().int % 10**7:07d}"
+        async with running(app) as client:
+            jwks = (await client.get(KEYS_PATH)).json()
+            assert [key["producer"] for key in jwks["keys"]] == [name]
+            assert "d" not in jwks["keys"][0]  # the public half only
+            response = await client.post("/v1/addresses", json={"national_id": nid, "address": "شارع النيل"})
+            assert response.status_code == 202, response.text
+
+            async def published() -> list[dict[str, Any]]:
+                found = [json.loads(m.data) for m in await stream_messages(js, "CIVIL", SUBJECT)]
+                return [e for e in found if e["data"]["national_id"] == nid]
+
+            [event] = await eventually(published)
+        assert event["source"] == name
+        assert KeyRing.from_jwks(jwks).verify(event).producer == name
+        assert KeyRing.from_jwks(jwks).verify(event).kid == event["signaturekid"]
+
+
+class TestForgedEvents:
+    async def test_a_forged_event_never_reaches_a_handler_and_is_dead_lettered_with_its_reason(self, service, keys):
+        stand_in, _ = keys
+        producer = SigningKey.generate(f"{PRODUCER}-1", PRODUCER)
+        ration = SigningKey.generate("ration-1", "ration-svc")  # a service: it may not publish civil.*
+        revoked = SigningKey.generate(f"{PRODUCER}-0", PRODUCER)
+        stand_in.keys = [producer.public().jwk(), ration.public().jwk(), {**revoked.public().jwk(), "revoked": True}]
+        before = {reason: rejected(service.name, reason) for reason in ("bad-signature", "replayed", "unsigned")}
+
+        good = envelope("good")
+        await service.publish(sign(producer, good))
+        await eventually(service.saw("good"))
+
+        altered = json.loads(sign(producer, envelope("altered")))
+        altered["data"]["address_ar"] = "altered after signing"
+        impostor = SigningKey.generate(producer.kid, PRODUCER)  # the producer's key id, another key
+        changed = envelope("changed content", id=good.id)  # the id already handled, other content
+        forged = {
+            "bad-signature": json.dumps(altered).encode(),
+            "unsigned": envelope("unsigned").to_bytes(),
+            "unknown-key": sign(SigningKey.generate("nobody-1", PRODUCER), envelope("unknown")),
+            "revoked-key": sign(revoked, envelope("revoked")),
+            "wrong-producer": sign(producer, envelope("wrong producer", source="ration-svc")),
+            "type-not-allowed": sign(ration, envelope("not ration's to say", source="ration-svc")),
+            "replayed": sign(producer, changed),
+        }
+        wrong_key = envelope("wrong key")
+        ids = {reason: json.loads(body)["id"] for reason, body in forged.items()}
+        for body in forged.values():
+            await service.publish(body)
+        await service.publish(sign(impostor, wrong_key))
+        await service.publish(sign(producer, good))  # the very event again: a harmless duplicate
+        last = envelope("last")
+        await service.publish(sign(producer, last))
+        await eventually(service.saw("last"))
+
+        refused = await eventually(service.refused)
+        assert {reason: refused.get(event_id) for reason, event_id in ids.items()} == {r: [r] for r in ids}
+        assert refused[str(wrong_key.id)] == ["bad-signature"]
+        assert refused[str(good.id)] == ["replayed"]  # the identical redelivery is dropped by the inbox
+        assert service.handled == ["good", "last"]
+        assert (await effects_of(service.url, service.effects))[good.event().national_id] == (1, "good")
+        assert rejected(service.name, "bad-signature") == before["bad-signature"] + 2
+        assert rejected(service.name, "replayed") == before["replayed"] + 1
+        assert rejected(service.name, "unsigned") == before["unsigned"] + 1
+
+
+class TestRotation:
+    async def test_events_signed_by_the_old_and_the_new_key_in_flight_are_both_handled(self, service, keys):
+        stand_in, _ = keys
+        old = SigningKey.generate(f"{PRODUCER}-2026", PRODUCER)
+        new = SigningKey.generate(f"{PRODUCER}-2027", PRODUCER)
+        stand_in.keys = [old.public().jwk()]
+        await service.publish(sign(old, envelope("before")))
+        await eventually(service.saw("before"))
+
+        # the producer rotates: it publishes the new key beside the old, and signs with the new one
+        # while events signed with the old are still on their way
+        stand_in.keys = [new.public().jwk(), old.public().jwk()]
+        await service.publish(sign(new, envelope("new key")))
+        await service.publish(sign(old, envelope("old key in flight")))
+        await service.publish(sign(new, envelope("new key again")))
+        await eventually(service.saw("new key again"))
+        assert service.handled == ["before", "new key", "old key in flight", "new key again"]
+
+        # once the old key is revoked, what it signs is refused
+        stand_in.keys = [new.public().jwk(), {**old.public().jwk(), "revoked": True}]
+        late = SigningKey.generate("another-1", PRODUCER)  # an unknown key makes the service look again
+        await service.publish(sign(late, envelope("unknown")))
+        stale = envelope("old key after its revocation")
+        await service.publish(sign(old, stale))
+        await service.publish(sign(new, envelope("after")))
+        await eventually(service.saw("after"))
+        assert (await eventually(service.refused))[str(stale.id)] == ["revoked-key"]
+        assert "old key after its revocation" not in service.handled
+
+
+class TestKeysOutOfReach:
+    async def test_an_event_is_held_not_dead_lettered_while_its_producers_keys_are_out_of_reach(self, service, keys):
+        stand_in, _ = keys
+        stand_in.status = 503
+        key = SigningKey.generate(f"{PRODUCER}-9", PRODUCER)
+        waiting = envelope("waits for the keys")
+        await service.publish(sign(key, waiting))
+        await eventually(stand_in.fetched(3))  # it keeps asking
+        assert service.handled == []
+        assert str(waiting.id) not in await service.refused()
+
+        stand_in.keys, stand_in.status = [key.public().jwk()], 200
+        await eventually(service.saw("waits for the keys"))
+        assert str(waiting.id) not in await service.refused()
+
+
+class TestDevelopmentKeys:
+    def test_a_producers_development_key_is_stable_and_named_after_it(self):
+        first, again = development_key("ration-svc"), development_key("ration-svc")
+        assert first.kid == "dev-ration-svc"
+        assert first.public() == again.public()
+        assert first.public() != development_key("notary-svc").public()
+        assert first.types == ("ration.>", "payment.order.applied.v1", "payment.order.refused.v1")

@@ -1,0 +1,22 @@
+"""The inbox remembers each event's signature (issue 16): the same id signed otherwise is a replay.
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+from kit.migrations import add_inbox_signature_v1, drop_inbox_signature_v1
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+SCHEMA = "payment"
+
+
+def upgrade() -> None:
+    add_inbox_signature_v1(SCHEMA)
+
+
+def downgrade() -> None:
+    drop_inbox_signature_v1(SCHEMA)
