@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy import text
 
 import kit.db as db
@@ -30,6 +29,7 @@ from evidence.archive.service import append
 from evidence.bundles.service import Exporter, Query, export
 from evidence.keys import load
 from evidence.seals.service import seal_pending
+from kit.messaging.trust import TrustList
 from kit.migrations import upgrade_async
 
 SERVICE_DIR = Path(__file__).resolve().parents[2] / "evidence-svc"
@@ -37,8 +37,11 @@ BATCH = 256
 OWNER = "29001011234567"
 
 
+producer = SigningKey.generate("traffic-bench", "traffic-authority", ["traffic.>"])
+
+
 def signed_events(n: int) -> list[dict[str, Any]]:
-    key = SigningKey.generate("traffic-bench", "traffic-authority", ["traffic.>"])
+    key = producer
     now = datetime.now(UTC)
     events = []
     for i in range(n):
@@ -70,13 +73,12 @@ async def run(env: Env) -> Trial:
             await seal_pending(session, key=keys.active, now=datetime.now(UTC), max_events=4096)
         sealed = time.perf_counter() - start
         baseline = await _plain(sessions, events)
-        async with httpx.AsyncClient() as http:  # no producer JWKS to fetch here: the bundle names no keys
-            exporter = Exporter(keys=keys, http=http, producer_keys_urls=(), max_events=100)
-            start = time.perf_counter()
-            async with db.transaction(sessions) as session:
-                query = Query(national_id=OWNER)
-                await export(session, query, exporter=exporter, limit=100, cursor=None, now=datetime.now(UTC))
-            exported = time.perf_counter() - start
+        exporter = Exporter(keys=keys, trust=TrustList([], None, extra=[producer.public()]), max_events=100)
+        start = time.perf_counter()
+        async with db.transaction(sessions) as session:
+            query = Query(national_id=OWNER)
+            await export(session, query, exporter=exporter, limit=100, cursor=None, now=datetime.now(UTC))
+        exported = time.perf_counter() - start
     finally:
         await engine.dispose()
     return Trial(

@@ -23,7 +23,7 @@ from evidence.resources import build_resources
 from kit.db import transaction
 from kit.internal import bearer
 from kit.service import Context
-from kit.testing import TokenIssuer, eventually, runtime_of
+from kit.testing import TokenIssuer, eventually, runtime_of, stream_messages
 
 URL = "/v1/evidence/bundles"
 
@@ -127,6 +127,20 @@ class TestArchiving:
             if not (cursor := document["next_cursor"]):
                 break
         assert seen == [fact["id"] for fact in facts]
+
+    async def test_a_forged_event_is_never_archived(self, archive: Archive, js: Any) -> None:
+        """Kit's consumer refuses it before the archive's handler runs (a key nobody published)."""
+        impostor = SigningKey.generate("traffic-authority-2026b", "traffic-authority", ["traffic.>"])
+        forged = await publish(js, impostor, vehicle())
+        genuine = await publish(js, archive.producers["traffic"], vehicle())
+        await eventually(lambda: archived(archive, genuine["id"]), "the genuine fact archived")
+
+        async def dead_lettered() -> bool:
+            letters = await stream_messages(js, "DEADLETTER", "deadletter.evidence-svc.traffic.")
+            return any(json.loads(letter.data)["id"] == forged["id"] for letter in letters)
+
+        await eventually(dead_lettered, "the forged fact in the dead letters")
+        assert not await archived(archive, forged["id"])
 
     async def test_a_redelivered_event_is_kept_once(self, archive: Archive, js: Any) -> None:
         signed = await publish(js, archive.producers["traffic"], vehicle())
