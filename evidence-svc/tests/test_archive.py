@@ -170,9 +170,11 @@ class TestExport:
         arabic = await archive.http.get(URL, headers={**auditor, "Accept-Language": "ar"})
         assert arabic.json()["title"] == "لم يُحدَّد ما يُصدَّر"
         inverted = {"from": "2026-10-02T00:00:00Z", "to": "2026-10-01T00:00:00Z"}
-        assert (await archive.http.get(URL, params=inverted, headers=auditor)).json()[
-            "code"
-        ] == "evidence_range_inverted"
+        refused_range = await archive.http.get(URL, params=inverted, headers=auditor)
+        assert refused_range.json()["code"] == "evidence_range_inverted"
+        naive = await archive.http.get(URL, params={"from": "2026-10-02T00:00:00"}, headers=auditor)
+        assert naive.status_code == 422
+        assert naive.json()["errors"][0]["field"] == "query.from"
 
     async def test_services_export_by_event_ids_with_the_internal_token(self, archive: Archive, js: Any) -> None:
         card = uuid.uuid4()
