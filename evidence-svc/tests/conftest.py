@@ -68,7 +68,7 @@ async def archive(
     async with served(keys) as keys_url, migrated_database(pg_server, Path(__file__).parents[1], "evidence") as url:
         settings = Settings(
             database_url=url, nats_url=nats_server.url, environment="test", log_json=False,
-            internal_token=INTERNAL, producer_keys_urls=[f"{keys_url}/.well-known/event-keys.json"],
+            internal_token=INTERNAL, event_keys_urls=[f"{keys_url}/.well-known/event-keys.json"],
             seal_every_seconds=3600, retention_by_type={"traffic.>": 30},
         )  # fmt: skip
         clock = ManualClock()

@@ -17,11 +17,13 @@ from contracts.events.identity import CitizenEnrolled
 from contracts.events.ration import EligibilityChanged
 from contracts.events.traffic import VehicleRegistered
 from contracts.evidence import verify_bundle
-from contracts.signing import SigningKey
+from contracts.signing import KeyRing, SigningKey
 from evidence.manifest import retain, seal
+from evidence.resources import build_resources
 from kit.db import transaction
 from kit.internal import bearer
-from kit.testing import TokenIssuer, eventually, runtime_of
+from kit.service import Context
+from kit.testing import TokenIssuer, eventually, runtime_of, stream_messages
 
 URL = "/v1/evidence/bundles"
 
@@ -58,8 +60,11 @@ async def archived(archive: Archive, event_id: str) -> bool:
 
 
 async def sweep(archive: Archive, job: Any) -> None:
-    async with transaction(runtime_of(archive.app).sessions) as session:
-        await job(session, archive.app.state.context)
+    """Run one of the service's sweeps now, with the service's settings and the tests' clock."""
+    runtime = runtime_of(archive.app)
+    ctx = Context(settings=runtime.settings, resources=await build_resources(runtime), clock=archive.clock)
+    async with transaction(runtime.sessions) as session:
+        await job(session, ctx)
 
 
 async def bundle(archive: Archive, auditor: dict[str, str], **params: Any) -> bytes:
@@ -99,7 +104,8 @@ class TestArchiving:
         decisions = [await publish(js, archive.producers["ration"], eligibility(card)) for _ in range(3)]
         await eventually(lambda: archived(archive, decisions[-1]["id"]), "the decisions archived")
         raw = await bundle(archive, auditor, household=str(card))
-        report = verify_bundle(raw, trusted_timestamping=archive.app.state.context.resources.keys.published)
+        published = (await archive.http.get("/.well-known/timestamping-keys.json")).json()
+        report = verify_bundle(raw, trusted_timestamping=KeyRing.from_jwks(published).keys.values())
         assert report.failures == []
         assert report.events == 3
         assert report.producers == {"ration-svc"}
@@ -121,6 +127,20 @@ class TestArchiving:
             if not (cursor := document["next_cursor"]):
                 break
         assert seen == [fact["id"] for fact in facts]
+
+    async def test_a_forged_event_is_never_archived(self, archive: Archive, js: Any) -> None:
+        """Kit's consumer refuses it before the archive's handler runs (a key nobody published)."""
+        impostor = SigningKey.generate("traffic-authority-2026b", "traffic-authority", ["traffic.>"])
+        forged = await publish(js, impostor, vehicle())
+        genuine = await publish(js, archive.producers["traffic"], vehicle())
+        await eventually(lambda: archived(archive, genuine["id"]), "the genuine fact archived")
+
+        async def dead_lettered() -> bool:
+            letters = await stream_messages(js, "DEADLETTER", "deadletter.evidence-svc.traffic.")
+            return any(json.loads(letter.data)["id"] == forged["id"] for letter in letters)
+
+        await eventually(dead_lettered, "the forged fact in the dead letters")
+        assert not await archived(archive, forged["id"])
 
     async def test_a_redelivered_event_is_kept_once(self, archive: Archive, js: Any) -> None:
         signed = await publish(js, archive.producers["traffic"], vehicle())
@@ -150,9 +170,11 @@ class TestExport:
         arabic = await archive.http.get(URL, headers={**auditor, "Accept-Language": "ar"})
         assert arabic.json()["title"] == "لم يُحدَّد ما يُصدَّر"
         inverted = {"from": "2026-10-02T00:00:00Z", "to": "2026-10-01T00:00:00Z"}
-        assert (await archive.http.get(URL, params=inverted, headers=auditor)).json()[
-            "code"
-        ] == "evidence_range_inverted"
+        refused_range = await archive.http.get(URL, params=inverted, headers=auditor)
+        assert refused_range.json()["code"] == "evidence_range_inverted"
+        naive = await archive.http.get(URL, params={"from": "2026-10-02T00:00:00"}, headers=auditor)
+        assert naive.status_code == 422
+        assert naive.json()["errors"][0]["field"] == "query.from"
 
     async def test_services_export_by_event_ids_with_the_internal_token(self, archive: Archive, js: Any) -> None:
         card = uuid.uuid4()

@@ -65,6 +65,7 @@ PRODUCED_BY_SERVICES: dict[str, tuple[str, ...]] = {
         "office.appointment.cancelled.v1",
     ),
     "gateway": (),
+    "evidence-svc": (),  # keeps others' events, publishes none (its timestamping key signs seals only)
 }
 """The event types each platform service may publish (its `source`: the service's name), as NATS
 subject patterns: its own domain's facts, and the requests and answers it exchanges with another."""

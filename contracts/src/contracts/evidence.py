@@ -42,10 +42,45 @@ def _sha256(*parts: bytes) -> str:
     return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
+def jcs(value: Any) -> bytes:
+    """RFC 8785 canonical JSON, as ``rfc8785.dumps`` writes it, an order of magnitude faster for
+    what events hold. Without floats and with ASCII keys only, the standard library's sorted,
+    compact, unescaped output is byte for byte JCS (the same escapes: ``\\"``, ``\\\\``, the short
+    forms and lower-case ``\\u00xx`` below U+0020); anything else goes through ``rfc8785``."""
+    if _plain(value):
+        try:
+            return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        except UnicodeEncodeError:  # a lone surrogate: rfc8785 says what is wrong
+            pass
+    return rfc8785.dumps(value)
+
+
+_SAFE_INTEGER = 2**53 - 1
+
+
+def _plain(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is dict:
+            for key in item:
+                if type(key) is not str or not key.isascii():
+                    return False
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind is not int or abs(item) > _SAFE_INTEGER:  # floats; integers JCS cannot write exactly
+            return False
+    return True
+
+
 def leaf_hash(sequence: int, received_at: str, event: Mapping[str, Any]) -> str:
     """The leaf of one archived entry: the signed event as received, its place and its arrival."""
     body: dict[str, Any] = {"event": event, "received_at": received_at, "sequence": sequence}
-    return _sha256(b"\x00", rfc8785.dumps(body))
+    return _sha256(b"\x00", jcs(body))
 
 
 def chain_hash(previous: str, leaf: str) -> str:
@@ -136,7 +171,7 @@ def _strict_unb64(text: str) -> bytes:
 
 
 def _signed_part(document: Mapping[str, Any]) -> bytes:
-    return rfc8785.dumps({name: value for name, value in document.items() if name != SIGNATURE})
+    return jcs({name: value for name, value in document.items() if name != SIGNATURE})
 
 
 def sign_document(key: SigningKey, document: Mapping[str, Any]) -> dict[str, Any]:
@@ -164,12 +199,12 @@ def document_signed_by(keys: Mapping[str, PublicKey], document: Mapping[str, Any
 
 def seal_hash(seal: Mapping[str, Any]) -> str:
     """What the next seal names as ``previous``: SHA-256 of the signed seal in JCS form."""
-    return _sha256(rfc8785.dumps(dict(seal)))
+    return _sha256(jcs(dict(seal)))
 
 
 def canonical(document: Mapping[str, Any]) -> bytes:
     """A bundle's bytes: RFC 8785 canonical JSON."""
-    return rfc8785.dumps(dict(document))
+    return jcs(dict(document))
 
 
 def make_seal(

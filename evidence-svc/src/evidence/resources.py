@@ -25,8 +25,7 @@ async def build_resources(runtime: Runtime[Settings]) -> Resources:
     keys = load(settings.timestamping_keys.get_secret_value())
     exporter = Exporter(
         keys=keys,
-        http=runtime.http,
-        producer_keys_urls=tuple(settings.producer_keys_urls),
+        trust=runtime.trust,
         max_events=settings.export_max_events,
         seal_max_events=settings.seal_max_events,
     )

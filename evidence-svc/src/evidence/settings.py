@@ -25,8 +25,5 @@ class Settings(ServiceSettings):
     """Days by event type pattern (NATS wildcards), e.g. {"electricity.>": 1095}; the most specific
     (longest) matching pattern wins."""
     retention_every_seconds: float = Field(default=3600.0, gt=0)
-    producer_keys_urls: list[str] = Field(default_factory=list)
-    """The JWKS of every producer: each service's /.well-known/event-keys.json and the gateway's
-    /.well-known/integrator-event-keys.json (platform.toml fills them in)."""
     export_max_events: int = Field(default=200, ge=1, le=1000)
     """The most events in one bundle page."""

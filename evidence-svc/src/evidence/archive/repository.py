@@ -41,6 +41,16 @@ class ArchiveRepository(Repository[ArchivedEvent]):
         query = select(ArchivedEvent).where(ArchivedEvent.sequence > sequence).order_by(ArchivedEvent.sequence)
         return (await self.session.scalars(query.limit(limit))).all()
 
+    async def hashes_after(self, sequence: int, *, limit: int) -> list[tuple[int, str, str]]:
+        """(sequence, leaf, chain) of the entries after `sequence`: what a seal needs, no content."""
+        query = (
+            select(ArchivedEvent.sequence, ArchivedEvent.leaf, ArchivedEvent.chain)
+            .where(ArchivedEvent.sequence > sequence)
+            .order_by(ArchivedEvent.sequence)
+            .limit(limit)
+        )
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(query)).all()]
+
     async def leaves(self, first: int, last: int) -> list[str]:
         query = (
             select(ArchivedEvent.leaf)

@@ -1,53 +1,31 @@
-"""The producers' public keys a bundle carries: fetched from each producer's JWKS (every
-service's /.well-known/event-keys.json, the gateway's integrator keys), kept as last fetched."""
+"""The producers' public keys a bundle carries: the key that verified each archived event (the
+consumer's trust list: every service's /.well-known/event-keys.json and the gateway's integrator
+keys), kept when the event is archived, so a bundle still names a key rotated out since."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.signing import PublicKey
 from evidence.archive.repository import KeyRepository
-
-log = logging.getLogger("evidence.keys")
-
-
-async def fetch_all(http: httpx.AsyncClient, urls: Sequence[str]) -> list[dict[str, Any]]:
-    """Every valid key of every JWKS that answers; one that does not is logged and skipped."""
-
-    async def one(url: str) -> list[dict[str, Any]]:
-        try:
-            answer = await http.get(url, timeout=5.0)
-            answer.raise_for_status()
-            keys = answer.json().get("keys", [])
-        except (httpx.HTTPError, ValueError, AttributeError) as exc:
-            log.warning("producer keys at %s not read: %s", url, exc)
-            return []
-        valid = []
-        for jwk in keys:
-            try:
-                valid.append(PublicKey.from_jwk(jwk).jwk())
-            except (ValueError, TypeError, AttributeError):
-                log.warning("a key at %s is not an event key; skipped", url)
-        return valid
-
-    found = await asyncio.gather(*(one(url) for url in urls))
-    return [jwk for keys in found for jwk in keys]
+from kit.messaging.trust import TrustList
 
 
-async def keys_for(
-    session: AsyncSession, kids: Sequence[str], *, http: httpx.AsyncClient, urls: Sequence[str], now: datetime
-) -> list[PublicKey]:
-    """The public keys of these key ids: as kept, refetched when one is missing (a new key)."""
+async def remember(session: AsyncSession, kids: Iterable[str], *, trust: TrustList, now: datetime) -> None:
+    """Keep the public keys of these key ids as the trust list holds them now."""
+    ring = trust.ring.keys
+    known = [ring[kid].jwk() for kid in sorted(set(kids)) if kid in ring]
+    await KeyRepository(session).save(known, now=now)
+
+
+async def keys_for(session: AsyncSession, kids: Sequence[str], *, trust: TrustList, now: datetime) -> list[PublicKey]:
+    """The public keys of these key ids: as kept, else as the trust list knows them."""
     repo = KeyRepository(session)
     kept = await repo.of(kids)
     if set(kids) - set(kept):
-        await repo.save(await fetch_all(http, urls), now=now)
+        await remember(session, set(kids) - set(kept), trust=trust, now=now)
         kept = await repo.of(kids)
     return [PublicKey.from_jwk(jwk) for jwk in kept.values()]

@@ -4,10 +4,10 @@ internal export other services call, and the timestamping keys."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic import AwareDatetime
 
 from evidence.archive.service import verify_chain
 from evidence.bundles import service
@@ -40,8 +40,8 @@ async def export_bundle(
     subject: Annotated[str | None, Query(min_length=1, max_length=200, description="A case: the subject.")] = None,
     household: Annotated[str | None, Query(min_length=1, max_length=200, description="A ration card id.")] = None,
     national_id: Annotated[str | None, Query(min_length=14, max_length=14, description="A person.")] = None,
-    since: Annotated[datetime | None, Query(alias="from", description="Events that happened from this time.")] = None,
-    until: Annotated[datetime | None, Query(alias="to", description="... and before this time.")] = None,
+    since: Annotated[AwareDatetime | None, Query(alias="from", description="Events from this time.")] = None,
+    until: Annotated[AwareDatetime | None, Query(alias="to", description="... and before this time.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:

@@ -40,7 +40,7 @@ BUNDLE_SCHEMA: dict[str, Any] = {
             "seals": [],
             "producer_keys": {"keys": []},
             "timestamping_keys": {"keys": []},
-            "next_cursor": None,
+            "next_cursor": "WzEyXQ",
             "kid": "evidence-ts-dev",
             "signature": "c2lnbmF0dXJl",
         }

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.evidence import MerkleTree, assemble_bundle
@@ -23,6 +22,7 @@ from evidence.seals.models import Seal
 from evidence.seals.repository import SealRepository
 from evidence.seals.service import seal_pending
 from kit.errors import ProblemError
+from kit.messaging.trust import TrustList
 from kit.repository import decode_cursor, encode_cursor
 
 
@@ -61,8 +61,8 @@ class Exporter:
     """What an export needs besides the database: the keys and where producers publish theirs."""
 
     keys: TimestampingKeys
-    http: httpx.AsyncClient
-    producer_keys_urls: Sequence[str]
+    trust: TrustList
+    """The consumer's trust list: the producers' keys."""
     max_events: int
     seal_max_events: int = 4096
 
@@ -85,7 +85,7 @@ async def export(
     entries = await _entries(archive, page, seals)
     events = [json.loads(row.event_json or "{}") for row in page]
     kids = sorted({str(event.get("signaturekid")) for event in events if event.get("signaturekid")})
-    producer_keys = await keys_for(session, kids, http=exporter.http, urls=exporter.producer_keys_urls, now=now)
+    producer_keys = await keys_for(session, kids, trust=exporter.trust, now=now)
     return assemble_bundle(
         exporter.keys.active, events=entries, seals=[json.loads(seal.document) for seal in seals],
         producer_keys=producer_keys, timestamping_keys=exporter.keys.published, query=query.described(),

@@ -27,15 +27,15 @@ async def seal_pending(session: AsyncSession, *, key: SigningKey, now: datetime,
     sealed: list[Seal] = []
     while True:
         first = last.last_sequence + 1 if last else 1
-        entries = await archive.after(first - 1, limit=max_events)
+        entries = await archive.hashes_after(first - 1, limit=max_events)
         if not entries:
             return sealed
         document = make_seal(
             key,
             number=last.number + 1 if last else 1,
             first_sequence=first,
-            leaves=[entry.leaf for entry in entries],
-            chain_head=entries[-1].chain,
+            leaves=[leaf for _, leaf, _ in entries],
+            chain_head=entries[-1][2],
             previous=last.hash if last else GENESIS,
             sealed_at=timestamp(now),
         )
