@@ -13,13 +13,17 @@ from asyncio.subprocess import PIPE
 
 import httpx
 
+from contracts.signing import SigningKey
 
-async def create_integrator(platform, name: str, *scopes: str) -> dict[str, str]:
+
+async def create_integrator(platform, name: str, *scopes: str, source: str | None = None) -> dict[str, str]:
     server = platform.postgres.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0]
     env = {**os.environ, "GATEWAY_DATABASE_URL": f"{server}/gateway"}
     command = [sys.executable, "-m", "gateway.integrators", "create", "--name", name]
     for scope in scopes:
         command += ["--scope", scope]
+    if source is not None:
+        command += ["--source", source]
     process = await asyncio.create_subprocess_exec(*command, env=env, stdout=PIPE, stderr=PIPE)
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()
@@ -33,6 +37,15 @@ async def token(client: httpx.AsyncClient, integrator: dict[str, str], scope: st
     )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}", "Accept-Language": "en"}
+
+
+async def signing_key(client: httpx.AsyncClient, integrator: dict[str, str]) -> SigningKey:
+    """A key pair of the integrator's own; its public half registered with the gateway."""
+    key = SigningKey.generate(f"{integrator['source']}-{uuid.uuid4().hex[:8]}", integrator["source"])
+    jwk = {name: value for name, value in key.public().jwk().items() if name not in ("producer", "types", "revoked")}
+    response = await client.post("/v1/event-keys", json={"jwk": jwk}, headers=await token(client, integrator))
+    assert response.status_code == 201, response.text
+    return key
 
 
 def vehicles_file() -> bytes:

@@ -1,23 +1,30 @@
 """A ministry publishes over HTTP and the consuming service acts once: the traffic department
-(an integrator with `publish:traffic.vehicle.registered.v1`) posts a batch of CloudEvents to the
-gateway — a recent car registered to the holder of an eligible ration card, the same event twice
-in the batch, then the whole batch again — and ration-svc, which consumes vehicle facts from
-NATS, excludes the household once: one decision, one car among its reasons."""
+(an integrator with `publish:traffic.vehicle.registered.v1`, signing with a key it registered)
+posts a batch of signed CloudEvents to the gateway — a recent car registered to the holder of an
+eligible ration card, the same event twice in the batch, then the whole batch again — and
+ration-svc, which consumes vehicle facts from NATS, excludes the household once: one decision, one
+car among its reasons. And `make run`'s demo integrator publishes a signed fact as its banner says."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sys
 import uuid
+from asyncio.subprocess import PIPE
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import nats
 from test_card_services import demo_registry
 from test_flow_paperless import Citizen, eventually
-from test_integrators import create_integrator, token
+from test_integrators import create_integrator, signing_key, token
 
 from contracts import Envelope
 from contracts.events.traffic import VehicleRegistered
+from contracts.signing import KeyRing
+from kit.testing import stream_messages
 
 REGISTERED = "traffic.vehicle.registered.v1"
 BATCH = {"Content-Type": "application/cloudevents-batch+json"}
@@ -46,7 +53,7 @@ async def an_eligible_holder(client: httpx.AsyncClient, people: list[dict[str, s
     raise AssertionError("no eligible holder in the demo registry")
 
 
-def car_of(owner: str) -> dict[str, Any]:
+def car_of(owner: str, source: str) -> dict[str, Any]:
     event = VehicleRegistered(
         vehicle_id=uuid.uuid4(),
         plate_number="ق ط ع 777",
@@ -59,17 +66,19 @@ def car_of(owner: str) -> dict[str, Any]:
         governorate="01",
         registered_at=datetime.now(UTC),
     )
-    found: dict[str, Any] = json.loads(Envelope.wrap(event, source="traffic-department").to_bytes())
+    found: dict[str, Any] = json.loads(Envelope.wrap(event, source=source).to_bytes())
     return found
 
 
 async def test_a_ministry_publishes_a_batch_over_http_and_ration_acts_once(platform) -> None:
     people, _ = demo_registry()
-    traffic = await create_integrator(platform, f"Traffic {uuid.uuid4().hex[:4]}", f"publish:{REGISTERED}")
+    source = f"traffic-{uuid.uuid4().hex[:6]}"
+    traffic = await create_integrator(platform, f"Traffic {source}", f"publish:{REGISTERED}", source=source)
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as client:
         citizen, card = await an_eligible_holder(client, people)
         auth = await token(client, traffic)
-        car = car_of(citizen.person["national_id"])
+        key = await signing_key(client, traffic)  # the ministry's own key pair; the platform gets its public half
+        car = key.sign(car_of(citizen.person["national_id"], source))
         batch = json.dumps([car, car])
         first = await client.post("/v1/events", content=batch, headers={**auth, **BATCH})
         assert first.status_code == 200, first.text
@@ -87,3 +96,34 @@ async def test_a_ministry_publishes_a_batch_over_http_and_ration_acts_once(platf
         history = (await client.get(f"/v1/ration-card/{card['id']}/decisions", headers=citizen.auth)).json()["items"]
         after = [d for d in history if d["decided_at"] > card["decision"]["decided_at"]]
         assert len(after) == 1, after  # acted on once: the repeats changed nothing
+
+
+async def test_the_demo_integrator_publishes_a_signed_fact_as_make_run_prints(platform) -> None:
+    """`make run`'s traffic authority: created at start, its key kept under the platform's data
+    folder, and the command the banner prints publishes a signed event that reaches NATS as signed."""
+    assert "python -m devstack.integrator publish traffic.vehicle.registered.v1" in platform.output
+    data = platform.folder / "data"
+    command = [sys.executable, "-m", "devstack.integrator", "--data", str(data), "publish", REGISTERED]
+    command += ["--set", "owner_national_id=29001010300017", "--set", "model_year=2025"]
+    process = await asyncio.create_subprocess_exec(*command, stdout=PIPE, stderr=PIPE)
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode() + out.decode()
+    published = json.loads(out)
+    assert (published["status"], published["answer"]["status"]) == (202, "accepted")
+    event = published["event"]
+    assert event["source"].startswith("traffic-authority")
+    nc = await nats.connect(platform.nats)
+    try:
+
+        async def on_nats() -> list[Any] | None:
+            found = await stream_messages(nc.jetstream(), "TRAFFIC", REGISTERED)
+            mine = [m for m in found if m.headers and m.headers.get("Nats-Msg-Id") == event["id"]]
+            return mine or None
+
+        (message,) = await eventually(on_nats, "the demo integrator's event on NATS")
+    finally:
+        await nc.close()
+    assert json.loads(message.data) == event
+    async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as client:
+        keys = (await client.get("/.well-known/integrator-event-keys.json")).json()
+    assert KeyRing.from_jwks(keys).verify(json.loads(message.data)).producer == event["source"]

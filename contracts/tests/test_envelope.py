@@ -72,6 +72,25 @@ class TestRoundTrip:
         assert Envelope.from_bytes(raw).event().full_name_ar == "ليلى أحمد محمود"  # type: ignore[attr-defined]
 
 
+class TestReceived:
+    def test_an_event_read_is_forwarded_as_it_came_extensions_and_all(self) -> None:
+        sent = json.loads(Envelope.wrap(_birth(), source="civil-registry").to_bytes())
+        sent |= {"time": "2025-03-01T11:30:00+02:00", "ministryref": "CR-17"}  # as its producer wrote it
+        raw = json.dumps(sent, ensure_ascii=False, indent=1).encode()
+        envelope = Envelope.from_bytes(raw)
+        assert envelope.received() == raw
+        assert envelope.to_bytes() != raw  # re-serialised, it would lose the extension and the offset
+        assert envelope == Envelope.from_bytes(envelope.to_bytes())  # equality ignores what was received
+
+    def test_a_changed_or_new_envelope_is_its_own_bytes(self) -> None:
+        built = Envelope.wrap(_birth(), source="s")
+        assert built.received() == built.to_bytes()
+        read = Envelope.from_bytes(built.to_bytes())
+        changed = read.model_copy(update={"source": "t"})
+        assert changed.received() == changed.to_bytes()
+        assert b'"source":"t"' in changed.received()
+
+
 class TestFromBytes:
     @pytest.mark.parametrize(
         "raw",

@@ -1,4 +1,5 @@
-from gateway.events.models import ReceivedEvent  # noqa: F401  (registers the table)
+from gateway.event_keys.models import EventKey  # noqa: F401  (registers the table)
+from gateway.events.models import ReceivedEvent  # noqa: F401
 from gateway.idempotency.models import IdempotentRequest  # noqa: F401
 from gateway.integrators.models import Integrator  # noqa: F401
 from gateway.models import Base

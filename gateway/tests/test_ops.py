@@ -26,7 +26,7 @@ class TestMergedOpenAPI:
             "/v1/services/special/{code}",
             "/v1/documents",
             "/v1/documents/{document_id}",
-            # the gateway's own: integrators' OAuth, webhooks and events
+            # the gateway's own: integrators' OAuth, webhooks, events and event-signing keys
             "/v1/oauth/token",
             "/v1/webhooks",
             "/v1/webhooks/{subscription_id}",
@@ -34,6 +34,12 @@ class TestMergedOpenAPI:
             "/v1/webhooks/{subscription_id}/deliveries/{delivery_id}/replay",
             "/v1/webhooks/{subscription_id}/secret-rotations",
             "/v1/events",
+            "/v1/event-keys",
+            "/v1/event-keys/{kid}",
+            "/v1/event-keys/{kid}/revoke",
+            "/v1/integrator-event-keys",
+            "/v1/integrator-event-keys/{kid}/revoke",
+            "/.well-known/integrator-event-keys.json",
         }
         assert doc["x-unavailable-services"] == ["ghost"]
         assert "/asyncapi.json" in doc["info"]["description"]

@@ -80,9 +80,9 @@ async def client(
         yield c
 
 
-async def create_integrator(database_url: str, name: str, *scopes: str) -> dict[str, Any]:
-    """With the operators' CLI, as a ministry would be registered."""
-    args = [arg for scope in scopes for arg in ("--scope", scope)]
+async def create_integrator(database_url: str, name: str, *scopes: str, source: str | None = None) -> dict[str, Any]:
+    """With the operators' CLI, as a ministry would be registered (`source`: its events' source)."""
+    args = [arg for scope in scopes for arg in ("--scope", scope)] + (["--source", source] if source else [])
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "gateway.integrators", "create", "--name", name, *args,
         env={**os.environ, "GATEWAY_DATABASE_URL": database_url},

@@ -10,6 +10,7 @@ version travelled as ``data_version``, which is not a valid CloudEvents attribut
 
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal, Self
 from uuid import UUID
@@ -29,6 +30,8 @@ SCHEMA_PATH = "/schemas/events/{type}.json"
 """Where the gateway serves each event type's JSON Schema (the ``dataschema`` of its events)."""
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 """The gateway as ``make run`` starts it; a deployment sets its own (``PUBLIC_URL``)."""
+_RECEIVED = "_received_bytes"
+"""Where ``from_bytes`` keeps the bytes it read (outside the fields: equality and dumps ignore it)."""
 EXTENSION_NAME = re.compile(r"^[a-z0-9]{1,20}$")
 """CloudEvents 1.0: an extension attribute's name is lower-case letters and digits, at most 20."""
 
@@ -124,9 +127,25 @@ class Envelope(BaseModel):
     def from_bytes(cls, raw: bytes | bytearray | str) -> "Envelope":
         """Parse and validate one message; raises ``InvalidEnvelope`` with the reason."""
         try:
-            return cls.model_validate_json(raw)
+            envelope = cls.model_validate_json(raw)
         except ValidationError as exc:
             raise InvalidEnvelope.from_validation("invalid envelope", exc) from exc
+        object.__setattr__(envelope, _RECEIVED, raw.encode() if isinstance(raw, str) else bytes(raw))
+        return envelope
+
+    def received(self) -> bytes:
+        """The bytes this envelope was read from (``from_bytes``), else ``to_bytes()``. Forward an
+        event with these, never re-serialised: its producer's signature (``contracts.signing``)
+        covers the event as it was sent, extension attributes and all."""
+        found: bytes | None = self.__dict__.get(_RECEIVED)
+        return found if found is not None else self.to_bytes()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; a changed one no longer is what was received."""
+        copied = super().model_copy(update=update, deep=deep)
+        if update:
+            copied.__dict__.pop(_RECEIVED, None)
+        return copied
 
     def event(self) -> Event:
         """The typed event; ``UnknownEvent`` if the type is not registered here."""

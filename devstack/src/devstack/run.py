@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
+from devstack import integrator
 from devstack._process import kill_process, spawn
 from devstack.nats import NatsCluster, NatsProcess
 from devstack.paths import repo_root
@@ -222,6 +223,7 @@ class Platform:
         self.start_services()
         self.start_frontends()
         self.load_demo_data()
+        self.load_demo_integrator()
         self.wait_frontends()
 
     def start_infra(self) -> None:
@@ -341,6 +343,20 @@ class Platform:
             )
             self.say(f"  demo data  {service.name}")
 
+    def load_demo_integrator(self) -> None:
+        """The traffic authority as a demo integrator with its own signing key (devstack.integrator);
+        in development only."""
+        env = self.env_for(self.gateway)
+        if env["ENVIRONMENT"] != "development":
+            return
+        command = [sys.executable, "-m", "devstack.integrator", "--data", str(self.data), "setup"]
+        done = subprocess.run(
+            [*command, "--gateway", self.gateway.url], cwd=self.root, env=env, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"the demo integrator could not be set up:\n{done.stderr[-3000:]}")
+        self.say("  demo data  integrator: the traffic authority, signing with its own key")
+
     def watch(self, stop: threading.Event | None = None) -> None:
         """Until a signal arrives (or `stop` is set): restart what exited, and echo what services
         log to `console` (development messages such as the SMS the development providers "send")."""
@@ -446,7 +462,7 @@ Shubbak is running.{frontends}
   logs                           .data/logs/
 Try:
   curl -s {gw}/readyz
-  curl -s -H 'Accept-Language: en' {gw}/v1/services{staff}
+  curl -s -H 'Accept-Language: en' {gw}/v1/services{staff}{integrator.usage(platform.data)}
 Ctrl-C stops everything.
 """
 

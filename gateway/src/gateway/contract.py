@@ -184,7 +184,10 @@ def webhooks_section(events: list[type[Event]]) -> tuple[dict[str, Any], dict[st
                 "summary": (cls.__doc__ or cls.__name__).strip().splitlines()[0],
                 "description": "POSTed to each endpoint subscribed to this type (`POST /v1/webhooks`, scope "
                 f"`events:{cls.subject}`), whose filter its data matches. Answer 2xx once it is stored; "
-                "anything else is retried with growing delays for a day; 410 Gone disables the subscription.",
+                "anything else is retried with growing delays for a day; 410 Gone disables the subscription. "
+                "The body is the event exactly as its producer signed it (`signaturekid`, `signature`: Ed25519 "
+                "over its RFC 8785 canonical form; `contracts.signing.KeyRing` verifies it against the "
+                "producer's JWKS).",
                 "tags": ["integrator"],
                 "security": [],
                 "parameters": copy.deepcopy(WEBHOOK_HEADERS),

@@ -23,7 +23,14 @@ API_VERSION = "1.0.0"
 """The public API's version (the merged document's `info.version`): a change that breaks a client
 built against contracts/released/openapi.json needs a new major version (devstack.contracts_release)."""
 GATEWAY = "gateway"
-OWN_PREFIXES = ("/v1/oauth", "/v1/webhooks", "/v1/events")
+OWN_PREFIXES = (
+    "/v1/oauth",
+    "/v1/webhooks",
+    "/v1/events",
+    "/v1/event-keys",
+    "/v1/integrator-event-keys",
+    "/.well-known/integrator-event-keys.json",
+)
 DESCRIPTION = (
     "One versioned API for web and mobile apps and for ministry integrators. "
     "Errors are application/problem+json (RFC 9457), in Arabic by default (Accept-Language). "

@@ -16,6 +16,7 @@ from contracts import __version__ as contracts_version
 from contracts.export import asyncapi
 from gateway import docs as documentation
 from gateway import problems
+from gateway.event_keys.routes import router as event_key_router
 from gateway.events import routes as events
 from gateway.integrators.routes import router as integrator_router
 from gateway.openapi import MergedOpenAPI, own_document
@@ -40,9 +41,21 @@ OWN_PATHS = frozenset(
         "/problems.json",
         "/v1/events",
         "/.well-known/integrator-jwks.json",
+        "/.well-known/integrator-event-keys.json",
+        "/v1/event-keys",
+        "/v1/integrator-event-keys",
     }
 )
-OWN_PREFIXES = ("/v1/oauth/", "/v1/webhooks/", "/ops/", "/docs/", "/problems/", "/schemas/")
+OWN_PREFIXES = (
+    "/v1/oauth/",
+    "/v1/webhooks/",
+    "/v1/event-keys/",
+    "/v1/integrator-event-keys/",
+    "/ops/",
+    "/docs/",
+    "/problems/",
+    "/schemas/",
+)
 
 
 def is_own(path: str) -> bool:
@@ -91,6 +104,7 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
     app.include_router(webhook_router)
     app.include_router(rotation_routes.router(gateway))
     app.include_router(events.router(gateway))
+    app.include_router(event_key_router)
     app.include_router(documentation.router())
     app.include_router(problems.router(gateway))
     app.include_router(operators.router)

@@ -100,6 +100,11 @@ class Settings(ServiceSettings):
     webhook_poll_seconds: float = Field(default=1.0, gt=0)
     webhook_concurrency: int = Field(default=32, ge=1, le=1000)
     webhook_max_per_integrator: int = Field(default=50, ge=1)
+    event_keys_max_per_integrator: int = Field(default=10, ge=1, le=100, description="active signing keys at most")
+    event_keys_fetch_timeout_seconds: float = Field(default=5, gt=0, description="fetching an integrator's JWKS URL")
+    event_keys_refetch_seconds: float = Field(
+        default=60, ge=0, description="a JWKS URL is fetched again for an unknown key at most this often"
+    )
     webhook_allowed_networks: list[str] = Field(
         default_factory=list,
         description="networks webhooks may reach although not public: a ministry's range on the government "

@@ -3,6 +3,7 @@ registered once when the gateway's app is built (`gateway.main.create_app`)."""
 
 from __future__ import annotations
 
+from gateway.event_keys.texts import TEXTS as EVENT_KEYS
 from gateway.events.texts import TEXTS as EVENTS
 from kit import i18n
 
@@ -112,4 +113,5 @@ TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {
         ),
     },
     **EVENTS,
+    **EVENT_KEYS,
 }

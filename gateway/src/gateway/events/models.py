@@ -21,3 +21,6 @@ class ReceivedEvent(Base):
     source: Mapped[str] = mapped_column(Text)
     integrator_id: Mapped[uuid.UUID]
     received_at: Mapped[datetime]
+    signature: Mapped[str | None] = mapped_column(
+        Text, comment="the integrator's signature: the same id signed otherwise again is refused, not a duplicate"
+    )

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,11 +16,16 @@ from kit.messaging.outbox import binding_of, wake_relay_after_commit
 
 
 async def take(session: AsyncSession, envelope: Envelope, *, integrator_id: uuid.UUID, now: datetime) -> bool:
-    """Record the event's id; False if it was taken before (by anyone)."""
+    """Record the event's id (and its signature); False if it was taken before (by anyone)."""
     taken = await session.scalar(
         upsert(ReceivedEvent)
         .values(
-            id=envelope.id, type=envelope.type, source=envelope.source, integrator_id=integrator_id, received_at=now
+            id=envelope.id,
+            type=envelope.type,
+            source=envelope.source,
+            integrator_id=integrator_id,
+            received_at=now,
+            signature=envelope.signature,
         )
         .on_conflict_do_nothing(index_elements=[ReceivedEvent.id])
         .returning(ReceivedEvent.id)
@@ -28,22 +33,22 @@ async def take(session: AsyncSession, envelope: Envelope, *, integrator_id: uuid
     return taken is not None
 
 
-async def owner_of(session: AsyncSession, event_id: uuid.UUID) -> uuid.UUID | None:
-    found: uuid.UUID | None = await session.scalar(
-        select(ReceivedEvent.integrator_id).where(ReceivedEvent.id == event_id)
-    )
+async def taken(session: AsyncSession, event_id: uuid.UUID) -> ReceivedEvent | None:
+    """Who took this id, and with which signature."""
+    found: ReceivedEvent | None = await session.get(ReceivedEvent, event_id)
     return found
 
 
-async def enqueue(session: AsyncSession, envelope: Envelope, headers: dict[str, Any]) -> None:
-    """The event into the gateway's outbox: its relay publishes it with Nats-Msg-Id = its id."""
+async def enqueue(session: AsyncSession, envelope: Envelope, payload: bytes, headers: dict[str, Any]) -> None:
+    """The event into the gateway's outbox as its integrator signed it (`payload`: the JSON as
+    received, never re-serialised from the model): its relay publishes it with Nats-Msg-Id = its id."""
     outbox = binding_of(session).tables.outbox
     await session.execute(
         insert(outbox).values(
             id=envelope.id,
             subject=envelope.type,
             aggregate_id=envelope.subject,
-            payload=envelope.to_bytes(),
+            payload=payload,
             headers=headers,
         )
     )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -10,6 +11,8 @@ from starlette.responses import JSONResponse
 
 from contracts.envelope import BATCH_CONTENT_TYPE, CONTENT_TYPE, Envelope
 from contracts.examples import example
+from contracts.signing import SigningKey
+from gateway.event_keys.routes import fetching
 from gateway.events import service, texts  # noqa: F401  (registers the texts)
 from gateway.events.schemas import BatchAnswer, EventAnswer
 from gateway.integrators import service as integrators
@@ -29,18 +32,26 @@ async def _integrator(caller: CurrentCaller) -> Caller:
 
 
 Publisher = Annotated[Caller, Depends(_integrator)]
-_SAMPLE = Envelope.wrap(
-    example("traffic.vehicle.registered.v1"),
-    source="traffic-department",
-    id=examples.event_id("traffic.vehicle.registered.v1"),
-    time=examples.INSTANT,
-).model_dump(mode="json", exclude_none=True)
+# RFC 8037's example key (appendix A): the key of the example in POST /v1/event-keys.
+_EXAMPLE_KEY = SigningKey.from_seed(
+    "traffic-2026-10", "traffic-authority", base64.urlsafe_b64decode("nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=")
+)
+_SAMPLE = _EXAMPLE_KEY.sign(
+    Envelope.wrap(
+        example("traffic.vehicle.registered.v1"),
+        source="traffic-authority",
+        id=examples.event_id("traffic.vehicle.registered.v1"),
+        time=examples.INSTANT,
+    ).model_dump(mode="json", exclude_none=True)
+)
 _BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "description": "A CloudEvent 1.0 in structured mode whose `data` is the event of its `type` "
-        "(the type's JSON Schema is at `/schemas/events/<type>.json`), or a JSON array of up to "
-        f"{service.MAX_BATCH} of them.",
+        "(the type's JSON Schema is at `/schemas/events/<type>.json`), signed by one of the integrator's "
+        "keys (`POST /v1/event-keys`): the extension attributes `signaturekid` and `signature` (Ed25519 over "
+        "the RFC 8785 canonical event without `signature`, base64url; `contracts.signing.SigningKey.sign`); "
+        f"or a JSON array of up to {service.MAX_BATCH} of them.",
         "content": {
             CONTENT_TYPE: {"schema": {"type": "object"}, "example": _SAMPLE},
             BATCH_CONTENT_TYPE: {"schema": {"type": "array", "items": {"type": "object"}}, "example": [_SAMPLE]},
@@ -66,7 +77,10 @@ def router(gateway: Gateway) -> APIRouter:
         "`rejected` with a problem naming the field. A batch answers 200 with every event's outcome, in "
         "order; its good events are accepted whatever the others. Types need `publish:<type>` in the "
         "token's scopes; only the facts ministries own (civil registry, traffic, electricity, education) "
-        "can be published.",
+        "can be published. Every event must be signed by one of the integrator's registered, active keys "
+        "with its own `source` (else 403 `event_signature_rejected`, whose `reason` is `unsigned`, "
+        "`bad-signature`, `unknown-key`, `revoked-key`, `wrong-producer` or `type-not-allowed`); it is "
+        "published exactly as signed, and consumers verify the signature again.",
         status_code=202,
         responses={
             200: {"model": BatchAnswer, "description": "A batch, answered per event; or one duplicate event"},
@@ -84,7 +98,8 @@ def router(gateway: Gateway) -> APIRouter:
             batch=batch,
             integrator=account,
             token_scopes=caller.scopes,
-            public_url=gateway.settings.public_url,
+            fetching=fetching(gateway.context()),
+            key_limit=gateway.settings.event_keys_max_per_integrator,
             headers=telemetry.inject_headers(),
             now=_runtime(gateway).clock.now(),
             path=request.url.path,

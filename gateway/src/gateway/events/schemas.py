@@ -7,12 +7,20 @@ from pydantic import BaseModel, Field
 from kit.errors import Problem
 
 
+class EventProblem(Problem):
+    reason: str | None = Field(
+        default=None,
+        description="Why the event's signature was refused (`event_signature_rejected`; `replayed` for "
+        "`event_id_resigned`): unsigned, bad-signature, unknown-key, revoked-key, wrong-producer, type-not-allowed.",
+    )
+
+
 class EventAnswer(BaseModel):
     index: int = Field(description="The event's place in the request (0 for a single event).")
     id: str | None = Field(description="The event's id, as sent.")
     type: str | None = Field(description="The event's type, as sent.")
     status: Literal["accepted", "duplicate", "rejected"]
-    problem: Problem | None = Field(default=None, description="Why it was rejected (RFC 9457).")
+    problem: EventProblem | None = Field(default=None, description="Why it was rejected (RFC 9457).")
 
 
 class BatchAnswer(BaseModel):

@@ -1,4 +1,5 @@
 """`python -m gateway.integrators create --name "Bank Misr" --scope events:notary.poa.revoked.v1`
+(`--source traffic-authority`: the CloudEvent source of the events it publishes; its client id by default)
 
 Prints the client id and secret once (the secret is stored only as a scrypt hash).
 Also: `disable --client-id ...`, `enable --client-id ...`, `rotate-key` (a new token-signing key);
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create", help="a new integrator; prints its secret once")
     create.add_argument("--name", required=True)
+    create.add_argument("--source", default=None, help="the CloudEvent source of its events (default: its client id)")
     create.add_argument("--scope", action="append", default=[], help="repeat: events:<type>, publish:<type>, ...")
     for name in ("disable", "enable", "nats-revoke"):
         commands.add_parser(name).add_argument("--client-id", required=True)
@@ -76,7 +78,7 @@ async def _run(args: argparse.Namespace, actor: str) -> dict[str, object]:
         async with db.transaction(db.sessionmaker(engine)) as session:
             now = utcnow()  # a command-line tool: the system's clock
             if args.command == "create":
-                created = await service.create(session, name=args.name, scopes=args.scope, now=now)
+                created = await service.create(session, name=args.name, scopes=args.scope, source=args.source, now=now)
                 integrator = created.integrator
                 await audit.record(
                     session,
@@ -84,13 +86,19 @@ async def _run(args: argparse.Namespace, actor: str) -> dict[str, object]:
                     at=now,
                     action="integrator.created",
                     integrator_id=integrator.id,
-                    detail={"client_id": integrator.client_id, "name": integrator.name, "scopes": integrator.scopes},
+                    detail={
+                        "client_id": integrator.client_id,
+                        "name": integrator.name,
+                        "source": integrator.source,
+                        "scopes": integrator.scopes,
+                    },
                 )
                 return {
                     "id": str(integrator.id),
                     "name": integrator.name,
                     "client_id": integrator.client_id,
                     "client_secret": created.client_secret,
+                    "source": integrator.source,
                     "scopes": integrator.scopes,
                     "note": "the secret is shown only now; keep it in a vault",
                 }

@@ -19,6 +19,9 @@ class Integrator(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(Text, unique=True)
     name: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(
+        Text, unique=True, comment="the CloudEvent source of its events: the producer its signing keys sign for"
+    )
     secret_hash: Mapped[str] = mapped_column(Text, comment="scrypt$N$r$p$salt$hash (base64)")
     scopes: Mapped[list[str]] = mapped_column(JSONB, comment="events:<type> to receive, publish:<type> to publish")
     status: Mapped[str] = mapped_column(Text, comment="active | disabled")

@@ -15,3 +15,7 @@ class IntegratorRepository(Repository[Integrator]):
             select(Integrator).where(Integrator.client_id == client_id)
         )
         return found
+
+    async def by_source(self, source: str) -> Integrator | None:
+        found: Integrator | None = await self.session.scalar(select(Integrator).where(Integrator.source == source))
+        return found

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import registry
-from contracts.audience import shared_with_integrators
+from contracts.audience import published_by_integrators, shared_with_integrators
 from contracts.errors import UnknownEvent
 from gateway.integrators import secrets
 from gateway.integrators.models import Integrator
@@ -21,6 +21,8 @@ from kit.errors import ProblemError
 
 RECEIVE, PUBLISH = "events:", "publish:"
 _PLAIN_SCOPE = re.compile(r"^[a-z][a-z0-9_.-]{0,99}$")
+_SOURCE = re.compile(r"^[a-z0-9][a-z0-9._:/-]{0,99}$")
+"""A CloudEvent source as the platform's producers name themselves (`traffic-authority`, `ration-svc`)."""
 
 
 @dataclass(frozen=True)
@@ -51,22 +53,34 @@ def check_scopes(scopes: list[str]) -> list[str]:
     return clean
 
 
-async def create(session: AsyncSession, *, name: str, scopes: list[str], now: datetime) -> Created:
+async def create(
+    session: AsyncSession, *, name: str, scopes: list[str], now: datetime, source: str | None = None
+) -> Created:
+    """A new account; `source` is the CloudEvent source of the events it publishes (its client id
+    unless given): the producer its event-signing keys sign for."""
     name = name.strip()
     if not name or len(name) > 200:
         raise ValueError("the name must have 1 to 200 characters")
+    client_id = "int_" + random.token_hex(10)
+    source = (source or client_id).strip()
+    if not _SOURCE.fullmatch(source):
+        raise ValueError(f"{source!r} is not a valid event source (lower-case letters, digits and ._:/-)")
+    repository = IntegratorRepository(session)
+    if await repository.by_source(source) is not None:
+        raise ValueError(f"another integrator already publishes as {source!r}")
     secret = secrets.new_secret()
     integrator = Integrator(
         id=uuid.uuid4(),
-        client_id="int_" + random.token_hex(10),
+        client_id=client_id,
         name=name,
+        source=source,
         secret_hash=await _hash(secret),
         scopes=check_scopes(scopes),
         status="active",
         created_at=now,
         updated_at=now,
     )
-    await IntegratorRepository(session).add(integrator)
+    await repository.add(integrator)
     return Created(integrator, secret)
 
 
@@ -91,6 +105,13 @@ async def authenticate(session: AsyncSession, *, client_id: str, client_secret: 
     if not ok or integrator is None or integrator.status != "active":
         raise oauth_error("invalid_client", status=401, headers={"WWW-Authenticate": 'Basic realm="shubbak"'})
     return integrator
+
+
+def publishable_types(integrator: Integrator) -> list[str]:
+    """What the integrator's event-signing keys may sign: its `publish:` scopes that name facts
+    integrators publish at all (`contracts.audience.PUBLISHED_BY_INTEGRATORS`)."""
+    types = [scope.removeprefix(PUBLISH) for scope in integrator.scopes if scope.startswith(PUBLISH)]
+    return [event_type for event_type in types if published_by_integrators(event_type)]
 
 
 def granted_scopes(integrator: Integrator, requested: str | None) -> list[str]:

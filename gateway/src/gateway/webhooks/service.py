@@ -228,7 +228,7 @@ async def fan_out(session: AsyncSession, *, envelopes: list[Envelope], now: date
         for subscription in subscriptions:
             if not filters.matches(subscription.filter, envelope.data):
                 continue
-            payload = payload or envelope.to_bytes()
+            payload = payload or envelope.received()  # as its producer signed it, never re-serialised
             rows.append(
                 {
                     "id": uuid.uuid4(),
