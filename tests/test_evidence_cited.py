@@ -7,55 +7,36 @@ the registration; the decision's evidence, a bundle from evidence-svc's archive,
 `python -m contracts verify` (signatures, hash chain, timestamp seals), and fails once a byte of
 it is changed.
 
-Needs ev-archive (evidence-svc, its internal export, the verifier): skipped without it. Until ev-gw
-is merged (integrators' keys at `/v1/event-keys`) the car travels unsigned: the explanation and
-the bundle are checked the same, the fact reads "unsigned", and the only failure the verifier may
-report is that missing signature (chain, proofs, seals and the export's own signature must hold)."""
+Rests on the other branches of issue 16: ev-sign (services sign, consumers verify), ev-gw
+(integrators' keys at `/v1/event-keys`), ev-archive (evidence-svc, its internal export, the
+verifier)."""
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import sys
-import tomllib
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from test_card_services import demo_registry
-from test_integrators import create_integrator, token
+from test_integrators import create_integrator, signing_key, token
 from test_ministry_events import an_eligible_holder
 
 from contracts import Envelope
 from contracts.events.traffic import VehicleRegistered
 from contracts.evidence import verify_bundle
-from contracts.signing import UNSIGNED, SigningKey
+from contracts.signing import SigningKey
 from kit.testing import eventually
 
-ROOT = Path(__file__).parents[1]
 REGISTERED = "traffic.vehicle.registered.v1"
 CLOUDEVENT = {"Content-Type": "application/cloudevents+json"}
 
 
-def _missing() -> str | None:
-    services = tomllib.loads((ROOT / "platform.toml").read_text())["services"]
-    if "evidence" not in services or importlib.util.find_spec("contracts.evidence") is None:
-        return "evidence-svc and the bundle verifier (ev-archive) are not merged yet"
-    return None
-
-
-SIGNED = importlib.util.find_spec("gateway.event_keys") is not None
-"""Integrators register their event keys with the gateway (ev-gw)."""
-
-
-pytestmark = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
-
-
-def car(owner: str, *, source: str, key: SigningKey | None, registered_at: datetime) -> dict[str, Any]:
+def car(owner: str, *, source: str, key: SigningKey, registered_at: datetime) -> dict[str, Any]:
     event = VehicleRegistered(
         vehicle_id=uuid.uuid4(),
         plate_number="م ر و 2025",
@@ -69,18 +50,7 @@ def car(owner: str, *, source: str, key: SigningKey | None, registered_at: datet
         registered_at=registered_at,
     )
     unsigned: dict[str, Any] = json.loads(Envelope.wrap(event, source=source, time=registered_at).to_bytes())
-    return unsigned if key is None else key.sign(unsigned)
-
-
-async def register_key(client: httpx.AsyncClient, auth: dict[str, str], source: str) -> SigningKey | None:
-    """A new key of the traffic authority's, its public half registered with the gateway."""
-    if not SIGNED:
-        return None
-    key = SigningKey.generate(f"traffic-{uuid.uuid4().hex[:6]}", source, types=[REGISTERED])
-    public = {k: v for k, v in key.public().jwk().items() if k in ("kty", "crv", "kid", "x", "use", "alg")}
-    registered = await client.post("/v1/event-keys", json={"jwk": public}, headers=auth)
-    assert registered.status_code == 201, registered.text
-    return key
+    return key.sign(unsigned)
 
 
 async def verify_offline(bundle: bytes, tmp_path: Path) -> tuple[int, str]:
@@ -97,12 +67,12 @@ async def verify_offline(bundle: bytes, tmp_path: Path) -> tuple[int, str]:
 async def test_an_integrators_signed_fact_excludes_is_named_and_its_bundle_verifies(platform, tmp_path) -> None:
     people, _ = demo_registry()
     traffic = await create_integrator(platform, f"Traffic {uuid.uuid4().hex[:4]}", f"publish:{REGISTERED}")
-    source = traffic.get("source") or traffic["client_id"]
+    source = traffic["source"]
     registered_at = datetime(2026, 10, 2, 9, 30, tzinfo=UTC)
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as client:
         citizen, card = await an_eligible_holder(client, people)
         auth = await token(client, traffic)
-        key = await register_key(client, auth, source)
+        key = await signing_key(client, traffic)
         toyota = car(citizen.person["national_id"], source=source, key=key, registered_at=registered_at)
         published = await client.post("/v1/events", content=json.dumps(toyota), headers={**auth, **CLOUDEVENT})
         assert published.status_code in (200, 201, 202), published.text
@@ -117,8 +87,7 @@ async def test_an_integrators_signed_fact_excludes_is_named_and_its_bundle_verif
             "The traffic authority registered a 2025 Toyota Corolla to this household on 2 October 2026."
         )
         [fact] = reason["evidence"]
-        verification = "verified" if SIGNED else "unsigned"
-        assert (fact["event_id"], fact["source"], fact["verification"]) == (toyota["id"], source, verification)
+        assert (fact["event_id"], fact["source"], fact["verification"]) == (toyota["id"], source, "verified")
 
         path = f"/v1/ration-card/{card['id']}/decisions/{decision['id']}/evidence"
 
@@ -128,10 +97,11 @@ async def test_an_integrators_signed_fact_excludes_is_named_and_its_bundle_verif
 
         bundle = await eventually(sealed, "the archive to export the decision's evidence")
     assert [e["event"]["id"] for e in json.loads(bundle)["events"]] == [toyota["id"]]
-    failures = verify_bundle(bundle).failures
-    assert failures == ([] if SIGNED else [f for f in failures if f"signature: {UNSIGNED}" in f]), failures
-    code, report = await verify_offline(bundle, tmp_path)
-    assert code == (0 if SIGNED else 1), report
-    code, report = await verify_offline(bundle.replace(b"Corolla", b"Corollb", 1), tmp_path)
+    report = verify_bundle(bundle)
+    assert report.failures == [], report.failures
+    assert source in report.producers
+    code, out = await verify_offline(bundle, tmp_path)
+    assert code == 0, out
+    code, out = await verify_offline(bundle.replace(b"Corolla", b"Corollb", 1), tmp_path)
     assert code == 1
-    assert f"FAILED event {toyota['id']}" in report
+    assert f"FAILED event {toyota['id']}" in out

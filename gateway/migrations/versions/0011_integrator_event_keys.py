@@ -2,15 +2,15 @@
 its keys sign for; existing integrators get their client id), its public keys, its JWKS URL, and
 the signature of each event received (the same id signed otherwise is refused).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
