@@ -16,7 +16,7 @@ import httpx
 from paperless_support import staff_token
 from test_card_services import demo_registry
 from test_flow_paperless import eventually
-from test_integrators import create_integrator, token
+from test_integrators import create_integrator, signing_key, token
 from test_ministry_events import BATCH, REGISTERED, an_eligible_holder, car_of
 
 from contracts.evidence import verify_bundle
@@ -31,7 +31,7 @@ async def test_a_ministrys_fact_and_the_decision_on_it_are_archived_and_export_a
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as client:
         citizen, _ = await an_eligible_holder(client, people)
         holder = citizen.person["national_id"]
-        car = car_of(holder)
+        car = (await signing_key(client, traffic)).sign(car_of(holder, traffic["source"]))
         posted = await client.post(
             "/v1/events", content=json.dumps([car]), headers={**await token(client, traffic), **BATCH}
         )
