@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "contracts"
 ALLOWED = set(sys.stdlib_module_names) | {"pydantic", "pydantic_core", "contracts"}
 VERIFY_EXTRA = {"cryptography", "rfc8785"}
-NEEDS_VERIFY = {"signing.py"}
+NEEDS_VERIFY = {"signing.py", "evidence.py"}
 
 
 def _imported_modules(path: Path) -> set[str]:

@@ -1,6 +1,6 @@
 """notary-svc's tests run it alone on real PostgreSQL and NATS. What it asks other services over
 HTTP is answered by stand-ins served on local ports (kit.testing): identity's civil registry (the
-people and marriages a test adds) and catalog's order quotes; tokens are minted here
+people and marriages a test adds), catalog's order quotes and evidence-svc's bundles; tokens are minted here
 (`TokenIssuer`). payment-svc and office-routing-svc are played by publishing their events onto
 NATS, as their outbox relays would. The platform-wide tests in tests/ run the real services."""
 
@@ -23,10 +23,12 @@ from contracts.events.payment import PaymentSucceeded
 from kit.clock import OffsetClock, local_day
 from kit.registry import Marriage, RegistryPerson
 from kit.testing import (
+    EvidenceStandIn,
     QuotesStandIn,
     RegistryStandIn,
     TokenIssuer,
     eventually,
+    evidence_stand_in,
     migrated_database,
     quotes_stand_in,
     registry_stand_in,
@@ -82,10 +84,13 @@ class Harness:
         clock: OffsetClock,
         registry: RegistryStandIn,
         catalog: QuotesStandIn,
+        archive: EvidenceStandIn,
         nats_url: str,
     ) -> None:
         self.app, self.client, self.settings, self.clock, self.nats_url = app, client, settings, clock, nats_url
-        self.registry, self.catalog = registry, catalog
+        self.registry, self.catalog, self.archive = registry, catalog, archive
+        self.published: list[Envelope] = []
+        """Every event a test published as another service, in order."""
         self.identity = TokenIssuer()
         trust(app, self.identity.verifier())
 
@@ -129,6 +134,7 @@ class Harness:
     async def publish(self, event: Event, source: str) -> None:
         """Put an event on JetStream as another service's relay would."""
         envelope = Envelope.wrap(event, source=source)
+        self.published.append(envelope)
         js = runtime_of(self.app).bus.js
         await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
 
@@ -231,6 +237,7 @@ async def harness(pg_server: Any, nats_url: str) -> AsyncIterator[Harness]:
     async with (
         registry_stand_in(token=IDENTITY_INTERNAL) as registry,
         quotes_stand_in(FEES, token=INTERNAL, clock=clock) as catalog,
+        evidence_stand_in(token=INTERNAL) as archive,
         migrated_database(pg_server, SERVICE_DIR, "notary") as url,
     ):
         settings = Settings(
@@ -238,7 +245,8 @@ async def harness(pg_server: Any, nats_url: str) -> AsyncIterator[Harness]:
             service_name=f"notary-{uuid.uuid4().hex[:6]}",  # its own durable consumers on the shared NATS
             identity_url=registry.url, identity_internal_token=IDENTITY_INTERNAL,
             catalog_url=catalog.url, internal_token=INTERNAL,
+            evidence_url=archive.url, evidence_attempts=2, evidence_timeout_seconds=1,
         )  # fmt: skip
         app = create_app(settings, clock=clock)
         async with running(app, base_url="http://notary") as client:
-            yield Harness(app, client, settings, clock, registry, catalog, nats_url)
+            yield Harness(app, client, settings, clock, registry, catalog, archive, nats_url)

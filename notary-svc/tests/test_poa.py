@@ -430,3 +430,63 @@ class TestPrivacy:
         assert (await h.client.get(URL, headers=other)).json()["items"] == []
         mine = (await h.client.get(URL, headers=headers)).json()["items"]
         assert [p["id"] for p in mine] == [poa["id"]]
+
+
+class TestEvidence:
+    """An issued power of attorney cites the payment and the clerk's verification it rests on;
+    its evidence is the bundle evidence-svc exports for those two events (stood in here)."""
+
+    async def issued(self, h: Harness) -> tuple[dict, dict[str, str], list[Envelope]]:
+        sub, headers, _ = await h.citizen()
+        poa = await drafted(h, headers, [await h.person()])
+        fee = (await quoted(h, poa["id"], headers))["amount_piastres"]
+        await h.pay(poa["id"], sub, fee)
+        paid = h.published[-1]
+        await h.status_is(poa["id"], headers, "paid")
+        await h.verify(await h.book(poa["id"], sub))
+        verified = h.published[-1]
+        return await h.status_is(poa["id"], headers, "issued"), headers, [paid, verified]
+
+    async def test_the_issue_names_the_payment_and_the_verification_it_rests_on(self, h: Harness):
+        poa, headers, (paid, verified) = await self.issued(h)
+        payment, verification = poa["evidence"]
+        assert (payment["role"], payment["event_id"], payment["type"]) == (
+            "payment", str(paid.id), "payment.intent.succeeded.v1"
+        )  # fmt: skip
+        assert payment["source"] == "payment-svc"
+        assert payment["statement"].startswith("The payments service recorded the payment of 65.50 Egyptian pounds")
+        assert (verification["role"], verification["event_id"]) == ("verification", str(verified.id))
+        assert "a clerk verified the principal in person" in verification["statement"]
+        assert verification["verification"] == "verified"  # notary's consumer checked office routing's signature
+        arabic = await h.client.get(f"{URL}/{poa['id']}", headers={**headers, "Accept-Language": "ar"})
+        assert arabic.json()["evidence"][0]["statement"].startswith("سجّلت منظومة المدفوعات سداد")
+
+    async def test_the_principal_and_an_auditor_get_the_bundle_others_do_not(self, h: Harness):
+        poa, headers, published = await self.issued(h)
+        for envelope in published:
+            h.archive.archive(json.loads(envelope.to_bytes()))
+        path = f"{URL}/{poa['id']}/evidence"
+        auditor = h.identity.headers("auditor-1", typ="staff", roles=["auditor"])
+        for caller in (headers, auditor):
+            response = await h.client.get(path, headers=caller)
+            assert response.status_code == 200, response.text
+            assert [e["event"]["id"] for e in response.json()["events"]] == [str(e.id) for e in published]
+            assert h.archive.asked[-1] == [str(e.id) for e in published]
+        _, other, _ = await h.citizen()
+        assert (await h.client.get(path, headers=other)).json()["code"] == "poa_not_found"
+        clerk = h.identity.headers("clerk-1", typ="staff", roles=["notary_clerk"])
+        assert (await h.client.get(path, headers=clerk)).status_code == 403
+
+    async def test_nothing_to_export_before_payment_and_a_503_while_the_archive_is_down(self, h: Harness):
+        _, headers, _ = await h.citizen()
+        draft = await drafted(h, headers, [await h.person()])
+        unpaid = await h.client.get(f"{URL}/{draft['id']}/evidence", headers=headers)
+        assert (unpaid.status_code, unpaid.json()["code"]) == (404, "no_evidence")
+        poa, headers, _ = await self.issued(h)
+        h.archive.down = True
+        try:
+            response = await h.client.get(f"{URL}/{poa['id']}/evidence", headers=headers)
+        finally:
+            h.archive.down = False
+        assert (response.status_code, response.json()["code"]) == (503, "evidence_unavailable")
+        assert "The evidence archive is not answering" in response.json()["detail"]

@@ -70,6 +70,7 @@ PRODUCED_BY_SERVICES: dict[str, tuple[str, ...]] = {
     ),
     "applications-svc": ("applications.>", *ANSWERS_OF_A_PAYABLE_SERVICE, *REQUESTS_OF_AN_OFFICE_VISIT),
     "gateway": (),
+    "evidence-svc": (),  # keeps others' events, publishes none (its timestamping key signs seals only)
 }
 """The event types each platform service may publish (its `source`: the service's name), as NATS
 subject patterns: its own domain's facts, and the requests and answers it exchanges with another."""

@@ -97,11 +97,11 @@ BUILT_IN: dict[str, PolicySpec] = {
         "/v1/services": (PUBLIC, "staff:admin", False),
         "/v1/quotes": (PUBLIC, "staff:admin", False),
         # notary
-        "/v1/powers-of-attorney": (CITIZEN_OR + "notary_clerk", CITIZEN_OR + "notary_clerk", False),
+        "/v1/powers-of-attorney": (CITIZEN_OR + "notary_clerk+auditor", CITIZEN_OR + "notary_clerk", False),
         "/v1/certificates": (CITIZEN_OR + "notary_clerk", CITIZEN_OR + "notary_clerk", False),
         "/v1/documents": (PUBLIC, CITIZEN_OR + "notary_clerk", False),  # public verification
         # ration
-        "/v1/ration-card": (CITIZEN_OR + "ration_officer", CITIZEN_OR + "ration_officer", False),
+        "/v1/ration-card": (CITIZEN_OR + "ration_officer+auditor", CITIZEN_OR + "ration_officer", False),
         "/v1/ration-card-requests": (CITIZEN_OR + "ration_officer", CITIZEN_OR + "ration_officer", False),
         "/v1/appeals": (CITIZEN_OR + "ration_officer", CITIZEN_OR + "ration_officer", False),
         "/v1/ration-rules": ("staff:ration_officer+auditor", "staff:ration_officer", False),
@@ -113,6 +113,8 @@ BUILT_IN: dict[str, PolicySpec] = {
         "/v1/receipts": ("citizen|staff", "citizen|staff", False),
         "/v1/provider-notifications": (PUBLIC, PUBLIC, False),  # signed by the provider (HMAC)
         "/v1/payment-sandbox": (PUBLIC, PUBLIC, False),  # payment serves it in development only
+        # evidence: the archive's bundles and chain check
+        "/v1/evidence": ("staff:auditor", "staff:auditor", False),
         # office routing
         "/v1/offices": (PUBLIC, "staff:office_clerk", False),
         "/v1/appointments": (CITIZEN_OR + "office_clerk+notary_clerk", CITIZEN_OR + "office_clerk+notary_clerk", False),

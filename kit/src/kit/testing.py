@@ -308,6 +308,59 @@ async def quotes_stand_in(
         yield catalog
 
 
+class EvidenceStandIn:
+    """Stands in for evidence-svc's internal export (`POST /internal/evidence/bundles`, as
+    `kit.evidence` asks for it) in one service's own tests: it keeps the events a test
+    `archive`s (as received, JSON objects) and answers a bundle of the form evidence-svc exports
+    (`events[].event`, unsigned here) with those it holds of the ids asked, none if it holds
+    none; 503 while `down`. Callers present `token`. The platform-wide tests in tests/ use the
+    real one, whose bundles `python -m contracts verify` checks."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.events: dict[str, dict[str, Any]] = {}
+        self.asked: list[list[str]] = []
+        """The event ids of every request, in order."""
+        self.down = False
+        self.url = ""
+        """Where it is served (set by `evidence_stand_in`)."""
+
+    def archive(self, event: Mapping[str, Any]) -> None:
+        self.events[str(event["id"])] = dict(event)
+
+    def bundle(self, ids: list[str]) -> dict[str, Any]:
+        held = [self.events[i] for i in ids if i in self.events]
+        return {
+            "format": "shubbak-evidence-bundle/1", "query": {"event_ids": ids},
+            "events": [{"sequence": n, "event": event} for n, event in enumerate(held, start=1)],
+            "seals": [], "producer_keys": {"keys": []}, "timestamping_keys": {"keys": []}, "next_cursor": None,
+        }  # fmt: skip
+
+    def app(self) -> FastAPI:
+        archive = FastAPI()
+
+        @archive.post("/internal/evidence/bundles")
+        async def export_bundle(request: Request) -> Any:
+            if (refused := _refused(request, self.token)) is not None:
+                return refused
+            if self.down:
+                return JSONResponse({"code": "unavailable", "status": 503}, status_code=503)
+            ids = [str(i) for i in (await request.json())["event_ids"]]
+            self.asked.append(ids)
+            return self.bundle(ids)
+
+        return archive
+
+
+@asynccontextmanager
+async def evidence_stand_in(*, token: str) -> AsyncIterator[EvidenceStandIn]:
+    """An `EvidenceStandIn` served over HTTP (its `url`) while the block lasts."""
+    archive = EvidenceStandIn(token)
+    async with served(archive.app()) as url:
+        archive.url = url
+        yield archive
+
+
 async def stream_messages(js: JetStreamContext, stream: str, subject_prefix: str = "") -> list[Msg]:
     """Every message now stored in `stream` whose subject starts with `subject_prefix`."""
     info = await js.stream_info(stream)

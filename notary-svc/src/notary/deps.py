@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from kit.auth import Caller, CurrentCitizen
+from kit.auth import Admits, Caller, CurrentCaller, CurrentCitizen, Role, admitting
 from kit.errors import ProblemError
 from kit.service import Now, context
 from notary.resources import ServiceContext
@@ -27,8 +27,19 @@ async def _citizen(caller: CurrentCitizen) -> Caller:
     return caller
 
 
+@admitting(Admits(citizen=True, staff=frozenset({Role.AUDITOR})))
+async def _evidence_reader(caller: CurrentCaller) -> Caller:
+    """A citizen (their own, `poa.service`) or an auditor (any)."""
+    if caller.kind == "citizen":
+        return await _citizen(caller)
+    if caller.has_role(Role.AUDITOR):
+        return caller
+    raise ProblemError("forbidden", status=403)
+
+
 Ctx = Annotated[ServiceContext, Depends(context)]
 """The service's settings, resources (signer, registry, catalog) and clock."""
 Citizen = Annotated[Caller, Depends(_citizen)]
+EvidenceReader = Annotated[Caller, Depends(_evidence_reader)]
 
-__all__ = ["Citizen", "Ctx", "Now", "citizen_id"]
+__all__ = ["Citizen", "Ctx", "EvidenceReader", "Now", "citizen_id"]

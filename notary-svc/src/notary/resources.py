@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kit import evidence
 from kit.catalog import Catalog
 from kit.document_signing import DocumentSigner
 from kit.registry import Registry
@@ -20,6 +21,8 @@ class Resources:
     """identity-svc's civil registry: principals, agents, families (with identity's internal token)."""
     catalog: Catalog
     """catalog-svc's locked fee quote of each order (with the platform's internal token)."""
+    evidence: evidence.Evidence
+    """evidence-svc's archive: the bundle of the signed events an issued power of attorney rests on."""
 
 
 async def build_resources(runtime: Runtime[Settings]) -> Resources:
@@ -28,6 +31,7 @@ async def build_resources(runtime: Runtime[Settings]) -> Resources:
         signer=DocumentSigner(settings.document_signing_key.get_secret_value()),
         registry=Registry(runtime.http, settings.identity_url, settings.identity_internal_token.get_secret_value()),
         catalog=Catalog(runtime.http, settings.catalog_url, token=settings.internal_token.get_secret_value()),
+        evidence=evidence.archive(runtime.http, settings),
     )
 
 

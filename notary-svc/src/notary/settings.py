@@ -1,9 +1,10 @@
 from pydantic import Field, SecretStr
 
-from kit.settings import DEV_SECRET_PREFIX, ServiceSettings, config
+from kit.evidence import CitingSettings
+from kit.settings import DEV_SECRET_PREFIX, config
 
 
-class Settings(ServiceSettings):
+class Settings(CitingSettings):
     model_config = config("NOTARY_")
 
     service_name: str = "notary-svc"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from kit.auth import Caller, CurrentCaller, Role, staff_of
+from kit.auth import Admits, Caller, CurrentCaller, Role, admitting, staff_of
 from kit.errors import ProblemError
 from kit.service import Now, context
 from ration.imports.service import IMPORT_SCOPE
@@ -24,10 +24,19 @@ async def _importer(caller: CurrentCaller, governorate: Governorate) -> Caller:
     raise ProblemError("forbidden", status=403)
 
 
+@admitting(Admits(citizen=True, staff=frozenset({Role.RATION_OFFICER, Role.AUDITOR})))
+async def _evidence_reader(caller: CurrentCaller) -> Caller:
+    """A member of the card, a ration officer or an auditor (which cards: `cards.service`)."""
+    if caller.kind == "citizen" or caller.has_role(Role.RATION_OFFICER) or caller.has_role(Role.AUDITOR):
+        return caller
+    raise ProblemError("forbidden", status=403)
+
+
 Ctx = Annotated[ServiceContext, Depends(context)]
 """The service's settings, resources and clock."""
 Officer = Annotated[Caller, Depends(staff_of(Role.RATION_OFFICER))]
 """A ration officer (their governorate in the token)."""
 Importer = Annotated[Caller, Depends(_importer)]
+EvidenceReader = Annotated[Caller, Depends(_evidence_reader)]
 
-__all__ = ["Ctx", "Governorate", "Importer", "Now", "Officer"]
+__all__ = ["Ctx", "EvidenceReader", "Governorate", "Importer", "Now", "Officer"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from kit import evidence
 from kit.catalog import Catalog
 from kit.registry import Registry
 from kit.runtime import Runtime
@@ -18,6 +19,8 @@ class Resources:
     """catalog-svc: the locked fee quote of each card-service order."""
     registry: Registry
     """identity-svc's mirror of the civil registry: what proves a member request."""
+    evidence: evidence.Evidence
+    """evidence-svc's archive: the bundle of the signed facts a decision rests on."""
     jobs_wake: asyncio.Event = field(default_factory=asyncio.Event)
     """Set when this instance commits an import, so its evaluation-job runner starts at once
     (the runner's poll finds the job anyway; this only saves the wait)."""
@@ -40,6 +43,7 @@ async def build_resources(runtime: Runtime[Settings]) -> Resources:
             timeout=settings.identity_timeout_seconds,
             attempts=settings.identity_attempts,
         ),
+        evidence=evidence.archive(runtime.http, settings),
     )
 
 

@@ -333,6 +333,10 @@ DESKS: _T = {
     "web.appeals.due": {"ar": "موعد الرد", "en": "Answer due"},
     "web.appeals.overdue": {"ar": "متأخر", "en": "Overdue"},
     "web.appeals.grounds": {"ar": "أسباب التظلم", "en": "Grounds"},
+    "web.appeals.facts": {
+        "ar": "الوقائع الموقعة التي استند إليها القرار",
+        "en": "The signed facts the decision rests on",
+    },
     "web.appeals.none": {"ar": "لا توجد تظلمات.", "en": "No appeals."},
     "web.appeals.decide": {"ar": "القرار", "en": "Decide"},
     "web.appeals.outcome": {"ar": "نتيجة التظلم", "en": "Outcome"},

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts import orders
 from contracts.events.office import AppointmentBooked, AppointmentCancelled, AppointmentVerified
 from contracts.events.payment import PaymentSucceeded
+from kit.evidence import FactRef
 from kit.messaging.consumer import Handlers
 from notary.poa import service
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 async def paid(session: AsyncSession, order_id: uuid.UUID, event: PaymentSucceeded, ctx: EventCtx) -> bool:
     """A payment of order `order_id`; False if that is not a power of attorney (notary's payment
     handler, notary.handlers, asks each kind of order)."""
-    return await service.paid(session, poa_id=order_id, event=event, now=ctx.now())
+    return await service.paid(session, poa_id=order_id, event=event, evidence=FactRef.of(ctx.envelope), now=ctx.now())
 
 
 async def booked(session: AsyncSession, event: AppointmentBooked, ctx: EventCtx) -> None:
@@ -37,7 +38,12 @@ async def cancelled(session: AsyncSession, event: AppointmentCancelled, ctx: Eve
 async def verified(session: AsyncSession, event: AppointmentVerified, ctx: EventCtx) -> None:
     if (poa_id := orders.order_id(event.order_ref, "notary")) is not None:
         await service.appointment_verified(
-            session, poa_id=poa_id, event=event, signer=ctx.resources.signer, now=ctx.now()
+            session,
+            poa_id=poa_id,
+            event=event,
+            evidence=FactRef.of(ctx.envelope),
+            signer=ctx.resources.signer,
+            now=ctx.now(),
         )
 
 

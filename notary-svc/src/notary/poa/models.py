@@ -75,6 +75,10 @@ class PowerOfAttorney(Base):
     revoked_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     reason: Mapped[str | None] = mapped_column(comment="why it was cancelled or revoked")
+    payment_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSONB, comment="the payment event it rests on")
+    verification_evidence: Mapped[dict[str, Any] | None] = mapped_column(
+        JSONB, comment="the clerk's verification event it rests on"
+    )
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from kit.app import Session
 from kit.errors import responses
-from notary.deps import Citizen, Ctx, Now, citizen_id
+from kit.evidence import bundle_response, bundle_responses
+from notary.deps import Citizen, Ctx, EvidenceReader, Now, citizen_id
 from notary.poa import service
 from notary.poa.models import Status
 from notary.poa.schemas import (
@@ -71,6 +72,21 @@ async def get_power_of_attorney(poa_id: uuid.UUID, caller: Citizen, session: Ses
 async def get_power_of_attorney_history(poa_id: uuid.UUID, caller: Citizen, session: Session) -> list[TransitionOut]:
     """Every status change, who caused it and when."""
     return [TransitionOut.of(t) for t in await service.history(session, poa_id=poa_id, citizen_id=citizen_id(caller))]
+
+
+@router.get(
+    "/{poa_id}/evidence",
+    response_class=Response,
+    responses={**responses(401, 403, 404, 422, 503), **bundle_responses("its issue")},
+)
+async def get_power_of_attorney_evidence(
+    poa_id: uuid.UUID, caller: EvidenceReader, session: Session, ctx: Ctx
+) -> Response:
+    """The evidence of its issue: the payment event and the clerk's verification event it rests on,
+    their place in the archive's hash chain and the timestamp seals, as one bundle from the
+    platform's evidence archive. The principal reads their own; an auditor any."""
+    ids = await service.evidence_of(session, poa_id=poa_id, caller=caller)
+    return bundle_response(await ctx.resources.evidence.bundle(ids), name=f"poa-{poa_id}")
 
 
 @router.post("/{poa_id}/quote", responses=responses(401, 403, 404, 409, 422, 503))

@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from contracts.fields import Channel, PaymentMethod, TypedNationalId
+from kit import i18n
 from kit.clock import local_day
+from kit.evidence import CitedFact, FactRef, verification_text
 from notary.poa.models import PoaTransition, PowerOfAttorney
 from notary.poa.scopes import BY_CODE
 
@@ -83,6 +85,37 @@ class PersonOut(BaseModel):
     full_name_latin: str | None = None
 
 
+class PoaFactOut(CitedFact):
+    """A signed event an issued power of attorney rests on: the payment, or the clerk's verification."""
+
+    role: Literal["payment", "verification"]
+
+    @classmethod
+    def of(cls, role: Literal["payment", "verification"], stored: dict[str, Any], poa: PowerOfAttorney) -> PoaFactOut:
+        ref = FactRef.model_validate(stored)
+        amount = i18n.Money(poa.paid_piastres or 0)
+        return cls(
+            role=role,
+            event_id=ref.event_id,
+            type=ref.type,
+            source=ref.source,
+            stated_at=ref.time,
+            statement=i18n.text(f"citation.{role}", amount=amount, date=i18n.Day(ref.time)),
+            verification=ref.verification,
+            verification_text=verification_text(ref.verification),
+        )
+
+
+def cited_facts(poa: PowerOfAttorney) -> list[PoaFactOut]:
+    """What it rests on so far: the payment once paid, the clerk's verification once verified."""
+    facts = []
+    if poa.payment_evidence is not None:
+        facts.append(PoaFactOut.of("payment", poa.payment_evidence, poa))
+    if poa.verification_evidence is not None:
+        facts.append(PoaFactOut.of("verification", poa.verification_evidence, poa))
+    return facts
+
+
 class PoaOut(BaseModel):
     id: uuid.UUID
     status: str = Field(examples=["awaiting_payment"])
@@ -112,6 +145,11 @@ class PoaOut(BaseModel):
     revoked_at: datetime | None
     cancelled_at: datetime | None
     reason: str | None
+    evidence: list[PoaFactOut] = Field(
+        default_factory=list,
+        description="The signed events it rests on (the payment, the clerk's verification); its bundle is at"
+        " `/v1/powers-of-attorney/{poa_id}/evidence`.",
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -123,8 +161,9 @@ class PoaOut(BaseModel):
             **{
                 k: getattr(poa, k)
                 for k in cls.model_fields
-                if k not in {"display_status", "principal", "agents", "scopes", "order_ref"}
+                if k not in {"display_status", "principal", "agents", "scopes", "order_ref", "evidence"}
             },
+            evidence=cited_facts(poa),
             display_status="expired" if expired else poa.status,
             principal=PersonOut.model_validate(poa.principal),
             agents=[PersonOut.model_validate(a) for a in poa.agents],

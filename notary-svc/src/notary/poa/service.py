@@ -23,11 +23,13 @@ from contracts.events.office import (
 )
 from contracts.events.payment import PaymentSucceeded
 from contracts.governorates import ABROAD
-from kit import i18n, payable
+from kit import evidence, i18n, payable
+from kit.auth import Caller, Role
 from kit.catalog import Catalog, Quote
 from kit.clock import local_day
 from kit.document_signing import DocumentSigner
 from kit.errors import NotFound, ProblemError
+from kit.evidence import FactRef
 from kit.messaging import record
 from kit.registry import Registry
 from kit.repository import Page
@@ -232,6 +234,22 @@ async def get(session: AsyncSession, *, poa_id: uuid.UUID, citizen_id: uuid.UUID
     return await _owned(session, poa_id=poa_id, citizen_id=citizen_id, lock=False)
 
 
+async def evidence_of(session: AsyncSession, *, poa_id: uuid.UUID, caller: Caller) -> list[uuid.UUID]:
+    """The ids of the signed events the power of attorney rests on (the payment, the clerk's
+    verification). Its principal's citizen account reads its own; an auditor any (logged)."""
+    if caller.kind == "citizen":
+        poa = await _owned(session, poa_id=poa_id, citizen_id=uuid.UUID(caller.subject), lock=False)
+    elif caller.has_role(Role.AUDITOR):
+        found = await PoaRepository(session).get(poa_id)
+        if found is None:
+            raise NotFound("poa_not_found")
+        poa = found
+        log.info("auditor %s read the evidence of power of attorney %s", caller.subject, poa_id)
+    else:
+        raise ProblemError("forbidden", status=403)
+    return evidence.event_ids((poa.payment_evidence, poa.verification_evidence))
+
+
 async def page_for(
     session: AsyncSession, *, citizen_id: uuid.UUID, status: str | None, limit: int, cursor: str | None
 ) -> Page[PowerOfAttorney]:
@@ -246,8 +264,11 @@ async def history(session: AsyncSession, *, poa_id: uuid.UUID, citizen_id: uuid.
 # -- what other services report -----------------------------------------------------------
 
 
-async def paid(session: AsyncSession, *, poa_id: uuid.UUID, event: PaymentSucceeded, now: datetime) -> bool:
-    """payment-svc says a payment succeeded. False if `poa_id` is not a power of attorney."""
+async def paid(
+    session: AsyncSession, *, poa_id: uuid.UUID, event: PaymentSucceeded, evidence: FactRef, now: datetime
+) -> bool:
+    """payment-svc says a payment succeeded (`evidence`: that signed event). False if `poa_id` is
+    not a power of attorney."""
     poa = await PoaRepository(session).get(poa_id, for_update=True)
     if poa is None:
         return False
@@ -261,6 +282,7 @@ async def paid(session: AsyncSession, *, poa_id: uuid.UUID, event: PaymentSuccee
     if not verdict.apply:
         return True
     poa.payment_id, poa.paid_piastres, poa.paid_at = event.payment_id, event.amount_piastres, event.paid_at
+    poa.payment_evidence = evidence.stored()
     await _move(session, poa, Status.PAID, now=now, actor=actor, reason=event.provider_reference)
     await record(
         session,
@@ -322,15 +344,23 @@ async def appointment_cancelled(
 
 
 async def appointment_verified(
-    session: AsyncSession, *, poa_id: uuid.UUID, event: AppointmentVerified, signer: DocumentSigner, now: datetime
+    session: AsyncSession,
+    *,
+    poa_id: uuid.UUID,
+    event: AppointmentVerified,
+    evidence: FactRef,
+    signer: DocumentSigner,
+    now: datetime,
 ) -> None:
-    """The clerk confirmed the principal in person: issue (number, frozen content, signature)."""
+    """The clerk confirmed the principal in person (`evidence`: that signed event): issue (number,
+    frozen content, signature)."""
     poa = await PoaRepository(session).get(poa_id, for_update=True)
     if poa is None or poa.status not in PAID_STATES:
         log.warning("verification %s for poa %s ignored (%s)", event.appointment_id, poa_id, poa and poa.status)
         return
     poa.office_id, poa.appointment_id = event.office_id, event.appointment_id
     poa.verified_at, poa.clerk_id = event.verified_at, event.clerk_id
+    poa.verification_evidence = evidence.stored()
     await _move(
         session, poa, Status.VERIFIED, now=now, actor=f"clerk:{event.clerk_id}", reason=f"office {event.office_id}"
     )

@@ -98,4 +98,12 @@ TEXTS: dict[str, dict[i18n.Language, i18n.Template]] = {
         "en": "The end of validity must be after today.",
     },
     "field.valid_until_too_far": {"ar": "أقصى مدة سريان {years}.", "en": "Validity is at most {years}."},
+    "citation.payment": {
+        "ar": "سجّلت منظومة المدفوعات سداد {amount} عن هذا التوكيل بتاريخ {date}.",
+        "en": "The payments service recorded the payment of {amount} for this power of attorney on {date}.",
+    },
+    "citation.verification": {
+        "ar": "سجّلت منظومة مكاتب الخدمة أن موظفًا تحقق من شخصية الموكل حضوريًا بالمكتب بتاريخ {date}.",
+        "en": "The service offices recorded that a clerk verified the principal in person at the office on {date}.",
+    },
 }

@@ -15,7 +15,7 @@ from ration.appeals import service
 from ration.appeals.models import Appeal
 from ration.appeals.schemas import AppealDecisionIn, AppealHousehold, AppealIn, AppealOut, AppealPage
 from ration.deps import Now, Officer
-from ration.eligibility.schemas import DecisionOut
+from ration.eligibility.schemas import DecisionOut, FactOut
 
 router = APIRouter(tags=["appeals"])
 Limit = Annotated[int, Query(ge=1, le=100)]
@@ -83,12 +83,17 @@ async def list_appeals(
 
 @router.get("/v1/appeals/{appeal_id}", response_model=AppealOut, responses=responses(401, 403, 404, 422))
 async def get_appeal(appeal_id: UUID, caller: CurrentCaller, session: Session, now: Now) -> AppealOut:
+    """The appeal with the facts the appealed decision rests on and their verification status."""
     if caller.kind == "citizen":
-        return _out(await service.get_for_citizen(session, caller=caller, appeal_id=appeal_id), now=now)
-    if caller.has_role(Role.RATION_OFFICER):
+        appeal = await service.get_for_citizen(session, caller=caller, appeal_id=appeal_id)
+        out = _out(appeal, now=now)
+    elif caller.has_role(Role.RATION_OFFICER):
         appeal = await service.get_for_officer(session, officer=caller, appeal_id=appeal_id)
-        return (await _cases(session, [appeal], now=now))[0]
-    raise ProblemError("forbidden", status=403)
+        out = (await _cases(session, [appeal], now=now))[0]
+    else:
+        raise ProblemError("forbidden", status=403)
+    out.facts = [FactOut.of(c) for c in await service.cited_facts(session, appeal=appeal)]
+    return out
 
 
 @router.post("/v1/appeals/{appeal_id}/decision", response_model=AppealOut, responses=responses(401, 403, 404, 409, 422))

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.fields import UtcDatetime
 from kit.errors import invalid
-from ration.eligibility.schemas import DecisionOut
+from ration.eligibility.schemas import DecisionOut, FactOut
 
 
 class AppealIn(BaseModel):
@@ -66,6 +66,11 @@ class AppealOut(BaseModel):
         "facts that triggered them.",
     )
     household: AppealHousehold | None = Field(default=None, description="Officers: the household's card.")
+    facts: list[FactOut] | None = Field(
+        default=None,
+        description="One appeal read by id: the facts the appealed decision rests on, with who stated each,"
+        " when, and their verification status.",
+    )
 
 
 class AppealPage(BaseModel):

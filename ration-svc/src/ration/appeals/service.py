@@ -26,6 +26,7 @@ from ration.cards import service as cards
 from ration.cards.models import Household
 from ration.cards.repository import HouseholdRepository
 from ration.eligibility import service as eligibility
+from ration.eligibility.citations import Citation, citations
 from ration.eligibility.models import Decision
 
 ANSWER_WITHIN = timedelta(days=15)
@@ -68,6 +69,13 @@ async def file(session: AsyncSession, *, caller: Caller, card_id: uuid.UUID, gro
         details={"card_id": str(household.id), "decision_id": str(decision.id)},
     )
     return appeal
+
+
+async def cited_facts(session: AsyncSession, *, appeal: Appeal) -> list[Citation]:
+    """The facts the appealed decision rests on: who stated each, when, and whether its signature
+    was verified on receipt (what the officer weighs against the grounds)."""
+    decision = await eligibility.decision(session, appeal.decision_id)
+    return [] if decision is None else [c for reason in decision.reasons for c in citations(reason)]
 
 
 def _visible_to(officer: Caller, appeal: Appeal) -> bool:

@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from kit import db
 from kit.app import Session
 from kit.auth import CurrentCitizen
 from kit.errors import responses
+from kit.evidence import bundle_response, bundle_responses
 from ration.cards import replacements, service
 from ration.cards.models import Household, ReplacementOrder
 from ration.cards.schemas import (
@@ -23,7 +24,7 @@ from ration.cards.schemas import (
     ReplacementPage,
     replacement_out,
 )
-from ration.deps import Ctx, Now
+from ration.deps import Ctx, EvidenceReader, Now
 from ration.eligibility import service as eligibility
 from ration.eligibility.schemas import DecisionOut, DecisionPage
 
@@ -72,6 +73,22 @@ async def list_card_decisions(
     household = await service.card_for(session, caller=caller, card_id=card_id)
     page = await eligibility.history(session, household_id=household.id, limit=limit, cursor=cursor)
     return DecisionPage(items=[DecisionOut.of(d, now=now) for d in page.items], next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/{card_id}/decisions/{decision_id}/evidence",
+    response_class=Response,
+    responses={**responses(401, 403, 404, 422, 503), **bundle_responses("the decision")},
+)
+async def get_decision_evidence(
+    card_id: UUID, decision_id: UUID, caller: EvidenceReader, session: Session, ctx: Ctx
+) -> Response:
+    """The evidence of a decision on the card: the signed facts it rests on (each traffic, electricity
+    or education event), their place in the archive's hash chain and the timestamp seals, as one
+    bundle from the platform's evidence archive. A member reads their own card's; a ration officer
+    those of their governorate, an auditor any (each reading in the audit trail)."""
+    ids = await service.decision_evidence(session, caller=caller, card_id=card_id, decision_id=decision_id)
+    return bundle_response(await ctx.resources.evidence.bundle(ids), name=f"decision-{decision_id}")
 
 
 def _out(order: ReplacementOrder) -> ReplacementOut:

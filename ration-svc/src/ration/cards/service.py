@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.national_id import birth_date
-from kit.auth import Caller
+from kit.auth import Caller, Role
 from kit.errors import ProblemError
 from ration.audit import repository as audit
 from ration.cards.models import Household, Member
@@ -80,6 +80,38 @@ async def card_for(session: AsyncSession, *, caller: Caller, card_id: uuid.UUID)
     if household.id != card_id:
         raise ProblemError("ration_card_not_found", status=404)
     return household
+
+
+async def decision_evidence(
+    session: AsyncSession, *, caller: Caller, card_id: uuid.UUID, decision_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """The ids of the signed events a decision of the card rests on. A member sees their own
+    card's; a ration officer those of their governorate (an administrator any), an auditor any,
+    and each staff reading is in the audit trail. Another card, or a decision of another card,
+    is simply not found."""
+    if caller.kind == "citizen":
+        household = await card_for(session, caller=caller, card_id=card_id)
+    elif caller.has_role(Role.AUDITOR) or caller.has_role(Role.RATION_OFFICER):
+        found = await HouseholdRepository(session).get(card_id)
+        officer_may = Role.ADMIN in caller.roles or (found is not None and found.governorate == caller.governorate)
+        if found is None or not (caller.has_role(Role.AUDITOR) or officer_may):
+            raise ProblemError("ration_card_not_found", status=404)
+        household = found
+    else:
+        raise ProblemError("forbidden", status=403)
+    decision = await eligibility.decision(session, decision_id)
+    if decision is None or decision.household_id != household.id:
+        raise ProblemError("decision_not_found", status=404)
+    if caller.kind != "citizen":
+        await audit.append(
+            session,
+            actor=caller.subject,
+            action="decision.evidence_read",
+            target_type="decision",
+            target_id=str(decision.id),
+            details={"card_id": str(household.id), "events": len(decision.evidence_event_ids)},
+        )
+    return list(decision.evidence_event_ids)
 
 
 async def card_valid(session: AsyncSession, *, card_number: str) -> bool:

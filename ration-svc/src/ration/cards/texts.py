@@ -10,6 +10,11 @@ TEXTS: dict[str, dict[i18n.Language, str]] = {
         "en": "No ration card lists you as a member.",
         "ar": "لا توجد بطاقة تموين مسجل بها اسمك.",
     },
+    "problem.decision_not_found.title": {"en": "No such decision", "ar": "القرار غير موجود"},
+    "problem.decision_not_found.detail": {
+        "en": "This ration card has no decision with this id.",
+        "ar": "لا يوجد قرار بهذا المعرف على بطاقة التموين هذه.",
+    },
     "problem.not_card_holder.title": {"en": "Only the card holder can do this", "ar": "لصاحب البطاقة فقط"},
     "problem.not_card_holder.detail": {
         "en": "This service is requested by the holder of the ration card.",

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, func, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, Uuid, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,6 +36,8 @@ class Decision(Base):
     effective_from: Mapped[date] = mapped_column()
     appeal_deadline: Mapped[date | None] = mapped_column()
     decided_at: Mapped[datetime] = mapped_column()
+    evidence_event_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), server_default="{}")
+    """The signed events the reasons rest on (each reason's `evidence`): what its bundle exports."""
 
 
 class EvaluationJob(Base):

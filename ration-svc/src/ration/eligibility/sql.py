@@ -76,13 +76,35 @@ def _egp(piastres: str) -> str:
 
 Fragment = Callable[[Mapping[str, Any], str], tuple[str, dict[str, Any]]]
 
+
+def _utc(column: str) -> str:
+    return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+
+
+def _loaded(column: str) -> str:
+    """The evidence of a fact a governorate's bulk file loaded (no event, no signature): when."""
+    return f"jsonb_build_object('kind', 'import', 'time', {_utc(column)})"
+
+
+def _evidence(column: str, loaded_at: str) -> str:
+    """The fact's evidence: the signed event it came from (`kit.evidence.FactRef`), else its load."""
+    return f"jsonb_build_array(coalesce({column}, {_loaded(loaded_at)}))"
+
+
+_VEHICLE_EVIDENCE = f"""jsonb_path_query_array(jsonb_build_array(
+    coalesce(v.registered_evidence, {_loaded("v.updated_at")}),
+    CASE WHEN v.owner_evidence->>'event_id' IS DISTINCT FROM v.registered_evidence->>'event_id'
+         THEN v.owner_evidence END), '$[*] ? (@ != null)')"""
+"""A vehicle rests on its registration (make, model, year) and, once transferred, on the transfer."""
+
 _VEHICLE_FACT = """jsonb_build_object('vehicle_id', v.vehicle_id, 'plate', v.plate_number, 'make', v.make,
   'model', v.model, 'model_year', v.model_year, 'engine_cc', v.engine_cc, 'owner_national_id', v.owner_national_id,
   'registered_on', to_char(v.owner_since AT TIME ZONE 'UTC', 'YYYY-MM-DD'))"""
 
 
 def _vehicle_model_year(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str, Any]]:
-    sql = f"""SELECT DISTINCT ON (tm.household_id) tm.household_id, {_VEHICLE_FACT} AS fact
+    sql = f"""SELECT DISTINCT ON (tm.household_id) tm.household_id, {_VEHICLE_FACT} AS fact,
+        {_VEHICLE_EVIDENCE} AS evidence
       FROM tm JOIN {S}.vehicles v ON v.owner_national_id = tm.national_id
       WHERE v.vehicle_type = ANY(CAST(:{p}types AS text[])) AND v.model_year >= CAST(:{p}min AS int)
       ORDER BY tm.household_id, v.model_year DESC, v.vehicle_id"""
@@ -90,7 +112,8 @@ def _vehicle_model_year(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str,
 
 
 def _vehicle_engine(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str, Any]]:
-    sql = f"""SELECT DISTINCT ON (tm.household_id) tm.household_id, {_VEHICLE_FACT} AS fact
+    sql = f"""SELECT DISTINCT ON (tm.household_id) tm.household_id, {_VEHICLE_FACT} AS fact,
+        {_VEHICLE_EVIDENCE} AS evidence
       FROM tm JOIN {S}.vehicles v ON v.owner_national_id = tm.national_id
       WHERE v.vehicle_type = ANY(CAST(:{p}types AS text[])) AND v.engine_cc >= CAST(:{p}min AS int)
       ORDER BY tm.household_id, v.engine_cc DESC, v.vehicle_id"""
@@ -100,7 +123,8 @@ def _vehicle_engine(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str, Any
 def _electricity(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str, Any]]:
     sql = f"""SELECT DISTINCT ON (tm.household_id) tm.household_id,
         jsonb_build_object('meter_id', e.meter_id, 'monthly_kwh', e.monthly_kwh,
-          'period_start', e.period_start::text, 'period_end', e.period_end::text) AS fact
+          'period_start', e.period_start::text, 'period_end', e.period_end::text) AS fact,
+        {_evidence("e.evidence", "e.reported_at")} AS evidence
       FROM tm JOIN {S}.meters e ON e.subscriber_national_id = tm.national_id
       WHERE e.monthly_kwh > CAST(:{p}max AS int)
       ORDER BY tm.household_id, e.monthly_kwh DESC, e.meter_id"""
@@ -111,7 +135,8 @@ def _school_fees(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str, Any]]:
     sql = f"""SELECT DISTINCT ON (tm.household_id) tm.household_id,
         jsonb_build_object('student_national_id', f.student_national_id, 'school_id', f.school_id,
           'school_type', f.school_type, 'academic_year', f.academic_year,
-          'annual_fees_egp', {_egp("f.annual_fees_piastres")}) AS fact
+          'annual_fees_egp', {_egp("f.annual_fees_piastres")}) AS fact,
+        {_evidence("f.evidence", "f.reported_at")} AS evidence
       FROM tm JOIN {S}.school_fees f ON f.guardian_national_id = tm.national_id
       WHERE f.annual_fees_piastres >= CAST(:{p}min AS bigint) AND f.academic_year >= CAST(:{p}year AS text)
         AND f.school_type = ANY(CAST(:{p}types AS text[]))
@@ -126,7 +151,7 @@ def _school_fees(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str, Any]]:
 def _salary(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str, Any]]:
     sql = f"""SELECT DISTINCT ON (tm.household_id) tm.household_id,
         jsonb_build_object('national_id', i.national_id, 'monthly_salary_egp', {_egp("i.monthly_salary_piastres")})
-          AS fact
+          AS fact, jsonb_build_array({_loaded("i.reported_at")}) AS evidence
       FROM tm JOIN {S}.incomes i ON i.national_id = tm.national_id
       WHERE i.monthly_salary_piastres > CAST(:{p}max AS bigint)
       ORDER BY tm.household_id, i.monthly_salary_piastres DESC"""
@@ -135,7 +160,8 @@ def _salary(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str, Any]]:
 
 def _land(rule: Mapping[str, Any], p: str) -> tuple[str, dict[str, Any]]:
     sql = f"""SELECT DISTINCT ON (tm.household_id) tm.household_id,
-        jsonb_build_object('national_id', l.national_id, 'feddans', l.feddans::text) AS fact
+        jsonb_build_object('national_id', l.national_id, 'feddans', l.feddans::text) AS fact,
+        jsonb_build_array({_loaded("l.reported_at")}) AS evidence
       FROM tm JOIN {S}.land_holdings l ON l.national_id = tm.national_id
       WHERE l.feddans >= CAST(:{p}min AS numeric)
       ORDER BY tm.household_id, l.feddans DESC"""
@@ -173,13 +199,13 @@ def _hits(rules: Sequence[Mapping[str, Any]], params: dict[str, Any]) -> str:
         params[f"{p}ar"] = rule["explanation_ar"]
         params[f"{p}en"] = rule["explanation_en"]
         parts.append(
-            f"SELECT x.household_id, CAST(:{p}code AS text) AS code, x.fact,"
+            f"SELECT x.household_id, CAST(:{p}code AS text) AS code, x.fact, x.evidence,"
             f" {_render(f'{p}ar', placeholders, arabic=True)} AS ar,"
             f" {_render(f'{p}en', placeholders, arabic=False)} AS en FROM ({sql}) x"
         )
     if not parts:
         return (
-            "SELECT NULL::uuid AS household_id, NULL::text AS code, NULL::jsonb AS fact,"
+            "SELECT NULL::uuid AS household_id, NULL::text AS code, NULL::jsonb AS fact, NULL::jsonb AS evidence,"
             " NULL AS ar, NULL AS en WHERE false"
         )
     return "\nUNION ALL\n".join(parts)
@@ -210,8 +236,8 @@ tm AS NOT MATERIALIZED (
 hits AS ({_hits(rule_set["rules"], params)}),
 reasons AS (
   SELECT household_id,
-         jsonb_agg(jsonb_build_object('code', code, 'fact', fact, 'explanation_ar', ar, 'explanation_en', en)
-                   ORDER BY code) AS reasons,
+         jsonb_agg(jsonb_build_object('code', code, 'fact', fact, 'evidence', evidence, 'explanation_ar', ar,
+                                      'explanation_en', en) ORDER BY code) AS reasons,
          array_agg(code ORDER BY code) AS codes
   FROM hits GROUP BY household_id
 ),
@@ -254,7 +280,14 @@ def _params(
 
 
 _TODAY = "(CAST(:now AS timestamptz) AT TIME ZONE 'UTC')::date"
-_FINGERPRINT = "md5(concat_ws('|', c.eligible, c.reasons::text, c.n, c.entitlement, c.override_id, c.override_until))"
+_STATED = """CASE WHEN jsonb_array_length(c.reasons) = 0 THEN c.reasons
+  ELSE (SELECT jsonb_agg(r - 'evidence' ORDER BY i)
+        FROM jsonb_array_elements(c.reasons) WITH ORDINALITY AS e(r, i)) END"""
+"""The reasons without their evidence: the same fact stated again by a newer event is no change
+of the decision (which keeps citing the event it was made on)."""
+_FINGERPRINT = (
+    f"md5(concat_ws('|', c.eligible, ({_STATED})::text, c.n, c.entitlement, c.override_id, c.override_until))"
+)
 
 _CHANGED = f"""
   SELECT c.*, {_FINGERPRINT} AS fp, gen_random_uuid() AS decision_id, gen_random_uuid() AS event_id
@@ -272,10 +305,12 @@ _WRITES = f"""
 ins AS (
   INSERT INTO {S}.decisions (id, household_id, eligible, reasons, reason_codes, rule_set_id, rules_version,
     members_count, entitlement_piastres, override_appeal_id, override_until, trigger, fingerprint, notified,
-    effective_from, appeal_deadline, decided_at)
+    effective_from, appeal_deadline, decided_at, evidence_event_ids)
   SELECT decision_id, id, eligible, reasons, codes, CAST(:rule_set_id AS uuid), CAST(:rules_version AS text),
     n, entitlement, override_id, override_until, CAST(:trigger AS text), fp, notify, {_TODAY},
-    CASE WHEN eligible THEN NULL ELSE {_TODAY} + CAST(:window AS int) END, CAST(:now AS timestamptz)
+    CASE WHEN eligible THEN NULL ELSE {_TODAY} + CAST(:window AS int) END, CAST(:now AS timestamptz),
+    ARRAY(SELECT DISTINCT CAST(e->>'event_id' AS uuid) FROM jsonb_array_elements(reasons) r,
+          jsonb_array_elements(r->'evidence') e WHERE e ? 'event_id')
   FROM changed
 ),
 upd AS (

@@ -1,5 +1,6 @@
 """Facts published by traffic, electricity and education: store them, then re-evaluate the
-households of the people they concern (once per batch of events)."""
+households of the people they concern (once per batch of events). Each fact keeps the signed
+event it came from (`kit.evidence.FactRef`), which the decisions resting on it cite."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from contracts import Envelope, Event
 from contracts.events.education import FeesReported
 from contracts.events.electricity import ConsumptionReported
 from contracts.events.traffic import VehicleRegistered, VehicleTransferred
+from kit.evidence import FactRef
 from kit.messaging.consumer import Handlers
 from ration.eligibility import service as eligibility
 from ration.facts import repository as facts
@@ -29,7 +31,7 @@ def _trigger(items: Sequence[tuple[Event, Envelope]]) -> str:
 async def on_vehicles_registered(
     session: AsyncSession, items: list[tuple[VehicleRegistered, Envelope]], ctx: ServiceContext
 ) -> None:
-    for event, _ in items:
+    for event, envelope in items:
         await facts.vehicle_registered(
             session,
             vehicle_id=event.vehicle_id,
@@ -42,6 +44,7 @@ async def on_vehicles_registered(
             engine_cc=event.engine_cc,
             governorate=event.governorate,
             at=event.registered_at,
+            evidence=FactRef.of(envelope),
         )
     owners = [event.owner_national_id for event, _ in items]
     await eligibility.reevaluate_persons(session, national_ids=owners, trigger=_trigger(items), now=ctx.now())
@@ -50,13 +53,14 @@ async def on_vehicles_registered(
 async def on_vehicles_transferred(
     session: AsyncSession, items: list[tuple[VehicleTransferred, Envelope]], ctx: ServiceContext
 ) -> None:
-    for event, _ in items:
+    for event, envelope in items:
         await facts.vehicle_transferred(
             session,
             vehicle_id=event.vehicle_id,
             plate=event.plate_number,
             to_owner=event.to_national_id,
             at=event.transferred_at,
+            evidence=FactRef.of(envelope),
         )
     people = [nid for event, _ in items for nid in (event.from_national_id, event.to_national_id)]
     await eligibility.reevaluate_persons(session, national_ids=people, trigger=_trigger(items), now=ctx.now())
@@ -65,7 +69,7 @@ async def on_vehicles_transferred(
 async def on_consumption_reported(
     session: AsyncSession, items: list[tuple[ConsumptionReported, Envelope]], ctx: ServiceContext
 ) -> None:
-    for event, _ in items:
+    for event, envelope in items:
         await facts.consumption_reported(
             session,
             meter_id=event.meter_id,
@@ -75,6 +79,7 @@ async def on_consumption_reported(
             end=event.period_end,
             kwh=event.consumption_kwh,
             at=event.reported_at,
+            evidence=FactRef.of(envelope),
         )
     people = [event.subscriber_national_id for event, _ in items]
     await eligibility.reevaluate_persons(session, national_ids=people, trigger=_trigger(items), now=ctx.now())
@@ -83,7 +88,7 @@ async def on_consumption_reported(
 async def on_fees_reported(
     session: AsyncSession, items: list[tuple[FeesReported, Envelope]], ctx: ServiceContext
 ) -> None:
-    for event, _ in items:
+    for event, envelope in items:
         await facts.fees_reported(
             session,
             student=event.student_national_id,
@@ -93,6 +98,7 @@ async def on_fees_reported(
             school_type=event.school_type,
             fees_piastres=event.annual_fees_piastres,
             at=event.reported_at,
+            evidence=FactRef.of(envelope),
         )
     people = [nid for event, _ in items for nid in (event.guardian_national_id, event.student_national_id)]
     await eligibility.reevaluate_persons(session, national_ids=people, trigger=_trigger(items), now=ctx.now())

@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import BigInteger, Numeric, String, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ration.models import Base
@@ -29,6 +31,10 @@ class Vehicle(Base):
     governorate: Mapped[str | None] = mapped_column(String(2))
     registered_at: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    registered_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """The registration event its make, model and year come from (`kit.evidence.FactRef`)."""
+    owner_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """The event that made the current owner its owner (a registration or a transfer)."""
 
 
 class Meter(Base):
@@ -44,6 +50,8 @@ class Meter(Base):
     consumption_kwh: Mapped[int] = mapped_column(BigInteger)
     monthly_kwh: Mapped[int] = mapped_column()
     reported_at: Mapped[datetime] = mapped_column()
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """The event that reported this period (`kit.evidence.FactRef`); NULL from a bulk file."""
 
 
 class SchoolFee(Base):
@@ -58,6 +66,8 @@ class SchoolFee(Base):
     school_type: Mapped[str] = mapped_column(String(20))
     annual_fees_piastres: Mapped[int] = mapped_column(BigInteger)
     reported_at: Mapped[datetime] = mapped_column()
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """The event that reported these fees (`kit.evidence.FactRef`); NULL from a bulk file."""
 
 
 class Income(Base):

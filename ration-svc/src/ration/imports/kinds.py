@@ -178,7 +178,7 @@ ON CONFLICT (vehicle_id) DO UPDATE SET plate_number = EXCLUDED.plate_number,
   owner_national_id = EXCLUDED.owner_national_id, owner_since = EXCLUDED.owner_since,
   vehicle_type = EXCLUDED.vehicle_type, make = EXCLUDED.make, model = EXCLUDED.model,
   model_year = EXCLUDED.model_year, engine_cc = EXCLUDED.engine_cc, registered_at = EXCLUDED.registered_at,
-  updated_at = now()
+  updated_at = now(), registered_evidence = NULL, owner_evidence = NULL
 WHERE EXCLUDED.owner_since >= v.owner_since
 """,
     people="owner_national_id",
@@ -203,7 +203,8 @@ SELECT meter_id, subscriber_national_id, CAST(:gov AS text), period_start, perio
 WHERE period_end >= period_start
 ON CONFLICT (meter_id) DO UPDATE SET subscriber_national_id = EXCLUDED.subscriber_national_id,
   period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end,
-  consumption_kwh = EXCLUDED.consumption_kwh, monthly_kwh = EXCLUDED.monthly_kwh, reported_at = now()
+  consumption_kwh = EXCLUDED.consumption_kwh, monthly_kwh = EXCLUDED.monthly_kwh, reported_at = now(),
+  evidence = NULL
 WHERE EXCLUDED.period_end >= m.period_end
 """,
     people="subscriber_national_id",
@@ -228,7 +229,7 @@ SELECT student_national_id, academic_year, guardian_national_id, school_id, scho
 FROM good
 ON CONFLICT (student_national_id, academic_year) DO UPDATE SET guardian_national_id = EXCLUDED.guardian_national_id,
   school_id = EXCLUDED.school_id, school_type = EXCLUDED.school_type,
-  annual_fees_piastres = EXCLUDED.annual_fees_piastres, reported_at = now()
+  annual_fees_piastres = EXCLUDED.annual_fees_piastres, reported_at = now(), evidence = NULL
 """,
     people="guardian_national_id",
     tables=("ration.school_fees",),

@@ -1,0 +1,1 @@
+"""Shubbak evidence service: the archive of signed events crossing authorities"""
