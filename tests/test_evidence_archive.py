@@ -20,7 +20,8 @@ from test_integrators import create_integrator, signing_key, token
 from test_ministry_events import BATCH, REGISTERED, an_eligible_holder, car_of
 
 from contracts.evidence import verify_bundle
-from contracts.signing import UNSIGNED
+
+REGISTERED_BY = "traffic-department"  # the source car_of writes
 
 
 async def test_a_ministrys_fact_and_the_decision_on_it_are_archived_and_export_as_evidence(
@@ -54,16 +55,14 @@ async def test_a_ministrys_fact_and_the_decision_on_it_are_archived_and_export_a
     kept = next(entry["event"] for entry in bundle["events"] if entry["event"]["id"] == car["id"])
     assert kept["data"] == car["data"]
     assert kept["source"] == car["source"]
+    assert kept["signature"] == car["signature"]
     report = verify_bundle(raw)
-    # Until every producer signs (ev-sign, ev-gw), an unsigned event is the only failure allowed:
-    # chain, proofs, seals and the export's own signature must hold regardless.
-    signed = all("signature" in entry["event"] for entry in bundle["events"])
-    allowed = [] if signed else [f for f in report.failures if f"signature: {UNSIGNED}" in f]
-    assert report.failures == allowed
+    assert report.failures == []
+    assert {REGISTERED_BY, "ration-svc"} <= report.producers
     path = tmp_path / "bundle.json"
     path.write_bytes(raw)
     verified = verify_offline(path)
-    assert verified.returncode == (0 if signed else 1), verified.stdout
+    assert verified.returncode == 0, verified.stdout
     path.write_bytes(raw.replace(b"Tucson", b"Tucsom", 1))
     tampered = verify_offline(path)
     assert tampered.returncode == 1
