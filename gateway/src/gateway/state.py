@@ -17,7 +17,9 @@ import aiohttp
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from contracts.signing import PublicKey
 from gateway.breaker import Breaker
+from gateway.event_keys import service as event_keys
 from gateway.idempotency.service import purge, seal_clear_answers
 from gateway.integrators.keys import EdgeVerifier, IntegratorKeys
 from gateway.limits import Limiter, MemoryLimiter
@@ -110,6 +112,13 @@ class Gateway:
             raise RuntimeError("the gateway's lifespan has not started")
         return self._integrator_keys
 
+    async def _event_keys(self) -> list[PublicKey]:
+        """The integrators' event keys as the gateway publishes them, from its own database."""
+        assert self.runtime is not None
+        async with self.runtime.sessions() as session:
+            jwks = await event_keys.published(session)
+        return [PublicKey.from_jwk(jwk) for jwk in jwks["keys"]]
+
     async def open(self) -> None:
         timeout = self.settings.upstream_timeout_seconds
         connector = aiohttp.TCPConnector(
@@ -135,6 +144,7 @@ class Gateway:
         runtime.context = self.context()  # what its event handlers get
         self.engine, self.sessions = runtime.engine, runtime.sessions
         keys = self._integrator_keys = IntegratorKeys(runtime.sessions, self.sealer, self.clock)
+        runtime.trust.local = self._event_keys  # its own consumers trust the integrators' keys it holds
         integrators = TokenVerifier(
             keys,
             issuer=settings.integrator_issuer,

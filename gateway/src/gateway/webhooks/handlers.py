@@ -12,7 +12,7 @@ from gateway.settings import Settings
 from gateway.webhooks import service
 from kit.db import after_commit
 from kit.messaging.consumer import Handlers
-from kit.service import Context
+from kit.service import BatchContext
 
 if TYPE_CHECKING:
     from gateway.state import Gateway
@@ -20,9 +20,11 @@ if TYPE_CHECKING:
 handlers: Handlers[Settings, Gateway] = Handlers()
 
 
-async def fan_out(session: AsyncSession, items: list[tuple[Event, Envelope]], ctx: Context[Settings, Gateway]) -> None:
+async def fan_out(
+    session: AsyncSession, items: list[tuple[Event, Envelope]], ctx: BatchContext[Settings, Gateway]
+) -> None:
     """The deliveries of a batch of events; the delivery worker is woken once they are committed."""
-    if await service.fan_out(session, envelopes=[envelope for _, envelope in items], now=ctx.now()):
+    if await service.fan_out(session, envelopes=[envelope for _, envelope in items], now=ctx.now(), signed=ctx.signed):
         worker = ctx.resources.webhook_worker
         if worker is not None:
             after_commit(session, worker.wakeup.set)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -216,9 +218,16 @@ async def replay(
     return delivery
 
 
-async def fan_out(session: AsyncSession, *, envelopes: list[Envelope], now: datetime) -> int:
+async def fan_out(
+    session: AsyncSession,
+    *,
+    envelopes: list[Envelope],
+    now: datetime,
+    signed: Mapping[uuid.UUID, Mapping[str, Any]] | None = None,
+) -> int:
     """Deliveries for the subscriptions each event matches (held while a subscription is disabled).
-    The event id makes it idempotent: one delivery per (subscription, event)."""
+    The event id makes it idempotent: one delivery per (subscription, event). `signed`: each event's
+    CloudEvent as it travelled (kit's consumer gives it), delivered as its producer signed it."""
     if not envelopes:
         return 0
     subscriptions = await SubscriptionRepository(session).for_event(envelopes[0].type)
@@ -228,7 +237,13 @@ async def fan_out(session: AsyncSession, *, envelopes: list[Envelope], now: date
         for subscription in subscriptions:
             if not filters.matches(subscription.filter, envelope.data):
                 continue
-            payload = payload or envelope.received()  # as its producer signed it, never re-serialised
+            if payload is None:  # as its producer signed it, never re-serialised from the model
+                travelled = (signed or {}).get(envelope.id)
+                payload = (
+                    json.dumps(travelled, ensure_ascii=False, separators=(",", ":")).encode()
+                    if travelled is not None
+                    else envelope.received()
+                )
             rows.append(
                 {
                     "id": uuid.uuid4(),

@@ -23,7 +23,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -103,6 +103,10 @@ class KeysUnavailable(Exception):
     """A producer's keys could not be fetched: judge the event later, never dead-letter it now."""
 
 
+LOCAL = "(this process)"
+"""The name of `TrustList.local` among the sources of keys (in logs and `KeysUnavailable`)."""
+
+
 class TrustList:
     """The producers' public keys a consumer trusts: every JWKS in `urls` merged, cached."""
 
@@ -124,6 +128,9 @@ class TrustList:
         self.max_age_seconds = max_age_seconds
         self.timeout = timeout_seconds
         self.extra = list(extra)
+        self.local: Callable[[], Awaitable[Sequence[PublicKey]]] | None = None
+        """Keys a producer registry holds in this very process (the gateway: its integrators'
+        keys, read from its own database), read with every refresh like a JWKS."""
         self.ring = KeyRing()
         self._by_url: dict[str, list[PublicKey]] = {}
         self._failed: set[str] = set()
@@ -153,7 +160,7 @@ class TrustList:
         kid = event.get(KEY_ID)
         if isinstance(kid, str) and kid not in self.ring.keys:
             self._development_key(kid)
-            if kid not in self.ring.keys and self.urls:
+            if kid not in self.ring.keys and (self.urls or self.local is not None):
                 if self.fetched_at < seen_at:
                     await self.refresh(not_before=seen_at)
                 if kid not in self.ring.keys and self._failed:
@@ -183,15 +190,24 @@ class TrustList:
             if wait > 0:
                 await asyncio.sleep(wait)
             started = time.monotonic()
-            results = await asyncio.gather(*(self._fetch(url) for url in self.urls))
+            results = await asyncio.gather(*(self._fetch(url) for url in self.urls), self._local())
             self._failed = set()
-            for url, keys in zip(self.urls, results, strict=True):
+            for url, keys in zip([*self.urls, LOCAL], results, strict=True):
                 if keys is None:
                     self._failed.add(url)
                 else:
                     self._by_url[url] = keys
             self.fetched_at = started
             self._rebuild()
+
+    async def _local(self) -> list[PublicKey] | None:
+        if self.local is None:
+            return []
+        try:
+            return list(await self.local())
+        except Exception as exc:  # noqa: BLE001 - its database away: keep the last keys, try again later
+            log.warning("event keys held in this process out of reach: %s", type(exc).__name__)
+            return None
 
     async def _fetch(self, url: str) -> list[PublicKey] | None:
         """The keys at `url`; [] if it has none (404: e.g. a gateway with no integrator keys yet),
