@@ -142,9 +142,11 @@ class TestNetwork:
     def test_a_service_reaches_nats_its_database_and_its_callees_only(self, rendered: tuple[str, list[dict]]) -> None:
         _, objects = rendered
         base = {"kube-dns", "otel-collector", "nats", "identity", "gateway"}  # tokens: identity's and gateway's JWKS
-        assert self.egress_names(objects, "notary") == base | {"notary-db", "catalog"}  # catalog: platform.toml env
-        assert self.egress_names(objects, "ration") == base | {"ration-db", "catalog"}
-        assert self.egress_names(objects, "office-routing") == base | {"office-routing-db"}
+        # every producer's event keys (issue 16): each service's port, nothing more of it
+        base |= {s.name for s in SERVICES if not (s.is_gateway or s.frontend)}
+        assert self.egress_names(objects, "notary") == (base | {"notary-db"}) - {"notary"}
+        assert self.egress_names(objects, "ration") == (base | {"ration-db"}) - {"ration"}
+        assert self.egress_names(objects, "office-routing") == (base | {"office-routing-db"}) - {"office-routing"}
         assert self.egress_names(objects, "notary-migrate") == {"kube-dns", "notary-db"}
 
     def test_gateway_reaches_every_service_and_only_its_own_database(self, rendered: tuple[str, list[dict]]) -> None:

@@ -371,7 +371,15 @@ def network_policy(service: Service, services: list[Service], network: Network) 
     also takes the public's traffic from the edge proxies and delivers webhooks to public
     addresses."""
     by_key = {s.key: s for s in services}
-    callers = sorted({s.name for s in services if service.key in s.calls and s is not service})
+    # Every consumer reads every producer's public event keys (`<PREFIX>EVENT_KEYS_URLS`, issue 16):
+    # the port of each service is open to the others for that, whatever else they call.
+    # (frontends neither consume nor produce events: web calls only the gateway).
+    consumers = (
+        {s.name for s in services if s.database is not None and not s.frontend and s is not service}
+        if not (service.frontend or service.is_gateway)
+        else set()
+    )
+    callers = sorted({s.name for s in services if service.key in s.calls and s is not service} | consumers)
     sources = [_pods(name) for name in callers]
     if service.is_gateway or service.frontend:  # the public (the gateway: also the JWKS fetchers)
         sources = [_namespace(network.edge_namespace), *sources]
@@ -385,8 +393,10 @@ def network_policy(service: Service, services: list[Service], network: Network) 
             {"to": [NATS_PODS], "ports": _tcp(NATS_PORT)},
             {"to": [_database_pods(service)], "ports": _tcp(5432)},
         ]
-    for key in service.calls:
-        callee = by_key[key]
+    callees = {by_key[key] for key in service.calls}
+    if service.database is not None and not service.frontend:  # a consumer: every producer's event keys
+        callees |= {s for s in services if s is not service and not (s.is_gateway or s.frontend)}
+    for callee in sorted(callees, key=lambda s: s.name):
         egress.append({"to": [_pods(callee.name)], "ports": _tcp(callee.port)})
     if service.is_gateway:
         egress.append(public_egress(network))
@@ -548,7 +558,9 @@ def service_literals(service: Service, services: list[Service]) -> list[str]:
 
 def event_keys_urls(services: list[Service]) -> list[str]:
     """Every producer's event keys: each service's, and the integrators' the gateway registers."""
-    urls = [f"http://{s.name}:{s.port}/.well-known/event-keys.json" for s in services if not s.is_gateway]
+    urls = [
+        f"http://{s.name}:{s.port}/.well-known/event-keys.json" for s in services if not (s.is_gateway or s.frontend)
+    ]
     gateway = next(s for s in services if s.is_gateway)
     return [*urls, f"http://{gateway.name}:{gateway.port}/.well-known/integrator-event-keys.json"]
 
