@@ -21,8 +21,6 @@ from test_ministry_events import BATCH, REGISTERED, an_eligible_holder, car_of
 
 from contracts.evidence import verify_bundle
 
-REGISTERED_BY = "traffic-department"  # the source car_of writes
-
 
 async def test_a_ministrys_fact_and_the_decision_on_it_are_archived_and_export_as_evidence(
     platform: Any, tmp_path: Path
@@ -58,7 +56,7 @@ async def test_a_ministrys_fact_and_the_decision_on_it_are_archived_and_export_a
     assert kept["signature"] == car["signature"]
     report = verify_bundle(raw)
     assert report.failures == []
-    assert {REGISTERED_BY, "ration-svc"} <= report.producers
+    assert {traffic["source"], "ration-svc"} <= report.producers
     path = tmp_path / "bundle.json"
     path.write_bytes(raw)
     verified = verify_offline(path)

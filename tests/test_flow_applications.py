@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 from applications_support import (
+    GOVERNORATE,
     apply,
     authority,
     citizens,
@@ -41,7 +42,7 @@ async def offered(client: httpx.AsyncClient, code: str) -> None:
 async def test_three_coming_services_run_as_definitions(platform) -> None:
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as client:
         admin = await staff_token(client, platform, "admin")
-        officer = await staff_token(client, platform, "case_officer", governorate="03")
+        officer = await staff_token(client, platform, "case_officer", governorate=GOVERNORATE)
         takaful, driver, trader = await citizens(client, 3)
         code = "takaful.support.apply"
         assert (await client.get(f"/v1/services/{code}")).json()["status"] == "coming"

@@ -25,7 +25,7 @@ from contracts.events.traffic import VehicleRegistered
 from devstack.background import BackgroundPlatform
 from identity.demo import DEMO_OFFICE_NAMESPACE, DEV_STAFF
 from identity.demo import DEV_PASSWORD as DEV_STAFF_PASSWORD
-from kit.testing import eventually
+from kit.testing import eventually, signed
 
 REGISTERED = "traffic.vehicle.registered.v1"
 PEOPLE = registry_people(("03",))
@@ -358,7 +358,7 @@ def car_of(owner: str) -> bytes:
         make="Hyundai", model="Tucson", model_year=2024, engine_cc=2000, governorate=APPEAL_GOVERNORATE,
         registered_at=datetime.now(UTC),
     )  # fmt: skip
-    return Envelope.wrap(event, source="traffic-department").to_bytes()
+    return signed(Envelope.wrap(event, source="traffic-department"))  # its development key, trusted in development
 
 
 def test_a_ration_appeal_filed_in_the_portal_is_decided_in_the_console(

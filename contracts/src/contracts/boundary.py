@@ -42,7 +42,20 @@ CONSUMED_BY: Mapping[str, tuple[str, ...]] = {
     ),
     "payment-svc": ("payment.order.applied.v1", "payment.order.refused.v1"),
     "office-routing-svc": ("office.appointment.requested.v1", "office.appointment.withdrawn.v1"),
-    "catalog-svc": (),
+    "catalog-svc": ("applications.definition.published.v1", "applications.definition.retired.v1"),
+    "applications-svc": (
+        "education.fees.reported.v1",
+        "electricity.consumption.reported.v1",
+        "office.appointment.booked.v1",
+        "office.appointment.cancelled.v1",
+        "office.appointment.verified.v1",
+        "payment.intent.succeeded.v1",
+        "payment.order.answer_requested.v1",
+        "ration.eligibility.changed.v1",
+        "registry.company.registered.v1",
+        "traffic.vehicle.registered.v1",
+        "traffic.vehicle.transferred.v1",
+    ),
 }
 """The event types (NATS subject patterns) each platform service consumes. The gateway's
 webhooks consume what `contracts.audience` shares with integrators."""
