@@ -241,7 +241,7 @@ async def test_a_fourth_service_added_by_data_alone(platform) -> None:
         priced = await client.post(f"/v1/services/{code}/tariffs", json=tariff, headers=admin)
         assert priced.status_code == 201, priced.text
         rolled = await client.put(
-            f"/v1/services/{code}/rollout/03",
+            f"/v1/services/{code}/rollout/{GOVERNORATE}",  # where its citizens live
             headers=admin,
             json={"live_from": "2025-10-01T00:00:00+03:00", "pilot": True, "reason": "pilot"},
         )
