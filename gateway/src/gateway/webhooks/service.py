@@ -223,7 +223,7 @@ async def fan_out(
     *,
     envelopes: list[Envelope],
     now: datetime,
-    signed: Mapping[uuid.UUID, Mapping[str, Any]] | None = None,
+    signed: Mapping[uuid.UUID, Mapping[str, Any]],
 ) -> int:
     """Deliveries for the subscriptions each event matches (held while a subscription is disabled).
     The event id makes it idempotent: one delivery per (subscription, event). `signed`: each event's
@@ -237,13 +237,8 @@ async def fan_out(
         for subscription in subscriptions:
             if not filters.matches(subscription.filter, envelope.data):
                 continue
-            if payload is None:  # as its producer signed it, never re-serialised from the model
-                travelled = (signed or {}).get(envelope.id)
-                payload = (
-                    json.dumps(travelled, ensure_ascii=False, separators=(",", ":")).encode()
-                    if travelled is not None
-                    else envelope.received()
-                )
+            if payload is None:  # as its producer signed it (kit's consumer keeps it), never re-serialised
+                payload = json.dumps(signed[envelope.id], ensure_ascii=False, separators=(",", ":")).encode()
             rows.append(
                 {
                     "id": uuid.uuid4(),
