@@ -27,10 +27,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import rfc8785
 from cryptography.exceptions import InvalidSignature
 
-from contracts.signing import KeyRing, PublicKey, SignatureRejected, SigningKey
+from contracts.signing import KeyRing, PublicKey, SignatureRejected, SigningKey, jcs
 
 FORMAT = "shubbak-evidence-bundle/1"
 GENESIS = "0" * 64
@@ -40,41 +39,6 @@ SIGNATURE = "signature"
 
 def _sha256(*parts: bytes) -> str:
     return hashlib.sha256(b"".join(parts)).hexdigest()
-
-
-def jcs(value: Any) -> bytes:
-    """RFC 8785 canonical JSON, as ``rfc8785.dumps`` writes it, an order of magnitude faster for
-    what events hold. Without floats and with ASCII keys only, the standard library's sorted,
-    compact, unescaped output is byte for byte JCS (the same escapes: ``\\"``, ``\\\\``, the short
-    forms and lower-case ``\\u00xx`` below U+0020); anything else goes through ``rfc8785``."""
-    if _plain(value):
-        try:
-            return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-        except UnicodeEncodeError:  # a lone surrogate: rfc8785 says what is wrong
-            pass
-    return rfc8785.dumps(value)
-
-
-_SAFE_INTEGER = 2**53 - 1
-
-
-def _plain(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is str or kind is bool or item is None:
-            continue
-        if kind is dict:
-            for key in item:
-                if type(key) is not str or not key.isascii():
-                    return False
-            stack.extend(item.values())
-        elif kind is list:
-            stack.extend(item)
-        elif kind is not int or abs(item) > _SAFE_INTEGER:  # floats; integers JCS cannot write exactly
-            return False
-    return True
 
 
 def leaf_hash(sequence: int, received_at: str, event: Mapping[str, Any]) -> str:
