@@ -29,6 +29,10 @@ def platform(collector: otlp_collector.Collector) -> Iterator[BackgroundPlatform
             "OTEL_EXPORTER_OTLP_ENDPOINT": collector.endpoint,
             "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
             "OTEL_BSP_SCHEDULE_DELAY": "200",  # milliseconds: the tests read spans soon after
+            # web as behind an ingress: each browser context and client says its own address
+            # (X-Forwarded-For), so the limits count the suite's many citizens apart (web sends the
+            # address on; the gateway believes web's).
+            "WEB_TRUSTED_PROXY_HOPS": "1",
         }
     )
     yield running

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from paperless_support import registry_people
 from playwright.sync_api import Browser, expect
-from web_browser import Visitor
+from web_browser import Visitor, new_context
 
 from devstack.background import BackgroundPlatform
 from identity.demo import DEV_PASSWORD
@@ -26,7 +26,7 @@ PEOPLE = registry_people(("03",))
 
 def _staff(browser: Browser, web: str, axe_source: str, name: str, username: str = "ration") -> Visitor:
     """A development staff account signed in to the console (Arabic; every page also in English)."""
-    staff = Visitor(browser.new_context().new_page(), base=web, axe_source=axe_source, name=name, bilingual=True)
+    staff = Visitor(new_context(browser).new_page(), base=web, axe_source=axe_source, name=name, bilingual=True)
     staff.open("/staff/sign-in")
     staff.page.locator("#username").fill(username)
     staff.page.locator("#password").fill(DEV_PASSWORD)

@@ -18,7 +18,7 @@ from paperless_support import PASSWORD as STAFF_PASSWORD
 from paperless_support import Citizen, create_staff, registry_people
 from playwright.sync_api import Browser, Page, expect
 from test_card_services import demo_registry
-from web_browser import Visitor, enrol, sms_code, sms_count
+from web_browser import Visitor, enrol, new_context, sms_code, sms_count
 
 from contracts import Envelope
 from contracts.events.traffic import VehicleRegistered
@@ -58,7 +58,7 @@ def test_power_of_attorney_from_draft_to_revoked(
     web, gateway = platform.services["web"], platform.gateway
     principal, agent = PEOPLE[7], PEOPLE[8]
     mobile = "010" + principal["national_id"][-8:]
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = new_context(browser, viewport={"width": 390, "height": 844})
     citizen = Visitor(context.new_page(), base=web, axe_source=axe_source, name="poa")
     page = citizen.page
     enrol(citizen, gateway, principal, mobile, english=False)
@@ -97,7 +97,7 @@ def test_power_of_attorney_from_draft_to_revoked(
     citizen.open(f"/appointments/{booked}/reschedule")  # the same form, tabbed through with scripts on
     citizen.assert_focus_follows_reading_order()
 
-    clerk_context = browser.new_context()
+    clerk_context = new_context(browser)
     clerk = Visitor(clerk_context.new_page(), base=web, axe_source=axe_source, name="console", bilingual=True)
     clerk.open("/staff/sign-in")
     clerk.page.locator("#username").fill(clerk_for(office))
@@ -167,7 +167,7 @@ def reschedule_without_javascript(browser: Browser, citizen: Visitor, appointmen
     """Move the appointment to another free slot in a browser with JavaScript off (the citizen's
     session carried over): nothing chosen is named, then the first free time, checked and
     confirmed. The new appointment's office code, day and id."""
-    context = browser.new_context(java_script_enabled=False)
+    context = new_context(browser, java_script_enabled=False)
     context.add_cookies(citizen.page.context.cookies())
     try:
         mover = Visitor(context.new_page(), base=citizen.base, axe_source="", name="reschedule", scripts=False)
@@ -213,7 +213,7 @@ def test_a_birth_certificate_from_request_to_issued(
     web, gateway = platform.services["web"], platform.gateway
     person = registry_people(("02",))[8]  # Port Said's are taken; test_web_portal enrols 0-3 of Alexandria, 5 above
     mobile = "010" + person["national_id"][-8:]
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = new_context(browser, viewport={"width": 390, "height": 844})
     citizen = Visitor(context.new_page(), base=web, axe_source=axe_source, name="certificate")
     page = citizen.page
     enrol(citizen, gateway, person, mobile, english=False)
@@ -247,7 +247,7 @@ def test_a_birth_certificate_from_request_to_issued(
     verify_link = page.locator("#verify-link").get_attribute("href")
     assert verify_link
 
-    scanned = browser.new_context()  # a phone scanning the QR code: no cookie, no sign-in
+    scanned = new_context(browser)  # a phone scanning the QR code: no cookie, no sign-in
     public = Visitor(scanned.new_page(), base=web, axe_source=axe_source, name="verify-certificate")
     public.page.goto(verify_link)
     public.check("valid")
@@ -282,7 +282,7 @@ def test_call_centre_look_up_with_consent_then_the_citizen_sees_it(
     citizen = Visitor(browser.new_page(), base=web, axe_source=axe_source, name="access-log")
     enrol(citizen, gateway, person, mobile, english=False)
 
-    context = browser.new_context()
+    context = new_context(browser)
     agent = Visitor(context.new_page(), base=web, axe_source=axe_source, name="call-centre", bilingual=True)
     agent.open("/staff/sign-in")
     agent.page.locator("#username").fill(clerk_for(None, role="call_centre_agent"))
@@ -383,7 +383,7 @@ def test_a_ration_appeal_filed_in_the_portal_is_decided_in_the_console(
     citizen.submit("قدّم التظلم")
     expect(citizen.page.locator(".panel")).to_contain_text("تم تقديم تظلمك")
 
-    context = browser.new_context()
+    context = new_context(browser)
     officer = Visitor(context.new_page(), base=web, axe_source=axe_source, name="appeals", bilingual=True)
     officer.open("/staff/sign-in")
     officer.page.locator("#username").fill(officer_name)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from paperless_support import registry_people
 from playwright.sync_api import Browser, BrowserContext, expect
-from web_browser import Visitor, enrol, sign_out_and_in
+from web_browser import Visitor, enrol, new_context, sign_out_and_in
 
 from devstack.background import BackgroundPlatform
 
@@ -24,7 +24,7 @@ def web(platform: BackgroundPlatform) -> str:
 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    made = browser.new_context(viewport={"width": 390, "height": 844})  # a phone first
+    made = new_context(browser, viewport={"width": 390, "height": 844})  # a phone first
     yield made
     made.close()
 
@@ -60,7 +60,7 @@ def test_enrol_and_sign_in_with_javascript_off(
 ) -> None:
     person = PEOPLE[2]
     mobile = "010" + person["national_id"][-8:]
-    context = browser.new_context(java_script_enabled=False)
+    context = new_context(browser, java_script_enabled=False)
     try:
         visitor = Visitor(context.new_page(), base=web, axe_source=axe_source, name="no-js", scripts=False)
         enrol(visitor, platform.gateway, person, mobile, english=False)

@@ -251,3 +251,18 @@ class TestTheServicesSeeTheSameAddress:
                 response = await balancer.get("/v1/e/echo", headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.9"})
         seen = dict(response.json()["headers"])
         assert seen["x-forwarded-for"] == "203.0.113.9"
+
+    async def test_a_trusted_frontend_speaks_for_its_visitors_and_nobody_else_does(
+        self, gateway_at: GatewayFactory, catalog_url: str
+    ) -> None:
+        """web calls the gateway for every citizen it serves: believed from its own address (its
+        visitor's address goes on to the services), a stranger's X-Forwarded-For is not."""
+        trusting_web = gateway_at(upstreams={"c": catalog_url}, routes={"/v1/e": "c"}, trusted_proxies=["127.0.0.1"])
+        async with trusting_web as url:
+            async with httpx.AsyncClient(base_url=url) as web:
+                believed = await web.get("/v1/e/echo", headers={"X-Forwarded-For": "203.0.113.9"})
+            stranger = httpx.AsyncHTTPTransport(local_address="127.0.0.7")
+            async with httpx.AsyncClient(base_url=url, transport=stranger) as spoofer:
+                ignored = await spoofer.get("/v1/e/echo", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert dict(believed.json()["headers"])["x-forwarded-for"] == "203.0.113.9"
+        assert dict(ignored.json()["headers"])["x-forwarded-for"] == "127.0.0.7"

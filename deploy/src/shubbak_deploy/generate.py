@@ -539,9 +539,14 @@ def service_literals(service: Service, services: list[Service]) -> list[str]:
         literals += [
             f"{p}UPSTREAMS={json.dumps(upstreams, separators=(',', ':'))}",
             f"{p}PLATFORM_FILE={APP_DIR}/platform.toml",
+            # One proxy always stands before the gateway: the edge's Envoy (it appends the peer to
+            # X-Forwarded-For) or web (it sends the citizen's address, as its own hop): every limit
+            # counts citizens, never the proxy's one address.
+            f"{p}TRUSTED_PROXY_HOPS=1",
         ]
     elif service.frontend:  # it verifies no token: it holds the API's, for the browsers it serves
         literals.append(f"{p}DB_POOL_SIZE={service.database.pool_size if service.database else 5}")
+        literals.append(f"{p}TRUSTED_PROXY_HOPS=1")  # behind the edge's Envoy: the visitor's address is its last hop
     else:
         identity = next(s for s in services if s.key == "identity")
         gateway = next(s for s in services if s.is_gateway)

@@ -192,6 +192,10 @@ class Platform:
                 f"{service.env_prefix}JWKS_URL": f"{self.by_name('identity').url}/.well-known/jwks.json",
             }
         )
+        if service is self.gateway and env.get("ENVIRONMENT") == "development":
+            # web calls the gateway from 127.0.0.1 for the people it serves, with their address in
+            # X-Forwarded-For: believed from there, so the gateway's and identity's limits count them.
+            env.setdefault(f"{service.env_prefix}TRUSTED_PROXIES", '["127.0.0.1"]')
         if service.name == "web" and env.get("ENVIRONMENT") == "development":
             env[f"{service.env_prefix}COOKIE_SECURE"] = env.get(f"{service.env_prefix}COOKIE_SECURE", "false")  # http
         if service is not self.gateway:  # integrators' tokens come from the gateway

@@ -21,8 +21,6 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from starlette.types import Scope
-
 from gateway.settings import Rate, Settings
 from kit.auth import Caller
 
@@ -77,20 +75,6 @@ class MemoryLimiter:
 
 def retry_after(seconds: float) -> str:
     return str(max(1, math.ceil(seconds)))
-
-
-def client_address(scope: Scope, trusted_hops: int) -> str:
-    """The client's address; behind `trusted_hops` proxies, taken from X-Forwarded-For."""
-    client = scope.get("client")
-    direct = str(client[0]) if client else "unknown"
-    if trusted_hops <= 0:
-        return direct
-    chain: list[str] = []
-    for name, value in scope["headers"]:
-        if name == b"x-forwarded-for":
-            chain.extend(part.strip() for part in value.decode("latin-1").split(",") if part.strip())
-    chain.append(direct)
-    return chain[max(0, len(chain) - 1 - trusted_hops)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from yarl import URL
 from gateway.headers import downstream_headers, upstream_headers
 from gateway.idempotency import service as idempotency
 from gateway.integrators.keys import EdgeVerifier
-from gateway.limits import Charge, client_address, retry_after, sensitive_charges
+from gateway.limits import Charge, retry_after, sensitive_charges
 from gateway.policy import READ_METHODS, Rule
 from gateway.routing import Match, has_dot_segments
 from gateway.settings import Rate
@@ -122,7 +122,7 @@ class Proxy:
                 authorization = value
             elif name == b"idempotency-key":
                 key = value
-        address = scope[ADDRESS] = client_address(scope, settings.trusted_proxy_hops)
+        address = scope[ADDRESS] = gateway.forwarding.client(scope)
         rule = gateway.policies.match(scope["path"]) if gateway.policies else None
         caller = await self._admit(rule, method, authorization, address)
         sensitive = rule is not None and rule.sensitive and method not in READ_METHODS

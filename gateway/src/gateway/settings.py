@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr, model_validator
 
 from gateway.webhooks.targets import TargetPolicy, refuse_in_production
 from kit.settings import DEV_SECRET_PREFIX, ServiceSettings, config
@@ -76,6 +76,10 @@ class Settings(ServiceSettings):
     """Sensitive routes, per national ID, mobile, citizen, session (refresh token family) or challenge."""
     rate_limit_max_keys: int = Field(default=200_000, ge=100)
     trusted_proxy_hops: int = Field(default=0, ge=0, description="proxies in front whose X-Forwarded-For is believed")
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description="addresses or networks of the proxies believed when they call (web, for the citizens it serves)",
+    )
     # Auth at the edge: None is the built-in table of gateway.policy; {} turns edge checks off.
     policies: dict[str, str | PolicySpec] | None = None
     # Idempotency-Key on POST.

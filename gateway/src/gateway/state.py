@@ -32,6 +32,7 @@ from gateway.webhooks.handlers import handlers as webhook_handlers
 from gateway.webhooks.service import Policy
 from gateway.webhooks.targets import TargetPolicy
 from gateway.webhooks.worker import Worker
+from kit.addresses import Forwarding
 from kit.app import dependency_checks
 from kit.auth import Issuer, JWKSCache, TokenVerifier
 from kit.clock import SYSTEM, Clock
@@ -61,6 +62,8 @@ class Gateway:
     runtime: Runtime[Settings] | None = None
     webhook_worker: Worker | None = None
     webhook_targets: TargetPolicy = field(default_factory=TargetPolicy)
+    forwarding: Forwarding = field(default_factory=Forwarding)
+    """Whose X-Forwarded-For is believed: the client's address every limit is keyed on."""
     _session: aiohttp.ClientSession | None = field(default=None, repr=False)
     _integrator_keys: IntegratorKeys | None = field(default=None, repr=False)
     _http: httpx.AsyncClient | None = field(default=None, repr=False)
@@ -84,6 +87,7 @@ class Gateway:
         }
         return cls(
             settings=settings,
+            forwarding=Forwarding(settings.trusted_proxy_hops, settings.trusted_proxies),
             webhook_targets=TargetPolicy.of(settings.webhook_allowed_networks, settings.webhook_blocked_networks),
             routes=RouteTable(settings.routes),
             upstreams=upstreams,

@@ -89,10 +89,14 @@ class Gateway:
         content: bytes | None = None,
         content_type: str | None = None,
         raw: bool = False,
+        client: str | None = None,
     ) -> Any:
         """The answer's JSON; with `raw`, the response itself (a CSV to hand on). `content` is sent
-        as is, with its `content_type` (a bulk file), instead of `json`."""
+        as is, with its `content_type` (a bulk file), instead of `json`. `client`: the visitor's
+        address, sent as X-Forwarded-For (the gateway believes web's, and keys its limits on it)."""
         headers = {"Accept-Language": language, "Accept": "application/json"}
+        if client:
+            headers["X-Forwarded-For"] = client
         if content_type:
             headers["Content-Type"] = content_type
         if token:

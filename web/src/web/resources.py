@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 from fastapi.templating import Jinja2Templates
 
+from kit.addresses import Forwarding
 from kit.runtime import Runtime
 from kit.service import Context
 from web import formatting
@@ -25,6 +26,8 @@ class Resources:
     templates: Jinja2Templates
     lifetime: Lifetime
     http: httpx.AsyncClient
+    forwarding: Forwarding
+    """Whose X-Forwarded-For web believes: the visitor's address, sent on to the gateway."""
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -46,7 +49,8 @@ async def build_resources(runtime: Runtime[Settings]) -> Resources:
         max=timedelta(hours=s.session_max_hours),
         pending=timedelta(minutes=s.session_pending_minutes),
     )
-    return Resources(gateway=Gateway(http), templates=templates(), lifetime=lifetime, http=http)
+    forwarding = Forwarding(s.trusted_proxy_hops, s.trusted_proxies)
+    return Resources(gateway=Gateway(http), templates=templates(), lifetime=lifetime, http=http, forwarding=forwarding)
 
 
 ServiceContext = Context[Settings, Resources]

@@ -1,4 +1,4 @@
-from pydantic import Field, SecretStr
+from pydantic import Field, IPvAnyNetwork, SecretStr
 
 from kit.settings import DEV_SECRET_PREFIX, ServiceSettings, config
 
@@ -15,6 +15,12 @@ class Settings(ServiceSettings):
     gateway_url: str = "http://127.0.0.1:8000"
     """The public API (`/v1`): the only thing the portal and the console talk to."""
     gateway_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    trusted_proxy_hops: int = Field(default=0, ge=0)
+    """Proxies always in front of web (the ingress): the visitor's address is taken from their
+    X-Forwarded-For, and sent on to the gateway, which believes web (its `trusted_proxies`). Every
+    limit then counts citizens, not web's pods."""
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
+    """More proxies believed when they are the peer (addresses or networks)."""
     cookie_secure: bool = True
     """The session cookie is `Secure` (HTTPS only); development over plain HTTP turns it off."""
     session_idle_minutes: int = Field(default=30, ge=5, le=24 * 60)

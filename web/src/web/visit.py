@@ -67,7 +67,9 @@ class Visit:
         token = await self._token() if signed_in else None
         self.gateway_calls += 1
         try:
-            return await self.ctx.resources.gateway.call(method, path, language=self.lang, token=token, **kwargs)
+            return await self.ctx.resources.gateway.call(
+                method, path, language=self.lang, token=token, client=self.address, **kwargs
+            )
         except ApiProblem as problem:
             if problem.status == 401 and token is not None:
                 await self.sign_out()
@@ -85,7 +87,11 @@ class Visit:
             try:
                 self.gateway_calls += 1
                 tokens = await self.ctx.resources.gateway.call(
-                    "POST", "/v1/sessions/refresh", language=self.lang, json={"refresh_token": row.refresh_token}
+                    "POST",
+                    "/v1/sessions/refresh",
+                    language=self.lang,
+                    json={"refresh_token": row.refresh_token},
+                    client=self.address,
                 )
             except ApiProblem as problem:
                 await self.sign_out()
@@ -97,6 +103,12 @@ class Visit:
         return "/staff/sign-in" if self.kind == "staff" else "/sign-in"
 
     # -- who is here ------------------------------------------------------------------------------
+
+    @property
+    def address(self) -> str:
+        """The visitor's address (behind the proxies web believes): the gateway's and identity's
+        limits count it, never web's own."""
+        return self.ctx.resources.forwarding.client(self.request.scope)
 
     @property
     def kind(self) -> str | None:

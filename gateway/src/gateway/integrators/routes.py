@@ -14,7 +14,7 @@ from gateway.deps import Ctx, Now
 from gateway.integrators import service
 from gateway.integrators.keys import mint
 from gateway.integrators.schemas import JWKS, TokenResponse
-from gateway.limits import Limiter, client_address, retry_after
+from gateway.limits import Limiter, retry_after
 from gateway.settings import Rate
 from kit.app import Session
 from kit.errors import ProblemError, responses
@@ -50,7 +50,7 @@ _FORM_SCHEMA: dict[str, Any] = {
 )
 async def issue_token(request: Request, session: Session, ctx: Ctx, now: Now) -> JSONResponse:
     gateway, settings = ctx.resources, ctx.settings
-    address = client_address(request.scope, settings.trusted_proxy_hops)
+    address = gateway.forwarding.client(request.scope)
     if settings.rate_limits:
         await _limit(gateway.limiter, "oauth-addr:" + address, settings.rate_sensitive_address)
     form = await _form(request)

@@ -205,7 +205,9 @@ async def sign_in_code(page: Page) -> Response:
     tokens = await _send_code(page, SIGN_IN_CODE)
     if isinstance(tokens, HTMLResponse):
         return tokens
-    me = await page.ctx.resources.gateway.call("GET", "/v1/me", language=page.lang, token=tokens["access_token"])
+    me = await page.ctx.resources.gateway.call(
+        "GET", "/v1/me", language=page.lang, token=tokens["access_token"], client=page.address
+    )
     target = safe_next(page.flow.get("next"), "/account")
     await page.sign_in(kind="citizen", subject=str(me["citizen_id"]), name=me["full_name_ar"], roles=[], tokens=tokens)
     raise Redirect(to=target)
