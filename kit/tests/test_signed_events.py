@@ -19,10 +19,10 @@ from sqlalchemy import Table
 
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
-from contracts.signing import KeyRing, SigningKey
+from contracts.signing import KeyRing, SignatureRejected, SigningKey
 from kit import metrics
 from kit.messaging.consumer import DEAD_REFUSAL, Handlers
-from kit.messaging.trust import KEYS_PATH, development_key
+from kit.messaging.trust import KEYS_PATH, PARALLEL_FROM, EventSigner, TrustList, development_key
 from kit.testing import eventually, running, served, stream_messages
 
 SUBJECT = AddressChanged.subject
@@ -264,3 +264,44 @@ class TestDevelopmentKeys:
         assert first.public() == again.public()
         assert first.public() != development_key("notary-svc").public()
         assert first.types == ("ration.>", "payment.order.applied.v1", "payment.order.refused.v1")
+
+
+class TestBatches:
+    """A large batch is signed and verified on the crypto threads: each event judged as alone,
+    and the answers in the batch's order."""
+
+    async def test_a_large_batch_is_verified_event_by_event_in_order(self):
+        producer = SigningKey.generate(f"{PRODUCER}-1", PRODUCER)
+        trust = TrustList([], None, extra=[producer.public()])
+        events: list[dict[str, Any]] = [
+            json.loads(sign(producer, envelope(f"line {n}"))) for n in range(PARALLEL_FROM * 3)
+        ]
+        for n in range(0, len(events), 7):  # every seventh altered after signing
+            events[n]["data"]["address_ar"] = "altered"
+        events[5].pop("signature")
+        judged = await trust.verify_all(events)
+        reasons = [j.reason if isinstance(j, SignatureRejected) else j.kid for j in judged]
+        expected = [
+            "unsigned" if n == 5 else "bad-signature" if n % 7 == 0 else producer.kid for n in range(len(events))
+        ]
+        assert reasons == expected
+
+    async def test_a_large_batch_is_signed_in_order_each_as_alone(self):
+        key = development_key(PRODUCER)
+        signer = EventSigner([key])
+        payloads = [envelope(f"line {n}").to_bytes() for n in range(PARALLEL_FROM * 2 + 3)]
+        payloads.append(envelope("another's", source="ration-svc").to_bytes())  # not this service's: as is
+        signed = await signer.sign_all(payloads)
+        assert signed[-1] == payloads[-1]
+        ring = KeyRing.from_jwks(signer.jwks())
+        for payload, out in zip(payloads[:-1], signed[:-1], strict=True):
+            event = json.loads(out)
+            assert ring.verify(event).kid == key.kid
+            assert event == key.sign(json.loads(payload))  # what one `sign` gives, byte for byte
+
+    async def test_a_relays_batch_is_signed_a_chunk_at_a_time_in_order(self):
+        signer = EventSigner([development_key(PRODUCER)])
+        payloads = [envelope(f"line {n}").to_bytes() for n in range(300)]  # three chunks, the last short
+        chunks = [chunk async for chunk in signer.signed_chunks(payloads)]
+        assert [len(chunk) for chunk in chunks] == [128, 128, 44]
+        assert [out for chunk in chunks for out in chunk] == [signer.sign(p) for p in payloads]

@@ -382,29 +382,29 @@ class Consumer:
         a producer's keys are out of reach and an event names a key not known yet, wait (the
         batch stays in hand, no delivery is spent): that is not the event's fault."""
         assert self.trust is not None
-        verified: list[_Item] = []
-        for item in items:
-            delay = 0.2
-            while True:
+        delay = 0.2
+        while True:
+            try:
+                judged = await self.trust.verify_all([item.signed for item in items], seen_at=arrived)
+                break
+            except KeysUnavailable as exc:
+                log.warning("%s: %s; holding the batch and trying again in %.1fs", self.durable, exc, delay)
                 try:
-                    await self.trust.verify(item.signed, seen_at=arrived)
-                    verified.append(item)
-                    break
-                except SignatureRejected as exc:
-                    assert item.msg is not None
-                    await self._refuse(item.msg, exc)
-                    progress.settled(item.msg)
-                    break
-                except KeysUnavailable as exc:
-                    log.warning("%s: %s; holding the batch and trying again in %.1fs", self.durable, exc, delay)
-                    try:
-                        await asyncio.wait_for(stop.wait(), delay)
-                    except TimeoutError:
-                        pass
-                    if stop.is_set():
-                        raise _Stopping from exc
-                    delay = min(delay * 2, self.database_wait_max)
-                    arrived = time.monotonic()  # look for the keys again
+                    await asyncio.wait_for(stop.wait(), delay)
+                except TimeoutError:
+                    pass
+                if stop.is_set():
+                    raise _Stopping from exc
+                delay = min(delay * 2, self.database_wait_max)
+                arrived = time.monotonic()  # look for the keys again
+        verified: list[_Item] = []
+        for item, judgement in zip(items, judged, strict=True):
+            if isinstance(judgement, SignatureRejected):
+                assert item.msg is not None
+                await self._refuse(item.msg, judgement)
+                progress.settled(item.msg)
+            else:
+                verified.append(item)
         return verified
 
     async def _refuse(self, msg: Msg, exc: SignatureRejected) -> None:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import zlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nats.js import JetStreamContext
+from nats.js.api import PubAck
 from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from sqlalchemy import Row, delete, func, select, text, update
@@ -138,15 +139,16 @@ class OutboxRelay:
         if not rows:
             gauge.set(0)
             return 0
-        futures = []
+        futures: list[asyncio.Future[PubAck]] = []
         spans = self._send_spans(rows)
-        sign = self.signer.sign if self.signer is not None else bytes
         try:
-            for row, span in zip(rows, spans, strict=True):
-                headers = {**row.headers, "Nats-Msg-Id": str(row.id), "Content-Type": CONTENT_TYPE}
-                if span is not None:  # the consumer's span is the child of this one
-                    headers.update(telemetry.inject_headers(trace.set_span_in_context(span)))
-                futures.append(await self.js.publish_async(row.subject, sign(row.payload), headers=headers))
+            async for payloads in self._payloads(rows):
+                for payload in payloads:
+                    row, span = rows[len(futures)], spans[len(futures)]
+                    headers = {**row.headers, "Nats-Msg-Id": str(row.id), "Content-Type": CONTENT_TYPE}
+                    if span is not None:  # the consumer's span is the child of this one
+                        headers.update(telemetry.inject_headers(trace.set_span_in_context(span)))
+                    futures.append(await self.js.publish_async(row.subject, payload, headers=headers))
         except BaseException as exc:  # the connection went away mid-batch: no span is left open
             _end_spans(spans, [*futures, *(None for _ in spans[len(futures) :])], exc)
             raise
@@ -174,6 +176,16 @@ class OutboxRelay:
         if error is not None:
             raise RuntimeError(f"publish failed after {len(acked)} of {len(rows)}: {error!r}") from error
         return len(acked)
+
+    async def _payloads(self, rows: Sequence[Row[Any, Any, Any, Any, Any]]) -> AsyncIterator[list[bytes]]:
+        """The rows' payloads as published, a chunk at a time (signed: the next chunk is signed
+        on a crypto thread while this one is published)."""
+        payloads: list[bytes] = [row.payload for row in rows]
+        if self.signer is None:
+            yield payloads
+            return
+        async for chunk in self.signer.signed_chunks(payloads):
+            yield chunk
 
     def _send_spans(self, rows: Sequence[Row[Any, Any, Any, Any, Any]]) -> list[Span | None]:
         """A producer span per event (`send <subject>`, OpenTelemetry's messaging conventions), the

@@ -22,9 +22,11 @@ import base64
 import hashlib
 import json
 import logging
+import os
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import httpx
 
@@ -37,6 +39,7 @@ from contracts.signing import (
     PublicKey,
     SignatureRejected,
     SigningKey,
+    jcs,
 )
 from kit.settings import ServiceSettings
 
@@ -47,6 +50,57 @@ DEVELOPMENT_SECRET = b"shubbak-development-event-keys"
 DEVELOPMENT_KID_PREFIX = "dev-"
 KEYS_PATH = "/.well-known/event-keys.json"
 """Where every service serves the public halves of its event signing keys."""
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+PARALLEL_FROM = 32
+"""Batches smaller than this are signed or verified inline: a thread hop costs more than it saves."""
+CRYPTO_THREADS = max(2, min(4, os.cpu_count() or 1))
+_crypto: ThreadPoolExecutor | None = None
+
+
+def _crypto_threads() -> ThreadPoolExecutor:
+    """The process's threads for signatures (created on first use): pyca/cryptography releases
+    the GIL while it signs or verifies, so a batch's Ed25519 work runs on every core."""
+    global _crypto
+    if _crypto is None:
+        _crypto = ThreadPoolExecutor(max_workers=CRYPTO_THREADS, thread_name_prefix="shubbak-crypto")
+    return _crypto
+
+
+def _each(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    return [work(item) for item in items]
+
+
+async def in_parallel(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """`[work(item) for item in items]`, in order; a large batch split over the crypto threads."""
+    if len(items) < PARALLEL_FROM:
+        return _each(work, items)
+    loop = asyncio.get_running_loop()
+    size = -(-len(items) // CRYPTO_THREADS)
+    parts = [items[at : at + size] for at in range(0, len(items), size)]
+    others = [loop.run_in_executor(_crypto_threads(), _each, work, part) for part in parts[1:]]
+    first = _each(work, parts[0])  # this thread takes its share while the others take theirs
+    return [*first, *(result for part in await asyncio.gather(*others) for result in part)]
+
+
+async def in_chunks(work: Callable[[T], R], items: Sequence[T], size: int = 128) -> AsyncIterator[list[R]]:
+    """`work` over `items`, in order, a chunk at a time: while the caller uses one chunk (a relay
+    publishes it), a crypto thread works on the next."""
+    if len(items) < PARALLEL_FROM:
+        yield _each(work, items)
+        return
+    chunks = [items[at : at + size] for at in range(0, len(items), size)]
+    loop = asyncio.get_running_loop()
+    ahead = loop.run_in_executor(_crypto_threads(), _each, work, chunks[1]) if len(chunks) > 1 else None
+    yield _each(work, chunks[0])  # this thread takes the first while a crypto thread takes the second
+    for at in range(1, len(chunks)):
+        assert ahead is not None
+        done = await ahead
+        ahead = loop.run_in_executor(_crypto_threads(), _each, work, chunks[at + 1]) if at + 1 < len(chunks) else None
+        yield done
 
 
 def development_key(producer: str) -> SigningKey:
@@ -82,6 +136,7 @@ class EventSigner:
         for key in keys:
             self.ring.add(key.public())
         self._jwks = self.ring.jwks()
+        self._tail = f',"{KEY_ID}":{json.dumps(self.key.kid)},"{SIGNATURE}":"'.encode()
 
     def jwks(self) -> dict[str, Any]:
         return self._jwks
@@ -93,10 +148,18 @@ class EventSigner:
         event = json.loads(payload)
         if event.get("source") != self.source or SIGNATURE in event:
             return payload
-        signature = self.key.sign(event)[SIGNATURE]
+        event[KEY_ID] = self.key.kid  # what `SigningKey.sign` covers, without its copies of the event
+        signature = base64.urlsafe_b64encode(self.key.private_key.sign(jcs(event))).rstrip(b"=")
         # the payload is one compact JSON object: append the two attributes, do not re-serialise
-        tail = f',"{KEY_ID}":{json.dumps(self.key.kid)},"{SIGNATURE}":"{signature}"}}'
-        return payload.rstrip()[:-1] + tail.encode()
+        return payload.rstrip()[:-1] + self._tail + signature + b'"}'
+
+    async def sign_all(self, payloads: Sequence[bytes]) -> list[bytes]:
+        """`sign` of a batch, in order; a large one on the crypto threads, in parallel."""
+        return await in_parallel(self.sign, payloads)
+
+    def signed_chunks(self, payloads: Sequence[bytes]) -> AsyncIterator[list[bytes]]:
+        """`sign` of a batch, in order, a chunk at a time: the next is signed while one is published."""
+        return in_chunks(self.sign, payloads)
 
 
 class KeysUnavailable(Exception):
@@ -154,6 +217,38 @@ class TrustList:
         the reason, or `KeysUnavailable` if its key is unknown and a producer's keys are out of reach.
         `seen_at` (`time.monotonic()` when it arrived): a refetch since then that did not find its key
         is enough to call the key unknown."""
+        await self.ready(event, seen_at=seen_at)
+        return self.check(event)
+
+    async def verify_all(
+        self, events: Sequence[Mapping[str, Any]], *, seen_at: float | None = None
+    ) -> list[PublicKey | SignatureRejected]:
+        """`verify` of a batch: for each event its key, or the `SignatureRejected` refusing it;
+        `KeysUnavailable` (for the whole batch) as `verify`. The signatures of a large batch are
+        checked on the crypto threads, in parallel (the Ed25519 work releases the GIL)."""
+        for event in events:
+            await self.ready(event, seen_at=seen_at)
+        return await in_parallel(self._judged, events)
+
+    def _judged(self, event: Mapping[str, Any]) -> PublicKey | SignatureRejected:
+        try:
+            return self.check(event)
+        except SignatureRejected as refused:
+            return refused
+
+    def check(self, event: Mapping[str, Any]) -> PublicKey:
+        """The signature and the producer's right, against the keys held now (no I/O: `ready`
+        first); `SignatureRejected` with the reason."""
+        key = self.ring.verify(event)
+        event_type = str(event.get("type"))
+        if not may_publish(key.producer, event_type):
+            raise SignatureRejected(TYPE_NOT_ALLOWED, f"{key.producer!r} may not publish {event_type!r}")
+        return key
+
+    async def ready(self, event: Mapping[str, Any], *, seen_at: float | None = None) -> None:
+        """The keys fresh enough to judge `event`: refetched when they are old or it names a key
+        id not seen since it arrived; `KeysUnavailable` if that key is unknown while a producer's
+        keys are out of reach."""
         seen_at = time.monotonic() if seen_at is None else seen_at
         if time.monotonic() - self.fetched_at > self.max_age_seconds:
             await self.refresh()
@@ -167,11 +262,6 @@ class TrustList:
                     raise KeysUnavailable(
                         f"key {kid!r} unknown while {', '.join(sorted(self._failed))} is out of reach"
                     )
-        key = self.ring.verify(event)
-        event_type = str(event.get("type"))
-        if not may_publish(key.producer, event_type):
-            raise SignatureRejected(TYPE_NOT_ALLOWED, f"{key.producer!r} may not publish {event_type!r}")
-        return key
 
     def _development_key(self, kid: str) -> None:
         """Outside production, a development key id names its producer: trust that producer's key."""
