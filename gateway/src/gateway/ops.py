@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.telemetry import TelemetryConfig
 from starlette.responses import JSONResponse, Response
 
 from contracts import __version__ as contracts_version
@@ -68,9 +67,6 @@ def is_own(path: str) -> bool:
 # Until webhooks/routes.py marks its gate itself (kit.auth.admitting): integrators only.
 ADMITS.setdefault(_integrator_caller, Admits(integrator=frozenset()))
 
-# The OpenTelemetry ASGI middleware around the whole gateway already makes the server span.
-NO_NATIVE_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
-
 
 def create_ops_app(gateway: Gateway) -> FastAPI:
     settings = gateway.settings
@@ -96,7 +92,7 @@ def create_ops_app(gateway: Gateway) -> FastAPI:
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
-        telemetry=NO_NATIVE_TELEMETRY,
+        telemetry=telemetry.NO_NATIVE_TELEMETRY,  # the OpenTelemetry ASGI middleware around the gateway makes the span
         generate_unique_id_function=openapi.operation_id,
     )
     errors.install(app)

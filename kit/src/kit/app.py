@@ -88,6 +88,7 @@ def build_app(manifest: Manifest[S, R], settings: S, clock: Clock) -> FastAPI:
         version=manifest.version,
         lifespan=lifespan,
         generate_unique_id_function=openapi.operation_id,
+        telemetry=telemetry.NO_NATIVE_TELEMETRY,
     )
     errors.install(app)
     generate = app.openapi

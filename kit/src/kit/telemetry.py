@@ -14,6 +14,7 @@ import importlib.metadata
 import os
 from collections.abc import Mapping
 
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry import context as otel_context
 from opentelemetry import metrics as otel_metrics
 from opentelemetry import propagate, trace
@@ -69,6 +70,12 @@ def configure(service: str, exporter: str, *, version: str | None = None, enviro
 
 
 _installed = False  # a global tracer provider can be set once per process, never unset
+
+
+NO_NATIVE_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+"""FastAPI's own OpenTelemetry, off in every app: the OpenTelemetry ASGI instrumentation already
+makes the server span (kit.app; the gateway's middleware), and, left on with telemetry off, it
+looks the providers up in the environment on every request."""
 
 
 def enabled() -> bool:
