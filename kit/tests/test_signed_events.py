@@ -4,6 +4,7 @@ stream with the reason, and follow a producer's key rotation with no restart."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -13,7 +14,16 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from kit_support import address_event, bump, create_schema, effects_of, make_app, registry_router, service_metadata
+from kit_support import (
+    address_event,
+    bump,
+    civil_consumer,
+    create_schema,
+    effects_of,
+    make_app,
+    registry_router,
+    service_metadata,
+)
 from nats.js import JetStreamContext
 from sqlalchemy import Table
 
@@ -23,7 +33,7 @@ from contracts.signing import KeyRing, SignatureRejected, SigningKey
 from kit import metrics
 from kit.messaging.consumer import DEAD_REFUSAL, Handlers
 from kit.messaging.trust import KEYS_PATH, PARALLEL_FROM, EventSigner, TrustList, development_key
-from kit.testing import eventually, running, served, stream_messages
+from kit.testing import eventually, running, served, signed, stream_messages
 
 SUBJECT = AddressChanged.subject
 PRODUCER = "traffic-test"  # an integrator: it may publish civil.* (contracts.audience)
@@ -305,3 +315,56 @@ class TestBatches:
         chunks = [chunk async for chunk in signer.signed_chunks(payloads)]
         assert [len(chunk) for chunk in chunks] == [128, 128, 44]
         assert [out for chunk in chunks for out in chunk] == [signer.sign(p) for p in payloads]
+
+
+class TestReadAhead:
+    async def test_behind_a_backlog_the_next_batch_is_judged_ahead_and_nothing_changes(
+        self, pg_database, nats_server, schema, js
+    ):
+        """Batches of four behind a backlog of forty: each batch is fetched, read and verified
+        while the one before is in the database. Every good event is handled once, in order;
+        every forged one is dead-lettered with its reason, wherever in a batch it falls."""
+        handled: list[str] = []
+
+        async def handler(session, effects, event, envelope):  # type: ignore[no-untyped-def]
+            handled.append(event.address_ar)
+            await bump(session, effects, event.national_id, event.address_ar)
+
+        trust = TrustList([], None, development=True)
+        consumer, bus, engine, _ = await civil_consumer(
+            pg_database(), schema, nats_server.url, handler, batch_size=4, trust=trust
+        )
+        await consumer.ensure()
+        good, forged = [], []
+        for n in range(40):
+            env = envelope(f"{schema} {n:02d}")
+            if n % 7 == 3:  # altered after signing
+                body = json.loads(signed(env))
+                body["data"]["address_ar"] = "altered"
+                await js.publish(SUBJECT, json.dumps(body).encode(), headers={"Nats-Msg-Id": str(uuid.uuid4())})
+                forged.append(str(env.id))
+            else:
+                await js.publish(SUBJECT, signed(env), headers={"Nats-Msg-Id": str(uuid.uuid4())})
+                good.append(f"{schema} {n:02d}")
+        stop = asyncio.Event()
+        task = asyncio.create_task(consumer.run(stop))
+        try:
+
+            async def all_handled() -> bool:
+                return len([h for h in handled if h.startswith(schema)]) >= len(good)
+
+            await eventually(all_handled, timeout=20)
+            await asyncio.sleep(0.5)  # a second handling, were there one, would show now
+        finally:
+            stop.set()
+            await task
+            await bus.close()
+            await engine.dispose()
+        assert [h for h in handled if h.startswith(schema)] == good
+        dead: dict[str, list[str]] = {}
+        for m in await stream_messages(js, "DEADLETTER", f"deadletter.{schema}."):
+            if (event := _json(m.data)) is not None and event.get("source") == PRODUCER:
+                dead.setdefault(event["id"], []).append((m.headers or {}).get(DEAD_REFUSAL, ""))
+        assert {event_id: reasons for event_id, reasons in dead.items() if event_id in forged} == {
+            event_id: ["bad-signature"] for event_id in forged
+        }

@@ -43,7 +43,7 @@ from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import Envelope, Event, InvalidEnvelope, UnknownEvent
-from contracts.signing import REPLAYED, SIGNATURE, SignatureRejected
+from contracts.signing import REPLAYED, SIGNATURE, KeyRing, PublicKey, SignatureRejected
 from contracts.streams import stream_for
 from kit import metrics, telemetry
 from kit.db import transaction, unreachable
@@ -157,6 +157,27 @@ class _Stopping(Exception):
     """The service is stopping while the consumer waits for its database."""
 
 
+@dataclass(eq=False)
+class _Ahead:
+    """A batch fetched before its turn: its messages, what was read of them and how each was
+    judged (by `id(msg)`), against which keys, and the heartbeat keeping it from redelivery."""
+
+    msgs: list[Msg]
+    read: dict[int, tuple[dict[str, Any], Envelope, Event]] = field(default_factory=dict)
+    judged: dict[int, PublicKey | SignatureRejected] = field(default_factory=dict)
+    ring: KeyRing | None = None
+    progress: _Progress | None = None
+
+    def start_beating(self, interval: float) -> None:
+        self.progress = _Progress(self.msgs, interval)
+        self.progress.start()
+
+    async def stop_beating(self) -> None:
+        if self.progress is not None:
+            await self.progress.stop()
+            self.progress = None
+
+
 class _Progress:
     """While a batch is in hand, tell JetStream every `interval` seconds that its open messages
     are being worked on (each `in_progress` restarts their ack wait)."""
@@ -169,16 +190,22 @@ class _Progress:
     def settled(self, msg: Msg | None) -> None:
         self.open.pop(id(msg), None)
 
-    async def __aenter__(self) -> _Progress:
+    def start(self) -> None:
         self._task = asyncio.create_task(self._beat(), name="consumer-progress")
+
+    async def stop(self) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+    async def __aenter__(self) -> _Progress:
+        self.start()
         return self
 
     async def __aexit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        assert self._task is not None
-        self._task.cancel()
-        await asyncio.gather(self._task, return_exceptions=True)
+        await self.stop()
 
     async def _beat(self) -> None:
         while True:
@@ -286,28 +313,68 @@ class Consumer:
         await self.js.add_consumer(self.stream, config=self.config())
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Fetch and process batches until `stop`. Behind a backlog (a full batch), the next batch
+        is fetched, read and judged (`_ahead`) while this one's transaction is in the database: the
+        event loop would otherwise wait idle, and the next batch meets only its handlers."""
         await self.ensure()
         sub = await self.js.pull_subscribe_bind(durable=self.durable, stream=self.stream)
+        ahead: asyncio.Task[_Ahead] | None = None
         try:
             while not stop.is_set():
                 try:
-                    msgs = await self._fetch_batch(sub)
+                    if ahead is not None:
+                        pending, ahead = ahead, None  # taken whatever it gives (a timeout too)
+                        batch = await pending
+                    else:
+                        batch = _Ahead(await self._fetch_batch(sub))
                 except (NatsTimeoutError, TimeoutError):
                     continue
                 except Exception as exc:  # noqa: BLE001 - NATS away: wait and fetch again
                     log.warning("fetch failed on %s: %s", self.durable, exc)
                     await asyncio.sleep(0.5)
                     continue
+                if len(batch.msgs) >= self.batch_size:
+                    ahead = asyncio.create_task(self._ahead(sub), name=f"consumer-ahead-{self.durable}")
+                await batch.stop_beating()
                 try:
-                    await self.process(msgs, stop)
+                    await self.process(batch.msgs, stop, ahead=batch)
                 except Exception:  # never let one batch stop the consumer
                     log.exception("batch on %s failed outside its handlers", self.durable)
                     await asyncio.sleep(0.5)
         finally:
+            if ahead is not None:  # fetched and not handled: to another instance now
+                ahead.cancel()
+                fetched = await asyncio.gather(ahead, return_exceptions=True)
+                if isinstance(fetched[0], _Ahead):
+                    await fetched[0].stop_beating()
+                    for msg in fetched[0].msgs:
+                        await _settle(msg.nak())
             try:
                 await sub.unsubscribe()
             except Exception:  # noqa: BLE001 - connection may be gone already
                 pass
+
+    async def _ahead(self, sub: JetStreamContext.PullSubscription) -> _Ahead:
+        """The next batch, fetched, read and judged while the current one is handled; its ack
+        wait kept alive until it is handed over. What cannot be read or judged here is left to
+        `process` (which reads and judges again what this did not)."""
+        batch = _Ahead(await self._fetch_batch(sub))
+        batch.start_beating(self.ack_wait / 3)
+        for msg in batch.msgs:
+            try:
+                batch.read[id(msg)] = read(msg.data)
+            except (InvalidEnvelope, UnknownEvent):
+                continue
+            await asyncio.sleep(0)  # let the current batch's answers in between
+        if self.trust is not None:
+            readable = [msg for msg in batch.msgs if id(msg) in batch.read]
+            try:
+                judged = await self.trust.verify_all([batch.read[id(msg)][0] for msg in readable])
+            except KeysUnavailable:
+                return batch  # judged in `process`, which knows how to wait
+            batch.ring = self.trust.ring
+            batch.judged = {id(msg): judgement for msg, judgement in zip(readable, judged, strict=True)}
+        return batch
 
     async def _fetch_batch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
         """Up to `batch_size` messages: wait for the first, then keep filling the batch while the
@@ -323,23 +390,26 @@ class Consumer:
             msgs += more
         return msgs
 
-    async def process(self, msgs: Sequence[Msg], stop: asyncio.Event | None = None) -> None:
+    async def process(
+        self, msgs: Sequence[Msg], stop: asyncio.Event | None = None, *, ahead: _Ahead | None = None
+    ) -> None:
+        """Handle one batch. `ahead`: what `_ahead` already read and judged of it."""
         stop = stop or asyncio.Event()
         async with _Progress(msgs, self.ack_wait / 3) as progress:
             try:
-                await self._process(msgs, stop, progress)
+                await self._process(msgs, stop, progress, ahead or _Ahead(list(msgs)))
             except _Stopping:
                 for msg in list(progress.open.values()):  # to another instance now, not after ack_wait
                     await _settle(msg.nak())
                 log.info("stopped while waiting; %d messages handed back", len(progress.open))
 
-    async def _process(self, msgs: Sequence[Msg], stop: asyncio.Event, progress: _Progress) -> None:
+    async def _process(self, msgs: Sequence[Msg], stop: asyncio.Event, progress: _Progress, ahead: _Ahead) -> None:
         items: list[_Item] = []
         over: list[Msg] = []
         arrived = time.monotonic()
         for msg in msgs:
             try:
-                signed, envelope, event = read(msg.data)
+                signed, envelope, event = ahead.read.get(id(msg)) or read(msg.data)
             except (InvalidEnvelope, UnknownEvent) as exc:
                 await self._dead_letter(msg, f"unreadable event: {exc}", kind="unreadable")
                 progress.settled(msg)
@@ -356,7 +426,7 @@ class Consumer:
                 await self._dead_letter(msg, reason, kind="no_outcome")
                 progress.settled(msg)
         if self.trust is not None:
-            items = await self._verified(items, arrived, stop, progress)
+            items = await self._verified(items, arrived, stop, progress, ahead)
         if not items:
             return
         outcome = await self._attempt(items, stop)
@@ -376,15 +446,20 @@ class Consumer:
                 progress.settled(item.msg)
 
     async def _verified(
-        self, items: list[_Item], arrived: float, stop: asyncio.Event, progress: _Progress
+        self, items: list[_Item], arrived: float, stop: asyncio.Event, progress: _Progress, ahead: _Ahead
     ) -> list[_Item]:
         """The items whose signature verifies; the others are dead-lettered with the reason. While
         a producer's keys are out of reach and an event names a key not known yet, wait (the
-        batch stays in hand, no delivery is spent): that is not the event's fault."""
+        batch stays in hand, no delivery is spent): that is not the event's fault. A judgement
+        made ahead stands only against the very keys held now (a refetch since: judged again)."""
         assert self.trust is not None
         delay = 0.2
         while True:
             try:
+                if ahead.ring is self.trust.ring and all(id(item.msg) in ahead.judged for item in items):
+                    judged = [ahead.judged[id(item.msg)] for item in items]
+                    if time.monotonic() - self.trust.fetched_at <= self.trust.max_age_seconds:
+                        break
                 judged = await self.trust.verify_all([item.signed for item in items], seen_at=arrived)
                 break
             except KeysUnavailable as exc:
