@@ -81,6 +81,8 @@ class Connection(asyncio.Protocol):
         transport = self.transport
         assert transport is not None
         assert self.answer is None
+        if self.closed or transport.is_closing():  # nothing sent: the pool hands out live ones only
+            raise UpstreamUnreachable("connection closed")
         loop = self.loop
         answer = self.answer = RawAnswer(self)
         self._head = head_in = loop.create_future()
