@@ -88,6 +88,24 @@ class TestAnswers:
                 assert (response.status_code, response.text) == (200, "until the end")
             assert up.connections == 2
 
+    async def test_an_answer_to_head_has_no_body_whatever_its_length(self, gateway_at: GatewayFactory) -> None:
+        async def heads(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, up: Upstream) -> None:
+            while (request := await read_request(reader, up)) is not None:
+                if request.startswith(b"HEAD "):
+                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n")
+                else:
+                    writer.write(answer(b'{"got": true}'))
+                await writer.drain()
+
+        async with (
+            scripted(heads) as up,
+            gateway_at(**routed(up)) as url,
+            httpx.AsyncClient(base_url=url) as client,
+        ):
+            head = await client.head("/v1/svc/doc")
+            assert (head.status_code, head.headers["content-length"], head.content) == (200, "12", b"")
+            assert (await client.get("/v1/svc/doc")).json() == {"got": True}  # not read as the HEAD's body
+
     async def test_connection_close_is_honoured(self, gateway_at: GatewayFactory) -> None:
         async def closing(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, up: Upstream) -> None:
             if await read_request(reader, up) is not None:
