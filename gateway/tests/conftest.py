@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -20,6 +21,29 @@ from kit.clock import Clock
 
 _EXPORTER = InMemorySpanExporter()
 MAX_BODY = 64 * 1024
+UPSTREAM_CLIENTS = ("aiohttp", "raw")
+DEFAULT_CLIENT: str = Settings.model_fields["upstream_client"].default
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test through a gateway runs with each upstream client (GATEWAY_TEST_UPSTREAM_CLIENTS,
+    comma-separated, picks them), except in modules about the integrators' machinery
+    (`ONE_UPSTREAM_CLIENT = True`: no upstream on their path), which get the default one."""
+    if "upstream_client" not in metafunc.fixturenames:
+        return
+    chosen = os.environ.get("GATEWAY_TEST_UPSTREAM_CLIENTS")
+    if chosen:
+        clients = tuple(chosen.split(","))
+    elif getattr(metafunc.module, "ONE_UPSTREAM_CLIENT", False):
+        clients = (DEFAULT_CLIENT,)
+    else:
+        clients = UPSTREAM_CLIENTS
+    metafunc.parametrize("upstream_client", clients, scope="session")
+
+
+@pytest.fixture(scope="session")
+def upstream_client() -> str:
+    return DEFAULT_CLIENT  # parametrized by pytest_generate_tests
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -52,9 +76,9 @@ GatewayFactory = Callable[..., AbstractAsyncContextManager[str]]
 
 
 @pytest.fixture(scope="session")
-def gateway_at(catalog_url: str, notary_url: str, dead_url: str) -> GatewayFactory:
-    """Serve a gateway over the test upstreams; keyword arguments override its settings (`clock`:
-    the time it reads)."""
+def gateway_at(catalog_url: str, notary_url: str, dead_url: str, upstream_client: str) -> GatewayFactory:
+    """Serve a gateway over the test upstreams with `upstream_client`; keyword arguments override
+    its settings (`clock`: the time it reads)."""
 
     def start(*, clock: Clock | None = None, **overrides: Any) -> AbstractAsyncContextManager[str]:
         values: dict[str, Any] = {
@@ -70,6 +94,7 @@ def gateway_at(catalog_url: str, notary_url: str, dead_url: str) -> GatewayFacto
             "log_json": False,
             "policies": {},  # edge auth has its own tests (test_edge.py)
             "events": False,  # no NATS: webhooks have their own tests (test_webhooks.py)
+            "upstream_client": upstream_client,
             **overrides,
         }
         # The protocol `python -m gateway` serves with (one send() per response).

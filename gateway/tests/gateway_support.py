@@ -6,8 +6,9 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
@@ -236,13 +237,80 @@ async def hanging_up(port: int) -> AsyncIterator[list[int]]:
     """A listener that accepts each connection and closes it at once; yields the count."""
     accepted: list[int] = []
 
-    async def on_connect(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def hang_up(_reader: asyncio.StreamReader, _writer: asyncio.StreamWriter, _up: "Upstream") -> None:
         accepted.append(1)
-        writer.close()
+
+    async with scripted(hang_up, port):
+        yield accepted
+
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, "Upstream"], Awaitable[None]]
+
+
+@dataclass
+class Upstream:
+    """What a scripted upstream saw."""
+
+    url: str
+    connections: int = 0
+    open_now: int = 0
+    most_open: int = 0
+    requests: list[bytes] = field(default_factory=list)
+    closed_by_peer: int = 0
+
+
+async def read_request(reader: asyncio.StreamReader, upstream: Upstream) -> bytes | None:
+    """One request's head and body (Content-Length only); None if the peer closed first."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError:
+        upstream.closed_by_peer += 1
+        return None
+    length = 0
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.lower() == b"content-length":
+            length = int(value)
+    request = head + (await reader.readexactly(length) if length else b"")
+    upstream.requests.append(request)
+    return request
+
+
+@asynccontextmanager
+async def scripted(handler: Handler, port: int | None = None) -> AsyncIterator[Upstream]:
+    """An HTTP/1.1 upstream on raw sockets, each connection served by `handler` (answers exactly
+    as written); on `port` or a free one."""
+    port = port or free_port()
+    upstream = Upstream(f"http://127.0.0.1:{port}")
+
+    async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream.connections += 1
+        upstream.open_now += 1
+        upstream.most_open = max(upstream.most_open, upstream.open_now)
+        try:
+            await handler(reader, writer, upstream)
+        finally:
+            upstream.open_now -= 1
+            writer.close()
 
     server = await asyncio.start_server(on_connect, "127.0.0.1", port)
     try:
-        yield accepted
+        yield upstream
     finally:
         server.close()
         await server.wait_closed()
+
+
+def answer(body: bytes = b"{}", *, extra: bytes = b"") -> bytes:
+    return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n%b\r\n%b" % (len(body), extra, body)
+
+
+async def chunked_in_pieces(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, up: Upstream) -> None:
+    while await read_request(reader, up) is not None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for piece in (b'{"parts": [', b'"' + b"x" * 3000 + b'", ', b'"' + b"y" * 3000 + b'"', b"]}"):
+            writer.write(b"%x\r\n%b\r\n" % (len(piece), piece))
+            await writer.drain()
+            await asyncio.sleep(0.02)  # each piece its own segment
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()

@@ -26,6 +26,7 @@ from contracts.signing import KeyRing, SigningKey
 from devstack.nats import NatsProcess
 from devstack.ports import free_port
 
+ONE_UPSTREAM_CLIENT = True  # the integrators' machinery: no upstream on its path (conftest)
 TRANSFERRED = "traffic.vehicle.transferred.v1"
 ONE = {"Content-Type": "application/cloudevents+json"}
 

@@ -29,6 +29,7 @@ from kit.testing import eventually, stream_messages
 
 client = test_webhooks.client  # the same gateway setup (PostgreSQL, NATS, events on), its own instance
 database_url = test_webhooks.database_url
+ONE_UPSTREAM_CLIENT = True  # the integrators' machinery: no upstream on its path (conftest)
 TRANSFERRED = "traffic.vehicle.transferred.v1"
 BIRTH = "civil.birth.registered.v1"
 

@@ -19,6 +19,7 @@ from gateway_support import Counter, serving
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
+from test_upstream_client import chunked_in_pieces, scripted
 
 from devstack.faultproxy import FaultProxy
 from devstack.postgres import PostgresProcess
@@ -281,3 +282,22 @@ class TestStoreGoneMidRequest:
                 waited = time.monotonic() - began
         assert retried.status_code == 201, retried.text
         assert waited < 8  # not the 11 s a key still locked makes a duplicate wait before its 409
+
+
+class TestChunkedAnswers:
+    async def test_an_answer_arriving_in_pieces_is_kept_and_replayed_whole(
+        self, gateway_at: GatewayFactory, database_url: str
+    ) -> None:
+        expected = {"parts": ["x" * 3000, "y" * 3000]}
+        async with (
+            scripted(chunked_in_pieces) as up,
+            gateway_at(upstreams={"svc": up.url}, routes={"/v1/svc": "svc"}, database_url=database_url) as url,
+            httpx.AsyncClient(base_url=url) as client,
+        ):
+            headers = {"Idempotency-Key": str(uuid.uuid4())}
+            first = await client.post("/v1/svc/list", json={"page": 1}, headers=headers)
+            again = await client.post("/v1/svc/list", json={"page": 1}, headers=headers)
+        assert first.json() == expected
+        assert again.json() == expected
+        assert again.headers["idempotent-replayed"] == "true"
+        assert len(up.requests) == 1

@@ -32,6 +32,7 @@ from kit import db
 from kit.migrations import upgrade_async
 from kit.testing import eventually
 
+ONE_UPSTREAM_CLIENT = True  # the integrators' machinery: no upstream on its path (conftest)
 GATEWAY_DIR = Path(__file__).resolve().parents[1]
 SUBSCRIBER = GATEWAY_DIR.parent / "contracts" / "examples" / "nats_subscriber.py"
 REVOKED, DRAFTED, ISSUED = "notary.poa.revoked.v1", "notary.poa.drafted.v1", "notary.poa.issued.v1"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -126,13 +127,13 @@ class TestTracing:
     async def test_upstream_gets_the_gateways_span_as_parent(
         self, client: httpx.AsyncClient, spans: InMemorySpanExporter
     ) -> None:
-        client_trace = "0af7651916cd43dd8448eb211c80319c"
-        traceparent = f"00-{client_trace}-b7ad6b7169203331-01"
+        client_trace, client_span = secrets.token_hex(16), secrets.token_hex(8)  # this run's (once per client)
+        traceparent = f"00-{client_trace}-{client_span}-01"
         response = await client.get("/v1/services/e/echo", headers={"traceparent": traceparent})
         seen = received(response)["headers"]
         _, trace_id, parent_id, _ = seen["traceparent"].split("-")
         finished = spans.get_finished_spans()
-        (gateway_span,) = [s for s in finished if s.parent is not None and s.parent.span_id == 0xB7AD6B7169203331]
+        (gateway_span,) = [s for s in finished if s.parent is not None and s.parent.span_id == int(client_span, 16)]
         assert gateway_span.kind == SpanKind.SERVER
         assert gateway_span.name == "GET /v1/services"
         gateway_span_id = gateway_span.context.span_id

@@ -42,6 +42,7 @@ from kit.migrations import upgrade_async
 from kit.sealing import Sealer
 from kit.testing import eventually, signed
 
+ONE_UPSTREAM_CLIENT = True  # the integrators' machinery: no upstream on its path (conftest)
 GATEWAY_DIR = Path(__file__).resolve().parents[1]
 DIED, REVOKED = DeathRegistered.subject, PoaRevoked.subject
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 import time
 from collections.abc import Mapping
 from typing import Any
 
-import aiohttp
 from fastapi import FastAPI
 
 from gateway import contract
 from gateway.policy import PolicyTable
 from gateway.routing import RouteTable
 from gateway.state import Gateway
+from gateway.upstream import UpstreamError
 from kit import openapi as kit_openapi
 from kit.errors import problem_openapi, problem_schemas
 
@@ -69,14 +70,16 @@ class Fetched:
         return document
 
     async def _fetch(self, service: str) -> Document | None:
-        url = f"{self.gateway.upstreams[service]}{self.path}"
         try:
-            timeout = aiohttp.ClientTimeout(total=FETCH_TIMEOUT_SECONDS)
-            async with self.gateway.session.get(url, timeout=timeout) as response:
-                if response.status != 200:
-                    return None
-                document = await response.json(content_type=None)
-        except (TimeoutError, aiohttp.ClientError, ValueError):
+            async with asyncio.timeout(FETCH_TIMEOUT_SECONDS):
+                answer = await self.gateway.upstream.request(service, "GET", self.path, [], None)
+                try:
+                    if answer.status != 200:
+                        return None
+                    document = json.loads(await answer.read())
+                finally:
+                    answer.release()
+        except (TimeoutError, UpstreamError, ValueError):
             return None
         return document if isinstance(document, dict) else None
 

@@ -1,7 +1,8 @@
 """The proxy: a raw ASGI app streaming each request to its service and the answer back.
 
-Raw ASGI and one pooled aiohttp session: measured on this machine, a FastAPI route on
-httpx's default transport reached 0.04-0.08x direct throughput, this shape about 0.7x.
+Raw ASGI and one pooled upstream client (gateway.upstream: aiohttp's or the gateway's own raw
+HTTP/1.1 one): measured on this machine, a FastAPI route on httpx's default transport reached
+0.04-0.08x direct throughput, this shape about 0.7x.
 
 In front of the upstream call, in order: route, who is asking and their rate limit (a token
 verified within the last minute: its account; otherwise the client address, counted before
@@ -21,11 +22,9 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 
-import aiohttp
 import jwt
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import Message, Receive, Scope, Send
-from yarl import URL
 
 from gateway.headers import downstream_headers, upstream_headers
 from gateway.idempotency import service as idempotency
@@ -36,6 +35,8 @@ from gateway.routing import Match, has_dot_segments
 from gateway.settings import Rate
 from gateway.shedding import Bulkhead
 from gateway.state import Gateway
+from gateway.upstream import Answer, UpstreamError, UpstreamUnreachable
+from gateway.upstream.base import IDEMPOTENT_METHODS
 from kit import metrics
 from kit.auth import Caller
 from kit.errors import ProblemError, problem_response
@@ -44,7 +45,6 @@ from kit.sealing import SealError
 log = logging.getLogger("gateway.proxy")
 
 CHUNK_BYTES = 64 * 1024
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 REPLAYED = (b"idempotent-replayed", b"true")
 VERIFIED_TOKENS = 10_000
 VERIFIED_SECONDS = 60.0
@@ -274,7 +274,7 @@ class Proxy:
 
     async def _upstream(
         self, scope: Scope, service: str, data: bytes | AsyncIterator[bytes] | None, body: _Body | None
-    ) -> aiohttp.ClientResponse | None:
+    ) -> Answer | None:
         """The upstream's response, through its circuit breaker, retrying connection errors of
         idempotent methods whose body can be sent again. None: the client went away."""
         settings = self.gateway.settings
@@ -285,20 +285,19 @@ class Proxy:
         method: str = scope["method"]
         replayable = body is None and method in IDEMPOTENT_METHODS
         attempts = 1 + (settings.upstream_retries if replayable else 0)
-        target, headers = self._target(service, scope), upstream_headers(scope, scope.get(ADDRESS))
+        target, headers = _target(scope), upstream_headers(scope, scope.get(ADDRESS))
+        client = self.gateway.upstream
         settled = False
         try:
             for attempt in range(attempts):
                 try:
-                    response = await self.gateway.session.request(
-                        method, target, headers=headers, data=data, allow_redirects=False
-                    )
-                except (TimeoutError, aiohttp.ClientError) as exc:
+                    response = await client.request(service, method, target, headers, data)
+                except (TimeoutError, UpstreamError) as exc:
                     if body is not None and body.error is not None:
                         if isinstance(body.error, ClientGone):
                             return None
                         raise body.error from None
-                    retry = isinstance(exc, aiohttp.ClientConnectionError) and not isinstance(exc, TimeoutError)
+                    retry = isinstance(exc, UpstreamUnreachable)
                     if retry and attempt + 1 < attempts:
                         await asyncio.sleep(settings.upstream_retry_backoff_seconds * 2**attempt)
                         continue
@@ -354,10 +353,12 @@ class Proxy:
                     return
                 await self._settled(response.status, refunds)
                 try:
-                    answer = await _read_answer(response, settings.idempotency_max_response_bytes)
-                    if answer is None:  # too large to keep: relay it, release the key
-                        await _relay(response, send)
+                    limit = settings.idempotency_max_response_bytes
+                    read = await _read_answer(response, limit)
+                    if not isinstance(read, idempotency.Stored):  # too large to keep: relay it, release the key
+                        await _relay(response, send, read)
                         return
+                    answer = read
                 finally:
                     response.release()
             finally:
@@ -378,13 +379,15 @@ class Proxy:
         assert answer is not None
         await _send_stored(send, answer, replayed=False)
 
-    def _target(self, service: str, scope: Scope) -> URL:
-        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
-        query: bytes = scope.get("query_string", b"")
-        target = self.gateway.upstreams[service] + raw_path.decode("latin-1")
-        if query:
-            target += "?" + query.decode("latin-1")
-        return URL(target, encoded=True)
+
+def _target(scope: Scope) -> str:
+    """The request target as the client sent it: raw path and query."""
+    raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+    query: bytes = scope.get("query_string", b"")
+    target = raw_path.decode("latin-1")
+    if query:
+        target += "?" + query.decode("latin-1")
+    return target
 
 
 async def _wait_for_slot(bulkhead: Bulkhead) -> None:
@@ -394,10 +397,10 @@ async def _wait_for_slot(bulkhead: Bulkhead) -> None:
 
 
 def _failure(service: str, exc: BaseException) -> ProblemError:
-    log.warning("upstream %s failed: %s", service, type(exc).__name__, extra={"upstream": service})
+    log.warning("upstream %s failed: %s (%s)", service, type(exc).__name__, exc, extra={"upstream": service})
     if isinstance(exc, TimeoutError):
         return ProblemError("gateway_timeout", status=504)
-    if isinstance(exc, aiohttp.ClientConnectionError):
+    if isinstance(exc, UpstreamUnreachable):
         return ProblemError("service_unavailable", status=503, headers={"Retry-After": "1"})
     return ProblemError("bad_gateway", status=502)
 
@@ -421,13 +424,14 @@ async def _read_all(receive: Receive) -> bytes:
             return b"".join(parts)
 
 
-async def _read_answer(response: aiohttp.ClientResponse, limit: int) -> idempotency.Stored | None:
+async def _read_answer(response: Answer, limit: int) -> idempotency.Stored | bytes:
+    """The answer to keep; if its body is over `limit`, what was read of it (the rest is unread)."""
     length = response.content_length
     if length is not None and length > limit:
-        return None
-    body = await response.content.read(limit + 1) if length is None else await response.read()
+        return b""
+    body = await response.read_within(limit)
     if len(body) > limit:
-        return None
+        return body
     headers = [[n.decode("latin-1"), v.decode("latin-1")] for n, v in downstream_headers(response.raw_headers)]
     return idempotency.Stored(response.status, headers, body)
 
@@ -440,7 +444,8 @@ async def _send_stored(send: Send, answer: idempotency.Stored, *, replayed: bool
     await send({"type": "http.response.body", "body": answer.body})
 
 
-async def _relay(response: aiohttp.ClientResponse, send: Send) -> None:
+async def _relay(response: Answer, send: Send, read: bytes = b"") -> None:
+    """Status, headers and body (`read`: the part of it already read) to the client."""
     start: Message = {
         "type": "http.response.start",
         "status": response.status,
@@ -449,13 +454,15 @@ async def _relay(response: aiohttp.ClientResponse, send: Send) -> None:
     await send(start)
     try:
         length = response.content_length
-        if length is not None and length <= CHUNK_BYTES:
+        if length is not None and length <= CHUNK_BYTES and not read:
             await send({"type": "http.response.body", "body": await response.read()})
             return
-        async for chunk in response.content.iter_chunked(CHUNK_BYTES):
+        if read:
+            await send({"type": "http.response.body", "body": read, "more_body": True})
+        async for chunk in response.chunks():
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
-    except (TimeoutError, aiohttp.ClientError) as exc:
+    except (TimeoutError, UpstreamError) as exc:
         # Too late for a problem body: the status is sent. Ending here makes the server
         # drop the connection, so the client sees a truncated response, not a complete one.
         log.warning("upstream response broke off: %s", type(exc).__name__)

@@ -19,6 +19,8 @@ from collections import deque
 
 from prometheus_client import Counter, Gauge
 
+from gateway.waiters import forsake, hand_over
+
 SHED = Counter("gateway_shed_total", "Requests refused by load shedding (503), by upstream", ["upstream"])
 IN_FLIGHT = Gauge("gateway_upstream_in_flight", "Requests in flight to an upstream", ["upstream"])
 WAITING = Gauge("gateway_upstream_waiting", "Requests waiting for a slot to an upstream", ["upstream"])
@@ -71,19 +73,11 @@ class Bulkhead:
         """Give the slot back, to the longest waiter if any."""
         if self.limit <= 0:
             return
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)  # the slot passes on: in_flight stays
-                return
-        self.in_flight -= 1
+        if not hand_over(self._waiters, None):  # handed over, the slot passes on: in_flight stays
+            self.in_flight -= 1
 
     def _withdraw(self, waiter: asyncio.Future[None]) -> None:
         if waiter.done() and not waiter.cancelled():
             self.leave()  # handed a slot at the last moment: pass it on
             return
-        waiter.cancel()
-        try:
-            self._waiters.remove(waiter)
-        except ValueError:
-            pass
+        forsake(self._waiters, waiter)

@@ -1,4 +1,4 @@
-"""What a running gateway holds: settings, route and policy tables, one pooled HTTP client, a
+"""What a running gateway holds: settings, route and policy tables, one pooled upstream client, a
 circuit breaker and a bulkhead (load shedding) per upstream, the rate limiter, the token verifier,
 the clock and the database; and, for integrators, kit's Runtime (NATS, the consumers feeding
 webhooks) and the delivery worker. None of the integrator machinery is on the proxy's path.
@@ -13,7 +13,6 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-import aiohttp
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -28,6 +27,7 @@ from gateway.policy import BUILT_IN, PolicyTable
 from gateway.routing import RouteTable
 from gateway.settings import Settings
 from gateway.shedding import Bulkhead
+from gateway.upstream import Client, open_client
 from gateway.webhooks.handlers import handlers as webhook_handlers
 from gateway.webhooks.service import Policy
 from gateway.webhooks.targets import TargetPolicy
@@ -64,7 +64,7 @@ class Gateway:
     webhook_targets: TargetPolicy = field(default_factory=TargetPolicy)
     forwarding: Forwarding = field(default_factory=Forwarding)
     """Whose X-Forwarded-For is believed: the client's address every limit is keyed on."""
-    _session: aiohttp.ClientSession | None = field(default=None, repr=False)
+    _upstream: Client | None = field(default=None, repr=False)
     _integrator_keys: IntegratorKeys | None = field(default=None, repr=False)
     _http: httpx.AsyncClient | None = field(default=None, repr=False)
     _purger: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -104,10 +104,10 @@ class Gateway:
         return Context(settings=self.settings, resources=self, clock=self.clock)
 
     @property
-    def session(self) -> aiohttp.ClientSession:
-        if self._session is None:
+    def upstream(self) -> Client:
+        if self._upstream is None:
             raise RuntimeError("the gateway's lifespan has not started")
-        return self._session
+        return self._upstream
 
     @property
     def integrator_keys(self) -> IntegratorKeys:
@@ -124,18 +124,14 @@ class Gateway:
         return [PublicKey.from_jwk(jwk) for jwk in jwks["keys"]]
 
     async def open(self) -> None:
-        timeout = self.settings.upstream_timeout_seconds
-        connector = aiohttp.TCPConnector(
-            limit=0, limit_per_host=self.settings.upstream_connections_per_host, keepalive_timeout=30
-        )
-        self._session = aiohttp.ClientSession(
-            connector=connector,
-            timeout=aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout),
-            auto_decompress=False,  # pass bodies through as encoded
-            cookie_jar=aiohttp.DummyCookieJar(),  # one client for all citizens: never keep cookies
-            skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding", "Content-Type"),
-        )
         settings = self.settings
+        self._upstream = open_client(
+            settings.upstream_client,
+            self.upstreams,
+            connections=settings.upstream_connections_per_host,
+            timeout=settings.upstream_timeout_seconds,
+            idle_seconds=settings.upstream_idle_seconds,
+        )
         identity = None
         if settings.jwks_url:
             self._http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
@@ -196,9 +192,9 @@ class Gateway:
         if self._purger is not None:
             self._purger.cancel()
             self._purger = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        if self._upstream is not None:
+            await self._upstream.close()
+            self._upstream = None
         if self._http is not None:
             await self._http.aclose()
             self._http = None

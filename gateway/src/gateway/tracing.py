@@ -1,6 +1,7 @@
-"""Client spans for the gateway's outgoing HTTP (the upstream services, webhook deliveries): the
-aiohttp instrumentation, installed once tracing is on (without a tracer provider it would only
-cost time on the proxy's hot path). Each upstream request becomes a CLIENT span under the
+"""Client spans for the gateway's outgoing HTTP on aiohttp (webhook deliveries; the upstream
+services when `upstream_client` is aiohttp: the raw client makes its own, gateway.upstream.raw):
+the aiohttp instrumentation, installed once tracing is on (without a tracer provider it would
+only cost time on the proxy's hot path). Each upstream request becomes a CLIENT span under the
 gateway's server span, and its context is what the service continues."""
 
 from __future__ import annotations
