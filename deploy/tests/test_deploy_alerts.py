@@ -32,6 +32,18 @@ def test_every_service_alerts_on_dead_letters_and_a_consumer_waiting_for_its_dat
         assert "event_consumer_paused" in alerts["ShubbakConsumerWaitingForDatabase"]["expr"]
 
 
+def test_every_service_alerts_at_once_on_a_fact_whose_signature_did_not_verify() -> None:
+    """Issue 16: a refused event is a forged, altered or replayed fact, or a key out of date at
+    one side: a security signal of its own, beside the dead-letter alert it also raises."""
+    for name, rule in _rules().items():
+        rejected = _alerts(rule)["ShubbakEventsRejected"]
+        assert rejected["labels"]["severity"] == "critical", name
+        assert rejected["for"] == "0m"
+        assert "events_rejected_total" in rejected["expr"]
+        assert "by (reason)" in rejected["expr"]
+        assert "/v1/integrator-event-keys/{kid}/revoke" in rejected["annotations"]["runbook"]
+
+
 def test_the_gateway_alerts_on_sustained_shedding() -> None:
     alerts = _alerts(_rules()["gateway-alerts"])
     assert "gateway_shed_total" in alerts["ShubbakGatewayShedding"]["expr"]

@@ -130,6 +130,16 @@ COMMON_ALERTS = (
         " (admin token; audited; an event already applied is not applied twice).",
     ),
     Alert(
+        "ShubbakEventsRejected",
+        'sum by (reason) (increase(events_rejected_total{{job="{job}"}}[15m])) > 0',
+        "0m",
+        "critical",
+        "{name} refused facts whose signature did not verify (forged, altered, replayed, or signed by a key"
+        " it does not trust)",
+        "GET /ops/dead-letters on {name} names each refused event's producer and reason; a stolen or"
+        " misused ministry key: POST /v1/integrator-event-keys/{{kid}}/revoke at the gateway (admin).",
+    ),
+    Alert(
         "ShubbakConsumerWaitingForDatabase",
         'max by (pod, consumer) (event_consumer_paused{{job="{job}"}}) == 1',
         "5m",
