@@ -1,5 +1,6 @@
 """Signed events (``contracts.signing``): what a verifier accepts and why it refuses the rest."""
 
+import base64
 import json
 from datetime import UTC, datetime
 from uuid import uuid4
@@ -37,6 +38,23 @@ def event() -> dict:
     return json.loads(Envelope.wrap(enrolled, source="identity-svc").to_bytes())
 
 
+_L = 2**252 + 27742317777372353535851937790883648493  # the order of Ed25519's base point
+
+
+def _flipped(signature: str) -> str:
+    """The signature with one bit of its R changed (whatever the signature was)."""
+    raw = bytearray(base64.urlsafe_b64decode(signature + "=="))
+    raw[5] ^= 0x01
+    return base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
+
+
+def _malleated(signature: str) -> str:
+    """The same signature with L added to its S: valid arithmetic, refused by RFC 8032 (S < L)."""
+    raw = base64.urlsafe_b64decode(signature + "==")
+    s = int.from_bytes(raw[32:], "little") + _L
+    return base64.urlsafe_b64encode(raw[:32] + s.to_bytes(32, "little")).rstrip(b"=").decode()
+
+
 def ring_of(*keys: PublicKey) -> KeyRing:
     ring = KeyRing()
     for public in keys:
@@ -63,7 +81,10 @@ def test_canonical_bytes_ignore_member_order_and_the_signature(key: SigningKey, 
         (lambda e: e.update(signaturekid="someone-else"), UNKNOWN_KEY),
         (lambda e: e["data"].update(channel="mobile"), BAD_SIGNATURE),
         (lambda e: e.update(time="2020-01-01T00:00:00Z"), BAD_SIGNATURE),
-        (lambda e: e.update(signature=e["signature"][:-2] + "AA"), BAD_SIGNATURE),
+        (lambda e: e.update(signature=_flipped(e["signature"])), BAD_SIGNATURE),
+        (lambda e: e.update(signature=e["signature"][:40]), BAD_SIGNATURE),  # not 64 bytes
+        (lambda e: e.update(signature="not base64!"), BAD_SIGNATURE),
+        (lambda e: e.update(signature=_malleated(e["signature"])), BAD_SIGNATURE),
         (lambda e: e.update(source="ration-svc"), WRONG_PRODUCER),
     ],
 )
@@ -121,3 +142,15 @@ class TestCanonicalForm:
     )
     def test_it_is_rfc_8785_whatever_the_document(self, document):
         assert canonical_bytes({**document, "signature": "x"}) == rfc8785.dumps(document)
+
+
+def test_a_small_order_key_verifies_nothing(event: dict) -> None:
+    """A key of small order (here the identity point) would let anyone 'sign' every message with
+    R the identity and S zero under the bare verification equation; it must verify nothing."""
+    identity = base64.urlsafe_b64encode(b"\x01" + bytes(31)).rstrip(b"=").decode()
+    weak = PublicKey("weak-1", "identity-svc", identity, ("identity.>",))
+    forged = {**event, "signaturekid": "weak-1"}
+    forged["signature"] = base64.urlsafe_b64encode(b"\x01" + bytes(31) + bytes(32)).rstrip(b"=").decode()
+    with pytest.raises(SignatureRejected) as refused:
+        ring_of(weak).verify(forged)
+    assert refused.value.reason == BAD_SIGNATURE

@@ -155,7 +155,7 @@ def document_signed_by(keys: Mapping[str, PublicKey], document: Mapping[str, Any
     if key is None:
         return f"no timestamping key {kid!r}"
     try:
-        key.verifier().verify(_strict_unb64(signature), _signed_part(document))
+        key.verify(_strict_unb64(signature), _signed_part(document))
     except (InvalidSignature, ValueError):
         return f"the signature by {kid!r} does not match"
     return None
