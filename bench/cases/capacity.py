@@ -116,6 +116,8 @@ class World:
     services: list[str]
     prefix: int
     appealed: set[str] = field(default_factory=set)
+    signing_in: set[int] = field(default_factory=set)
+    """The citizens (by `id`) a virtual user is signing in now."""
 
     def api(self) -> Api:
         return Api(self.client, self.platform, direct=False)
@@ -136,19 +138,45 @@ async def ration_card(world: World, api: Api, rng: random.Random) -> None:
 
 
 async def sign_in(world: World, api: Api, rng: random.Random) -> None:
-    citizen = rng.choice(world.citizens)
+    idle = [c for c in world.citizens if id(c) not in world.signing_in]
+    if not idle:  # every citizen is signing in already: read the catalogue instead
+        await catalogue(world, api, rng)
+        return
+    citizen = rng.choice(idle)  # one sign-in at a time per citizen: its code is read from its phone
+    world.signing_in.add(id(citizen))
+    try:
+        await _sign_in(api, citizen)
+    finally:
+        world.signing_in.discard(id(citizen))
+
+
+SIGN_IN_CODE = re.compile(r"(?:رمز الدخول إلى شباك|Shubbak sign-in code): (\d{6})")
+"""The sign-in SMS (identity's texts, Arabic or English); other messages to the phone (a
+certificate issued, an appointment) may arrive in between."""
+
+
+async def _sms(api: Api, mobile: str) -> list[dict[str, str]]:
+    """The phone's last messages, newest first."""
+    return (await api.call("dev_sms", "GET", "/v1/dev/sms", (200,), params={"mobile": mobile, "limit": 20})).json()
+
+
+async def _sign_in(api: Api, citizen: Citizen) -> None:
+    # what is new since the newest message, not a count: the development outbox keeps the last
+    # 2,000 messages of all phones, so a count of one phone's messages can stand still
+    seen = await _sms(api, citizen.mobile)
+    before = seen[0] if seen else None
     who = {"national_id": citizen.person["national_id"]}
-    outbox = {"mobile": citizen.mobile}
-    before = len((await api.call("dev_sms", "GET", "/v1/dev/sms", (200,), params=outbox)).json())
     started = await api.call("sign_in", "POST", "/v1/sessions", (202,), json=who)
     deadline = time.monotonic() + 30
-    while len(sent := (await api.call("dev_sms", "GET", "/v1/dev/sms", (200,), params=outbox)).json()) <= before:
+    while True:
+        sent = await _sms(api, citizen.mobile)
+        new = sent[: sent.index(before)] if before in sent else sent
+        code = next((found for m in new if (found := SIGN_IN_CODE.search(m["body"]))), None)
+        if code is not None:
+            break
         if time.monotonic() > deadline:
             raise RuntimeError(f"no sign-in SMS to {citizen.mobile} within 30 s")
         await asyncio.sleep(0.1)  # the code is sent from a queue, as an operator's delivery is
-    code = re.search(r"\b(\d{6})\b", sent[0]["body"])  # newest first
-    if code is None:
-        raise RuntimeError(f"no sign-in code in the development SMS to {citizen.mobile}")
     path = f"/v1/sessions/{started.json()['id']}/verification"
     verified = await api.call("sign_in_verify", "POST", path, (201,), json={"code": code.group(1)})
     citizen.token = verified.json()["access_token"]
