@@ -3,7 +3,8 @@
 The whole platform as `make run` starts it (one fresh platform per trial, as `paperless_flow`).
 Setup (not timed): an administrator publishes the commercial-registry extract's definition
 (applications-svc/definitions/), citizens of Port Said, Cairo and Alexandria enrol, the commercial
-registry (an integrator) publishes a company for each as one batch of CloudEvents, and the last
+registry (an integrator with a key of its own registered at the gateway) publishes a company for
+each as one batch of signed CloudEvents (every one accepted, or the trial says why), and the last
 company is waited for in applications-svc's read model.
 
 One submission (timed): start the application (the registry and read-model facts filled in) →
@@ -37,12 +38,15 @@ from bench.cases.paperless_flow import PLATFORM_ENV, Api, Citizen, enrol, regist
 from bench.harness import Case, Env, Trial
 from contracts import Envelope
 from contracts.events.registry import CompanyRegistered
+from contracts.signing import SigningKey
 from devstack.background import BackgroundPlatform, start
 
 ROOT = Path(__file__).resolve().parents[2]
 CONCURRENCY = 4
 CODE = "registry.commercial.extract"
 PASSWORD = "a long bench admin password 2026"
+SOURCE = "bench-registry"
+"""The registry integrator's CloudEvent source (its key signs for it alone)."""
 
 
 def _size(env: Env) -> int:
@@ -80,7 +84,9 @@ async def _staff(platform: BackgroundPlatform, api: Api, role: str) -> dict[str,
     return {"Authorization": f"Bearer {login.json()['access_token']}", "Accept-Language": "en"}
 
 
-async def _integrator(platform: BackgroundPlatform, api: Api) -> dict[str, str]:
+async def _integrator(platform: BackgroundPlatform, api: Api) -> tuple[dict[str, str], SigningKey]:
+    """The registry as an integrator: its token, and the key it signs its events with (the public
+    half registered with the gateway; the private half never leaves it)."""
     server = platform.postgres.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0]
     env = {**os.environ, "GATEWAY_DATABASE_URL": f"{server}/gateway"}
     command = [
@@ -90,6 +96,8 @@ async def _integrator(platform: BackgroundPlatform, api: Api) -> dict[str, str]:
         "create",
         "--name",
         "Bench registry",
+        "--source",
+        SOURCE,
         "--scope",
         "publish:registry.company.registered.v1",
     ]
@@ -108,7 +116,11 @@ async def _integrator(platform: BackgroundPlatform, api: Api) -> dict[str, str]:
         data={"grant_type": "client_credentials"},
         auth=(made["client_id"], made["client_secret"]),
     )
-    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+    auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    key = SigningKey.generate(f"{SOURCE}-{uuid.uuid4().hex[:8]}", SOURCE)
+    jwk = {name: value for name, value in key.public().jwk().items() if name not in ("producer", "types", "revoked")}
+    await api.call("event_key", "POST", "/v1/event-keys", (201,), json={"jwk": jwk}, headers=auth)
+    return auth, key
 
 
 async def submission(api: Api, citizen: Citizen, number: str) -> float:
@@ -201,28 +213,30 @@ async def _trial(client: httpx.AsyncClient, platform: BackgroundPlatform, per_pa
             await enrol(Api(client, platform, direct=False), c)
 
     await asyncio.gather(*(enrolled(c) for c in citizens))
-    registry = await _integrator(platform, api)
+    registry, key = await _integrator(platform, api)
     numbers = {c.person["national_id"]: str(100000 + i) for i, c in enumerate(citizens)}
     events = [
-        json.loads(
-            Envelope.wrap(
-                CompanyRegistered(
-                    registry_number=number,
-                    name_ar="شركة للقياس",
-                    legal_form="llc",
-                    owner_national_ids=(nid,),
-                    capital_piastres=1_000_000,
-                    activity_ar="تجارة",
-                    governorate="03",
-                    status="active",
-                    registered_at=datetime.now(UTC),
-                ),
-                source="bench-registry",
-            ).to_bytes()
+        key.sign(
+            json.loads(
+                Envelope.wrap(
+                    CompanyRegistered(
+                        registry_number=number,
+                        name_ar="شركة للقياس",
+                        legal_form="llc",
+                        owner_national_ids=(nid,),
+                        capital_piastres=1_000_000,
+                        activity_ar="تجارة",
+                        governorate="03",
+                        status="active",
+                        registered_at=datetime.now(UTC),
+                    ),
+                    source=SOURCE,
+                ).to_bytes()
+            )
         )
         for nid, number in numbers.items()
     ]
-    await api.call(
+    published = await api.call(
         "facts",
         "POST",
         "/v1/events",
@@ -230,6 +244,9 @@ async def _trial(client: httpx.AsyncClient, platform: BackgroundPlatform, per_pa
         content=json.dumps(events),
         headers={**registry, "Content-Type": "application/cloudevents-batch+json"},
     )
+    refused = [item for item in published.json()["results"] if item["status"] != "accepted"]
+    if refused:  # say why at once, not after a minute of waiting for facts that will never come
+        raise RuntimeError(f"the gateway refused {len(refused)} of the registry's events: {refused[0]}")
     await _until_companies(api, citizens[-1])
 
     applicants, principals = citizens[0::2], citizens[1::2]
