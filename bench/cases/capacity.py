@@ -376,6 +376,11 @@ async def _trial(world: World, steps: tuple[int, ...], seconds: float) -> Trial:
     total = sum(knee.cpu.values()) or 1.0
     for role, share in sorted(knee.cpu.items(), key=lambda item: -item[1]):
         info[f"cpu_share_pct_{role}"] = share / total * 100
+        info[f"cpu_ms_per_request_{role}"] = share / knee.rps * 1000  # what deploy/README sizes pods from
+    per_request = ", ".join(
+        f"{role} {share / knee.rps * 1000:.2f}" for role, share in sorted(knee.cpu.items(), key=lambda i: -i[1])
+    )
+    print(f"    CPU per request at {knee.concurrency} (ms; deploy/README.md sizes pods from these): {per_request}")
     return Trial(measured=knee.rps, baseline=done[0].rps, info=info)
 
 
