@@ -50,7 +50,7 @@ def test_contracts_import_only_pydantic_and_the_standard_library() -> None:
     import sys
 
     allowed = set(sys.stdlib_module_names) | {"pydantic", "pydantic_core", "contracts", "typing_extensions"}
-    verify_extra = {"cryptography", "rfc8785"}  # `shubbak-contracts[verify]`: signatures and evidence only
+    verify_extra = {"cryptography", "nacl", "rfc8785"}  # `shubbak-contracts[verify]`: signatures and evidence only
     for module, names in imported_packages(ROOT / "contracts" / "src").items():
         extra = verify_extra if Path(module).name in {"signing.py", "evidence.py"} else set()
         assert names <= allowed | extra, f"{module} imports {names - allowed - extra}"
