@@ -22,7 +22,6 @@ to another instance after `ack_wait` seconds.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -39,6 +38,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry.trace import Link, Span, SpanKind, get_current_span
 from pydantic import ValidationError
+from pydantic_core import from_json
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -77,6 +77,9 @@ DEAD_KINDS = ("unreadable", "refused", "failed", "no_outcome")
 DEAD_REFUSAL = "Shubbak-Dead-Refusal"
 """For a refused event, why (`contracts.signing.REASONS`: unsigned, bad-signature, ..., replayed)."""
 
+_READ_BETWEEN_YIELDS = 32
+"""Messages read ahead between two turns of the event loop (about half a millisecond: the
+database's answers to the batch in hand are not kept waiting, and a turn per message is not paid)."""
 _PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
 
 BeforeCommit = Callable[[AsyncSession, bool], Awaitable[None]]
@@ -131,7 +134,7 @@ class Handlers(Generic[S, R]):
 @dataclass
 class _Item:
     msg: Msg | None  # None for a replayed dead letter
-    signed: dict[str, Any]  # the CloudEvent as it travelled: json.loads of the message
+    signed: dict[str, Any]  # the CloudEvent as it travelled: the message parsed as JSON
     envelope: Envelope
     event: Event
     headers: dict[str, str] | None
@@ -141,13 +144,15 @@ def read(raw: bytes | bytearray | str) -> tuple[dict[str, Any], Envelope, Event]
     """The message's JSON object (as signed, never re-serialised), its envelope and its event;
     `InvalidEnvelope` or `UnknownEvent` for a message that cannot be read."""
     try:
-        signed = json.loads(raw)
+        signed = from_json(raw)  # pydantic's parser (jiter): a quarter of `json.loads`'s time on bytes
     except ValueError as exc:
         raise InvalidEnvelope(f"invalid envelope: not JSON ({exc})") from exc
     if not isinstance(signed, dict):
         raise InvalidEnvelope("invalid envelope: not a JSON object")
     try:
-        envelope = Envelope.model_validate(signed)
+        # From the same bytes, by the same parser: the envelope is the object just read (a
+        # repeated key is the last one in both), validated in JSON mode, twice as fast as a dict.
+        envelope = Envelope.model_validate_json(raw)
     except ValidationError as exc:
         raise InvalidEnvelope.from_validation("invalid envelope", exc) from exc
     return signed, envelope, envelope.event()
@@ -360,12 +365,13 @@ class Consumer:
         `process` (which reads and judges again what this did not)."""
         batch = _Ahead(await self._fetch_batch(sub))
         batch.start_beating(self.ack_wait / 3)
-        for msg in batch.msgs:
+        for n, msg in enumerate(batch.msgs, 1):
             try:
                 batch.read[id(msg)] = read(msg.data)
             except (InvalidEnvelope, UnknownEvent):
                 continue
-            await asyncio.sleep(0)  # let the current batch's answers in between
+            if n % _READ_BETWEEN_YIELDS == 0:
+                await asyncio.sleep(0)  # let the current batch's answers in between
         if self.trust is not None:
             readable = [msg for msg in batch.msgs if id(msg) in batch.read]
             try:
