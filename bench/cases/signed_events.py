@@ -1,6 +1,6 @@
 """Signed events (issue 16): what signing costs the relay and verifying costs the consumer.
 
-relay_signing. Measured: `OutboxRelay.relay_once()` draining N committed events, signing each
+relay_signing. Measured: `OutboxRelay.drain()` over N committed events, signing each
 with the service's Ed25519 key (`kit.messaging.trust.EventSigner`: parse, RFC 8785 canonical
 form, sign, append the two attributes). Baseline: the same relay over the same N rows of
 another outbox, without a signer, in the same run.
@@ -28,8 +28,7 @@ from kit.messaging.trust import EventSigner, TrustList, development_key
 
 async def _drain(relay: OutboxRelay) -> float:
     start = time.perf_counter()
-    while await relay.relay_once():
-        pass
+    await relay.drain()
     seconds = time.perf_counter() - start
     expect(await relay.pending(), 0, "relay pending")
     return seconds

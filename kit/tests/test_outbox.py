@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import pytest
 from cloudevents.core.bindings.http import HTTPMessage, from_structured
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
@@ -41,6 +42,15 @@ def _pending_gauge(binding: OutboxBinding) -> float | None:
 
 def _nid(n: int) -> str:
     return f"2900101{n:07d}"
+
+
+async def _recorded(sessions, count: int, label: str) -> list[str]:
+    """`count` address changes recorded one transaction each; their event ids, in order."""
+    ids = []
+    for n in range(count):
+        async with db.transaction(sessions) as session:
+            ids.append(str((await record(session, address_event(_nid(n), f"{label} {n}"))).id))
+    return ids
 
 
 class TestRecord:
@@ -143,10 +153,7 @@ class TestRelayFailures:
     ):
         url = pg_database()
         engine, binding, sessions = await _setup(url, schema)
-        ids = []
-        for n in range(5):
-            async with db.transaction(sessions) as session:
-                ids.append(str((await record(session, address_event(_nid(n), f"crash {n}"))).id))
+        ids = await _recorded(sessions, 5, "crash")
         bus = await connect(nats_server.url, name="relay")
 
         class Killed(Exception):
@@ -166,6 +173,67 @@ class TestRelayFailures:
         assert await second.relay_once() == 5
         published = [m.headers["Nats-Msg-Id"] for m in await stream_messages(js, "CIVIL")]
         assert sorted(i for i in published if i in ids) == sorted(ids)  # JetStream dropped the repeats
+        await bus.close()
+        await engine.dispose()
+
+    async def test_drain_publishes_a_backlog_of_many_batches_once_each_in_order(
+        self, pg_database, nats_server, schema, js
+    ):
+        url = pg_database()
+        engine, binding, sessions = await _setup(url, schema)
+        ids = await _recorded(sessions, 23, "drain")
+        bus = await connect(nats_server.url, name="relay")
+        sent: list[str] = []  # every publish, repeats included (JetStream would hide a repeat)
+        publish_async = bus.js.publish_async
+
+        async def counted(subject, payload, headers=None, **kwargs):
+            sent.append(headers["Nats-Msg-Id"])
+            return await publish_async(subject, payload, headers=headers, **kwargs)
+
+        bus.js.publish_async = counted
+        relay = OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding, batch_size=4)
+        marked: list[list[int]] = []
+
+        async def slow_mark(acked: list[int]) -> None:
+            marked.append(acked)
+            await asyncio.sleep(0.05)  # the next batch is read and published meanwhile
+
+        relay.after_publish = slow_mark
+        assert await relay.drain() == 23
+        assert sent == ids  # each once, in the order recorded, while earlier batches were being marked
+        assert [len(batch) for batch in marked] == [4, 4, 4, 4, 4, 3]
+        assert await relay.pending() == 0
+        assert _pending_gauge(binding) == 0
+        assert await relay.drain() == 0
+        published = [m.headers["Nats-Msg-Id"] for m in await stream_messages(js, "CIVIL")]
+        assert [i for i in published if i in ids] == ids
+        await bus.close()
+        await engine.dispose()
+
+    async def test_drain_marks_what_was_acknowledged_when_a_publish_fails(self, pg_database, nats_server, schema, js):
+        url = pg_database()
+        engine, binding, sessions = await _setup(url, schema)
+        await _recorded(sessions, 10, "fails")
+        bus = await connect(nats_server.url, name="relay")
+        publish_async = bus.js.publish_async
+        calls = {"n": 0}
+
+        async def seventh_refused(subject, payload, headers=None, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 7:
+                refused = asyncio.get_running_loop().create_future()
+                refused.set_exception(ConnectionError("refused"))
+                return refused
+            return await publish_async(subject, payload, headers=headers, **kwargs)
+
+        bus.js.publish_async = seventh_refused
+        relay = OutboxRelay(engine=engine, sessions=sessions, js=bus.js, binding=binding, batch_size=4)
+        with pytest.raises(RuntimeError, match="publish failed after 2 of 4"):
+            await relay.drain()
+        assert await relay.pending() == 4  # the two batches before the failure are marked; 7 to 10 are not
+        bus.js.publish_async = publish_async
+        assert await relay.drain() == 4
+        assert await relay.pending() == 0
         await bus.close()
         await engine.dispose()
 

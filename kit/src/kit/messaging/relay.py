@@ -14,6 +14,7 @@ import asyncio
 import logging
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,8 @@ from nats.js import JetStreamContext
 from nats.js.api import PubAck
 from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
-from sqlalchemy import Row, delete, func, select, text, update
+from sqlalchemy import BigInteger, Row, all_, any_, bindparam, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from contracts.envelope import CONTENT_TYPE
@@ -111,8 +113,8 @@ class OutboxRelay:
                 last_ping = datetime.now(UTC)
             self.binding.wakeup.clear()
             await self._observe_when_due()
-            sent = await self.relay_once()
-            if sent >= self.batch_size:
+            sent = await self.drain(stop, seconds=5.0)
+            if sent >= self.batch_size:  # there may be more: the lock is checked, then on
                 continue
             if datetime.now(UTC) - last_cleanup > timedelta(minutes=10):
                 await self.cleanup()
@@ -125,20 +127,75 @@ class OutboxRelay:
 
     async def relay_once(self) -> int:
         """Publish one batch of pending events; return how many were published."""
-        o = self.outbox
-        async with self.sessions() as session:
-            rows = (
-                await session.execute(
-                    select(o.c.seq, o.c.id, o.c.subject, o.c.payload, o.c.headers)
-                    .where(o.c.published_at.is_(None))
-                    .order_by(o.c.seq)
-                    .limit(self.batch_size)
-                )
-            ).all()
-        gauge = metrics.OUTBOX_PENDING.labels(service=self.binding.source)
+        rows = await self._pending_rows()
         if not rows:
-            gauge.set(0)
             return 0
+        acked = await self._publish(rows)
+        await self._mark(acked, len(rows))
+        return len(acked)
+
+    async def drain(self, stop: asyncio.Event | None = None, *, seconds: float | None = None) -> int:
+        """Publish batch after batch until none is left (or `stop` is set, or `seconds` have
+        passed); return how many were published. Pipelined: the next batch is read while this
+        one's acknowledgements come in, and this one is marked published while the next is
+        published, so neither the read nor the marking's commit (an fsync) holds the publishing
+        up. The rows in flight or being marked are left out of the next read; a failure marks
+        what was acknowledged, then raises."""
+        total = 0
+        loop = asyncio.get_running_loop()
+        until = None if seconds is None else loop.time() + seconds
+        marking: tuple[asyncio.Task[None], list[int]] | None = None
+        rows = await self._pending_rows()
+        try:
+            while rows:
+                futures = await self._send(rows)
+                in_flight = [row.seq for row in rows]
+                following: asyncio.Task[Sequence[Row[Any, Any, Any, Any, Any]]] | None = None
+                more = len(rows) >= self.batch_size and not (stop is not None and stop.is_set())
+                if more and (until is None or loop.time() < until):
+                    held = in_flight + (marking[1] if marking is not None else [])
+                    following = asyncio.create_task(self._pending_rows(held))
+                try:
+                    acked = await self._settle(rows, futures)
+                except BaseException:
+                    if following is not None:
+                        following.cancel()
+                        await asyncio.gather(following, return_exceptions=True)
+                    raise
+                finally:
+                    if marking is not None:  # one marking at a time: the one before has finished
+                        await marking[0]
+                        marking = None
+                marking = (asyncio.create_task(self._mark(acked, len(rows))), acked)
+                total += len(acked)
+                rows = await following if following is not None else []
+        finally:
+            if marking is not None:
+                await marking[0]
+        return total
+
+    async def _pending_rows(self, held: Sequence[int] = ()) -> Sequence[Row[Any, Any, Any, Any, Any]]:
+        """The next batch of unpublished events in order, without `held` (published, not marked yet)."""
+        o = self.outbox
+        query = (
+            select(o.c.seq, o.c.id, o.c.subject, o.c.payload, o.c.headers)
+            .where(o.c.published_at.is_(None))
+            .order_by(o.c.seq)
+            .limit(self.batch_size)
+        )
+        if held:
+            query = query.where(o.c.seq != all_(bindparam("held", list(held), type_=ARRAY(BigInteger))))
+        async with self.sessions() as session:
+            rows = (await session.execute(query)).all()
+        if not rows and not held:
+            metrics.OUTBOX_PENDING.labels(service=self.binding.source).set(0)
+        return rows
+
+    async def _publish(self, rows: Sequence[Row[Any, Any, Any, Any, Any]]) -> list[int]:
+        return await self._settle(rows, await self._send(rows))
+
+    async def _send(self, rows: Sequence[Row[Any, Any, Any, Any, Any]]) -> _Sent:
+        """Publish `rows` in order (asynchronous acknowledgements); their futures and send spans."""
         futures: list[asyncio.Future[PubAck]] = []
         spans = self._send_spans(rows)
         try:
@@ -152,6 +209,12 @@ class OutboxRelay:
         except BaseException as exc:  # the connection went away mid-batch: no span is left open
             _end_spans(spans, [*futures, *(None for _ in spans[len(futures) :])], exc)
             raise
+        return _Sent(futures, spans)
+
+    async def _settle(self, rows: Sequence[Row[Any, Any, Any, Any, Any]], sent: _Sent) -> list[int]:
+        """The seqs of the acknowledged prefix of `rows`. If a publish failed or went unanswered,
+        that prefix is marked published first, then the failure is raised."""
+        futures = sent.futures
         _, late = await asyncio.wait(futures, timeout=self.ack_timeout)
         for future in late:
             future.cancel()
@@ -165,17 +228,24 @@ class OutboxRelay:
                 error = future.exception()
                 break
             acked.append(row.seq)
-        _end_spans(spans, futures, error)
+        _end_spans(sent.spans, futures, error)
+        if error is not None:
+            await self._mark(acked, len(rows))
+            raise RuntimeError(f"publish failed after {len(acked)} of {len(rows)}: {error!r}") from error
+        return acked
+
+    async def _mark(self, acked: list[int], read: int) -> None:
+        """Mark `acked` published (of a batch of `read` rows) and count them."""
+        o = self.outbox
         if acked:
             if self.after_publish is not None:
                 await self.after_publish(acked)
+            seqs = bindparam("seqs", acked, type_=ARRAY(BigInteger))
             async with self.sessions() as session, session.begin():
-                await session.execute(update(o).where(o.c.seq.in_(acked)).values(published_at=datetime.now(UTC)))
+                await session.execute(update(o).where(o.c.seq == any_(seqs)).values(published_at=datetime.now(UTC)))
             metrics.EVENTS_PUBLISHED.labels(service=self.binding.source).inc(len(acked))
-        gauge.set(len(rows) - len(acked) if len(rows) < self.batch_size else await self.pending())
-        if error is not None:
-            raise RuntimeError(f"publish failed after {len(acked)} of {len(rows)}: {error!r}") from error
-        return len(acked)
+        gauge = metrics.OUTBOX_PENDING.labels(service=self.binding.source)
+        gauge.set(read - len(acked) if read < self.batch_size else await self.pending())
 
     async def _payloads(self, rows: Sequence[Row[Any, Any, Any, Any, Any]]) -> AsyncIterator[list[bytes]]:
         """The rows' payloads as published, a chunk at a time (signed: the next chunk is signed
@@ -258,6 +328,14 @@ class OutboxRelay:
             )
             handled = await session.execute(delete(inbox).where(inbox.c.handled_at < now - self.keep_handled))
         return sent.rowcount, handled.rowcount  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A batch handed to JetStream: each event's acknowledgement to come, and its send span."""
+
+    futures: list[asyncio.Future[PubAck]]
+    spans: list[Span | None]
 
 
 def _end_spans(
