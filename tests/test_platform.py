@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import signal
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -136,7 +137,12 @@ def test_ctrl_c_stops_every_process_it_started():
     try:
         proc = platform.proc
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(
+                "not stopped 60 s after Ctrl-C:\n" + platform.log.read_text(encoding="utf-8")[-2000:]
+            ) from None
         said = platform.log.read_text(encoding="utf-8")
         assert proc.returncode == 0, said[-2000:]
         assert "Stopped; every process this run started has exited." in said

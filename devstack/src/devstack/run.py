@@ -434,17 +434,28 @@ class Platform:
         for _, child in children:
             if child.proc.poll() is None:
                 child.proc.send_signal(signal.SIGTERM)
+        asked = time.monotonic()
+        deadline = asked + STOP_SECONDS  # one deadline for all: they stop side by side, not in turn
         for name, child in children:
             try:
-                child.proc.wait(timeout=15)
+                child.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                self.say(f"  {name} did not stop in time; killing it")
+                self.say(f"  {name} did not stop within {STOP_SECONDS:.0f}s; killing it")
                 child.proc.kill()
                 child.proc.wait()
+            else:
+                if (took := time.monotonic() - asked) > SLOW_STOP_SECONDS:
+                    self.say(f"  {name} took {took:.1f}s to stop")
             child.log.close()
         self.children.clear()
         self.nats.stop()
         self.pg.stop()
+
+
+STOP_SECONDS = 15.0
+"""How long the services and the gateway get, together, to stop after SIGTERM before SIGKILL."""
+SLOW_STOP_SECONDS = 5.0
+"""A child slower than this to stop is named in the output (a shutdown that waits on something)."""
 
 
 def banner(platform: Platform) -> str:
