@@ -7,13 +7,14 @@ import uuid
 
 import pytest
 from kit_support import address_event, bump, civil_consumer, create_schema, effects_of, service_metadata
+from nats.aio.msg import Msg
 
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
 from kit import db
 from kit.messaging import record
 from kit.messaging.bus import connect
-from kit.messaging.consumer import DEAD_CONSUMER, DEAD_DELIVERIES, DEAD_REASON, Consumer, Handlers
+from kit.messaging.consumer import DEAD_CONSUMER, DEAD_DELIVERIES, DEAD_REASON, Consumer, Handlers, _deliveries
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.relay import OutboxRelay
 from kit.messaging.tables import messaging_tables
@@ -311,3 +312,16 @@ class TestProgressAndShortAckWait:
         assert (await js.consumer_info("CIVIL", schema)).config.ack_wait == 12
         await bus.close()
         await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "$JS.ACK.CIVIL.ration-svc.3.1042.977.1733300000000000000.12",  # ADR-15's first form
+        "$JS.ACK._.acchash.CIVIL.ration-svc.7.1042.977.1733300000000000000.0.token",  # domain and account
+        "$JS.ACK.hub.acchash.CIVIL.ration-svc.1.5.5.1733300000000000000.0",
+    ],
+)
+def test_deliveries_are_read_off_the_reply_subject_as_the_metadata_reads_them(reply):
+    msg = Msg(_client=None, subject="civil.address.changed.v1", reply=reply)  # type: ignore[arg-type]
+    assert _deliveries(msg) == Msg(_client=None, reply=reply).metadata.num_delivered  # type: ignore[arg-type]
