@@ -132,8 +132,14 @@ def test_a_killed_service_is_restarted_with_a_line_on_the_console(platform):
 
 
 def test_ctrl_c_stops_every_process_it_started():
-    """On a platform of its own: the session's is shared by the other cross-service tests."""
-    platform = start()
+    """On a platform of its own: the session's is shared by the other cross-service tests. Started
+    with SIGINT ignored, as a shell's background job (a CI script's `... &`) starts it: it inherits
+    that, and must still stop on Ctrl-C."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        platform = start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         proc = platform.proc
         proc.send_signal(signal.SIGINT)

@@ -497,6 +497,9 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    # Ctrl-C stops everything even when whatever started us ignored SIGINT (a shell's background
+    # job does, and Python then keeps it ignored): the runner is what must stop its children.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print("Starting Shubbak (data in .data/) ...", flush=True)
     try:
         platform.start()
