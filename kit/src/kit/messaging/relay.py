@@ -130,7 +130,7 @@ class OutboxRelay:
         rows = await self._pending_rows()
         if not rows:
             return 0
-        acked = await self._publish(rows)
+        acked = await self._settle(rows, await self._send(rows))
         await self._mark(acked, len(rows))
         return len(acked)
 
@@ -149,11 +149,10 @@ class OutboxRelay:
         try:
             while rows:
                 futures = await self._send(rows)
-                in_flight = [row.seq for row in rows]
                 following: asyncio.Task[Sequence[Row[Any, Any, Any, Any, Any]]] | None = None
                 more = len(rows) >= self.batch_size and not (stop is not None and stop.is_set())
                 if more and (until is None or loop.time() < until):
-                    held = in_flight + (marking[1] if marking is not None else [])
+                    held = [row.seq for row in rows] + (marking[1] if marking is not None else [])
                     following = asyncio.create_task(self._pending_rows(held))
                 try:
                     acked = await self._settle(rows, futures)
@@ -190,9 +189,6 @@ class OutboxRelay:
         if not rows and not held:
             metrics.OUTBOX_PENDING.labels(service=self.binding.source).set(0)
         return rows
-
-    async def _publish(self, rows: Sequence[Row[Any, Any, Any, Any, Any]]) -> list[int]:
-        return await self._settle(rows, await self._send(rows))
 
     async def _send(self, rows: Sequence[Row[Any, Any, Any, Any, Any]]) -> _Sent:
         """Publish `rows` in order (asynchronous acknowledgements); their futures and send spans."""
