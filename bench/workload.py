@@ -18,6 +18,7 @@ from contracts import Envelope
 from contracts.events.civil import AddressChanged
 from contracts.streams import Stream, stream_for
 from kit.messaging.tables import MessagingTables, messaging_tables
+from kit.messaging.trust import EventSigner
 
 SUBJECT = AddressChanged.subject
 STREAM: Stream = stream_for(SUBJECT)
@@ -52,6 +53,11 @@ def messages(n: int) -> list[Message]:
         envelope = Envelope.wrap(event, source=SOURCE, traceparent=TRACE_HEADERS["traceparent"])
         out.append(Message(envelope.id, nid, envelope.to_bytes()))
     return out
+
+
+def signed(msgs: list[Message], signer: EventSigner) -> list[Message]:
+    """The same messages signed by `signer`, as `kit.messaging.record` writes them to the outbox."""
+    return [Message(m.id, m.national_id, signer.sign(m.payload)) for m in msgs]
 
 
 @dataclass(frozen=True)

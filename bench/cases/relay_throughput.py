@@ -2,8 +2,9 @@
 
 Measured: `OutboxRelay.drain()` (what the running relay does: batch after batch, the next read
 while this one's acknowledgements come in, this one marked while the next is published) over N
-committed outbox rows, until none is pending (msgs/s). Baseline: raw nats-py `publish_async` of
-the same N payloads and headers to the same stream, then awaiting every ack. Info: awaited one-by-one `js.publish`.
+committed outbox rows as services write them (signed as they are recorded), until none is pending
+(msgs/s). Baseline: raw nats-py `publish_async` of the same N payloads and headers to the same
+stream, then awaiting every ack. Info: awaited one-by-one `js.publish`.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ from bench.workload import (
     publish_all_async,
     publish_one_by_one,
     service_schema,
+    signed,
 )
 from kit.messaging.bus import connect
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.relay import OutboxRelay
+from kit.messaging.trust import EventSigner, development_key
 
 INSERT_CHUNK = 5_000
 ONE_BY_ONE_MAX = 3_000
@@ -66,7 +69,7 @@ async def _fill_outbox(url: str, msgs: list[Message], js: JetStreamContext) -> t
 
 async def run(env: Env) -> Trial:
     n = env.events
-    msgs = messages(n)
+    msgs = signed(messages(n), EventSigner([development_key(SOURCE)]))  # as `record` writes them
     bus = await connect(env.stack.nats_url, name="bench-relay")
     relay, engine = await _fill_outbox(env.stack.new_database("relay"), msgs, bus.js)
     try:

@@ -25,14 +25,18 @@ from kit_support import (
     service_metadata,
 )
 from nats.js import JetStreamContext
-from sqlalchemy import Table
+from sqlalchemy import Table, insert, select
 
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
 from contracts.signing import KeyRing, SignatureRejected, SigningKey
-from kit import metrics
+from kit import db, metrics
+from kit.messaging.bus import connect
 from kit.messaging.consumer import DEAD_REFUSAL, Handlers
-from kit.messaging.trust import KEYS_PATH, PARALLEL_FROM, EventSigner, TrustList, development_key
+from kit.messaging.outbox import SESSION_KEY, OutboxBinding
+from kit.messaging.relay import OutboxRelay
+from kit.messaging.tables import messaging_tables
+from kit.messaging.trust import KEYS_PATH, PARALLEL_FROM, EventSigner, TrustList, development_key, signed_last
 from kit.testing import eventually, running, served, signed, stream_messages
 
 SUBJECT = AddressChanged.subject
@@ -150,7 +154,11 @@ def rejected(service: str, reason: str) -> float:
 
 
 class TestSigning:
-    async def test_the_relay_signs_each_event_with_the_key_the_service_serves(self, pg_database, nats_server, js):
+    async def test_an_event_is_signed_as_it_is_recorded_with_the_key_the_service_serves(
+        self, pg_database, nats_server, js
+    ):
+        """The outbox row is already the signed fact (signed in the transaction that states it);
+        what JetStream gets is that row's bytes, not signed a second time."""
         url = pg_database()
         name = f"reg-{uuid.uuid4().hex[:8]}"
         metadata, _ = service_metadata("svc_reg")
@@ -164,14 +172,64 @@ class TestSigning:
             response = await client.post("/v1/addresses", json={"national_id": nid, "address": "شارع النيل"})
             assert response.status_code == 202, response.text
 
-            async def published() -> list[dict[str, Any]]:
-                found = [_json(m.data) for m in await stream_messages(js, "CIVIL", SUBJECT)]
-                return [e for e in found if e is not None and e.get("data", {}).get("national_id") == nid]
+            async def published() -> list[bytes]:
+                found = [m.data for m in await stream_messages(js, "CIVIL", SUBJECT)]
+                return [data for data in found if (_json(data) or {}).get("data", {}).get("national_id") == nid]
 
-            [event] = await eventually(published)
+            [data] = await eventually(published)
+        event = json.loads(data)
         assert event["source"] == name
         assert KeyRing.from_jwks(jwks).verify(event).producer == name
         assert KeyRing.from_jwks(jwks).verify(event).kid == event["signaturekid"]
+        outbox = metadata.tables["svc_reg.outbox"]
+        engine = db.create_engine(url)
+        async with engine.connect() as conn:
+            [stored] = (await conn.execute(select(outbox.c.payload).where(outbox.c.id == uuid.UUID(event["id"])))).all()
+        await engine.dispose()
+        assert signed_last(stored.payload)
+        assert stored.payload == data
+
+    async def test_the_relay_signs_what_set_based_sql_wrote_and_leaves_signed_rows_as_they_are(
+        self, pg_database, nats_server, js
+    ):
+        url = pg_database()
+        metadata, _ = service_metadata("svc_set")
+        await create_schema(url, metadata)
+        tables = messaging_tables(metadata)
+        source = f"set-{uuid.uuid4().hex[:8]}"
+        signer = EventSigner([development_key(source)])
+        engine = db.create_engine(url)
+        unsigned = [envelope(f"set-based {n}", source=source) for n in range(PARALLEL_FROM + 8)]  # a crypto chunk
+        recorded = envelope("recorded", source=source)
+        rows = [(e, e.to_bytes()) for e in unsigned[:20]] + [(recorded, signer.sign(recorded.to_bytes()))]
+        rows += [(e, e.to_bytes()) for e in unsigned[20:]]
+        async with engine.begin() as conn:
+            await conn.execute(
+                insert(tables.outbox),
+                [{"id": e.id, "subject": SUBJECT, "aggregate_id": e.subject, "payload": p} for e, p in rows],
+            )
+        binding = OutboxBinding(tables, source=source)
+        bus = await connect(nats_server.url, name="relay-set-based")
+        relay = OutboxRelay(
+            engine=engine, sessions=db.sessionmaker(engine, **{SESSION_KEY: binding}), js=bus.js, binding=binding
+        )
+        relay.signer = signer
+        try:
+            assert await relay.drain() == len(rows)
+        finally:
+            await bus.close()
+            await engine.dispose()
+        ids = {str(e.id) for e, _ in rows}
+        found = {
+            m.headers["Nats-Msg-Id"]: m.data
+            for m in await stream_messages(js, "CIVIL", SUBJECT)
+            if m.headers and m.headers.get("Nats-Msg-Id") in ids
+        }
+        ring = KeyRing.from_jwks(signer.jwks())
+        assert len(found) == len(rows)
+        assert all(ring.verify(json.loads(data)).producer == source for data in found.values())
+        assert found[str(recorded.id)] == rows[20][1]  # signed once, at record
+        assert found[str(unsigned[0].id)] == signer.sign(unsigned[0].to_bytes())
 
 
 class TestForgedEvents:
@@ -308,6 +366,22 @@ class TestBatches:
             event = json.loads(out)
             assert ring.verify(event).kid == key.kid
             assert event == key.sign(json.loads(payload))  # what one `sign` gives, byte for byte
+
+    def test_a_signature_appended_last_is_told_without_parsing_and_nothing_else_passes_for_one(self):
+        signer = EventSigner([development_key(PRODUCER)])
+        plain = envelope("plain").to_bytes()
+        signed_once = signer.sign(plain)
+        assert signed_last(signed_once)
+        assert not signed_last(plain)
+        assert signer.sign(signed_once) == signed_once  # already signed: as it is
+        tail = signed_once[-102:]
+        event = json.loads(plain)
+        event["data"]["address_ar"] = tail.decode()  # the same bytes inside a string are escaped
+        look_alike = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+        assert not signed_last(look_alike)
+        assert not signed_last(signed_once[:-3] + b'"}')  # a signature too short
+        assert not signed_last(signed_once[:-10] + b'\\"xx"}')
+        assert json.loads(signer.sign(look_alike))["signaturekid"] == signer.key.kid
 
     async def test_a_relays_batch_is_signed_a_chunk_at_a_time_in_order(self):
         signer = EventSigner([development_key(PRODUCER)])

@@ -38,7 +38,8 @@ class Runtime(Generic[S]):
     binding: OutboxBinding
     http: httpx.AsyncClient
     signer: EventSigner
-    """Signs the service's events as its relay publishes them; serves their public keys."""
+    """Signs the service's events as they are recorded (and its relay, those written by set-based
+    SQL); serves their public keys."""
     trust: TrustList
     """The producers' keys the service's consumers verify every event against."""
     bus: Bus | None = None
@@ -61,7 +62,8 @@ class Runtime(Generic[S]):
             command_timeout=settings.db_command_timeout_seconds,
         )
         tables = messaging_tables(metadata)
-        binding = OutboxBinding(tables, source=settings.service_name, public_url=settings.public_url)
+        signer = EventSigner(signing_keys(settings))
+        binding = OutboxBinding(tables, source=settings.service_name, public_url=settings.public_url, signer=signer)
         sessions = db.sessionmaker(engine, **{SESSION_KEY: binding})
         http = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
         HTTPXClientInstrumentor().instrument_client(http)
@@ -72,7 +74,7 @@ class Runtime(Generic[S]):
             tables=tables,
             binding=binding,
             http=http,
-            signer=EventSigner(signing_keys(settings)),
+            signer=signer,
             trust=TrustList.of(settings, http),
             clock=clock,
         )

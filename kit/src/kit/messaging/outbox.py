@@ -14,17 +14,27 @@ from contracts import Envelope, Event
 from contracts.envelope import DEFAULT_PUBLIC_URL
 from kit import telemetry
 from kit.messaging.tables import MessagingTables
+from kit.messaging.trust import EventSigner
 
 SESSION_KEY = "kit.messaging"
 
 
 class OutboxBinding:
-    """What a session needs to record events: the tables, the source name, the relay's wake-up."""
+    """What a session needs to record events: the tables, the source name, the relay's wake-up,
+    and the service's signer (events are signed as they are recorded; without one, e.g. a
+    command-line import writing a service's outbox, the service's relay signs them)."""
 
-    def __init__(self, tables: MessagingTables, source: str, public_url: str = DEFAULT_PUBLIC_URL) -> None:
+    def __init__(
+        self,
+        tables: MessagingTables,
+        source: str,
+        public_url: str = DEFAULT_PUBLIC_URL,
+        signer: EventSigner | None = None,
+    ) -> None:
         self.tables = tables
         self.source = source
         self.public_url = public_url
+        self.signer = signer
         self.wakeup = asyncio.Event()
 
 
@@ -40,7 +50,8 @@ async def record(session: AsyncSession, event: Event) -> Envelope:
     """Write `event` to the outbox of the session's service, in the session's transaction.
 
     The event is published by the relay after the transaction commits, and never if it
-    rolls back. The current trace context travels with it.
+    rolls back. The current trace context travels with it. It is signed here, by the service's
+    key, so the row is already the signed fact and the relay only forwards it.
     """
     binding = binding_of(session)
     headers = telemetry.inject_headers()
@@ -55,7 +66,7 @@ async def record(session: AsyncSession, event: Event) -> Envelope:
         "id": envelope.id,
         "subject": event.subject,
         "aggregate_id": envelope.subject,
-        "payload": envelope.to_bytes(),
+        "payload": envelope.to_bytes() if binding.signer is None else binding.signer.sign(envelope.to_bytes()),
         "headers": headers,
     }
     await session.execute(insert(binding.tables.outbox).values(**values))

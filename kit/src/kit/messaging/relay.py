@@ -30,7 +30,7 @@ from contracts.envelope import CONTENT_TYPE
 from kit import metrics, telemetry
 from kit.messaging.bus import RETENTION_SECONDS
 from kit.messaging.outbox import OutboxBinding
-from kit.messaging.trust import EventSigner, development_key
+from kit.messaging.trust import EventSigner, development_key, signed_last
 
 log = logging.getLogger("kit.relay")
 
@@ -54,9 +54,10 @@ class OutboxRelay:
         observe_seconds: float = 15.0,
         signer: EventSigner | None = None,
     ) -> None:
-        """`signer`: signs each of the service's own events as it is published (the service's
-        configured keys; by default its development key). Only the benchmark's baseline sets
-        `relay.signer = None` afterwards, to publish the payloads as recorded."""
+        """`signer`: signs each of the service's own events not signed yet as it is published (rows
+        written by set-based SQL; `record` signs the others) with the service's configured keys,
+        by default its development key. Only the benchmark's baseline sets `relay.signer = None`
+        afterwards, to publish the payloads as recorded."""
         self.engine = engine
         self.sessions = sessions
         self.js = js
@@ -244,10 +245,11 @@ class OutboxRelay:
         gauge.set(read - len(acked) if read < self.batch_size else await self.pending())
 
     async def _payloads(self, rows: Sequence[Row[Any, Any, Any, Any, Any]]) -> AsyncIterator[list[bytes]]:
-        """The rows' payloads as published, a chunk at a time (signed: the next chunk is signed
-        on a crypto thread while this one is published)."""
+        """The rows' payloads as published, a chunk at a time. Events recorded by the service are
+        signed already (`record` signs them); rows written by set-based SQL are signed here, the
+        next chunk on a crypto thread while this one is published."""
         payloads: list[bytes] = [row.payload for row in rows]
-        if self.signer is None:
+        if self.signer is None or all(signed_last(payload) for payload in payloads):
             yield payloads
             return
         async for chunk in self.signer.signed_chunks(payloads):

@@ -1,8 +1,9 @@
 """Signed events in a service: the keys it signs with, and the producers' keys it trusts.
 
-Every event a service publishes is signed by its relay with the service's own Ed25519 key
-(`contracts.signing`: the RFC 8785 canonical CloudEvent, carried as `signaturekid` and
-`signature`); the service serves the public halves at `/.well-known/event-keys.json`. Its
+Every event a service publishes is signed with the service's own Ed25519 key (`contracts.signing`:
+the RFC 8785 canonical CloudEvent, carried as `signaturekid` and `signature`) as it is recorded in
+the outbox, in the transaction that states the fact (the relay signs the rows set-based SQL
+wrote, and forwards the others as they are); the service serves the public halves at `/.well-known/event-keys.json`. Its
 consumers verify every event before any handler runs, against a `TrustList`: the JWKS of every
 producer (each service's event keys and the gateway's integrators' keys), cached and fetched
 again when an event names a key id not seen yet (so a rotated key is trusted with no restart),
@@ -125,7 +126,8 @@ def signing_keys(settings: ServiceSettings) -> list[SigningKey]:
 
 
 class EventSigner:
-    """Signs the events a service publishes, in its relay (so set-based outbox writes are signed too)."""
+    """Signs the events a service publishes: as `record` writes them, and in its relay those that
+    set-based outbox writes left unsigned."""
 
     def __init__(self, keys: Sequence[SigningKey]) -> None:
         if not keys:
@@ -144,7 +146,9 @@ class EventSigner:
     def sign(self, payload: bytes) -> bytes:
         """The outbox payload as it is published: signed by this service's key if it is the
         service's own event, unchanged if it is not (an integrator's event the gateway relays
-        keeps the integrator's signature) or already signed."""
+        keeps the integrator's signature) or already signed (as `record` signs)."""
+        if signed_last(payload):
+            return payload
         event = json.loads(payload)
         if event.get("source") != self.source or SIGNATURE in event:
             return payload
@@ -160,6 +164,26 @@ class EventSigner:
     def signed_chunks(self, payloads: Sequence[bytes]) -> AsyncIterator[list[bytes]]:
         """`sign` of a batch, in order, a chunk at a time: the next is signed while one is published."""
         return in_chunks(self.sign, payloads)
+
+
+_SIGNATURE_MEMBER = f',"{SIGNATURE}":"'.encode()
+_SIGNATURE_LENGTH = 86
+"""An Ed25519 signature (64 bytes) in base64url without padding."""
+_TAIL = len(_SIGNATURE_MEMBER) + _SIGNATURE_LENGTH + 2
+
+
+def signed_last(payload: bytes) -> bool:
+    """Whether `payload` ends with a `signature` member as `EventSigner.sign` appends it: then it
+    is signed already (no JSON is parsed to tell). Only a member of the outermost object can end
+    the text so (`,"` inside a string would be `,\\"`), so this never mistakes an unsigned event
+    for a signed one; anything else is judged by parsing, as before."""
+    return (
+        len(payload) > _TAIL
+        and payload.endswith(b'"}')
+        and payload[-_TAIL : -_TAIL + len(_SIGNATURE_MEMBER)] == _SIGNATURE_MEMBER
+        and b'"' not in payload[-_SIGNATURE_LENGTH - 2 : -2]
+        and b"\\" not in payload[-_SIGNATURE_LENGTH - 2 : -2]
+    )
 
 
 class KeysUnavailable(Exception):
