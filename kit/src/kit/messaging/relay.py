@@ -22,7 +22,8 @@ from nats.js import JetStreamContext
 from nats.js.api import PubAck
 from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
-from sqlalchemy import BigInteger, Row, all_, any_, bindparam, delete, func, select, text, update
+from pydantic_core import from_json
+from sqlalchemy import BigInteger, Row, Text, all_, any_, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -178,7 +179,15 @@ class OutboxRelay:
         """The next batch of unpublished events in order, without `held` (published, not marked yet)."""
         o = self.outbox
         query = (
-            select(o.c.seq, o.c.id, o.c.subject, o.c.payload, o.c.headers)
+            # the id as the Nats-Msg-Id text, the headers as JSON text that `_send` reads with
+            # pydantic's parser (not a UUID object and the driver's `json.loads` a row)
+            select(
+                o.c.seq,
+                o.c.id.cast(Text).label("id"),
+                o.c.subject,
+                o.c.payload,
+                o.c.headers.cast(Text).label("headers"),
+            )
             .where(o.c.published_at.is_(None))
             .order_by(o.c.seq)
             .limit(self.batch_size)
@@ -199,7 +208,8 @@ class OutboxRelay:
             async for payloads in self._payloads(rows):
                 for payload in payloads:
                     row, span = rows[len(futures)], spans[len(futures)]
-                    headers = {**row.headers, "Nats-Msg-Id": str(row.id), "Content-Type": CONTENT_TYPE}
+                    headers = from_json(row.headers)
+                    headers["Nats-Msg-Id"], headers["Content-Type"] = row.id, CONTENT_TYPE
                     if span is not None:  # the consumer's span is the child of this one
                         headers.update(telemetry.inject_headers(trace.set_span_in_context(span)))
                     futures.append(await self.js.publish_async(row.subject, payload, headers=headers))
@@ -212,9 +222,13 @@ class OutboxRelay:
         """The seqs of the acknowledged prefix of `rows`. If a publish failed or went unanswered,
         that prefix is marked published first, then the failure is raised."""
         futures = sent.futures
-        _, late = await asyncio.wait(futures, timeout=self.ack_timeout)
-        for future in late:
-            future.cancel()
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.ack_timeout
+        for future in futures:  # in order: most are answered by the time the batch is sent
+            if not future.done() and (left := until - loop.time()) > 0:
+                await asyncio.wait([future], timeout=left)
+            if not future.done():
+                future.cancel()
         acked: list[int] = []
         error: BaseException | None = None
         for row, future in zip(rows, futures, strict=True):
@@ -263,14 +277,14 @@ class OutboxRelay:
         return [
             self.tracer.start_span(
                 f"send {row.subject}",
-                context=telemetry.extract_context(row.headers),
+                context=telemetry.extract_context(from_json(row.headers)),
                 kind=SpanKind.PRODUCER,
                 attributes={
                     "messaging.system": "nats",
                     "messaging.operation.type": "send",
                     "messaging.operation.name": "send",
                     "messaging.destination.name": row.subject,
-                    "messaging.message.id": str(row.id),
+                    "messaging.message.id": row.id,
                     "messaging.message.body.size": len(row.payload),
                 },
             )
