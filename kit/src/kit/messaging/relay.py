@@ -23,7 +23,7 @@ from nats.js.api import PubAck
 from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from pydantic_core import from_json
-from sqlalchemy import BigInteger, Row, Text, all_, any_, bindparam, delete, func, select, text, update
+from sqlalchemy import BigInteger, Row, Text, any_, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -141,12 +141,14 @@ class OutboxRelay:
         passed); return how many were published. Pipelined: the next batch is read while this
         one's acknowledgements come in, and this one is marked published while the next is
         published, so neither the read nor the marking's commit (an fsync) holds the publishing
-        up. The rows in flight or being marked are left out of the next read; a failure marks
-        what was acknowledged, then raises."""
+        up. The next read starts after this batch (the rows in flight or being marked come before
+        it); an event committed meanwhile with an earlier `seq` (its transaction was slower) is
+        left to the next pass, as it would have reached the stream out of order anyway. A failure
+        marks what was acknowledged, then raises."""
         total = 0
         loop = asyncio.get_running_loop()
         until = None if seconds is None else loop.time() + seconds
-        marking: tuple[asyncio.Task[None], list[int]] | None = None
+        marking: asyncio.Task[None] | None = None
         rows = await self._pending_rows()
         try:
             while rows:
@@ -154,8 +156,7 @@ class OutboxRelay:
                 following: asyncio.Task[Sequence[Row[Any, Any, Any, Any, Any]]] | None = None
                 more = len(rows) >= self.batch_size and not (stop is not None and stop.is_set())
                 if more and (until is None or loop.time() < until):
-                    held = [row.seq for row in rows] + (marking[1] if marking is not None else [])
-                    following = asyncio.create_task(self._pending_rows(held))
+                    following = asyncio.create_task(self._pending_rows(after=rows[-1].seq))
                 try:
                     acked = await self._settle(rows, futures)
                 except BaseException:
@@ -165,18 +166,21 @@ class OutboxRelay:
                     raise
                 finally:
                     if marking is not None:  # one marking at a time: the one before has finished
-                        await marking[0]
+                        await marking
                         marking = None
-                marking = (asyncio.create_task(self._mark(acked, len(rows))), acked)
+                marking = asyncio.create_task(self._mark(acked, len(rows)))
                 total += len(acked)
                 rows = await following if following is not None else []
         finally:
             if marking is not None:
-                await marking[0]
+                await marking
         return total
 
-    async def _pending_rows(self, held: Sequence[int] = ()) -> Sequence[Row[Any, Any, Any, Any, Any]]:
-        """The next batch of unpublished events in order, without `held` (published, not marked yet)."""
+    async def _pending_rows(self, after: int | None = None) -> Sequence[Row[Any, Any, Any, Any, Any]]:
+        """The next batch of unpublished events in order (with a `seq` above `after`: the rows before
+        it are published, not marked yet). One bound, not the list of rows to leave out: `seq <> ALL`
+        of a parameter array compares each row with every element (40 ms a read of 1,000 rows
+        behind 2,000 held, against 2 ms; the database's CPU is the one NATS needs)."""
         o = self.outbox
         query = (
             # the id as the Nats-Msg-Id text, the headers as JSON text that `_send` reads with
@@ -192,11 +196,11 @@ class OutboxRelay:
             .order_by(o.c.seq)
             .limit(self.batch_size)
         )
-        if held:
-            query = query.where(o.c.seq != all_(bindparam("held", list(held), type_=ARRAY(BigInteger))))
+        if after is not None:
+            query = query.where(o.c.seq > after)
         async with self.sessions() as session:
             rows = (await session.execute(query)).all()
-        if not rows and not held:
+        if not rows and after is None:
             metrics.OUTBOX_PENDING.labels(service=self.binding.source).set(0)
         return rows
 
