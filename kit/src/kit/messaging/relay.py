@@ -218,6 +218,8 @@ class OutboxRelay:
                         headers.update(telemetry.inject_headers(trace.set_span_in_context(span)))
                     futures.append(await self.js.publish_async(row.subject, payload, headers=headers))
         except BaseException as exc:  # the connection went away mid-batch: no span is left open
+            for future in futures:  # nobody waits for these: the next pass publishes the batch again
+                future.cancel()
             _end_spans(spans, [*futures, *(None for _ in spans[len(futures) :])], exc)
             raise
         return _Sent(futures, spans)
@@ -362,7 +364,7 @@ def _end_spans(
     for span, future in zip(spans, futures, strict=True):
         if span is None:
             continue
-        failure = error if future is None or future.cancelled() else future.exception()
+        failure = error if future is None or not future.done() or future.cancelled() else future.exception()
         if failure is None and future is not None:
             span.set_attribute("messaging.nats.stream.sequence", getattr(future.result(), "seq", 0) or 0)
         else:
