@@ -16,7 +16,7 @@ of attorney), whatever `publish:` scope it was given."""
 
 from __future__ import annotations
 
-from contracts.streams import subject_matches
+from contracts.streams import matches_any, subject_matches
 
 SHARED_WITH_INTEGRATORS: tuple[str, ...] = (
     "catalog.>",
@@ -84,4 +84,4 @@ def produced_by(source: str) -> tuple[str, ...]:
 
 
 def may_publish(source: str, subject: str) -> bool:
-    return any(subject_matches(pattern, subject) for pattern in produced_by(source))
+    return matches_any(produced_by(source), subject)

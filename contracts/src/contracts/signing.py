@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
-from contracts.streams import subject_matches
+from contracts.streams import matches_any
 
 SIGNATURE = "signature"
 """The extension attribute carrying the signature (base64url, no padding)."""
@@ -161,7 +161,7 @@ class PublicKey:
 
     def allows(self, event_type: str) -> bool:
         """Whether this key's producer may publish ``event_type``."""
-        return any(subject_matches(pattern, event_type) for pattern in self.types)
+        return matches_any(self.types, event_type)
 
     def jwk(self) -> dict[str, Any]:
         return {

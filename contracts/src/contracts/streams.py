@@ -1,5 +1,6 @@
 """JetStream streams: one per event domain, plus the dead-letter stream."""
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -67,6 +68,13 @@ def dead_letter_subject(durable: str, subject: str) -> str:
     if not _DURABLE.fullmatch(durable):
         raise ValueError(f"invalid durable consumer name {durable!r}")
     return f"{DEAD_LETTER.subjects[0].removesuffix('>')}{durable}.{subject}"
+
+
+@functools.lru_cache(maxsize=4096)
+def matches_any(patterns: tuple[str, ...], subject: str) -> bool:
+    """Whether ``subject`` matches one of ``patterns`` (remembered: a consumer asks it of every
+    event it verifies, for a handful of types)."""
+    return any(subject_matches(pattern, subject) for pattern in patterns)
 
 
 def subject_matches(pattern: str, subject: str) -> bool:
