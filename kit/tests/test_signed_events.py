@@ -383,6 +383,26 @@ class TestBatches:
         assert not signed_last(signed_once[:-10] + b'\\"xx"}')
         assert json.loads(signer.sign(look_alike))["signaturekid"] == signer.key.kid
 
+    def test_an_event_recorded_before_its_key_was_retired_is_signed_again_as_it_is_published(self):
+        """An outbox backlog across a rotation: signed at record by the old key, which stays as it
+        is while the service still publishes that key, and is signed by the new one once the old is
+        retired (consumers no longer trust it). The event itself is unchanged."""
+        source = f"rot-{uuid.uuid4().hex[:8]}"
+        old, new = SigningKey.generate(f"{source}-1", source), SigningKey.generate(f"{source}-2", source)
+        recorded = EventSigner([old]).sign(envelope("recorded before the rotation", source=source).to_bytes())
+        rotating = EventSigner([new, old])
+        assert rotating.signed_here(recorded)
+        assert rotating.sign(recorded) == recorded
+        retired = EventSigner([new])
+        assert not retired.signed_here(recorded)
+        published = json.loads(retired.sign(recorded))
+        assert KeyRing.from_jwks(retired.jwks()).verify(published).kid == new.kid
+        unsigned = {"signature", "signaturekid"}
+        assert {k: v for k, v in published.items() if k not in unsigned} == {
+            k: v for k, v in json.loads(recorded).items() if k not in unsigned
+        }
+        assert retired.signed_here(retired.sign(recorded))  # then forwarded as it is
+
     async def test_a_relays_batch_is_signed_a_chunk_at_a_time_in_order(self):
         signer = EventSigner([development_key(PRODUCER)])
         payloads = [envelope(f"line {n}").to_bytes() for n in range(300)]  # three chunks, the last short

@@ -31,7 +31,7 @@ from contracts.envelope import CONTENT_TYPE
 from kit import metrics, telemetry
 from kit.messaging.bus import RETENTION_SECONDS
 from kit.messaging.outbox import OutboxBinding
-from kit.messaging.trust import EventSigner, development_key, signed_last
+from kit.messaging.trust import EventSigner, development_key
 
 log = logging.getLogger("kit.relay")
 
@@ -261,7 +261,7 @@ class OutboxRelay:
         signed already (`record` signs them); rows written by set-based SQL are signed here, the
         next chunk on a crypto thread while this one is published."""
         payloads: list[bytes] = [row.payload for row in rows]
-        if self.signer is None or all(signed_last(payload) for payload in payloads):
+        if self.signer is None or all(self.signer.signed_here(payload) for payload in payloads):
             yield payloads
             return
         async for chunk in self.signer.signed_chunks(payloads):

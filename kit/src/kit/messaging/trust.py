@@ -139,19 +139,34 @@ class EventSigner:
             self.ring.add(key.public())
         self._jwks = self.ring.jwks()
         self._tail = f',"{KEY_ID}":{json.dumps(self.key.kid)},"{SIGNATURE}":"'.encode()
+        self._kid_members = tuple(f',"{KEY_ID}":{json.dumps(kid)}'.encode() for kid in self.ring.keys)
 
     def jwks(self) -> dict[str, Any]:
         return self._jwks
 
+    def signed_here(self, payload: bytes) -> bool:
+        """Whether `payload` is signed, as `sign` writes it, by one of this service's published
+        keys (told from its last bytes, no JSON parsed)."""
+        end = len(payload) - _TAIL
+        return signed_last(payload) and any(payload.endswith(kid, 0, end) for kid in self._kid_members)
+
     def sign(self, payload: bytes) -> bytes:
         """The outbox payload as it is published: signed by this service's key if it is the
         service's own event, unchanged if it is not (an integrator's event the gateway relays
-        keeps the integrator's signature) or already signed (as `record` signs)."""
-        if signed_last(payload):
+        keeps the integrator's signature) or already signed by a key the service still publishes
+        (as `record` signs). One signed by a key retired since it was recorded (an outbox backlog
+        across a rotation) is signed again with the current key: consumers no longer trust the old."""
+        if self.signed_here(payload):
             return payload
         event = json.loads(payload)
-        if event.get("source") != self.source or SIGNATURE in event:
+        if event.get("source") != self.source:
             return payload
+        if SIGNATURE in event and event.get(KEY_ID) in self.ring.keys:
+            return payload
+        if SIGNATURE in event or KEY_ID in event:
+            event.pop(SIGNATURE, None)
+            event.pop(KEY_ID, None)
+            payload = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
         event[KEY_ID] = self.key.kid  # what `SigningKey.sign` covers, without its copies of the event
         signature = base64.urlsafe_b64encode(self.key.private_key.sign(jcs(event))).rstrip(b"=")
         # the payload is one compact JSON object: append the two attributes, do not re-serialise
