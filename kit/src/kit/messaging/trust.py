@@ -265,8 +265,11 @@ class TrustList:
         """`verify` of a batch: for each event its key, or the `SignatureRejected` refusing it;
         `KeysUnavailable` (for the whole batch) as `verify`. The signatures of a large batch are
         checked on the crypto threads, in parallel (the Ed25519 work releases the GIL)."""
-        for event in events:
-            await self.ready(event, seen_at=seen_at)
+        keys = self.ring.keys
+        fresh = time.monotonic() - self.fetched_at <= self.max_age_seconds
+        if not fresh or any(isinstance(kid := event.get(KEY_ID), str) and kid not in keys for event in events):
+            for event in events:  # the usual batch names keys held already and skips this
+                await self.ready(event, seen_at=seen_at)
         return await in_parallel(self._judged, events)
 
     def _judged(self, event: Mapping[str, Any]) -> PublicKey | SignatureRejected:
