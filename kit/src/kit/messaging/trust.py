@@ -3,12 +3,13 @@
 Every event a service publishes is signed with the service's own Ed25519 key (`contracts.signing`:
 the RFC 8785 canonical CloudEvent, carried as `signaturekid` and `signature`) as it is recorded in
 the outbox, in the transaction that states the fact (the relay signs the rows set-based SQL
-wrote, and forwards the others as they are); the service serves the public halves at `/.well-known/event-keys.json`. Its
-consumers verify every event before any handler runs, against a `TrustList`: the JWKS of every
-producer (each service's event keys and the gateway's integrators' keys), cached and fetched
-again when an event names a key id not seen yet (so a rotated key is trusted with no restart),
-and at least every `max_age` seconds (so a revocation takes effect). A producer's rights come
-from contracts (`contracts.audience.produced_by`), whatever its JWKS says.
+wrote, and forwards the others as they are); the service serves the public halves at
+`/.well-known/event-keys.json`. Its consumers verify every event before any handler runs, against
+a `TrustList`: the JWKS of every producer (each service's event keys and the gateway's
+integrators' keys), cached and fetched again when an event names a key id not seen yet (so a
+rotated key is trusted with no restart), and at least every `max_age` seconds (so a revocation
+takes effect). A producer's rights come from contracts (`contracts.audience.produced_by`),
+whatever its JWKS says.
 
 Outside production, with no keys configured, a service signs with a development key derived
 from a published secret and its name; services then also trust every producer's development
