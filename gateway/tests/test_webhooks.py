@@ -36,7 +36,7 @@ from contracts.events.notary import PoaRevoked
 from devstack.nats import NatsProcess
 from devstack.ports import free_port
 from devstack.postgres import PostgresProcess
-from gateway.integrators.service import check_scopes
+from gateway.integrators.service import check_scopes, check_source
 from gateway.webhooks import signing
 from kit.migrations import upgrade_async
 from kit.sealing import Sealer
@@ -166,6 +166,14 @@ class TestGrants:
         for internal in ("identity.citizen.enrolled.v1", "payment.intent.succeeded.v1", "notary.poa.drafted.v1"):
             with pytest.raises(ValueError, match="not shared with integrators"):
                 check_scopes([f"events:{internal}"])
+
+    def test_an_integrator_publishes_under_a_name_of_its_own_never_a_services(self) -> None:
+        assert check_source(" traffic-authority ") == "traffic-authority"
+        with pytest.raises(ValueError, match="not a valid event source"):
+            check_source("Traffic Authority")
+        for service in ("ration-svc", "payment-svc", "gateway", "evidence-svc"):
+            with pytest.raises(ValueError, match="a platform service's name"):
+                check_source(service)
 
 
 class TestToken:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts import registry
-from contracts.audience import published_by_integrators, shared_with_integrators
+from contracts.audience import PRODUCED_BY_SERVICES, published_by_integrators, shared_with_integrators
 from contracts.errors import UnknownEvent
 from gateway.integrators import secrets
 from gateway.integrators.models import Integrator
@@ -53,6 +53,17 @@ def check_scopes(scopes: list[str]) -> list[str]:
     return clean
 
 
+def check_source(source: str) -> str:
+    """The CloudEvent source an integrator publishes as: its own name, never a platform service's
+    (each service signs its own events; an integrator's keys are served beside them)."""
+    source = source.strip()
+    if not _SOURCE.fullmatch(source):
+        raise ValueError(f"{source!r} is not a valid event source (lower-case letters, digits and ._:/-)")
+    if source in PRODUCED_BY_SERVICES:
+        raise ValueError(f"{source!r} is a platform service's name: an integrator publishes under its own")
+    return source
+
+
 async def create(
     session: AsyncSession, *, name: str, scopes: list[str], now: datetime, source: str | None = None
 ) -> Created:
@@ -62,9 +73,7 @@ async def create(
     if not name or len(name) > 200:
         raise ValueError("the name must have 1 to 200 characters")
     client_id = "int_" + random.token_hex(10)
-    source = (source or client_id).strip()
-    if not _SOURCE.fullmatch(source):
-        raise ValueError(f"{source!r} is not a valid event source (lower-case letters, digits and ._:/-)")
+    source = check_source(source or client_id)
     repository = IntegratorRepository(session)
     if await repository.by_source(source) is not None:
         raise ValueError(f"another integrator already publishes as {source!r}")
