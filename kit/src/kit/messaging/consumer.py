@@ -39,7 +39,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry.trace import Link, Span, SpanKind, get_current_span
 from pydantic import ValidationError
 from pydantic_core import from_json
-from sqlalchemy import Table, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import Envelope, Event, InvalidEnvelope, UnknownEvent
@@ -47,7 +47,7 @@ from contracts.signing import REPLAYED, SIGNATURE, KeyRing, PublicKey, Signature
 from contracts.streams import stream_for
 from kit import metrics, telemetry
 from kit.db import transaction, unreachable
-from kit.messaging.tables import MessagingTables
+from kit.messaging.tables import MessagingTables, qualified
 from kit.messaging.trust import KeysUnavailable, TrustList
 from kit.settings import ServiceSettings
 
@@ -242,10 +242,6 @@ class _Outcome:
 
     fresh: int
     replayed: list[_Item]
-
-
-def _qualified(table: Table) -> str:
-    return f'"{table.schema}"."{table.name}"' if table.schema else f'"{table.name}"'
 
 
 def _runs(items: Sequence[_Item]) -> list[tuple[str, list[_Item]]]:
@@ -550,7 +546,7 @@ class Consumer:
         `refuse_replays` raises `SignatureRejected` instead, rolling back)."""
         async with transaction(self.sessions) as session:
             inserted = await session.execute(
-                text(_INBOX_INSERT.format(table=_qualified(self.inbox))),
+                text(_INBOX_INSERT.format(table=qualified(self.inbox))),
                 {
                     "consumer": self.durable,
                     "ids": [i.envelope.id for i in items],
@@ -601,7 +597,7 @@ class Consumer:
         missing = [i.envelope.id for i in seen if i.envelope.id not in signatures]
         if missing:
             rows = await session.execute(
-                text(_INBOX_SIGNATURES.format(table=_qualified(self.inbox))),
+                text(_INBOX_SIGNATURES.format(table=qualified(self.inbox))),
                 {"consumer": self.durable, "ids": missing},
             )
             signatures.update({row.event_id: row.signature for row in rows})

@@ -31,6 +31,7 @@ from contracts.envelope import CONTENT_TYPE
 from kit import metrics, telemetry
 from kit.messaging.bus import RETENTION_SECONDS
 from kit.messaging.outbox import OutboxBinding
+from kit.messaging.tables import qualified
 from kit.messaging.trust import EventSigner, development_key
 
 log = logging.getLogger("kit.relay")
@@ -71,9 +72,8 @@ class OutboxRelay:
         self.keep_handled = keep_handled
         schema = self.outbox.schema or "public"
         self.lock_key = zlib.crc32(f"shubbak.outbox.{schema}".encode())
-        outbox = f'"{self.outbox.schema}"."outbox"' if self.outbox.schema else '"outbox"'
         self._pending_sql = (
-            f"SELECT seq, id::text, subject, payload, headers::text FROM {outbox}"
+            f"SELECT seq, id::text AS id, subject, payload, headers::text AS headers FROM {qualified(self.outbox)}"
             " WHERE published_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2"
         )
         self.tracer = telemetry.tracer("kit.relay")
@@ -186,12 +186,12 @@ class OutboxRelay:
         it are published, not marked yet). One bound, not the list of rows to leave out: `seq <> ALL`
         of a parameter array compares each row with every element (40 ms a read of 1,000 rows
         behind 2,000 held, against 2 ms; the database's CPU is the one NATS needs). Read with the
-        driver itself: the id as the Nats-Msg-Id text, the headers as JSON text that `_send` reads
-        with pydantic's parser."""
+        driver itself: the id as the Nats-Msg-Id text, the headers as JSON text read by pydantic's
+        parser."""
         async with self.engine.connect() as conn:
             driver: Any = (await conn.get_raw_connection()).driver_connection
             records = await driver.fetch(self._pending_sql, -1 if after is None else after, self.batch_size)
-        rows = [_Pending(*record) for record in records]
+        rows = [_Pending(r["seq"], r["id"], r["subject"], r["payload"], from_json(r["headers"])) for r in records]
         if not rows and after is None:
             metrics.OUTBOX_PENDING.labels(service=self.binding.source).set(0)
         return rows
@@ -204,8 +204,7 @@ class OutboxRelay:
             async for payloads in self._payloads(rows):
                 for payload in payloads:
                     row, span = rows[len(futures)], spans[len(futures)]
-                    headers = from_json(row.headers)
-                    headers["Nats-Msg-Id"], headers["Content-Type"] = row.id, CONTENT_TYPE
+                    headers = {**row.headers, "Nats-Msg-Id": row.id, "Content-Type": CONTENT_TYPE}
                     if span is not None:  # the consumer's span is the child of this one
                         headers.update(telemetry.inject_headers(trace.set_span_in_context(span)))
                     futures.append(await self.js.publish_async(row.subject, payload, headers=headers))
@@ -275,7 +274,7 @@ class OutboxRelay:
         return [
             self.tracer.start_span(
                 f"send {row.subject}",
-                context=telemetry.extract_context(from_json(row.headers)),
+                context=telemetry.extract_context(row.headers),
                 kind=SpanKind.PRODUCER,
                 attributes={
                     "messaging.system": "nats",
@@ -347,8 +346,7 @@ class _Pending(NamedTuple):
     id: str
     subject: str
     payload: bytes
-    headers: str
-    """JSON text."""
+    headers: dict[str, str]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,11 @@ class MessagingTables:
     """The audit of dead letters replayed by operators (kit.messaging.deadletters)."""
 
 
+def qualified(table: Table) -> str:
+    """The table's name for hand-written SQL: `"schema"."name"`."""
+    return f'"{table.schema}"."{table.name}"' if table.schema else f'"{table.name}"'
+
+
 def messaging_tables(metadata: MetaData) -> MessagingTables:
     """Declare `outbox`, `inbox` and `dead_letter_replays` on a service's metadata (idempotent
     per metadata)."""
