@@ -193,23 +193,31 @@ class TestBadRows:
             f"C-88002,SO-1,{b},holder,extra\n"  # 4 wrong column count
             f"C-88003,SO-1,{c},cousin\n"  # 5 bad relation (and C-88003 then has no holder)
             f"C-88001,SO-1,{a},spouse\n"  # 6 duplicate person in the file
+            "C-88004,SO-1\n"  # 7 too few columns
+            "\n"  # 8 an empty line
+            f"C-88005,SO-1,{nid()},holder\n"  # 9 good
         )
         outcome = await load(ration_url, path, "households")
-        assert outcome.record.rows_total == 5
-        assert outcome.record.rows_accepted == 1
-        assert outcome.record.rows_rejected == 4
+        assert outcome.record.rows_total == 8
+        assert outcome.record.rows_accepted == 2
+        assert outcome.record.rows_rejected == 6
         with path.with_name("mixed.csv.rejects.csv").open(encoding="utf-8") as f:
             rows = [(int(r["line"]), r["field"], r["code"]) for r in csv.DictReader(f)]
+            f.seek(0)
+            values = {(int(r["line"]), r["field"]): r["value"] for r in csv.DictReader(f)}
         assert (3, "national_id", "invalid_national_id") in rows
         assert (4, "row", "wrong_column_count") in rows
         assert (5, "relation", "not_allowed_value") in rows
         assert (6, "national_id", "duplicate_in_file") in rows
-        assert {line for line, _, _ in rows} == {3, 4, 5, 6}
+        assert (7, "row", "wrong_column_count") in rows and (8, "row", "wrong_column_count") in rows
+        assert (values[(4, "row")], values[(7, "row")], values[(8, "row")]) == ("5", "2", "0")
+        assert {line for line, _, _ in rows} == {3, 4, 5, 6, 7, 8}
         async with sessions() as session:
             card = await session.scalar(select(Household).where(Household.card_number == "C-88001"))
             assert card is not None
             assert card.holder_national_id == a
             assert await session.scalar(select(Household).where(Household.card_number == "C-88002")) is None
+            assert await session.scalar(select(Household).where(Household.card_number == "C-88005")) is not None
 
     async def test_text_with_invisible_characters_is_rejected_and_arabic_with_its_joiners_kept(
         self, ration_url, sessions, tmp_path

@@ -56,12 +56,15 @@ async def existing(session: AsyncSession, *, kind: str, governorate: str, checks
 
 
 async def split(session: AsyncSession, kind: Kind) -> None:
-    columns = ", ".join(f"coalesce(f[{i + 1}], '') AS {name}" for i, name in enumerate(kind.header))
+    """`stage(line, n, <the kind's columns>)`: each line cut at its commas, `n` the number of
+    fields (0 for an empty line), a missing field ''. `split_part` and a count of the commas, a
+    third less time than building an array a line."""
+    columns = ", ".join(f"split_part(r, ',', {i + 1}) AS {name}" for i, name in enumerate(kind.header))
     await session.execute(
         text(
-            f"CREATE TEMP TABLE stage ON COMMIT DROP AS SELECT line, cardinality(f) AS n, {columns}"
-            " FROM (SELECT line, string_to_array(rtrim(coalesce(raw, ''), E'\\r'), ',') AS f"
-            " FROM stage_raw WHERE line > 1) s"
+            "CREATE TEMP TABLE stage ON COMMIT DROP AS SELECT line,"
+            " CASE WHEN r = '' THEN 0 ELSE length(r) - length(replace(r, ',', '')) + 1 END AS n,"
+            f" {columns} FROM (SELECT line, rtrim(coalesce(raw, ''), E'\\r') AS r FROM stage_raw WHERE line > 1) s"
         )
     )
 
@@ -69,11 +72,15 @@ async def split(session: AsyncSession, kind: Kind) -> None:
 async def reject(session: AsyncSession, kind: Kind, *, import_id: uuid.UUID, governorate: str) -> int:
     width = len(kind.fields)
     checks = ",\n".join(f"('{f.name}', {_reason(f, width)}, s.{f.name})" for f in kind.fields)
+    # Only rows failing a check meet the per-field reasons (five rows a line otherwise): a quarter
+    # of the time when (nearly) every row is good.
+    fine = " AND ".join([f"s.n = {width}", *(_fine(f) for f in kind.fields)])
     key = ", ".join(kind.key)
     sql = f"""
 INSERT INTO ration.import_rejects (import_id, line, field, reason, value)
 SELECT CAST(:id AS uuid), line, field, reason, left(value, 200) FROM (
-  SELECT s.line, v.field, v.reason, v.value FROM stage s, LATERAL (VALUES
+  SELECT s.line, v.field, v.reason, v.value FROM (SELECT * FROM stage s WHERE NOT coalesce({fine}, false)) s,
+  LATERAL (VALUES
     ('row', CASE WHEN s.n <> {width} THEN 'wrong_column_count' END, s.n::text),
     {checks}) AS v(field, reason, value)
   WHERE v.reason IS NOT NULL
@@ -87,6 +94,12 @@ ON CONFLICT DO NOTHING"""
     params = {"id": import_id, "gov": governorate, "invisible": INVISIBLE}
     result = cast(CursorResult[Any], await session.execute(text(sql), params))
     return int(result.rowcount or 0)
+
+
+def _fine(field: Field) -> str:
+    """SQL true when a staged row's value of `field` has nothing `_reason` would refuse."""
+    fine = f"coalesce({field.check}, false)"
+    return f"({fine} AND NOT s.{field.name} ~ :invisible)" if field.free_text else fine
 
 
 def _reason(field: Field, width: int) -> str:
