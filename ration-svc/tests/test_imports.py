@@ -209,7 +209,8 @@ class TestBadRows:
         assert (4, "row", "wrong_column_count") in rows
         assert (5, "relation", "not_allowed_value") in rows
         assert (6, "national_id", "duplicate_in_file") in rows
-        assert (7, "row", "wrong_column_count") in rows and (8, "row", "wrong_column_count") in rows
+        assert (7, "row", "wrong_column_count") in rows
+        assert (8, "row", "wrong_column_count") in rows
         assert (values[(4, "row")], values[(7, "row")], values[(8, "row")]) == ("5", "2", "0")
         assert {line for line, _, _ in rows} == {3, 4, 5, 6, 7, 8}
         async with sessions() as session:
@@ -294,6 +295,65 @@ class TestInterrupted:
                     clock=SYSTEM,
                 )
         assert await counts(sessions) == before
+
+
+class TestRacing:
+    async def test_a_card_another_transaction_inserts_meanwhile_is_merged_not_refused(
+        self, ration_url, sessions, tmp_path
+    ):
+        """The merge inserts plainly what is not there yet; a card committed by another
+        transaction while the import waits on it sends the import to the `ON CONFLICT` merge."""
+        holder, child, other = nid(), nid(born="150505"), nid()
+        path = tmp_path / "racing.csv"
+        path.write_text(
+            "card_number,supply_office,national_id,relation\n"
+            f"C-97001,SO-NEW,{holder},holder\nC-97001,SO-NEW,{child},child\nC-97002,SO-NEW,{other},holder\n"
+        )
+        async with sessions() as rival, rival.begin():
+            await rival.execute(
+                text(
+                    "INSERT INTO ration.households (id, card_number, governorate, supply_office, holder_national_id)"
+                    " VALUES (gen_random_uuid(), 'C-97001', '03', 'SO-OLD', :holder)"
+                ),
+                {"holder": holder},
+            )
+            importing = asyncio.create_task(load(ration_url, path, "households", evaluate=False))
+            async with sessions() as watcher:
+                for _ in range(200):
+                    waiting = await watcher.scalar(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                            " AND wait_event_type = 'Lock'"
+                        )
+                    )
+                    await watcher.rollback()  # pg_stat_activity is read once a transaction
+                    if waiting or importing.done():  # waiting on the rival's transaction
+                        break
+                    await asyncio.sleep(0.05)
+                assert waiting == 1
+        outcome = await importing
+        assert (outcome.record.rows_accepted, outcome.record.rows_rejected) == (3, 0)
+        async with sessions() as session:
+            cards = {
+                h.card_number: h
+                for h in await session.scalars(
+                    select(Household).where(Household.card_number.in_(["C-97001", "C-97002"]))
+                )
+            }
+            assert cards["C-97001"].supply_office == "SO-NEW"
+            assert cards["C-97001"].holder_national_id == holder
+            counted = dict(
+                (
+                    await session.execute(
+                        text(
+                            "SELECT card_number, members_count FROM ration.households WHERE card_number LIKE 'C-9700%'"
+                        )
+                    )
+                ).all()
+            )
+            assert counted == {"C-97001": 2, "C-97002": 1}
+            members = await session.scalars(select(Member.national_id).where(Member.removed_at.is_(None)))
+            assert {holder, child, other} <= set(members)
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,13 @@ from collections.abc import AsyncIterable
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ration.imports.kinds import INVISIBLE, Field, Kind
 from ration.imports.models import Import, ImportReject
+
+UNIQUE_VIOLATION = "23505"
 
 
 async def _asyncpg(session: AsyncSession) -> Any:
@@ -130,12 +133,27 @@ async def tune(session: AsyncSession) -> None:
     await session.execute(text("SET LOCAL work_mem = '128MB'"))
 
 
-async def merge(session: AsyncSession, kind: Kind, *, governorate: str, good: int) -> None:
-    """Run the kind's merge; for households, make sure every touched card's members count is right."""
+async def _run(session: AsyncSession, sql: str, governorate: str) -> list[CursorResult[Any]]:
     results: list[CursorResult[Any]] = []
-    for statement in kind.merge.split(";"):
+    for statement in sql.split(";"):
         if statement.strip():
             results.append(cast(CursorResult[Any], await session.execute(text(statement), {"gov": governorate})))
+    return results
+
+
+async def merge(session: AsyncSession, kind: Kind, *, governorate: str, good: int) -> None:
+    """Run the kind's merge (`merge_if_racing` instead if another transaction inserted one of its
+    keys meanwhile); for households, make sure every touched card's members count is right."""
+    if not kind.merge_if_racing:
+        results = await _run(session, kind.merge, governorate)
+    else:
+        try:
+            async with session.begin_nested():
+                results = await _run(session, kind.merge, governorate)
+        except IntegrityError as exc:
+            if getattr(exc.orig, "sqlstate", None) != UNIQUE_VIOLATION:
+                raise
+            results = await _run(session, kind.merge_if_racing, governorate)
     if kind.members_count:
         created = int(results[0].scalar_one())
         members_added = int(results[2].rowcount or 0)
