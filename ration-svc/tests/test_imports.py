@@ -220,6 +220,38 @@ class TestBadRows:
             assert await session.scalar(select(Household).where(Household.card_number == "C-88002")) is None
             assert await session.scalar(select(Household).where(Household.card_number == "C-88005")) is not None
 
+    async def test_a_card_whose_holder_line_is_rejected_is_rejected_whole(self, ration_url, sessions, tmp_path):
+        """Its other lines alone would make a card without a holder (the import failed on it)."""
+        taken, child, spouse, kept = nid(), nid(born="150505"), nid(), nid()
+        first = tmp_path / "taken.csv"
+        first.write_text(f"card_number,supply_office,national_id,relation\nC-96000,SO-1,{taken},holder\n")
+        await load(ration_url, first, "households", evaluate=False)
+        path = tmp_path / "holderless.csv"
+        path.write_text(
+            "card_number,supply_office,national_id,relation\n"
+            f"C-96001,SO-1,12345,holder\n"  # 2 bad national id
+            f"C-96001,SO-1,{child},child\n"  # 3 fine on its own
+            f"C-96002,SO-1,{taken},holder\n"  # 4 already on another card
+            f"C-96002,SO-1,{spouse},spouse\n"  # 5 fine on its own
+            f"C-96003,SO-1,{kept},holder\n"  # 6 good
+        )
+        outcome = await load(ration_url, path, "households", evaluate=False)
+        assert (outcome.record.rows_accepted, outcome.record.rows_rejected) == (1, 4)
+        with path.with_name("holderless.csv.rejects.csv").open(encoding="utf-8") as f:
+            rows = sorted((int(r["line"]), r["field"], r["code"], r["reason"]) for r in csv.DictReader(f))
+        assert rows == [
+            (2, "national_id", "invalid_national_id", "Not a 14-digit national ID"),
+            (3, "card_number", "holder_rejected", service.reject_reason("holder_rejected", "en")),
+            (4, "national_id", "member_on_other_card", "This person is already on another card"),
+            (5, "card_number", "holder_rejected", service.reject_reason("holder_rejected", "en")),
+        ]
+        assert "holder line was rejected" in rows[1][3]  # the reason in words, not its code
+        async with sessions() as session:
+            numbers = set(
+                await session.scalars(select(Household.card_number).where(Household.card_number.like("C-9600%")))
+            )
+            assert numbers == {"C-96000", "C-96003"}
+
     async def test_text_with_invisible_characters_is_rejected_and_arabic_with_its_joiners_kept(
         self, ration_url, sessions, tmp_path
     ):

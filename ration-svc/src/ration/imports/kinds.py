@@ -84,6 +84,9 @@ class Kind:
     savepoint and this runs instead, skipping or updating what is there by `ON CONFLICT`."""
     cross_checks: str = ""
     """SQL yielding (line, field, reason, value) for rules across rows or against stored data."""
+    after_rejects: str = ""
+    """SQL yielding (line, field, reason, value) once the rows' own rejects are recorded (:id the
+    import): rows that cannot stand without a line already rejected."""
     tables: tuple[str, ...] = ()
     """The tables the merge writes: analysed before the re-evaluation plans its joins over them."""
     members_count: str = ""
@@ -185,6 +188,13 @@ UNION ALL
 SELECT s.line, 'card_number', 'card_number_no_longer_valid', s.card_number
 FROM stage s JOIN ration.card_issues c ON c.card_number = s.card_number
 WHERE s.n = 4 AND c.invalidated_at IS NOT NULL
+""",
+    after_rejects="""
+SELECT s.line, 'card_number', 'holder_rejected', s.card_number FROM stage s
+WHERE s.card_number IN (
+  SELECT h.card_number FROM stage h JOIN ration.import_rejects r ON r.import_id = CAST(:id AS uuid) AND r.line = h.line
+  WHERE h.n = 4 AND h.relation = 'holder')
+AND NOT EXISTS (SELECT 1 FROM ration.import_rejects r WHERE r.import_id = CAST(:id AS uuid) AND r.line = s.line)
 """,
     tables=("ration.households", "ration.members"),
 )

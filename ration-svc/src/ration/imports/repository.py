@@ -96,7 +96,16 @@ SELECT CAST(:id AS uuid), line, field, reason, left(value, 200) FROM (
 ON CONFLICT DO NOTHING"""
     params = {"id": import_id, "gov": governorate, "invisible": INVISIBLE}
     result = cast(CursorResult[Any], await session.execute(text(sql), params))
-    return int(result.rowcount or 0)
+    rejected = int(result.rowcount or 0)
+    if kind.after_rejects:  # e.g. a card's members, once its holder's line is refused
+        after = f"""
+INSERT INTO ration.import_rejects (import_id, line, field, reason, value)
+SELECT CAST(:id AS uuid), line, field, reason, left(value, 200)
+FROM ({kind.after_rejects}) r (line, field, reason, value)
+ON CONFLICT DO NOTHING"""
+        result = cast(CursorResult[Any], await session.execute(text(after), {"id": import_id}))
+        rejected += int(result.rowcount or 0)
+    return rejected
 
 
 def _fine(field: Field) -> str:

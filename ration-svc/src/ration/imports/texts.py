@@ -43,6 +43,10 @@ TEXTS: dict[str, dict[i18n.Language, str]] = {
         "en": "The card must have exactly one holder",
         "ar": "يجب أن يكون للبطاقة صاحب واحد فقط",
     },
+    "import.reject.holder_rejected": {
+        "en": "The card's holder line was rejected, so the card cannot be imported without it",
+        "ar": "رُفض سطر صاحب البطاقة، فلا يمكن استيراد البطاقة بدونه",
+    },
     "import.reject.member_on_other_card": {
         "en": "This person is already on another card",
         "ar": "هذا الشخص مقيد على بطاقة أخرى",
