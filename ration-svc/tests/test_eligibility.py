@@ -164,7 +164,14 @@ class TestOtherFacts:
                 fees_piastres=4_500_000,
                 at=now(),
             )
+            await eligibility.reevaluate_persons(session, national_ids=[holder], trigger="test", now=now())
         await car(sessions, holder, year=2018)
         last = (await decisions_of(sessions, card.id))[-1]
         assert last.reason_codes == ["car_model_year", "private_school_fees"]
         assert "EGP 45000" in last.reasons[1]["explanation_en"]
+        # Still excluded, for one more reason: the citizen is told again, with both.
+        events = await events_for(sessions, card.id)
+        assert [[r.code for r in e.reasons] for e in events] == [
+            ["private_school_fees"],
+            ["car_model_year", "private_school_fees"],
+        ]

@@ -296,10 +296,13 @@ _CHANGED = f"""
 
 _NOTIFY = f"""
   SELECT c.*, ((c.current_eligible IS DISTINCT FROM c.eligible AND NOT (c.current_eligible IS NULL AND c.eligible))
-               OR (NOT c.eligible AND d.reason_codes IS DISTINCT FROM c.codes)) AS notify
-  FROM {{changed}} c LEFT JOIN {S}.decisions d ON d.id = c.current_decision_id"""
+               OR (NOT c.eligible AND (SELECT d.reason_codes FROM {S}.decisions d WHERE d.id = c.current_decision_id)
+                   IS DISTINCT FROM c.codes)) AS notify
+  FROM {{changed}} c"""
 """Whether the citizen must be told: eligibility flipped, or the reasons of an exclusion changed
-(joined after the change is known, so only changed households look up their decision)."""
+(looked up after the change is known, and only for a household still excluded: by its decision's
+key, where a join hashed every decision of every earlier chunk of a job, 0.26 s of a 50,000-household
+chunk behind 900,000 decisions)."""
 
 _WRITES = f"""
 ins AS (
