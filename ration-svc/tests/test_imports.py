@@ -13,7 +13,9 @@ import pytest
 from ration_support import RULES_2025, nid, now, settings, started
 from sqlalchemy import func, select, text
 
+from kit import i18n
 from kit.clock import SYSTEM
+from kit.errors import ProblemError
 from kit.testing import eventually
 from ration import scheduler
 from ration.cards.models import Household, Member
@@ -299,6 +301,44 @@ class TestBadRows:
         async with sessions() as session:
             assert await session.scalar(select(Household).where(Household.card_number == "C-77001")) is None
 
+    @pytest.mark.parametrize(
+        ("content", "code", "line"),
+        [
+            pytest.param(
+                "card_number,supply_office,national_id,relation\nC-95001,SO-1,{a},holder\nC-95002,مكتب,{b},holder\n".encode(
+                    "cp1256"
+                ),
+                "file_not_utf8",
+                3,
+                id="windows-1256",
+            ),
+            pytest.param(
+                b"card_number,supply_office,national_id,relation\nC-95001,SO-1,{a},holder\r\nC-95002,SO-1,{b},holder\n",
+                "file_mixed_line_ends",
+                2,
+                id="mixed-line-ends",
+            ),
+            pytest.param(
+                b"card_number,supply_office,national_id,relation\nC-95001,SO-1,{a},hol\x00der\n",
+                "file_not_utf8",
+                2,
+                id="nul",
+            ),
+        ],
+    )
+    async def test_a_file_that_is_not_lines_of_utf8_text_is_refused_whole(
+        self, ration_url, sessions, tmp_path, content, code, line
+    ):
+        before = await counts(sessions)
+        path = tmp_path / "unreadable.csv"
+        path.write_bytes(content.replace(b"{a}", nid().encode()).replace(b"{b}", nid().encode()))
+        with pytest.raises(ProblemError) as refused:
+            await load(ration_url, path, "households")
+        assert (refused.value.code, refused.value.status, refused.value.params) == (code, 422, {"line": line})
+        assert refused.value.errors is not None
+        assert refused.value.errors[0].field == f"line {line}"
+        assert await counts(sessions) == before
+
     async def test_a_wrong_header_refuses_the_whole_file(self, ration_url, tmp_path, monkeypatch):
         path = tmp_path / "wrong.csv"
         path.write_text("national_id,card\n1,2\n")
@@ -444,6 +484,24 @@ class TestApi:
         lines = list(csv.reader(rejects.text.splitlines()))
         assert lines[1][:3] == ["3", "national_id", "invalid_national_id"]
         assert lines[1][3] == "Not a 14-digit national ID"
+
+    async def test_a_file_in_another_encoding_is_a_problem_in_the_callers_language(self, api):
+        client, tokens = api
+        body = f"card_number,supply_office,national_id,relation\nC-94001,مكتب التموين,{nid()},holder\n"
+        response = await client.post(
+            "/v1/ration-imports/households?governorate=03",
+            content=body.encode("cp1256"),
+            headers={**tokens.integrator("ration.import"), "Content-Type": "text/csv", "Accept-Language": "ar"},
+        )
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        problem = response.json()
+        assert problem["code"] == "file_not_utf8"
+        assert problem["errors"] == [
+            {"field": "line 2", "code": "file_not_utf8", "reason": problem["detail"]},
+        ]
+        assert "UTF-8" in problem["detail"]
+        assert f"السطر {i18n.number(2, 'ar')}" in problem["detail"]  # Arabic, its digits too
 
     async def test_only_importers_may_import(self, api):
         client, tokens = api

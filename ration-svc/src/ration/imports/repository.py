@@ -3,10 +3,12 @@ request's connection and inside its transaction (a failure anywhere leaves nothi
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterable
 from typing import Any, cast
 
+import asyncpg
 from sqlalchemy import CursorResult, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +17,19 @@ from ration.imports.kinds import INVISIBLE, Field, Kind
 from ration.imports.models import Import, ImportReject
 
 UNIQUE_VIOLATION = "23505"
+
+_COPY_FAULTS = {"22021": "file_not_utf8", "22P04": "file_mixed_line_ends"}
+"""What PostgreSQL's COPY refuses in a whole file, by SQLSTATE: bytes that are not UTF-8 (or a
+NUL), and a carriage return where the first line has none (or none where it has one)."""
+
+
+class UnreadableFile(Exception):
+    """COPY could not read the file as lines of text: `code` says why, `line` where (1 = header)."""
+
+    def __init__(self, code: str, line: int | None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.line = line
 
 
 async def _asyncpg(session: AsyncSession) -> Any:
@@ -26,12 +41,19 @@ async def _asyncpg(session: AsyncSession) -> Any:
 async def stage_lines(session: AsyncSession, chunks: AsyncIterable[bytes]) -> int:
     """COPY the file, line by line and untouched, into `stage_raw(line, raw)`; returns the line count.
     Each line is one field (a delimiter and quote that never occur in text), so a malformed row
-    cannot stop the COPY: it is checked, and rejected, in SQL."""
+    cannot stop the COPY: it is checked, and rejected, in SQL. A file that is not lines of UTF-8
+    text stops it: `UnreadableFile`."""
     await session.execute(
         text("CREATE TEMP TABLE stage_raw (line bigint GENERATED ALWAYS AS IDENTITY, raw text) ON COMMIT DROP")
     )
     conn = await _asyncpg(session)
-    await conn.copy_to_table("stage_raw", source=chunks, columns=["raw"], format="csv", delimiter="\x01", quote="\x02")
+    try:
+        await conn.copy_to_table(
+            "stage_raw", source=chunks, columns=["raw"], format="csv", delimiter="\x01", quote="\x02"
+        )
+    except asyncpg.exceptions.DataError as exc:  # the transaction is aborted: nothing of the file stays
+        where = re.search(r"line (\d+)", getattr(exc, "context", None) or "")
+        raise UnreadableFile(_COPY_FAULTS.get(exc.sqlstate, "file_unreadable"), where and int(where[1])) from exc
     return int((await session.execute(text("SELECT count(*) FROM stage_raw"))).scalar_one())
 
 

@@ -84,7 +84,20 @@ async def run(
     spec = kind_named(kind)
     started = clock.now()
     hashing = _Hashing(chunks, progress)
-    lines = await repository.stage_lines(session, hashing)
+    try:
+        lines = await repository.stage_lines(session, hashing)
+    except repository.UnreadableFile as exc:  # a whole file refused: 422, never a server error
+        line = exc.line if exc.line is not None else "?"
+        raise ProblemError(
+            exc.code,
+            status=422,
+            params={"line": line},
+            errors=[
+                FieldError(
+                    field=f"line {line}", reason=i18n.text(f"problem.{exc.code}.detail", line=line), code=exc.code
+                )
+            ],
+        ) from exc
     checksum = hashing.sha.hexdigest()
     previous = await repository.existing(session, kind=spec.name, governorate=governorate, checksum=checksum)
     if previous is not None:

@@ -20,6 +20,26 @@ TEXTS: dict[str, dict[i18n.Language, str]] = {
         "en": "The file has no lines; send the header line and the rows.",
         "ar": "لا يحتوي الملف على أي سطر؛ أرسل سطر العناوين ثم السطور.",
     },
+    "problem.file_not_utf8.title": {"en": "The file is not UTF-8 text", "ar": "الملف ليس نصًا بترميز UTF-8"},
+    "problem.file_not_utf8.detail": {
+        "en": "Line {line} holds bytes that are not UTF-8 text. Save the file as CSV UTF-8 and send it again.",
+        "ar": "يحتوي السطر {line} على بايتات ليست نصًا بترميز UTF-8. احفظ الملف بصيغة CSV UTF-8 وأرسله مرة أخرى.",
+    },
+    "problem.file_mixed_line_ends.title": {
+        "en": "The file mixes kinds of line ending",
+        "ar": "الملف يخلط بين أنواع نهايات الأسطر",
+    },
+    "problem.file_mixed_line_ends.detail": {
+        "en": "Line {line} ends differently from the first line (with a carriage return or without one). "
+        "Save the file with one kind of line ending and send it again.",
+        "ar": "ينتهي السطر {line} بشكل مختلف عن السطر الأول (برمز رجوع الحامل أو بدونه). "
+        "احفظ الملف بنوع واحد من نهايات الأسطر وأرسله مرة أخرى.",
+    },
+    "problem.file_unreadable.title": {"en": "The file cannot be read as text", "ar": "تعذرت قراءة الملف كنص"},
+    "problem.file_unreadable.detail": {
+        "en": "Line {line} cannot be read as a line of text.",
+        "ar": "تعذرت قراءة السطر {line} كسطر من النص.",
+    },
     "import.reject.wrong_column_count": {"en": "Wrong number of columns", "ar": "عدد الأعمدة غير صحيح"},
     "import.reject.invalid_national_id": {"en": "Not a 14-digit national ID", "ar": "ليس رقمًا قوميًا من ١٤ رقمًا"},
     "import.reject.invalid_number": {"en": "Not a number in the allowed range", "ar": "ليس رقمًا في النطاق المسموح"},
