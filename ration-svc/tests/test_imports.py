@@ -324,6 +324,12 @@ class TestBadRows:
                 2,
                 id="nul",
             ),
+            pytest.param(
+                b"card_number,supply_office,national_id,relation\nC-95001,SO-1,{a},holder\nC-95002,SO\x01-1,{b},holder\n",
+                "file_unreadable",
+                3,
+                id="control-character",
+            ),
         ],
     )
     async def test_a_file_that_is_not_lines_of_utf8_text_is_refused_whole(

@@ -18,9 +18,16 @@ from ration.imports.models import Import, ImportReject
 
 UNIQUE_VIOLATION = "23505"
 
-_COPY_FAULTS = {"22021": "file_not_utf8", "22P04": "file_mixed_line_ends"}
-"""What PostgreSQL's COPY refuses in a whole file, by SQLSTATE: bytes that are not UTF-8 (or a
-NUL), and a carriage return where the first line has none (or none where it has one)."""
+
+def _copy_fault(exc: asyncpg.exceptions.DataError) -> str:
+    """Why PostgreSQL's COPY refused the whole file: bytes that are not UTF-8 (or a NUL); a carriage
+    return where the first line has none, or none where it has one; else a line it cannot read as
+    one field (it holds the control characters standing for the delimiter or the quote)."""
+    if exc.sqlstate == "22021":
+        return "file_not_utf8"
+    if exc.sqlstate == "22P04" and ("carriage return" in str(exc) or "newline" in str(exc)):
+        return "file_mixed_line_ends"
+    return "file_unreadable"
 
 
 class UnreadableFile(Exception):
@@ -53,7 +60,7 @@ async def stage_lines(session: AsyncSession, chunks: AsyncIterable[bytes]) -> in
         )
     except asyncpg.exceptions.DataError as exc:  # the transaction is aborted: nothing of the file stays
         where = re.search(r"line (\d+)", getattr(exc, "context", None) or "")
-        raise UnreadableFile(_COPY_FAULTS.get(exc.sqlstate, "file_unreadable"), where and int(where[1])) from exc
+        raise UnreadableFile(_copy_fault(exc), where and int(where[1])) from exc
     return int((await session.execute(text("SELECT count(*) FROM stage_raw"))).scalar_one())
 
 
