@@ -20,15 +20,16 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TextIO
 
-from kit import db, i18n
+from kit import db
 from kit.clock import SYSTEM
 from kit.errors import ProblemError
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.tables import messaging_tables
+from kit.service import register_texts
 from ration import scheduler
 from ration.imports import repository, service
 from ration.imports.kinds import KINDS
-from ration.imports.texts import TEXTS
+from ration.manifest import manifest
 from ration.models import Base
 from ration.settings import Settings
 
@@ -76,7 +77,7 @@ async def run_import(
 ) -> service.Outcome:
     """Import `path`; a progress bar on stderr when `size` (the file's bytes) is given. With
     `evaluate`, then work the import's evaluation job until its households are all decided."""
-    i18n.register(TEXTS)  # the rejects file says why in words (the service registers them as it starts)
+    register_texts(manifest.texts, manifest.settings)  # the rejects file says why in words, as the service does
     engine = db.create_engine(url, pool_size=1)
     binding = OutboxBinding(messaging_tables(Base.metadata), source=source)
     sessions = db.sessionmaker(engine, **{SESSION_KEY: binding})
