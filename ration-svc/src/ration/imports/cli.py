@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import functools
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -29,9 +30,9 @@ from kit.service import register_texts
 from ration import scheduler
 from ration.imports import repository, service
 from ration.imports.kinds import KINDS
-from ration.manifest import manifest
 from ration.models import Base
 from ration.settings import Settings
+from ration.texts import TEXTS
 
 CHUNK = 1 << 20
 
@@ -64,6 +65,13 @@ async def chunks_of(path: Path) -> AsyncIterator[bytes]:
             yield chunk
 
 
+@functools.cache
+def _register_texts() -> None:
+    """The service's texts (its manifest's table), once a process: the check that none is missing
+    reads the package's sources."""
+    register_texts(TEXTS, Settings)
+
+
 async def run_import(
     url: str,
     *,
@@ -77,7 +85,7 @@ async def run_import(
 ) -> service.Outcome:
     """Import `path`; a progress bar on stderr when `size` (the file's bytes) is given. With
     `evaluate`, then work the import's evaluation job until its households are all decided."""
-    register_texts(manifest.texts, manifest.settings)  # the rejects file says why in words, as the service does
+    _register_texts()  # the rejects file says why in words, as the service does
     engine = db.create_engine(url, pool_size=1)
     binding = OutboxBinding(messaging_tables(Base.metadata), source=source)
     sessions = db.sessionmaker(engine, **{SESSION_KEY: binding})

@@ -101,6 +101,25 @@ class Kind:
         return [f.name for f in self.fields]
 
 
+_FILE_CARDS = """
+  SELECT g.card_number, min(g.supply_office) AS supply_office,
+         min(g.national_id) FILTER (WHERE g.relation = 'holder') AS holder_national_id, count(*) AS members
+  FROM good g GROUP BY g.card_number"""
+"""The households file's cards, one row each, as the merge writes them."""
+
+_MEMBERS = """SELECT set_config('ration.members_count_by_import', 'on', true);
+INSERT INTO ration.members (household_id, national_id, relation, source)
+SELECT h.id, g.national_id, g.relation, 'import'
+FROM good g JOIN ration.households h ON h.card_number = g.card_number
+{skip};
+SELECT set_config('ration.members_count_by_import', 'off', true)"""
+"""The file's members onto their cards (the members trigger off: the merge counts them), `skip`
+saying how a person already active on a card is left out."""
+
+_NOT_ACTIVE = (
+    "WHERE NOT EXISTS (SELECT 1 FROM ration.members m WHERE m.national_id = g.national_id AND m.removed_at IS NULL)"
+)
+
 HOUSEHOLDS = Kind(
     "households",
     (
@@ -110,12 +129,8 @@ HOUSEHOLDS = Kind(
         one_of("relation", ("holder", "spouse", "child", "parent", "other")),
     ),
     key=("national_id",),
-    merge="""
-WITH file AS MATERIALIZED (
-  SELECT g.card_number, min(g.supply_office) AS supply_office,
-         min(g.national_id) FILTER (WHERE g.relation = 'holder') AS holder_national_id, count(*) AS members
-  FROM good g GROUP BY g.card_number
-),
+    merge=f"""
+WITH file AS MATERIALIZED ({_FILE_CARDS}),
 changed AS (
   UPDATE ration.households h SET supply_office = f.supply_office, holder_national_id = f.holder_national_id,
     updated_at = now()
@@ -132,19 +147,13 @@ issued AS (
   INSERT INTO ration.card_issues (card_number, household_id, reason) SELECT card_number, id, 'new' FROM cards
 )
 SELECT count(*) FROM cards;
-SELECT set_config('ration.members_count_by_import', 'on', true);
-INSERT INTO ration.members (household_id, national_id, relation, source)
-SELECT h.id, g.national_id, g.relation, 'import'
-FROM good g JOIN ration.households h ON h.card_number = g.card_number
-WHERE NOT EXISTS (SELECT 1 FROM ration.members m WHERE m.national_id = g.national_id AND m.removed_at IS NULL);
-SELECT set_config('ration.members_count_by_import', 'off', true)
+{_MEMBERS.format(skip=_NOT_ACTIVE)}
 """,
-    merge_if_racing="""
+    merge_if_racing=f"""
 WITH cards AS (
   INSERT INTO ration.households AS h (id, card_number, governorate, supply_office, holder_national_id, members_count)
-  SELECT gen_random_uuid(), g.card_number, CAST(:gov AS text), min(g.supply_office),
-         min(g.national_id) FILTER (WHERE g.relation = 'holder'), count(*)
-  FROM good g GROUP BY g.card_number
+  SELECT gen_random_uuid(), f.card_number, CAST(:gov AS text), f.supply_office, f.holder_national_id, f.members
+  FROM ({_FILE_CARDS}) f
   ON CONFLICT (card_number) DO UPDATE SET supply_office = EXCLUDED.supply_office,
     holder_national_id = EXCLUDED.holder_national_id, updated_at = now()
   WHERE (h.supply_office, h.holder_national_id) IS DISTINCT FROM (EXCLUDED.supply_office, EXCLUDED.holder_national_id)
@@ -155,12 +164,7 @@ issued AS (
   SELECT card_number, id, 'new' FROM cards WHERE created ON CONFLICT DO NOTHING
 )
 SELECT count(*) FILTER (WHERE created) FROM cards;
-SELECT set_config('ration.members_count_by_import', 'on', true);
-INSERT INTO ration.members (household_id, national_id, relation, source)
-SELECT h.id, g.national_id, g.relation, 'import'
-FROM good g JOIN ration.households h ON h.card_number = g.card_number
-ON CONFLICT (national_id) WHERE removed_at IS NULL DO NOTHING;
-SELECT set_config('ration.members_count_by_import', 'off', true)
+{_MEMBERS.format(skip="ON CONFLICT (national_id) WHERE removed_at IS NULL DO NOTHING")}
 """,
     members_count="""
 UPDATE ration.households h SET members_count = c.n

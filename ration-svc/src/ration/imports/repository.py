@@ -108,9 +108,7 @@ async def reject(session: AsyncSession, kind: Kind, *, import_id: uuid.UUID, gov
     # of the time when (nearly) every row is good.
     fine = " AND ".join([f"s.n = {width}", *(_fine(f) for f in kind.fields)])
     key = ", ".join(kind.key)
-    sql = f"""
-INSERT INTO ration.import_rejects (import_id, line, field, reason, value)
-SELECT CAST(:id AS uuid), line, field, reason, left(value, 200) FROM (
+    rows = f"""
   SELECT s.line, v.field, v.reason, v.value FROM (SELECT * FROM stage s WHERE NOT coalesce({fine}, false)) s,
   LATERAL (VALUES
     ('row', CASE WHEN s.n <> {width} THEN 'wrong_column_count' END, s.n::text),
@@ -121,20 +119,22 @@ SELECT CAST(:id AS uuid), line, field, reason, left(value, 200) FROM (
     SELECT line, {kind.key[0]}, row_number() OVER (PARTITION BY {key} ORDER BY line) AS nth FROM stage WHERE n = {width}
   ) d WHERE nth > 1
   {"UNION ALL " + kind.cross_checks if kind.cross_checks else ""}
-) r
-ON CONFLICT DO NOTHING"""
+"""
     params = {"id": import_id, "gov": governorate, "invisible": INVISIBLE}
-    result = cast(CursorResult[Any], await session.execute(text(sql), params))
-    rejected = int(result.rowcount or 0)
+    rejected = await _record_rejects(session, rows, params)
     if kind.after_rejects:  # e.g. a card's members, once its holder's line is refused
-        after = f"""
-INSERT INTO ration.import_rejects (import_id, line, field, reason, value)
-SELECT CAST(:id AS uuid), line, field, reason, left(value, 200)
-FROM ({kind.after_rejects}) r (line, field, reason, value)
-ON CONFLICT DO NOTHING"""
-        result = cast(CursorResult[Any], await session.execute(text(after), {"id": import_id}))
-        rejected += int(result.rowcount or 0)
+        rejected += await _record_rejects(session, kind.after_rejects, {"id": import_id})
     return rejected
+
+
+async def _record_rejects(session: AsyncSession, rows: str, params: dict[str, Any]) -> int:
+    """Record the (line, field, reason, value) `rows` yields as the import's (:id) rejects."""
+    sql = f"""
+INSERT INTO ration.import_rejects (import_id, line, field, reason, value)
+SELECT CAST(:id AS uuid), line, field, reason, left(value, 200) FROM ({rows}) r (line, field, reason, value)
+ON CONFLICT DO NOTHING"""
+    result = cast(CursorResult[Any], await session.execute(text(sql), params))
+    return int(result.rowcount or 0)
 
 
 def _fine(field: Field) -> str:
