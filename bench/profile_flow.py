@@ -125,7 +125,7 @@ def attach(root_pid: int, out: Path, rate: int) -> list[Recorder]:
 
 
 async def main(flows: int, rate: int, top: int, out: Path) -> None:
-    if shutil.which("py-spy") is None:
+    if rate and shutil.which("py-spy") is None:
         raise SystemExit("py-spy is not on PATH: pip install py-spy")
     platform = start(env=PLATFORM_ENV, kind="bench")
     recorders: list[Recorder] = []
@@ -150,8 +150,9 @@ async def main(flows: int, rate: int, top: int, out: Path) -> None:
             work = list(zip(citizens, agents, strict=True))
             await run_flows(partial(Api, client, platform, direct=False), clerks, work[:CONCURRENCY])  # warm up
 
-            recorders = attach(platform.proc.pid, out, rate)
-            await asyncio.sleep(1.0)  # py-spy attached
+            if rate:
+                recorders = attach(platform.proc.pid, out, rate)
+                await asyncio.sleep(1.0)  # py-spy attached
             before = cpu_seconds(platform)
             done, seconds = await run_flows(partial(Api, client, platform, direct=False), clerks, work[CONCURRENCY:])
             used = cpu_used(before, cpu_seconds(platform))
@@ -170,6 +171,8 @@ async def main(flows: int, rate: int, top: int, out: Path) -> None:
     print(f"platform CPU per flow: {total / n * 1000:.0f} ms")
     for role, cpu in sorted(used.items(), key=lambda item: -item[1]):
         print(f"  {role:28} {cpu / n * 1000:7.1f} ms/flow  {cpu / total:6.1%}")
+    kinds = Counter(kind for f in done for kind, _ in f.calls)
+    print("HTTP calls per flow: " + ", ".join(f"{kind} {count / n:.1f}" for kind, count in kinds.most_common()))
     by_role: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for role, _, _, target in recorders:
         by_role[role] += folded(target)
@@ -181,7 +184,9 @@ async def main(flows: int, rate: int, top: int, out: Path) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--flows", type=int, default=24, help="flows to profile (after a warm-up of 4)")
-    parser.add_argument("--rate", type=int, default=250, help="samples per second per process")
+    parser.add_argument(
+        "--rate", type=int, default=250, help="samples per second per process (0: no py-spy, the CPU split only)"
+    )
     parser.add_argument("--top", type=int, default=20, help="functions listed per process")
     parser.add_argument("--out", type=Path, default=ROOT / ".data" / "profile")
     args = parser.parse_args()

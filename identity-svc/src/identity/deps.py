@@ -14,7 +14,7 @@ from kit.errors import ProblemError
 from kit.service import Now, context
 
 
-def client_address(request: Request) -> str:
+def address_of(request: Request) -> str:
     """The client's address: the gateway's X-Forwarded-For, else the peer."""
     forwarded = request.headers.get("x-forwarded-for", "")
     if forwarded.strip():
@@ -22,10 +22,15 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+async def client_address(request: Request) -> str:
+    """`address_of` as a dependency (async: a plain `def` one would run on the thread pool)."""
+    return address_of(request)
+
+
 async def requester(request: Request) -> Requester:
     """A valid staff token, if one is sent (on these public routes it is optional; a bad one is
     ignored, as the gateway does), else the client address."""
-    address = client_address(request)
+    address = address_of(request)
     try:
         caller = await get_caller(request)
     except ProblemError:  # no token, or one that is not valid

@@ -169,16 +169,26 @@ def attach(app: FastAPI, runtime: Runtime[Any], ctx: Context[Any, Any], verifier
     install(app, ctx, verifier)
 
 
-def context(request: Request) -> Context[Any, Any]:
-    """The running service's context (routes: `Ctx = Annotated[Context[S, R], Depends(context)]`)."""
+def context_of(request: Request) -> Context[Any, Any]:
+    """The running service's context, for code that holds the request (a dependency uses `context`)."""
     found = getattr(request.app.state, "context", None)
     if found is None:
         raise RuntimeError("the app was not built from a kit Manifest, or its lifespan has not run")
     return cast(Context[Any, Any], found)
 
 
-def current_time(request: Request) -> datetime:
-    return context(request).now()
+# Dependencies are `async def` though they never await: FastAPI runs a plain `def` dependency on
+# its thread pool, a hand-off to a worker thread and back on every request for a dict lookup
+# (`kit.conformance` refuses a route that would).
+
+
+async def context(request: Request) -> Context[Any, Any]:
+    """The running service's context (routes: `Ctx = Annotated[Context[S, R], Depends(context)]`)."""
+    return context_of(request)
+
+
+async def current_time(request: Request) -> datetime:
+    return context_of(request).now()
 
 
 Now = Annotated[datetime, Depends(current_time)]

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kit import errors, i18n
 from kit.clock import Clock
-from kit.service import context
+from kit.service import context_of
 from web.gateway import ApiProblem
 from web.manifest import manifest
 from web.settings import Settings
@@ -67,7 +67,7 @@ async def _redirect(request: Request, exc: Redirect) -> Response:
 def _message_page(request: Request, status: int, title: str, detail: str) -> Response:
     """A page saying what went wrong. The request's transaction was rolled back, so the session's
     row is not read here: the page shows no signed-in navigation and no form."""
-    resources = context(request).resources
+    resources = context_of(request).resources
     language = _language(request)
     page = {
         "lang": language,

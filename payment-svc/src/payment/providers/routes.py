@@ -26,7 +26,7 @@ router = APIRouter(prefix="/v1/payment-sandbox", tags=["development: payment san
 ProviderName = Literal["card", "wallet", "post_office", "cash_network"]
 
 
-def _sandbox(ctx: Ctx) -> Sandbox:
+async def _sandbox(ctx: Ctx) -> Sandbox:
     if ctx.resources.sandbox is None:  # production has none, and does not mount these routes
         raise NotFound()
     return ctx.resources.sandbox
