@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
@@ -56,6 +57,35 @@ class TestVerify:
         for token in (forged, "not-a-jwt", ring.token("k1")[:-4] + "AAAA"):
             with pytest.raises(errors.ProblemError):
                 await verifier.verify(token)
+
+    async def test_a_verified_token_is_remembered_until_it_expires(self, ring, verifier, monkeypatch):
+        quick = TokenVerifier(
+            verifier.jwks, issuer=ISSUER, audience=AUDIENCE, issued_by=Issuer.IDENTITY, leeway_seconds=0
+        )
+        token = ring.token("k1", exp=int(time.time()) + 2)
+        decoded = []
+        decode = jwt.decode
+        monkeypatch.setattr(jwt, "decode", lambda *a, **k: decoded.append(1) or decode(*a, **k))
+        assert (await quick.verify(token)).subject == "citizen-1"
+        assert (await quick.verify(token)).subject == "citizen-1"
+        assert len(decoded) == 1  # the second time from memory
+        altered = token[:-6] + ("AAAAAA" if not token.endswith("AAAAAA") else "BBBBBB")
+        with pytest.raises(errors.ProblemError):
+            await quick.verify(altered)  # another string: checked in full, and refused
+        await asyncio.sleep(2.5)  # past `exp` by the real clock, which PyJWT reads too
+        with pytest.raises(errors.ProblemError) as caught:
+            await quick.verify(token)
+        assert caught.value.status == 401
+
+    async def test_a_remembered_token_is_refused_once_its_key_is_withdrawn(self, ring, verifier):
+        token = ring.token("k1")
+        assert (await verifier.verify(token)).kind == "citizen"
+        del ring.keys["k1"]  # the issuer withdraws k1 (compromised) and signs with k2
+        ring.rotate("k2")
+        assert (await verifier.verify(ring.token("k2"))).kind == "citizen"  # an unknown kid: the key set is read again
+        with pytest.raises(errors.ProblemError) as caught:
+            await verifier.verify(token)
+        assert caught.value.status == 401
 
     async def test_hs256_confusion_is_refused(self, ring, verifier):
         forged = jwt.encode(
