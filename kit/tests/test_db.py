@@ -1,8 +1,11 @@
-"""kit.db.serialize: transactions taking the same key pass one at a time (a limit's count-then-insert)."""
+"""kit.db.serialize: transactions taking the same key pass one at a time (a limit's count-then-insert);
+kit.db's pool pings a connection only after it has been idle, and replaces a dead one unseen."""
 
 from __future__ import annotations
 
 import asyncio
+
+from sqlalchemy import text
 
 from kit import db
 
@@ -38,3 +41,27 @@ async def test_the_same_key_waits_for_the_holders_transaction_and_another_key_do
     finally:
         await engine.dispose()
     assert order == ["holder has it", "citizen-2 has it", "holder commits", "citizen-1 has it"]
+
+
+async def test_a_connection_is_pinged_only_after_idling_and_a_dead_one_is_replaced_unseen(pg_database, monkeypatch):
+    url = pg_database()
+    engine = db.create_engine(url, pool_size=1)
+    killer = db.create_engine(url, pool_size=1)
+    pings: list[object] = []
+    ping = engine.sync_engine.dialect.do_ping
+    monkeypatch.setattr(engine.sync_engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    try:
+        for _ in range(5):  # one connection, handed out again and again within the idle bound
+            async with engine.connect() as conn:
+                first = await conn.scalar(text("SELECT pg_backend_pid()"))
+        assert pings == []  # not pinged while in use (the pre-ping of every checkout is gone)
+        async with killer.connect() as conn:  # the server drops it while it idles (a restart, a proxy)
+            assert await conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        await asyncio.sleep(db.PING_IDLE_SECONDS + 0.2)
+        async with engine.connect() as conn:  # idle long enough: pinged, found dead, replaced
+            again = await conn.scalar(text("SELECT pg_backend_pid()"))
+        assert len(pings) == 1
+        assert again != first
+    finally:
+        await engine.dispose()
+        await killer.dispose()

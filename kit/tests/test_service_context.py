@@ -103,15 +103,15 @@ class TestContext:
         async with running(app) as client:
             body = (await client.get("/hello")).json()
             assert body == {"greeting": f"hello from {name}", "service": name, "at": START.isoformat()}
+            ctx: Context[ServiceSettings, Resources] = context_of(app)
+            await asyncio.wait_for(ctx.resources.swept.wait(), 10)  # a sweep runs at start,
+            assert ("sweep", START) in ctx.resources.seen  # on the service's clock (before it moves on)
+
             clock.advance(timedelta(hours=2))
             assert (await client.get("/hello")).json()["at"] == (START + timedelta(hours=2)).isoformat()
 
             refused = await client.post("/refuse", headers={"Accept-Language": "en"})
             assert refused.json()["title"] == "Refused for the test"  # the manifest's texts are registered
-
-            ctx: Context[ServiceSettings, Resources] = context_of(app)
-            await asyncio.wait_for(ctx.resources.swept.wait(), 10)  # a sweep runs at start
-            assert ("sweep", START) in ctx.resources.seen
 
             nid = f"2900101{uuid.uuid4().int % 10**7:07d}"  # the stream holds other tests' events too
             assert (await client.post(f"/addresses/{nid}")).status_code == 200

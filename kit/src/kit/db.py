@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -54,14 +55,46 @@ def create_engine(
     }
     if command_timeout is not None:
         connect_args["command_timeout"] = command_timeout
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_use_lifo=True,  # the same few connections stay busy, so they are seldom idle long enough to ping
         pool_timeout=pool_timeout,
         connect_args=connect_args,
     )
+    ping_when_idle(engine)
+    return engine
+
+
+PING_IDLE_SECONDS = 1.0
+"""A pooled connection idle this long is pinged before it is handed out (see `ping_when_idle`)."""
+
+
+def ping_when_idle(engine: AsyncEngine, idle_seconds: float = PING_IDLE_SECONDS) -> None:
+    """Before handing out a pooled connection that has been idle `idle_seconds` or more, ping it;
+    if the ping fails, the whole pool is invalidated and a new connection made, exactly as
+    SQLAlchemy's `pool_pre_ping` does, which pings on every checkout. asyncpg's ping is three round
+    trips (BEGIN, an empty statement, ROLLBACK): on every checkout it was a second transaction
+    for each one a request or handler made (pg_stat_database: as many rollbacks as commits in every
+    service's database). A connection used a moment ago is handed out as it is: if the server went
+    away in that moment the statement fails, the pool is invalidated on that disconnect as before,
+    and the caller gets the 503 `unreachable()` makes of it. A new connection is not pinged."""
+    sync_engine = engine.sync_engine
+
+    @sa_event.listens_for(sync_engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @sa_event.listens_for(sync_engine, "checkout")
+    def _handed_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")  # none on a new connection (info is cleared on reconnect)
+        if returned is None or time.monotonic() - returned < idle_seconds:
+            return
+        try:
+            sync_engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any failure: as pool_pre_ping, invalidate and reconnect
+            raise sa_exc.InvalidatePoolError() from exc
 
 
 _ASYNCPG_UNREACHABLE = (
