@@ -4,15 +4,12 @@ a Shubbak service has in common."""
 from __future__ import annotations
 
 import asyncio
-import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, TypeVar
 
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import JSONResponse, Response
@@ -124,41 +121,6 @@ def _sweep_run(runtime: Runtime[S], sweep: Sweep[S, R], ctx: Context[S, R]) -> C
             return await sweep.run(session, ctx)
 
     return run
-
-
-def on_thread_pool(app: FastAPI) -> list[str]:
-    """The endpoints and dependencies of `app` that FastAPI would run on its thread pool (plain
-    `def`s): each is a hand-off to a worker thread and back on every request that meets it, CPU
-    and latency for what is nearly always a lookup. `method path: module.function` each."""
-    found: set[str] = set()
-    for route in _api_routes(app.routes):
-        for call in _calls(route.dependant):
-            if not _runs_on_loop(call):
-                name = f"{getattr(call, '__module__', '?')}.{getattr(call, '__qualname__', repr(call))}"
-                found.add(f"{','.join(sorted(route.methods or ()))} {route.path}: {name}")
-    return sorted(found)
-
-
-def _api_routes(routes: Iterable[object]) -> Iterator[APIRoute]:
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif (included := getattr(route, "original_router", None)) is not None:  # include_router's wrapper
-            yield from _api_routes(included.routes)
-
-
-def _calls(dependant: Dependant) -> Iterator[Callable[..., object]]:
-    if dependant.call is not None:
-        yield dependant.call
-    for sub in dependant.dependencies:
-        yield from _calls(sub)
-
-
-def _runs_on_loop(call: Callable[..., object]) -> bool:
-    for candidate in (call, type(call).__call__):  # a function, or an instance whose __call__ is async
-        if inspect.iscoroutinefunction(candidate) or inspect.isasyncgenfunction(candidate):
-            return True
-    return False
 
 
 def operations_router() -> APIRouter:

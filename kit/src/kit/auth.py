@@ -256,7 +256,7 @@ class Verifiers:
         verifier = self.by_issuer.get(issuer) if isinstance(issuer, str) else None
         if verifier is None:
             raise _invalid()
-        return await verifier.verify(token)
+        return await verifier._verify(token)  # its memory was asked above
 
 
 class Verifier(Protocol):
