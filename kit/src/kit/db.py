@@ -20,6 +20,7 @@ from sqlalchemy import DateTime, MetaData, text
 from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.util import await_only
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -63,7 +64,7 @@ def create_engine(
         pool_timeout=pool_timeout,
         connect_args=connect_args,
     )
-    ping_when_idle(engine)
+    ping_when_idle(engine, timeout=min(connect_timeout, command_timeout or connect_timeout))
     return engine
 
 
@@ -71,15 +72,20 @@ PING_IDLE_SECONDS = 1.0
 """A pooled connection idle this long is pinged before it is handed out (see `ping_when_idle`)."""
 
 
-def ping_when_idle(engine: AsyncEngine, idle_seconds: float = PING_IDLE_SECONDS) -> None:
-    """Before handing out a pooled connection that has been idle `idle_seconds` or more, ping it;
-    if the ping fails, the whole pool is invalidated and a new connection made, exactly as
-    SQLAlchemy's `pool_pre_ping` does, which pings on every checkout. asyncpg's ping is three round
-    trips (BEGIN, an empty statement, ROLLBACK): on every checkout it was a second transaction
-    for each one a request or handler made (pg_stat_database: as many rollbacks as commits in every
-    service's database). A connection used a moment ago is handed out as it is: if the server went
-    away in that moment the statement fails, the pool is invalidated on that disconnect as before,
-    and the caller gets the 503 `unreachable()` makes of it. A new connection is not pinged."""
+def ping_when_idle(engine: AsyncEngine, idle_seconds: float = PING_IDLE_SECONDS, *, timeout: float = 5.0) -> None:
+    """Before handing out a pooled connection that has been idle `idle_seconds` or more, ping it
+    (`ping`); if the ping fails or takes longer than `timeout`, the connection is dropped at once,
+    the whole pool invalidated and a new connection made, as SQLAlchemy's `pool_pre_ping` does,
+    which pings on every checkout. Its ping is three round trips (BEGIN, an empty statement,
+    ROLLBACK): on every checkout it was a second transaction for each one a request or handler made
+    (pg_stat_database: as many rollbacks as commits in every service's database); and it has no
+    deadline but the statement timeout (none by default), then closes the dead connection
+    gracefully (2 s more), so a request meeting a hung server waited for both before even trying
+    to connect. A connection used a moment ago is handed out as it is: if the server went away in
+    that moment the statement fails, the pool is invalidated on that disconnect as before, and the
+    caller gets the 503 `unreachable()` makes of it. A new connection is not pinged.
+    `create_engine` gives the ping as long as a new connection may take (at most a statement's
+    limit): a server that cannot answer an empty query in that time is no quicker to use."""
     sync_engine = engine.sync_engine
 
     @sa_event.listens_for(sync_engine, "checkin")
@@ -91,10 +97,18 @@ def ping_when_idle(engine: AsyncEngine, idle_seconds: float = PING_IDLE_SECONDS)
         returned = record.info.get("returned_at")  # none on a new connection (info is cleared on reconnect)
         if returned is None or time.monotonic() - returned < idle_seconds:
             return
+        driver = dbapi_connection.driver_connection
         try:
-            sync_engine.dialect.do_ping(dbapi_connection)
-        except Exception as exc:  # any failure: as pool_pre_ping, invalidate and reconnect
+            await_only(ping(driver, timeout))
+        except Exception as exc:  # any failure: drop it without waiting on the link again, then reconnect
+            driver.terminate()
             raise sa_exc.InvalidatePoolError() from exc
+
+
+async def ping(connection: asyncpg.Connection, timeout: float) -> None:
+    """An empty query, one round trip outside any transaction (the simple protocol: no prepared
+    statement, so a transaction-pooling pgbouncer in between is fine), within `timeout`."""
+    await connection.execute(";", timeout=timeout)
 
 
 _ASYNCPG_UNREACHABLE = (
