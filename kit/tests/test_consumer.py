@@ -8,12 +8,14 @@ import uuid
 import pytest
 from kit_support import address_event, bump, civil_consumer, create_schema, effects_of, service_metadata
 from nats.aio.msg import Msg
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeoutError
 
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
 from kit import db
 from kit.messaging import record
-from kit.messaging.bus import connect
+from kit.messaging.bus import connect, ensure_streams
 from kit.messaging.consumer import DEAD_CONSUMER, DEAD_DELIVERIES, DEAD_REASON, Consumer, Handlers, _deliveries
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.relay import OutboxRelay
@@ -313,6 +315,50 @@ class TestProgressAndShortAckWait:
         assert (await js.consumer_info("CIVIL", schema)).config.ack_wait == 12
         await bus.close()
         await engine.dispose()
+
+    async def test_a_waiting_fetch_gives_way_to_a_reconnect_and_to_stop(self, pg_database, fresh_nats, schema):
+        """An idle consumer's pull request waits on the server (here for up to a minute). NATS
+        restarts: the request is gone with the old server, and the consumer asks again as soon as
+        the connection is made again, so an event published after the restart is handled at once,
+        not after the minute; a service stopping does not wait the minute out either."""
+        url = pg_database()
+        nid = f"29{uuid.uuid4().int % 10**12:012d}"
+
+        async def handler(session, effects, event, envelope):
+            await bump(session, effects, event.national_id, event.address_ar)
+
+        consumer, bus, engine, effects = await civil_consumer(url, schema, fresh_nats.url, handler, fetch_timeout=60.0)
+        consumer.reconnected = bus.reconnected
+        await ensure_streams(bus.js)
+        await consumer.ensure()
+        stop = asyncio.Event()
+        task = asyncio.create_task(consumer.run(stop))
+        try:
+            await asyncio.sleep(1.0)  # its pull request is waiting on the server
+            fresh_nats.restart()
+            deadline = asyncio.get_running_loop().time() + 15
+            while not bus.nc.is_connected:
+                assert asyncio.get_running_loop().time() < deadline, "no reconnect"
+                await asyncio.sleep(0.05)
+            envelope = Envelope.wrap(address_event(nid, "after the restart"), source="test")
+            while True:  # JetStream takes a moment to recover its streams after a restart
+                try:
+                    await _publish(bus.js, envelope, msg_id=str(envelope.id))
+                    break
+                except (NatsTimeoutError, NoRespondersError):
+                    assert asyncio.get_running_loop().time() < deadline, "JetStream did not come back"
+                    await asyncio.sleep(0.1)
+            while nid not in await effects_of(url, effects):
+                assert asyncio.get_running_loop().time() < deadline, "the event waited for the old fetch"
+                await asyncio.sleep(0.1)
+        finally:
+            began = asyncio.get_running_loop().time()
+            stop.set()
+            await asyncio.wait_for(task, 30)
+            stopped_in = asyncio.get_running_loop().time() - began
+            await bus.close()
+            await engine.dispose()
+        assert stopped_in < 5, stopped_in
 
 
 @pytest.mark.parametrize(

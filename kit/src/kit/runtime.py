@@ -103,6 +103,7 @@ class Runtime(Generic[S]):
                     max_deliver=s.bus_max_deliver,
                     backoff=s.bus_backoff_seconds,
                     ack_wait=s.bus_ack_wait_seconds,
+                    reconnected=self.bus.reconnected,
                 )
                 await consumer.ensure()
                 self.consumers.append(consumer)

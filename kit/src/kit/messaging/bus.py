@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import nats
 from nats.aio.client import Client
@@ -28,6 +28,17 @@ RETENTION_SECONDS = 90 * 24 * 3600
 class Bus:
     nc: Client
     js: JetStreamContext
+    _reconnect: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+
+    async def reconnected(self) -> None:
+        """Return when the connection is next re-established (its server restarted, or another
+        of the cluster's servers took it): what waited on the old server (a consumer's pull
+        request) is gone with it."""
+        await self._reconnect.wait()
+
+    def _reconnected(self) -> None:
+        happened, self._reconnect = self._reconnect, asyncio.Event()
+        happened.set()
 
     async def close(self) -> None:
         if not self.nc.is_closed:
@@ -44,8 +55,12 @@ async def connect(url: str, *, name: str, max_pending_publishes: int = 4000) -> 
     async def on_disconnect() -> None:
         log.warning("nats disconnected")
 
+    made: list[Bus] = []
+
     async def on_reconnect() -> None:
         log.info("nats reconnected")
+        for bus in made:
+            bus._reconnected()
 
     async def on_error(exc: Exception) -> None:
         log.warning("nats error: %s", exc)
@@ -61,7 +76,8 @@ async def connect(url: str, *, name: str, max_pending_publishes: int = 4000) -> 
         reconnected_cb=on_reconnect,
         error_cb=on_error,
     )
-    return Bus(nc=nc, js=nc.jetstream(publish_async_max_pending=max_pending_publishes))
+    made.append(Bus(nc=nc, js=nc.jetstream(publish_async_max_pending=max_pending_publishes)))
+    return made[0]
 
 
 def servers(url: str) -> list[str]:

@@ -255,6 +255,12 @@ def _runs(items: Sequence[_Item]) -> list[tuple[str, list[_Item]]]:
     return runs
 
 
+EAGER_AFTER_RECONNECT = 15.0
+"""Seconds after the connection to NATS is made again during which a consumer's pull requests
+wait at most a second: a server just restarted may take a request before it has loaded its
+consumers, and drop it, and the next one is then not a whole `fetch_timeout` away."""
+
+
 class Consumer:
     """One durable pull consumer on one stream, for the subjects that have handlers."""
 
@@ -272,15 +278,21 @@ class Consumer:
         batch_size: int = 256,
         max_deliver: int = 5,
         backoff: Sequence[float] = (1.0, 5.0, 30.0, 120.0),
-        fetch_timeout: float = 1.0,
+        fetch_timeout: float = 5.0,
         ack_wait: float = 15.0,
         database_wait_max: float = 5.0,
+        reconnected: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         """`ack_wait`: seconds before JetStream redelivers a message nobody acknowledged nor
         reported progress on; `database_wait_max`: the longest pause between two checks of an
         unreachable database (or producers' keys out of reach). `trust`: the producers' keys every
         event is verified against before any handler runs (None: none is, as in kit's own tests
-        and the benchmark's baseline)."""
+        and the benchmark's baseline). `fetch_timeout`: how long one pull request waits on the
+        server for a message (one arriving is delivered at once; an idle consumer asks again
+        this often: at 1 s every idle consumer of the platform cost NATS and its service a request
+        and a timeout a second); `reconnected`: returns when the connection to NATS is
+        re-established (`Bus.reconnected`): a waiting pull request is lost with the server it was
+        made on, so the fetch is made again at once rather than after `fetch_timeout`."""
         self.js = js
         self.sessions = sessions
         self.inbox = tables.inbox
@@ -293,6 +305,8 @@ class Consumer:
         self.max_deliver = max_deliver
         self.backoff = tuple(backoff) or (1.0,)
         self.fetch_timeout = fetch_timeout
+        self.reconnected = reconnected
+        self._eager_until = float("-inf")
         self.ack_wait = ack_wait
         self.database_wait_max = database_wait_max
         self.tracer = telemetry.tracer("kit.consumer")
@@ -327,7 +341,10 @@ class Consumer:
                         pending, ahead = ahead, None  # taken whatever it gives (a timeout too)
                         batch = await pending
                     else:
-                        batch = _Ahead(await self._fetch_batch(sub))
+                        got = await self._fetch_unless_interrupted(sub, stop)
+                        if got is None:  # stopping, or the connection was made again: ask anew
+                            continue
+                        batch = _Ahead(got)
                 except (NatsTimeoutError, TimeoutError):
                     continue
                 except Exception as exc:  # noqa: BLE001 - NATS away: wait and fetch again
@@ -378,10 +395,39 @@ class Consumer:
             batch.judged = {id(msg): judgement for msg, judgement in zip(readable, judged, strict=True)}
         return batch
 
+    async def _fetch_unless_interrupted(
+        self, sub: JetStreamContext.PullSubscription, stop: asyncio.Event
+    ) -> list[Msg] | None:
+        """`_fetch_batch`, given up (None) when `stop` is set or the connection to NATS is made
+        again while it waits, so neither a stopping service nor one whose server restarted waits
+        out `fetch_timeout`. A message the abandoned fetch had taken is redelivered after
+        `ack_wait` (never acknowledged); one still queued on the subscription the next fetch takes."""
+        fetching = asyncio.ensure_future(self._fetch_batch(sub))
+        others: list[asyncio.Future[Any]] = [asyncio.ensure_future(stop.wait())]
+        if self.reconnected is not None:
+            others.append(asyncio.ensure_future(self.reconnected()))
+        try:
+            await asyncio.wait([fetching, *others], return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            fetching.cancel()
+            raise
+        finally:
+            for other in others:
+                other.cancel()
+        if fetching.done():
+            return fetching.result()
+        if not stop.is_set():  # reconnected: a restarted server may not have its consumers back yet
+            self._eager_until = asyncio.get_running_loop().time() + EAGER_AFTER_RECONNECT
+        fetching.cancel()
+        await asyncio.gather(fetching, return_exceptions=True)
+        return None
+
     async def _fetch_batch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
         """Up to `batch_size` messages: wait for the first, then keep filling the batch while the
         server says more are pending (a backlog is handled in full batches; a lone event at once)."""
-        msgs = list(await sub.fetch(self.batch_size, timeout=self.fetch_timeout))
+        eager = asyncio.get_running_loop().time() < self._eager_until
+        timeout = min(self.fetch_timeout, 1.0) if eager else self.fetch_timeout
+        msgs = list(await sub.fetch(self.batch_size, timeout=timeout))
         while msgs and len(msgs) < self.batch_size and msgs[-1].metadata.num_pending > 0:
             try:
                 more = await sub.fetch(self.batch_size - len(msgs), timeout=0.05)
