@@ -55,5 +55,7 @@ class Settings(ServiceSettings):
     sms_timeout_seconds: float = Field(default=3.0, gt=0)
     sms_provider_pause_seconds: float = Field(default=30.0, ge=0)
     """After a failure or timeout a provider is tried last for this long."""
-    sms_dispatch_seconds: float = Field(default=0.2, gt=0)
-    """How often queued notification SMS are looked for when the last look found none."""
+    sms_dispatch_seconds: float = Field(default=1.0, gt=0)
+    """How often queued notification SMS are looked for when the last look found none (a
+    transaction each time: at 0.2 s it was most of an idle identity-svc's CPU, for a notice that
+    reaches the phone seconds later anyway)."""
