@@ -48,7 +48,7 @@ async def test_the_same_key_waits_for_the_holders_transaction_and_another_key_do
     assert order == ["holder has it", "citizen-2 has it", "holder commits", "citizen-1 has it"]
 
 
-async def test_a_connection_is_pinged_only_after_idling_and_a_dead_one_is_replaced_unseen(pg_database, monkeypatch):
+async def test_a_connection_is_pinged_after_idling_kept_if_well_replaced_unseen_if_dead(pg_database, monkeypatch):
     url = pg_database()
     engine = db.create_engine(url, pool_size=1)
     killer = db.create_engine(url, pool_size=1)
@@ -65,12 +65,16 @@ async def test_a_connection_is_pinged_only_after_idling_and_a_dead_one_is_replac
             async with engine.connect() as conn:
                 first = await conn.scalar(text("SELECT pg_backend_pid()"))
         assert pings == []  # not pinged while in use (the pre-ping of every checkout is gone)
+        await asyncio.sleep(db.PING_IDLE_SECONDS + 0.2)
+        async with engine.connect() as conn:  # idle long enough: pinged, found well, kept
+            assert await conn.scalar(text("SELECT pg_backend_pid()")) == first
+        assert len(pings) == 1
         async with killer.connect() as conn:  # the server drops it while it idles (a restart, a proxy)
             assert await conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
         await asyncio.sleep(db.PING_IDLE_SECONDS + 0.2)
         async with engine.connect() as conn:  # idle long enough: pinged, found dead, replaced
             again = await conn.scalar(text("SELECT pg_backend_pid()"))
-        assert len(pings) == 1
+        assert len(pings) == 2
         assert again != first
     finally:
         await engine.dispose()

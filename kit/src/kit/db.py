@@ -106,9 +106,10 @@ def ping_when_idle(engine: AsyncEngine, idle_seconds: float = PING_IDLE_SECONDS,
 
 
 async def ping(connection: asyncpg.Connection, timeout: float) -> None:
-    """An empty query, one round trip outside any transaction (the simple protocol: no prepared
-    statement, so a transaction-pooling pgbouncer in between is fine), within `timeout`."""
-    await connection.execute(";", timeout=timeout)
+    """`SELECT 1`, one round trip on the simple protocol (no prepared statement, so a
+    transaction-pooling pgbouncer in between is fine), within `timeout`. (Not an empty query:
+    asyncpg fails on the status-less answer it gets.)"""
+    await connection.execute("SELECT 1", timeout=timeout)
 
 
 _ASYNCPG_UNREACHABLE = (
