@@ -85,7 +85,7 @@ def ping_when_idle(engine: AsyncEngine, idle_seconds: float = PING_IDLE_SECONDS,
     that moment the statement fails, the pool is invalidated on that disconnect as before, and the
     caller gets the 503 `unreachable()` makes of it. A new connection is not pinged.
     `create_engine` gives the ping as long as a new connection may take (at most a statement's
-    limit): a server that cannot answer an empty query in that time is no quicker to use."""
+    limit): a server that cannot answer `SELECT 1` in that time is no quicker to use."""
     sync_engine = engine.sync_engine
 
     @sa_event.listens_for(sync_engine, "checkin")
