@@ -20,7 +20,7 @@ from kit.messaging.consumer import DEAD_CONSUMER, DEAD_DELIVERIES, DEAD_REASON, 
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.relay import OutboxRelay
 from kit.messaging.tables import messaging_tables
-from kit.testing import signed, stream_messages
+from kit.testing import eventually, signed, stream_messages
 
 SUBJECT = AddressChanged.subject
 
@@ -336,21 +336,27 @@ class TestProgressAndShortAckWait:
         try:
             await asyncio.sleep(1.0)  # its pull request is waiting on the server
             fresh_nats.restart()
-            deadline = asyncio.get_running_loop().time() + 15
-            while not bus.nc.is_connected:
-                assert asyncio.get_running_loop().time() < deadline, "no reconnect"
-                await asyncio.sleep(0.05)
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 15  # one bound for all three waits, far below the fetch's minute
+
+            async def connected() -> bool:
+                return bus.nc.is_connected
+
             envelope = Envelope.wrap(address_event(nid, "after the restart"), source="test")
-            while True:  # JetStream takes a moment to recover its streams after a restart
+
+            async def published() -> bool:  # JetStream takes a moment to recover its streams after a restart
                 try:
                     await _publish(bus.js, envelope, msg_id=str(envelope.id))
-                    break
                 except (NatsTimeoutError, NoRespondersError):
-                    assert asyncio.get_running_loop().time() < deadline, "JetStream did not come back"
-                    await asyncio.sleep(0.1)
-            while nid not in await effects_of(url, effects):
-                assert asyncio.get_running_loop().time() < deadline, "the event waited for the old fetch"
-                await asyncio.sleep(0.1)
+                    return False
+                return True
+
+            async def handled() -> bool:
+                return nid in await effects_of(url, effects)
+
+            await eventually(connected, "a reconnect", timeout=deadline - loop.time(), interval=0.05)
+            await eventually(published, "JetStream to come back", timeout=deadline - loop.time())
+            await eventually(handled, "the event (not the old fetch's minute)", timeout=deadline - loop.time())
         finally:
             began = asyncio.get_running_loop().time()
             stop.set()
