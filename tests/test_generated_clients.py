@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import node_tools
 import pytest
+from paperless_support import mobile_of
 from test_card_services import demo_registry
 from test_integrators import create_integrator
 
@@ -96,7 +97,7 @@ class TestPythonClient:
         people, _ = demo_registry()
         principal, agent = _two_strangers(people)
         anyone = python_client.Client(base_url=platform.gateway, timeout=httpx.Timeout(30))
-        mobile = "011" + principal["national_id"][-8:]
+        mobile = mobile_of(principal, "011")
         start = endpoint(python_client, document, "post", "/v1/enrolments")
         challenge = call(
             start,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import hashlib
 import io
 import itertools
 import os
@@ -26,7 +25,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from paperless_support import DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY, PASSWORD
+from paperless_support import DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY, PASSWORD, mobile_of
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -74,13 +73,6 @@ def from_new_address(platform: Any) -> httpx.AsyncClient:
     """A client connecting from an address nobody else in the test run uses."""
     transport = httpx.AsyncHTTPTransport(local_address=next(_addresses))
     return httpx.AsyncClient(base_url=platform.gateway, transport=transport, timeout=30)
-
-
-def mobile_of(someone: dict[str, str]) -> str:
-    """A mobile of the person's own: from the whole national ID (its last eight digits alone are
-    shared by people born on the same day of the month in the same governorate with the same
-    serial, and a second enrolment with a number in use is refused, 409)."""
-    return "010" + f"{int(hashlib.sha256(someone['national_id'].encode()).hexdigest(), 16) % 10**8:08d}"
 
 
 async def sms_code(client: httpx.AsyncClient, mobile: str) -> str:

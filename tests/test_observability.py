@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 from otlp_collector import Collector, Span
-from paperless_support import DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY, Citizen
+from paperless_support import DEMO_PEOPLE, DEMO_SEED, DEMO_TODAY, Citizen, mobile_of
 from prometheus_client.parser import text_string_to_metric_families
 
 from identity.registry.generate import write_csv
@@ -79,7 +79,7 @@ async def lock_out_and_get_refused(gateway: str) -> None:
                 "national_id": person["national_id"],
                 "first_name": person["first_name_ar"],
                 "mother_first_name": person["mother_first_name_ar"],
-                "mobile": "010" + person["national_id"][-8:],
+                "mobile": mobile_of(person),
             },
         )
         assert started.status_code in (201, 202), started.text

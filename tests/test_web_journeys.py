@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import nats
 from paperless_support import PASSWORD as STAFF_PASSWORD
-from paperless_support import Citizen, create_staff, registry_people
+from paperless_support import Citizen, create_staff, mobile_of, registry_people
 from playwright.sync_api import Browser, Page, expect
 from test_card_services import demo_registry
 from web_browser import Visitor, enrol, new_context, sms_code, sms_count
@@ -57,7 +57,7 @@ def test_power_of_attorney_from_draft_to_revoked(
 ) -> None:
     web, gateway = platform.services["web"], platform.gateway
     principal, agent = PEOPLE[7], PEOPLE[8]
-    mobile = "010" + principal["national_id"][-8:]
+    mobile = mobile_of(principal)
     context = new_context(browser, viewport={"width": 390, "height": 844})
     citizen = Visitor(context.new_page(), base=web, axe_source=axe_source, name="poa")
     page = citizen.page
@@ -212,7 +212,7 @@ def test_a_birth_certificate_from_request_to_issued(
     payment in "my payments" with its receipt."""
     web, gateway = platform.services["web"], platform.gateway
     person = registry_people(("02",))[8]  # Port Said's are taken; test_web_portal enrols 0-3 of Alexandria, 5 above
-    mobile = "010" + person["national_id"][-8:]
+    mobile = mobile_of(person)
     context = new_context(browser, viewport={"width": 390, "height": 844})
     citizen = Visitor(context.new_page(), base=web, axe_source=axe_source, name="certificate")
     page = citizen.page
@@ -278,7 +278,7 @@ def test_call_centre_look_up_with_consent_then_the_citizen_sees_it(
     sees the record for a while; the citizen then finds the look-up in their access log."""
     web, gateway = platform.services["web"], platform.gateway
     person = registry_people(("02",))[5]  # test_web_portal enrols 0-2 of Alexandria
-    mobile = "010" + person["national_id"][-8:]
+    mobile = mobile_of(person)
     citizen = Visitor(browser.new_page(), base=web, axe_source=axe_source, name="access-log")
     enrol(citizen, gateway, person, mobile, english=False)
 

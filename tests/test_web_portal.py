@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from paperless_support import registry_people
+from paperless_support import mobile_of, registry_people
 from playwright.sync_api import Browser, BrowserContext, expect
 from web_browser import Visitor, enrol, new_context, sign_out_and_in
 
@@ -34,7 +34,7 @@ def test_enrol_then_sign_out_and_back_in(
     platform: BackgroundPlatform, web: str, context: BrowserContext, axe_source: str, index: int, english: bool
 ) -> None:
     person = PEOPLE[index]
-    mobile = "010" + person["national_id"][-8:]
+    mobile = mobile_of(person)
     visitor = Visitor(context.new_page(), base=web, axe_source=axe_source, name=f"enrol-{'en' if english else 'ar'}")
     enrol(visitor, platform.gateway, person, mobile, english=english)
     cookie = next(c for c in context.cookies() if c["name"] == "shubbak_session")
@@ -59,7 +59,7 @@ def test_enrol_and_sign_in_with_javascript_off(
     platform: BackgroundPlatform, web: str, browser: Browser, axe_source: str
 ) -> None:
     person = PEOPLE[2]
-    mobile = "010" + person["national_id"][-8:]
+    mobile = mobile_of(person)
     context = new_context(browser, java_script_enabled=False)
     try:
         visitor = Visitor(context.new_page(), base=web, axe_source=axe_source, name="no-js", scripts=False)
