@@ -47,6 +47,7 @@ from contracts.signing import REPLAYED, SIGNATURE, KeyRing, PublicKey, Signature
 from contracts.streams import stream_for
 from kit import metrics, telemetry
 from kit.db import transaction, unreachable
+from kit.messaging.pull import Pull
 from kit.messaging.tables import MessagingTables, qualified
 from kit.messaging.trust import KeysUnavailable, TrustList
 from kit.settings import ServiceSettings
@@ -334,7 +335,8 @@ class Consumer:
         is fetched, read and judged (`_ahead`) while this one's transaction is in the database: the
         event loop would otherwise wait idle, and the next batch meets only its handlers."""
         await self.ensure()
-        sub = await self.js.pull_subscribe_bind(durable=self.durable, stream=self.stream)
+        sub = Pull(self.js, self.stream, self.durable)
+        await sub.start()
         ahead: asyncio.Task[_Ahead] | None = None
         try:
             while not stop.is_set():
@@ -353,6 +355,9 @@ class Consumer:
                     log.warning("fetch failed on %s: %s", self.durable, exc)
                     await asyncio.sleep(0.5)
                     continue
+                if not batch.msgs:  # none came within fetch_timeout
+                    await batch.stop_beating()
+                    continue
                 if len(batch.msgs) >= self.batch_size:
                     ahead = asyncio.create_task(self._ahead(sub), name=f"consumer-ahead-{self.durable}")
                 await batch.stop_beating()
@@ -370,11 +375,11 @@ class Consumer:
                     for msg in fetched[0].msgs:
                         await _settle(msg.nak())
             try:
-                await sub.unsubscribe()
+                await sub.stop()
             except Exception:  # noqa: BLE001 - connection may be gone already
                 pass
 
-    async def _ahead(self, sub: JetStreamContext.PullSubscription) -> _Ahead:
+    async def _ahead(self, sub: Pull) -> _Ahead:
         """The next batch, fetched, read and judged while the current one is handled; its ack
         wait kept alive until it is handed over. What cannot be read or judged here is left to
         `process` (which reads and judges again what this did not)."""
@@ -397,9 +402,7 @@ class Consumer:
             batch.judged = {id(msg): judgement for msg, judgement in zip(readable, judged, strict=True)}
         return batch
 
-    async def _fetch_unless_interrupted(
-        self, sub: JetStreamContext.PullSubscription, stop: asyncio.Event
-    ) -> list[Msg] | None:
+    async def _fetch_unless_interrupted(self, sub: Pull, stop: asyncio.Event) -> list[Msg] | None:
         """`_fetch_batch`, given up (None) when `stop` is set or the connection to NATS is made
         again while it waits, so neither a stopping service nor one whose server restarted waits
         out `fetch_timeout`. A message the abandoned fetch had taken is redelivered after
@@ -424,17 +427,14 @@ class Consumer:
         await asyncio.gather(fetching, return_exceptions=True)
         return None
 
-    async def _fetch_batch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
+    async def _fetch_batch(self, sub: Pull) -> list[Msg]:
         """Up to `batch_size` messages: wait for the first, then keep filling the batch while the
         server says more are pending (a backlog is handled in full batches; a lone event at once)."""
         eager = asyncio.get_running_loop().time() < self._eager_until
         timeout = min(self.fetch_timeout, 1.0) if eager else self.fetch_timeout
-        msgs = list(await sub.fetch(self.batch_size, timeout=timeout))
+        msgs = await sub.fetch(self.batch_size, timeout=timeout)
         while msgs and len(msgs) < self.batch_size and msgs[-1].metadata.num_pending > 0:
-            try:
-                more = await sub.fetch(self.batch_size - len(msgs), timeout=0.05)
-            except (NatsTimeoutError, TimeoutError):
-                break
+            more = await sub.fetch(self.batch_size - len(msgs), timeout=0.05)
             if not more:
                 break
             msgs += more
