@@ -289,11 +289,14 @@ class Consumer:
         unreachable database (or producers' keys out of reach). `trust`: the producers' keys every
         event is verified against before any handler runs (None: none is, as in kit's own tests
         and the benchmark's baseline). `fetch_timeout`: how long one pull request waits on the
-        server for a message (one arriving is delivered at once; an idle consumer asks again
-        this often, a request and a timeout a second for each consumer of the platform at 1 s;
-        at 5 s the idle platform used 40% less CPU, but 2 of 5 runs of 40 paperless flows waited
-        visibly longer for their events, 7.5-8.1 status polls a flow instead of 5, and 1 s is
-        kept until that is understood); `reconnected`: returns when the connection to NATS is
+        server for a message (one arriving is delivered at once, `kit.messaging.pull`); an idle
+        consumer asks again this often. 5 s would take a third off the idle platform's CPU
+        (76-88.5 against 53-57 ms/s at rest), but a request stays open on
+        the server that long after the link to NATS breaks without the server noticing, and an
+        event delivered to it then is lost with the link until `ack_wait` redelivers it: with
+        notary's link to NATS cut for 6 s, the fault suite's flows were done 0.5-4.5 s after the
+        link came back with 1 s requests, 4.3-8.9 s after with 5 s (bench/README, "The idle
+        platform"); `reconnected`: returns when the connection to NATS is
         re-established (`Bus.reconnected`): a waiting pull request is lost with the server it was
         made on, so the fetch is made again at once rather than after `fetch_timeout`."""
         self.js = js
