@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
+from nats.js.errors import APIError
 
 from kit.messaging.bus import Bus, connect
 from kit.messaging.pull import SAFETY_MARGIN, Pull
@@ -106,3 +107,25 @@ async def test_a_message_an_earlier_open_request_took_is_handed_out_at_once(sett
     while len(later) < 2 and loop.time() - published < 2:
         later += [m.data for m in await setting.pull.fetch(256, timeout=10)]
     assert later == [b"m1", b"m2"], later
+
+
+async def test_a_request_the_server_refuses_is_raised_as_nats_py_raises_it(setting):
+    """409 "Exceeded MaxWaiting": the consumer keeps one open request, and an earlier one is open."""
+    name = setting.pull.subject.split(".")[-2]
+    await setting.bus.js.add_consumer(
+        name, ConsumerConfig(durable_name="one", ack_policy=AckPolicy.EXPLICIT, max_waiting=1)
+    )
+    one = Pull(setting.bus.js, name, "one")
+    await one.start()
+    try:
+        await setting.bus.nc.publish(
+            one.subject, json.dumps({"batch": 1, "expires": int(0.5e9)}).encode(), reply=f"{one.inbox}.0"
+        )
+        with pytest.raises(APIError) as refused:
+            await one.fetch(256, timeout=5)
+        assert refused.value.code == 409, refused.value
+        await asyncio.sleep(0.6)  # the earlier request has lapsed
+        await setting.publish()
+        assert [m.data for m in await one.fetch(10, timeout=5)] == [b"m0"]
+    finally:
+        await one.stop()

@@ -90,7 +90,8 @@ class Pull:
     async def fetch(self, batch: int, timeout: float) -> list[Msg]:
         """Up to `batch` messages: waits up to `timeout` for the first, then takes what the server
         has pending; [] when none came. A status other than the end of the request (409
-        "Exceeded MaxWaiting", "Consumer Deleted", ...) is raised as nats-py raises it."""
+        "Exceeded MaxRequestBatch", "Consumer Deleted", ...) is raised as nats-py raises it, unless
+        messages came before it."""
         assert self._sub is not None, "Pull.start() first"
         if batch < 1 or timeout <= 0:
             raise ValueError(f"batch {batch} and timeout {timeout} must be positive")
@@ -117,8 +118,8 @@ class Pull:
                     break  # an earlier request is still open and took it: this one may wait for long
             elif msg.subject != reply or status == _HEARTBEAT:
                 continue  # an earlier request's end
-            elif status in _ENDED:
-                break
+            elif status in _ENDED or msgs:
+                break  # over; or refused midway (a leader change): what came is handed out
             else:
                 raise APIError.from_msg(msg)
         return msgs
