@@ -118,10 +118,19 @@ async def run(args: argparse.Namespace, password: str) -> int:
         sub = await js.pull_subscribe_bind(args.durable, stream=args.stream)
         print(f"listening on {', '.join(args.event_type)} (stream {args.stream})", file=sys.stderr, flush=True)
         while not stop.is_set() and (args.max_events is None or count < args.max_events):
+            want = min(50, args.max_events - count) if args.max_events else 50
             try:
-                batch = await sub.fetch(min(50, args.max_events - count) if args.max_events else 50, timeout=2)
+                # One message first, then what is already pending: nats-py's fetch of a batch can
+                # wait out its whole timeout for a message that came at once, after an earlier
+                # fetch timed out (nats-io/nats.py#986); a fetch of one returns on the first.
+                batch = await sub.fetch(1, timeout=2)
             except NatsTimeout:
                 continue
+            while len(batch) < want and batch[-1].metadata.num_pending > 0:
+                try:
+                    batch += await sub.fetch(want - len(batch), timeout=0.05)
+                except NatsTimeout:
+                    break
             for msg in batch:
                 try:
                     line = handle(msg.subject, msg.data, seen)
