@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import socket
 from pathlib import Path
@@ -11,6 +12,7 @@ _LOWEST = 10_000
 _given: set[int] = set()
 
 
+@functools.cache
 def _ephemeral_floor() -> int:
     """The lowest port the kernel hands to outgoing connections (32768 unless configured)."""
     try:

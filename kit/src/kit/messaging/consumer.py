@@ -33,7 +33,6 @@ from urllib.parse import quote
 from uuid import UUID
 
 from nats.aio.msg import Msg
-from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry.trace import Link, Span, SpanKind, get_current_span
@@ -345,25 +344,22 @@ class Consumer:
             while not stop.is_set():
                 try:
                     if ahead is not None:
-                        pending, ahead = ahead, None  # taken whatever it gives (a timeout too)
+                        pending, ahead = ahead, None  # taken whatever it gives
                         batch = await pending
                     else:
                         got = await self._fetch_unless_interrupted(sub, stop)
                         if got is None:  # stopping, or the connection was made again: ask anew
                             continue
                         batch = _Ahead(got)
-                except (NatsTimeoutError, TimeoutError):
-                    continue
                 except Exception as exc:  # noqa: BLE001 - NATS away: wait and fetch again
                     log.warning("fetch failed on %s: %s", self.durable, exc)
                     await asyncio.sleep(0.5)
                     continue
-                if not batch.msgs:  # none came within fetch_timeout
-                    await batch.stop_beating()
-                    continue
                 if len(batch.msgs) >= self.batch_size:
                     ahead = asyncio.create_task(self._ahead(sub), name=f"consumer-ahead-{self.durable}")
                 await batch.stop_beating()
+                if not batch.msgs:  # none came within fetch_timeout
+                    continue
                 try:
                     await self.process(batch.msgs, stop, ahead=batch)
                 except Exception:  # never let one batch stop the consumer

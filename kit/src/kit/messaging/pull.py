@@ -18,9 +18,9 @@ earlier request (one abandoned when the service stopped fetching, or whose end w
 still a message of this consumer and is handed out with the next fetch, or with this one, which
 then returns as soon as no more is queued (the server gives a message to the oldest open request,
 so this request may wait for its first until `expires`; it is left open, and what it brings is
-taken by the next fetch). Requests are `no_wait`
-with `expires`: the server waits up to `expires` for the first message, then ends the request
-as soon as none is pending (a lone event at once, a backlog a batch at a time).
+taken by the next fetch). Requests are `no_wait` with `expires`: the server waits up to
+`expires` for the first message, then ends the request as soon as none is pending (a lone event
+at once, a backlog a batch at a time).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import json
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
+from nats.js.api import StatusCode
 from nats.js.client import JetStreamContext
 from nats.js.errors import APIError
 
@@ -39,8 +40,7 @@ SAFETY_MARGIN = 1.0
 """Seconds past a request's `expires` the client waits for the server's end of it (the server
 gone, or the end lost with the connection)."""
 
-_ENDED = frozenset({"404", "408"})  # no messages / request timeout: the request is over
-_HEARTBEAT = "100"
+_ENDED = frozenset({StatusCode.NO_MESSAGES, StatusCode.REQUEST_TIMEOUT})  # the request is over
 
 
 def connection_of(js: JetStreamContext) -> tuple[Client, str]:
@@ -49,12 +49,7 @@ def connection_of(js: JetStreamContext) -> tuple[Client, str]:
     return js._nc, js._prefix
 
 
-def _status(msg: Msg) -> str | None:
-    """The status of a message JetStream itself sent (as nats-py reads it), None for a message
-    of the stream."""
-    if msg.headers is None or msg.data:
-        return None
-    return msg.headers.get("Status")
+_status = JetStreamContext.is_status_msg  # nats-py's reading of a status JetStream itself sent
 
 
 class Pull:
@@ -116,7 +111,7 @@ class Pull:
                 msgs.append(msg)
                 if msg.subject != reply and self._sub._pending_queue.empty():
                     break  # an earlier request is still open and took it: this one may wait for long
-            elif msg.subject != reply or status == _HEARTBEAT:
+            elif msg.subject != reply or status == StatusCode.CONTROL_MESSAGE:
                 continue  # an earlier request's end
             elif status in _ENDED or msgs:
                 break  # over; or refused midway (a leader change): what came is handed out
