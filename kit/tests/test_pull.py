@@ -34,9 +34,13 @@ class Setting:
             self.published += 1
         return asyncio.get_running_loop().time()
 
-    async def earlier_request(self, **request: object) -> None:
-        """A pull request as an earlier fetch of this consumer would have left it open."""
-        await self.bus.nc.publish(self.pull.subject, json.dumps(request).encode(), reply=f"{self.pull.inbox}.0")
+    async def earlier_request(self, batch: int, timeout: float) -> None:
+        """A pull request left open by an earlier fetch, abandoned while it waited (as the
+        consumer abandons one when its service stops or its connection to NATS is made again)."""
+        fetching = asyncio.create_task(self.pull.fetch(batch, timeout=timeout))
+        await asyncio.sleep(0.05)  # its request is sent
+        fetching.cancel()
+        await asyncio.gather(fetching, return_exceptions=True)
         await self.bus.nc.flush()
 
 
@@ -81,7 +85,7 @@ async def test_a_lone_message_comes_at_once_a_backlog_a_batch_at_a_time_and_none
 async def test_the_late_end_of_an_earlier_request_does_not_end_this_one(setting):
     """An earlier request ends (408) while this one waits: nats-py's fetch, whose requests share
     one reply subject, takes such an end as its own (nats-io/nats.py#986)."""
-    await setting.earlier_request(batch=256, expires=int(0.1e9), no_wait=True)
+    await setting.earlier_request(batch=256, timeout=0.15)
     publishing = asyncio.create_task(setting.publish(after=0.6))
     msgs = await setting.pull.fetch(256, timeout=10)
     await publishing
@@ -90,11 +94,12 @@ async def test_the_late_end_of_an_earlier_request_does_not_end_this_one(setting)
 
 async def test_a_message_an_earlier_open_request_took_is_handed_out_at_once(setting):
     """The server gives a message to the oldest open request: here one left by an earlier fetch,
-    waiting for a batch of 10 over 8 s, so this request would see nothing until its own 10 s
-    ended. The fetch returns the message as it comes, and what the old request brings later is
+    waiting up to 8 s for its first, so this request would see nothing until its own 10 s ended.
+    A message does not say which request it came on: while an earlier one may be open, the fetch
+    returns what came as soon as no more is queued, and what the old request brings later is
     handed out by the next fetch."""
     loop = asyncio.get_running_loop()
-    await setting.earlier_request(batch=10, expires=int(8e9))
+    await setting.earlier_request(batch=10, timeout=8)
     publishing = asyncio.create_task(setting.publish(after=0.3))
     msgs = await setting.pull.fetch(256, timeout=10)
     published = await publishing
@@ -107,6 +112,29 @@ async def test_a_message_an_earlier_open_request_took_is_handed_out_at_once(sett
     while len(later) < 2 and loop.time() - published < 2:
         later += [m.data for m in await setting.pull.fetch(256, timeout=10)]
     assert later == [b"m1", b"m2"], later
+
+
+async def test_with_no_earlier_request_open_a_batch_is_filled_however_its_messages_arrive(setting):
+    """Large messages reach the client over many reads, and between two of them nothing is
+    queued: with no other request open, every message is this request's, and the fetch waits for
+    the rest of its batch (or the server's end of it) instead of returning at the first gap."""
+    body = b"x" * 100_000
+    for _ in range(40):
+        await setting.bus.js.publish(setting.subject, body)
+    for _ in range(3):  # an abandoned request lapses, then a batch is whole again
+        msgs = await setting.pull.fetch(40, timeout=5)
+        assert len(msgs) == 40, len(msgs)
+        for msg in msgs:
+            await msg.nak()
+    await setting.earlier_request(batch=1, timeout=0.2)
+    await asyncio.sleep(0.3)
+    taken = [m for m in await setting.pull.fetch(40, timeout=5)]
+    while len(taken) < 40:
+        taken += await setting.pull.fetch(40 - len(taken), timeout=5)
+    assert len(taken) == 40
+    for msg in taken:
+        await msg.ack()
+    assert await setting.pull.fetch(40, timeout=0.2) == []
 
 
 async def test_a_request_the_server_refuses_is_raised_as_nats_py_raises_it(setting):

@@ -15,12 +15,14 @@ Here every request carries its own reply subject (`<inbox>.<n>`, one subscriptio
 a request ends with the server's own status for it, never with another's; the client's timer is
 only a safety net one second past the request's `expires`. A message the server sends on an
 earlier request (one abandoned when the service stopped fetching, or whose end was lost) is
-still a message of this consumer and is handed out with the next fetch, or with this one, which
-then returns as soon as no more is queued (the server gives a message to the oldest open request,
-so this request may wait for its first until `expires`; it is left open, and what it brings is
-taken by the next fetch). Requests are `no_wait` with `expires`: the server waits up to
-`expires` for the first message, then ends the request as soon as none is pending (a lone event
-at once, a backlog a batch at a time).
+still a message of this consumer and is handed out with the next fetch, or with this one. A data
+message does not say which request it came on (its subject is the stream's), so while an earlier
+request may still be open the fetch returns as soon as no more is queued (the server gives a
+message to the oldest open request, so this request may wait for its first until `expires`; it is
+left open, and what it brings is taken by the next fetch); while none is, every message is this
+request's and the fetch fills its batch. Requests are `no_wait` with `expires`: the server waits
+up to `expires` for the first message, then ends the request as soon as none is pending (a lone
+event at once, a backlog a batch at a time).
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ class Pull:
         self.inbox = self.nc.new_inbox()
         self._numbers = itertools.count(1)
         self._sub: Subscription | None = None
+        self._open: dict[str, float] = {}
+        """Requests that may still be open on the server (a fetch abandoned while it waited): reply
+        subject -> the loop time by which the server has ended it."""
 
     async def start(self) -> None:
         self._sub = await self.nc.subscribe(f"{self.inbox}.*")
@@ -70,17 +75,28 @@ class Pull:
             sub, self._sub = self._sub, None
             await sub.unsubscribe()
 
-    def _queued(self) -> list[Msg]:
-        """Messages that arrived for earlier requests, without waiting; their statuses dropped."""
+    def _queued(self, batch: int) -> list[Msg]:
+        """Up to `batch` messages that arrived for earlier requests, without waiting; their
+        statuses dropped (an end noted)."""
         assert self._sub is not None, "Pull.start() first"
         msgs: list[Msg] = []
         queue = self._sub._pending_queue
-        while not queue.empty():
+        while len(msgs) < batch and not queue.empty():
             msg = queue.get_nowait()
             self._sub._pending_size -= len(msg.data)
-            if _status(msg) is None:
+            status = _status(msg)
+            if status is None:
                 msgs.append(msg)
+            elif status != StatusCode.CONTROL_MESSAGE:
+                self._open.pop(msg.subject, None)
         return msgs
+
+    def _earlier_open(self, now: float, this: str) -> bool:
+        """Whether a request other than `this` may still be open (one past its end is forgotten)."""
+        for reply, ends in list(self._open.items()):
+            if ends <= now:
+                del self._open[reply]
+        return any(reply != this for reply in self._open)
 
     async def fetch(self, batch: int, timeout: float) -> list[Msg]:
         """Up to `batch` messages: waits up to `timeout` for the first, then takes what the server
@@ -90,31 +106,40 @@ class Pull:
         assert self._sub is not None, "Pull.start() first"
         if batch < 1 or timeout <= 0:
             raise ValueError(f"batch {batch} and timeout {timeout} must be positive")
-        msgs = self._queued()
+        msgs = self._queued(batch)
         if msgs:
             return msgs
-        reply = f"{self.inbox}.{next(self._numbers)}"
-        request = {"batch": batch, "expires": int(timeout * 1e9), "no_wait": True}
-        await self.nc.publish(self.subject, json.dumps(request).encode(), reply=reply)
         loop = asyncio.get_running_loop()
+        reply = f"{self.inbox}.{next(self._numbers)}"
+        earlier = self._earlier_open(loop.time(), reply)
+        request = {"batch": batch, "expires": int(timeout * 1e9), "no_wait": True}
         deadline = loop.time() + timeout + SAFETY_MARGIN
+        self._open[reply] = deadline  # until it ends here: a fetch cancelled while it waits leaves it open
+        await self.nc.publish(self.subject, json.dumps(request).encode(), reply=reply)
+        doubtful = False  # holding a message that may have come on an earlier request
         while len(msgs) < batch:
+            if doubtful and self._sub._pending_queue.empty():
+                return msgs  # this request may wait for its first until its `expires`: not here
             left = deadline - loop.time()
             if left <= 0:
-                break
+                return msgs  # the server's end never came: the request is past its end anyway
             try:
                 msg = await self._sub.next_msg(timeout=left)
             except TimeoutError:
-                break
+                return msgs
             status = _status(msg)
             if status is None:
                 msgs.append(msg)
-                if msg.subject != reply and self._sub._pending_queue.empty():
-                    break  # an earlier request is still open and took it: this one may wait for long
-            elif msg.subject != reply or status == StatusCode.CONTROL_MESSAGE:
-                continue  # an earlier request's end
+                doubtful = doubtful or earlier
+            elif status == StatusCode.CONTROL_MESSAGE:
+                continue
+            elif msg.subject != reply:
+                self._open.pop(msg.subject, None)  # an earlier request's end
+                earlier = self._earlier_open(loop.time(), reply)
             elif status in _ENDED or msgs:
                 break  # over; or refused midway (a leader change): what came is handed out
             else:
+                del self._open[reply]
                 raise APIError.from_msg(msg)
+        del self._open[reply]  # ended by the server, or its batch is full
         return msgs
