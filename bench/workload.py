@@ -18,7 +18,7 @@ from contracts import Envelope
 from contracts.events.civil import AddressChanged
 from contracts.streams import Stream, stream_for
 from kit.messaging.tables import MessagingTables, messaging_tables
-from kit.messaging.trust import EventSigner
+from kit.messaging.trust import LEAF_HEADER, EventSigner
 
 SUBJECT = AddressChanged.subject
 STREAM: Stream = stream_for(SUBJECT)
@@ -32,9 +32,15 @@ class Message:
     id: UUID
     national_id: str
     payload: bytes
+    leaf: str | None = None
+    """`kit.messaging.trust.LEAF_HEADER` of the outbox row, as `record` prepares it."""
 
     def headers(self) -> dict[str, str]:
         return {**TRACE_HEADERS, "Nats-Msg-Id": str(self.id)}
+
+    def outbox_headers(self) -> dict[str, str]:
+        """The outbox row's headers as `record` writes them."""
+        return TRACE_HEADERS if self.leaf is None else {**TRACE_HEADERS, LEAF_HEADER: self.leaf}
 
 
 def messages(n: int) -> list[Message]:
@@ -55,9 +61,21 @@ def messages(n: int) -> list[Message]:
     return out
 
 
+def recorded(msgs: list[Message], signer: EventSigner) -> list[Message]:
+    """The same messages as `kit.messaging.record` writes them to a signing service's outbox: each
+    with its leaf, for the relay's batch signature."""
+    return [Message(m.id, m.national_id, m.payload, signer.leaf(m.payload)) for m in msgs]
+
+
 def signed(msgs: list[Message], signer: EventSigner) -> list[Message]:
-    """The same messages signed by `signer`, as `kit.messaging.record` writes them to the outbox."""
-    return [Message(m.id, m.national_id, signer.sign(m.payload)) for m in msgs]
+    """The same messages as the relay of a service signing with `signer` publishes them: signed a
+    batch at a time (`EventSigner.signed_batches`)."""
+    payloads = [
+        payload
+        for batch in signer.signed_batches([m.payload for m in msgs], [m.leaf for m in msgs])
+        for payload in batch
+    ]
+    return [Message(m.id, m.national_id, payload) for m, payload in zip(msgs, payloads, strict=True)]
 
 
 @dataclass(frozen=True)

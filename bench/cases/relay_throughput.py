@@ -2,9 +2,10 @@
 
 Measured: `OutboxRelay.drain()` (what the running relay does: batch after batch, the next read
 while this one's acknowledgements come in, this one marked while the next is published) over N
-committed outbox rows as services write them (signed as they are recorded), until none is pending
-(msgs/s). Baseline: raw nats-py `publish_async` of the same N payloads and headers to the same
-stream, then awaiting every ack. Info: awaited one-by-one `js.publish`.
+committed outbox rows as services write them (each with its leaf, as `record` prepares it; the relay
+signs them a batch at a time, `kit.messaging.trust.EventSigner`), until none is pending (msgs/s).
+Baseline: raw nats-py `publish_async` of the same N events as the relay publishes them (signed)
+and their headers to the same stream, then awaiting every ack. Info: awaited one-by-one `js.publish`.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from bench.workload import (
     SOURCE,
     STREAM,
     SUBJECT,
-    TRACE_HEADERS,
     Message,
     create_schema,
     expect,
     messages,
     publish_all_async,
     publish_one_by_one,
+    recorded,
     service_schema,
     signed,
 )
@@ -53,7 +54,7 @@ async def _fill_outbox(url: str, msgs: list[Message], js: JetStreamContext) -> t
                 "subject": SUBJECT,
                 "aggregate_id": m.national_id,
                 "payload": m.payload,
-                "headers": TRACE_HEADERS,
+                "headers": m.outbox_headers(),
             }
             for m in msgs[start : start + INSERT_CHUNK]
         ]
@@ -69,12 +70,14 @@ async def _fill_outbox(url: str, msgs: list[Message], js: JetStreamContext) -> t
 
 async def run(env: Env) -> Trial:
     n = env.events
-    msgs = signed(messages(n), EventSigner([development_key(SOURCE)]))  # as `record` writes them
+    signer = EventSigner([development_key(SOURCE)])  # the relay's own (its default)
+    msgs = recorded(messages(n), signer)  # as `record` writes them
+    published = signed(msgs, signer)  # as the relay publishes them
     bus = await connect(env.stack.nats_url, name="bench-relay")
     relay, engine = await _fill_outbox(env.stack.new_database("relay"), msgs, bus.js)
     try:
         await fresh_stream(bus.js, STREAM)
-        raw_seconds = await publish_all_async(bus.js, msgs)
+        raw_seconds = await publish_all_async(bus.js, published)
         expect(await stream_count(bus.js, STREAM), n, "raw publish_async")
 
         await fresh_stream(bus.js, STREAM)
@@ -85,7 +88,7 @@ async def run(env: Env) -> Trial:
         expect(await stream_count(bus.js, STREAM), n, "relay published")
 
         await fresh_stream(bus.js, STREAM)
-        few = msgs[: min(n, ONE_BY_ONE_MAX)]
+        few = published[: min(n, ONE_BY_ONE_MAX)]
         sync_seconds = await publish_one_by_one(bus.js, few)
     finally:
         await bus.close()

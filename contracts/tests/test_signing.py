@@ -8,6 +8,7 @@ from uuid import uuid4
 import pytest
 import rfc8785
 
+from contracts import merkle
 from contracts.envelope import Envelope
 from contracts.events.identity import CitizenEnrolled
 from contracts.signing import (
@@ -22,6 +23,7 @@ from contracts.signing import (
     SignatureRejected,
     SigningKey,
     canonical_bytes,
+    content_digest,
 )
 
 
@@ -154,3 +156,109 @@ def test_a_small_order_key_verifies_nothing(event: dict) -> None:
     with pytest.raises(SignatureRejected) as refused:
         ring_of(weak).verify(forged)
     assert refused.value.reason == BAD_SIGNATURE
+
+
+class TestBatchSignatures:
+    """Events signed as one batch (X-Road's batch signatures): one Ed25519 signature over the
+    Merkle root of the batch, each event with its proof."""
+
+    @pytest.fixture
+    def batch(self, key: SigningKey) -> list[dict]:
+        events = []
+        for n in range(11):
+            enrolled = CitizenEnrolled(
+                citizen_id=uuid4(), national_id=f"290010112345{n:02d}", channel="web", enrolled_at=datetime.now(UTC)
+            )
+            events.append(json.loads(Envelope.wrap(enrolled, source="identity-svc").to_bytes()))
+        return key.sign_batch(events)
+
+    def test_each_event_of_a_batch_verifies_alone_and_survives_the_wire(self, key: SigningKey, batch: list) -> None:
+        assert len({event["signature"] for event in batch}) == 1
+        assert [event["signatureproof"].split(".")[:2] for event in batch] == [[str(n), "11"] for n in range(11)]
+        for event in reversed(batch):  # each in a ring of its own: no root remembered
+            wire = json.dumps(event, ensure_ascii=False, indent=2)
+            assert ring_of(key.public()).verify(json.loads(wire)).kid == key.kid
+            assert Envelope.model_validate_json(wire).signatureproof == event["signatureproof"]
+
+    @pytest.mark.parametrize(
+        ("change", "reason"),
+        [
+            (lambda b: b[3]["data"].update(channel="mobile"), BAD_SIGNATURE),
+            (lambda b: b[3].update(signatureproof=b[4]["signatureproof"]), BAD_SIGNATURE),  # another's place
+            (lambda b: b[3].update(signatureproof="4." + b[3]["signatureproof"].split(".", 1)[1]), BAD_SIGNATURE),
+            (lambda b: b[3].update(signatureproof=b[3]["signatureproof"].replace(".11.", ".12.")), BAD_SIGNATURE),
+            (lambda b: b[3].update(signatureproof=b[3]["signatureproof"][:-10]), BAD_SIGNATURE),  # a path cut
+            (lambda b: b[3].update(signatureproof=b[3]["signatureproof"] + "="), BAD_SIGNATURE),  # padded
+            (lambda b: b[3].update(signatureproof="3.11"), BAD_SIGNATURE),
+            (lambda b: b[3].update(signatureproof=""), BAD_SIGNATURE),
+            (lambda b: b[3].update(signatureproof=None), BAD_SIGNATURE),
+            (lambda b: b[3].update(signatureproof="-1.11." + b[3]["signatureproof"].split(".")[2]), BAD_SIGNATURE),
+            (lambda b: b[3].update(signatureproof="٣.11." + b[3]["signatureproof"].split(".")[2]), BAD_SIGNATURE),
+            (lambda b: b[3].update(signature=_flipped(b[3]["signature"])), BAD_SIGNATURE),
+            (lambda b: b[3].pop("signatureproof"), BAD_SIGNATURE),  # then a lone event's signature: it is not
+            (lambda b: b[3].update(signaturekid="someone-else"), UNKNOWN_KEY),
+            (lambda b: b[3].update(source="ration-svc"), WRONG_PRODUCER),
+        ],
+    )
+    def test_every_change_is_refused_even_after_the_batchs_root_verified(
+        self, key: SigningKey, batch: list, change, reason: str
+    ) -> None:
+        ring = ring_of(key.public())
+        ring.verify(batch[0])  # the root is remembered now
+        change(batch)
+        with pytest.raises(SignatureRejected) as refused:
+            ring.verify(batch[3])
+        assert refused.value.reason == reason
+        assert ring.verify(batch[5]).kid == key.kid  # the others still verify
+
+    def test_a_batch_signature_is_never_a_lone_events_nor_a_lone_ones_a_batchs(
+        self, key: SigningKey, event: dict
+    ) -> None:
+        """A batch of one: its root is the event's leaf, yet the signature covers the root behind
+        a domain of its own, so it does not pass for the event's signature without the proof."""
+        [alone] = key.sign_batch([event])
+        assert alone["signatureproof"] == "0.1."
+        assert ring_of(key.public()).verify(alone).kid == key.kid
+        lone = key.sign(event)
+        assert lone["signature"] != alone["signature"]
+        with pytest.raises(SignatureRejected):
+            ring_of(key.public()).verify({**lone, "signatureproof": "0.1."})
+
+    def test_the_digest_is_the_events_content_not_its_batch(self, key: SigningKey, batch: list, event: dict) -> None:
+        again = key.sign_batch([batch[1], batch[2], batch[0]])  # signed again, in another batch
+        assert again[2]["signature"] != batch[0]["signature"]
+        ring = ring_of(key.public())
+        assert ring.check(again[2]).digest == ring.check(batch[0]).digest == content_digest(batch[0])
+        assert ring.check(batch[1]).digest != ring.check(batch[0]).digest
+        lone = key.sign(event)
+        assert ring.check(lone).digest == content_digest(lone) == lone["signature"]
+        assert content_digest(event) is None
+
+    def test_the_tree_is_rfc_9162s(self) -> None:
+        """The leaves and root of RFC 9162's shape: the same as the evidence archive's seals."""
+        leaves = [merkle.leaf(bytes([n])) for n in range(7)]
+        tree = merkle.MerkleTree(leaves)
+        left = merkle.node(merkle.node(leaves[0], leaves[1]), merkle.node(leaves[2], leaves[3]))
+        right = merkle.node(merkle.node(leaves[4], leaves[5]), leaves[6])
+        assert tree.root() == merkle.node(left, right)
+        for n in range(7):
+            assert merkle.root_from_proof(leaves[n], n, 7, tree.proof(n)) == tree.root()
+            assert merkle.root_from_proof(leaves[n], (n + 1) % 7, 7, tree.proof(n)) != tree.root()
+        assert merkle.root_from_proof(leaves[0], 7, 7, tree.proof(0)) is None
+
+    def test_the_tree_is_rfc_9162s_at_every_size(self) -> None:
+        """Against RFC 9162's own definition (2.1.1: split at the largest power of two below n)."""
+
+        def mth(leaves: list[bytes]) -> bytes:
+            if len(leaves) == 1:
+                return leaves[0]
+            k = 1
+            while k * 2 < len(leaves):
+                k *= 2
+            return merkle.node(mth(leaves[:k]), mth(leaves[k:]))
+
+        for size in range(1, 70):
+            leaves = [merkle.leaf(f"{size}.{n}".encode()) for n in range(size)]
+            tree = merkle.MerkleTree(leaves)
+            assert tree.root() == mth(leaves), size
+            assert all(merkle.root_from_proof(leaves[n], n, size, tree.proof(n)) == tree.root() for n in range(size))

@@ -29,17 +29,27 @@ from sqlalchemy import Table, insert, select
 
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
-from contracts.signing import KeyRing, SignatureRejected, SigningKey
+from contracts.signing import BATCH_SIZE, KeyRing, SignatureRejected, SigningKey, event_leaf
 from kit import db, metrics
 from kit.messaging.bus import connect
 from kit.messaging.consumer import DEAD_REFUSAL, Handlers
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.relay import OutboxRelay
 from kit.messaging.tables import messaging_tables
-from kit.messaging.trust import KEYS_PATH, PARALLEL_FROM, EventSigner, TrustList, development_key, signed_last
+from kit.messaging.trust import (
+    KEYS_PATH,
+    LEAF_HEADER,
+    PARALLEL_FROM,
+    EventSigner,
+    TrustList,
+    development_key,
+    signed_last,
+)
 from kit.testing import eventually, running, served, signed, stream_messages
 
 SUBJECT = AddressChanged.subject
+SIGNING = {"signature", "signaturekid", "signatureproof"}
+"""The attributes a signature adds to an event."""
 PRODUCER = "traffic-test"  # an integrator: it may publish civil.* (contracts.audience)
 
 
@@ -154,11 +164,12 @@ def rejected(service: str, reason: str) -> float:
 
 
 class TestSigning:
-    async def test_an_event_is_signed_as_it_is_recorded_with_the_key_the_service_serves(
+    async def test_an_event_is_prepared_as_it_is_recorded_and_signed_by_the_relay_with_the_key_the_service_serves(
         self, pg_database, nats_server, js
     ):
-        """The outbox row is already the signed fact (signed in the transaction that states it);
-        what JetStream gets is that row's bytes, not signed a second time."""
+        """The transaction that states the fact works out the event's leaf and keeps it with the
+        row; the relay signs the row's bytes as they are, appending the proof and the signature,
+        and keeps its leaf header to itself."""
         url = pg_database()
         name = f"reg-{uuid.uuid4().hex[:8]}"
         metadata, _ = service_metadata("svc_reg")
@@ -177,36 +188,57 @@ class TestSigning:
                 return [data for data in found if (_json(data) or {}).get("data", {}).get("national_id") == nid]
 
             [data] = await eventually(published)
+            [message] = [m for m in await stream_messages(js, "CIVIL", SUBJECT) if m.data == data]
         event = json.loads(data)
         assert event["source"] == name
         assert KeyRing.from_jwks(jwks).verify(event).producer == name
         assert KeyRing.from_jwks(jwks).verify(event).kid == event["signaturekid"]
+        assert event["signatureproof"].startswith("0.")  # the first of its batch
         outbox = metadata.tables["svc_reg.outbox"]
         engine = db.create_engine(url)
         async with engine.connect() as conn:
-            [stored] = (await conn.execute(select(outbox.c.payload).where(outbox.c.id == uuid.UUID(event["id"])))).all()
+            [stored] = (
+                await conn.execute(
+                    select(outbox.c.payload, outbox.c.headers).where(outbox.c.id == uuid.UUID(event["id"]))
+                )
+            ).all()
         await engine.dispose()
-        assert signed_last(stored.payload)
-        assert stored.payload == data
+        assert not signed_last(stored.payload)
+        assert data.startswith(stored.payload[:-1] + b',"signatureproof":"')  # its bytes as recorded, then signed
+        kid, leaf = stored.headers[LEAF_HEADER].split(" ")
+        assert kid == event["signaturekid"]
+        assert leaf == event_leaf(event).hex()
+        assert LEAF_HEADER not in (message.headers or {})
 
     async def test_the_relay_signs_what_set_based_sql_wrote_and_leaves_signed_rows_as_they_are(
         self, pg_database, nats_server, js
     ):
+        """A backlog of rows set-based SQL wrote (no leaf), rows `record` prepared, and a row signed
+        alone as an earlier version recorded it: the relay signs the first two kinds a batch at a
+        time and forwards the third as it is."""
         url = pg_database()
         metadata, _ = service_metadata("svc_set")
         await create_schema(url, metadata)
         tables = messaging_tables(metadata)
         source = f"set-{uuid.uuid4().hex[:8]}"
-        signer = EventSigner([development_key(source)])
+        key = development_key(source)
+        signer = EventSigner([key])
         engine = db.create_engine(url)
-        unsigned = [envelope(f"set-based {n}", source=source) for n in range(PARALLEL_FROM + 8)]  # a crypto chunk
-        recorded = envelope("recorded", source=source)
-        rows = [(e, e.to_bytes()) for e in unsigned[:20]] + [(recorded, signer.sign(recorded.to_bytes()))]
-        rows += [(e, e.to_bytes()) for e in unsigned[20:]]
+        unsigned = [envelope(f"set-based {n}", source=source) for n in range(BATCH_SIZE + 8)]  # two batches
+        prepared = [envelope(f"recorded {n}", source=source) for n in range(3)]
+        earlier = envelope("signed alone when recorded", source=source)
+        earlier_bytes = json.dumps(key.sign(json.loads(earlier.to_bytes())), ensure_ascii=False, separators=(",", ":"))
+        rows = [(e, e.to_bytes(), {}) for e in unsigned[:20]]
+        rows += [(e, e.to_bytes(), {LEAF_HEADER: signer.leaf(e.to_bytes())}) for e in prepared]
+        rows += [(earlier, earlier_bytes.encode(), {})]
+        rows += [(e, e.to_bytes(), {}) for e in unsigned[20:]]
         async with engine.begin() as conn:
             await conn.execute(
                 insert(tables.outbox),
-                [{"id": e.id, "subject": SUBJECT, "aggregate_id": e.subject, "payload": p} for e, p in rows],
+                [
+                    {"id": e.id, "subject": SUBJECT, "aggregate_id": e.subject, "payload": p, "headers": h}
+                    for e, p, h in rows
+                ],
             )
         binding = OutboxBinding(tables, source=source)
         bus = await connect(nats_server.url, name="relay-set-based")
@@ -219,17 +251,25 @@ class TestSigning:
         finally:
             await bus.close()
             await engine.dispose()
-        ids = {str(e.id) for e, _ in rows}
+        ids = {str(e.id) for e, _, _ in rows}
         found = {
-            m.headers["Nats-Msg-Id"]: m.data
+            m.headers["Nats-Msg-Id"]: (m.data, m.headers)
             for m in await stream_messages(js, "CIVIL", SUBJECT)
             if m.headers and m.headers.get("Nats-Msg-Id") in ids
         }
         ring = KeyRing.from_jwks(signer.jwks())
         assert len(found) == len(rows)
-        assert all(ring.verify(json.loads(data)).producer == source for data in found.values())
-        assert found[str(recorded.id)] == rows[20][1]  # signed once, at record
-        assert found[str(unsigned[0].id)] == signer.sign(unsigned[0].to_bytes())
+        assert all(ring.verify(json.loads(data)).producer == source for data, _ in found.values())
+        assert all(LEAF_HEADER not in headers for _, headers in found.values())
+        assert found[str(earlier.id)][0] == earlier_bytes.encode()  # signed once, as recorded then
+        published = [json.loads(found[str(e.id)][0]) for e, _, _ in rows if e is not earlier]
+        first, rest = BATCH_SIZE - 1, len(rows) - BATCH_SIZE  # the first batch's worth holds the signed row
+        assert [event["signatureproof"].split(".")[:2] for event in published] == [
+            [str(n), str(first)] for n in range(first)
+        ] + [[str(n), str(rest)] for n in range(rest)]  # a batch's worth at a time, in order
+        assert len({event["signature"] for event in published}) == 2
+        for (_e, payload, _), event in zip([r for r in rows if r[0] is not earlier], published, strict=True):
+            assert {k: v for k, v in event.items() if k not in SIGNING} == json.loads(payload)
 
 
 class TestForgedEvents:
@@ -348,32 +388,62 @@ class TestBatches:
             events[n]["data"]["address_ar"] = "altered"
         events[5].pop("signature")
         judged = await trust.verify_all(events)
-        reasons = [j.reason if isinstance(j, SignatureRejected) else j.kid for j in judged]
+        reasons = [j.reason if isinstance(j, SignatureRejected) else j.key.kid for j in judged]
         expected = [
             "unsigned" if n == 5 else "bad-signature" if n % 7 == 0 else producer.kid for n in range(len(events))
         ]
         assert reasons == expected
 
-    async def test_a_large_batch_is_signed_in_order_each_as_alone(self):
+    async def test_an_event_altered_in_a_batch_verified_already_is_refused_alone(self):
+        """The first event of a batch verifies its root's signature and the ring remembers the
+        root; an event of that batch changed afterwards leads to another root and is refused, and
+        so is a proof of another place, whatever was verified before."""
+        producer = SigningKey.generate(f"{PRODUCER}-1", PRODUCER)
+        trust = TrustList([], None, extra=[producer.public()])
+        batch = producer.sign_batch(json.loads(envelope(f"line {n}").to_bytes()) for n in range(PARALLEL_FROM * 2))
+        batch[9]["data"]["address_ar"] = "altered"
+        batch[10]["signatureproof"] = batch[11]["signatureproof"]
+        batch[12]["signatureproof"] = "12.64." + batch[12]["signatureproof"].split(".")[2][:-1]  # a path cut short
+        judged = await trust.verify_all(batch)
+        reasons = [j.reason if isinstance(j, SignatureRejected) else "ok" for j in judged]
+        assert reasons == ["bad-signature" if n in (9, 10, 12) else "ok" for n in range(len(batch))]
+        digests = [j.digest for j in judged if not isinstance(j, SignatureRejected)]
+        assert len(set(digests)) == len(digests)  # each event's own content, not the batch's signature
+
+    def test_a_relays_batches_are_signed_a_batch_at_a_time_in_order(self):
+        """`BATCH_SIZE` events under one signature, the last batch short; another producer's event
+        as it is; each event exactly what `SigningKey.sign_batch` makes of the same batch, with
+        the leaves `record` prepared or without them."""
         key = development_key(PRODUCER)
         signer = EventSigner([key])
-        payloads = [envelope(f"line {n}").to_bytes() for n in range(PARALLEL_FROM * 2 + 3)]
-        payloads.append(envelope("another's", source="ration-svc").to_bytes())  # not this service's: as is
-        signed = await signer.sign_all(payloads)
-        assert signed[-1] == payloads[-1]
+        payloads = [envelope(f"line {n}").to_bytes() for n in range(BATCH_SIZE * 2 + 3)]
+        payloads.insert(5, envelope("another's", source="ration-svc").to_bytes())  # not this service's: as is
+        leaves = [signer.leaf(p) for p in payloads]
+        assert leaves[5] is None
+        assert all(leaf is not None for n, leaf in enumerate(leaves) if n != 5)
+        batches = list(signer.signed_batches(payloads, leaves))
+        assert [len(batch) for batch in batches] == [BATCH_SIZE, BATCH_SIZE, 4]
+        assert list(signer.signed_batches(payloads, [None] * len(payloads))) == batches  # read here: the same
         ring = KeyRing.from_jwks(signer.jwks())
-        for payload, out in zip(payloads[:-1], signed[:-1], strict=True):
-            event = json.loads(out)
-            assert ring.verify(event).kid == key.kid
-            assert event == key.sign(json.loads(payload))  # what one `sign` gives, byte for byte
+        for at, batch in enumerate(batches):
+            part = payloads[at * BATCH_SIZE : (at + 1) * BATCH_SIZE]
+            mine = [json.loads(p) for p in part if json.loads(p)["source"] == PRODUCER]
+            expected = iter(key.sign_batch(mine))
+            for payload, out in zip(part, batch, strict=True):
+                if json.loads(payload)["source"] != PRODUCER:
+                    assert out == payload
+                    continue
+                event = json.loads(out)
+                assert event == next(expected)
+                assert ring.verify(event).kid == key.kid
 
     def test_a_signature_appended_last_is_told_without_parsing_and_nothing_else_passes_for_one(self):
         signer = EventSigner([development_key(PRODUCER)])
         plain = envelope("plain").to_bytes()
-        signed_once = signer.sign(plain)
+        [signed_once] = next(signer.signed_batches([plain], [None]))
         assert signed_last(signed_once)
         assert not signed_last(plain)
-        assert signer.sign(signed_once) == signed_once  # already signed: as it is
+        assert next(signer.signed_batches([signed_once], [None])) == [signed_once]  # already signed: as it is
         tail = signed_once[-102:]
         event = json.loads(plain)
         event["data"]["address_ar"] = tail.decode()  # the same bytes inside a string are escaped
@@ -381,34 +451,35 @@ class TestBatches:
         assert not signed_last(look_alike)
         assert not signed_last(signed_once[:-3] + b'"}')  # a signature too short
         assert not signed_last(signed_once[:-10] + b'\\"xx"}')
-        assert json.loads(signer.sign(look_alike))["signaturekid"] == signer.key.kid
+        [signed_look_alike] = next(signer.signed_batches([look_alike], [None]))
+        assert json.loads(signed_look_alike)["signaturekid"] == signer.key.kid
 
     def test_an_event_recorded_before_its_key_was_retired_is_signed_again_as_it_is_published(self):
-        """An outbox backlog across a rotation: signed at record by the old key, which stays as it
-        is while the service still publishes that key, and is signed by the new one once the old is
-        retired (consumers no longer trust it). The event itself is unchanged."""
+        """An outbox backlog across a rotation: prepared at record for the old key, the event is
+        signed with the new one; signed alone at record by the old key (as an earlier version did),
+        it stays as it is while the service still publishes that key, and is signed by the new one
+        once the old is retired (consumers no longer trust it). The event itself is unchanged."""
         source = f"rot-{uuid.uuid4().hex[:8]}"
         old, new = SigningKey.generate(f"{source}-1", source), SigningKey.generate(f"{source}-2", source)
-        recorded = EventSigner([old]).sign(envelope("recorded before the rotation", source=source).to_bytes())
+        plain = envelope("recorded before the rotation", source=source).to_bytes()
+        leaf = EventSigner([old]).leaf(plain)
+        [prepared] = next(EventSigner([new, old]).signed_batches([plain], [leaf]))
+        assert json.loads(prepared)["signaturekid"] == new.kid
+        assert KeyRing.from_jwks(EventSigner([new]).jwks()).verify(json.loads(prepared)).kid == new.kid
+
+        recorded = json.dumps(old.sign(json.loads(plain)), ensure_ascii=False, separators=(",", ":")).encode()
         rotating = EventSigner([new, old])
         assert rotating.signed_here(recorded)
-        assert rotating.sign(recorded) == recorded
+        assert next(rotating.signed_batches([recorded], [None])) == [recorded]
         retired = EventSigner([new])
         assert not retired.signed_here(recorded)
-        published = json.loads(retired.sign(recorded))
+        [again] = next(retired.signed_batches([recorded], [None]))
+        published = json.loads(again)
         assert KeyRing.from_jwks(retired.jwks()).verify(published).kid == new.kid
-        unsigned = {"signature", "signaturekid"}
-        assert {k: v for k, v in published.items() if k not in unsigned} == {
-            k: v for k, v in json.loads(recorded).items() if k not in unsigned
+        assert {k: v for k, v in published.items() if k not in SIGNING} == {
+            k: v for k, v in json.loads(recorded).items() if k not in SIGNING
         }
-        assert retired.signed_here(retired.sign(recorded))  # then forwarded as it is
-
-    async def test_a_relays_batch_is_signed_a_chunk_at_a_time_in_order(self):
-        signer = EventSigner([development_key(PRODUCER)])
-        payloads = [envelope(f"line {n}").to_bytes() for n in range(300)]  # three chunks, the last short
-        chunks = [chunk async for chunk in signer.signed_chunks(payloads)]
-        assert [len(chunk) for chunk in chunks] == [128, 128, 44]
-        assert [out for chunk in chunks for out in chunk] == [signer.sign(p) for p in payloads]
+        assert retired.signed_here(again)  # then forwarded as it is
 
 
 class TestReadAhead:

@@ -3,7 +3,7 @@
 Importing this package imports every event module, so ``registry.all_events()`` is complete.
 """
 
-__version__ = "1.1.0"
+__version__ = "1.2.0"
 
 from contracts import events, registry, streams
 from contracts.base import Event, ValueObject

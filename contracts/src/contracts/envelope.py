@@ -82,6 +82,14 @@ class Envelope(BaseModel):
         max_length=200,
         description="Ed25519 signature of the RFC 8785 canonical event without it, base64url (extension attribute).",
     )
+    signatureproof: str | None = Field(
+        default=None,
+        max_length=1500,
+        description=(
+            "An event signed in a batch: `<index>.<size>.<audit path>`, its place in the batch's "
+            "Merkle tree, the signature covering the tree's root (extension attribute; see `contracts.signing`)."
+        ),
+    )
     data: dict[str, Any] = Field(description="The event, as its versioned model serialises it.")
 
     @model_validator(mode="after")

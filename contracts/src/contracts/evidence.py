@@ -29,6 +29,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
+from contracts import merkle
 from contracts.signing import KeyRing, PublicKey, SignatureRejected, SigningKey, jcs
 
 FORMAT = "shubbak-evidence-bundle/1"
@@ -51,72 +52,25 @@ def chain_hash(previous: str, leaf: str) -> str:
     return _sha256(bytes.fromhex(previous), bytes.fromhex(leaf))
 
 
-def _node(left: str, right: str) -> str:
-    return _sha256(b"\x01", bytes.fromhex(left), bytes.fromhex(right))
-
-
-def _split(size: int) -> int:
-    """The largest power of two smaller than ``size`` (RFC 9162, 2.1.1)."""
-    k = 1
-    while k * 2 < size:
-        k *= 2
-    return k
-
-
 class MerkleTree:
-    """The Merkle tree of one sealed batch's leaves; subtree hashes are computed once."""
+    """The Merkle tree of one sealed batch's leaves (hex), RFC 9162's shape (``contracts.merkle``)."""
 
     def __init__(self, leaves: Sequence[str]) -> None:
-        if not leaves:
-            raise ValueError("a Merkle tree needs at least one leaf")
-        self.leaves = list(leaves)
-        self._memo: dict[tuple[int, int], str] = {}
-
-    def _hash(self, start: int, end: int) -> str:
-        if end - start == 1:
-            return self.leaves[start]
-        key = (start, end)
-        if key not in self._memo:
-            k = _split(end - start)
-            self._memo[key] = _node(self._hash(start, start + k), self._hash(start + k, end))
-        return self._memo[key]
+        self._tree = merkle.MerkleTree([bytes.fromhex(leaf) for leaf in leaves])
 
     def root(self) -> str:
-        return self._hash(0, len(self.leaves))
+        return self._tree.root().hex()
 
     def proof(self, index: int) -> list[str]:
         """The audit path of leaf ``index``, leaf to root (RFC 9162, 2.1.3.1)."""
-        path: list[str] = []
-        start, end = 0, len(self.leaves)
-        while end - start > 1:
-            k = _split(end - start)
-            if index - start < k:
-                path.append(self._hash(start + k, end))
-                end = start + k
-            else:
-                path.append(self._hash(start, start + k))
-                start += k
-        return path[::-1]
+        return [sibling.hex() for sibling in self._tree.proof(index)]
 
 
 def root_from_proof(leaf: str, index: int, size: int, proof: Sequence[str]) -> str | None:
-    """The root that ``proof`` leads ``leaf`` to (RFC 9162, 2.1.3.2), or None if it cannot."""
-    if not 0 <= index < size:
-        return None
-    fn, sn, r = index, size - 1, leaf
-    for sibling in proof:
-        if sn == 0:
-            return None
-        if fn & 1 or fn == sn:
-            r = _node(sibling, r)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
-        else:
-            r = _node(r, sibling)
-        fn >>= 1
-        sn >>= 1
-    return r if sn == 0 else None
+    """The root that ``proof`` leads ``leaf`` to (RFC 9162, 2.1.3.2), or None if it cannot;
+    ``ValueError`` for a hash that is not hexadecimal."""
+    root = merkle.root_from_proof(bytes.fromhex(leaf), index, size, [bytes.fromhex(p) for p in proof])
+    return None if root is None else root.hex()
 
 
 def _b64(raw: bytes) -> str:

@@ -8,6 +8,20 @@ attributes:
 - ``signaturekid``: the id of the producer's key (signed, so a key cannot be swapped);
 - ``signature``: the Ed25519 signature, base64url without padding.
 
+A producer that publishes many events at once may sign them as one batch, as X-Road's security
+servers do with their batch signatures: each event's leaf is ``SHA-256(0x00 ‖ JCS(event))`` (the
+event without ``signature`` and ``signatureproof``), the batch's leaves make a Merkle tree of RFC
+9162's shape (``contracts.merkle``), and one Ed25519 signature covers ``BATCH_DOMAIN ‖ size ‖ root``.
+Each event of the batch carries that signature and a third attribute:
+
+- ``signatureproof``: ``<index>.<size>.<path>``, the event's place in the batch and its audit path
+  (the sibling hashes, leaf to root, concatenated, base64url without padding).
+
+A verifier walks the path from the event's leaf to the root and checks the signature over the root
+(once per batch: a root already verified under that key is not verified again). A changed byte of
+the event, of its place or of its path leads to another root, which the signature does not cover.
+The services' outbox relays sign so, a batch of up to ``BATCH_SIZE`` events at a time.
+
 Public keys are JWKs (RFC 8037: ``kty`` OKP, ``crv`` Ed25519) with three members of the
 platform's own: ``producer`` (the CloudEvent ``source`` the key may sign for), ``types`` (the
 event types that producer may publish, as NATS subject patterns: ``*`` one token, ``>`` the rest) and
@@ -18,6 +32,7 @@ these libraries.
 """
 
 import base64
+import binascii
 import functools
 import json
 from collections.abc import Iterable, Mapping
@@ -31,12 +46,21 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
+from contracts import merkle
 from contracts.streams import matches_any
 
 SIGNATURE = "signature"
 """The extension attribute carrying the signature (base64url, no padding)."""
 KEY_ID = "signaturekid"
 """The extension attribute naming the key that made it."""
+PROOF = "signatureproof"
+"""The extension attribute of an event signed in a batch: its place and audit path in the batch."""
+BATCH_DOMAIN = b"shubbak-event-batch/1\n"
+"""What a batch signature covers begins so (then the batch's size and Merkle root): never as an
+event's JCS form begins (``{``), so a batch signature is never taken for a lone event's or back."""
+BATCH_SIZE = 64
+"""The most events one batch signature covers (a proof of 6 hashes, 256 characters)."""
+_MAX_PROOF_HASHES = 32
 
 # Why an event is refused; each is also the dead letter's reason and a metric label.
 UNSIGNED = "unsigned"
@@ -112,8 +136,62 @@ def jcs(value: Any) -> bytes:
 
 def canonical_bytes(event: Mapping[str, Any]) -> bytes:
     """The bytes a signature covers: the CloudEvent in RFC 8785 canonical JSON, without
-    ``signature``. ``event`` is the JSON object as it travels (parsed, not re-serialised)."""
-    return jcs({name: value for name, value in event.items() if name != SIGNATURE})
+    ``signature`` (nor ``signatureproof``). ``event`` is the JSON object as it travels (parsed,
+    not re-serialised)."""
+    return jcs({name: value for name, value in event.items() if name != SIGNATURE and name != PROOF})
+
+
+def event_leaf(event: Mapping[str, Any]) -> bytes:
+    """The event's leaf in a batch's Merkle tree: ``SHA-256(0x00 ‖ canonical_bytes(event))``."""
+    return merkle.leaf(canonical_bytes(event))
+
+
+def format_proof(index: int, size: int, path: Iterable[bytes]) -> str:
+    """``signatureproof``'s value: ``<index>.<size>.<the path's hashes, base64url>``."""
+    return f"{index}.{size}.{_b64(b''.join(path))}"
+
+
+def parse_proof(text: object) -> tuple[int, int, list[bytes]]:
+    """``(index, size, path)`` of a ``signatureproof``; ``ValueError`` if it is not one."""
+    if not isinstance(text, str) or len(text) > 4 + 20 + _MAX_PROOF_HASHES * 43:
+        raise ValueError("not a signature proof")
+    index, size, path = text.split(".") if text.count(".") == 2 else ("", "", "")
+    if not (index.isdigit() and size.isdigit() and index.isascii() and size.isascii()):
+        raise ValueError("a signature proof is <index>.<size>.<path>")
+    raw = _strict_unb64(path)
+    if len(raw) % 32:
+        raise ValueError("a signature proof's path is whole SHA-256 hashes")
+    return int(index), int(size), [raw[at : at + 32] for at in range(0, len(raw), 32)]
+
+
+def _strict_unb64(text: str) -> bytes:
+    """base64url without padding, refused unless it is exactly what ``_b64`` writes."""
+    try:
+        raw = _unb64(text)
+    except (ValueError, binascii.Error) as exc:
+        raise ValueError("not base64url") from exc
+    if _b64(raw) != text:
+        raise ValueError("not base64url as written (no padding, no other alphabet)")
+    return raw
+
+
+def batch_message(size: int, root: bytes) -> bytes:
+    """What a batch signature covers: the domain, the batch's size and its root (an audit path
+    can fit trees of several sizes; signed, the size a proof names is the batch's own)."""
+    return BATCH_DOMAIN + f"{size}\n".encode() + root
+
+
+def content_digest(event: Mapping[str, Any]) -> str | None:
+    """What tells one signed event's content from another's with the same id: a lone event's
+    signature (Ed25519 is deterministic: the same event signed again gives the same one), an event
+    signed in a batch its leaf (signed again in another batch, its signature and proof differ);
+    None for an unsigned event. No signature is checked."""
+    signature = event.get(SIGNATURE)
+    if not isinstance(signature, str):
+        return None
+    if PROOF not in event:
+        return signature
+    return "sha256:" + _b64(event_leaf(event))
 
 
 @dataclass(frozen=True)
@@ -143,9 +221,23 @@ class SigningKey:
 
     def sign(self, event: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of ``event`` carrying this key's id and its signature."""
-        signed = {name: value for name, value in event.items() if name != SIGNATURE}
+        signed = {name: value for name, value in event.items() if name != SIGNATURE and name != PROOF}
         signed[KEY_ID] = self.kid
         signed[SIGNATURE] = _b64(self.private_key.sign(canonical_bytes(signed)))
+        return signed
+
+    def sign_batch(self, events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Copies of ``events`` signed as one batch: each carries this key's id, its proof and the
+        one signature over the batch's Merkle root. Sign at most ``BATCH_SIZE`` at a time."""
+        signed = [
+            {**{name: value for name, value in event.items() if name != SIGNATURE and name != PROOF}, KEY_ID: self.kid}
+            for event in events
+        ]
+        tree = merkle.MerkleTree([event_leaf(event) for event in signed])
+        signature = _b64(self.private_key.sign(batch_message(len(signed), tree.root())))
+        for index, event in enumerate(signed):
+            event[PROOF] = format_proof(index, len(signed), tree.proof(index))
+            event[SIGNATURE] = signature
         return signed
 
 
@@ -199,11 +291,26 @@ class PublicKey:
             raise InvalidSignature(str(exc)) from exc
 
 
+_REMEMBERED_ROOTS = 4096
+"""Verified batch roots a ring keeps (then it forgets them all and starts again)."""
+
+
+@dataclass(frozen=True)
+class Verified:
+    """An event whose signature verified: the key that made it, and the digest of its content
+    (``content_digest``)."""
+
+    key: PublicKey
+    digest: str
+
+
 @dataclass
 class KeyRing:
     """The public keys a verifier trusts, by key id (several per producer while keys rotate)."""
 
     keys: dict[str, PublicKey] = field(default_factory=dict)
+    _roots: dict[tuple[str, int, bytes, str], None] = field(default_factory=dict, repr=False, compare=False)
+    """Batch roots whose signature verified: (the key's x, the batch's size, the root, the signature)."""
 
     @classmethod
     def from_jwks(cls, jwks: Mapping[str, Any]) -> "KeyRing":
@@ -219,11 +326,17 @@ class KeyRing:
         return {"keys": [key.jwk() for key in self.keys.values()]}
 
     def verify(self, event: Mapping[str, Any]) -> PublicKey:
-        """The key that signed ``event``, or ``SignatureRejected`` with the reason.
+        """The key that signed ``event``, or ``SignatureRejected`` with the reason (``check``)."""
+        return self.check(event).key
+
+    def check(self, event: Mapping[str, Any]) -> "Verified":
+        """The key that signed ``event`` and the digest of what it signed, or ``SignatureRejected``
+        with the reason.
 
         Checks, in order: signed at all, a known key, not revoked, the key's producer is the
-        event's ``source``, the signature over the canonical event, the producer's right to the
-        type. Replays are the consumer's to judge (it knows which ids it has seen)."""
+        event's ``source``, the signature over the canonical event (or, for an event signed in a
+        batch, over the root its proof leads to), the producer's right to the type. Replays are the
+        consumer's to judge (it knows which ids it has seen)."""
         signature, kid = event.get(SIGNATURE), event.get(KEY_ID)
         if not isinstance(signature, str) or not isinstance(kid, str):
             raise SignatureRejected(UNSIGNED, "the event carries no signature and key id")
@@ -236,11 +349,34 @@ class KeyRing:
             raise SignatureRejected(
                 WRONG_PRODUCER, f"key {kid!r} signs for {key.producer!r}, not {event.get('source')!r}"
             )
+        proof = event.get(PROOF)
         try:
-            key.verify(_unb64(signature), canonical_bytes(event))
+            if proof is None:
+                key.verify(_unb64(signature), canonical_bytes(event))
+                digest = signature
+            else:
+                leaf = event_leaf(event)
+                digest = "sha256:" + _b64(leaf)
+                self._verify_batch(key, signature, leaf, proof)
         except (InvalidSignature, ValueError) as exc:
             raise SignatureRejected(BAD_SIGNATURE, "the signature does not match the event") from exc
         event_type = event.get("type")
         if not isinstance(event_type, str) or not key.allows(event_type):
             raise SignatureRejected(TYPE_NOT_ALLOWED, f"{key.producer!r} may not publish {event_type!r}")
-        return key
+        return Verified(key, digest)
+
+    def _verify_batch(self, key: PublicKey, signature: str, leaf: bytes, proof: object) -> None:
+        """``InvalidSignature`` (or ``ValueError``) unless ``proof`` leads ``leaf`` to a root that
+        ``signature`` signs under ``key``. A root verified once is remembered (the other events
+        of its batch only walk their paths)."""
+        index, size, path = parse_proof(proof)
+        root = merkle.root_from_proof(leaf, index, size, path)
+        if root is None:
+            raise InvalidSignature("the proof leads to no root")
+        seen = (key.x, size, root, signature)
+        if seen in self._roots:
+            return
+        key.verify(_unb64(signature), batch_message(size, root))
+        if len(self._roots) >= _REMEMBERED_ROOTS:
+            self._roots.clear()
+        self._roots[seen] = None

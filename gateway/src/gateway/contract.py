@@ -186,8 +186,8 @@ def webhooks_section(events: list[type[Event]]) -> tuple[dict[str, Any], dict[st
                 f"`events:{cls.subject}`), whose filter its data matches. Answer 2xx once it is stored; "
                 "anything else is retried with growing delays for a day; 410 Gone disables the subscription. "
                 "The body is the event exactly as its producer signed it (`signaturekid`, `signature`: Ed25519 "
-                "over its RFC 8785 canonical form; `contracts.signing.KeyRing` verifies it against the "
-                "producer's JWKS).",
+                "over its RFC 8785 canonical form, or with `signatureproof` over the Merkle root of the batch it "
+                "was signed in; `contracts.signing.KeyRing` verifies it against the producer's JWKS).",
                 "tags": ["integrator"],
                 "security": [],
                 "parameters": copy.deepcopy(WEBHOOK_HEADERS),

@@ -38,8 +38,8 @@ class Runtime(Generic[S]):
     binding: OutboxBinding
     http: httpx.AsyncClient
     signer: EventSigner
-    """Signs the service's events as they are recorded (and its relay, those written by set-based
-    SQL); serves their public keys."""
+    """Prepares the service's events as they are recorded (their leaves) and signs them in its
+    relay, a batch at a time; serves their public keys."""
     trust: TrustList
     """The producers' keys the service's consumers verify every event against."""
     bus: Bus | None = None

@@ -80,7 +80,8 @@ class Context(Generic[S, R]):
 class EventContext(Context[S, R]):
     """The context of one delivered event: the service's context, the event's envelope, and
     `signed`: the CloudEvent exactly as it travelled (the JSON object of the message, with its
-    `signaturekid` and `signature`), which `contracts.signing` verifies and an archive keeps.
+    `signaturekid`, `signature` and, signed in a batch, `signatureproof`), which
+    `contracts.signing` verifies and an archive keeps.
     Never re-serialise the envelope to get it: that would not be the signed object."""
 
     envelope: Envelope

@@ -15,8 +15,11 @@ from gateway.events.models import ReceivedEvent
 from kit.messaging.outbox import binding_of, wake_relay_after_commit
 
 
-async def take(session: AsyncSession, envelope: Envelope, *, integrator_id: uuid.UUID, now: datetime) -> bool:
-    """Record the event's id (and its signature); False if it was taken before (by anyone)."""
+async def take(
+    session: AsyncSession, envelope: Envelope, *, digest: str | None, integrator_id: uuid.UUID, now: datetime
+) -> bool:
+    """Record the event's id (and the digest of its signed content, `contracts.signing.content_digest`);
+    False if it was taken before (by anyone)."""
     taken = await session.scalar(
         upsert(ReceivedEvent)
         .values(
@@ -25,7 +28,7 @@ async def take(session: AsyncSession, envelope: Envelope, *, integrator_id: uuid
             source=envelope.source,
             integrator_id=integrator_id,
             received_at=now,
-            signature=envelope.signature,
+            signature=digest,
         )
         .on_conflict_do_nothing(index_elements=[ReceivedEvent.id])
         .returning(ReceivedEvent.id)

@@ -50,8 +50,9 @@ _BODY: dict[str, Any] = {
         "description": "A CloudEvent 1.0 in structured mode whose `data` is the event of its `type` "
         "(the type's JSON Schema is at `/schemas/events/<type>.json`), signed by one of the integrator's "
         "keys (`POST /v1/event-keys`): the extension attributes `signaturekid` and `signature` (Ed25519 over "
-        "the RFC 8785 canonical event without `signature`, base64url; `contracts.signing.SigningKey.sign`); "
-        f"or a JSON array of up to {service.MAX_BATCH} of them.",
+        "the RFC 8785 canonical event without `signature`, base64url; `contracts.signing.SigningKey.sign`), "
+        "or, for events signed as one batch (`SigningKey.sign_batch`), `signature` over the batch's Merkle root "
+        f"and each event's `signatureproof`; or a JSON array of up to {service.MAX_BATCH} of them.",
         "content": {
             CONTENT_TYPE: {"schema": {"type": "object"}, "example": _SAMPLE},
             BATCH_CONTENT_TYPE: {"schema": {"type": "array", "items": {"type": "object"}}, "example": [_SAMPLE]},

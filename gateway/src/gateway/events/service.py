@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts import Envelope, InvalidEnvelope, UnknownEvent, registry
 from contracts.audience import published_by_integrators
 from contracts.envelope import BATCH_CONTENT_TYPE, CONTENT_TYPE
-from contracts.signing import KEY_ID, REPLAYED, KeyRing, SignatureRejected
+from contracts.signing import KEY_ID, REPLAYED, KeyRing, SignatureRejected, content_digest
 from gateway.event_keys import service as event_keys
 from gateway.events import repository
 from gateway.integrators.models import Integrator
@@ -154,11 +154,12 @@ async def publish(
         event_id, event_type = _text(given.get("id")), _text(given.get("type"))
         try:
             envelope = judge(item, where=where, integrator=integrator, token_scopes=token_scopes, ring=ring)
-            if await repository.take(session, envelope, integrator_id=integrator.id, now=now):
+            digest = content_digest(given)
+            if await repository.take(session, envelope, digest=digest, integrator_id=integrator.id, now=now):
                 await repository.enqueue(session, envelope, as_signed(given), headers)
                 status: Status = "accepted"
             else:
-                status = await _again(session, envelope, integrator=integrator)
+                status = await _again(session, envelope, digest, integrator=integrator)
             outcomes.append(Outcome(index, str(envelope.id), envelope.type, status))
         except ProblemError as refused:
             problem = render(
@@ -194,12 +195,13 @@ async def _ring(
     return ring
 
 
-async def _again(session: AsyncSession, envelope: Envelope, *, integrator: Integrator) -> Status:
-    """An id taken before: a duplicate if this integrator sent this very event (same signature)."""
+async def _again(session: AsyncSession, envelope: Envelope, digest: str | None, *, integrator: Integrator) -> Status:
+    """An id taken before: a duplicate if this integrator sent this very event (the same signed
+    content: `contracts.signing.content_digest`, a lone event's signature or a batch-signed one's leaf)."""
     first = await repository.taken(session, envelope.id)
     if first is None or first.integrator_id != integrator.id:
         raise ProblemError("event_id_taken", status=409)
-    if first.signature is not None and first.signature != envelope.signature:
+    if first.signature is not None and first.signature != digest:
         raise ProblemError("event_id_resigned", status=409, extra={"reason": REPLAYED})
     return "duplicate"
 

@@ -42,7 +42,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts import Envelope, Event, InvalidEnvelope, UnknownEvent
-from contracts.signing import REPLAYED, SIGNATURE, KeyRing, PublicKey, SignatureRejected
+from contracts.signing import REPLAYED, KeyRing, SignatureRejected, Verified, content_digest
 from contracts.streams import stream_for
 from kit import metrics, telemetry
 from kit.db import transaction, unreachable
@@ -138,6 +138,8 @@ class _Item:
     envelope: Envelope
     event: Event
     headers: dict[str, str] | None
+    digest: str | None = None
+    """What it signed (`contracts.signing.Verified.digest`), once its signature is verified."""
 
 
 def read(raw: bytes | bytearray | str) -> tuple[dict[str, Any], Envelope, Event]:
@@ -169,7 +171,7 @@ class _Ahead:
 
     msgs: list[Msg]
     read: dict[int, tuple[dict[str, Any], Envelope, Event]] = field(default_factory=dict)
-    judged: dict[int, PublicKey | SignatureRejected] = field(default_factory=dict)
+    judged: dict[int, Verified | SignatureRejected] = field(default_factory=dict)
     ring: KeyRing | None = None
     progress: _Progress | None = None
 
@@ -528,6 +530,7 @@ class Consumer:
                 await self._refuse(item.msg, judgement)
                 progress.settled(item.msg)
             else:
+                item.digest = judgement.digest
                 verified.append(item)
         return verified
 
@@ -663,9 +666,8 @@ class Consumer:
         signed, envelope, event = read(raw)
         if envelope.type not in self.handlers:
             raise KeyError(envelope.type)
-        if self.trust is not None:
-            await self.trust.verify(signed)
-        item = _Item(None, signed, envelope, event, headers)
+        digest = None if self.trust is None else (await self.trust.verify(signed)).digest
+        item = _Item(None, signed, envelope, event, headers, digest)
         return (await self._handle([item], before_commit, refuse_replays=True)).fresh > 0
 
     def _event_context(self, item: _Item) -> EventContext[Any, Any] | Envelope:
@@ -763,8 +765,9 @@ def _deliveries(msg: Msg) -> int:
 
 
 def _signature(item: _Item) -> str | None:
-    found = item.signed.get(SIGNATURE)
-    return found if isinstance(found, str) else None
+    """What the inbox keeps of an event's signature to tell a replay from a duplicate: the digest
+    of what it signed (`contracts.signing.content_digest`; a lone event's signature)."""
+    return item.digest if item.digest is not None else content_digest(item.signed)
 
 
 async def _settle(call: Awaitable[None]) -> None:

@@ -14,15 +14,16 @@ from contracts import Envelope, Event
 from contracts.envelope import DEFAULT_PUBLIC_URL
 from kit import telemetry
 from kit.messaging.tables import MessagingTables
-from kit.messaging.trust import EventSigner
+from kit.messaging.trust import LEAF_HEADER, EventSigner
 
 SESSION_KEY = "kit.messaging"
 
 
 class OutboxBinding:
     """What a session needs to record events: the tables, the source name, the relay's wake-up,
-    and the service's signer (events are signed as they are recorded; without one, e.g. a
-    command-line import writing a service's outbox, the service's relay signs them)."""
+    and the service's signer (each event's leaf is worked out as it is recorded, so its relay signs
+    a batch without reading the events again; without one, e.g. a command-line import writing a
+    service's outbox, the relay reads them)."""
 
     def __init__(
         self,
@@ -50,8 +51,9 @@ async def record(session: AsyncSession, event: Event) -> Envelope:
     """Write `event` to the outbox of the session's service, in the session's transaction.
 
     The event is published by the relay after the transaction commits, and never if it
-    rolls back. The current trace context travels with it. It is signed here, by the service's
-    key, so the row is already the signed fact and the relay only forwards it.
+    rolls back. The current trace context travels with it. Its leaf (what the relay's batch
+    signature will cover, `kit.messaging.trust.LEAF_HEADER`) is worked out here, by the request
+    that states the fact, so the relay signs a batch of events with one signature and no parsing.
     """
     binding = binding_of(session)
     headers = telemetry.inject_headers()
@@ -62,11 +64,14 @@ async def record(session: AsyncSession, event: Event) -> Envelope:
         tracestate=headers.get("tracestate"),
         public_url=binding.public_url,
     )
+    payload = envelope.to_bytes()
+    if binding.signer is not None and (leaf := binding.signer.leaf(payload)) is not None:
+        headers[LEAF_HEADER] = leaf
     values: dict[str, Any] = {
         "id": envelope.id,
         "subject": event.subject,
         "aggregate_id": envelope.subject,
-        "payload": envelope.to_bytes() if binding.signer is None else binding.signer.sign(envelope.to_bytes()),
+        "payload": payload,
         "headers": headers,
     }
     await session.execute(insert(binding.tables.outbox).values(**values))

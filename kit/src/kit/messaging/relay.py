@@ -32,7 +32,7 @@ from kit import metrics, telemetry
 from kit.messaging.bus import RETENTION_SECONDS
 from kit.messaging.outbox import OutboxBinding
 from kit.messaging.tables import qualified
-from kit.messaging.trust import EventSigner, development_key
+from kit.messaging.trust import LEAF_HEADER, EventSigner, development_key
 
 log = logging.getLogger("kit.relay")
 
@@ -56,10 +56,10 @@ class OutboxRelay:
         observe_seconds: float = 15.0,
         signer: EventSigner | None = None,
     ) -> None:
-        """`signer`: signs each of the service's own events not signed yet as it is published (rows
-        written by set-based SQL; `record` signs the others) with the service's configured keys,
-        by default its development key. Only the benchmark's baseline sets `relay.signer = None`
-        afterwards, to publish the payloads as recorded."""
+        """`signer`: signs the service's own events as they are published, a batch at a time (with
+        the leaves `record` prepared; rows set-based SQL wrote are read for theirs), with the
+        service's configured keys, by default its development key. Only the benchmark's baseline
+        sets `relay.signer = None` afterwards, to publish the payloads as recorded."""
         self.engine = engine
         self.sessions = sessions
         self.js = js
@@ -205,6 +205,7 @@ class OutboxRelay:
                 for payload in payloads:
                     row, span = rows[len(futures)], spans[len(futures)]
                     headers = {**row.headers, "Nats-Msg-Id": row.id, "Content-Type": CONTENT_TYPE}
+                    headers.pop(LEAF_HEADER, None)  # the relay's own, never published
                     if span is not None:  # the consumer's span is the child of this one
                         headers.update(telemetry.inject_headers(trace.set_span_in_context(span)))
                     futures.append(await self.js.publish_async(row.subject, payload, headers=headers))
@@ -256,15 +257,14 @@ class OutboxRelay:
         gauge.set(read - len(acked) if read < self.batch_size else await self.pending())
 
     async def _payloads(self, rows: Sequence[_Pending]) -> AsyncIterator[list[bytes]]:
-        """The rows' payloads as published, a chunk at a time. Events recorded by the service are
-        signed already (`record` signs them); rows written by set-based SQL are signed here, the
-        next chunk on a crypto thread while this one is published."""
+        """The rows' payloads as published, a batch signature's worth at a time (`EventSigner`)."""
         payloads: list[bytes] = [row.payload for row in rows]
-        if self.signer is None or all(self.signer.signed_here(payload) for payload in payloads):
+        if self.signer is None:
             yield payloads
             return
-        async for chunk in self.signer.signed_chunks(payloads):
-            yield chunk
+        for batch in self.signer.signed_batches(payloads, [row.headers.get(LEAF_HEADER) for row in rows]):
+            yield batch
+            await asyncio.sleep(0)  # acknowledgements of the batches sent come in between
 
     def _send_spans(self, rows: Sequence[_Pending]) -> list[Span | None]:
         """A producer span per event (`send <subject>`, OpenTelemetry's messaging conventions), the

@@ -1,10 +1,13 @@
 """Signed events in a service: the keys it signs with, and the producers' keys it trusts.
 
 Every event a service publishes is signed with the service's own Ed25519 key (`contracts.signing`:
-the RFC 8785 canonical CloudEvent, carried as `signaturekid` and `signature`) as it is recorded in
-the outbox, in the transaction that states the fact (the relay signs the rows set-based SQL
-wrote, and forwards the others as they are); the service serves the public halves at
-`/.well-known/event-keys.json`. Its consumers verify every event before any handler runs, against
+the RFC 8785 canonical CloudEvent, carried as `signaturekid` and `signature`), by its outbox relay,
+as X-Road signs messages: a batch at a time (up to `contracts.signing.BATCH_SIZE` events), one
+signature over the Merkle root of the batch's events, each event carrying its proof
+(`signatureproof`). `record` prepares each event in the transaction that states the fact: it works
+out the event's leaf (the hash the batch signature will cover) and keeps it in the outbox row, so
+the relay signs without reading the events again. The service serves the public halves of its
+keys at `/.well-known/event-keys.json`. Its consumers verify every event before any handler runs, against
 a `TrustList`: the JWKS of every producer (each service's event keys and the gateway's
 integrators' keys), cached and fetched again when an event names a key id not seen yet (so a
 rotated key is trusted with no restart), and at least every `max_age` seconds (so a revocation
@@ -26,22 +29,28 @@ import json
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import httpx
 
+from contracts import merkle
 from contracts.audience import may_publish, produced_by
 from contracts.signing import (
+    BATCH_SIZE,
     KEY_ID,
+    PROOF,
     SIGNATURE,
     TYPE_NOT_ALLOWED,
     KeyRing,
     PublicKey,
     SignatureRejected,
     SigningKey,
-    jcs,
+    Verified,
+    batch_message,
+    event_leaf,
+    format_proof,
 )
 from kit.settings import ServiceSettings
 
@@ -52,6 +61,9 @@ DEVELOPMENT_SECRET = b"shubbak-development-event-keys"
 DEVELOPMENT_KID_PREFIX = "dev-"
 KEYS_PATH = "/.well-known/event-keys.json"
 """Where every service serves the public halves of its event signing keys."""
+LEAF_HEADER = "Shubbak-Event-Leaf"
+"""An outbox row's header the relay reads and never publishes: `<kid> <leaf, hex>`, the leaf of the
+event as `record` prepared it for that key (`EventSigner.leaf`)."""
 
 
 T = TypeVar("T")
@@ -88,23 +100,6 @@ async def in_parallel(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
     return [*first, *(result for part in await asyncio.gather(*others) for result in part)]
 
 
-async def in_chunks(work: Callable[[T], R], items: Sequence[T], size: int = 128) -> AsyncIterator[list[R]]:
-    """`work` over `items`, in order, a chunk at a time: while the caller uses one chunk (a relay
-    publishes it), a crypto thread works on the next."""
-    if len(items) < PARALLEL_FROM:
-        yield _each(work, items)
-        return
-    chunks = [items[at : at + size] for at in range(0, len(items), size)]
-    loop = asyncio.get_running_loop()
-    ahead = loop.run_in_executor(_crypto_threads(), _each, work, chunks[1]) if len(chunks) > 1 else None
-    yield _each(work, chunks[0])  # this thread takes the first while a crypto thread takes the second
-    for at in range(1, len(chunks)):
-        assert ahead is not None
-        done = await ahead
-        ahead = loop.run_in_executor(_crypto_threads(), _each, work, chunks[at + 1]) if at + 1 < len(chunks) else None
-        yield done
-
-
 def development_key(producer: str) -> SigningKey:
     """The development signing key of `producer` (a service or a test's "integrator")."""
     seed = hashlib.sha256(DEVELOPMENT_SECRET + b"\0" + producer.encode()).digest()
@@ -113,6 +108,10 @@ def development_key(producer: str) -> SigningKey:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _b64(raw: bytes) -> bytes:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=")
 
 
 def signing_keys(settings: ServiceSettings) -> list[SigningKey]:
@@ -127,8 +126,8 @@ def signing_keys(settings: ServiceSettings) -> list[SigningKey]:
 
 
 class EventSigner:
-    """Signs the events a service publishes: as `record` writes them, and in its relay those that
-    set-based outbox writes left unsigned."""
+    """Signs the events a service publishes, as its relay publishes them: a batch at a time, each
+    batch under one signature over its Merkle root (`contracts.signing`)."""
 
     def __init__(self, keys: Sequence[SigningKey]) -> None:
         if not keys:
@@ -146,50 +145,75 @@ class EventSigner:
         return self._jwks
 
     def signed_here(self, payload: bytes) -> bool:
-        """Whether `payload` is signed, as `sign` writes it, by one of this service's published
-        keys (told from its last bytes, no JSON parsed)."""
+        """Whether `payload` is signed, as this signer writes it, by one of this service's
+        published keys (told from its last bytes, no JSON parsed)."""
         end = len(payload) - _TAIL
         return signed_last(payload) and any(payload.endswith(kid, 0, end) for kid in self._kid_members)
 
-    def sign(self, payload: bytes) -> bytes:
-        """The outbox payload as it is published: signed by this service's key if it is the
-        service's own event, unchanged if it is not (an integrator's event the gateway relays
-        keeps the integrator's signature) or already signed by a key the service still publishes
-        (as `record` signs). One signed by a key retired since it was recorded (an outbox backlog
-        across a rotation) is signed again with the current key: consumers no longer trust the old."""
+    def leaf(self, payload: bytes) -> str | None:
+        """For `record`: `LEAF_HEADER`'s value for this service's own event, not signed yet (its
+        leaf with the current key's id in it); None for any other payload (the relay judges it)."""
+        event = json.loads(payload)
+        if event.get("source") != self.source or any(name in event for name in (SIGNATURE, KEY_ID, PROOF)):
+            return None
+        event[KEY_ID] = self.key.kid
+        return f"{self.key.kid} {event_leaf(event).hex()}"
+
+    def signed_batches(self, payloads: Sequence[bytes], leaves: Sequence[str | None]) -> Iterator[list[bytes]]:
+        """The outbox payloads as they are published, in order, `BATCH_SIZE` at a time: the service's
+        own events of each batch signed together (with the leaves `record` prepared, `leaves[n]`
+        for `payloads[n]`, else read here: rows set-based SQL wrote). Unchanged: another
+        producer's event (an integrator's the gateway relays keeps its signature), and one signed
+        already by a key the service still publishes. One signed by a key retired since (an
+        outbox backlog across a rotation) is signed again with the current key."""
+        for at in range(0, len(payloads), BATCH_SIZE):
+            yield self._signed_batch(payloads[at : at + BATCH_SIZE], leaves[at : at + BATCH_SIZE])
+
+    def _signed_batch(self, payloads: Sequence[bytes], leaves: Sequence[str | None]) -> list[bytes]:
+        published = list(payloads)
+        to_sign = [(n, *prepared) for n, p in enumerate(payloads) if (prepared := self._prepared(p, leaves[n]))]
+        if not to_sign:
+            return published
+        tree = merkle.MerkleTree([leaf for _, _, leaf in to_sign])
+        size = len(to_sign)
+        tail = b"".join((b'"', self._tail, _b64(self.key.private_key.sign(batch_message(size, tree.root()))), b'"}'))
+        for index, (n, payload, _) in enumerate(to_sign):
+            # the payload is one compact JSON object: append the attributes, do not re-serialise
+            proof = format_proof(index, size, tree.proof(index)).encode()
+            published[n] = b"".join((payload.rstrip()[:-1], _PROOF_MEMBER, proof, tail))
+        return published
+
+    def _prepared(self, payload: bytes, leaf: str | None) -> tuple[bytes, bytes] | None:
+        """The payload to sign (without signature attributes) and its leaf; None to publish it as
+        it is."""
+        if leaf is not None:
+            kid, _, value = leaf.partition(" ")
+            if kid == self.key.kid:
+                return payload, bytes.fromhex(value)
         if self.signed_here(payload):
-            return payload
+            return None
         event = json.loads(payload)
         if event.get("source") != self.source:
-            return payload
+            return None
         if SIGNATURE in event and event.get(KEY_ID) in self.ring.keys:
-            return payload
-        if SIGNATURE in event or KEY_ID in event:
-            event.pop(SIGNATURE, None)
-            event.pop(KEY_ID, None)
+            return None
+        if any(name in event for name in (SIGNATURE, KEY_ID, PROOF)):
+            for name in (SIGNATURE, KEY_ID, PROOF):
+                event.pop(name, None)
             payload = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
-        event[KEY_ID] = self.key.kid  # what `SigningKey.sign` covers, without its copies of the event
-        signature = base64.urlsafe_b64encode(self.key.private_key.sign(jcs(event))).rstrip(b"=")
-        # the payload is one compact JSON object: append the two attributes, do not re-serialise
-        return payload.rstrip()[:-1] + self._tail + signature + b'"}'
-
-    async def sign_all(self, payloads: Sequence[bytes]) -> list[bytes]:
-        """`sign` of a batch, in order; a large one on the crypto threads, in parallel."""
-        return await in_parallel(self.sign, payloads)
-
-    def signed_chunks(self, payloads: Sequence[bytes]) -> AsyncIterator[list[bytes]]:
-        """`sign` of a batch, in order, a chunk at a time: the next is signed while one is published."""
-        return in_chunks(self.sign, payloads)
+        event[KEY_ID] = self.key.kid
+        return payload, event_leaf(event)
 
 
 _SIGNATURE_MEMBER = f',"{SIGNATURE}":"'.encode()
+_PROOF_MEMBER = f',"{PROOF}":"'.encode()
 _SIGNATURE_LENGTH = 86
 """An Ed25519 signature (64 bytes) in base64url without padding."""
 _TAIL = len(_SIGNATURE_MEMBER) + _SIGNATURE_LENGTH + 2
 
 
 def signed_last(payload: bytes) -> bool:
-    """Whether `payload` ends with a `signature` member as `EventSigner.sign` appends it: then it
+    """Whether `payload` ends with a `signature` member as `EventSigner` appends it: then it
     is signed already (no JSON is parsed to tell). Only a member of the outermost object can end
     the text so (`,"` inside a string would be `,\\"`), so this never mistakes an unsigned event
     for a signed one; anything else is judged by parsing, as before."""
@@ -252,8 +276,9 @@ class TrustList:
             timeout_seconds=settings.event_keys_timeout_seconds,
         )
 
-    async def verify(self, event: Mapping[str, Any], *, seen_at: float | None = None) -> PublicKey:
-        """The key that signed `event` (the JSON object as received), or `SignatureRejected` with
+    async def verify(self, event: Mapping[str, Any], *, seen_at: float | None = None) -> Verified:
+        """The key that signed `event` (the JSON object as received) and the digest of what it
+        signed (`contracts.signing.Verified`), or `SignatureRejected` with
         the reason, or `KeysUnavailable` if its key is unknown and a producer's keys are out of reach.
         `seen_at` (`time.monotonic()` when it arrived): a refetch since then that did not find its key
         is enough to call the key unknown."""
@@ -262,10 +287,12 @@ class TrustList:
 
     async def verify_all(
         self, events: Sequence[Mapping[str, Any]], *, seen_at: float | None = None
-    ) -> list[PublicKey | SignatureRejected]:
-        """`verify` of a batch: for each event its key, or the `SignatureRejected` refusing it;
+    ) -> list[Verified | SignatureRejected]:
+        """`verify` of a batch: for each event its `Verified`, or the `SignatureRejected` refusing it;
         `KeysUnavailable` (for the whole batch) as `verify`. The signatures of a large batch are
-        checked on the crypto threads, in parallel (the Ed25519 work releases the GIL)."""
+        checked on the crypto threads, in parallel (the Ed25519 work releases the GIL; of a batch
+        signed as one, only the first event's meets it, the others walk their proofs to a root
+        verified already)."""
         keys = self.ring.keys
         fresh = time.monotonic() - self.fetched_at <= self.max_age_seconds
         if not fresh or any(isinstance(kid := event.get(KEY_ID), str) and kid not in keys for event in events):
@@ -273,20 +300,20 @@ class TrustList:
                 await self.ready(event, seen_at=seen_at)
         return await in_parallel(self._judged, events)
 
-    def _judged(self, event: Mapping[str, Any]) -> PublicKey | SignatureRejected:
+    def _judged(self, event: Mapping[str, Any]) -> Verified | SignatureRejected:
         try:
             return self.check(event)
         except SignatureRejected as refused:
             return refused
 
-    def check(self, event: Mapping[str, Any]) -> PublicKey:
+    def check(self, event: Mapping[str, Any]) -> Verified:
         """The signature and the producer's right, against the keys held now (no I/O: `ready`
         first); `SignatureRejected` with the reason."""
-        key = self.ring.verify(event)
+        verified = self.ring.check(event)
         event_type = str(event.get("type"))
-        if not may_publish(key.producer, event_type):
-            raise SignatureRejected(TYPE_NOT_ALLOWED, f"{key.producer!r} may not publish {event_type!r}")
-        return key
+        if not may_publish(verified.key.producer, event_type):
+            raise SignatureRejected(TYPE_NOT_ALLOWED, f"{verified.key.producer!r} may not publish {event_type!r}")
+        return verified
 
     async def ready(self, event: Mapping[str, Any], *, seen_at: float | None = None) -> None:
         """The keys fresh enough to judge `event`: refetched when they are old or it names a key
