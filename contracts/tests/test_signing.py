@@ -221,8 +221,9 @@ class TestBatchSignatures:
         assert ring_of(key.public()).verify(alone).kid == key.kid
         lone = key.sign(event)
         assert lone["signature"] != alone["signature"]
-        with pytest.raises(SignatureRejected):
-            ring_of(key.public()).verify({**lone, "signatureproof": "0.1."})
+        for proof in ("0.1.", None, 0):
+            with pytest.raises(SignatureRejected):
+                ring_of(key.public()).verify({**lone, "signatureproof": proof})
 
     def test_the_digest_is_the_events_content_not_its_batch(self, key: SigningKey, batch: list, event: dict) -> None:
         again = key.sign_batch([batch[1], batch[2], batch[0]])  # signed again, in another batch

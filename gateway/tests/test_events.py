@@ -238,6 +238,37 @@ class TestBatch:
         taken = await post(client, other_auth, other_key.sign({**good, "source": other_key.producer}))
         assert (taken.status_code, taken.json()["code"]) == (409, "event_id_taken")
 
+    async def test_events_signed_as_one_batch_are_accepted_each_and_sent_as_signed(
+        self, client: httpx.AsyncClient, traffic: dict[str, Any], key: SigningKey, nats_server: NatsProcess
+    ) -> None:
+        """A ministry signing several events at once (`SigningKey.sign_batch`: one signature over
+        the Merkle root, each event's `signatureproof`): each is judged on its own; one changed
+        after signing is refused alone; the same event signed again in another batch is a
+        duplicate (the same content), not a replay; another content under its id is refused."""
+        auth = await token_for(client, traffic)
+        batch = key.sign_batch([unsigned(key.producer) for _ in range(5)])
+        batch[3]["data"]["model_year"] = 2011  # changed after signing
+        response = await client.post("/v1/events", content=json.dumps(batch), headers={**auth, **BATCH})
+        assert response.status_code == 200, response.text
+        assert [r["status"] for r in response.json()["results"]] == ["accepted"] * 3 + ["rejected", "accepted"]
+        assert response.json()["results"][3]["problem"]["reason"] == "bad-signature"
+
+        async def on_nats() -> list[Any]:
+            return await published(nats_server.url, batch[4]["id"])
+
+        (message,) = await eventually(on_nats, "the event on NATS")
+        assert json.loads(message.data) == batch[4]  # with its proof, as signed
+        trusted = KeyRing.from_jwks((await client.get("/.well-known/integrator-event-keys.json")).json())
+        assert trusted.verify(json.loads(message.data)).kid == key.kid
+
+        again = key.sign_batch([batch[1], batch[0]])  # the first event again, in another batch
+        assert again[1]["signature"] != batch[0]["signature"]
+        repeated = await post(client, auth, again[1])
+        assert (repeated.status_code, repeated.json()["status"]) == (200, "duplicate")
+        changed = key.sign_batch([{**batch[0], "data": {**batch[0]["data"], "model_year": 2019}}])[0]
+        refused = await post(client, auth, changed)
+        assert (refused.status_code, refused.json()["code"]) == (409, "event_id_resigned")
+
     async def test_a_token_narrower_than_the_account_limits_what_it_publishes(
         self, client: httpx.AsyncClient, traffic: dict[str, Any], key: SigningKey
     ) -> None:

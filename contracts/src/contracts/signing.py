@@ -349,15 +349,14 @@ class KeyRing:
             raise SignatureRejected(
                 WRONG_PRODUCER, f"key {kid!r} signs for {key.producer!r}, not {event.get('source')!r}"
             )
-        proof = event.get(PROOF)
         try:
-            if proof is None:
+            if PROOF not in event:
                 key.verify(_unb64(signature), canonical_bytes(event))
                 digest = signature
-            else:
+            else:  # a proof that is not one (null, a number, ...) is refused, never skipped
                 leaf = event_leaf(event)
                 digest = "sha256:" + _b64(leaf)
-                self._verify_batch(key, signature, leaf, proof)
+                self._verify_batch(key, signature, leaf, event[PROOF])
         except (InvalidSignature, ValueError) as exc:
             raise SignatureRejected(BAD_SIGNATURE, "the signature does not match the event") from exc
         event_type = event.get("type")
