@@ -20,7 +20,7 @@ EDITABLE := --no-deps --no-build-isolation $(foreach p,$(PACKAGES),-e ./$(p))
 
 .DEFAULT_GOAL := help
 NODE_TOOLS := .data/node/.installed
-.PHONY: help install run test lint bench clean contracts-export contracts-release fuzz node-tools browser lock deploy-check
+.PHONY: help install run test lint bench bench-tools clean contracts-export contracts-release fuzz node-tools browser lock deploy-check
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -88,7 +88,21 @@ lint: $(STAMP) ## ruff on everything; mypy (strict defs, pydantic plugin) on eve
 	$(VENV)/bin/ruff format --check .
 	MYPYPATH=$(subst $(eval) ,:,$(SRC_DIRS)):. $(VENV)/bin/mypy $(addprefix -p ,$(MODULES) bench)
 
-bench: $(STAMP) ## benchmarks: ratios against baselines measured in the same run
+bench-tools: ## the benchmarks' system tools (Debian's nginx-light, wrk, chromium): installed when root, else says what is missing
+	@missing=""; [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM" ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's$$missing for the benchmarks"; \
+	    apt-get install -y -q $$missing >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null; } \
+	      || echo "could not install$$missing: the cases that need them say so, the others run"; \
+	  else \
+	    echo "the benchmarks use$$missing when installed ('sudo apt-get install$$missing'): the cases that need them say so, the others run"; \
+	  fi; \
+	fi
+
+bench: $(STAMP) bench-tools ## benchmarks: ratios against baselines measured in the same run
 	$(PY) bench/run.py
 
 deploy-check: $(STAMP) ## render every Kubernetes overlay in deploy/ and validate each object offline

@@ -14,7 +14,7 @@ from types import TracebackType
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
-from contracts.streams import Stream
+from contracts.streams import ALL_STREAMS, Stream
 from devstack.nats import NatsProcess
 from devstack.paths import data_root
 from devstack.ports import free_port
@@ -78,6 +78,14 @@ async def fresh_stream(js: JetStreamContext, stream: Stream) -> None:
     except NotFoundError:
         pass
     await ensure_streams(js, [stream])
+
+
+async def empty_streams(js: JetStreamContext) -> None:
+    """Every stream of the platform fresh (`fresh_stream`): a case that starts services on the
+    bench's NATS must not hand them what earlier cases left in the streams (their consumers would
+    spend the measurement dead-lettering the message cases' events)."""
+    for stream in ALL_STREAMS:
+        await fresh_stream(js, stream)
 
 
 async def stream_count(js: JetStreamContext, stream: Stream) -> int:
