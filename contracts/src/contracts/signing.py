@@ -138,7 +138,16 @@ def canonical_bytes(event: Mapping[str, Any]) -> bytes:
     """The bytes a signature covers: the CloudEvent in RFC 8785 canonical JSON, without
     ``signature`` (nor ``signatureproof``). ``event`` is the JSON object as it travels (parsed,
     not re-serialised)."""
-    return jcs({name: value for name, value in event.items() if name != SIGNATURE and name != PROOF})
+    return jcs(_unsigned(event))
+
+
+def _unsigned(event: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``event`` without what a signature adds after it covers the rest."""
+    return {name: value for name, value in event.items() if name != SIGNATURE and name != PROOF}
+
+
+def _leaf_digest(leaf: bytes) -> str:
+    return "sha256:" + _b64(leaf)
 
 
 def event_leaf(event: Mapping[str, Any]) -> bytes:
@@ -191,7 +200,7 @@ def content_digest(event: Mapping[str, Any]) -> str | None:
         return None
     if PROOF not in event:
         return signature
-    return "sha256:" + _b64(event_leaf(event))
+    return _leaf_digest(event_leaf(event))
 
 
 @dataclass(frozen=True)
@@ -221,7 +230,7 @@ class SigningKey:
 
     def sign(self, event: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of ``event`` carrying this key's id and its signature."""
-        signed = {name: value for name, value in event.items() if name != SIGNATURE and name != PROOF}
+        signed = _unsigned(event)
         signed[KEY_ID] = self.kid
         signed[SIGNATURE] = _b64(self.private_key.sign(canonical_bytes(signed)))
         return signed
@@ -229,10 +238,7 @@ class SigningKey:
     def sign_batch(self, events: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Copies of ``events`` signed as one batch: each carries this key's id, its proof and the
         one signature over the batch's Merkle root. Sign at most ``BATCH_SIZE`` at a time."""
-        signed = [
-            {**{name: value for name, value in event.items() if name != SIGNATURE and name != PROOF}, KEY_ID: self.kid}
-            for event in events
-        ]
+        signed = [{**_unsigned(event), KEY_ID: self.kid} for event in events]
         tree = merkle.MerkleTree([event_leaf(event) for event in signed])
         signature = _b64(self.private_key.sign(batch_message(len(signed), tree.root())))
         for index, event in enumerate(signed):
@@ -355,7 +361,7 @@ class KeyRing:
                 digest = signature
             else:  # a proof that is not one (null, a number, ...) is refused, never skipped
                 leaf = event_leaf(event)
-                digest = "sha256:" + _b64(leaf)
+                digest = _leaf_digest(leaf)
                 self._verify_batch(key, signature, leaf, event[PROOF])
         except (InvalidSignature, ValueError) as exc:
             raise SignatureRejected(BAD_SIGNATURE, "the signature does not match the event") from exc

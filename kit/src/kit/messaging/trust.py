@@ -154,7 +154,7 @@ class EventSigner:
         """For `record`: `LEAF_HEADER`'s value for this service's own event, not signed yet (its
         leaf with the current key's id in it); None for any other payload (the relay judges it)."""
         event = json.loads(payload)
-        if event.get("source") != self.source or any(name in event for name in (SIGNATURE, KEY_ID, PROOF)):
+        if event.get("source") != self.source or any(name in event for name in _SIGNING_ATTRIBUTES):
             return None
         event[KEY_ID] = self.key.kid
         return f"{self.key.kid} {event_leaf(event).hex()}"
@@ -197,8 +197,8 @@ class EventSigner:
             return None
         if SIGNATURE in event and event.get(KEY_ID) in self.ring.keys:
             return None
-        if any(name in event for name in (SIGNATURE, KEY_ID, PROOF)):
-            for name in (SIGNATURE, KEY_ID, PROOF):
+        if any(name in event for name in _SIGNING_ATTRIBUTES):
+            for name in _SIGNING_ATTRIBUTES:
                 event.pop(name, None)
             payload = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
         event[KEY_ID] = self.key.kid
@@ -207,6 +207,7 @@ class EventSigner:
 
 _SIGNATURE_MEMBER = f',"{SIGNATURE}":"'.encode()
 _PROOF_MEMBER = f',"{PROOF}":"'.encode()
+_SIGNING_ATTRIBUTES = (SIGNATURE, KEY_ID, PROOF)
 _SIGNATURE_LENGTH = 86
 """An Ed25519 signature (64 bytes) in base64url without padding."""
 _TAIL = len(_SIGNATURE_MEMBER) + _SIGNATURE_LENGTH + 2
