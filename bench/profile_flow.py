@@ -1,6 +1,6 @@
 """Where the platform's CPU goes under the paperless flow (issue 18): py-spy on every process.
 
-    .venv/bin/python bench/profile_flow.py [--flows 24] [--rate 250] [--top 25] [--out FOLDER]
+    .venv/bin/python bench/profile_flow.py [--flows 24] [--rate 250] [--top 25] [--out FOLDER] [--native]
 
 Starts the platform as the `paperless_flow` case does (its own PostgreSQL, NATS, every service and
 the gateway, demo data, limits raised for one benchmark client), enrols citizens and creates the
@@ -9,7 +9,10 @@ clerks (not profiled), then runs the flows through the gateway, CONCURRENCY at a
 threads left out: a sample is CPU spent). Prints, per process, CPU ms per flow (psutil) and the
 functions that hold the most samples, by own time and by a few families (JSON, pydantic,
 SQLAlchemy, asyncpg, logging, OpenTelemetry, the HTTP stack), and writes each process's folded
-stacks (speedscope and flame-graph tools read them) to the output folder.
+stacks (speedscope and flame-graph tools read them) to the output folder. Also, per flow, what
+each service counts itself: HTTP requests by route, events handled and passed over, and each
+database's transactions. `--native` names C frames too (py-spy then samples blocking, idle threads
+included, and slows the platform several times over: read its shares, not its CPU figures).
 
 py-spy is a PyPI wheel (`pip install py-spy`); it must be on PATH and may need root (ptrace).
 """
@@ -28,8 +31,10 @@ from collections import Counter, defaultdict
 from functools import partial
 from pathlib import Path
 
+import asyncpg
 import httpx
 import psutil
+from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -49,7 +54,7 @@ from bench.cases.paperless_flow import (  # noqa: E402 - the repository root fir
     registry_people,
     run_flows,
 )
-from devstack.background import start  # noqa: E402
+from devstack.background import BackgroundPlatform, start  # noqa: E402
 
 FAMILIES = {
     "json (stdlib)": ("json/",),
@@ -109,7 +114,36 @@ def report(role: str, stacks: Counter[str], top: int) -> list[str]:
 Recorder = tuple[str, int, "subprocess.Popen[bytes]", Path]
 
 
-def attach(root_pid: int, out: Path, rate: int) -> list[Recorder]:
+async def counts(client: httpx.AsyncClient, platform: BackgroundPlatform) -> Counter[str]:
+    """Each service's HTTP requests by route and events handled or passed over by consumer (its own
+    /metrics), and each database's committed transactions (PostgreSQL's pg_stat_database; a
+    statement outside a transaction counts as one)."""
+    found: Counter[str] = Counter()
+    for name, url in {**platform.services, "gateway": platform.gateway}.items():
+        try:
+            text = (await client.get(f"{url}/metrics")).text
+        except httpx.HTTPError:
+            continue
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name == "http_requests_total" and sample.labels.get("route") not in OPERATIONAL:
+                    found[f"{name} {sample.labels.get('method')} {sample.labels.get('route')}"] += int(sample.value)
+                elif sample.name in ("events_consumed_total", "events_passed_over_total"):
+                    what = "handled" if sample.name == "events_consumed_total" else "passed over"
+                    found[f"{name} {what} {sample.labels.get('consumer')}"] += int(sample.value)
+    conn = await asyncpg.connect(platform.postgres)
+    try:
+        for row in await conn.fetch("SELECT datname, xact_commit FROM pg_stat_database WHERE datname IS NOT NULL"):
+            found[f"postgres commits {row['datname']}"] += row["xact_commit"]
+    finally:
+        await conn.close()
+    return found
+
+
+OPERATIONAL = {"/metrics", "/healthz", "/readyz"}
+
+
+def attach(root_pid: int, out: Path, rate: int, native: bool = False) -> list[Recorder]:
     """`py-spy record` on each Python process the platform runs (not PostgreSQL or NATS)."""
     out.mkdir(parents=True, exist_ok=True)
     recorders: list[Recorder] = []
@@ -118,13 +152,13 @@ def attach(root_pid: int, out: Path, rate: int) -> list[Recorder]:
         if role in ("postgres", "nats", "other"):
             continue
         target = out / f"{role}-{process.pid}.folded"
-        command = ["py-spy", "record", "--nonblocking", "--format", "raw", "--rate", str(rate),
-                   "--pid", str(process.pid), "--output", str(target)]  # fmt: skip
+        command = ["py-spy", "record", *([] if native else ["--nonblocking"]), "--format", "raw", "--rate", str(rate),
+                   "--pid", str(process.pid), "--output", str(target)] + (["--native"] if native else [])  # fmt: skip
         recorders.append((role, process.pid, subprocess.Popen(command, stdout=subprocess.DEVNULL), target))
     return recorders
 
 
-async def main(flows: int, rate: int, top: int, out: Path) -> None:
+async def main(flows: int, rate: int, top: int, out: Path, native: bool = False) -> None:
     if rate and shutil.which("py-spy") is None:
         raise SystemExit("py-spy is not on PATH: pip install py-spy")
     platform = start(env=PLATFORM_ENV, kind="bench")
@@ -151,11 +185,12 @@ async def main(flows: int, rate: int, top: int, out: Path) -> None:
             await run_flows(partial(Api, client, platform, direct=False), clerks, work[:CONCURRENCY])  # warm up
 
             if rate:
-                recorders = attach(platform.proc.pid, out, rate)
+                recorders = attach(platform.proc.pid, out, rate, native)
                 await asyncio.sleep(1.0)  # py-spy attached
-            before = cpu_seconds(platform)
+            before, counted = cpu_seconds(platform), await counts(client, platform)
             done, seconds = await run_flows(partial(Api, client, platform, direct=False), clerks, work[CONCURRENCY:])
             used = cpu_used(before, cpu_seconds(platform))
+            counted = await counts(client, platform) - counted
     finally:
         for _, _, recorder, _ in recorders:
             recorder.send_signal(signal.SIGINT)
@@ -173,6 +208,10 @@ async def main(flows: int, rate: int, top: int, out: Path) -> None:
         print(f"  {role:28} {cpu / n * 1000:7.1f} ms/flow  {cpu / total:6.1%}")
     kinds = Counter(kind for f in done for kind, _ in f.calls)
     print("HTTP calls per flow: " + ", ".join(f"{kind} {count / n:.1f}" for kind, count in kinds.most_common()))
+    print("per flow, as each service counts (HTTP requests by route, events handled) and PostgreSQL's commits:")
+    for what, count in sorted(counted.items()):
+        if count / n >= 0.05:
+            print(f"  {count / n:6.2f}  {what}")
     by_role: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for role, _, _, target in recorders:
         by_role[role] += folded(target)
@@ -189,6 +228,9 @@ if __name__ == "__main__":
     )
     parser.add_argument("--top", type=int, default=20, help="functions listed per process")
     parser.add_argument("--out", type=Path, default=ROOT / ".data" / "profile")
+    parser.add_argument(
+        "--native", action="store_true", help="py-spy --native: C frames (uvloop, httptools, asyncpg's protocol) named"
+    )
     args = parser.parse_args()
     os.chdir(ROOT)
-    asyncio.run(main(args.flows + CONCURRENCY, args.rate, args.top, args.out))
+    asyncio.run(main(args.flows + CONCURRENCY, args.rate, args.top, args.out, args.native))

@@ -31,20 +31,21 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from webhook_support import Receiver, reference_verify
 
 from contracts import Envelope
-from contracts.events.civil import DeathRegistered
+from contracts.events.civil import AddressChanged, DeathRegistered
 from contracts.events.notary import PoaRevoked
 from devstack.nats import NatsProcess
 from devstack.ports import free_port
 from devstack.postgres import PostgresProcess
 from gateway.integrators.service import check_scopes, check_source
 from gateway.webhooks import signing
+from kit import metrics
 from kit.migrations import upgrade_async
 from kit.sealing import Sealer
 from kit.testing import eventually, signed
 
 ONE_UPSTREAM_CLIENT = True  # the integrators' machinery: no upstream on its path (conftest)
 GATEWAY_DIR = Path(__file__).resolve().parents[1]
-DIED, REVOKED = DeathRegistered.subject, PoaRevoked.subject
+DIED, REVOKED, MOVED = DeathRegistered.subject, PoaRevoked.subject, AddressChanged.subject
 
 
 @pytest.fixture(scope="module")
@@ -280,6 +281,56 @@ class TestScopes:
         assert response.json()["errors"][0]["code"] == "unknown_filter_field"
 
 
+def passed_over() -> float:
+    return metrics.EVENTS_PASSED_OVER.labels(consumer="gateway")._value.get()
+
+
+def moved(line: str) -> AddressChanged:
+    return AddressChanged(
+        national_id="2900101" + f"03{secrets.randbelow(100_000):05d}",
+        governorate="03",
+        district_ar="حي الشرق",
+        address_ar=line,
+        changed_at=datetime.now(UTC),
+    )
+
+
+class Published:
+    def __init__(self, id: uuid.UUID, stream: str, seq: int) -> None:
+        self.id, self.stream, self.seq = id, stream, seq
+
+
+async def publish_acked(nats_url: str, event: Any) -> Published:
+    """As `publish`, keeping where the stream stored it."""
+    nc = await nats.connect(nats_url)
+    envelope = Envelope.wrap(event, source="civil-registry")
+    ack = await nc.jetstream().publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
+    await nc.close()
+    return Published(envelope.id, ack.stream, ack.seq)
+
+
+def acked_past(nats_url: str, published: Published) -> Any:
+    async def check() -> bool:
+        nc = await nats.connect(nats_url)
+        try:
+            info = await nc.jetstream().consumer_info(published.stream, "gateway")
+        finally:
+            await nc.close()
+        return info.ack_floor.stream_seq >= published.seq
+
+    return check
+
+
+async def inbox_rows(database_url: str, event_id: uuid.UUID) -> int:
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            query = text("SELECT count(*) FROM gateway.inbox WHERE event_id = :id")
+            return int((await conn.execute(query, {"id": event_id})).scalar_one())
+    finally:
+        await engine.dispose()
+
+
 class TestDelivery:
     async def test_a_failing_receiver_gets_every_matching_event_signed(
         self, client: httpx.AsyncClient, bank: dict[str, Any], nats_server: NatsProcess
@@ -315,6 +366,32 @@ class TestDelivery:
             assert json.loads(raw)["id"] == headers["webhook-id"]
         forged = {**receiver.received[0][0], "webhook-timestamp": "1"}
         assert not reference_verify(subscription["secret"], forged, receiver.received[0][1])
+
+    async def test_an_event_of_a_type_nobody_subscribed_to_is_passed_over_and_delivered_once_subscribed(
+        self, client: httpx.AsyncClient, database_url: str, nats_server: NatsProcess
+    ) -> None:
+        """No transaction and no inbox row for what no subscription names (most of the platform's
+        events); once a subscription names the type, its events are handled and delivered."""
+        post_office = await create_integrator(database_url, f"Post office {uuid.uuid4().hex[:6]}", f"events:{MOVED}")
+        passed_before = passed_over()
+        unwanted = await publish_acked(nats_server.url, moved("before"))
+        await eventually(acked_past(nats_server.url, unwanted), "the gateway to acknowledge it")
+        assert passed_over() > passed_before
+        assert await inbox_rows(database_url, unwanted.id) == 0
+
+        receiver = Receiver()
+        async with serving(receiver.app()) as receiver_url:
+            auth = await token_for(client, post_office)
+            body = {"url": f"{receiver_url}/hook", "event_types": [MOVED]}
+            assert (await client.post("/v1/webhooks", json=body, headers=auth)).status_code == 201
+            wanted = await publish_acked(nats_server.url, moved("after"))
+
+            async def delivered() -> bool:
+                return str(wanted.id) in receiver.accepted_ids()
+
+            await eventually(delivered, "the subscribed type's event delivered")
+        assert str(unwanted.id) not in receiver.ids()  # a subscription gets what comes after it
+        assert await inbox_rows(database_url, wanted.id) == 1
 
     async def test_replay_sends_the_same_id_again(
         self, client: httpx.AsyncClient, bank: dict[str, Any], nats_server: NatsProcess

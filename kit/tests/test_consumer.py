@@ -10,16 +10,17 @@ from kit_support import address_event, bump, civil_consumer, create_schema, effe
 from nats.aio.msg import Msg
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeoutError
+from sqlalchemy import text
 
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
-from kit import db
+from kit import db, metrics
 from kit.messaging import record
 from kit.messaging.bus import connect, ensure_streams
 from kit.messaging.consumer import DEAD_CONSUMER, DEAD_DELIVERIES, DEAD_REASON, Consumer, Handlers, _deliveries
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.relay import OutboxRelay
-from kit.messaging.tables import messaging_tables
+from kit.messaging.tables import messaging_tables, qualified
 from kit.testing import eventually, signed, stream_messages
 
 SUBJECT = AddressChanged.subject
@@ -202,6 +203,71 @@ class TestBatchHandlers:
         got = await effects_of(url, effects)
         assert {k: v[0] for k, v in got.items()} == {f"290010100{n:05d}": 1 for n in range(40)}
         assert len([c for c in calls if c]) < 40  # applied in batches, not one by one
+        await bus.close()
+        await engine.dispose()
+
+
+def passed_over(consumer: str) -> float:
+    return metrics.EVENTS_PASSED_OVER.labels(consumer=consumer)._value.get()
+
+
+class TestWanted:
+    async def test_events_not_wanted_are_acknowledged_without_a_transaction_and_the_wanted_handled_once(
+        self, pg_database, nats_server, schema, js
+    ):
+        url = pg_database()
+        tag = f"wanted {schema}"
+        asked: list[tuple[int, bool]] = []  # per call: the batch's size, whether a transaction was open
+        failing = {"now": False}
+
+        async def wanted(session, envelopes):
+            await session.execute(text("SELECT 1"))
+            driver = (await (await session.connection()).get_raw_connection()).driver_connection
+            asked.append((len(envelopes), driver.is_in_transaction()))  # no BEGIN was sent
+            if failing["now"]:
+                raise RuntimeError("cannot tell")
+            return {e.id for e in envelopes if e.event().address_ar == tag and e.event().national_id.endswith("0")}
+
+        async def handler(session, effects, event, envelope):
+            await bump(session, effects, event.national_id, event.address_ar)
+
+        consumer, bus, engine, effects = await civil_consumer(
+            url, schema, nats_server.url, handler, wanted=wanted, ack_wait=2.0
+        )
+        await consumer.ensure()
+        envelopes = [Envelope.wrap(address_event(f"290010100{n:05d}", tag), source="test") for n in range(20)]
+        for envelope in envelopes:
+            await _publish(js, envelope)
+        kept = {f"290010100{n:05d}" for n in range(0, 20, 10)}
+        before = passed_over(schema)
+
+        async def done():
+            got = await effects_of(url, effects)
+            return kept <= got.keys() and passed_over(schema) - before >= 18
+
+        await _run_until(consumer, done)
+        await asyncio.sleep(2.5)  # past the ack wait: nothing passed over comes back
+        await _run_until(consumer, lambda: asyncio.sleep(0.3, True))
+        assert {k: v[0] for k, v in (await effects_of(url, effects)).items() if v[1] == tag} == dict.fromkeys(kept, 1)
+        assert asked
+        assert not any(open_ for _, open_ in asked)  # one statement, its own transaction
+        async with engine.connect() as conn:
+            query = text(f"SELECT event_id FROM {qualified(consumer.inbox)} WHERE consumer = :c")
+            inbox = await conn.execute(query, {"c": schema})
+            assert len(inbox.all()) == 2  # the passed over have no inbox row
+        info = await js.consumer_info("CIVIL", schema)
+        assert info.num_ack_pending == 0
+        assert info.num_redelivered == 0
+
+        failing["now"] = True  # cannot tell: every event is handled, as without the question
+        others = [Envelope.wrap(address_event(f"290010200{n:05d}", tag), source="test") for n in range(3)]
+        for envelope in others:
+            await _publish(js, envelope)
+
+        async def all_handled():
+            return {f"290010200{n:05d}" for n in range(3)} <= (await effects_of(url, effects)).keys()
+
+        await _run_until(consumer, all_handled)
         await bus.close()
         await engine.dispose()
 

@@ -15,6 +15,9 @@ HTTP_LATENCY = Histogram(
 )
 EVENTS_PUBLISHED = Counter("events_published_total", "Outbox events published to JetStream", ["service"])
 EVENTS_CONSUMED = Counter("events_consumed_total", "Events handled by a consumer", ["consumer"])
+EVENTS_PASSED_OVER = Counter(
+    "events_passed_over_total", "Events acknowledged unhandled: none of this consumer's business", ["consumer"]
+)
 EVENTS_DUPLICATE = Counter("events_duplicate_total", "Redelivered events dropped by the inbox", ["consumer"])
 EVENTS_DEAD_LETTERED = Counter(
     "events_dead_lettered_total",

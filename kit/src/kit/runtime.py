@@ -104,6 +104,7 @@ class Runtime(Generic[S]):
                     backoff=s.bus_backoff_seconds,
                     ack_wait=s.bus_ack_wait_seconds,
                     reconnected=self.bus.reconnected,
+                    wanted=handlers.wanted,
                 )
                 await consumer.ensure()
                 self.consumers.append(consumer)

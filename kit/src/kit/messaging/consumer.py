@@ -9,6 +9,12 @@ keeps failing is negatively acknowledged with growing delays and, after `max_del
 attempts, published to `deadletter.<durable>.<subject>` with the reason, then terminated.
 A message that cannot be parsed at all goes to the dead-letter subject at once.
 
+A service that acts on only some of the events its subjects carry (the gateway forwards only
+the types a webhook subscription asks for) can say which are worth handling (`Handlers.wanting`),
+asked once a batch before the handling transaction: the others are acknowledged at once, with no
+transaction and no inbox entry. Nothing is done for them, so a redelivery is harmless (handled
+then if wanted then).
+
 An unreachable database is not a bad message. When handling fails because the consumer's
 own database cannot be reached (and a `SELECT 1` confirms it), the consumer keeps the batch,
 stops fetching, and tries the same batch again once the database answers: no delivery is
@@ -82,6 +88,10 @@ _READ_BETWEEN_YIELDS = 32
 database's answers to the batch in hand are not kept waiting, and a turn per message is not paid)."""
 _PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
 
+WantedFn = Callable[[AsyncSession, list[Envelope]], Awaitable[set[UUID]]]
+"""`async def f(session, envelopes) -> ids`: of a fetched batch's events (verified), the ids worth
+handling; `session` has no transaction (autocommit: one statement, one round trip)."""
+
 BeforeCommit = Callable[[AsyncSession, bool], Awaitable[None]]
 """Runs in the handling transaction, told whether the event was new (replays audit there)."""
 
@@ -104,6 +114,16 @@ class Handlers(Generic[S, R]):
     """
 
     by_subject: dict[str, Handler] = field(default_factory=dict)
+    wanted: WantedFn | None = None
+    """Of a batch, the events worth handling (`wanting`); None: every one."""
+
+    def wanting(self, fn: WantedFn) -> WantedFn:
+        """`@handlers.wanting` on `async def f(session, envelopes) -> set of event ids`: asked once
+        a batch, before the handling transaction, which events are worth handling; the others are
+        acknowledged at once, without an inbox entry (so it may only pass over an event its
+        handler would do nothing for). If it fails, every event is handled."""
+        self.wanted = fn
+        return fn
 
     def on(self, event_class: type[E]) -> Callable[[HandlerFn[E, S, R]], HandlerFn[E, S, R]]:
         def register(fn: HandlerFn[E, S, R]) -> HandlerFn[E, S, R]:
@@ -284,6 +304,7 @@ class Consumer:
         ack_wait: float = 15.0,
         database_wait_max: float = 5.0,
         reconnected: Callable[[], Awaitable[object]] | None = None,
+        wanted: WantedFn | None = None,
     ) -> None:
         """`ack_wait`: seconds before JetStream redelivers a message nobody acknowledged nor
         reported progress on; `database_wait_max`: the longest pause between two checks of an
@@ -299,7 +320,8 @@ class Consumer:
         link came back with 1 s requests, 4.3-8.9 s after with 5 s (bench/README, "The idle
         platform"); `reconnected`: returns when the connection to NATS is
         re-established (`Bus.reconnected`): a waiting pull request is lost with the server it was
-        made on, so the fetch is made again at once rather than after `fetch_timeout`."""
+        made on, so the fetch is made again at once rather than after `fetch_timeout`. `wanted`: which
+        events of a batch are worth handling (`Handlers.wanting`)."""
         self.js = js
         self.sessions = sessions
         self.inbox = tables.inbox
@@ -313,6 +335,7 @@ class Consumer:
         self.backoff = tuple(backoff) or (1.0,)
         self.fetch_timeout = fetch_timeout
         self.reconnected = reconnected
+        self.wanted = wanted
         self._eager_until = float("-inf")
         self.ack_wait = ack_wait
         self.database_wait_max = database_wait_max
@@ -478,6 +501,8 @@ class Consumer:
                 progress.settled(msg)
         if self.trust is not None:
             items = await self._verified(items, arrived, stop, progress, ahead)
+        if self.wanted is not None and items:
+            items = await self._worth_handling(items, progress)
         if not items:
             return
         outcome = await self._attempt(items, stop)
@@ -533,6 +558,29 @@ class Consumer:
                 item.digest = judgement.digest
                 verified.append(item)
         return verified
+
+    async def _worth_handling(self, items: list[_Item], progress: _Progress) -> list[_Item]:
+        """The items `wanted` names; the others are acknowledged now (no transaction, no inbox).
+        If it cannot tell (its database unreachable, a bug), every item is handled as usual."""
+        assert self.wanted is not None
+        try:
+            async with self.sessions() as session:
+                await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+                wanted = await self.wanted(session, [item.envelope for item in items])
+        except Exception:  # the handlers decide then, in their transaction
+            log.warning("%s: could not tell which events are wanted; handling them all", self.durable, exc_info=True)
+            return items
+        kept: list[_Item] = []
+        for item in items:
+            if item.envelope.id in wanted:
+                kept.append(item)
+                continue
+            assert item.msg is not None
+            await _settle(item.msg.ack())
+            progress.settled(item.msg)
+        if passed := len(items) - len(kept):
+            metrics.EVENTS_PASSED_OVER.labels(consumer=self.durable).inc(passed)
+        return kept
 
     async def _refuse(self, msg: Msg, exc: SignatureRejected) -> None:
         metrics.EVENTS_REJECTED.labels(service=self.durable, reason=exc.reason).inc()
