@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from contracts import Envelope
+from contracts.events.civil import AddressChanged
 from contracts.events.payment import PaymentSucceeded
-from kit.payable import Order, judge
+from kit.payable import Order, judge, own_orders
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 CITIZEN = uuid.uuid4()
@@ -58,3 +60,14 @@ def test_an_order_that_cannot_take_it_refuses_it() -> None:
     assert judge(replace(ORDER, awaiting_payment=False), event, now=NOW).reason == "not_awaiting_payment"
     released = replace(cancelled, paid_by=event.payment_id)  # applied, then the order ended
     assert (judge(released, event, now=NOW).reason, judge(released, event, now=NOW).apply) == ("order_cancelled", False)
+
+
+async def test_own_orders_passes_over_only_events_naming_another_services_order() -> None:
+    mine, theirs, bare = payment(), payment(order_ref=f"applications:{uuid.uuid4()}"), payment(order_ref="notary")
+    moved = AddressChanged(
+        national_id="29001011234567", governorate="03", district_ar="حي", address_ar="شارع", changed_at=NOW
+    )
+    envelopes = [Envelope.wrap(e, source="payment-svc") for e in (mine, theirs, bare)]
+    envelopes.append(Envelope.wrap(moved, source="civil-registry"))
+    wanted = await own_orders("notary")(None, envelopes)  # type: ignore[arg-type] - it asks no database
+    assert wanted == {envelopes[0].id, envelopes[3].id}  # "notary" alone names no owner: not ours either

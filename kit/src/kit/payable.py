@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts import Envelope, orders
 from contracts.events.payment import (
     PaymentAnswerRequested,
     PaymentApplied,
@@ -33,7 +34,7 @@ from contracts.events.payment import (
     RefusalReason,
 )
 from kit.messaging import record
-from kit.messaging.consumer import Handlers
+from kit.messaging.consumer import Handlers, WantedFn
 from kit.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -182,6 +183,22 @@ async def release(
 S = TypeVar("S", bound=ServiceSettings)
 R = TypeVar("R")
 PaymentHandler = Callable[[AsyncSession, PaymentSucceeded, "EventContext[S, R]"], Awaitable[None]]
+
+
+def own_orders(owner: str) -> WantedFn:
+    """For `Handlers.wanting` in a service that owns orders (`<owner>:<id>`): an event naming
+    another service's order (its `order_ref`: a payment, an appointment) is passed over, which its
+    handlers would skip in a transaction; every other event is handled. Not for a service that
+    acts on every order's events (identity's notices, office routing's bookings)."""
+
+    async def wanted(session: AsyncSession, envelopes: list[Envelope]) -> set[uuid.UUID]:
+        return {
+            e.id
+            for e in envelopes
+            if not isinstance(ref := e.data.get("order_ref"), str) or orders.owner_of(ref) == owner
+        }
+
+    return wanted
 
 
 def on_payment(handlers: Handlers[S, R], handler: PaymentHandler[S, R]) -> PaymentHandler[S, R]:

@@ -34,3 +34,4 @@ async def payment_succeeded(session: AsyncSession, event: PaymentSucceeded, ctx:
 handlers: Handlers[Settings, Resources] = Handlers()
 payable.on_payment(handlers, payment_succeeded)
 poa.register(handlers)  # office routing's reports on the principal's visit
+handlers.wanting(payable.own_orders("notary"))  # other services' payments and visits: passed over

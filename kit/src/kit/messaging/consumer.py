@@ -336,6 +336,9 @@ class Consumer:
         self.fetch_timeout = fetch_timeout
         self.reconnected = reconnected
         self.wanted = wanted
+        engine = sessions.kw.get("bind")
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT") if engine is not None else None
+        """The sessions' engine without transactions (same pool), for `wanted`'s statement."""
         self._eager_until = float("-inf")
         self.ack_wait = ack_wait
         self.database_wait_max = database_wait_max
@@ -564,8 +567,7 @@ class Consumer:
         If it cannot tell (its database unreachable, a bug), every item is handled as usual."""
         assert self.wanted is not None
         try:
-            async with self.sessions() as session:
-                await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            async with self.sessions(bind=self._autocommit) as session:  # connects if it asks
                 wanted = await self.wanted(session, [item.envelope for item in items])
         except Exception:  # the handlers decide then, in their transaction
             log.warning("%s: could not tell which events are wanted; handling them all", self.durable, exc_info=True)
