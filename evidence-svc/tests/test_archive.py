@@ -153,6 +153,23 @@ class TestArchiving:
             )
         assert count == 1
 
+    async def test_a_producers_key_is_kept_once_while_the_trust_list_holds_it_as_it_is(
+        self, archive: Archive, js: Any
+    ) -> None:
+        """Every batch names its keys; the row of a key kept since the list's last fetch, unchanged,
+        is not written again (its row version, `xmin`, stays)."""
+        key = archive.producers["traffic"]
+        row = text("SELECT xmin::text AS version, fetched_at FROM evidence.producer_keys WHERE kid = :kid")
+        first = await publish(js, key, vehicle())
+        await eventually(lambda: archived(archive, first["id"]), "the first fact archived")
+        async with runtime_of(archive.app).sessions() as session:
+            before = (await session.execute(row, {"kid": key.kid})).one()
+        second = await publish(js, key, vehicle())
+        await eventually(lambda: archived(archive, second["id"]), "the second fact archived")
+        async with runtime_of(archive.app).sessions() as session:
+            after = (await session.execute(row, {"kid": key.kid})).one()
+        assert (after.version, after.fetched_at) == (before.version, before.fetched_at)
+
 
 class TestExport:
     async def test_only_auditors(self, archive: Archive, identity: TokenIssuer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from evidence.archive.service import RetentionPolicy
+from evidence.bundles.keys import Kept
 from evidence.bundles.service import Exporter
 from evidence.keys import TimestampingKeys, load
 from evidence.settings import Settings
@@ -18,6 +19,8 @@ class Resources:
     """The archive's timestamping keys (the active one seals; all are published)."""
     exporter: Exporter
     retention: RetentionPolicy
+    kept: Kept
+    """The producers' keys this process has stored (`evidence.bundles.keys`)."""
 
 
 async def build_resources(runtime: Runtime[Settings]) -> Resources:
@@ -30,7 +33,7 @@ async def build_resources(runtime: Runtime[Settings]) -> Resources:
         seal_max_events=settings.seal_max_events,
     )
     retention = RetentionPolicy(default_days=settings.retention_days, by_type=dict(settings.retention_by_type))
-    return Resources(keys=keys, exporter=exporter, retention=retention)
+    return Resources(keys=keys, exporter=exporter, retention=retention, kept=Kept())
 
 
 ServiceContext = Context[Settings, Resources]

@@ -22,7 +22,7 @@ async def archive_batch(session: AsyncSession, items: list[tuple[Event, Envelope
     if crossing:
         await service.append(session, crossing, now=ctx.now())
         kids = [str(event["signaturekid"]) for event in crossing if event.get("signaturekid")]
-        await keys.remember(session, kids, trust=ctx.resources.exporter.trust, now=ctx.now())
+        await keys.remember(session, kids, trust=ctx.resources.exporter.trust, now=ctx.now(), kept=ctx.resources.kept)
 
 
 def register(handlers: Handlers[Settings, Resources]) -> None:

@@ -6,18 +6,39 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.signing import PublicKey
 from evidence.archive.repository import KeyRepository
+from kit.db import after_commit
 from kit.messaging.trust import TrustList
 
 
-async def remember(session: AsyncSession, kids: Iterable[str], *, trust: TrustList, now: datetime) -> None:
-    """Keep the public keys of these key ids as the trust list holds them now."""
+class Kept:
+    """The keys this process has stored since the trust list last fetched them, so a batch of events
+    signed by keys already kept as they are writes no row again until the list is fetched anew
+    (a rotation or a revocation then changes the row)."""
+
+    def __init__(self) -> None:
+        self.saved: dict[str, tuple[float, dict[str, Any]]] = {}
+        """kid → (the trust list's fetch it was kept after, the JWK kept)."""
+
+
+async def remember(
+    session: AsyncSession, kids: Iterable[str], *, trust: TrustList, now: datetime, kept: Kept | None = None
+) -> None:
+    """Keep the public keys of these key ids as the trust list holds them now (`kept`: skip those
+    this process stored after the same fetch, as they are; noted once the transaction commits)."""
     ring = trust.ring.keys
     known = [ring[kid].jwk() for kid in sorted(set(kids)) if kid in ring]
+    if kept is not None:
+        fetched = trust.fetched_at
+        known = [jwk for jwk in known if kept.saved.get(jwk["kid"]) != (fetched, jwk)]
+        if known:
+            stored = {jwk["kid"]: (fetched, jwk) for jwk in known}
+            after_commit(session, lambda: kept.saved.update(stored))
     await KeyRepository(session).save(known, now=now)
 
 

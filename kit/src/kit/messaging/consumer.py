@@ -567,7 +567,8 @@ class Consumer:
         If it cannot tell (its database unreachable, a bug), every item is handled as usual."""
         assert self.wanted is not None
         try:
-            async with self.sessions(bind=self._autocommit) as session:  # connects if it asks
+            bind = {} if self._autocommit is None else {"bind": self._autocommit}
+            async with self.sessions(**bind) as session:  # connects if it asks
                 wanted = await self.wanted(session, [item.envelope for item in items])
         except Exception:  # the handlers decide then, in their transaction
             log.warning("%s: could not tell which events are wanted; handling them all", self.durable, exc_info=True)
