@@ -33,6 +33,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
@@ -45,7 +46,7 @@ from opentelemetry.trace import Link, Span, SpanKind, get_current_span
 from pydantic import ValidationError
 from pydantic_core import from_json
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from contracts import Envelope, Event, InvalidEnvelope, UnknownEvent
 from contracts.signing import REPLAYED, KeyRing, SignatureRejected, Verified, content_digest
@@ -336,9 +337,6 @@ class Consumer:
         self.fetch_timeout = fetch_timeout
         self.reconnected = reconnected
         self.wanted = wanted
-        engine = sessions.kw.get("bind")
-        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT") if engine is not None else None
-        """The sessions' engine without transactions (same pool), for `wanted`'s statement."""
         self._eager_until = float("-inf")
         self.ack_wait = ack_wait
         self.database_wait_max = database_wait_max
@@ -567,8 +565,7 @@ class Consumer:
         If it cannot tell (its database unreachable, a bug), every item is handled as usual."""
         assert self.wanted is not None
         try:
-            bind = {} if self._autocommit is None else {"bind": self._autocommit}
-            async with self.sessions(**bind) as session:  # connects if it asks
+            async with self.sessions(**self._without_transactions) as session:  # connects if it asks
                 wanted = await self.wanted(session, [item.envelope for item in items])
         except Exception:  # the handlers decide then, in their transaction
             log.warning("%s: could not tell which events are wanted; handling them all", self.durable, exc_info=True)
@@ -584,6 +581,13 @@ class Consumer:
         if passed := len(items) - len(kept):
             metrics.EVENTS_PASSED_OVER.labels(consumer=self.durable).inc(passed)
         return kept
+
+    @cached_property
+    def _without_transactions(self) -> dict[str, AsyncEngine]:
+        """The sessions' engine without transactions (the same pool), for `wanted`'s statement;
+        worked out when first asked (a consumer built only for its `config()` has no sessions)."""
+        engine = self.sessions.kw.get("bind")
+        return {} if engine is None else {"bind": engine.execution_options(isolation_level="AUTOCOMMIT")}
 
     async def _refuse(self, msg: Msg, exc: SignatureRejected) -> None:
         metrics.EVENTS_REJECTED.labels(service=self.durable, reason=exc.reason).inc()
