@@ -48,16 +48,17 @@ async def main(events: int, gap: float, mode: str) -> None:
         await create_schema(url, schema)
         engine = db.create_engine(url)
         sessions = db.sessionmaker(engine, **{SESSION_KEY: OutboxBinding(schema.tables, source=SOURCE)})
-        consumer = _kit_consumer(bus.js, schema, sessions, "lone", 256, mode="each")
-        consumer.fetch_timeout = 1.0  # as the services' consumers
 
         async def wanted(session: AsyncSession, envelopes: list[Envelope]) -> set[uuid.UUID]:
             if mode == "queried":
                 await session.execute(text("SELECT 1 WHERE false"))
             return set()
 
-        if mode in ("queried", "passed"):
-            consumer.wanted = wanted
+        consumer = _kit_consumer(
+            bus.js, schema, sessions, "lone", 256, mode="each",
+            fetch_timeout=1.0,  # as the services' consumers
+            wanted=wanted if mode in ("queried", "passed") else None,
+        )  # fmt: skip
         await consumer.ensure()
         stop = asyncio.Event()
         task = asyncio.create_task(consumer.run(stop) if mode != "none" else stop.wait())

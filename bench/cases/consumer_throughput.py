@@ -37,7 +37,7 @@ from bench.workload import (
 from contracts import Envelope
 from contracts.events.civil import AddressChanged
 from kit.messaging.bus import connect
-from kit.messaging.consumer import Consumer, Handler
+from kit.messaging.consumer import Consumer, Handler, WantedFn
 from kit.messaging.outbox import SESSION_KEY, OutboxBinding
 from kit.messaging.trust import TrustList
 
@@ -82,6 +82,8 @@ def _kit_consumer(
     *,
     mode: str = "batch",
     trust: TrustList | None = None,
+    fetch_timeout: float = 0.5,
+    wanted: WantedFn | None = None,
 ) -> Consumer:
     async def handle(session: AsyncSession, event: AddressChanged, ctx: object) -> None:
         if mode == "each":
@@ -98,8 +100,9 @@ def _kit_consumer(
         stream=STREAM.name,
         handlers={SUBJECT: Handler(handle_batch, batch=True) if mode == "batch" else Handler(handle)},
         batch_size=batch,
-        fetch_timeout=0.5,
+        fetch_timeout=fetch_timeout,
         trust=trust,
+        wanted=wanted,
     )
 
 

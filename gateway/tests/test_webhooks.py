@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -110,20 +111,33 @@ async def bank(database_url: str) -> dict[str, Any]:
     return await create_integrator(database_url, "Bank Misr", f"events:{DIED}", f"events:{REVOKED}")
 
 
-async def publish(nats_url: str, *events: Any) -> list[str]:
-    """As its producer's relay would: the envelope on its subject, signed, Nats-Msg-Id = event id."""
+@dataclass(frozen=True)
+class Published:
+    id: uuid.UUID
+    stream: str
+    seq: int
+
+
+async def published(nats_url: str, *events: Any) -> list[Published]:
+    """As its producer's relay would: the envelope on its subject, signed, Nats-Msg-Id = event id;
+    where the stream stored each."""
     nc = await nats.connect(nats_url)
     js = nc.jetstream()
-    ids = []
+    stored = []
     for event in events:
         # signed by its producer: notary-svc's own facts, the civil registry's (an integrator's)
         envelope = Envelope.wrap(
             event, source="notary-svc" if event.subject.startswith("notary.") else "civil-registry"
         )
-        await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
-        ids.append(str(envelope.id))
+        ack = await js.publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
+        stored.append(Published(envelope.id, ack.stream, ack.seq))
     await nc.close()
-    return ids
+    return stored
+
+
+async def publish(nats_url: str, *events: Any) -> list[str]:
+    """`published`, the event ids."""
+    return [str(p.id) for p in await published(nats_url, *events)]
 
 
 def died(governorate: str) -> DeathRegistered:
@@ -295,20 +309,6 @@ def moved(line: str) -> AddressChanged:
     )
 
 
-class Published:
-    def __init__(self, id: uuid.UUID, stream: str, seq: int) -> None:
-        self.id, self.stream, self.seq = id, stream, seq
-
-
-async def publish_acked(nats_url: str, event: Any) -> Published:
-    """As `publish`, keeping where the stream stored it."""
-    nc = await nats.connect(nats_url)
-    envelope = Envelope.wrap(event, source="civil-registry")
-    ack = await nc.jetstream().publish(event.subject, signed(envelope), headers={"Nats-Msg-Id": str(envelope.id)})
-    await nc.close()
-    return Published(envelope.id, ack.stream, ack.seq)
-
-
 def acked_past(nats_url: str, published: Published) -> Any:
     async def check() -> bool:
         nc = await nats.connect(nats_url)
@@ -374,7 +374,7 @@ class TestDelivery:
         events); once a subscription names the type, its events are handled and delivered."""
         post_office = await create_integrator(database_url, f"Post office {uuid.uuid4().hex[:6]}", f"events:{MOVED}")
         passed_before = passed_over()
-        unwanted = await publish_acked(nats_server.url, moved("before"))
+        (unwanted,) = await published(nats_server.url, moved("before"))
         await eventually(acked_past(nats_server.url, unwanted), "the gateway to acknowledge it")
         assert passed_over() > passed_before
         assert await inbox_rows(database_url, unwanted.id) == 0
@@ -384,7 +384,7 @@ class TestDelivery:
             auth = await token_for(client, post_office)
             body = {"url": f"{receiver_url}/hook", "event_types": [MOVED]}
             assert (await client.post("/v1/webhooks", json=body, headers=auth)).status_code == 201
-            wanted = await publish_acked(nats_server.url, moved("after"))
+            (wanted,) = await published(nats_server.url, moved("after"))
 
             async def delivered() -> bool:
                 return str(wanted.id) in receiver.accepted_ids()

@@ -145,15 +145,17 @@ class Harness:
         amount: int,
         service_code: str = "notary.poa.general",
         payment_id: uuid.UUID | None = None,
+        owner: str = "notary",
     ) -> str:
-        """payment-svc announcing a payment of the order (again, if `payment_id` is given)."""
+        """payment-svc announcing a payment of the order (again, if `payment_id` is given); `owner`:
+        the service whose order it is (another's: notary receives it too)."""
         payment_id = payment_id or uuid.uuid4()
         await self.publish(
             PaymentSucceeded(
                 payment_id=payment_id,
                 citizen_id=uuid.UUID(citizen),
                 service_code=service_code,
-                order_ref=f"notary:{order_id}",
+                order_ref=f"{owner}:{order_id}",
                 amount_piastres=amount,
                 method="wallet",
                 provider_reference=f"tx_{uuid.uuid4().hex[:8]}",

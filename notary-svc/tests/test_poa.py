@@ -14,7 +14,6 @@ from notary_support import Harness
 from sqlalchemy import text
 
 from contracts import Envelope
-from contracts.events.payment import PaymentSucceeded
 from kit import metrics
 from kit.document_signing import unb64url, verify
 from kit.testing import eventually, runtime_of, stream_messages
@@ -425,27 +424,19 @@ class TestPayment:
         sub, _, _ = await h.citizen()
         durable = h.settings.service_name
         passed = metrics.EVENTS_PASSED_OVER.labels(consumer=durable)._value.get()
-        theirs = uuid.uuid4()
-        await h.publish(
-            PaymentSucceeded(
-                payment_id=theirs, citizen_id=uuid.UUID(sub), service_code="commerce.registry.extract",
-                order_ref=f"applications:{uuid.uuid4()}", amount_piastres=5000, method="wallet",
-                provider_reference="tx_theirs", paid_at=h.clock.now(),
-            ),
-            "payment-svc",
-        )  # fmt: skip
+        theirs = await h.pay(str(uuid.uuid4()), sub, 5000, "commerce.registry.extract", owner="applications")
         ours = await h.pay(str(uuid.uuid4()), sub, 6550)  # published after it: answered once it is past
         (answer,) = await h.answered(ours)
         assert answer["reason"] == "order_not_found"
         assert metrics.EVENTS_PASSED_OVER.labels(consumer=durable)._value.get() > passed
         async with runtime_of(h.app).sessions() as session:
             query = text("SELECT count(*) FROM notary.inbox WHERE event_id = :id")
-            foreign = [e.id for e in h.published if e.subject == str(theirs)]
+            foreign = [e.id for e in h.published if e.subject == theirs]
             assert foreign
             assert (await session.execute(query, {"id": foreign[0]})).scalar_one() == 0
             mine = [e.id for e in h.published if e.subject == ours]
             assert (await session.execute(query, {"id": mine[0]})).scalar_one() == 1
-        assert await h.answers(str(theirs)) == []
+        assert await h.answers(theirs) == []
 
 
 class TestPrivacy:
