@@ -222,6 +222,37 @@ class TestBadRows:
             assert await session.scalar(select(Household).where(Household.card_number == "C-88002")) is None
             assert await session.scalar(select(Household).where(Household.card_number == "C-88005")) is not None
 
+    async def test_fields_are_counted_whatever_their_characters_and_a_national_id_is_fourteen_ascii_digits(
+        self, ration_url, tmp_path
+    ):
+        """A line's fields are counted by its bytes (Arabic text is two bytes a letter), a trailing
+        comma is a field more, and fourteen Arabic-Indic digits or thirteen digits and a letter are
+        not a national ID."""
+        a, b, c, d = nid(), nid(), nid(), nid()
+        path = tmp_path / "counted.csv"
+        path.write_text(
+            "card_number,supply_office,national_id,relation\n"
+            f"C-87001,مكتب تموين المعادي,{a},holder\n"  # 2 good: Arabic office, four fields
+            f"C-87002,SO-1,{b},holder,\n"  # 3 a trailing comma: five fields
+            f"C-87003,مكتب,,{c},holder\n"  # 4 an empty field more: five fields
+            f"C-87004,SO-1,{'٢' * 14},holder\n"  # 5 Arabic-Indic digits
+            f"C-87005,SO-1,{d[:13]}x,holder\n"  # 6 fourteen characters, one not a digit
+            f"C-87006,SO-1,{d}0,holder\n"  # 7 fifteen digits
+            f"C-87007,SO-1,{d},holder\n",  # 8 good
+            encoding="utf-8",
+        )
+        outcome = await load(ration_url, path, "households", evaluate=False)
+        with path.with_name("counted.csv.rejects.csv").open(encoding="utf-8") as f:
+            rows = sorted((int(r["line"]), r["field"], r["code"], r["value"]) for r in csv.DictReader(f))
+        assert rows == [
+            (3, "row", "wrong_column_count", "5"),
+            (4, "row", "wrong_column_count", "5"),
+            (5, "national_id", "invalid_national_id", "٢" * 14),
+            (6, "national_id", "invalid_national_id", f"{d[:13]}x"),
+            (7, "national_id", "invalid_national_id", f"{d}0"),
+        ]
+        assert (outcome.record.rows_accepted, outcome.record.rows_rejected) == (2, 5)
+
     async def test_a_card_whose_holder_line_is_rejected_is_rejected_whole(self, ration_url, sessions, tmp_path):
         """Its other lines alone would make a card without a holder (the import failed on it)."""
         taken, child, spouse, kept = nid(), nid(born="150505"), nid(), nid()

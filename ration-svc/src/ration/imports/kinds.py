@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kit import text_safety
 
-NID = r"^[0-9]{14}$"
+NID_LENGTH = 14
 INVISIBLE = "[" + "".join(f"\\U{max(a, 1):08X}-\\U{b:08X}" for a, b in text_safety.ranges()) + "]"
 """A PostgreSQL regular expression matching the characters kit refuses in every free-text field
 (bidirectional controls, invisible format characters, control characters: kit.text_safety). A
@@ -34,7 +34,9 @@ class Field:
 
 
 def nid(name: str) -> Field:
-    return Field(name, f"{name} ~ '{NID}'", "invalid_national_id", name)
+    """Fourteen digits: fourteen bytes, all of them digits (the same test as `^[0-9]{14}$`, which
+    PostgreSQL's regular expressions run a third as fast: its counted repetition)."""
+    return Field(name, f"(octet_length({name}) = {NID_LENGTH} AND {name} ~ '^[0-9]+$')", "invalid_national_id", name)
 
 
 def integer(name: str, low: int, high: int, *, optional: bool = False) -> Field:
@@ -177,7 +179,8 @@ WHERE h.id = c.household_id AND h.members_count <> c.n
     people="",
     cross_checks="""
 SELECT line, 'card_number', 'card_without_single_holder', card_number FROM (
-  SELECT line, card_number, count(*) FILTER (WHERE relation = 'holder') OVER (PARTITION BY card_number) AS holders
+  SELECT line, card_number,
+    count(*) FILTER (WHERE relation = 'holder') OVER (PARTITION BY card_number COLLATE "C") AS holders
   FROM stage WHERE n = 4) x
 WHERE holders <> 1
 UNION ALL

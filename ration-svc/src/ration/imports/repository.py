@@ -89,14 +89,21 @@ async def existing(session: AsyncSession, *, kind: str, governorate: str, checks
 
 async def split(session: AsyncSession, kind: Kind) -> None:
     """`stage(line, n, <the kind's columns>)`: each line cut at its commas, `n` the number of
-    fields (0 for an empty line), a missing field ''. `split_part` and a count of the commas, a
-    third less time than building an array a line."""
-    columns = ", ".join(f"split_part(r, ',', {i + 1}) AS {name}" for i, name in enumerate(kind.header))
+    fields (0 for an empty line), a missing field ''. `split_part` a field; a line has exactly the
+    kind's fields when their bytes and the commas between them are all its bytes (lengths the
+    row keeps, so nothing is scanned again), and only a line without them is counted comma by comma
+    (`length` walks every character, `replace` copies the line: half the split's time when every
+    line was counted so). `OFFSET 0` keeps the fields computed once, not again inside the check."""
+    width = len(kind.header)
+    fields = ", ".join(f"split_part(r, ',', {i + 1}) AS {name}" for i, name in enumerate(kind.header))
+    lengths = " + ".join(f"octet_length({name})" for name in kind.header)
+    counted = "CASE WHEN r = '' THEN 0 ELSE octet_length(r) - octet_length(replace(r, ',', '')) + 1 END"
     await session.execute(
         text(
-            "CREATE TEMP TABLE stage ON COMMIT DROP AS SELECT line,"
-            " CASE WHEN r = '' THEN 0 ELSE length(r) - length(replace(r, ',', '')) + 1 END AS n,"
-            f" {columns} FROM (SELECT line, rtrim(coalesce(raw, ''), E'\\r') AS r FROM stage_raw WHERE line > 1) s"
+            f"CREATE TEMP TABLE stage ON COMMIT DROP AS SELECT line,"
+            f" CASE WHEN {lengths} + {width - 1} = octet_length(r) THEN {width} ELSE {counted} END AS n,"
+            f" {', '.join(kind.header)} FROM (SELECT line, r, {fields} FROM"
+            " (SELECT line, rtrim(coalesce(raw, ''), E'\\r') AS r FROM stage_raw WHERE line > 1) s OFFSET 0) f"
         )
     )
 
@@ -107,7 +114,9 @@ async def reject(session: AsyncSession, kind: Kind, *, import_id: uuid.UUID, gov
     # Only rows failing a check meet the per-field reasons (five rows a line otherwise): a quarter
     # of the time when (nearly) every row is good.
     fine = " AND ".join([f"s.n = {width}", *(_fine(f) for f in kind.fields)])
-    key = ", ".join(kind.key)
+    # Byte order (COLLATE "C") for the duplicates' sort: the same groups (equality is byte equality
+    # either way), sorted on abbreviated keys, which the database's default collation does not use.
+    key = ", ".join(f'{column} COLLATE "C"' for column in kind.key)
     rows = f"""
   SELECT s.line, v.field, v.reason, v.value FROM (SELECT * FROM stage s WHERE NOT coalesce({fine}, false)) s,
   LATERAL (VALUES
