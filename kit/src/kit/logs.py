@@ -47,5 +47,8 @@ def configure(service: str, *, level: str = "INFO", as_json: bool = True) -> Non
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())
-    for noisy in ("uvicorn.access",):
+    # A line for every request served (uvicorn) or sent (httpx: "HTTP Request: POST ... 200 OK"),
+    # built and written at INFO: the metrics and the traces already count and time each one, and
+    # kit.upstream logs the failed tries itself.
+    for noisy in ("uvicorn.access", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
