@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway import breaker
 from gateway.browser import BrowserEdge
@@ -66,7 +65,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     async def edge(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await traced(scope, receive, _freezing(send))
+            await traced(scope, receive, send)
             return
         # Without a tracer provider (GATEWAY_OTEL_EXPORTER=none) the OpenTelemetry middleware
         # records nothing but still costs ~30 µs a request (attributes, URL parsing, wrappers):
@@ -77,26 +76,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             await inner(scope, receive, send)
 
     return edge
-
-
-# Young-generation collections every 20,000 allocations, not 700: a proxied request leaves
-# little cyclic garbage, and at 700 the collector ran every few requests (~7% of the CPU).
-GC_THRESHOLDS = (20_000, 20, 20)
-
-
-def _freezing(send: Send) -> Send:
-    """After startup, move everything loaded so far (modules, models, the app) out of the
-    garbage collector's sight: its full collections then walk only per-request garbage
-    (measured: they were the gateway's p99 spikes under load)."""
-
-    async def sending(message: Message) -> None:
-        if message["type"] == "lifespan.startup.complete":
-            gc.collect()
-            gc.freeze()
-            gc.set_threshold(*GC_THRESHOLDS)
-        await send(message)
-
-    return sending
 
 
 def _span_details(routes: RouteTable) -> Any:
