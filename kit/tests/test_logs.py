@@ -16,13 +16,13 @@ from kit import logs
 @pytest.fixture
 def configured() -> Iterator[None]:
     root = logging.getLogger()
-    saved = root.handlers[:], root.level
+    handlers, level = root.handlers[:], root.level
     levels = {name: logging.getLogger(name).level for name in ("httpx", "uvicorn.access")}
     try:
         yield
     finally:
-        root.handlers, _ = saved
-        root.setLevel(saved[1])
+        root.handlers = handlers
+        root.setLevel(level)
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
 

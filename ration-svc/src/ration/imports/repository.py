@@ -90,8 +90,8 @@ async def existing(session: AsyncSession, *, kind: str, governorate: str, checks
 async def split(session: AsyncSession, kind: Kind) -> None:
     """`stage(line, n, <the kind's columns>)`: each line cut at its commas, `n` the number of
     fields (0 for an empty line), a missing field ''. `split_part` a field; a line has exactly the
-    kind's fields when their bytes and the commas between them are all its bytes (lengths the
-    row keeps, so nothing is scanned again), and only a line without them is counted comma by comma
+    kind's fields when their bytes and the commas between them are all its bytes (`octet_length`
+    reads a value's stored size, no scan), and only a line without them is counted comma by comma
     (`length` walks every character, `replace` copies the line: half the split's time when every
     line was counted so). `OFFSET 0` keeps the fields computed once, not again inside the check."""
     width = len(kind.header)
