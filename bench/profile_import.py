@@ -16,7 +16,6 @@ import asyncio
 import shutil
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +31,17 @@ from bench.stack import Stack
 from kit.clock import SYSTEM
 from ration import scheduler
 
-_started: dict[int, list[float]] = defaultdict(list)
 _spent: dict[str, list[float]] = {}
 
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-    _started[id(conn)].append(time.perf_counter())
+    conn.info["statement_started"] = time.perf_counter()  # the connection's own scratch space
 
 
 @event.listens_for(Engine, "after_cursor_execute")
 def _after(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-    seconds = time.perf_counter() - _started[id(conn)].pop()
+    seconds = time.perf_counter() - conn.info.pop("statement_started")
     entry = _spent.setdefault(" ".join(statement.split())[:110], [0, 0.0])
     entry[0] += 1
     entry[1] += seconds

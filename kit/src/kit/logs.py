@@ -48,7 +48,7 @@ def configure(service: str, *, level: str = "INFO", as_json: bool = True) -> Non
     root.handlers = [handler]
     root.setLevel(level.upper())
     # A line for every request served (uvicorn) or sent (httpx: "HTTP Request: POST ... 200 OK"),
-    # built and written at INFO: the metrics and the traces already count and time each one, and
-    # kit.upstream logs the failed tries itself.
+    # built and written at INFO: a served one is counted and timed by kit's metrics, a sent one by
+    # its trace span (httpx's instrumentation), and kit.upstream logs the failed tries itself.
     for noisy in ("uvicorn.access", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
